@@ -1,0 +1,1 @@
+"""Pure domain rules: no storage, no UI, no I/O."""

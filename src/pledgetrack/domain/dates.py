@@ -1,0 +1,91 @@
+"""Dates as the users write them, and the month arithmetic the rules need."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９－／．", "0123456789-/.")
+
+_ISO_DAY = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_ISO_MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
+_ZH_DAY = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$")
+_ZH_MONTH = re.compile(r"^(\d{4})年(\d{1,2})月(底|末)?$")
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+class DateFormatError(ValueError):
+    """A date cell or argument that is not one of the accepted forms."""
+
+
+def month_end(year: int, month: int) -> date:
+    """The last day of a month."""
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def month_start(day: date) -> date:
+    """The first day of the month containing *day*."""
+    return day.replace(day=1)
+
+
+def end_of_month(day: date) -> date:
+    """The last day of the month containing *day*."""
+    return month_end(day.year, day.month)
+
+
+def add_months(day: date, months: int) -> date:
+    """Shift a month end by whole months, landing on the month end again."""
+    shifted = day + relativedelta(months=months)
+    return end_of_month(shifted)
+
+
+def parse_date(text: str) -> date:
+    """Parse the date forms users write.
+
+    Accepted: ``2020-10-31``, ``2020/10/31``, ``20201031``, ``2020-10`` (the
+    month end), ``2020年10月31日``, ``2020年10月底`` and ``2020年10月`` (both the
+    month end).
+    """
+    raw = text.strip().translate(_FULLWIDTH)
+    if not raw:
+        raise DateFormatError("empty date")
+    # Excel and pandas sometimes write "2020-10-31 00:00:00".
+    if " " in raw and raw.endswith("00:00:00"):
+        raw = raw.split(" ", 1)[0]
+    try:
+        for pattern in (_ISO_DAY, _ZH_DAY, _COMPACT):
+            match = pattern.match(raw)
+            if match:
+                year, month, day = (int(g) for g in match.groups())
+                return date(year, month, day)
+        for pattern in (_ISO_MONTH, _ZH_MONTH):
+            match = pattern.match(raw)
+            if match:
+                return month_end(int(match.group(1)), int(match.group(2)))
+    except ValueError as exc:  # e.g. 2020-02-31
+        raise DateFormatError(f"not a real date: {text!r} ({exc})") from None
+    raise DateFormatError(
+        f"not a date: {text!r} (use 2020-10-31, 2020-10, 2020年10月31日 or 2020年10月底)"
+    )
+
+
+def parse_month(text: str) -> date:
+    """Parse a reporting month (``2020-10``, ``2020年10月``) to its month end."""
+    return end_of_month(parse_date(text))
+
+
+def month_label(day: date, lang: str) -> str:
+    """``2020年10月底`` / ``end of October 2020``."""
+    if lang == "zh":
+        return f"{day.year}年{day.month}月底"
+    return f"end of {calendar.month_name[day.month]} {day.year}"
+
+
+def date_label(day: date, lang: str) -> str:
+    """``2020年10月31日`` / ``2020-10-31``."""
+    if lang == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return day.isoformat()

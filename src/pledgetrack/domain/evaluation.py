@@ -1,0 +1,119 @@
+"""A whole plan evaluated as of a date, and its roll-ups — pure, from structure and readings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from pledgetrack.domain.model import ItemResult, Policy, Reading, Status, TargetResult
+from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
+from pledgetrack.domain.progress import count_statuses, item_status, mean_completion, target_status
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    info: TargetInfo
+    result: TargetResult
+
+
+@dataclass(frozen=True)
+class ItemRow:
+    info: ItemInfo
+    result: ItemResult
+    targets: tuple[TargetRow, ...]
+
+    @property
+    def last_report(self) -> date | None:
+        dates = [t.result.reading.as_of for t in self.targets if t.result.reading is not None]
+        return max(dates) if dates else None
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """Counts and average completion of a group of items (pledge, department, plan)."""
+
+    name: str
+    items: int
+    counts: dict[Status, int]
+    completion: float | None
+
+    @property
+    def achieved(self) -> int:
+        return self.counts[Status.ACHIEVED]
+
+
+@dataclass(frozen=True)
+class PlanEvaluation:
+    """Every item of a plan as of a date."""
+
+    structure: PlanStructure
+    as_of: date
+    items: tuple[ItemRow, ...]
+
+    def achieved_items(self) -> list[ItemRow]:
+        return [row for row in self.items if row.result.achieved]
+
+    def counts(self) -> dict[Status, int]:
+        return count_statuses(row.result.status for row in self.items)
+
+    def by_pledge(self) -> list[tuple[int, list[ItemRow]]]:
+        groups: dict[int, list[ItemRow]] = {}
+        for row in self.items:
+            groups.setdefault(row.info.pledge_no, []).append(row)
+        return list(groups.items())
+
+    def rollup(self, name: str, rows: list[ItemRow]) -> Rollup:
+        return Rollup(
+            name=name,
+            items=len(rows),
+            counts=count_statuses(r.result.status for r in rows),
+            completion=mean_completion(r.result.completion for r in rows),
+        )
+
+    def plan_rollup(self) -> Rollup:
+        return self.rollup(self.structure.title, list(self.items))
+
+    def pledge_rollups(self) -> list[Rollup]:
+        return [
+            self.rollup(self.structure.pledge(no).title, rows) for no, rows in self.by_pledge()
+        ]
+
+    def department_rollups(self) -> list[Rollup]:
+        """Per department, over the items it leads or co-operates on."""
+        groups: dict[str, list[ItemRow]] = {}
+        for row in self.items:
+            for name in row.info.departments:
+                groups.setdefault(name, []).append(row)
+        return [self.rollup(name, rows) for name, rows in groups.items()]
+
+    def filtered(self, *, department: str | None = None) -> PlanEvaluation:
+        """Only the items a department leads or co-operates on."""
+        if not department:
+            return self
+        rows = tuple(r for r in self.items if department in r.info.departments)
+        return PlanEvaluation(self.structure, self.as_of, rows)
+
+
+def evaluate_plan(
+    structure: PlanStructure,
+    readings: Mapping[int, Reading],
+    on: date,
+    policy: Policy | None = None,
+) -> PlanEvaluation:
+    """Evaluate every target and item of a plan from the latest reading per target id."""
+    policy = policy or Policy()
+    rows = []
+    for item in structure.items:
+        target_rows = tuple(
+            TargetRow(
+                t,
+                target_status(
+                    t.rule, readings.get(t.id), period=structure.period, on=on, policy=policy
+                ),
+            )
+            for t in item.targets
+        )
+        result = item_status([t.rule for t in item.targets], [r.result for r in target_rows])
+        rows.append(ItemRow(item, result, target_rows))
+    return PlanEvaluation(structure, on, tuple(rows))

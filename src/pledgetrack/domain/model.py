@@ -1,0 +1,134 @@
+"""Value types of the domain: what a target promises, a reading, a status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class TargetKind(StrEnum):
+    """A figure with a unit, or a done / not-done promise."""
+
+    QUANTITY = "quantity"
+    MILESTONE = "milestone"
+
+
+class Status(StrEnum):
+    """Status of a target or an item as of a date (PRODUCT.md, "Rules")."""
+
+    ACHIEVED = "achieved"
+    ON_TRACK = "on_track"
+    BEHIND = "behind"
+    OVERDUE = "overdue"
+    NOT_REPORTED = "not_reported"
+
+    @property
+    def severity(self) -> int:
+        """Higher is worse; used to pick an item's status and sort attention lists."""
+        return _SEVERITY[self]
+
+
+_SEVERITY = {
+    Status.ACHIEVED: 0,
+    Status.ON_TRACK: 1,
+    Status.BEHIND: 2,
+    Status.NOT_REPORTED: 3,
+    Status.OVERDUE: 4,
+}
+
+#: Display order of statuses in counters and summaries.
+STATUS_ORDER = (
+    Status.ACHIEVED,
+    Status.ON_TRACK,
+    Status.BEHIND,
+    Status.OVERDUE,
+    Status.NOT_REPORTED,
+)
+
+
+@dataclass(frozen=True)
+class ScheduleNode:
+    """A planned cumulative value by a date (e.g. 6月底前4家)."""
+
+    on: date
+    value: float
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A named stage of a milestone (项目 → 试运行 → 正式运行), optionally planned by a date."""
+
+    name: str
+    planned: date | None = None
+
+
+@dataclass(frozen=True)
+class TargetRule:
+    """Everything the progress engine needs to know about one target."""
+
+    kind: TargetKind
+    deadline: date
+    assessed: bool = True
+    target_value: float | None = None
+    baseline: float = 0.0
+    at_least: bool = False
+    schedule: tuple[ScheduleNode, ...] = ()
+    stages: tuple[Stage, ...] = ()
+
+    @property
+    def has_target(self) -> bool:
+        """False for a reference figure recorded without a target (21.21万只 dogs)."""
+        return self.kind is TargetKind.MILESTONE or self.target_value is not None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The cumulative value (or done flag) of a target as of a date."""
+
+    as_of: date
+    value: float | None = None
+    done: bool | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Configurable parts of the rules."""
+
+    #: Behind = more than this many percentage points below expected.
+    tolerance: float = 10.0
+    #: Progress for month M is due by this day of month M+1.
+    reporting_day: int = 5
+
+
+@dataclass(frozen=True)
+class PlanPeriod:
+    """The period a plan covers, normally a calendar year."""
+
+    start: date
+    end: date
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """A target evaluated as of a date."""
+
+    status: Status
+    completion: float | None
+    expected: float | None
+    achieved: bool
+    reading: Reading | None
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """An item evaluated as of a date, from its targets' results."""
+
+    status: Status
+    completion: float | None
+    expected: float | None
+    achieved: bool
+    targets: tuple[TargetResult, ...] = field(default=())

@@ -1,0 +1,86 @@
+"""Numbers as they appear in pledge lists: 6,800 · 1.5万 · 100% · 40以上."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+_FULLWIDTH = str.maketrans("０１２３４５６７８９．，％－", "0123456789.,%-")
+_MULTIPLIERS = {"万": 10_000.0, "亿": 100_000_000.0, "千": 1_000.0}
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+_FLOOR_SUFFIXES = ("以上", "及以上")
+_FLOOR_PREFIXES = ("不少于", "不低于", "至少", "≥", ">=")
+
+
+class NumberFormatError(ValueError):
+    """A numeric cell that cannot be read as a number."""
+
+
+@dataclass(frozen=True)
+class ParsedNumber:
+    """A number read from a cell, and whether it was written as a floor."""
+
+    value: float
+    at_least: bool = False
+
+
+def parse_number(text: str, *, allow_floor: bool = False) -> ParsedNumber:
+    """Read ``6,800``, ``1万``, ``1.5万``, ``100%``, ``40以上`` (a floor).
+
+    ``100%`` reads as 100 (a percentage value in the unit ``%``). A floor
+    marker (``以上``, ``不少于``) is accepted only where *allow_floor* is set,
+    i.e. on target values.
+    """
+    raw = text.strip().translate(_FULLWIDTH).replace(" ", "")
+    if not raw:
+        raise NumberFormatError("empty number")
+    at_least = False
+    for prefix in _FLOOR_PREFIXES:
+        if raw.startswith(prefix):
+            raw, at_least = raw[len(prefix) :], True
+    for suffix in _FLOOR_SUFFIXES:
+        if raw.endswith(suffix):
+            raw, at_least = raw[: -len(suffix)], True
+    if at_least and not allow_floor:
+        raise NumberFormatError(f"{text!r}: '以上' (at least) is allowed only on target values")
+    if raw.endswith("%"):
+        raw = raw[:-1]
+    factor = 1.0
+    if raw and raw[-1] in _MULTIPLIERS:
+        factor = _MULTIPLIERS[raw[-1]]
+        raw = raw[:-1]
+    if "," in raw:
+        # Thousands separators only: 6,800 or 1,234,567.5
+        if not re.match(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$", raw):
+            raise NumberFormatError(f"not a number: {text!r} (misplaced comma)")
+        raw = raw.replace(",", "")
+    if not _NUMBER.match(raw):
+        raise NumberFormatError(f"not a number: {text!r}")
+    value = float(raw) * factor
+    if not math.isfinite(value):
+        raise NumberFormatError(f"not a finite number: {text!r}")
+    # 1.5万 must be exactly 15000, not 15000.000000000002
+    value = float(Decimal(raw) * Decimal(str(factor))) if factor != 1.0 else value
+    return ParsedNumber(value, at_least)
+
+
+def round_percent(value: float) -> float:
+    """Round a percentage to one decimal, half up, as the government does (138.6)."""
+    return float(Decimal(repr(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def format_number(value: float) -> str:
+    """A figure as the list writes it: 41.58, 16595, 514.3 (no float noise)."""
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    text = format(Decimal(repr(value)).normalize(), "f")
+    return text
+
+
+def format_percent(value: float | None) -> str:
+    """``138.6%`` — rounded half up to one decimal, trailing .0 dropped like the seed (100%)."""
+    if value is None:
+        return "—"
+    return f"{format_number(round_percent(value))}%"

@@ -1,0 +1,73 @@
+"""A plan's structure as plain values: plan → pledges → items → targets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pledgetrack.domain.model import PlanPeriod, TargetKind, TargetRule
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    """A target with what people read about it, and the rule the engine applies."""
+
+    id: int
+    key: str
+    item_no: int
+    name: str
+    unit: str
+    rule: TargetRule
+    note: str = ""
+
+    @property
+    def kind(self) -> TargetKind:
+        return self.rule.kind
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    """An item (项) and who answers for it (the lead first)."""
+
+    id: int
+    no: int
+    title: str
+    pledge_no: int
+    departments: tuple[str, ...]
+    targets: tuple[TargetInfo, ...]
+
+    @property
+    def lead(self) -> str:
+        return self.departments[0] if self.departments else ""
+
+
+@dataclass(frozen=True)
+class PledgeInfo:
+    """A pledge (件) heading."""
+
+    no: int
+    title: str
+
+
+@dataclass(frozen=True)
+class PlanStructure:
+    """Everything a plan promises, in list order."""
+
+    id: int
+    code: str
+    title: str
+    period: PlanPeriod
+    pledges: tuple[PledgeInfo, ...]
+    items: tuple[ItemInfo, ...]
+
+    def targets(self) -> list[TargetInfo]:
+        return [t for item in self.items for t in item.targets]
+
+    def pledge(self, no: int) -> PledgeInfo:
+        return next(p for p in self.pledges if p.no == no)
+
+    def departments(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for item in self.items:
+            for name in item.departments:
+                seen.setdefault(name, None)
+        return list(seen)

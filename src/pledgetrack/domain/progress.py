@@ -1,0 +1,218 @@
+"""The progress engine: completion, expected progress, status — pure functions."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+
+from pledgetrack.domain.dates import add_months, end_of_month, month_start
+from pledgetrack.domain.model import (
+    STATUS_ORDER,
+    ItemResult,
+    PlanPeriod,
+    Policy,
+    Reading,
+    Status,
+    TargetKind,
+    TargetResult,
+    TargetRule,
+)
+
+# Float noise must not turn 30 万人 of 30 into "not achieved".
+_EPSILON = 1e-9
+
+
+def completion(rule: TargetRule, reading: Reading | None) -> float | None:
+    """Completion in percent, not capped (41.58 of 30 is 138.6 %).
+
+    Quantity: (value − baseline) / (target − baseline) × 100. Milestone: 100 when
+    done, else the share of its stages reached, else 0. ``None`` when there is
+    nothing to compare: no reading, no value, or a reference figure without target.
+    """
+    if reading is None:
+        return None
+    if rule.kind is TargetKind.MILESTONE:
+        if reading.done:
+            return 100.0
+        if rule.stages and reading.value is not None:
+            return min(reading.value, len(rule.stages)) / len(rule.stages) * 100.0
+        return 0.0
+    if rule.target_value is None or reading.value is None:
+        return None
+    span = rule.target_value - rule.baseline
+    if span == 0:
+        return 100.0 if reading.value >= rule.target_value else 0.0
+    return (reading.value - rule.baseline) / span * 100.0
+
+
+def is_achieved(rule: TargetRule, reading: Reading | None) -> bool:
+    """A quantity is achieved at or past its target; a milestone when done."""
+    if reading is None:
+        return False
+    if rule.kind is TargetKind.MILESTONE:
+        if reading.done:
+            return True
+        return bool(rule.stages) and reading.value is not None and reading.value >= len(rule.stages)
+    if rule.target_value is None or reading.value is None:
+        return False
+    tol = _EPSILON * max(1.0, abs(rule.target_value))
+    if rule.target_value >= rule.baseline:
+        return reading.value >= rule.target_value - tol
+    # A falling target (e.g. reduce waiting days from 10 to 5).
+    return reading.value <= rule.target_value + tol
+
+
+def elapsed_share(start: date, end: date, on: date) -> float:
+    """Share of the days from *start* to *end* (both inclusive) elapsed by the end of *on*."""
+    total = (end - start).days + 1
+    if total <= 0:
+        return 1.0 if on >= end else 0.0
+    done = (on - start).days + 1
+    return min(max(done / total, 0.0), 1.0)
+
+
+def expected_completion(rule: TargetRule, plan_start: date, on: date) -> float | None:
+    """Where the target should be by *on*, in percent of the target.
+
+    Quantity: linear from the plan start to the target's deadline, or
+    interpolated along its planned schedule nodes. Milestone: the share of its
+    stages planned by *on* when stages carry dates, else 0 until the deadline
+    and 100 from it (a yes/no promise is not "40 % done" in May).
+    """
+    if not rule.has_target:
+        return None
+    if on >= rule.deadline:
+        return 100.0
+    if rule.kind is TargetKind.MILESTONE:
+        planned = [s for s in rule.stages if s.planned is not None]
+        if not planned:
+            return 0.0
+        due = sum(1 for s in rule.stages if s.planned is not None and s.planned <= on)
+        return due / len(rule.stages) * 100.0
+    assert rule.target_value is not None
+    if not rule.schedule:
+        return elapsed_share(plan_start, rule.deadline, on) * 100.0
+    span = rule.target_value - rule.baseline
+    if span == 0:
+        return 100.0
+    # Piecewise linear through (start, baseline), the nodes, (deadline, target).
+    # A point (d, v) means "v by the end of day d"; the plan begins at the end
+    # of the day before its start.
+    points: list[tuple[date, float]] = [(plan_start - timedelta(days=1), rule.baseline)]
+    points += [(n.on, n.value) for n in sorted(rule.schedule, key=lambda n: n.on)]
+    if points[-1][0] < rule.deadline:
+        points.append((rule.deadline, rule.target_value))
+    planned_value = points[-1][1]
+    for (d0, v0), (d1, v1) in zip(points, points[1:], strict=False):
+        if on < d1:
+            share = max((on - d0).days, 0) / max((d1 - d0).days, 1)
+            planned_value = v0 + (v1 - v0) * share
+            break
+    return (planned_value - rule.baseline) / span * 100.0
+
+
+def reporting_due_month(on: date, period: PlanPeriod, policy: Policy) -> date | None:
+    """Month end of the latest reporting month whose deadline has passed by *on*.
+
+    Progress for month M is due by ``policy.reporting_day`` of month M+1. Only
+    months inside the plan period count. ``None`` when nothing is due yet.
+    """
+    candidate = end_of_month(on)
+    for _ in range(3):
+        deadline = add_months(candidate, 1).replace(day=policy.reporting_day)
+        if deadline < on:
+            break
+        candidate = add_months(candidate, -1)
+    else:  # pragma: no cover - a reporting_day <= 28 always breaks within two steps
+        return None
+    last = end_of_month(period.end)
+    if candidate > last:
+        candidate = last
+    if candidate < end_of_month(period.start):
+        return None
+    return candidate
+
+
+def target_status(
+    rule: TargetRule,
+    reading: Reading | None,
+    *,
+    period: PlanPeriod,
+    on: date,
+    policy: Policy | None = None,
+) -> TargetResult:
+    """Evaluate one target as of *on* from its latest reading as of that date.
+
+    Order of precedence: achieved; overdue (deadline passed); not reported
+    (nothing for the month that is due); behind (below expected by more than
+    the tolerance); on track.
+    """
+    policy = policy or Policy()
+    done_pct = completion(rule, reading)
+    expected = expected_completion(rule, period.start, on)
+    achieved = rule.has_target and is_achieved(rule, reading)
+    if achieved:
+        status = Status.ACHIEVED
+    elif rule.has_target and on > rule.deadline:
+        status = Status.OVERDUE
+    elif _missing_report(reading, period, on, policy):
+        status = Status.NOT_REPORTED
+    elif (
+        expected is not None
+        and (done_pct or 0.0) < expected - policy.tolerance
+        and (reading is not None)
+    ):
+        status = Status.BEHIND
+    else:
+        status = Status.ON_TRACK
+    return TargetResult(status, done_pct, expected, achieved, reading)
+
+
+def _missing_report(reading: Reading | None, period: PlanPeriod, on: date, policy: Policy) -> bool:
+    due = reporting_due_month(on, period, policy)
+    if due is None:
+        return False
+    return reading is None or reading.as_of < month_start(due)
+
+
+def item_status(rules: Sequence[TargetRule], results: Sequence[TargetResult]) -> ItemResult:
+    """An item is achieved when every assessed target is; otherwise its worst assessed status.
+
+    Completion and expected are averages over assessed targets, completion
+    capped at 100 % so one overshoot cannot hide another shortfall.
+    """
+    assessed = [res for rule, res in zip(rules, results, strict=True) if rule.assessed]
+    if not assessed:
+        # Nothing is promised: the item is judged on its reference figures' reporting.
+        worst = max((r.status for r in results), key=lambda s: s.severity, default=Status.ON_TRACK)
+        status = Status.NOT_REPORTED if worst is Status.NOT_REPORTED else Status.ON_TRACK
+        return ItemResult(status, None, None, False, tuple(results))
+    achieved = all(r.achieved for r in assessed)
+    if achieved:
+        status = Status.ACHIEVED
+    else:
+        status = max(
+            (r.status for r in assessed if not r.achieved), key=lambda s: s.severity
+        )
+    completions = [min(r.completion or 0.0, 100.0) for r in assessed]
+    expecteds = [r.expected for r in assessed if r.expected is not None]
+    return ItemResult(
+        status=status,
+        completion=sum(completions) / len(completions),
+        expected=sum(expecteds) / len(expecteds) if expecteds else None,
+        achieved=achieved,
+        targets=tuple(results),
+    )
+
+
+def count_statuses(statuses: Iterable[Status]) -> dict[Status, int]:
+    """Counts per status, every status present (zeros included), in display order."""
+    counts = Counter(statuses)
+    return {s: counts.get(s, 0) for s in STATUS_ORDER}
+
+
+def mean_completion(values: Iterable[float | None]) -> float | None:
+    """Average completion of items, each capped at 100 % (roll-ups per pledge, plan, department)."""
+    capped = [min(v, 100.0) for v in values if v is not None]
+    return sum(capped) / len(capped) if capped else None

@@ -1,0 +1,1 @@
+"""Exchange files: reading and writing plan and progress tables (CSV; XLSX later)."""

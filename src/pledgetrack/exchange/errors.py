@@ -1,0 +1,26 @@
+"""Import problems, each naming file, row, column and reason."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem in an exchange file. Row 1 is the header, as Excel numbers rows."""
+
+    file: str
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}:{self.column}: {self.reason}"
+
+
+class ImportRejected(Exception):
+    """An import found problems; nothing was written."""
+
+    def __init__(self, errors: list[CellError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))

@@ -1,0 +1,341 @@
+"""The plan file: one row per target. Parsed and checked whole before anything is written."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pledgetrack.domain.dates import DateFormatError, month_end, parse_date
+from pledgetrack.domain.model import ScheduleNode, Stage, TargetKind
+from pledgetrack.domain.numbers import NumberFormatError, format_number, parse_number
+from pledgetrack.exchange.cells import (
+    parse_bool,
+    parse_kind,
+    parse_ordinal,
+    parse_schedule,
+    parse_stages,
+    split_list,
+)
+from pledgetrack.exchange.errors import CellError, ImportRejected
+from pledgetrack.exchange.tables import Row, read_csv, write_csv
+
+PLAN_COLUMNS = (
+    "plan",
+    "pledge",
+    "pledge_title",
+    "item",
+    "item_title",
+    "department",
+    "target",
+    "target_name",
+    "target_value",
+    "unit",
+    "baseline",
+    "deadline",
+    "assessed",
+    "kind",
+    "schedule",
+    "note",
+)
+OPTIONAL_PLAN_COLUMNS = ("plan_title", "plan_start", "plan_end")
+REQUIRED = ("plan", "pledge", "pledge_title", "item", "item_title", "department", "target",
+            "target_name", "assessed", "kind")
+
+
+@dataclass
+class TargetDraft:
+    key: str
+    name: str
+    kind: TargetKind
+    target_value: float | None
+    at_least: bool
+    unit: str
+    baseline: float
+    deadline: date | None
+    assessed: bool
+    schedule: list[ScheduleNode]
+    stages: list[Stage]
+    note: str
+    row: int
+
+
+@dataclass
+class ItemDraft:
+    no: int
+    title: str
+    pledge_no: int
+    departments: list[str]
+    row: int
+    targets: list[TargetDraft] = field(default_factory=list)
+
+
+@dataclass
+class PlanDraft:
+    code: str
+    title: str
+    start: date
+    end: date
+    pledges: dict[int, str] = field(default_factory=dict)
+    items: dict[int, ItemDraft] = field(default_factory=dict)
+
+
+class _Collector:
+    """Gathers every problem of a file instead of stopping at the first."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.errors: list[CellError] = []
+
+    def add(self, row: int, column: str, reason: str) -> None:
+        self.errors.append(CellError(self.name, row, column, reason))
+
+
+def read_plan_file(path: Path) -> list[PlanDraft]:
+    """Parse and check a plan CSV; raise ImportRejected listing every problem."""
+    rows = read_csv(path, REQUIRED)
+    return parse_plan_rows(rows, str(path))
+
+
+def parse_plan_rows(rows: list[Row], name: str) -> list[PlanDraft]:
+    """Check plan rows (from CSV or XLSX) and build drafts, or raise with every problem."""
+    errors = _Collector(name)
+    if not rows:
+        raise ImportRejected([CellError(name, 2, "-", "the file has no data rows")])
+    plans: dict[str, PlanDraft] = {}
+    first_row_of: dict[tuple[str, str, object], tuple[int, str]] = {}
+    keys_seen: dict[tuple[str, str], int] = {}
+
+    def consistent(plan: str, column: str, owner: object, value: str, row: int) -> None:
+        """Repeated cells (pledge title, item title, department) must agree down the file."""
+        key = (plan, column, owner)
+        if key not in first_row_of:
+            first_row_of[key] = (row, value)
+        elif first_row_of[key][1] != value:
+            first, seen = first_row_of[key]
+            errors.add(row, column, f"{value!r} differs from {seen!r} given on row {first}")
+
+    for row in rows:
+        n = row.number
+        code = row.get("plan")
+        if not code:
+            errors.add(n, "plan", "plan code is empty")
+            continue
+        plan = plans.get(code)
+        if plan is None:
+            plan = _new_plan(code, row, errors)
+            if plan is None:
+                continue
+            plans[code] = plan
+        for column in OPTIONAL_PLAN_COLUMNS:
+            if row.get(column):
+                consistent(code, column, None, row.get(column), n)
+
+        pledge_no = _cell(errors, row, "pledge", parse_ordinal)
+        item_no = _cell(errors, row, "item", parse_ordinal)
+        for column in ("pledge_title", "item_title", "target", "target_name", "department"):
+            if not row.get(column):
+                errors.add(n, column, "must not be empty")
+        kind = _cell(errors, row, "kind", parse_kind)
+        assessed = _cell(errors, row, "assessed", parse_bool) if row.get("assessed") else None
+        if not row.get("assessed"):
+            errors.add(n, "assessed", "must not be empty (yes or no)")
+        departments = split_list(row.get("department"))
+
+        target_value = None
+        at_least = False
+        if row.get("target_value"):
+            try:
+                parsed = parse_number(row.get("target_value"), allow_floor=True)
+                target_value, at_least = parsed.value, parsed.at_least
+                if target_value < 0:
+                    errors.add(n, "target_value", "must not be negative")
+            except NumberFormatError as exc:
+                errors.add(n, "target_value", str(exc))
+        baseline = 0.0
+        if row.get("baseline"):
+            try:
+                baseline = parse_number(row.get("baseline")).value
+            except NumberFormatError as exc:
+                errors.add(n, "baseline", str(exc))
+        deadline = None
+        if row.get("deadline"):
+            try:
+                deadline = parse_date(row.get("deadline"))
+                if not plan.start <= deadline <= plan.end:
+                    errors.add(
+                        n,
+                        "deadline",
+                        f"{deadline} is outside the plan period {plan.start} … {plan.end}",
+                    )
+            except DateFormatError as exc:
+                errors.add(n, "deadline", str(exc))
+
+        schedule: list[ScheduleNode] = []
+        stages: list[Stage] = []
+        if kind is TargetKind.MILESTONE:
+            if target_value is not None:
+                errors.add(
+                    n,
+                    "target_value",
+                    "a milestone has no target value (say the scope in target_name)",
+                )
+            stages = _cell(errors, row, "schedule", parse_stages, default=[])
+        elif kind is TargetKind.QUANTITY:
+            schedule = _cell(errors, row, "schedule", parse_schedule, default=[])
+            if assessed and target_value is None:
+                errors.add(
+                    n,
+                    "target_value",
+                    "an assessed quantity needs a target value "
+                    "(a figure without a target is assessed=no)",
+                )
+            if target_value is not None and target_value == baseline:
+                errors.add(n, "baseline", "baseline equals the target value")
+            for node in schedule:
+                if not plan.start <= node.on <= plan.end:
+                    errors.add(n, "schedule", f"node {node.on} is outside the plan period")
+                if target_value is not None and node.value > target_value and not at_least:
+                    errors.add(
+                        n,
+                        "schedule",
+                        f"node {node.on}={format_number(node.value)} exceeds the target value",
+                    )
+
+        key = row.get("target")
+        if key:
+            if (code, key) in keys_seen:
+                errors.add(n, "target", f"target {key!r} already defined on row {keys_seen[code, key]}")
+            else:
+                keys_seen[code, key] = n
+        if pledge_no is None or item_no is None or kind is None or assessed is None:
+            continue
+        consistent(code, "pledge_title", pledge_no, row.get("pledge_title"), n)
+        consistent(code, "pledge", ("item", item_no), str(pledge_no), n)
+        consistent(code, "item_title", item_no, row.get("item_title"), n)
+        consistent(code, "department", item_no, ";".join(departments), n)
+        plan.pledges.setdefault(pledge_no, row.get("pledge_title"))
+        item = plan.items.setdefault(
+            item_no, ItemDraft(item_no, row.get("item_title"), pledge_no, departments, n)
+        )
+        item.targets.append(
+            TargetDraft(
+                key=key,
+                name=row.get("target_name"),
+                kind=kind,
+                target_value=target_value,
+                at_least=at_least,
+                unit=row.get("unit"),
+                baseline=baseline,
+                deadline=deadline,
+                assessed=assessed,
+                schedule=schedule,
+                stages=stages,
+                note=row.get("note"),
+                row=n,
+            )
+        )
+    for plan in plans.values():
+        for item in plan.items.values():
+            if item.targets and not any(t.assessed for t in item.targets):
+                errors.add(
+                    item.row,
+                    "assessed",
+                    f"item {item.no} has no assessed target: mark at least one assessed=yes",
+                )
+    if errors.errors:
+        raise ImportRejected(errors.errors)
+    return list(plans.values())
+
+
+def _new_plan(code: str, row: Row, errors: _Collector) -> PlanDraft | None:
+    start = end = None
+    for column in ("plan_start", "plan_end"):
+        if row.get(column):
+            try:
+                value = parse_date(row.get(column))
+            except DateFormatError as exc:
+                errors.add(row.number, column, str(exc))
+                return None
+            if column == "plan_start":
+                start = value
+            else:
+                end = value
+    if start is None or end is None:
+        year = re.search(r"(19|20)\d{2}", code)
+        if year is None:
+            errors.add(
+                row.number,
+                "plan",
+                f"cannot tell the period of plan {code!r}: add plan_start and plan_end columns "
+                "or put the year in the code",
+            )
+            return None
+        y = int(year.group(0))
+        start = start or date(y, 1, 1)
+        end = end or month_end(y, 12)
+    if end < start:
+        errors.add(row.number, "plan_end", f"plan ends ({end}) before it starts ({start})")
+        return None
+    return PlanDraft(code=code, title=row.get("plan_title") or code, start=start, end=end)
+
+
+def _cell(errors: _Collector, row: Row, column: str, parse, default=None):  # type: ignore[no-untyped-def]
+    """Parse one cell with *parse*, recording a problem and returning *default* on failure."""
+    text = row.get(column)
+    if not text and default is not None:
+        return default
+    try:
+        return parse(text)
+    except ValueError as exc:
+        errors.add(row.number, column, str(exc) if text else "must not be empty")
+        return default
+
+
+def plan_file_rows(plan: PlanDraft) -> tuple[list[str], list[list[str]]]:
+    """A draft (e.g. read back from the database) as plan-file rows, for export."""
+    header = ["plan", "plan_title", "plan_start", "plan_end", *PLAN_COLUMNS[1:]]
+    out = []
+    for item in sorted(plan.items.values(), key=lambda i: i.no):
+        for t in item.targets:
+            value = "" if t.target_value is None else format_number(t.target_value)
+            if value and t.at_least:
+                value += "以上"
+            if t.kind is TargetKind.MILESTONE:
+                schedule = ";".join(
+                    f"{s.name}={s.planned.isoformat()}" if s.planned else s.name for s in t.stages
+                )
+            else:
+                schedule = "; ".join(f"{n.on.isoformat()}={format_number(n.value)}" for n in t.schedule)
+            out.append(
+                [
+                    plan.code,
+                    plan.title,
+                    plan.start.isoformat(),
+                    plan.end.isoformat(),
+                    str(item.pledge_no),
+                    plan.pledges[item.pledge_no],
+                    str(item.no),
+                    item.title,
+                    ";".join(item.departments),
+                    t.key,
+                    t.name,
+                    value,
+                    t.unit,
+                    format_number(t.baseline) if t.baseline else "",
+                    t.deadline.isoformat() if t.deadline else "",
+                    "yes" if t.assessed else "no",
+                    t.kind.value,
+                    schedule,
+                    t.note,
+                ]
+            )
+    return header, out
+
+
+def write_plan_file(path: Path, plan: PlanDraft) -> int:
+    """Export a plan as CSV; returns the number of target rows written."""
+    header, rows = plan_file_rows(plan)
+    write_csv(path, header, rows)
+    return len(rows)

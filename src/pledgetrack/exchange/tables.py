@@ -1,0 +1,72 @@
+"""Reading CSV tables: encodings Excel writes, header checks, numbered rows."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from pledgetrack.exchange.errors import CellError, ImportRejected
+
+# Tried in order: UTF-8 (with or without BOM) first, then what Chinese Excel writes.
+_ENCODINGS = ("utf-8-sig", "gb18030")
+
+
+@dataclass(frozen=True)
+class Row:
+    """A data row: its number as Excel shows it (header = 1) and its cells by column."""
+
+    number: int
+    cells: dict[str, str]
+
+    def get(self, column: str) -> str:
+        return (self.cells.get(column) or "").strip()
+
+
+def decode(data: bytes, name: str) -> str:
+    """Decode UTF-8 (BOM or not) or GB18030, or say which file could not be read."""
+    for encoding in _ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportRejected(
+        [CellError(name, 1, "-", "cannot read the file: it is neither UTF-8 nor GB18030 text")]
+    )
+
+
+def read_csv(path: Path, required: tuple[str, ...]) -> list[Row]:
+    """Rows of a CSV file whose header has every *required* column (blank rows skipped)."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportRejected([CellError(name, 0, "-", f"cannot open: {exc.strerror}")]) from None
+    text = decode(data, name)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise ImportRejected([CellError(name, 1, "-", "the file is empty")]) from None
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise ImportRejected(
+            [CellError(name, 1, c, "required column is missing from the header") for c in missing]
+        )
+    rows = []
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        rows.append(Row(number, dict(zip(header, cells, strict=False))))
+    return rows
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    """Write UTF-8 with BOM (Excel opens it as Unicode), replacing the file atomically."""
+    tmp = path.with_name(path.name + ".tmp")
+    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    tmp.replace(path)

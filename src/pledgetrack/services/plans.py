@@ -1,0 +1,68 @@
+"""Importing and exporting plans."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from pledgetrack.domain.model import TargetKind
+from pledgetrack.domain.plan import PlanStructure
+from pledgetrack.exchange.plan_file import ItemDraft, PlanDraft, TargetDraft, read_plan_file, write_plan_file
+from pledgetrack.storage.db import session_scope
+from pledgetrack.storage.queries import load_structure
+from pledgetrack.storage.writes import PlanSaved, save_plan
+
+
+def import_plan(engine: Engine, path: Path) -> list[PlanSaved]:
+    """Check a whole plan file, then save every plan in it in one transaction."""
+    drafts = read_plan_file(path)
+    with session_scope(engine) as session:
+        return [save_plan(session=session, draft=d) for d in drafts]
+
+
+def structure_to_draft(structure: PlanStructure) -> PlanDraft:
+    """A stored plan in the shape of a plan file."""
+    draft = PlanDraft(
+        code=structure.code,
+        title=structure.title,
+        start=structure.period.start,
+        end=structure.period.end,
+        pledges={p.no: p.title for p in structure.pledges},
+    )
+    for item in structure.items:
+        draft.items[item.no] = ItemDraft(
+            no=item.no,
+            title=item.title,
+            pledge_no=item.pledge_no,
+            departments=list(item.departments),
+            row=0,
+            targets=[
+                TargetDraft(
+                    key=t.key,
+                    name=t.name,
+                    kind=t.rule.kind,
+                    target_value=t.rule.target_value,
+                    at_least=t.rule.at_least,
+                    unit=t.unit,
+                    baseline=t.rule.baseline,
+                    # A deadline equal to the plan end was (or may as well be) left blank.
+                    deadline=None if t.rule.deadline == structure.period.end else t.rule.deadline,
+                    assessed=t.rule.assessed,
+                    schedule=list(t.rule.schedule) if t.rule.kind is TargetKind.QUANTITY else [],
+                    stages=list(t.rule.stages),
+                    note=t.note,
+                    row=0,
+                )
+                for t in item.targets
+            ],
+        )
+    return draft
+
+
+def export_plan(engine: Engine, path: Path, *, plan: str | None = None) -> int:
+    """Write a plan as a plan CSV; returns the number of targets written."""
+    with Session(engine) as session:
+        structure = load_structure(session=session, code=plan)
+    return write_plan_file(path, structure_to_draft(structure))

@@ -1,0 +1,237 @@
+"""Entering progress: one reading from the command line, or a whole progress file."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from pledgetrack.domain.model import Reading, TargetKind
+from pledgetrack.domain.numbers import format_number
+from pledgetrack.domain.plan import PlanStructure, TargetInfo
+from pledgetrack.exchange.errors import CellError, ImportRejected
+from pledgetrack.exchange.tables import Row, read_csv, write_csv
+from pledgetrack.services.validation import FieldProblem, InvalidReading, check_reading
+from pledgetrack.storage.db import session_scope
+from pledgetrack.storage.queries import all_snapshots, find_plan, load_structure
+from pledgetrack.storage.tables import Snapshot, Target
+from pledgetrack.storage.writes import NewSnapshot, append_snapshots
+
+PROGRESS_COLUMNS = ("plan", "target", "as_of", "value", "done", "note", "entered_by")
+REQUIRED = ("plan", "target", "as_of", "value")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A checked reading of one target, ready to store."""
+
+    target: TargetInfo
+    reading: Reading
+    note: str = ""
+    entered_by: str = ""
+    entered_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What storing a batch of entries did."""
+
+    added: int
+    corrections: int
+    unchanged: int
+
+
+def save_entries(engine: Engine, entries: Sequence[Entry], *, now: datetime | None = None) -> SaveOutcome:
+    """Store entries in one transaction, appending only.
+
+    An entry identical to the current reading of its target and date is
+    skipped (re-importing a file adds nothing). A different one for a date
+    that already has a reading is stored as a correction superseding it.
+    Several entries for one target and date are a sequence: the last one wins.
+    """
+    now = now or datetime.now(UTC)
+    groups: dict[tuple[int, date], list[Entry]] = {}
+    for entry in entries:
+        groups.setdefault((entry.target.id, entry.reading.as_of), []).append(entry)
+    added = corrections = unchanged = 0
+    with session_scope(engine) as session:
+        current = _current_for(session, list(groups))
+        rows: list[NewSnapshot] = []
+        for key, group in groups.items():
+            existing = current.get(key)
+            if existing is not None and _same(existing, group[-1]):
+                unchanged += len(group)
+                continue
+            # Into an empty date the whole sequence goes (history kept); onto an
+            # existing reading only the final figure, as one correction.
+            sequence = group if existing is None else group[-1:]
+            unchanged += len(group) - len(sequence)
+            previous: int | None = existing.id if existing is not None else None
+            for entry in sequence:
+                rows.append(
+                    NewSnapshot(
+                        target_id=entry.target.id,
+                        as_of=entry.reading.as_of,
+                        value=entry.reading.value,
+                        done=entry.reading.done,
+                        note=entry.note,
+                        entered_by=entry.entered_by,
+                        entered_at=entry.entered_at or now,
+                        supersedes_id=previous,
+                    )
+                )
+                if previous is None:
+                    added += 1
+                else:
+                    corrections += 1
+                previous = -len(rows)
+        append_snapshots(session=session, rows=rows)
+    return SaveOutcome(added, corrections, unchanged)
+
+
+def _current_for(session: Session, keys: list[tuple[int, date]]) -> dict[tuple[int, date], Snapshot]:
+    """The current snapshot of each (target, date), fetched in chunks of targets."""
+    current: dict[tuple[int, date], Snapshot] = {}
+    wanted = set(keys)
+    target_ids = sorted({t for t, _ in keys})
+    dates = sorted({d for _, d in keys})
+    for start in range(0, len(target_ids), 500):
+        chunk = target_ids[start : start + 500]
+        rows = session.exec(
+            select(Snapshot)
+            .where(Snapshot.target_id.in_(chunk), Snapshot.as_of.in_(dates))  # type: ignore[attr-defined]
+            .order_by(Snapshot.id)  # type: ignore[arg-type]
+        ).all()
+        for snap in rows:
+            if (snap.target_id, snap.as_of) in wanted:
+                current[snap.target_id, snap.as_of] = snap
+    return current
+
+
+def _same(snap: Snapshot, entry: Entry) -> bool:
+    return (
+        snap.value == entry.reading.value
+        and bool(snap.done) == bool(entry.reading.done)
+        and (snap.note or "") == entry.note
+    )
+
+
+def record(
+    engine: Engine,
+    *,
+    target_key: str,
+    value: str | None,
+    as_of: str | date,
+    plan: str | None = None,
+    note: str = "",
+    done: bool | None = None,
+    entered_by: str,
+    today: date | None = None,
+) -> tuple[Entry, SaveOutcome]:
+    """Check and store one reading (``pledgetrack record``); raise InvalidReading if refused."""
+    today = today or date.today()
+    with Session(engine) as session:
+        structure = load_structure(session=session, code=plan)
+    target = _target_by_key(structure).get(target_key)
+    if target is None:
+        raise InvalidReading([FieldProblem("target", f"no target {target_key!r} in plan {structure.code}")])
+    if target.rule.kind is TargetKind.QUANTITY and done:
+        raise InvalidReading([FieldProblem("done", f"target {target_key} is a quantity: give a value, not --done")])
+    reading = check_reading(
+        target, structure.period, as_of=as_of, value=value, done=done, today=today
+    )
+    entry = Entry(target, reading, note, entered_by)
+    return entry, save_entries(engine, [entry])
+
+
+def _target_by_key(structure: PlanStructure) -> dict[str, TargetInfo]:
+    return {t.key: t for t in structure.targets()}
+
+
+def read_progress_file(engine: Engine, path: Path, *, today: date | None = None) -> list[Entry]:
+    """Parse and check every row of a progress CSV against the database, or raise ImportRejected."""
+    return parse_progress_rows(engine, read_csv(path, REQUIRED), str(path), today=today)
+
+
+def parse_progress_rows(
+    engine: Engine, rows: list[Row], name: str, *, today: date | None = None
+) -> list[Entry]:
+    """Check progress rows (from CSV or XLSX); every problem is reported, nothing is stored."""
+    today = today or date.today()
+    errors: list[CellError] = []
+    structures: dict[str, PlanStructure | None] = {}
+    entries: list[Entry] = []
+    if not rows:
+        raise ImportRejected([CellError(name, 2, "-", "the file has no data rows")])
+    for row in rows:
+        code = row.get("plan")
+        if code not in structures:
+            with Session(engine) as session:
+                try:
+                    structures[code] = load_structure(session=session, code=code) if code else None
+                except LookupError:
+                    structures[code] = None
+        structure = structures[code]
+        if structure is None:
+            errors.append(CellError(name, row.number, "plan", f"no plan {code!r} in the database" if code else "plan code is empty"))
+            continue
+        target = _target_by_key(structure).get(row.get("target"))
+        if target is None:
+            errors.append(CellError(name, row.number, "target", f"no target {row.get('target')!r} in plan {code}"))
+            continue
+        entered_at = None
+        if row.get("entered_at"):
+            try:
+                entered_at = datetime.fromisoformat(row.get("entered_at"))
+                if entered_at.tzinfo is None:  # a local time typed by a person
+                    entered_at = entered_at.astimezone()
+            except ValueError:
+                errors.append(CellError(name, row.number, "entered_at", f"not a date and time: {row.get('entered_at')!r}"))
+        try:
+            reading = check_reading(
+                target,
+                structure.period,
+                as_of=row.get("as_of"),
+                value=row.get("value"),
+                done=row.get("done"),
+                today=today,
+            )
+        except InvalidReading as exc:
+            errors.extend(CellError(name, row.number, p.field, p.reason) for p in exc.problems)
+            continue
+        entries.append(Entry(target, reading, row.get("note"), row.get("entered_by"), entered_at))
+    if errors:
+        raise ImportRejected(errors)
+    return entries
+
+
+def export_progress(engine: Engine, path: Path, *, plan: str | None = None, history: bool = False) -> int:
+    """Write the current readings of a plan (with ``history``, every record) as a progress CSV."""
+    with Session(engine) as session:
+        plan_row = find_plan(session=session, code=plan)
+        assert plan_row.id is not None
+        snaps = all_snapshots(session=session, plan_id=plan_row.id)
+        kinds = dict(session.exec(select(Target.key, Target.kind).where(Target.plan_id == plan_row.id)).all())
+    if not history:
+        superseded = {s.supersedes_id for _, s in snaps if s.supersedes_id is not None}
+        snaps = [(k, s) for k, s in snaps if s.id not in superseded]
+    header = [*PROGRESS_COLUMNS, "entered_at"]
+    rows = [
+        [
+            plan_row.code,
+            key,
+            snap.as_of.isoformat(),
+            "" if snap.value is None else format_number(snap.value),
+            "" if kinds[key] == TargetKind.QUANTITY.value else ("yes" if snap.done else "no"),
+            snap.note,
+            snap.entered_by,
+            snap.entered_at.isoformat(timespec="seconds"),
+        ]
+        for key, snap in snaps
+    ]
+    write_csv(path, header, rows)
+    return len(rows)

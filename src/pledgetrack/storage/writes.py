@@ -1,0 +1,141 @@
+"""Writes: saving a plan (upsert by its keys) and appending snapshots in bulk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert
+from sqlmodel import Session, delete, select
+
+from pledgetrack.exchange.plan_file import PlanDraft
+from pledgetrack.storage.tables import Department, Item, ItemDepartment, Plan, Pledge, Snapshot, Target
+
+
+@dataclass(frozen=True)
+class PlanSaved:
+    """What saving a plan changed."""
+
+    code: str
+    created: bool
+    items: int
+    targets_added: int
+    targets_updated: int
+    #: Targets in the database that the file no longer lists (kept, with their history).
+    targets_not_in_file: list[str]
+
+
+def save_plan(*, session: Session, draft: PlanDraft) -> PlanSaved:
+    """Create or update a plan from a checked draft, matching pledges, items and targets by key."""
+    plan = session.exec(select(Plan).where(Plan.code == draft.code)).first()
+    created = plan is None
+    if plan is None:
+        plan = Plan(code=draft.code, title=draft.title, start=draft.start, end=draft.end)
+    else:
+        plan.title, plan.start, plan.end = draft.title, draft.start, draft.end
+    session.add(plan)
+    session.flush()
+    assert plan.id is not None
+
+    pledges = {p.no: p for p in session.exec(select(Pledge).where(Pledge.plan_id == plan.id))}
+    for no, title in draft.pledges.items():
+        pledge = pledges.get(no) or Pledge(plan_id=plan.id, no=no, title=title)
+        pledge.title = title
+        session.add(pledge)
+        pledges[no] = pledge
+    departments = {d.name: d for d in session.exec(select(Department))}
+    items = {i.no: i for i in session.exec(select(Item).where(Item.plan_id == plan.id))}
+    targets = {t.key: t for t in session.exec(select(Target).where(Target.plan_id == plan.id))}
+    session.flush()
+
+    added = updated = 0
+    for item_draft in draft.items.values():
+        item = items.get(item_draft.no) or Item(plan_id=plan.id, no=item_draft.no, title="", pledge_id=0)
+        item.title = item_draft.title
+        item.pledge_id = pledges[item_draft.pledge_no].id or 0
+        session.add(item)
+        session.flush()
+        assert item.id is not None
+        session.exec(delete(ItemDepartment).where(ItemDepartment.item_id == item.id))  # type: ignore[call-overload]
+        for position, name in enumerate(item_draft.departments):
+            department = departments.get(name)
+            if department is None:
+                department = Department(name=name)
+                session.add(department)
+                session.flush()
+                departments[name] = department
+            session.add(ItemDepartment(item_id=item.id, department_id=department.id or 0, position=position))
+        for position, t in enumerate(item_draft.targets):
+            target = targets.get(t.key)
+            if target is None:
+                target = Target(plan_id=plan.id, item_id=item.id, key=t.key, name=t.name, kind=t.kind.value)
+                added += 1
+            else:
+                updated += 1
+            target.item_id = item.id
+            target.position = position
+            target.name = t.name
+            target.kind = t.kind.value
+            target.target_value = t.target_value
+            target.at_least = t.at_least
+            target.unit = t.unit
+            target.baseline = t.baseline
+            target.deadline = t.deadline
+            target.assessed = t.assessed
+            target.schedule = [{"on": n.on.isoformat(), "value": n.value} for n in t.schedule]
+            target.stages = [
+                {"name": s.name, "planned": s.planned.isoformat() if s.planned else None} for s in t.stages
+            ]
+            target.note = t.note
+            session.add(target)
+    session.flush()
+    in_file = {t.key for i in draft.items.values() for t in i.targets}
+    return PlanSaved(
+        code=draft.code,
+        created=created,
+        items=len(draft.items),
+        targets_added=added,
+        targets_updated=updated,
+        targets_not_in_file=sorted(k for k in targets if k not in in_file),
+    )
+
+
+@dataclass(frozen=True)
+class NewSnapshot:
+    """A snapshot to append."""
+
+    target_id: int
+    as_of: object
+    value: float | None
+    done: bool | None
+    note: str
+    entered_by: str
+    entered_at: datetime
+    supersedes_id: int | None = None
+
+
+def append_snapshots(*, session: Session, rows: list[NewSnapshot]) -> list[int]:
+    """Append snapshots with one bulk INSERT per batch; returns their ids in order.
+
+    Rows that supersede a snapshot written in the same call must carry
+    ``supersedes_id = -(index + 1)`` of that earlier row; it is resolved here.
+    """
+    ids: list[int] = []
+    for row in rows:
+        supersedes = row.supersedes_id
+        if supersedes is not None and supersedes < 0:
+            supersedes = ids[-supersedes - 1]
+        result = session.execute(
+            insert(Snapshot).values(
+                target_id=row.target_id,
+                as_of=row.as_of,
+                value=row.value,
+                done=row.done,
+                note=row.note,
+                entered_by=row.entered_by,
+                entered_at=row.entered_at,
+                supersedes_id=supersedes,
+            )
+        )
+        ids.append(int(result.inserted_primary_key[0]))  # type: ignore[index]
+    return ids
