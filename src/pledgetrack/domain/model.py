@@ -89,6 +89,8 @@ class Reading:
     as_of: date
     value: float | None = None
     done: bool | None = None
+    #: Evidence or explanation given with the reading (not used by the rules).
+    note: str = ""
 
 
 @dataclass(frozen=True)

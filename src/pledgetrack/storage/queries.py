@@ -144,11 +144,13 @@ def latest_readings(*, session: Session, plan_id: int, on: date) -> dict[int, Re
         .group_by(Snapshot.target_id)
     )
     rows = session.exec(
-        select(Snapshot.target_id, Snapshot.as_of, Snapshot.value, Snapshot.done).where(
+        select(Snapshot.target_id, Snapshot.as_of, Snapshot.value, Snapshot.done, Snapshot.note).where(
             Snapshot.id.in_(latest_id)  # type: ignore[union-attr]
         )
     ).all()
-    return {tid: Reading(as_of, value, done) for tid, as_of, value, done in rows}
+    return {
+        tid: Reading(as_of, value, done, note or "") for tid, as_of, value, done, note in rows
+    }
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,131 @@
+"""The message catalog: every user-facing string, in Chinese and English."""
+
+from __future__ import annotations
+
+from pledgetrack.domain.model import Status
+
+LANGS = ("zh", "en")
+
+_CATALOG: dict[str, dict[str, str]] = {
+    # statuses
+    "status.achieved": {"zh": "已完成", "en": "achieved"},
+    "status.on_track": {"zh": "正常推进", "en": "on track"},
+    "status.behind": {"zh": "进度滞后", "en": "behind"},
+    "status.overdue": {"zh": "逾期", "en": "overdue"},
+    "status.not_reported": {"zh": "未填报", "en": "not reported"},
+    # table columns
+    "col.no": {"zh": "序号", "en": "No."},
+    "col.item": {"zh": "事项", "en": "Item"},
+    "col.department": {"zh": "责任单位", "en": "Department"},
+    "col.completion": {"zh": "完成率", "en": "Done"},
+    "col.expected": {"zh": "应达", "en": "Expected"},
+    "col.status": {"zh": "状态", "en": "Status"},
+    "col.last_report": {"zh": "最近填报", "en": "Last report"},
+    "col.target": {"zh": "指标", "en": "Target"},
+    "col.value": {"zh": "完成值", "en": "Value"},
+    "col.goal": {"zh": "目标值", "en": "Target value"},
+    "col.unit": {"zh": "单位", "en": "Unit"},
+    "col.deadline": {"zh": "期限", "en": "Deadline"},
+    "col.assessed": {"zh": "考核", "en": "Assessed"},
+    "assessed.yes": {"zh": "考核", "en": "assessed"},
+    "assessed.no": {"zh": "参考", "en": "reference"},
+    # status table
+    "status.title": {"zh": "{plan} 完成情况(截至{date})", "en": "{plan} — status as of {date}"},
+    "status.summary": {
+        "zh": "共{total}项:已完成{achieved},正常推进{on_track},进度滞后{behind},逾期{overdue},未填报{not_reported}",
+        "en": "{total} items: {achieved} achieved, {on_track} on track, {behind} behind, "
+        "{overdue} overdue, {not_reported} not reported",
+    },
+    # report
+    "report.title": {"zh": "{plan}进展情况", "en": "{plan}: progress report"},
+    "report.as_of": {"zh": "(截至{date})", "en": " (as of the {date})"},
+    "report.headline": {
+        "zh": "截至{date},{plan}{pledges}件{total}项中的{achieved}项已实现年度目标{which}",
+        "en": "As of the {date}, {achieved} of the {total} items of {plan} ({pledges} pledges) "
+        "have reached their annual target{which}",
+    },
+    "report.headline.which": {"zh": ",包括{names}", "en": ": {names}"},
+    "report.headline.rest": {
+        "zh": ";其余{rest}项中,{parts}。",
+        "en": ". Of the other {rest}: {parts}.",
+    },
+    "report.headline.all": {"zh": "。", "en": "."},
+    "report.rest.part": {"zh": "{n}项{status}", "en": "{n} {status}"},
+    "report.item.suffix": {"zh": "方面", "en": ""},
+    "report.list.sep": {"zh": "、", "en": "; "},
+    "report.clause.sep": {"zh": ";", "en": "; "},
+    "report.share": {"zh": ",占年计划的{pct}", "en": ", {pct} of the annual target"},
+    "report.share.floor": {
+        "zh": ",占年计划(不少于{target}{unit})的{pct}",
+        "en": ", {pct} of the annual target (at least {target} {unit})",
+    },
+    "report.deadline": {"zh": "(期限{date})", "en": " (due {date})"},
+    "report.milestone.done": {"zh": "{name}已完成", "en": "{name}: done"},
+    "report.milestone.stage": {
+        "zh": "{name}正在推进,已到“{stage}”阶段(第{k}/{n}阶段)",
+        "en": "{name}: in progress, at stage “{stage}” ({k} of {n})",
+    },
+    "report.milestone.open": {"zh": "{name}正在推进", "en": "{name}: in progress"},
+    "report.no_reading": {"zh": "{name}暂无填报", "en": "{name}: no figure reported"},
+    "report.item.status": {"zh": "【{status}】", "en": " [{status}]"},
+    "report.attention": {"zh": "需关注事项", "en": "Needs attention"},
+    "report.attention.none": {
+        "zh": "无进度滞后、逾期或未填报事项。",
+        "en": "Nothing is behind, overdue or unreported.",
+    },
+    "report.attention.line": {
+        "zh": "{no}.{title}({department}):{status}。{targets}",
+        "en": "{no}. {title} ({department}): {status}. {targets}",
+    },
+    "report.attention.target": {
+        "zh": "{name}完成{completion},应达{expected}",
+        "en": "{name} {completion} done, {expected} expected",
+    },
+    "report.attention.overdue": {
+        "zh": "{name}期限{date}已过,完成{completion}",
+        "en": "{name} was due {date}, {completion} done",
+    },
+    "report.attention.missing": {
+        "zh": "{name}最近一次填报为{date}",
+        "en": "{name} last reported {date}",
+    },
+    "report.attention.never": {"zh": "{name}从未填报", "en": "{name} never reported"},
+    "report.changes": {"zh": "与{date}相比", "en": "Changes since the {date}"},
+    "report.changes.no_data": {
+        "zh": "{date}尚无填报数据,无法比较。",
+        "en": "There were no figures as of the {date}; nothing to compare.",
+    },
+    "report.changes.newly": {"zh": "新实现年度目标:{names}。", "en": "Newly achieved: {names}."},
+    "report.changes.newly.none": {"zh": "本月无新实现年度目标事项。", "en": "No item newly achieved this month."},
+    "report.changes.status": {"zh": "状态变化:{changes}。", "en": "Status changes: {changes}."},
+    "report.changes.status.one": {"zh": "{no}.{title}由{old}变为{new}", "en": "{no}. {title} from {old} to {new}"},
+    "report.changes.movers": {"zh": "进展较大:{movers}。", "en": "Biggest movers: {movers}."},
+    "report.changes.mover": {
+        "zh": "{name}{old}→{new}{unit}(+{delta}个百分点)",
+        "en": "{name} {old} → {new} {unit} (+{delta} points)",
+    },
+    "report.changes.stale": {"zh": "本月无新填报:{names}。", "en": "No new figure this month: {names}."},
+    "report.department": {"zh": "责任单位:{name}", "en": "Department: {name}"},
+    "report.illustrative": {"zh": "", "en": ""},
+    # CLI messages
+    "cli.recorded": {"zh": "已记录 {key} {name}:{value}(截至{date})", "en": "Recorded {key} {name}: {value} as of {date}"},
+    "cli.corrected": {"zh": "已更正 {key} {name}:{value}(截至{date})", "en": "Corrected {key} {name}: {value} as of {date}"},
+    "cli.unchanged": {"zh": "{key} 截至{date}的数值未变,未新增记录", "en": "{key} as of {date} is unchanged; nothing added"},
+}
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The message *key* in *lang*, formatted with *values*."""
+    entry = _CATALOG[key]
+    text = entry.get(lang) or entry["en"]
+    return text.format(**values) if values else text
+
+
+def status_label(status: Status, lang: str) -> str:
+    """已完成 / achieved …"""
+    return t(f"status.{status.value}", lang)
+
+
+def catalog_keys() -> list[str]:
+    """Every key, for the test that each one has both languages."""
+    return list(_CATALOG)

@@ -1,0 +1,1 @@
+"""Month-end reports: one report model, several renderers."""

@@ -1,0 +1,190 @@
+"""Building the month-end report model from two evaluations (this and last month end)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from pledgetrack.domain.dates import add_months, end_of_month, month_start
+from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation, TargetRow, evaluate_plan
+from pledgetrack.domain.model import Policy, Status, TargetKind
+from pledgetrack.domain.numbers import round_percent
+from pledgetrack.reports.model import (
+    Changes,
+    ItemLine,
+    MonthReport,
+    Mover,
+    PledgeSection,
+    StatusChange,
+    TargetLine,
+)
+from pledgetrack.storage.queries import latest_readings, load_structure
+
+#: How many targets the "biggest movers" list names.
+MOVERS = 5
+
+
+def build_month_report(
+    engine: Engine,
+    *,
+    month: date,
+    plan: str | None = None,
+    department: str | None = None,
+    policy: Policy | None = None,
+) -> MonthReport:
+    """The report for the month containing *month*, as of its last day."""
+    as_of = end_of_month(month)
+    previous = add_months(as_of, -1)
+    with Session(engine) as session:
+        structure = load_structure(session=session, code=plan)
+        now = latest_readings(session=session, plan_id=structure.id, on=as_of)
+        before = latest_readings(session=session, plan_id=structure.id, on=previous)
+    current = evaluate_plan(structure, now, as_of, policy).filtered(department=department)
+    earlier = evaluate_plan(structure, before, previous, policy).filtered(department=department)
+    return report_from_evaluations(current, earlier, department=department, previous_has_data=bool(before))
+
+
+def report_from_evaluations(
+    current: PlanEvaluation,
+    earlier: PlanEvaluation,
+    *,
+    department: str | None = None,
+    previous_has_data: bool = True,
+) -> MonthReport:
+    """Assemble the report from evaluations already made (pure)."""
+    structure = current.structure
+    earlier_status = {row.info.no: row.result.status for row in earlier.items}
+    earlier_targets = {t.info.id: t for row in earlier.items for t in row.targets}
+    month_first = month_start(current.as_of)
+    lines = {row.info.no: _item_line(row, current, earlier_status, month_first) for row in current.items}
+    sections = [
+        PledgeSection(no=no, title=structure.pledge(no).title, items=[lines[r.info.no] for r in rows])
+        for no, rows in current.by_pledge()
+    ]
+    attention = sorted(
+        (line for line in lines.values() if line.status in _ATTENTION),
+        key=lambda line: (-line.status.severity, line.no),
+    )
+    return MonthReport(
+        plan_code=structure.code,
+        plan_title=structure.title,
+        month=f"{current.as_of.year}-{current.as_of.month:02d}",
+        as_of=current.as_of,
+        plan_end=structure.period.end,
+        department=department,
+        pledge_count=len(sections),
+        item_count=len(current.items),
+        counts=current.counts(),
+        achieved=[row.info.no for row in current.achieved_items()],
+        pledges=sections,
+        attention=attention,
+        changes=_changes(current, earlier, earlier_status, earlier_targets, previous_has_data, lines),
+    )
+
+
+_ATTENTION = (Status.OVERDUE, Status.NOT_REPORTED, Status.BEHIND)
+
+
+def _item_line(
+    row: ItemRow, current: PlanEvaluation, earlier_status: dict[int, Status], month_first: date
+) -> ItemLine:
+    return ItemLine(
+        no=row.info.no,
+        title=row.info.title,
+        pledge_no=row.info.pledge_no,
+        departments=list(row.info.departments),
+        status=row.result.status,
+        completion=_rounded(row.result.completion),
+        expected=_rounded(row.result.expected),
+        targets=[_target_line(t, current) for t in row.targets],
+        previous_status=earlier_status.get(row.info.no),
+        reported_this_month=any(
+            t.result.reading is not None and t.result.reading.as_of >= month_first for t in row.targets
+        ),
+    )
+
+
+def _target_line(row: TargetRow, current: PlanEvaluation) -> TargetLine:
+    rule = row.info.rule
+    reading = row.result.reading
+    stage_no = None
+    stage = None
+    if rule.kind is TargetKind.MILESTONE and rule.stages and reading and reading.value:
+        stage_no = int(reading.value)
+        stage = rule.stages[min(stage_no, len(rule.stages)) - 1].name
+    return TargetLine(
+        key=row.info.key,
+        name=row.info.name,
+        unit=row.info.unit,
+        kind=rule.kind.value,
+        assessed=rule.assessed,
+        target_value=rule.target_value,
+        at_least=rule.at_least,
+        deadline=rule.deadline,
+        value=reading.value if reading else None,
+        done=reading.done if reading else None,
+        stage=stage,
+        stage_no=stage_no,
+        stage_count=len(rule.stages),
+        completion=_rounded(row.result.completion),
+        expected=_rounded(row.result.expected),
+        status=row.result.status,
+        note=reading.note if reading else "",
+        as_of=reading.as_of if reading else None,
+    )
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round_percent(value)
+
+
+def _changes(
+    current: PlanEvaluation,
+    earlier: PlanEvaluation,
+    earlier_status: dict[int, Status],
+    earlier_targets: dict[int, TargetRow],
+    previous_has_data: bool,
+    lines: dict[int, ItemLine],
+) -> Changes:
+    newly = [
+        row.info.no
+        for row in current.items
+        if row.result.achieved and earlier_status.get(row.info.no) is not Status.ACHIEVED
+    ]
+    changes = [
+        StatusChange(no=row.info.no, title=row.info.title, old=earlier_status[row.info.no], new=row.result.status)
+        for row in current.items
+        if row.info.no in earlier_status and earlier_status[row.info.no] is not row.result.status
+    ]
+    movers: list[Mover] = []
+    for row in current.items:
+        for target in row.targets:
+            old = earlier_targets.get(target.info.id)
+            new_pct = target.result.completion
+            old_pct = old.result.completion if old else None
+            if new_pct is None or target.info.rule.kind is TargetKind.MILESTONE:
+                continue
+            delta = new_pct - (old_pct or 0.0)
+            if delta > 0:
+                movers.append(
+                    Mover(
+                        key=target.info.key,
+                        name=target.info.name,
+                        unit=target.info.unit,
+                        item_no=row.info.no,
+                        old=old.result.reading.value if old and old.result.reading else None,
+                        new=target.result.reading.value if target.result.reading else None,
+                        delta_points=round_percent(delta),
+                    )
+                )
+    movers.sort(key=lambda m: (-m.delta_points, m.key))
+    return Changes(
+        previous_as_of=earlier.as_of,
+        previous_has_data=previous_has_data,
+        newly_achieved=newly,
+        status_changes=changes,
+        movers=movers[:MOVERS],
+        no_new_figure=[no for no, line in lines.items() if not line.reported_this_month],
+    )

@@ -1,0 +1,95 @@
+"""The month-end report model: built once per month and plan; renderers only read it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel
+
+from pledgetrack.domain.model import Status
+
+
+class TargetLine(BaseModel):
+    key: str
+    name: str
+    unit: str
+    kind: str
+    assessed: bool
+    target_value: float | None
+    at_least: bool
+    deadline: date
+    value: float | None
+    done: bool | None
+    stage: str | None
+    stage_no: int | None
+    stage_count: int
+    completion: float | None
+    """Rounded to one decimal, as published."""
+    expected: float | None
+    status: Status
+    note: str
+    as_of: date | None
+
+
+class ItemLine(BaseModel):
+    no: int
+    title: str
+    pledge_no: int
+    departments: list[str]
+    status: Status
+    completion: float | None
+    expected: float | None
+    targets: list[TargetLine]
+    previous_status: Status | None
+    reported_this_month: bool
+
+
+class PledgeSection(BaseModel):
+    no: int
+    title: str
+    items: list[ItemLine]
+
+
+class Mover(BaseModel):
+    key: str
+    name: str
+    unit: str
+    item_no: int
+    old: float | None
+    new: float | None
+    delta_points: float
+
+
+class StatusChange(BaseModel):
+    no: int
+    title: str
+    old: Status
+    new: Status
+
+
+class Changes(BaseModel):
+    previous_as_of: date
+    previous_has_data: bool
+    newly_achieved: list[int]
+    status_changes: list[StatusChange]
+    movers: list[Mover]
+    no_new_figure: list[int]
+
+
+class MonthReport(BaseModel):
+    plan_code: str
+    plan_title: str
+    month: str
+    as_of: date
+    plan_end: date
+    department: str | None
+    pledge_count: int
+    item_count: int
+    counts: dict[Status, int]
+    achieved: list[int]
+    pledges: list[PledgeSection]
+    attention: list[ItemLine]
+    changes: Changes
+
+    def item(self, no: int) -> ItemLine:
+        return next(i for s in self.pledges for i in s.items if i.no == no)

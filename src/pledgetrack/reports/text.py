@@ -1,0 +1,212 @@
+"""Plain-text and Markdown renderers of the month-end report, in the seed's structure."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pledgetrack.domain.dates import date_label, month_label
+from pledgetrack.domain.model import Status
+from pledgetrack.domain.numbers import format_number, format_percent
+from pledgetrack.i18n import status_label, t
+from pledgetrack.reports.model import ItemLine, MonthReport, TargetLine
+
+_ZH_NUMERALS = "一二三四五六七八九十"
+
+
+def pledge_heading(no: int, lang: str) -> str:
+    """一、 … 十二、 in Chinese; 1. in English."""
+    if lang != "zh":
+        return f"{no}."
+    if no <= 10:
+        return _ZH_NUMERALS[no - 1] + "、"
+    tens, ones = divmod(no, 10)
+    return (_ZH_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (_ZH_NUMERALS[ones - 1] if ones else "") + "、"
+
+
+def target_phrase(line: TargetLine, lang: str, plan_end: date | None = None) -> str:
+    """One target as the seed words it: 城镇新增就业41.58万人,占年计划的138.6%."""
+    if line.kind == "milestone":
+        if line.done:
+            text = t("report.milestone.done", lang, name=line.name)
+        elif line.stage:
+            text = t(
+                "report.milestone.stage", lang, name=line.name, stage=line.stage, k=line.stage_no, n=line.stage_count
+            )
+        elif line.as_of is None:
+            text = t("report.no_reading", lang, name=line.name)
+        else:
+            text = t("report.milestone.open", lang, name=line.name)
+        if line.note and line.note not in line.name:
+            text += f"({line.note})" if lang == "zh" else f" ({line.note})"
+    elif line.value is None:
+        text = t("report.no_reading", lang, name=line.name)
+    else:
+        sep = "" if lang == "zh" else " "
+        text = f"{line.name}{sep}{format_number(line.value)}{sep if line.unit else ''}{line.unit}"
+        if line.target_value is not None:
+            pct = format_percent(line.completion)
+            if line.at_least:
+                text += t(
+                    "report.share.floor", lang, pct=pct, target=format_number(line.target_value), unit=line.unit
+                )
+            else:
+                text += t("report.share", lang, pct=pct)
+    if line.deadline != plan_end:
+        text += t("report.deadline", lang, date=date_label(line.deadline, lang))
+    return text
+
+
+def item_paragraph(line: ItemLine, lang: str, plan_end: date | None = None) -> str:
+    """``1.就业方面,…;…。【已完成】``"""
+    clauses = t("report.clause.sep", lang).join(target_phrase(tl, lang, plan_end) for tl in line.targets)
+    status = t("report.item.status", lang, status=status_label(line.status, lang))
+    if lang == "zh":
+        return f"{line.no}.{line.title}方面,{clauses}。{status}"
+    return f"{line.no}. {line.title}: {clauses}.{status}"
+
+
+def headline(report: MonthReport, lang: str) -> str:
+    """截至2020年10月底,…36项中的18项已实现年度目标,包括…;其余18项中,12项正常推进,6项进度滞后。"""
+    items = {i.no: i for s in report.pledges for i in s.items}
+    names = [
+        f"{items[no].title}{t('report.item.suffix', lang)}" if lang == "zh" else f"{no} {items[no].title}"
+        for no in report.achieved
+    ]
+    which = t("report.headline.which", lang, names=t("report.list.sep", lang).join(names)) if names else ""
+    text = t(
+        "report.headline",
+        lang,
+        date=month_label(report.as_of, lang),
+        plan=report.plan_title,
+        pledges=report.pledge_count,
+        total=report.item_count,
+        achieved=len(report.achieved),
+        which=which,
+    )
+    rest = report.item_count - len(report.achieved)
+    parts = [
+        t("report.rest.part", lang, n=n, status=status_label(status, lang))
+        for status, n in report.counts.items()
+        if n and status is not Status.ACHIEVED
+    ]
+    if rest and parts:
+        sep = "," if lang == "zh" else ", "
+        text += t("report.headline.rest", lang, rest=rest, parts=sep.join(parts))
+    else:
+        text += t("report.headline.all", lang)
+    return text
+
+
+def attention_lines(report: MonthReport, lang: str) -> list[str]:
+    """One line per item needing attention, naming the assessed targets that hold it back."""
+    return [
+        t(
+            "report.attention.line",
+            lang,
+            no=line.no,
+            title=line.title,
+            department=t("report.list.sep", lang).join(line.departments),
+            status=status_label(line.status, lang),
+            targets=t("report.clause.sep", lang).join(
+                _attention_target(tl, lang) for tl in line.targets if tl.assessed and tl.status is line.status
+            ),
+        )
+        for line in report.attention
+    ]
+
+
+def _attention_target(line: TargetLine, lang: str) -> str:
+    if line.status is Status.NOT_REPORTED:
+        if line.as_of is None:
+            return t("report.attention.never", lang, name=line.name)
+        return t("report.attention.missing", lang, name=line.name, date=date_label(line.as_of, lang))
+    if line.status is Status.OVERDUE:
+        due = date_label(line.deadline, lang)
+        return t("report.attention.overdue", lang, name=line.name, date=due, completion=format_percent(line.completion))
+    return t(
+        "report.attention.target",
+        lang,
+        name=line.name,
+        completion=format_percent(line.completion),
+        expected=format_percent(line.expected),
+    )
+
+
+def change_lines(report: MonthReport, lang: str) -> list[str]:
+    changes = report.changes
+    previous = month_label(changes.previous_as_of, lang)
+    if not changes.previous_has_data:
+        return [t("report.changes.no_data", lang, date=previous)]
+    items = {i.no: i for s in report.pledges for i in s.items}
+    sep = t("report.list.sep", lang)
+    out = []
+    if changes.newly_achieved:
+        names = sep.join(f"{no}.{items[no].title}" for no in changes.newly_achieved)
+        out.append(t("report.changes.newly", lang, names=names))
+    else:
+        out.append(t("report.changes.newly.none", lang))
+    if changes.status_changes:
+        described = sep.join(
+            t(
+                "report.changes.status.one",
+                lang,
+                no=c.no,
+                title=c.title,
+                old=status_label(c.old, lang),
+                new=status_label(c.new, lang),
+            )
+            for c in changes.status_changes
+        )
+        out.append(t("report.changes.status", lang, changes=described))
+    if changes.movers:
+        described = sep.join(
+            t(
+                "report.changes.mover",
+                lang,
+                name=m.name,
+                old="—" if m.old is None else format_number(m.old),
+                new="—" if m.new is None else format_number(m.new),
+                unit=m.unit,
+                delta=format_number(m.delta_points),
+            )
+            for m in changes.movers
+        )
+        out.append(t("report.changes.movers", lang, movers=described))
+    if changes.no_new_figure:
+        names = sep.join(f"{no}.{items[no].title}" for no in changes.no_new_figure)
+        out.append(t("report.changes.stale", lang, names=names))
+    return out
+
+
+def render_text(report: MonthReport, lang: str) -> str:
+    """The report as plain text."""
+    return "\n".join(_blocks(report, lang, markdown=False)) + "\n"
+
+
+def render_markdown(report: MonthReport, lang: str) -> str:
+    """The report as Markdown."""
+    return "\n".join(_blocks(report, lang, markdown=True)) + "\n"
+
+
+def _blocks(report: MonthReport, lang: str, *, markdown: bool) -> list[str]:
+    title = t("report.title", lang, plan=report.plan_title) + t(
+        "report.as_of", lang, date=month_label(report.as_of, lang)
+    )
+    h1, h2, bullet = ("# ", "## ", "- ") if markdown else ("", "", "  ")
+    out = [h1 + title]
+    if report.department:
+        out += ["", t("report.department", lang, name=report.department)]
+    out += ["", headline(report, lang)]
+    for section in report.pledges:
+        heading = f"{pledge_heading(section.no, lang)}{section.title}" if lang == "zh" else (
+            f"{section.no}. {section.title}"
+        )
+        out += ["", h2 + heading if markdown else heading]
+        for line in section.items:
+            out += ["", item_paragraph(line, lang, report.plan_end)]
+    out += ["", h2 + t("report.attention", lang)]
+    lines = attention_lines(report, lang)
+    out += [""] + ([bullet + x for x in lines] if lines else [t("report.attention.none", lang)])
+    out += ["", h2 + t("report.changes", lang, date=month_label(report.changes.previous_as_of, lang)), ""]
+    out += [bullet + x for x in change_lines(report, lang)]
+    return out
