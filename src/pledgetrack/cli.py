@@ -125,20 +125,20 @@ def main_callback(
 
 @app.command()
 def status(
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Date (2020-10-31, 2020-10, 2020年10月底); default today, at most the plan end.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Date (2020-10-31, 2020-10, 2020年10月底); default today, or for a finished plan the month of its last figures.")] = None,
     plan: Annotated[str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")] = None,
     department: Annotated[str | None, typer.Option("--department", help="Only items this department leads or co-operates on.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     lang: Annotated[Lang | None, typer.Option("--lang", help="zh or en.")] = None,
 ) -> None:
     """The completion table: items under their pledges, completion, expected, status."""
-    from pledgetrack.services.status import plan_status
+    from pledgetrack.services.status import default_as_of, plan_status
 
     engine = engine_for()
     on = parse_date_option(as_of, "--as-of")
     try:
         if on is None:
-            on = default_as_of(engine, plan)
+            on = default_as_of(engine, plan=plan)
         evaluation = plan_status(engine, on=on, plan=plan, department=department, policy=policy())
     except PlanNotFound as exc:
         fail(str(exc))
@@ -150,17 +150,6 @@ def status(
         typer.echo(json.dumps(status_json(evaluation), ensure_ascii=False, indent=2))
     else:
         Console().print(status_table(evaluation, lang_of(lang)))
-
-
-def default_as_of(engine: Engine, plan: str | None) -> date:
-    """Today, but never past the plan's end (a finished plan shows its final state)."""
-    from sqlmodel import Session
-
-    from pledgetrack.storage.queries import find_plan
-
-    with Session(engine) as session:
-        found = find_plan(session=session, code=plan)
-    return min(date.today(), found.end)
 
 
 def status_json(evaluation: PlanEvaluation) -> dict[str, Any]:
@@ -284,7 +273,7 @@ def report(
         sys.stdout.write(text)
 
 
-@app.command()
+@app.command(context_settings={"ignore_unknown_options": True})
 def record(
     target: Annotated[str, typer.Argument(help="Target key, e.g. 1.1")],
     value: Annotated[str | None, typer.Argument(help="Cumulative value in the target's unit (a stage for staged milestones).")] = None,
@@ -322,9 +311,9 @@ def record(
         if entry.reading.value is not None
         else status_label(Status.ACHIEVED, language) if entry.reading.done else "—"
     )
-    key = "cli.recorded" if outcome.added else "cli.corrected" if outcome.corrections else "cli.unchanged"
+    message = "cli.recorded" if outcome.added else "cli.corrected" if outcome.corrections else "cli.unchanged"
     typer.echo(
-        t(key, language, key=target, name=entry.target.name, value=f"{shown}{entry.target.unit}", date=entry.reading.as_of)
+        t(message, language, key=target, name=entry.target.name, value=f"{shown}{entry.target.unit}", date=entry.reading.as_of)
     )
 
 

@@ -114,7 +114,7 @@ _CATALOG: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str, **values: object) -> str:
+def t(key: str, lang: str, /, **values: object) -> str:
     """The message *key* in *lang*, formatted with *values*."""
     entry = _CATALOG[key]
     text = entry.get(lang) or entry["en"]

@@ -209,12 +209,14 @@ def parse_plan_rows(rows: list[Row], name: str) -> list[PlanDraft]:
                 errors.add(n, "target", f"target {key!r} already defined on row {keys_seen[code, key]}")
             else:
                 keys_seen[code, key] = n
+        if pledge_no is not None:
+            consistent(code, "pledge_title", pledge_no, row.get("pledge_title"), n)
+        if item_no is not None:
+            consistent(code, "pledge", ("item", item_no), str(pledge_no), n)
+            consistent(code, "item_title", item_no, row.get("item_title"), n)
+            consistent(code, "department", item_no, ";".join(departments), n)
         if pledge_no is None or item_no is None or kind is None or assessed is None:
             continue
-        consistent(code, "pledge_title", pledge_no, row.get("pledge_title"), n)
-        consistent(code, "pledge", ("item", item_no), str(pledge_no), n)
-        consistent(code, "item_title", item_no, row.get("item_title"), n)
-        consistent(code, "department", item_no, ";".join(departments), n)
         plan.pledges.setdefault(pledge_no, row.get("pledge_title"))
         item = plan.items.setdefault(
             item_no, ItemDraft(item_no, row.get("item_title"), pledge_no, departments, n)

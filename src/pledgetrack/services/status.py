@@ -35,3 +35,30 @@ def evaluate_structure(
     with Session(engine) as session:
         readings = latest_readings(session=session, plan_id=structure.id, on=on)
     return evaluate_plan(structure, readings, on, policy)
+
+
+def default_as_of(engine: Engine, *, plan: str | None = None, today: date | None = None) -> date:
+    """The date views open on: today while the plan runs; for a finished plan, the
+    month end of its latest reading (the last state anyone reported), else its end."""
+    from sqlalchemy import func
+    from sqlmodel import select
+
+    from pledgetrack.domain.dates import end_of_month
+    from pledgetrack.storage.queries import find_plan
+    from pledgetrack.storage.tables import Snapshot, Target
+
+    today = today or date.today()
+    with Session(engine) as session:
+        found = find_plan(session=session, code=plan)
+        if found.start <= today <= found.end:
+            return today
+        if today < found.start:
+            return found.start
+        latest = session.exec(
+            select(func.max(Snapshot.as_of))
+            .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
+            .where(Target.plan_id == found.id)
+        ).one()
+    if latest is None:
+        return found.end
+    return min(end_of_month(latest), found.end)
