@@ -5,7 +5,12 @@ from datetime import date
 import pytest
 
 from pledgetrack.domain.dates import DateFormatError, parse_date
-from pledgetrack.domain.numbers import NumberFormatError, format_percent, parse_number, round_percent
+from pledgetrack.domain.numbers import (
+    NumberFormatError,
+    format_percent,
+    parse_number,
+    round_percent,
+)
 from pledgetrack.exchange.cells import parse_bool, parse_ordinal, parse_schedule, parse_stages
 
 

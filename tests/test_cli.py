@@ -35,9 +35,33 @@ def test_status_json_lists_the_official_eighteen(db) -> None:
     assert data["summary"]["achieved"] == OFFICIAL_ACHIEVED
     assert data["summary"]["counts"]["achieved"] == 18
     jobs = data["items"][0]["targets"][0]
-    assert (jobs["key"], jobs["completion"], jobs["unit"], jobs["status"]) == ("1.1", 138.6, "万人", "achieved")
-    assert set(data["items"][0]) >= {"no", "title", "pledge", "departments", "status", "completion", "targets"}
-    assert set(jobs) >= {"key", "name", "unit", "target", "value", "completion", "assessed", "kind", "status", "deadline"}
+    assert (jobs["key"], jobs["completion"], jobs["unit"], jobs["status"]) == (
+        "1.1",
+        138.6,
+        "万人",
+        "achieved",
+    )
+    assert set(data["items"][0]) >= {
+        "no",
+        "title",
+        "pledge",
+        "departments",
+        "status",
+        "completion",
+        "targets",
+    }
+    assert set(jobs) >= {
+        "key",
+        "name",
+        "unit",
+        "target",
+        "value",
+        "completion",
+        "assessed",
+        "kind",
+        "status",
+        "deadline",
+    }
 
 
 @pytest.mark.parametrize("as_of", ["2020-10", "2020年10月31日", "2020年10月底"])
@@ -157,7 +181,9 @@ def test_import_export_round_trip_through_the_cli(tmp_path) -> None:
 
 def test_bad_import_lists_every_problem_and_exits_2(tmp_path) -> None:
     bad = tmp_path / "bad.csv"
-    bad.write_text(PLAN_CSV.read_text(encoding="utf-8").replace(",30,万人", ",三十,万人"), encoding="utf-8")
+    bad.write_text(
+        PLAN_CSV.read_text(encoding="utf-8").replace(",30,万人", ",三十,万人"), encoding="utf-8"
+    )
     db = str(tmp_path / "x.sqlite")
     result = run(db, "import", "plan", str(bad))
     assert result.exit_code == 2

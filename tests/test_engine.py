@@ -28,10 +28,14 @@ END = YEAR.end
 
 
 def quantity(target: float = 30, **kw) -> TargetRule:
-    return TargetRule(kind=TargetKind.QUANTITY, deadline=kw.pop("deadline", END), target_value=target, **kw)
+    return TargetRule(
+        kind=TargetKind.QUANTITY, deadline=kw.pop("deadline", END), target_value=target, **kw
+    )
 
 
-def reading(value: float | None, on: date = date(2020, 10, 31), done: bool | None = None) -> Reading:
+def reading(
+    value: float | None, on: date = date(2020, 10, 31), done: bool | None = None
+) -> Reading:
     return Reading(on, value, done)
 
 
@@ -83,7 +87,11 @@ def test_milestone_with_planned_stage_is_behind_when_the_stage_is_late() -> None
     rule = TargetRule(
         kind=TargetKind.MILESTONE,
         deadline=END,
-        stages=(Stage("开发"), Stage("试运行", date(2020, 6, 30)), Stage("正式运行", date(2020, 9, 30))),
+        stages=(
+            Stage("开发"),
+            Stage("试运行", date(2020, 6, 30)),
+            Stage("正式运行", date(2020, 9, 30)),
+        ),
     )
     assert status(rule, reading(1, done=False)) is Status.BEHIND
     assert status(rule, reading(3)) is Status.ACHIEVED
@@ -163,9 +171,9 @@ def test_achieved_iff_value_reaches_target(target: float, value: float, days: in
 
 
 @given(
-    specs=st.lists(
-        st.tuples(targets, values, st.booleans()), min_size=1, max_size=6
-    ).filter(lambda xs: any(assessed for _, _, assessed in xs))
+    specs=st.lists(st.tuples(targets, values, st.booleans()), min_size=1, max_size=6).filter(
+        lambda xs: any(assessed for _, _, assessed in xs)
+    )
 )
 def test_item_never_achieved_while_an_assessed_target_is_below_100(specs) -> None:
     rules = [quantity(t, assessed=a) for t, _, a in specs]
@@ -175,11 +183,17 @@ def test_item_never_achieved_while_an_assessed_target_is_below_100(specs) -> Non
     below = any(r.assessed and not res.achieved for r, res in zip(rules, results, strict=True))
     assert item.achieved is (not below)
     if item.achieved:
-        assert all(res.completion >= 100 - 1e-6 for r, res in zip(rules, results, strict=True) if r.assessed)
+        assert all(
+            res.completion >= 100 - 1e-6
+            for r, res in zip(rules, results, strict=True)
+            if r.assessed
+        )
 
 
 @given(days=st.lists(st.integers(min_value=0, max_value=365), min_size=2, max_size=2))
 def test_expected_progress_never_falls_over_time(days: list[int]) -> None:
     early, late = sorted(YEAR.start + timedelta(days=d) for d in days)
     rule = quantity(100)
-    assert expected_completion(rule, YEAR.start, early) <= expected_completion(rule, YEAR.start, late)
+    assert expected_completion(rule, YEAR.start, early) <= expected_completion(
+        rule, YEAR.start, late
+    )

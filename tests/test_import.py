@@ -102,7 +102,9 @@ def test_a_file_that_is_not_text_is_refused(empty_engine, tmp_path) -> None:
 
 
 def test_plan_without_a_year_needs_its_period(empty_engine, tmp_path) -> None:
-    errors = rejected(empty_engine, write(tmp_path / "p.csv", HEADER + GOOD.replace("demo-2021", "demo")))
+    errors = rejected(
+        empty_engine, write(tmp_path / "p.csv", HEADER + GOOD.replace("demo-2021", "demo"))
+    )
     assert "plan_start and plan_end" in errors[0]
 
 
@@ -112,7 +114,9 @@ def test_empty_file_and_header_only(empty_engine, tmp_path) -> None:
 
 
 def progress(tmp_path: Path, rows: str, encoding: str = "utf-8") -> Path:
-    return write(tmp_path / "progress.csv", "plan,target,as_of,value,done,note,entered_by\n" + rows, encoding)
+    return write(
+        tmp_path / "progress.csv", "plan,target,as_of,value,done,note,entered_by\n" + rows, encoding
+    )
 
 
 def test_progress_errors_are_all_reported_and_nothing_is_written(qingdao, tmp_path) -> None:
@@ -131,7 +135,15 @@ def test_progress_errors_are_all_reported_and_nothing_is_written(qingdao, tmp_pa
     with pytest.raises(ImportRejected) as info:
         read_progress_file(qingdao, path, today=TODAY)
     where = [(e.row, e.column) for e in info.value.errors]
-    assert where == [(2, "value"), (3, "target"), (4, "plan"), (5, "as_of"), (6, "value"), (7, "done"), (8, "value")]
+    assert where == [
+        (2, "value"),
+        (3, "target"),
+        (4, "plan"),
+        (5, "as_of"),
+        (6, "value"),
+        (7, "done"),
+        (8, "value"),
+    ]
     assert count(qingdao, Snapshot) == before
 
 
@@ -151,7 +163,10 @@ def test_reimporting_the_same_progress_file_adds_nothing(qingdao) -> None:
 def test_a_changed_figure_is_a_correction_not_an_overwrite(qingdao, tmp_path) -> None:
     before = count(qingdao, Snapshot)
     outcome = save_entries(
-        qingdao, read_progress_file(qingdao, progress(tmp_path, "qingdao-2020,2.1,2020-10-31,21.6,,修正,\n"), today=TODAY)
+        qingdao,
+        read_progress_file(
+            qingdao, progress(tmp_path, "qingdao-2020,2.1,2020-10-31,21.6,,修正,\n"), today=TODAY
+        ),
     )
     assert outcome.corrections == 1
     assert count(qingdao, Snapshot) == before + 1
@@ -167,7 +182,10 @@ def test_export_then_reimport_gives_the_same_state(qingdao, empty_engine, tmp_pa
     from pledgetrack.storage.db import create_schema, make_engine, sqlite_url
 
     save_entries(
-        qingdao, read_progress_file(qingdao, progress(tmp_path, "qingdao-2020,2.1,2020-10-31,21.6,,修正,\n"), today=TODAY)
+        qingdao,
+        read_progress_file(
+            qingdao, progress(tmp_path, "qingdao-2020,2.1,2020-10-31,21.6,,修正,\n"), today=TODAY
+        ),
     )
     plan_file, progress_file = tmp_path / "plan-out.csv", tmp_path / "progress-out.csv"
     export_plan(qingdao, plan_file)
@@ -198,8 +216,14 @@ def test_export_then_reimport_gives_the_same_state(qingdao, empty_engine, tmp_pa
 def _same_modulo_ids(a, b) -> bool:
     def strip(ev):
         return [
-            (r.info.no, r.info.title, r.info.departments, r.result.status, r.result.completion,
-             [(t.info.key, t.info.rule, t.result) for t in r.targets])
+            (
+                r.info.no,
+                r.info.title,
+                r.info.departments,
+                r.result.status,
+                r.result.completion,
+                [(t.info.key, t.info.rule, t.result) for t in r.targets],
+            )
             for r in ev.items
         ]
 

@@ -28,10 +28,21 @@ def test_latest_readings_is_one_statement_for_the_whole_plan(qingdao) -> None:
 
 def test_a_correction_supersedes_and_both_stay_in_history(qingdao) -> None:
     today = date(2026, 1, 1)
-    record(qingdao, target_key="2.1", value="22", as_of="2020-10-31", entered_by="a", today=today, note="修正")
+    record(
+        qingdao,
+        target_key="2.1",
+        value="22",
+        as_of="2020-10-31",
+        entered_by="a",
+        today=today,
+        note="修正",
+    )
     with Session(qingdao) as session:
         target_id = session.exec(select(Target.id).where(Target.key == "2.1")).one()
-        assert latest_readings(session=session, plan_id=1, on=date(2020, 10, 31))[target_id].value == 22
+        assert (
+            latest_readings(session=session, plan_id=1, on=date(2020, 10, 31))[target_id].value
+            == 22
+        )
         history = target_history(session=session, target_id=target_id)
     assert [h.value for h in history] == [21.49, 22]
     assert history[0].superseded and not history[1].superseded

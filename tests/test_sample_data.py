@@ -34,7 +34,15 @@ def test_every_published_share_is_reproduced(qingdao) -> None:
 
     evaluation = plan_status(qingdao, on=date(2020, 10, 31))
     by_key = {t.info.key: t for row in evaluation.items for t in row.targets}
-    published = {"2.1": 86, "3.6": 106.3, "5.1": 85.5, "6.1": 137.1, "8.2": 63.5, "9.3": 98.5, "32.1": 94.4}
+    published = {
+        "2.1": 86,
+        "3.6": 106.3,
+        "5.1": 85.5,
+        "6.1": 137.1,
+        "8.2": 63.5,
+        "9.3": 98.5,
+        "32.1": 94.4,
+    }
     for key, share in published.items():
         assert round_percent(by_key[key].result.completion) == share, key
 
@@ -66,6 +74,14 @@ def _comparable(structure):
         structure.title,
         structure.period,
         structure.pledges,
-        [(i.no, i.title, i.pledge_no, i.departments, [(t.key, t.name, t.unit, t.rule, t.note) for t in i.targets])
-         for i in structure.items],
+        [
+            (
+                i.no,
+                i.title,
+                i.pledge_no,
+                i.departments,
+                [(t.key, t.name, t.unit, t.rule, t.note) for t in i.targets],
+            )
+            for i in structure.items
+        ],
     )

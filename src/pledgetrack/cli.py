@@ -82,7 +82,9 @@ def engine_for(*, create: bool = False) -> Engine:
     if url.startswith("sqlite:///") and not create:
         path = Path(url.removeprefix("sqlite:///"))
         if not path.exists():
-            fail(f"no database at {path}: import a plan first ('pledgetrack import plan FILE') or pass --db")
+            fail(
+                f"no database at {path}: import a plan first ('pledgetrack import plan FILE') or pass --db"
+            )
     engine = make_engine(url)
     create_schema(engine)
     return engine
@@ -109,8 +111,13 @@ def parse_date_option(text: str | None, name: str) -> date | None:
 @app.callback(invoke_without_command=True)
 def main_callback(
     ctx: typer.Context,
-    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite file (env PLEDGETRACK_DATABASE_URL).")] = None,
-    lang: Annotated[Lang | None, typer.Option("--lang", help="zh or en (default: the locale).")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL or SQLite file (env PLEDGETRACK_DATABASE_URL)."),
+    ] = None,
+    lang: Annotated[
+        Lang | None, typer.Option("--lang", help="zh or en (default: the locale).")
+    ] = None,
 ) -> None:
     """Open the TUI when no command is given."""
     state.settings = Settings()
@@ -125,9 +132,20 @@ def main_callback(
 
 @app.command()
 def status(
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Date (2020-10-31, 2020-10, 2020年10月底); default today, or for a finished plan the month of its last figures.")] = None,
-    plan: Annotated[str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")] = None,
-    department: Annotated[str | None, typer.Option("--department", help="Only items this department leads or co-operates on.")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Date (2020-10-31, 2020-10, 2020年10月底); default today, or for a finished plan the month of its last figures.",
+        ),
+    ] = None,
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
+    ] = None,
+    department: Annotated[
+        str | None,
+        typer.Option("--department", help="Only items this department leads or co-operates on."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     lang: Annotated[Lang | None, typer.Option("--lang", help="zh or en.")] = None,
 ) -> None:
@@ -208,9 +226,17 @@ def status_table(evaluation: PlanEvaluation, lang: str) -> Table:
     """The completion table for the terminal, items grouped under their pledges."""
     counts = evaluation.counts()
     table = Table(
-        title=t("status.title", lang, plan=evaluation.structure.title, date=date_label(evaluation.as_of, lang)),
+        title=t(
+            "status.title",
+            lang,
+            plan=evaluation.structure.title,
+            date=date_label(evaluation.as_of, lang),
+        ),
         caption=t(
-            "status.summary", lang, total=len(evaluation.items), **{s.value: n for s, n in counts.items()}
+            "status.summary",
+            lang,
+            total=len(evaluation.items),
+            **{s.value: n for s, n in counts.items()},
         ),
         show_lines=False,
     )
@@ -240,12 +266,20 @@ def status_table(evaluation: PlanEvaluation, lang: str) -> Table:
 
 @app.command()
 def report(
-    month: Annotated[str, typer.Option("--month", help="Reporting month, e.g. 2020-10 or 2020年10月.")],
+    month: Annotated[
+        str, typer.Option("--month", help="Reporting month, e.g. 2020-10 or 2020年10月.")
+    ],
     fmt: Annotated[ReportFormat, typer.Option("--format", help="text or md.")] = ReportFormat.text,
     lang: Annotated[Lang | None, typer.Option("--lang", help="zh or en.")] = None,
-    plan: Annotated[str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")] = None,
-    department: Annotated[str | None, typer.Option("--department", help="Only this department's items.")] = None,
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of the screen.")] = None,
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
+    ] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="Only this department's items.")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of the screen.")
+    ] = None,
 ) -> None:
     """The month-end summary, structured like the official progress report."""
     from pledgetrack.reports.build import build_month_report
@@ -258,14 +292,18 @@ def report(
         return
     engine = engine_for()
     try:
-        model = build_month_report(engine, month=month_end, plan=plan, department=department, policy=policy())
+        model = build_month_report(
+            engine, month=month_end, plan=plan, department=department, policy=policy()
+        )
     except PlanNotFound as exc:
         fail(str(exc))
         return
     if department and not model.item_count:
         fail(f"no items for department {department!r}")
     language = lang_of(lang)
-    text = render_markdown(model, language) if fmt is ReportFormat.md else render_text(model, language)
+    text = (
+        render_markdown(model, language) if fmt is ReportFormat.md else render_text(model, language)
+    )
     if out:
         out.write_text(text, encoding="utf-8")
         err.print(f"wrote {out}")
@@ -276,11 +314,20 @@ def report(
 @app.command(context_settings={"ignore_unknown_options": True})
 def record(
     target: Annotated[str, typer.Argument(help="Target key, e.g. 1.1")],
-    value: Annotated[str | None, typer.Argument(help="Cumulative value in the target's unit (a stage for staged milestones).")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Date the value is as of (default: today).")] = None,
+    value: Annotated[
+        str | None,
+        typer.Argument(
+            help="Cumulative value in the target's unit (a stage for staged milestones)."
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date the value is as of (default: today).")
+    ] = None,
     note: Annotated[str, typer.Option("--note", help="Evidence or explanation.")] = "",
     done: Annotated[bool, typer.Option("--done", help="Mark a milestone as done.")] = False,
-    plan: Annotated[str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")] = None,
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
+    ] = None,
     lang: Annotated[Lang | None, typer.Option("--lang", help="zh or en.")] = None,
 ) -> None:
     """Record one reading (validated like the TUI): exit 2 with the reason if refused."""
@@ -309,11 +356,26 @@ def record(
     shown = (
         format_number(entry.reading.value)
         if entry.reading.value is not None
-        else status_label(Status.ACHIEVED, language) if entry.reading.done else "—"
+        else status_label(Status.ACHIEVED, language)
+        if entry.reading.done
+        else "—"
     )
-    message = "cli.recorded" if outcome.added else "cli.corrected" if outcome.corrections else "cli.unchanged"
+    message = (
+        "cli.recorded"
+        if outcome.added
+        else "cli.corrected"
+        if outcome.corrections
+        else "cli.unchanged"
+    )
     typer.echo(
-        t(message, language, key=target, name=entry.target.name, value=f"{shown}{entry.target.unit}", date=entry.reading.as_of)
+        t(
+            message,
+            language,
+            key=target,
+            name=entry.target.name,
+            value=f"{shown}{entry.target.unit}",
+            date=entry.reading.as_of,
+        )
     )
 
 
@@ -324,7 +386,9 @@ def _report_rejected(exc: ImportRejected) -> None:
 
 
 @import_app.command("plan")
-def import_plan_cmd(file: Annotated[Path, typer.Argument(help="Plan CSV (UTF-8, UTF-8 with BOM or GB18030).")]) -> None:
+def import_plan_cmd(
+    file: Annotated[Path, typer.Argument(help="Plan CSV (UTF-8, UTF-8 with BOM or GB18030).")],
+) -> None:
     """Import (or update) a plan: every row is checked first; any problem → nothing written."""
     from pledgetrack.services.plans import import_plan
 
@@ -363,7 +427,9 @@ def import_progress_cmd(file: Annotated[Path, typer.Argument(help="Progress CSV.
 @export_app.command("plan")
 def export_plan_cmd(
     file: Annotated[Path, typer.Argument(help="CSV file to write.")],
-    plan: Annotated[str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")] = None,
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
+    ] = None,
 ) -> None:
     """Write a plan as a plan CSV that re-imports to the same state."""
     from pledgetrack.services.plans import export_plan
@@ -380,8 +446,12 @@ def export_plan_cmd(
 @export_app.command("progress")
 def export_progress_cmd(
     file: Annotated[Path, typer.Argument(help="CSV file to write.")],
-    plan: Annotated[str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")] = None,
-    history: Annotated[bool, typer.Option("--history", help="Include superseded readings (corrections).")] = False,
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
+    ] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Include superseded readings (corrections).")
+    ] = False,
 ) -> None:
     """Write the current readings (or the whole history) as a progress CSV."""
     from pledgetrack.services.progress import export_progress

@@ -26,8 +26,12 @@ class Settings(BaseSettings):
         "else the sample database of the source checkout.",
     )
     lang: str | None = Field(default=None, description="zh or en; default from the locale.")
-    tolerance: float = Field(default=10.0, description="Percentage points below expected before 'behind'.")
-    reporting_day: int = Field(default=5, ge=1, le=28, description="Day of the next month progress is due by.")
+    tolerance: float = Field(
+        default=10.0, description="Percentage points below expected before 'behind'."
+    )
+    reporting_day: int = Field(
+        default=5, ge=1, le=28, description="Day of the next month progress is due by."
+    )
 
     def resolved_url(self, override: str | None = None) -> str:
         """The database URL: --db, then the environment, then the default files."""

@@ -96,21 +96,39 @@ _CATALOG: dict[str, dict[str, str]] = {
         "en": "There were no figures as of the {date}; nothing to compare.",
     },
     "report.changes.newly": {"zh": "新实现年度目标:{names}。", "en": "Newly achieved: {names}."},
-    "report.changes.newly.none": {"zh": "本月无新实现年度目标事项。", "en": "No item newly achieved this month."},
+    "report.changes.newly.none": {
+        "zh": "本月无新实现年度目标事项。",
+        "en": "No item newly achieved this month.",
+    },
     "report.changes.status": {"zh": "状态变化:{changes}。", "en": "Status changes: {changes}."},
-    "report.changes.status.one": {"zh": "{no}.{title}由{old}变为{new}", "en": "{no}. {title} from {old} to {new}"},
+    "report.changes.status.one": {
+        "zh": "{no}.{title}由{old}变为{new}",
+        "en": "{no}. {title} from {old} to {new}",
+    },
     "report.changes.movers": {"zh": "进展较大:{movers}。", "en": "Biggest movers: {movers}."},
     "report.changes.mover": {
         "zh": "{name}{old}→{new}{unit}(+{delta}个百分点)",
         "en": "{name} {old} → {new} {unit} (+{delta} points)",
     },
-    "report.changes.stale": {"zh": "本月无新填报:{names}。", "en": "No new figure this month: {names}."},
+    "report.changes.stale": {
+        "zh": "本月无新填报:{names}。",
+        "en": "No new figure this month: {names}.",
+    },
     "report.department": {"zh": "责任单位:{name}", "en": "Department: {name}"},
     "report.illustrative": {"zh": "", "en": ""},
     # CLI messages
-    "cli.recorded": {"zh": "已记录 {key} {name}:{value}(截至{date})", "en": "Recorded {key} {name}: {value} as of {date}"},
-    "cli.corrected": {"zh": "已更正 {key} {name}:{value}(截至{date})", "en": "Corrected {key} {name}: {value} as of {date}"},
-    "cli.unchanged": {"zh": "{key} 截至{date}的数值未变,未新增记录", "en": "{key} as of {date} is unchanged; nothing added"},
+    "cli.recorded": {
+        "zh": "已记录 {key} {name}:{value}(截至{date})",
+        "en": "Recorded {key} {name}: {value} as of {date}",
+    },
+    "cli.corrected": {
+        "zh": "已更正 {key} {name}:{value}(截至{date})",
+        "en": "Corrected {key} {name}: {value} as of {date}",
+    },
+    "cli.unchanged": {
+        "zh": "{key} 截至{date}的数值未变,未新增记录",
+        "en": "{key} as of {date} is unchanged; nothing added",
+    },
 }
 
 

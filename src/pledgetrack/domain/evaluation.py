@@ -75,9 +75,7 @@ class PlanEvaluation:
         return self.rollup(self.structure.title, list(self.items))
 
     def pledge_rollups(self) -> list[Rollup]:
-        return [
-            self.rollup(self.structure.pledge(no).title, rows) for no, rows in self.by_pledge()
-        ]
+        return [self.rollup(self.structure.pledge(no).title, rows) for no, rows in self.by_pledge()]
 
     def department_rollups(self) -> list[Rollup]:
         """Per department, over the items it leads or co-operates on."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from itertools import pairwise
 
 from pledgetrack.domain.dates import add_months, end_of_month, month_start
 from pledgetrack.domain.model import (
@@ -104,7 +105,7 @@ def expected_completion(rule: TargetRule, plan_start: date, on: date) -> float |
     if points[-1][0] < rule.deadline:
         points.append((rule.deadline, rule.target_value))
     planned_value = points[-1][1]
-    for (d0, v0), (d1, v1) in zip(points, points[1:], strict=False):
+    for (d0, v0), (d1, v1) in pairwise(points):
         if on < d1:
             share = max((on - d0).days, 0) / max((d1 - d0).days, 1)
             planned_value = v0 + (v1 - v0) * share
@@ -192,9 +193,7 @@ def item_status(rules: Sequence[TargetRule], results: Sequence[TargetResult]) ->
     if achieved:
         status = Status.ACHIEVED
     else:
-        status = max(
-            (r.status for r in assessed if not r.achieved), key=lambda s: s.severity
-        )
+        status = max((r.status for r in assessed if not r.achieved), key=lambda s: s.severity)
     completions = [min(r.completion or 0.0, 100.0) for r in assessed]
     expecteds = [r.expected for r in assessed if r.expected is not None]
     return ItemResult(

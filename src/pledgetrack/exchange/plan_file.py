@@ -40,8 +40,18 @@ PLAN_COLUMNS = (
     "note",
 )
 OPTIONAL_PLAN_COLUMNS = ("plan_title", "plan_start", "plan_end")
-REQUIRED = ("plan", "pledge", "pledge_title", "item", "item_title", "department", "target",
-            "target_name", "assessed", "kind")
+REQUIRED = (
+    "plan",
+    "pledge",
+    "pledge_title",
+    "item",
+    "item_title",
+    "department",
+    "target",
+    "target_name",
+    "assessed",
+    "kind",
+)
 
 
 @dataclass
@@ -206,7 +216,9 @@ def parse_plan_rows(rows: list[Row], name: str) -> list[PlanDraft]:
         key = row.get("target")
         if key:
             if (code, key) in keys_seen:
-                errors.add(n, "target", f"target {key!r} already defined on row {keys_seen[code, key]}")
+                errors.add(
+                    n, "target", f"target {key!r} already defined on row {keys_seen[code, key]}"
+                )
             else:
                 keys_seen[code, key] = n
         if pledge_no is not None:
@@ -309,7 +321,9 @@ def plan_file_rows(plan: PlanDraft) -> tuple[list[str], list[list[str]]]:
                     f"{s.name}={s.planned.isoformat()}" if s.planned else s.name for s in t.stages
                 )
             else:
-                schedule = "; ".join(f"{n.on.isoformat()}={format_number(n.value)}" for n in t.schedule)
+                schedule = "; ".join(
+                    f"{n.on.isoformat()}={format_number(n.value)}" for n in t.schedule
+                )
             out.append(
                 [
                     plan.code,

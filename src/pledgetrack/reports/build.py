@@ -43,7 +43,9 @@ def build_month_report(
         before = latest_readings(session=session, plan_id=structure.id, on=previous)
     current = evaluate_plan(structure, now, as_of, policy).filtered(department=department)
     earlier = evaluate_plan(structure, before, previous, policy).filtered(department=department)
-    return report_from_evaluations(current, earlier, department=department, previous_has_data=bool(before))
+    return report_from_evaluations(
+        current, earlier, department=department, previous_has_data=bool(before)
+    )
 
 
 def report_from_evaluations(
@@ -58,9 +60,13 @@ def report_from_evaluations(
     earlier_status = {row.info.no: row.result.status for row in earlier.items}
     earlier_targets = {t.info.id: t for row in earlier.items for t in row.targets}
     month_first = month_start(current.as_of)
-    lines = {row.info.no: _item_line(row, current, earlier_status, month_first) for row in current.items}
+    lines = {
+        row.info.no: _item_line(row, current, earlier_status, month_first) for row in current.items
+    }
     sections = [
-        PledgeSection(no=no, title=structure.pledge(no).title, items=[lines[r.info.no] for r in rows])
+        PledgeSection(
+            no=no, title=structure.pledge(no).title, items=[lines[r.info.no] for r in rows]
+        )
         for no, rows in current.by_pledge()
     ]
     attention = sorted(
@@ -80,7 +86,9 @@ def report_from_evaluations(
         achieved=[row.info.no for row in current.achieved_items()],
         pledges=sections,
         attention=attention,
-        changes=_changes(current, earlier, earlier_status, earlier_targets, previous_has_data, lines),
+        changes=_changes(
+            current, earlier, earlier_status, earlier_targets, previous_has_data, lines
+        ),
     )
 
 
@@ -101,7 +109,8 @@ def _item_line(
         targets=[_target_line(t, current) for t in row.targets],
         previous_status=earlier_status.get(row.info.no),
         reported_this_month=any(
-            t.result.reading is not None and t.result.reading.as_of >= month_first for t in row.targets
+            t.result.reading is not None and t.result.reading.as_of >= month_first
+            for t in row.targets
         ),
     )
 
@@ -154,7 +163,12 @@ def _changes(
         if row.result.achieved and earlier_status.get(row.info.no) is not Status.ACHIEVED
     ]
     changes = [
-        StatusChange(no=row.info.no, title=row.info.title, old=earlier_status[row.info.no], new=row.result.status)
+        StatusChange(
+            no=row.info.no,
+            title=row.info.title,
+            old=earlier_status[row.info.no],
+            new=row.result.status,
+        )
         for row in current.items
         if row.info.no in earlier_status and earlier_status[row.info.no] is not row.result.status
     ]

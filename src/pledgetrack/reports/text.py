@@ -20,7 +20,12 @@ def pledge_heading(no: int, lang: str) -> str:
     if no <= 10:
         return _ZH_NUMERALS[no - 1] + "、"
     tens, ones = divmod(no, 10)
-    return (_ZH_NUMERALS[tens - 1] if tens > 1 else "") + "十" + (_ZH_NUMERALS[ones - 1] if ones else "") + "、"
+    return (
+        (_ZH_NUMERALS[tens - 1] if tens > 1 else "")
+        + "十"
+        + (_ZH_NUMERALS[ones - 1] if ones else "")
+        + "、"
+    )
 
 
 def target_phrase(line: TargetLine, lang: str, plan_end: date | None = None) -> str:
@@ -30,7 +35,12 @@ def target_phrase(line: TargetLine, lang: str, plan_end: date | None = None) -> 
             text = t("report.milestone.done", lang, name=line.name)
         elif line.stage:
             text = t(
-                "report.milestone.stage", lang, name=line.name, stage=line.stage, k=line.stage_no, n=line.stage_count
+                "report.milestone.stage",
+                lang,
+                name=line.name,
+                stage=line.stage,
+                k=line.stage_no,
+                n=line.stage_count,
             )
         elif line.as_of is None:
             text = t("report.no_reading", lang, name=line.name)
@@ -47,7 +57,11 @@ def target_phrase(line: TargetLine, lang: str, plan_end: date | None = None) -> 
             pct = format_percent(line.completion)
             if line.at_least:
                 text += t(
-                    "report.share.floor", lang, pct=pct, target=format_number(line.target_value), unit=line.unit
+                    "report.share.floor",
+                    lang,
+                    pct=pct,
+                    target=format_number(line.target_value),
+                    unit=line.unit,
                 )
             else:
                 text += t("report.share", lang, pct=pct)
@@ -58,7 +72,9 @@ def target_phrase(line: TargetLine, lang: str, plan_end: date | None = None) -> 
 
 def item_paragraph(line: ItemLine, lang: str, plan_end: date | None = None) -> str:
     """``1.就业方面,…;…。【已完成】``"""
-    clauses = t("report.clause.sep", lang).join(target_phrase(tl, lang, plan_end) for tl in line.targets)
+    clauses = t("report.clause.sep", lang).join(
+        target_phrase(tl, lang, plan_end) for tl in line.targets
+    )
     status = t("report.item.status", lang, status=status_label(line.status, lang))
     if lang == "zh":
         return f"{line.no}.{line.title}方面,{clauses}。{status}"
@@ -69,10 +85,16 @@ def headline(report: MonthReport, lang: str) -> str:
     """截至2020年10月底,…36项中的18项已实现年度目标,包括…;其余18项中,12项正常推进,6项进度滞后。"""
     items = {i.no: i for s in report.pledges for i in s.items}
     names = [
-        f"{items[no].title}{t('report.item.suffix', lang)}" if lang == "zh" else f"{no} {items[no].title}"
+        f"{items[no].title}{t('report.item.suffix', lang)}"
+        if lang == "zh"
+        else f"{no} {items[no].title}"
         for no in report.achieved
     ]
-    which = t("report.headline.which", lang, names=t("report.list.sep", lang).join(names)) if names else ""
+    which = (
+        t("report.headline.which", lang, names=t("report.list.sep", lang).join(names))
+        if names
+        else ""
+    )
     text = t(
         "report.headline",
         lang,
@@ -108,7 +130,9 @@ def attention_lines(report: MonthReport, lang: str) -> list[str]:
             department=t("report.list.sep", lang).join(line.departments),
             status=status_label(line.status, lang),
             targets=t("report.clause.sep", lang).join(
-                _attention_target(tl, lang) for tl in line.targets if tl.assessed and tl.status is line.status
+                _attention_target(tl, lang)
+                for tl in line.targets
+                if tl.assessed and tl.status is line.status
             ),
         )
         for line in report.attention
@@ -119,10 +143,18 @@ def _attention_target(line: TargetLine, lang: str) -> str:
     if line.status is Status.NOT_REPORTED:
         if line.as_of is None:
             return t("report.attention.never", lang, name=line.name)
-        return t("report.attention.missing", lang, name=line.name, date=date_label(line.as_of, lang))
+        return t(
+            "report.attention.missing", lang, name=line.name, date=date_label(line.as_of, lang)
+        )
     if line.status is Status.OVERDUE:
         due = date_label(line.deadline, lang)
-        return t("report.attention.overdue", lang, name=line.name, date=due, completion=format_percent(line.completion))
+        return t(
+            "report.attention.overdue",
+            lang,
+            name=line.name,
+            date=due,
+            completion=format_percent(line.completion),
+        )
     return t(
         "report.attention.target",
         lang,
@@ -198,8 +230,10 @@ def _blocks(report: MonthReport, lang: str, *, markdown: bool) -> list[str]:
         out += ["", t("report.department", lang, name=report.department)]
     out += ["", headline(report, lang)]
     for section in report.pledges:
-        heading = f"{pledge_heading(section.no, lang)}{section.title}" if lang == "zh" else (
-            f"{section.no}. {section.title}"
+        heading = (
+            f"{pledge_heading(section.no, lang)}{section.title}"
+            if lang == "zh"
+            else (f"{section.no}. {section.title}")
         )
         out += ["", h2 + heading if markdown else heading]
         for line in section.items:
@@ -207,6 +241,10 @@ def _blocks(report: MonthReport, lang: str, *, markdown: bool) -> list[str]:
     out += ["", h2 + t("report.attention", lang)]
     lines = attention_lines(report, lang)
     out += [""] + ([bullet + x for x in lines] if lines else [t("report.attention.none", lang)])
-    out += ["", h2 + t("report.changes", lang, date=month_label(report.changes.previous_as_of, lang)), ""]
+    out += [
+        "",
+        h2 + t("report.changes", lang, date=month_label(report.changes.previous_as_of, lang)),
+        "",
+    ]
     out += [bullet + x for x in change_lines(report, lang)]
     return out

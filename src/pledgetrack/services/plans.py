@@ -9,7 +9,13 @@ from sqlmodel import Session
 
 from pledgetrack.domain.model import TargetKind
 from pledgetrack.domain.plan import PlanStructure
-from pledgetrack.exchange.plan_file import ItemDraft, PlanDraft, TargetDraft, read_plan_file, write_plan_file
+from pledgetrack.exchange.plan_file import (
+    ItemDraft,
+    PlanDraft,
+    TargetDraft,
+    read_plan_file,
+    write_plan_file,
+)
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.queries import load_structure
 from pledgetrack.storage.writes import PlanSaved, save_plan

@@ -45,7 +45,9 @@ class SaveOutcome:
     unchanged: int
 
 
-def save_entries(engine: Engine, entries: Sequence[Entry], *, now: datetime | None = None) -> SaveOutcome:
+def save_entries(
+    engine: Engine, entries: Sequence[Entry], *, now: datetime | None = None
+) -> SaveOutcome:
     """Store entries in one transaction, appending only.
 
     An entry identical to the current reading of its target and date is
@@ -93,7 +95,9 @@ def save_entries(engine: Engine, entries: Sequence[Entry], *, now: datetime | No
     return SaveOutcome(added, corrections, unchanged)
 
 
-def _current_for(session: Session, keys: list[tuple[int, date]]) -> dict[tuple[int, date], Snapshot]:
+def _current_for(
+    session: Session, keys: list[tuple[int, date]]
+) -> dict[tuple[int, date], Snapshot]:
     """The current snapshot of each (target, date), fetched in chunks of targets."""
     current: dict[tuple[int, date], Snapshot] = {}
     wanted = set(keys)
@@ -138,9 +142,13 @@ def record(
         structure = load_structure(session=session, code=plan)
     target = _target_by_key(structure).get(target_key)
     if target is None:
-        raise InvalidReading([FieldProblem("target", f"no target {target_key!r} in plan {structure.code}")])
+        raise InvalidReading(
+            [FieldProblem("target", f"no target {target_key!r} in plan {structure.code}")]
+        )
     if target.rule.kind is TargetKind.QUANTITY and done:
-        raise InvalidReading([FieldProblem("done", f"target {target_key} is a quantity: give a value, not --done")])
+        raise InvalidReading(
+            [FieldProblem("done", f"target {target_key} is a quantity: give a value, not --done")]
+        )
     reading = check_reading(
         target, structure.period, as_of=as_of, value=value, done=done, today=today
     )
@@ -177,11 +185,22 @@ def parse_progress_rows(
                     structures[code] = None
         structure = structures[code]
         if structure is None:
-            errors.append(CellError(name, row.number, "plan", f"no plan {code!r} in the database" if code else "plan code is empty"))
+            errors.append(
+                CellError(
+                    name,
+                    row.number,
+                    "plan",
+                    f"no plan {code!r} in the database" if code else "plan code is empty",
+                )
+            )
             continue
         target = _target_by_key(structure).get(row.get("target"))
         if target is None:
-            errors.append(CellError(name, row.number, "target", f"no target {row.get('target')!r} in plan {code}"))
+            errors.append(
+                CellError(
+                    name, row.number, "target", f"no target {row.get('target')!r} in plan {code}"
+                )
+            )
             continue
         entered_at = None
         if row.get("entered_at"):
@@ -190,7 +209,14 @@ def parse_progress_rows(
                 if entered_at.tzinfo is None:  # a local time typed by a person
                     entered_at = entered_at.astimezone()
             except ValueError:
-                errors.append(CellError(name, row.number, "entered_at", f"not a date and time: {row.get('entered_at')!r}"))
+                errors.append(
+                    CellError(
+                        name,
+                        row.number,
+                        "entered_at",
+                        f"not a date and time: {row.get('entered_at')!r}",
+                    )
+                )
         try:
             reading = check_reading(
                 target,
@@ -209,13 +235,17 @@ def parse_progress_rows(
     return entries
 
 
-def export_progress(engine: Engine, path: Path, *, plan: str | None = None, history: bool = False) -> int:
+def export_progress(
+    engine: Engine, path: Path, *, plan: str | None = None, history: bool = False
+) -> int:
     """Write the current readings of a plan (with ``history``, every record) as a progress CSV."""
     with Session(engine) as session:
         plan_row = find_plan(session=session, code=plan)
         assert plan_row.id is not None
         snaps = all_snapshots(session=session, plan_id=plan_row.id)
-        kinds = dict(session.exec(select(Target.key, Target.kind).where(Target.plan_id == plan_row.id)).all())
+        kinds = dict(
+            session.exec(select(Target.key, Target.kind).where(Target.plan_id == plan_row.id)).all()
+        )
     if not history:
         superseded = {s.supersedes_id for _, s in snaps if s.supersedes_id is not None}
         snaps = [(k, s) for k, s in snaps if s.id not in superseded]

@@ -31,7 +31,9 @@ class InvalidReading(ValueError):
         super().__init__("; ".join(str(p) for p in problems))
 
 
-def check_as_of(text: str | date, period: PlanPeriod, today: date) -> tuple[date | None, str | None]:
+def check_as_of(
+    text: str | date, period: PlanPeriod, today: date
+) -> tuple[date | None, str | None]:
     """A reading date: a real date, inside the plan period, not in the future."""
     try:
         as_of = text if isinstance(text, date) else parse_date(text)
@@ -102,17 +104,24 @@ def _stage_number(target: TargetInfo, text: str, problems: list[FieldProblem]) -
         return float(names.index(text) + 1)
     if not stages:
         problems.append(
-            FieldProblem("value", f"milestone {target.key} has no stages: leave value blank, use done")
+            FieldProblem(
+                "value", f"milestone {target.key} has no stages: leave value blank, use done"
+            )
         )
         return None
     try:
         number = parse_number(text).value
     except NumberFormatError:
-        problems.append(FieldProblem("value", f"{text!r} is neither a stage number nor one of {names}"))
+        problems.append(
+            FieldProblem("value", f"{text!r} is neither a stage number nor one of {names}")
+        )
         return None
     if not number.is_integer() or not 0 <= number <= len(stages):
         problems.append(
-            FieldProblem("value", f"stage must be 0…{len(stages)} or one of {names}, not {format_number(number)}")
+            FieldProblem(
+                "value",
+                f"stage must be 0…{len(stages)} or one of {names}, not {format_number(number)}",
+            )
         )
         return None
     return number

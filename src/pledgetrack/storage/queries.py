@@ -8,7 +8,14 @@ from datetime import date, datetime
 from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
-from pledgetrack.domain.model import PlanPeriod, Reading, ScheduleNode, Stage, TargetKind, TargetRule
+from pledgetrack.domain.model import (
+    PlanPeriod,
+    Reading,
+    ScheduleNode,
+    Stage,
+    TargetKind,
+    TargetRule,
+)
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, PledgeInfo, TargetInfo
 from pledgetrack.storage.tables import (
     Department,
@@ -40,7 +47,9 @@ def find_plan(*, session: Session, code: str | None) -> Plan:
         return plan
     plans = list_plans(session=session)
     if not plans:
-        raise PlanNotFound("the database has no plan yet: import one with 'pledgetrack import plan FILE'")
+        raise PlanNotFound(
+            "the database has no plan yet: import one with 'pledgetrack import plan FILE'"
+        )
     return plans[0]
 
 
@@ -58,7 +67,9 @@ def target_rule(target: Target, plan_end: date) -> TargetRule:
             for n in (target.schedule or [])
         ),
         stages=tuple(
-            Stage(str(s["name"]), date.fromisoformat(str(s["planned"])) if s.get("planned") else None)
+            Stage(
+                str(s["name"]), date.fromisoformat(str(s["planned"])) if s.get("planned") else None
+            )
             for s in (target.stages or [])
         ),
     )
@@ -68,7 +79,9 @@ def load_structure(*, session: Session, code: str | None = None) -> PlanStructur
     """A plan with its pledges, items, departments and targets: four queries, any size."""
     plan = find_plan(session=session, code=code)
     assert plan.id is not None
-    pledges = session.exec(select(Pledge).where(Pledge.plan_id == plan.id).order_by(Pledge.no)).all()
+    pledges = session.exec(
+        select(Pledge).where(Pledge.plan_id == plan.id).order_by(Pledge.no)
+    ).all()
     pledge_no = {p.id: p.no for p in pledges}
     items = session.exec(select(Item).where(Item.plan_id == plan.id).order_by(Item.no)).all()
     dept_rows = session.exec(
@@ -144,13 +157,13 @@ def latest_readings(*, session: Session, plan_id: int, on: date) -> dict[int, Re
         .group_by(Snapshot.target_id)
     )
     rows = session.exec(
-        select(Snapshot.target_id, Snapshot.as_of, Snapshot.value, Snapshot.done, Snapshot.note).where(
+        select(
+            Snapshot.target_id, Snapshot.as_of, Snapshot.value, Snapshot.done, Snapshot.note
+        ).where(
             Snapshot.id.in_(latest_id)  # type: ignore[union-attr]
         )
     ).all()
-    return {
-        tid: Reading(as_of, value, done, note or "") for tid, as_of, value, done, note in rows
-    }
+    return {tid: Reading(as_of, value, done, note or "") for tid, as_of, value, done, note in rows}
 
 
 @dataclass(frozen=True)
@@ -172,7 +185,9 @@ class HistoryEntry:
 def target_history(*, session: Session, target_id: int) -> list[HistoryEntry]:
     """Every reading of a target, oldest first, corrections marked."""
     snaps = session.exec(
-        select(Snapshot).where(Snapshot.target_id == target_id).order_by(Snapshot.as_of, Snapshot.id)  # type: ignore[arg-type]
+        select(Snapshot)
+        .where(Snapshot.target_id == target_id)
+        .order_by(Snapshot.as_of, Snapshot.id)  # type: ignore[arg-type]
     ).all()
     corrected = {s.supersedes_id for s in snaps if s.supersedes_id is not None}
     return [

@@ -9,7 +9,15 @@ from sqlalchemy import insert
 from sqlmodel import Session, delete, select
 
 from pledgetrack.exchange.plan_file import PlanDraft
-from pledgetrack.storage.tables import Department, Item, ItemDepartment, Plan, Pledge, Snapshot, Target
+from pledgetrack.storage.tables import (
+    Department,
+    Item,
+    ItemDepartment,
+    Plan,
+    Pledge,
+    Snapshot,
+    Target,
+)
 
 
 @dataclass(frozen=True)
@@ -50,7 +58,9 @@ def save_plan(*, session: Session, draft: PlanDraft) -> PlanSaved:
 
     added = updated = 0
     for item_draft in draft.items.values():
-        item = items.get(item_draft.no) or Item(plan_id=plan.id, no=item_draft.no, title="", pledge_id=0)
+        item = items.get(item_draft.no) or Item(
+            plan_id=plan.id, no=item_draft.no, title="", pledge_id=0
+        )
         item.title = item_draft.title
         item.pledge_id = pledges[item_draft.pledge_no].id or 0
         session.add(item)
@@ -64,11 +74,15 @@ def save_plan(*, session: Session, draft: PlanDraft) -> PlanSaved:
                 session.add(department)
                 session.flush()
                 departments[name] = department
-            session.add(ItemDepartment(item_id=item.id, department_id=department.id or 0, position=position))
+            session.add(
+                ItemDepartment(item_id=item.id, department_id=department.id or 0, position=position)
+            )
         for position, t in enumerate(item_draft.targets):
             target = targets.get(t.key)
             if target is None:
-                target = Target(plan_id=plan.id, item_id=item.id, key=t.key, name=t.name, kind=t.kind.value)
+                target = Target(
+                    plan_id=plan.id, item_id=item.id, key=t.key, name=t.name, kind=t.kind.value
+                )
                 added += 1
             else:
                 updated += 1
@@ -84,7 +98,8 @@ def save_plan(*, session: Session, draft: PlanDraft) -> PlanSaved:
             target.assessed = t.assessed
             target.schedule = [{"on": n.on.isoformat(), "value": n.value} for n in t.schedule]
             target.stages = [
-                {"name": s.name, "planned": s.planned.isoformat() if s.planned else None} for s in t.stages
+                {"name": s.name, "planned": s.planned.isoformat() if s.planned else None}
+                for s in t.stages
             ]
             target.note = t.note
             session.add(target)
