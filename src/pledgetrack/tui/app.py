@@ -1,0 +1,61 @@
+"""The Textual app: a thin shell holding the engine, language, policy and date."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from sqlalchemy.engine import Engine
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.reactive import reactive
+
+from pledgetrack.domain.model import Policy
+from pledgetrack.tui.cells import localize_bindings
+from pledgetrack.tui.screens.dashboard import DashboardScreen
+
+
+class PledgeApp(App[None]):
+    """pledgetrack's terminal UI (dashboard → item detail)."""
+
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = False
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("l", "toggle_lang", "toggle_lang"),
+        Binding("q", "quit", "quit"),
+    ]
+
+    #: UI language, "zh" or "en"; screens watch it and redraw from what they hold.
+    lang: reactive[str] = reactive("zh", init=False)
+
+    def __init__(
+        self, engine: Engine, *, lang: str, policy: Policy, as_of: date | None = None
+    ) -> None:
+        super().__init__()
+        self.engine = engine
+        self.policy = policy
+        #: The date the dashboard shows; None = today, at most the plan end (set on first load).
+        self.as_of = as_of
+        self.set_reactive(PledgeApp.lang, lang if lang in ("zh", "en") else "zh")
+
+    def on_mount(self) -> None:
+        localize_bindings([self], self.lang)
+        self.push_screen(DashboardScreen())
+
+    def watch_lang(self, lang: str) -> None:
+        localize_bindings([self], lang)
+
+    def action_toggle_lang(self) -> None:
+        self.lang = "en" if self.lang == "zh" else "zh"
+
+
+def create_app(
+    engine: Engine, *, lang: str, policy: Policy, as_of: date | None = None
+) -> PledgeApp:
+    """Build the app (tests pass a fixed *as_of*)."""
+    return PledgeApp(engine, lang=lang, policy=policy, as_of=as_of)
+
+
+def run_tui(engine: Engine, *, lang: str, policy: Policy) -> None:
+    """Open the terminal UI on *engine* (called by ``pledgetrack`` without a command)."""
+    create_app(engine, lang=lang, policy=policy).run()

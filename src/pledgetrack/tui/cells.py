@@ -1,0 +1,68 @@
+"""Table cells as rich Text: bars, status lights, dates (no markup parsing of data)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import date
+
+from rich.text import Text
+from textual.dom import DOMNode
+
+from pledgetrack.domain.dates import date_label
+from pledgetrack.domain.model import Status
+from pledgetrack.domain.numbers import format_percent
+from pledgetrack.i18n import status_label
+from pledgetrack.tui.strings import ui
+
+BAR_CELLS = 10
+BAR_FULL = "▇"
+BAR_EMPTY = "░"
+
+STATUS_COLOUR = {
+    Status.ACHIEVED: "green",
+    Status.ON_TRACK: "green",
+    Status.BEHIND: "yellow",
+    Status.OVERDUE: "red",
+    Status.NOT_REPORTED: "bright_black",
+}
+
+
+def cell(text: str, style: str = "") -> Text:
+    """Plain text, one line, cut with an ellipsis when the column is narrower."""
+    return Text(text, style=style, no_wrap=True, overflow="ellipsis")
+
+
+def bar(completion: float | None, status: Status) -> Text:
+    """``▇▇▇▇▇▇▇▇░░ 83.3%`` — ten cells, full at 100% and above."""
+    if completion is None:
+        return cell("—", "bright_black")
+    filled = round(max(0.0, min(completion, 100.0)) / 100 * BAR_CELLS)
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(BAR_FULL * filled, style=STATUS_COLOUR[status])
+    text.append(BAR_EMPTY * (BAR_CELLS - filled), style="bright_black")
+    text.append(" " + format_percent(completion))
+    return text
+
+
+def light(status: Status, lang: str) -> Text:
+    """``● 已完成`` with the light in the status colour."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append("● ", style=STATUS_COLOUR[status])
+    text.append(status_label(status, lang))
+    return text
+
+
+def day(value: date | None, lang: str) -> Text:
+    return cell(date_label(value, lang) if value else "—")
+
+
+def localize_bindings(nodes: Iterable[DOMNode], lang: str) -> None:
+    """Give the footer descriptions of *nodes*' bindings in *lang* (key ``key.<action>``)."""
+    for node in nodes:
+        for key, bindings in node._bindings.key_to_bindings.items():
+            node._bindings.key_to_bindings[key] = [
+                replace(b, description=ui(f"key.{b.action}", lang)) if b.show else b
+                for b in bindings
+            ]
+        node.refresh_bindings()

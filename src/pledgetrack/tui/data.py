@@ -1,0 +1,39 @@
+"""Database reads of the UI. They run in thread workers, never on the UI thread."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from pledgetrack.domain.evaluation import PlanEvaluation
+from pledgetrack.domain.model import Policy
+from pledgetrack.domain.plan import PlanStructure
+from pledgetrack.services.status import default_as_of, evaluate_structure
+from pledgetrack.storage.queries import HistoryEntry, load_structure, target_history
+
+
+def load_evaluation(
+    engine: Engine,
+    *,
+    on: date | None,
+    policy: Policy,
+    structure: PlanStructure | None = None,
+    today: date | None = None,
+) -> PlanEvaluation:
+    """The plan as of *on* (default: the same date the CLI opens on, see
+    ``services.status.default_as_of``); the structure is loaded once and reused
+    when time-travelling."""
+    if structure is None:
+        with Session(engine) as session:
+            structure = load_structure(session=session)
+    if on is None:
+        on = default_as_of(engine, plan=structure.code, today=today)
+    return evaluate_structure(engine, structure, on=on, policy=policy)
+
+
+def load_history(engine: Engine, target_id: int) -> list[HistoryEntry]:
+    """Every reading of one target, oldest first."""
+    with Session(engine) as session:
+        return target_history(session=session, target_id=target_id)

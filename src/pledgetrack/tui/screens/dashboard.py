@@ -1,0 +1,296 @@
+"""The dashboard: every item of the plan as of a date, grouped under its pledge."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from pledgetrack.domain.dates import add_months, date_label, end_of_month
+from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation
+from pledgetrack.domain.model import STATUS_ORDER, Status
+from pledgetrack.domain.numbers import format_percent
+from pledgetrack.domain.plan import PlanStructure
+from pledgetrack.i18n import status_label
+from pledgetrack.reports.text import pledge_heading
+from pledgetrack.tui.cells import bar, cell, day, light, localize_bindings
+from pledgetrack.tui.data import load_evaluation
+from pledgetrack.tui.messages import EvaluationLoaded
+from pledgetrack.tui.strings import ui
+
+if TYPE_CHECKING:
+    from pledgetrack.tui.app import PledgeApp
+
+#: Filter cycle: all, then each status in display order.
+FILTERS: tuple[Status | None, ...] = (None, *STATUS_ORDER)
+
+
+class ItemTable(DataTable[object]):
+    """The item table; "enter" opens the highlighted item (shown in the footer)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "open")]
+
+
+def matches(row: ItemRow, status: Status | None, query: str) -> bool:
+    """Whether an item passes the status filter and the search text (number or title)."""
+    if status is not None and row.result.status is not status:
+        return False
+    query = query.strip().casefold()
+    if not query:
+        return True
+    return query == str(row.info.no) or query in row.info.title.casefold()
+
+
+class DashboardScreen(Screen[None]):
+    """Counters, the item table, time travel by month, filter and search."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left_square_bracket", "prev_month", "prev_month", key_display="["),
+        Binding("right_square_bracket", "next_month", "next_month", key_display="]"),
+        Binding("p", "prev_month", "prev_month", show=False),
+        Binding("n", "next_month", "next_month", show=False),
+        Binding("f", "cycle_filter", "cycle_filter"),
+        Binding("slash", "search", "search", key_display="/"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.evaluation: PlanEvaluation | None = None
+        self.structure: PlanStructure | None = None
+        self.status_filter: Status | None = None
+        self.query_text = ""
+
+    @property
+    def pledge_app(self) -> PledgeApp:
+        return cast("PledgeApp", self.app)
+
+    @property
+    def lang(self) -> str:
+        return self.pledge_app.lang
+
+    # ---- layout -------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="header")
+        with Horizontal(id="counters"):
+            for status in STATUS_ORDER:
+                yield Static(id=f"count-{status.value}", classes=f"counter {status.value}")
+        with Horizontal(id="toolbar"):
+            yield Input(id="search")
+            yield Static(id="filter")
+            yield Static(id="shown")
+        table = ItemTable(id="items", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static(id="context")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        search = self.query_one("#search", Input)
+        search.cursor_blink = False
+        self.watch(self.app, "lang", self._lang_changed, init=False)
+        self._apply_language()
+        self.query_one("#items", ItemTable).focus()
+        self.load(self.pledge_app.as_of)
+
+    def _lang_changed(self, _lang: str) -> None:
+        self._apply_language()
+
+    def _apply_language(self) -> None:
+        localize_bindings([self, self.query_one("#items", ItemTable)], self.lang)
+        self.query_one("#search", Input).placeholder = ui("search.placeholder", self.lang)
+        self.refresh_view()
+
+    # ---- loading (thread worker → message → UI thread) ----------------------
+
+    def load(self, on: date | None) -> None:
+        self._load(on, self.structure)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="evaluation")
+    def _load(self, on: date | None, structure: PlanStructure | None) -> None:
+        app = self.pledge_app
+        evaluation = load_evaluation(app.engine, on=on, policy=app.policy, structure=structure)
+        if not get_current_worker().is_cancelled:
+            self.post_message(EvaluationLoaded(evaluation))
+
+    @on(EvaluationLoaded)
+    def _loaded(self, message: EvaluationLoaded) -> None:
+        self.evaluation = message.evaluation
+        self.structure = message.evaluation.structure
+        self.pledge_app.as_of = message.evaluation.as_of
+        self.refresh_view()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.notify(ui("error.load", self.lang, error=event.worker.error), severity="error")
+
+    # ---- drawing (from the loaded evaluation only; no queries) -------------
+
+    def visible_items(self) -> list[ItemRow]:
+        if self.evaluation is None:
+            return []
+        return [r for r in self.evaluation.items if matches(r, self.status_filter, self.query_text)]
+
+    def refresh_view(self) -> None:
+        lang = self.lang
+        evaluation = self.evaluation
+        header = self.query_one("#header", Static)
+        if evaluation is None:
+            header.update(ui("header.loading", lang))
+        else:
+            header.update(
+                ui(
+                    "header",
+                    lang,
+                    plan=evaluation.structure.title,
+                    date=date_label(evaluation.as_of, lang),
+                )
+            )
+            counts = evaluation.counts()
+            total = len(evaluation.items)
+            for status in STATUS_ORDER:
+                self.query_one(f"#count-{status.value}", Static).update(
+                    ui(
+                        "counter",
+                        lang,
+                        label=status_label(status, lang),
+                        n=counts[status],
+                        total=total,
+                    )
+                )
+        label = (
+            ui("filter.all", lang)
+            if self.status_filter is None
+            else status_label(self.status_filter, lang)
+        )
+        self.query_one("#filter", Static).update(ui("filter", lang, status=label))
+        self._fill_table()
+
+    def _fill_table(self) -> None:
+        lang = self.lang
+        table = self.query_one("#items", ItemTable)
+        keep = None
+        if table.row_count:
+            keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        table.clear(columns=True)
+        # Fixed widths: rows arrive after the columns, so auto widths would follow the headers.
+        table.add_column(ui("col.no", lang), key="no", width=4)
+        table.add_column(ui("col.item", lang), key="item", width=28)
+        table.add_column(ui("col.department", lang), key="lead", width=20)
+        table.add_column(ui("col.completion", lang), key="completion", width=18)
+        table.add_column(ui("col.expected", lang), key="expected", width=8)
+        table.add_column(ui("col.status", lang), key="status", width=14)
+        table.add_column(ui("col.last_report", lang), key="last", width=16)
+        rows = self.visible_items()
+        self.query_one("#shown", Static).update(
+            ui("shown", lang, n=len(rows)) if self.evaluation else ""
+        )
+        if self.evaluation is None:
+            return
+        pledge_no = None
+        for row in rows:
+            if row.info.pledge_no != pledge_no:
+                pledge_no = row.info.pledge_no
+                pledge = self.evaluation.structure.pledge(pledge_no)
+                table.add_row(
+                    cell(pledge_heading(pledge_no, lang), "bold"),
+                    cell(pledge.title, "bold"),
+                    key=f"pledge-{pledge_no}",
+                )
+            result = row.result
+            table.add_row(
+                cell(str(row.info.no)),
+                cell(row.info.title),
+                cell(row.info.lead),
+                bar(result.completion, result.status),
+                cell(format_percent(result.expected)),
+                light(result.status, lang),
+                day(row.last_report, lang),
+                key=f"item-{row.info.no}",
+            )
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+
+    def item_keys(self) -> list[str]:
+        """Keys of the item rows on screen (tests count them)."""
+        table = self.query_one("#items", ItemTable)
+        return [str(k.value) for k in table.rows if str(k.value).startswith("item-")]
+
+    @on(DataTable.RowHighlighted, "#items")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        context = self.query_one("#context", Static)
+        key = str(event.row_key.value)
+        if self.evaluation is None:
+            context.update("")
+        elif key.startswith("pledge-"):
+            no = int(key.removeprefix("pledge-"))
+            context.update(
+                pledge_heading(no, self.lang) + self.evaluation.structure.pledge(no).title
+            )
+        else:
+            row = self._item(int(key.removeprefix("item-")))
+            context.update(
+                f"{row.info.no}. {row.info.title} — {'、'.join(row.info.departments)}"
+                if row
+                else ""
+            )
+
+    def _item(self, no: int) -> ItemRow | None:
+        if self.evaluation is None:
+            return None
+        return next((r for r in self.evaluation.items if r.info.no == no), None)
+
+    # ---- actions ------------------------------------------------------------
+
+    def _step(self, months: int) -> None:
+        if self.evaluation is None:
+            return
+        period = self.evaluation.structure.period
+        on = add_months(self.evaluation.as_of, months)
+        on = max(min(on, period.end), end_of_month(period.start))
+        if on != self.evaluation.as_of:
+            self.load(on)
+
+    def action_prev_month(self) -> None:
+        self._step(-1)
+
+    def action_next_month(self) -> None:
+        self._step(1)
+
+    def action_cycle_filter(self) -> None:
+        self.status_filter = FILTERS[(FILTERS.index(self.status_filter) + 1) % len(FILTERS)]
+        self.refresh_view()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self._fill_table()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one("#items", ItemTable).focus()
+
+    def key_escape(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            self.query_one("#items", ItemTable).focus()
+
+    @on(DataTable.RowSelected, "#items")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        key = str(event.row_key.value)
+        if not key.startswith("item-") or self.evaluation is None:
+            return
+        row = self._item(int(key.removeprefix("item-")))
+        if row is not None:
+            from pledgetrack.tui.screens.item_detail import ItemDetailScreen
+
+            self.app.push_screen(ItemDetailScreen(row, self.evaluation.as_of))

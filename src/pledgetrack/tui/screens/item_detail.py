@@ -1,0 +1,229 @@
+"""One item: its targets, and the reading history of the highlighted target."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from pledgetrack.domain.dates import date_label
+from pledgetrack.domain.evaluation import ItemRow, TargetRow
+from pledgetrack.domain.model import TargetKind
+from pledgetrack.domain.numbers import format_number, format_percent
+from pledgetrack.i18n import status_label
+from pledgetrack.storage.queries import HistoryEntry
+from pledgetrack.tui.cells import cell, day, light, localize_bindings
+from pledgetrack.tui.data import load_history
+from pledgetrack.tui.messages import HistoryLoaded
+from pledgetrack.tui.strings import ui
+
+if TYPE_CHECKING:
+    from pledgetrack.tui.app import PledgeApp
+
+
+def target_value_text(target: TargetRow, lang: str) -> str:
+    rule = target.info.rule
+    if rule.kind is TargetKind.MILESTONE:
+        return ui("milestone", lang)
+    if rule.target_value is None:
+        return "—"
+    value = format_number(rule.target_value)
+    return ui("at_least", lang, value=value) if rule.at_least else value
+
+
+def reading_text(value: float | None, done: bool | None, lang: str) -> str:
+    if value is not None:
+        return format_number(value)
+    if done is not None:
+        return ui("done.yes" if done else "done.no", lang)
+    return "—"
+
+
+def changes(entries: list[HistoryEntry]) -> list[str]:
+    """Change of each reading since the previous current (not corrected) one."""
+    out: list[str] = []
+    previous: float | None = None
+    for entry in entries:
+        if entry.value is None or previous is None:
+            out.append("—")
+        else:
+            delta = entry.value - previous
+            out.append(("+" if delta >= 0 else "") + format_number(round(delta, 6)))
+        if not entry.superseded and entry.value is not None:
+            previous = entry.value
+    return out
+
+
+class ItemDetailScreen(Screen[None]):
+    """Targets of one item; history of the highlighted target below."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "back", key_display="esc")]
+
+    def __init__(self, row: ItemRow, as_of: date) -> None:
+        super().__init__()
+        self.row = row
+        self.as_of = as_of
+        self.history: dict[int, list[HistoryEntry]] = {}
+        self.target_id: int | None = row.targets[0].info.id if row.targets else None
+
+    @property
+    def lang(self) -> str:
+        return cast("PledgeApp", self.app).lang
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="detail-title")
+        yield Static(id="detail-departments")
+        yield Static(id="detail-status")
+        yield DataTable(id="targets", cursor_type="row", zebra_stripes=True)
+        yield Static(id="history-title")
+        yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", self._lang_changed, init=False)
+        self._draw()
+        self.query_one("#targets", DataTable).focus()
+        if self.target_id is not None:
+            self._load_history(self.target_id)
+
+    def _lang_changed(self, _lang: str) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        lang = self.lang
+        localize_bindings([self], lang)
+        info, result = self.row.info, self.row.result
+        self.query_one("#detail-title", Static).update(
+            ui("detail.title", lang, no=info.no, title=info.title)
+        )
+        others = info.departments[1:]
+        self.query_one("#detail-departments", Static).update(
+            ui(
+                "detail.departments",
+                lang,
+                lead=info.lead,
+                others=ui("detail.others", lang, names="、".join(others)) if others else "",
+            )
+        )
+        self.query_one("#detail-status", Static).update(
+            ui(
+                "detail.status",
+                lang,
+                status=status_label(result.status, lang),
+                completion=format_percent(result.completion),
+                expected=format_percent(result.expected),
+                date=date_label(self.as_of, lang),
+            )
+        )
+        self.query_one("#detail-status", Static).set_classes(result.status.value)
+        self._fill_targets()
+        self._fill_history()
+
+    def _fill_targets(self) -> None:
+        lang = self.lang
+        table = self.query_one("#targets", DataTable)
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        for key in (
+            "col.no",
+            "col.target",
+            "col.goal",
+            "col.value",
+            "col.unit",
+            "col.completion",
+            "col.expected",
+            "col.assessed",
+            "col.deadline",
+            "col.status",
+        ):
+            table.add_column(ui(key, lang), key=key, width=30 if key == "col.target" else None)
+        for target in self.row.targets:
+            t_info, t_result = target.info, target.result
+            reading = t_result.reading
+            table.add_row(
+                cell(t_info.key),
+                cell(t_info.name),
+                cell(target_value_text(target, lang)),
+                cell(reading_text(reading.value, reading.done, lang) if reading else "—"),
+                cell(t_info.unit),
+                cell(format_percent(t_result.completion)),
+                cell(format_percent(t_result.expected)),
+                cell(ui("assessed.yes" if t_info.rule.assessed else "assessed.no", lang)),
+                day(t_info.rule.deadline, lang),
+                light(t_result.status, lang),
+                key=str(t_info.id),
+            )
+        if 0 < cursor < table.row_count:
+            table.move_cursor(row=cursor, animate=False)
+
+    def _fill_history(self) -> None:
+        lang = self.lang
+        title = self.query_one("#history-title", Static)
+        table = self.query_one("#history", DataTable)
+        table.clear(columns=True)
+        target = next((t for t in self.row.targets if t.info.id == self.target_id), None)
+        if target is None:
+            title.update("")
+            return
+        entries = self.history.get(target.info.id)
+        title.update(ui("detail.history", lang, key=target.info.key, name=target.info.name))
+        for key in (
+            "col.date",
+            "col.value",
+            "col.change",
+            "col.note",
+            "col.entered_by",
+            "col.corrected",
+        ):
+            table.add_column(ui(key, lang), key=key, width=50 if key == "col.note" else None)
+        if entries is None:
+            return
+        if not entries:
+            table.add_row(cell(ui("detail.history.empty", lang), "bright_black"))
+            return
+        for entry, change in zip(entries, changes(entries), strict=True):
+            style = "bright_black strike" if entry.superseded else ""
+            table.add_row(
+                day(entry.as_of, lang),
+                cell(reading_text(entry.value, entry.done, lang), style),
+                cell(change, style),
+                cell(entry.note, style),
+                cell(entry.entered_by),
+                cell(ui("corrected", lang) if entry.superseded else "", "yellow"),
+                key=str(entry.id),
+            )
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="history")
+    def _load_history(self, target_id: int) -> None:
+        entries = load_history(cast("PledgeApp", self.app).engine, target_id)
+        if not get_current_worker().is_cancelled:
+            self.post_message(HistoryLoaded(target_id, entries))
+
+    @on(HistoryLoaded)
+    def _history_loaded(self, message: HistoryLoaded) -> None:
+        self.history[message.target_id] = message.entries
+        if message.target_id == self.target_id:
+            self._fill_history()
+
+    @on(DataTable.RowHighlighted, "#targets")
+    def _target_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        target_id = int(str(event.row_key.value))
+        if target_id == self.target_id:
+            return
+        self.target_id = target_id
+        self._fill_history()
+        if target_id not in self.history:
+            self._load_history(target_id)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.notify(ui("error.load", self.lang, error=event.worker.error), severity="error")
+
+    def action_back(self) -> None:
+        self.dismiss()

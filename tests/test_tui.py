@@ -1,0 +1,188 @@
+"""Terminal UI: pilot tests and snapshots on a copy of the shipped database."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from textual.widgets import DataTable
+
+from pledgetrack.domain.model import Policy, Status
+from pledgetrack.i18n import LANGS
+from pledgetrack.storage.db import make_engine, sqlite_url
+from pledgetrack.tui.app import PledgeApp, create_app
+from pledgetrack.tui.screens.dashboard import DashboardScreen
+from pledgetrack.tui.screens.item_detail import ItemDetailScreen
+from pledgetrack.tui.strings import ui, ui_keys
+
+DB = Path(__file__).resolve().parents[1] / "data" / "pledges.sqlite"
+SIZE = (120, 40)
+OCTOBER = date(2020, 10, 31)
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Iterator[Engine]:
+    copy = tmp_path / "pledges.sqlite"
+    shutil.copy(DB, copy)
+    engine = make_engine(sqlite_url(copy))
+    yield engine
+    engine.dispose()
+
+
+def make_app(engine: Engine, lang: str = "zh") -> PledgeApp:
+    return create_app(engine, lang=lang, policy=Policy(), as_of=OCTOBER)
+
+
+async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
+    """Let the thread workers finish and their messages reach the UI thread."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    # DataTable measures new rows when idle; wait for that before looking at the screen.
+    for _ in range(50):
+        tables = pilot.app.screen.query(DataTable)
+        if not any(t._require_update_dimensions for t in tables):
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
+def dashboard(app: PledgeApp) -> DashboardScreen:
+    screen = app.screen
+    assert isinstance(screen, DashboardScreen)
+    return screen
+
+
+def text_of(app: PledgeApp, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+def test_every_ui_string_has_both_languages() -> None:
+    from pledgetrack.tui import strings
+
+    assert ui_keys()
+    for key, entry in strings._CATALOG.items():
+        assert set(entry) == set(LANGS), key
+        assert all(entry[lang] for lang in LANGS), key
+    assert ui("col.status", "zh") == "状态"  # falls back to the shared catalog
+
+
+async def test_dashboard_shows_every_item_and_counters(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = dashboard(app)
+        assert len(screen.item_keys()) == 36
+        assert screen.evaluation is not None
+        assert screen.evaluation.counts()[Status.ACHIEVED] == 18
+        assert text_of(app, "#count-achieved") == "已完成 18/36"
+        assert "2020年10月31日" in text_of(app, "#header")
+        # 12 pledge headings above their items
+        table = screen.query_one("#items")
+        assert sum(1 for k in table.rows if str(k.value).startswith("pledge-")) == 12
+
+
+async def test_time_travel_by_month(engine: Engine) -> None:
+    app = make_app(engine, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert app.as_of == date(2020, 9, 30)
+        assert "2020-09-30" in text_of(app, "#header")
+        assert text_of(app, "#count-achieved") == "achieved 0 of 36"
+        assert text_of(app, "#count-not_reported") == "not reported 36 of 36"
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.as_of == OCTOBER
+        assert text_of(app, "#count-achieved") == "achieved 18 of 36"
+        # p / n do the same
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.as_of == date(2020, 9, 30)
+        await pilot.press("n", "n", "n")
+        await settle(pilot)
+        assert app.as_of == date(2020, 12, 31)  # clipped to the plan end
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.as_of == date(2020, 12, 31)
+
+
+async def test_filter_and_search_reduce_rows(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = dashboard(app)
+        await pilot.press("f")  # achieved
+        assert len(screen.item_keys()) == 18
+        assert "已完成" in text_of(app, "#filter")
+        await pilot.press("f")  # on track
+        assert len(screen.item_keys()) == 12
+        await pilot.press("f")  # behind
+        assert len(screen.item_keys()) == 6
+        await pilot.press("f", "f", "f")  # overdue, not reported, all
+        assert len(screen.item_keys()) == 36
+        await pilot.press("slash")
+        assert screen.query_one("#search").has_focus
+        await pilot.press("就", "业")
+        keys = screen.item_keys()
+        assert "item-1" in keys and 0 < len(keys) < 36
+        for key in keys:
+            row = screen._item(int(key.removeprefix("item-")))
+            assert row is not None and "就业" in row.info.title
+        await pilot.press("escape")
+        assert screen.query_one("#items").has_focus
+        screen.query_one("#search").value = "12"
+        await pilot.pause()
+        assert screen.item_keys() == ["item-12"]
+
+
+async def test_enter_opens_item_detail(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down")  # from the first pledge heading to item 1
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, ItemDetailScreen)
+        assert detail.row.info.no == 1
+        targets = detail.query_one("#targets")
+        rows = [[str(c) for c in targets.get_row_at(i)] for i in range(targets.row_count)]
+        first = rows[0]
+        assert first[0] == "1.1" and "138.6%" in first
+        assert [r[0] for r in rows] == ["1.1", "1.2", "1.3"]
+        history = detail.query_one("#history")
+        assert history.row_count >= 1
+        assert any("41.58" in str(c) for c in history.get_row_at(history.row_count - 1))
+        await pilot.press("down")
+        await settle(pilot)
+        assert detail.target_id == detail.row.targets[1].info.id
+        await pilot.press("escape")
+        assert isinstance(app.screen, DashboardScreen)
+
+
+async def test_language_toggle(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = dashboard(app).query_one("#items")
+        assert str(table.columns["completion"].label) == "完成率"
+        assert "截至2020年10月31日" in text_of(app, "#header")
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.lang == "en"
+        assert str(table.columns["completion"].label) == "Done"
+        assert "as of 2020-10-31" in text_of(app, "#header")
+        assert text_of(app, "#count-achieved") == "achieved 18 of 36"
+        await pilot.press("l")
+        await pilot.pause()
+        assert text_of(app, "#count-achieved") == "已完成 18/36"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_dashboard_snapshot(snap_compare, engine: Engine, lang: str) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(make_app(engine, lang=lang), terminal_size=SIZE, run_before=settle)
