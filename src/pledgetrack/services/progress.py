@@ -172,6 +172,8 @@ def parse_progress_rows(
     today = today or date.today()
     errors: list[CellError] = []
     structures: dict[str, PlanStructure | None] = {}
+    # Built once per plan, not per row: a province file has 100k rows.
+    targets_by_plan: dict[str, dict[str, TargetInfo]] = {}
     entries: list[Entry] = []
     if not rows:
         raise ImportRejected([CellError(name, 2, "-", "the file has no data rows")])
@@ -194,7 +196,9 @@ def parse_progress_rows(
                 )
             )
             continue
-        target = _target_by_key(structure).get(row.get("target"))
+        if code not in targets_by_plan:
+            targets_by_plan[code] = _target_by_key(structure)
+        target = targets_by_plan[code].get(row.get("target"))
         if target is None:
             errors.append(
                 CellError(

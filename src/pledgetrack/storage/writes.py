@@ -129,28 +129,36 @@ class NewSnapshot:
     supersedes_id: int | None = None
 
 
-def append_snapshots(*, session: Session, rows: list[NewSnapshot]) -> list[int]:
-    """Append snapshots with one bulk INSERT per batch; returns their ids in order.
+def append_snapshots(*, session: Session, rows: list[NewSnapshot]) -> None:
+    """Append snapshots: one executemany INSERT for the whole batch.
 
-    Rows that supersede a snapshot written in the same call must carry
-    ``supersedes_id = -(index + 1)`` of that earlier row; it is resolved here.
+    Rows that supersede a snapshot written in the same call carry
+    ``supersedes_id = -(index + 1)`` of that earlier row. Only then (a history
+    of corrections imported into an empty date, which is rare) are rows inserted
+    one by one, because the earlier row's id is needed.
     """
+    if not rows:
+        return
+    if all(r.supersedes_id is None or r.supersedes_id >= 0 for r in rows):
+        session.execute(insert(Snapshot), [_values(r, r.supersedes_id) for r in rows])
+        return
     ids: list[int] = []
     for row in rows:
         supersedes = row.supersedes_id
         if supersedes is not None and supersedes < 0:
             supersedes = ids[-supersedes - 1]
-        result = session.execute(
-            insert(Snapshot).values(
-                target_id=row.target_id,
-                as_of=row.as_of,
-                value=row.value,
-                done=row.done,
-                note=row.note,
-                entered_by=row.entered_by,
-                entered_at=row.entered_at,
-                supersedes_id=supersedes,
-            )
-        )
-        ids.append(int(result.inserted_primary_key[0]))  # type: ignore[index]
-    return ids
+        result = session.execute(insert(Snapshot).values(**_values(row, supersedes)))
+        ids.append(int(result.inserted_primary_key[0]))  # type: ignore[attr-defined]
+
+
+def _values(row: NewSnapshot, supersedes: int | None) -> dict[str, object]:
+    return {
+        "target_id": row.target_id,
+        "as_of": row.as_of,
+        "value": row.value,
+        "done": row.done,
+        "note": row.note,
+        "entered_by": row.entered_by,
+        "entered_at": row.entered_at,
+        "supersedes_id": supersedes,
+    }
