@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -38,3 +39,13 @@ def qingdao(empty_engine: Engine) -> Engine:
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path
+
+
+@pytest.fixture
+def engine(tmp_path: Path) -> Engine:
+    """A copy of the shipped data/pledges.sqlite (the TUI tests run on it)."""
+    copy = tmp_path / "pledges.sqlite"
+    shutil.copy(DATA / "pledges.sqlite", copy)
+    engine = make_engine(sqlite_url(copy))
+    yield engine
+    engine.dispose()

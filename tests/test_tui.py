@@ -2,62 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
-from textual.widgets import DataTable
 
-from pledgetrack.domain.model import Policy, Status
+from pledgetrack.domain.model import Status
 from pledgetrack.i18n import LANGS
-from pledgetrack.storage.db import make_engine, sqlite_url
-from pledgetrack.tui.app import PledgeApp, create_app
+from pledgetrack.tui.app import PledgeApp
 from pledgetrack.tui.screens.dashboard import DashboardScreen
 from pledgetrack.tui.screens.item_detail import ItemDetailScreen
 from pledgetrack.tui.strings import ui, ui_keys
-
-DB = Path(__file__).resolve().parents[1] / "data" / "pledges.sqlite"
-SIZE = (120, 40)
-OCTOBER = date(2020, 10, 31)
-
-
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    copy = tmp_path / "pledges.sqlite"
-    shutil.copy(DB, copy)
-    engine = make_engine(sqlite_url(copy))
-    yield engine
-    engine.dispose()
-
-
-def make_app(engine: Engine, lang: str = "zh") -> PledgeApp:
-    return create_app(engine, lang=lang, policy=Policy(), as_of=OCTOBER)
-
-
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    """Let the thread workers finish and their messages reach the UI thread."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    # DataTable measures new rows when idle; wait for that before looking at the screen.
-    for _ in range(50):
-        tables = pilot.app.screen.query(DataTable)
-        if not any(t._require_update_dimensions for t in tables):
-            break
-        await pilot.pause(0.01)
-    await pilot.pause()
+from tests.tui_support import OCTOBER, SIZE, make_app, settle, text_of
 
 
 def dashboard(app: PledgeApp) -> DashboardScreen:
     screen = app.screen
     assert isinstance(screen, DashboardScreen)
     return screen
-
-
-def text_of(app: PledgeApp, selector: str) -> str:
-    return str(app.screen.query_one(selector).render())
 
 
 def test_every_ui_string_has_both_languages() -> None:

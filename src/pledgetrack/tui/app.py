@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 from datetime import date
 from typing import ClassVar
 
@@ -29,11 +30,22 @@ class PledgeApp(App[None]):
     lang: reactive[str] = reactive("zh", init=False)
 
     def __init__(
-        self, engine: Engine, *, lang: str, policy: Policy, as_of: date | None = None
+        self,
+        engine: Engine,
+        *,
+        lang: str,
+        policy: Policy,
+        as_of: date | None = None,
+        today: date | None = None,
+        user: str = "",
     ) -> None:
         super().__init__()
         self.engine = engine
         self.policy = policy
+        #: "Today" (tests fix it); entries may not be dated after it.
+        self.today = today or date.today()
+        #: Who is entering figures (the OS login; roles come with the shared deployment).
+        self.user = user or getpass.getuser()
         #: The date the dashboard shows; None = today, at most the plan end (set on first load).
         self.as_of = as_of
         self.set_reactive(PledgeApp.lang, lang if lang in ("zh", "en") else "zh")
@@ -50,10 +62,16 @@ class PledgeApp(App[None]):
 
 
 def create_app(
-    engine: Engine, *, lang: str, policy: Policy, as_of: date | None = None
+    engine: Engine,
+    *,
+    lang: str,
+    policy: Policy,
+    as_of: date | None = None,
+    today: date | None = None,
+    user: str = "",
 ) -> PledgeApp:
-    """Build the app (tests pass a fixed *as_of*)."""
-    return PledgeApp(engine, lang=lang, policy=policy, as_of=as_of)
+    """Build the app (tests pass a fixed *as_of*, *today* and *user*)."""
+    return PledgeApp(engine, lang=lang, policy=policy, as_of=as_of, today=today, user=user)
 
 
 def run_tui(engine: Engine, *, lang: str, policy: Policy) -> None:

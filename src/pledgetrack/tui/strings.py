@@ -29,6 +29,8 @@ _CATALOG: dict[str, dict[str, str]] = {
     "key.toggle_lang": {"zh": "English", "en": "中文"},
     "key.quit": {"zh": "退出", "en": "quit"},
     "key.back": {"zh": "返回", "en": "back"},
+    "key.attention": {"zh": "关注", "en": "attention"},
+    "key.report": {"zh": "报告", "en": "report"},
     # item detail
     "detail.title": {"zh": "{no}. {title}", "en": "{no}. {title}"},
     "detail.departments": {
@@ -52,6 +54,10 @@ _CATALOG: dict[str, dict[str, str]] = {
     "done.yes": {"zh": "已完成", "en": "done"},
     "done.no": {"zh": "未完成", "en": "not done"},
     "at_least": {"zh": "≥{value}", "en": "≥{value}"},
+    # item detail chart (helper A adds keys here)
+    # attention board (helper B adds keys here)
+    # report preview (helper B adds keys here)
+    # monthly entry
     # errors
     "error.load": {"zh": "加载失败:{error}", "en": "Could not load: {error}"},
 }

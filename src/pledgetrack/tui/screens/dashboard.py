@@ -58,6 +58,8 @@ class DashboardScreen(Screen[None]):
         Binding("n", "next_month", "next_month", show=False),
         Binding("f", "cycle_filter", "cycle_filter"),
         Binding("slash", "search", "search", key_display="/"),
+        Binding("a", "attention", "attention"),
+        Binding("r", "report", "report"),
     ]
 
     def __init__(self) -> None:
@@ -294,3 +296,19 @@ class DashboardScreen(Screen[None]):
             from pledgetrack.tui.screens.item_detail import ItemDetailScreen
 
             self.app.push_screen(ItemDetailScreen(row, self.evaluation.as_of))
+
+    def action_attention(self) -> None:
+        """The attention board for the month on screen."""
+        if self.evaluation is None:
+            return
+        from pledgetrack.tui.screens.attention import AttentionScreen
+
+        self.app.push_screen(AttentionScreen(self.evaluation))
+
+    def action_report(self) -> None:
+        """The month-end report of the month on screen."""
+        if self.evaluation is None:
+            return
+        from pledgetrack.tui.screens.report import ReportScreen
+
+        self.app.push_screen(ReportScreen(self.evaluation.structure.code, self.evaluation.as_of))
