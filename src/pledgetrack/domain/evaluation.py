@@ -10,6 +10,9 @@ from pledgetrack.domain.model import ItemResult, Policy, Reading, Status, Target
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
 from pledgetrack.domain.progress import count_statuses, item_status, mean_completion, target_status
 
+#: Statuses that need attention (the attention board and the report's list).
+ATTENTION_STATUSES = frozenset({Status.OVERDUE, Status.BEHIND, Status.NOT_REPORTED})
+
 
 @dataclass(frozen=True)
 class TargetRow:
@@ -84,6 +87,23 @@ class PlanEvaluation:
             for name in row.info.departments:
                 groups.setdefault(name, []).append(row)
         return [self.rollup(name, rows) for name, rows in groups.items()]
+
+    def attention_by_department(self) -> list[tuple[str, list[ItemRow]]]:
+        """Overdue, behind and not-reported items, grouped under their lead department.
+
+        Groups come most severe first (by their worst item), then the larger group,
+        then by name; items within a group by severity, then number.
+        """
+        groups: dict[str, list[ItemRow]] = {}
+        for row in self.items:
+            if row.result.status in ATTENTION_STATUSES:
+                groups.setdefault(row.info.lead, []).append(row)
+        for rows in groups.values():
+            rows.sort(key=lambda r: (-r.result.status.severity, r.info.no))
+        return sorted(
+            groups.items(),
+            key=lambda g: (-g[1][0].result.status.severity, -len(g[1]), g[0]),
+        )
 
     def filtered(self, *, department: str | None = None) -> PlanEvaluation:
         """Only the items a department leads or co-operates on."""

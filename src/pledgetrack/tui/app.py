@@ -57,6 +57,31 @@ class PledgeApp(App[None]):
     def watch_lang(self, lang: str) -> None:
         localize_bindings([self], lang)
 
+    async def action_quit(self) -> None:
+        """Quit, but never drop unsaved entries silently."""
+        from pledgetrack.tui.screens.confirm import ConfirmScreen
+        from pledgetrack.tui.screens.entry import EntryScreen
+        from pledgetrack.tui.strings import ui
+
+        entry = next((s for s in self.screen_stack if isinstance(s, EntryScreen)), None)
+        pending = len(entry.pending()) if entry is not None else 0
+        if not pending:
+            self.exit()
+            return
+
+        def answer(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(
+            ConfirmScreen(
+                ui("confirm.quit", self.lang, n=pending),
+                ui("confirm.yes", self.lang),
+                ui("confirm.no", self.lang),
+            ),
+            answer,
+        )
+
     def action_toggle_lang(self) -> None:
         self.lang = "en" if self.lang == "zh" else "zh"
 

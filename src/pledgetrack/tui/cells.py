@@ -10,8 +10,9 @@ from rich.text import Text
 from textual.dom import DOMNode
 
 from pledgetrack.domain.dates import date_label
-from pledgetrack.domain.model import Status
-from pledgetrack.domain.numbers import format_percent
+from pledgetrack.domain.model import Status, TargetKind
+from pledgetrack.domain.numbers import format_number, format_percent
+from pledgetrack.domain.plan import TargetInfo
 from pledgetrack.i18n import status_label
 from pledgetrack.tui.strings import ui
 
@@ -55,6 +56,17 @@ def light(status: Status, lang: str) -> Text:
 
 def day(value: date | None, lang: str) -> Text:
     return cell(date_label(value, lang) if value else "—")
+
+
+def goal_text(target: TargetInfo, lang: str) -> str:
+    """The target value as a person reads it: ``300000``, ``≥500``, ``完成`` for a milestone."""
+    rule = target.rule
+    if rule.kind is TargetKind.MILESTONE:
+        return ui("milestone", lang)
+    if rule.target_value is None:
+        return "—"
+    value = format_number(rule.target_value)
+    return ui("at_least", lang, value=value) if rule.at_least else value
 
 
 def localize_bindings(nodes: Iterable[DOMNode], lang: str) -> None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.message import Message
 
 from pledgetrack.domain.evaluation import PlanEvaluation
+from pledgetrack.reports.model import MonthReport
+from pledgetrack.services.entry import EntrySheet, SheetRejected
+from pledgetrack.services.progress import SaveOutcome
 from pledgetrack.storage.queries import HistoryEntry
 
 
@@ -23,3 +28,40 @@ class HistoryLoaded(Message):
         super().__init__()
         self.target_id = target_id
         self.entries = entries
+
+
+class ReportBuilt(Message):
+    """The month-end report model of the report preview."""
+
+    def __init__(self, report: MonthReport) -> None:
+        super().__init__()
+        self.report = report
+
+
+class ReportSaved(Message):
+    """A report file written (error is None) or not (error says why)."""
+
+    def __init__(self, path: Path, error: OSError | None = None) -> None:
+        super().__init__()
+        self.path = path
+        self.error = error
+
+
+class SheetLoaded(Message):
+    """A department's entry sheet for a month."""
+
+    def __init__(self, sheet: EntrySheet) -> None:
+        super().__init__()
+        self.sheet = sheet
+
+
+class SheetSaved(Message):
+    """The outcome of saving a sheet: stored (outcome) or refused (rejected)."""
+
+    def __init__(
+        self, sheet: EntrySheet, outcome: SaveOutcome | None, rejected: SheetRejected | None
+    ) -> None:
+        super().__init__()
+        self.sheet = sheet
+        self.outcome = outcome
+        self.rejected = rejected

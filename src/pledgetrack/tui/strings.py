@@ -55,9 +55,131 @@ _CATALOG: dict[str, dict[str, str]] = {
     "done.no": {"zh": "未完成", "en": "not done"},
     "at_least": {"zh": "≥{value}", "en": "≥{value}"},
     # item detail chart (helper A adds keys here)
+    "chart.caption": {
+        "zh": "累计值与目标、应达进度(单位:{unit})",
+        "en": "Cumulative value vs target and expected path (unit: {unit})",
+    },
+    "chart.caption.nounit": {
+        "zh": "累计值与目标、应达进度",
+        "en": "Cumulative value vs target and expected path",
+    },
+    "chart.milestone": {"zh": "里程碑目标无数值图表", "en": "Milestone target: no value chart"},
+    "chart.no_target": {
+        "zh": "无目标值(参考数据),不绘制图表",
+        "en": "No target value (reference figure): no chart",
+    },
     # attention board (helper B adds keys here)
+    "attention.header": {
+        "zh": "{plan} · 需关注事项 · 截至{date}",
+        "en": "{plan} · needs attention · as of {date}",
+    },
+    "attention.summary": {
+        "zh": "共{n}项,涉及{d}个牵头单位:{counts}",
+        "en": "{n} items, {d} lead departments: {counts}",
+    },
+    "attention.count": {"zh": "{label}{n}项", "en": "{label} {n}"},
+    "attention.count.sep": {"zh": ",", "en": ", "},
+    "attention.group": {"zh": "{name}({n}项)", "en": "{name} ({n})"},
+    "attention.empty": {"zh": "本月无需关注事项", "en": "Nothing needs attention this month"},
+    "col.cooperating": {"zh": "协办单位", "en": "Co-operating"},
+    "attention.dept.sep": {"zh": "、", "en": ", "},
     # report preview (helper B adds keys here)
+    "preview.header": {
+        "zh": "{plan} · {month}进展情况报告",
+        "en": "{plan} · progress report, {month}",
+    },
+    "preview.loading": {"zh": "正在生成报告…", "en": "Building the report…"},
+    "preview.save.title": {"zh": "保存报告", "en": "Save the report"},
+    "preview.save.hint": {
+        "zh": "文件名以 .md 结尾存为 Markdown,否则存为纯文本 · 回车保存 · Esc 取消",
+        "en": "A name ending in .md saves Markdown, anything else plain text · enter saves · esc cancels",
+    },
+    "preview.saved": {"zh": "已保存:{path}", "en": "Saved {path}"},
+    "preview.save.error": {
+        "zh": "无法保存 {path}:{reason}",
+        "en": "Could not save {path}: {reason}",
+    },
+    "preview.error.no_dir": {"zh": "目录不存在", "en": "the directory does not exist"},
+    "preview.error.permission": {"zh": "没有写入权限", "en": "permission denied"},
+    "preview.error.is_dir": {"zh": "这是一个目录", "en": "it is a directory"},
+    "key.save": {"zh": "保存", "en": "save"},
     # monthly entry
+    "key.entry": {"zh": "填报", "en": "enter figures"},
+    "entry.title": {"zh": "月度填报 · {plan}", "en": "Monthly entry · {plan}"},
+    "entry.department": {"zh": "责任单位", "en": "Department"},
+    "entry.month.label": {"zh": "填报月份", "en": "Month"},
+    "entry.month": {"zh": "{year}年{month}月", "en": "{name} {year}"},
+    "entry.summary": {
+        "zh": "截至{date} · 共{n}个指标 · 已改{changed} · 错误{errors} · 待确认{warnings}",
+        "en": "as of {date} · {n} targets · {changed} changed · {errors} errors · "
+        "{warnings} to confirm",
+    },
+    "entry.col.key": {"zh": "指标", "en": "Target"},
+    "entry.col.name": {"zh": "名称", "en": "Name"},
+    "entry.col.unit": {"zh": "单位", "en": "Unit"},
+    "entry.col.goal": {"zh": "目标值", "en": "Goal"},
+    "entry.col.prev": {"zh": "上月", "en": "Last month"},
+    "entry.col.value": {"zh": "本月累计", "en": "This month"},
+    "entry.col.note": {"zh": "说明", "en": "Note"},
+    "entry.col.check": {"zh": "校验", "en": "Check"},
+    "entry.note.placeholder": {"zh": "说明", "en": "note"},
+    "entry.stage.placeholder": {"zh": "阶段0–{max}", "en": "stage 0–{max}"},
+    "entry.stages": {"zh": "阶段:{stages}", "en": "stages: {stages}"},
+    "entry.ok": {"zh": "可保存", "en": "ready"},
+    "entry.empty": {
+        "zh": "该单位在本计划中没有负责的指标",
+        "en": "This department answers for no target of the plan",
+    },
+    "entry.problem.not_number": {"zh": "“{text}”不是数字", "en": "{text!r} is not a number"},
+    "entry.problem.negative": {"zh": "不能为负数({text})", "en": "{text} is negative"},
+    "entry.problem.lower_needs_note": {
+        "zh": "低于上月({previous}),请在说明中写明原因",
+        "en": "lower than last month ({previous}): say why in the note",
+    },
+    "entry.problem.undone_needs_note": {
+        "zh": "上月已完成,改为未完成请写明原因",
+        "en": "done last month: say why it is undone in the note",
+    },
+    "entry.problem.value_missing": {
+        "zh": "有说明但未填数值",
+        "en": "a note without a value",
+    },
+    "entry.problem.bad_stage": {
+        "zh": "“{text}”不是阶段(0–{max}或阶段名称)",
+        "en": "{text!r} is not a stage (0–{max} or a stage name)",
+    },
+    "entry.problem.over_target": {
+        "zh": "{text}超过目标值{target}的{factor}倍,保存时需确认",
+        "en": "{text} is over {factor}× the target {target}: confirm on save",
+    },
+    "entry.nothing": {"zh": "没有需要保存的修改", "en": "Nothing changed to save"},
+    "entry.fix": {
+        "zh": "有{n}处错误需先改正:{keys}",
+        "en": "Fix {n} errors first: {keys}",
+    },
+    "entry.confirm.large": {
+        "zh": "以下{n}个数值超过目标值的3倍,确认保存?\n{list}",
+        "en": "{n} figures are over 3× their target. Save anyway?\n{list}",
+    },
+    "entry.confirm.discard": {
+        "zh": "有{n}条填报尚未保存,放弃这些修改?",
+        "en": "{n} entries are not saved. Discard them?",
+    },
+    "entry.rejected": {"zh": "未保存,请检查:{keys}", "en": "Not saved; check {keys}"},
+    "entry.saved": {
+        "zh": "已保存:新增{added}条,更正{corrections}条(截至{date})",
+        "en": "Saved: {added} new, {corrections} corrected (as of {date})",
+    },
+    "entry.no_month": {
+        "zh": "本计划尚无可填报的月份",
+        "en": "No month of this plan can be reported yet",
+    },
+    "confirm.yes": {"zh": "是(y)", "en": "Yes (y)"},
+    "confirm.no": {"zh": "否(n)", "en": "No (n)"},
+    "confirm.quit": {
+        "zh": "有{n}条填报尚未保存,仍要退出?",
+        "en": "{n} entries are not saved. Quit anyway?",
+    },
     # errors
     "error.load": {"zh": "加载失败:{error}", "en": "Could not load: {error}"},
 }

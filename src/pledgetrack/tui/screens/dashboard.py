@@ -58,6 +58,7 @@ class DashboardScreen(Screen[None]):
         Binding("n", "next_month", "next_month", show=False),
         Binding("f", "cycle_filter", "cycle_filter"),
         Binding("slash", "search", "search", key_display="/"),
+        Binding("e", "entry", "entry"),
         Binding("a", "attention", "attention"),
         Binding("r", "report", "report"),
     ]
@@ -295,7 +296,9 @@ class DashboardScreen(Screen[None]):
         if row is not None:
             from pledgetrack.tui.screens.item_detail import ItemDetailScreen
 
-            self.app.push_screen(ItemDetailScreen(row, self.evaluation.as_of))
+            self.app.push_screen(
+                ItemDetailScreen(row, self.evaluation.as_of, self.evaluation.structure.period)
+            )
 
     def action_attention(self) -> None:
         """The attention board for the month on screen."""
@@ -312,3 +315,42 @@ class DashboardScreen(Screen[None]):
         from pledgetrack.tui.screens.report import ReportScreen
 
         self.app.push_screen(ReportScreen(self.evaluation.structure.code, self.evaluation.as_of))
+
+    def action_entry(self) -> None:
+        """Monthly entry for the highlighted item's lead department, the next month to report."""
+        evaluation = self.evaluation
+        if evaluation is None:
+            return
+        from pledgetrack.services.entry import default_entry_month
+        from pledgetrack.tui.screens.entry import EntryScreen
+
+        app = self.pledge_app
+        structure = evaluation.structure
+        month = default_entry_month(evaluation.as_of, structure.period, app.policy, app.today)
+        if month is None:
+            self.notify(ui("entry.no_month", self.lang), severity="warning")
+            return
+        row = self._highlighted_item()
+        departments = structure.departments()
+        department = row.info.lead if row is not None and row.info.lead else departments[0]
+        self.app.push_screen(EntryScreen(structure, department, month), self._entry_done)
+
+    def _entry_done(self, saved_as_of: date | None) -> None:
+        """After a save, show the month just entered (the figures are in the table at once)."""
+        if saved_as_of is not None:
+            self.load(saved_as_of)
+
+    def _highlighted_item(self) -> ItemRow | None:
+        table = self.query_one("#items", ItemTable)
+        if not table.row_count:
+            return None
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        if key.startswith("item-"):
+            return self._item(int(key.removeprefix("item-")))
+        # On a pledge heading: its first item on screen.
+        index = table.cursor_row + 1
+        if index < table.row_count:
+            below = str(table.coordinate_to_cell_key((index, 0)).row_key.value)
+            if below.startswith("item-"):
+                return self._item(int(below.removeprefix("item-")))
+        return None

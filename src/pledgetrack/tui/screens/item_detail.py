@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on, work
+from rich.text import Text
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -14,11 +15,18 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.evaluation import ItemRow, TargetRow
-from pledgetrack.domain.model import TargetKind
+from pledgetrack.domain.model import PlanPeriod, TargetKind
 from pledgetrack.domain.numbers import format_number, format_percent
 from pledgetrack.i18n import status_label
 from pledgetrack.storage.queries import HistoryEntry
 from pledgetrack.tui.cells import cell, day, light, localize_bindings
+from pledgetrack.tui.chart import (
+    FALLBACK_SIZE,
+    actual_points,
+    chartable,
+    expected_path,
+    render_chart,
+)
 from pledgetrack.tui.data import load_history
 from pledgetrack.tui.messages import HistoryLoaded
 from pledgetrack.tui.strings import ui
@@ -60,15 +68,63 @@ def changes(entries: list[HistoryEntry]) -> list[str]:
     return out
 
 
+class TargetChart(Static):
+    """The plotext chart of one target, redrawn to the widget's size."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.target: TargetRow | None = None
+        self.period: PlanPeriod | None = None
+        self.entries: list[HistoryEntry] = []
+        self._drawn: tuple[object, ...] | None = None
+
+    def show(
+        self, target: TargetRow | None, period: PlanPeriod, entries: list[HistoryEntry]
+    ) -> None:
+        self.target, self.period, self.entries = target, period, entries
+        self.redraw()
+
+    def redraw(self) -> None:
+        target, period = self.target, self.period
+        if target is None or period is None or not chartable(target.info.rule):
+            self._drawn = None
+            self.update("")
+            return
+        width, height = self.content_size
+        if width <= 0 or height <= 0:
+            width, height = FALLBACK_SIZE
+        points = actual_points(self.entries)
+        rule = target.info.rule
+        key = (target.info.id, rule, period, tuple(points), width, height)
+        if key == self._drawn:
+            return
+        self._drawn = key
+        assert rule.target_value is not None
+        chart = render_chart(
+            points,
+            rule.target_value,
+            expected_path(rule, period.start),
+            width,
+            height,
+            start=period.start,
+            end=rule.deadline,
+        )
+        self.update(Text.from_ansi(chart, no_wrap=True, overflow="crop"))
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self.redraw()
+
+
 class ItemDetailScreen(Screen[None]):
-    """Targets of one item; history of the highlighted target below."""
+    """Targets of one item; history and chart of the highlighted target below."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "back", key_display="esc")]
 
-    def __init__(self, row: ItemRow, as_of: date) -> None:
+    def __init__(self, row: ItemRow, as_of: date, period: PlanPeriod) -> None:
         super().__init__()
         self.row = row
         self.as_of = as_of
+        self.period = period
         self.history: dict[int, list[HistoryEntry]] = {}
         self.target_id: int | None = row.targets[0].info.id if row.targets else None
 
@@ -83,6 +139,8 @@ class ItemDetailScreen(Screen[None]):
         yield DataTable(id="targets", cursor_type="row", zebra_stripes=True)
         yield Static(id="history-title")
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield Static(id="chart-caption")
+        yield TargetChart(id="chart")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -168,6 +226,7 @@ class ItemDetailScreen(Screen[None]):
         table = self.query_one("#history", DataTable)
         table.clear(columns=True)
         target = next((t for t in self.row.targets if t.info.id == self.target_id), None)
+        self._fill_chart(target)
         if target is None:
             title.update("")
             return
@@ -198,6 +257,26 @@ class ItemDetailScreen(Screen[None]):
                 cell(ui("corrected", lang) if entry.superseded else "", "yellow"),
                 key=str(entry.id),
             )
+
+    def _fill_chart(self, target: TargetRow | None) -> None:
+        """Caption and chart of *target*: a one-line note instead for milestones and figures."""
+        lang = self.lang
+        caption = self.query_one("#chart-caption", Static)
+        chart = self.query_one("#chart", TargetChart)
+        rule = target.info.rule if target is not None else None
+        if target is None or rule is None:
+            caption.update("")
+        elif rule.kind is TargetKind.MILESTONE:
+            caption.update(ui("chart.milestone", lang))
+        elif rule.target_value is None:
+            caption.update(ui("chart.no_target", lang))
+        elif target.info.unit:
+            caption.update(ui("chart.caption", lang, unit=target.info.unit))
+        else:
+            caption.update(ui("chart.caption.nounit", lang))
+        chart.display = rule is not None and chartable(rule)
+        entries = self.history.get(target.info.id, []) if target is not None else []
+        chart.show(target, self.period, entries)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="history")
     def _load_history(self, target_id: int) -> None:

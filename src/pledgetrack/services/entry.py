@@ -1,0 +1,321 @@
+"""Monthly entry: one department's targets for one reporting month, checked and saved together.
+
+The TUI's entry screen is a view of an :class:`EntrySheet`; every rule it shows
+(not a number, negative, lower than last month without a note, far above the
+target) is decided here, so the same rules hold for any other front end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from pledgetrack.domain.dates import add_months, end_of_month, month_start
+from pledgetrack.domain.model import PlanPeriod, Policy, Reading, TargetKind
+from pledgetrack.domain.numbers import NumberFormatError, format_number, parse_number
+from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
+from pledgetrack.services.progress import Entry, SaveOutcome, save_entries
+from pledgetrack.storage.queries import latest_readings, load_structure
+
+#: A figure above this multiple of the target asks for confirmation.
+LARGE_FACTOR = 3
+
+
+@dataclass(frozen=True)
+class SheetLine:
+    """One target on the sheet, with what the department reported before."""
+
+    item: ItemInfo
+    target: TargetInfo
+    #: The latest reading before the month (shown beside the field).
+    previous: Reading | None
+    #: A reading already entered within the month (the field starts with it).
+    current: Reading | None
+
+    @property
+    def kind(self) -> TargetKind:
+        return self.target.rule.kind
+
+    @property
+    def staged(self) -> bool:
+        return bool(self.target.rule.stages)
+
+    def initial_text(self) -> str:
+        """What the value field shows before anyone types."""
+        if self.current is None or self.current.value is None:
+            return ""
+        return format_number(self.current.value)
+
+    def initial_done(self) -> bool:
+        """A milestone's box starts as last reported (ticking it is the change)."""
+        latest = self.current or self.previous
+        return bool(latest is not None and latest.done)
+
+    def initial_note(self) -> str:
+        return self.current.note if self.current is not None else ""
+
+    def initial_input(self) -> LineInput:
+        """The line as the sheet first shows it (unchanged = nothing to save)."""
+        return LineInput(self.initial_text(), self.initial_done(), self.initial_note())
+
+
+@dataclass(frozen=True)
+class EntrySheet:
+    """Every target a department answers for (lead or co-operating), for one month."""
+
+    plan_code: str
+    plan_title: str
+    period: PlanPeriod
+    department: str
+    month: date
+    #: The date the readings are stored under: the month end, or today in the running month.
+    as_of: date
+    lines: tuple[SheetLine, ...]
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """What a person typed for one target."""
+
+    value: str = ""
+    done: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A reason (message key + values) a field is refused or needs confirmation."""
+
+    code: str
+    values: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class LineCheck:
+    """The verdict on one line: a reading to store, or a problem; maybe a warning."""
+
+    reading: Reading | None = None
+    error: Problem | None = None
+    warning: Problem | None = None
+
+
+class SheetRejected(ValueError):
+    """The sheet cannot be saved: errors, or large figures not confirmed."""
+
+    def __init__(self, problems: Mapping[str, Problem]):
+        self.problems = dict(problems)
+        super().__init__("; ".join(f"{key}: {p.code}" for key, p in sorted(self.problems.items())))
+
+
+# ---- choosing the month -----------------------------------------------------
+
+
+def entry_months(period: PlanPeriod, today: date) -> list[date]:
+    """First days of the months that can be reported: in the plan, not in the future."""
+    months: list[date] = []
+    month = month_start(period.start)
+    while month <= period.end and month <= today:
+        months.append(month)
+        month = month_start(add_months(month, 1))
+    return months
+
+
+def default_entry_month(
+    viewing: date, period: PlanPeriod, policy: Policy, today: date
+) -> date | None:
+    """The month staff most likely want to report, given the date the dashboard shows.
+
+    Looking back at a past month end → the month after it (the next report).
+    Looking at today → last month until its reporting day has passed, then this month.
+    """
+    months = entry_months(period, today)
+    if not months:
+        return None
+    if viewing == end_of_month(viewing) and viewing < today:
+        wanted = month_start(viewing + timedelta(days=1))
+    elif today.day <= policy.reporting_day:
+        wanted = month_start(add_months(today, -1))
+    else:
+        wanted = month_start(today)
+    return min(max(wanted, months[0]), months[-1])
+
+
+def sheet_as_of(month: date, today: date) -> date:
+    """Readings of a month are dated its last day, or today while the month runs."""
+    return min(end_of_month(month), today)
+
+
+# ---- loading ------------------------------------------------------------------
+
+
+def load_sheet(
+    engine: Engine,
+    *,
+    department: str,
+    month: date,
+    today: date,
+    plan: str | None = None,
+    structure: PlanStructure | None = None,
+) -> EntrySheet:
+    """The sheet of *department* for the month containing *month* (three queries)."""
+    with Session(engine) as session:
+        if structure is None:
+            structure = load_structure(session=session, code=plan)
+        first = month_start(month)
+        as_of = sheet_as_of(first, today)
+        before = latest_readings(
+            session=session, plan_id=structure.id, on=first - timedelta(days=1)
+        )
+        now = latest_readings(session=session, plan_id=structure.id, on=as_of)
+    lines: list[SheetLine] = []
+    for item in structure.items:
+        if department not in item.departments:
+            continue
+        for target in item.targets:
+            current = now.get(target.id)
+            if current is not None and current.as_of < first:
+                current = None
+            lines.append(SheetLine(item, target, before.get(target.id), current))
+    return EntrySheet(
+        plan_code=structure.code,
+        plan_title=structure.title,
+        period=structure.period,
+        department=department,
+        month=first,
+        as_of=as_of,
+        lines=tuple(lines),
+    )
+
+
+# ---- checking -----------------------------------------------------------------
+
+
+def is_changed(line: SheetLine, given: LineInput) -> bool:
+    """Whether the person changed the line from what it showed at first."""
+    if line.kind is TargetKind.MILESTONE and not line.staged:
+        changed = given.done != line.initial_done()
+    else:
+        changed = given.value.strip() != line.initial_text()
+    return changed or given.note.strip() != line.initial_note()
+
+
+def check_line(line: SheetLine, given: LineInput, as_of: date) -> LineCheck:
+    """Check one line as typed. An untouched blank line is no reading and no error."""
+    rule = line.target.rule
+    note = given.note.strip()
+    previous = line.previous
+    if rule.kind is TargetKind.MILESTONE and not rule.stages:
+        reading = Reading(as_of, None, given.done, note)
+        if previous is not None and previous.done and not given.done and not note:
+            return LineCheck(reading, Problem("undone_needs_note", {}))
+        return LineCheck(reading)
+    text = given.value.strip()
+    if not text:
+        if is_changed(line, given):
+            return LineCheck(error=Problem("value_missing", {}))
+        return LineCheck()
+    if rule.kind is TargetKind.MILESTONE:
+        number = _stage(line, text)
+        if isinstance(number, Problem):
+            return LineCheck(error=number)
+        reading = Reading(as_of, number, number >= len(rule.stages), note)
+    else:
+        try:
+            number = parse_number(text).value
+        except NumberFormatError:
+            return LineCheck(error=Problem("not_number", {"text": text}))
+        if number < 0:
+            return LineCheck(error=Problem("negative", {"text": text}))
+        reading = Reading(as_of, number, None, note)
+    if previous is not None and previous.value is not None and number < previous.value:
+        if not note:
+            return LineCheck(
+                reading,
+                Problem(
+                    "lower_needs_note",
+                    {"previous": format_number(previous.value), "text": format_number(number)},
+                ),
+            )
+    warning = None
+    if (
+        rule.kind is TargetKind.QUANTITY
+        and rule.target_value
+        and number > LARGE_FACTOR * rule.target_value
+    ):
+        warning = Problem(
+            "over_target",
+            {
+                "text": format_number(number),
+                "target": format_number(rule.target_value),
+                "factor": str(LARGE_FACTOR),
+            },
+        )
+    return LineCheck(reading, None, warning)
+
+
+def _stage(line: SheetLine, text: str) -> float | Problem:
+    stages = line.target.rule.stages
+    names = [s.name for s in stages]
+    if text in names:
+        return float(names.index(text) + 1)
+    try:
+        number = parse_number(text).value
+    except NumberFormatError:
+        number = -1.0
+    if not number.is_integer() or not 0 <= number <= len(stages):
+        return Problem("bad_stage", {"text": text, "max": str(len(stages))})
+    return number
+
+
+def check_sheet(sheet: EntrySheet, inputs: Mapping[int, LineInput]) -> dict[int, LineCheck]:
+    """Checks of the lines the person changed, by target id."""
+    out: dict[int, LineCheck] = {}
+    for line in sheet.lines:
+        given = inputs.get(line.target.id)
+        if given is not None and is_changed(line, given):
+            out[line.target.id] = check_line(line, given, sheet.as_of)
+    return out
+
+
+# ---- saving -------------------------------------------------------------------
+
+
+def save_sheet(
+    engine: Engine,
+    sheet: EntrySheet,
+    inputs: Mapping[int, LineInput],
+    *,
+    entered_by: str,
+    confirm_large: bool = False,
+    now: datetime | None = None,
+) -> SaveOutcome:
+    """Store every changed line in one transaction, or raise SheetRejected and store nothing."""
+    checks = check_sheet(sheet, inputs)
+    problems: dict[str, Problem] = {}
+    by_id = {line.target.id: line for line in sheet.lines}
+    entries: list[Entry] = []
+    for target_id, check in checks.items():
+        key = by_id[target_id].target.key
+        if check.error is not None:
+            problems[key] = check.error
+        elif check.warning is not None and not confirm_large:
+            problems[key] = check.warning
+        elif check.reading is not None:
+            entries.append(
+                Entry(by_id[target_id].target, check.reading, check.reading.note, entered_by)
+            )
+    if problems:
+        raise SheetRejected(problems)
+    return save_entries(engine, entries, now=now)
+
+
+def changed_lines(sheet: EntrySheet, inputs: Mapping[int, LineInput]) -> Sequence[SheetLine]:
+    return [
+        line
+        for line in sheet.lines
+        if line.target.id in inputs and is_changed(line, inputs[line.target.id])
+    ]

@@ -1,0 +1,162 @@
+"""The attention board: overdue, behind and not-reported items by lead department."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from pledgetrack.domain.dates import date_label
+from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation
+from pledgetrack.domain.model import STATUS_ORDER
+from pledgetrack.domain.numbers import format_percent
+from pledgetrack.i18n import status_label
+from pledgetrack.tui.cells import bar, cell, day, light, localize_bindings
+from pledgetrack.tui.strings import ui
+
+if TYPE_CHECKING:
+    from pledgetrack.tui.app import PledgeApp
+
+
+class AttentionTable(DataTable[object]):
+    """The board; "enter" opens the highlighted item (shown in the footer)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "open")]
+
+
+class AttentionScreen(Screen[None]):
+    """Items needing attention in the evaluated month, grouped by lead department."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "back", key_display="esc")]
+
+    def __init__(self, evaluation: PlanEvaluation) -> None:
+        super().__init__()
+        self.evaluation = evaluation
+        #: (lead department, rows), most severe first (see PlanEvaluation.attention_by_department).
+        self.groups = evaluation.attention_by_department()
+        self._rows = {row.info.no: row for _, rows in self.groups for row in rows}
+
+    @property
+    def lang(self) -> str:
+        return cast("PledgeApp", self.app).lang
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="attention-header")
+        yield Static(id="attention-summary")
+        yield Static(id="attention-empty")
+        yield AttentionTable(id="attention", cursor_type="row")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", self._lang_changed, init=False)
+        empty = not self.groups
+        self.query_one("#attention-empty").display = empty
+        self.query_one("#attention-summary").display = not empty
+        table = self.query_one("#attention", AttentionTable)
+        table.display = not empty
+        self._draw()
+        if not empty:
+            table.focus()
+            table.move_cursor(row=1, animate=False)  # the first item, below its department
+
+    def _lang_changed(self, _lang: str) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        lang = self.lang
+        evaluation = self.evaluation
+        localize_bindings([self, self.query_one("#attention", AttentionTable)], lang)
+        self.query_one("#attention-header", Static).update(
+            ui(
+                "attention.header",
+                lang,
+                plan=evaluation.structure.title,
+                date=date_label(evaluation.as_of, lang),
+            )
+        )
+        self.query_one("#attention-empty", Static).update(ui("attention.empty", lang))
+        rows = self.item_rows()
+        counts = [
+            ui("attention.count", lang, label=status_label(status, lang), n=n)
+            for status in STATUS_ORDER
+            if (n := sum(1 for r in rows if r.result.status is status))
+        ]
+        self.query_one("#attention-summary", Static).update(
+            ui(
+                "attention.summary",
+                lang,
+                n=len(rows),
+                d=len(self.groups),
+                counts=ui("attention.count.sep", lang).join(counts),
+            )
+        )
+        self._fill_table()
+
+    def _fill_table(self) -> None:
+        lang = self.lang
+        table = self.query_one("#attention", AttentionTable)
+        cursor = table.cursor_row if table.row_count else None
+        table.clear(columns=True)
+        # Fixed widths (rows arrive after the columns); they fit 120 columns.
+        table.add_column(ui("col.no", lang), key="no", width=4)
+        table.add_column(ui("col.item", lang), key="item", width=26)
+        table.add_column(ui("col.status", lang), key="status", width=14)
+        table.add_column(ui("col.completion", lang), key="completion", width=18)
+        table.add_column(ui("col.expected", lang), key="expected", width=8)
+        table.add_column(ui("col.last_report", lang), key="last", width=14)
+        table.add_column(ui("col.cooperating", lang), key="cooperating", width=20)
+        sep = ui("attention.dept.sep", lang)
+        for index, (department, rows) in enumerate(self.groups):
+            table.add_row(
+                cell(""),
+                cell(ui("attention.group", lang, name=department, n=len(rows)), "bold"),
+                key=f"dept-{index}",
+            )
+            for row in rows:
+                result = row.result
+                table.add_row(
+                    cell(str(row.info.no)),
+                    cell(row.info.title),
+                    light(result.status, lang),
+                    bar(result.completion, result.status),
+                    cell(format_percent(result.expected)),
+                    day(row.last_report, lang),
+                    cell(sep.join(row.info.departments[1:]) or "—"),
+                    key=f"item-{row.info.no}",
+                )
+        if cursor is not None and cursor < table.row_count:
+            table.move_cursor(row=cursor, animate=False)
+
+    # ---- what tests look at --------------------------------------------------
+
+    def item_rows(self) -> list[ItemRow]:
+        """The items on the board, in board order."""
+        return [row for _, rows in self.groups for row in rows]
+
+    def row_keys(self) -> list[str]:
+        """Keys of the table rows, headings (``dept-N``) and items (``item-N``)."""
+        table = self.query_one("#attention", AttentionTable)
+        return [str(k.value) for k in table.rows]
+
+    # ---- actions --------------------------------------------------------------
+
+    @on(DataTable.RowSelected, "#attention")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        key = str(event.row_key.value)
+        if not key.startswith("item-"):
+            return
+        row = self._rows.get(int(key.removeprefix("item-")))
+        if row is not None:
+            from pledgetrack.tui.screens.item_detail import ItemDetailScreen
+
+            evaluation = self.evaluation
+            self.app.push_screen(
+                ItemDetailScreen(row, evaluation.as_of, evaluation.structure.period)
+            )
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,466 @@
+"""Monthly entry: one department's targets for one month in one grid, checked as you type."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Input, Select, Static
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from pledgetrack.domain.dates import date_label
+from pledgetrack.domain.model import Reading, TargetKind
+from pledgetrack.domain.numbers import format_number
+from pledgetrack.domain.plan import PlanStructure
+from pledgetrack.services.entry import (
+    EntrySheet,
+    LineCheck,
+    LineInput,
+    Problem,
+    SheetLine,
+    SheetRejected,
+    check_line,
+    entry_months,
+    is_changed,
+    load_sheet,
+    save_sheet,
+)
+from pledgetrack.tui.cells import goal_text, localize_bindings
+from pledgetrack.tui.messages import SheetLoaded, SheetSaved
+from pledgetrack.tui.screens.confirm import ConfirmScreen
+from pledgetrack.tui.strings import ui
+
+if TYPE_CHECKING:
+    from pledgetrack.tui.app import PledgeApp
+
+
+def month_option(month: date, lang: str) -> str:
+    return ui("entry.month", lang, year=month.year, month=month.month,
+              name=calendar.month_name[month.month])  # fmt: skip
+
+
+def problem_text(problem: Problem, lang: str) -> str:
+    return ui(f"entry.problem.{problem.code}", lang, **problem.values)
+
+
+def previous_text(line: SheetLine, lang: str) -> str:
+    """Last month's figure as the field beside it shows it."""
+    reading: Reading | None = line.previous
+    if reading is None:
+        return "—"
+    if line.kind is TargetKind.MILESTONE and not line.staged:
+        return ui("done.yes" if reading.done else "done.no", lang)
+    if reading.value is None:
+        return "—"
+    if line.staged:
+        stages = line.target.rule.stages
+        n = int(reading.value)
+        return f"{n} {stages[n - 1].name}" if 0 < n <= len(stages) else str(n)
+    return format_number(reading.value)
+
+
+class EntryRow(Horizontal):
+    """One target: what it is, last month's figure, the fields, the verdict."""
+
+    def __init__(self, line: SheetLine) -> None:
+        super().__init__(id=f"row-{line.target.id}", classes="entry-row")
+        self.line = line
+        self.check = LineCheck()
+
+    def compose(self) -> ComposeResult:
+        line, tid = self.line, self.line.target.id
+        yield Static(line.target.key, classes="e-key")
+        yield Static(line.target.name, classes="e-name")
+        yield Static(line.target.unit, classes="e-unit")
+        yield Static(classes="e-goal")
+        yield Static(classes="e-prev")
+        if line.kind is TargetKind.MILESTONE and not line.staged:
+            yield Checkbox(value=line.initial_done(), id=f"done-{tid}", classes="e-value",
+                           compact=True)  # fmt: skip
+        else:
+            yield Input(line.initial_text(), id=f"value-{tid}", classes="e-value", compact=True,
+                        select_on_focus=False)  # fmt: skip
+        yield Input(line.initial_note(), id=f"note-{tid}", classes="e-note", compact=True,
+                    select_on_focus=False)  # fmt: skip
+        yield Static(classes="e-check")
+
+    def given(self) -> LineInput:
+        tid = self.line.target.id
+        note = self.query_one(f"#note-{tid}", Input).value
+        if self.line.kind is TargetKind.MILESTONE and not self.line.staged:
+            return LineInput(done=self.query_one(f"#done-{tid}", Checkbox).value, note=note)
+        return LineInput(self.query_one(f"#value-{tid}", Input).value, note=note)
+
+    def changed(self) -> bool:
+        return is_changed(self.line, self.given())
+
+    def recheck(self, as_of: date) -> None:
+        self.check = check_line(self.line, self.given(), as_of) if self.changed() else LineCheck()
+
+    def draw(self, lang: str) -> None:
+        line = self.line
+        self.query_one(".e-goal", Static).update(goal_text(line.target, lang))
+        self.query_one(".e-prev", Static).update(previous_text(line, lang))
+        value = self.query(".e-value").first()
+        if isinstance(value, Input):
+            value.placeholder = (
+                ui("entry.stage.placeholder", lang, max=len(line.target.rule.stages))
+                if line.staged
+                else ""
+            )
+        elif isinstance(value, Checkbox):
+            value.label = ui("milestone", lang)
+        self.query_one(".e-note", Input).placeholder = ui("entry.note.placeholder", lang)
+        verdict = self.query_one(".e-check", Static)
+        self.set_class(self.check.error is not None, "-error")
+        self.set_class(self.check.error is None and self.check.warning is not None, "-warning")
+        if self.check.error is not None:
+            verdict.update("✗ " + problem_text(self.check.error, lang))
+        elif self.check.warning is not None:
+            verdict.update("! " + problem_text(self.check.warning, lang))
+        elif self.check.reading is not None:
+            verdict.update("✓ " + ui("entry.ok", lang))
+        else:
+            verdict.update("")
+
+
+class EntryScreen(Screen[date | None]):
+    """Enter a month's figures for a department; dismisses with the saved as-of date."""
+
+    #: The first value field takes the focus once the sheet is loaded.
+    AUTO_FOCUS = None
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "save", key_display="^s"),
+        Binding("escape", "back", "back", key_display="esc"),
+    ]
+
+    def __init__(self, structure: PlanStructure, department: str, month: date) -> None:
+        super().__init__()
+        self.structure = structure
+        self.department = department
+        self.month = month
+        self.sheet: EntrySheet | None = None
+        self._reverting = False
+        self._saving = False
+
+    @property
+    def pledge_app(self) -> PledgeApp:
+        return cast("PledgeApp", self.app)
+
+    @property
+    def lang(self) -> str:
+        return self.pledge_app.lang
+
+    # ---- layout -------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        lang = self.lang
+        yield Static(id="entry-title")
+        with Horizontal(id="entry-bar"):
+            yield Static(id="entry-department-label", classes="entry-label")
+            yield Select(
+                [(name, name) for name in self.structure.departments()],
+                value=self.department,
+                allow_blank=False,
+                id="entry-department",
+                compact=True,
+            )
+            yield Static(id="entry-month-label", classes="entry-label")
+            yield Select(
+                [
+                    (month_option(m, lang), m)
+                    for m in entry_months(self.structure.period, self.pledge_app.today)
+                ],
+                value=self.month,
+                allow_blank=False,
+                id="entry-month",
+                compact=True,
+            )
+        yield Static(id="entry-summary")
+        with Horizontal(id="entry-head"):
+            for key in ("key", "name", "unit", "goal", "prev", "value", "note", "check"):
+                yield Static(id=f"head-{key}", classes=f"e-{key}")
+        yield VerticalScroll(id="entry-grid")
+        yield Static(id="entry-help")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", self._lang_changed, init=False)
+        self._draw_labels()
+        self._load()
+
+    def _lang_changed(self, _lang: str) -> None:
+        self._draw_labels()
+        for row in self.rows():
+            row.draw(self.lang)
+
+    def _draw_labels(self) -> None:
+        lang = self.lang
+        localize_bindings([self], lang)
+        self.query_one("#entry-title", Static).update(
+            ui("entry.title", lang, plan=self.structure.title)
+        )
+        self.query_one("#entry-department-label", Static).update(ui("entry.department", lang))
+        self.query_one("#entry-month-label", Static).update(ui("entry.month.label", lang))
+        for key in ("key", "name", "unit", "goal", "prev", "value", "note", "check"):
+            self.query_one(f"#head-{key}", Static).update(ui(f"entry.col.{key}", lang))
+        self._draw_summary()
+
+    def rows(self) -> list[EntryRow]:
+        return list(self.query(EntryRow))
+
+    # ---- loading --------------------------------------------------------------
+
+    def _load(self) -> None:
+        self.sheet = None
+        self._draw_summary()
+        self._load_sheet(self.department, self.month)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sheet")
+    def _load_sheet(self, department: str, month: date) -> None:
+        app = self.pledge_app
+        sheet = load_sheet(
+            app.engine, department=department, month=month, today=app.today,
+            structure=self.structure,
+        )  # fmt: skip
+        if not get_current_worker().is_cancelled:
+            self.post_message(SheetLoaded(sheet))
+
+    @on(SheetLoaded)
+    async def _sheet_loaded(self, message: SheetLoaded) -> None:
+        sheet = message.sheet
+        if (sheet.department, sheet.month) != (self.department, self.month):
+            return
+        self.sheet = sheet
+        grid = self.query_one("#entry-grid", VerticalScroll)
+        await grid.remove_children()
+        widgets: list[Static | EntryRow] = []
+        item_no = None
+        for line in sheet.lines:
+            if line.item.no != item_no:
+                item_no = line.item.no
+                widgets.append(Static(f"{line.item.no}. {line.item.title}", classes="entry-item"))
+            widgets.append(EntryRow(line))
+        if not sheet.lines:
+            widgets.append(Static(ui("entry.empty", self.lang), classes="entry-item"))
+        await grid.mount_all(widgets)
+        for row in self.rows():
+            row.draw(self.lang)
+        self._draw_summary()
+        first = self.query(".entry-row .e-value").first() if sheet.lines else None
+        if first is not None:
+            first.focus()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self._saving = False
+            self.notify(ui("error.load", self.lang, error=event.worker.error), severity="error")
+
+    # ---- live checking --------------------------------------------------------
+
+    def _row_of(self, widget: object) -> EntryRow | None:
+        node = getattr(widget, "parent", None)
+        return node if isinstance(node, EntryRow) else None
+
+    @on(Input.Changed, ".e-value, .e-note")
+    @on(Checkbox.Changed, ".e-value")
+    def _field_changed(self, event: Input.Changed | Checkbox.Changed) -> None:
+        row = self._row_of(event.control)
+        if row is None or self.sheet is None:
+            return
+        row.recheck(self.sheet.as_of)
+        row.draw(self.lang)
+        self._draw_summary()
+        self._show_help(row)
+
+    @on(Input.Submitted, ".e-value, .e-note")
+    def _field_submitted(self) -> None:
+        self.focus_next()
+
+    def on_descendant_focus(self, event: object) -> None:
+        row = self._row_of(getattr(event, "widget", None))
+        if row is not None:
+            self._show_help(row)
+
+    def _show_help(self, row: EntryRow) -> None:
+        lang = self.lang
+        line = row.line
+        parts = [f"{line.item.no}. {line.item.title} · {line.target.key} {line.target.name}"]
+        if line.staged:
+            names = " / ".join(
+                f"{i} {s.name}" for i, s in enumerate(line.target.rule.stages, start=1)
+            )
+            parts.append(ui("entry.stages", lang, stages=names))
+        problem = row.check.error or row.check.warning
+        if problem is not None:
+            parts.append(problem_text(problem, lang))
+        self.query_one("#entry-help", Static).update(" · ".join(parts))
+
+    def pending(self) -> list[EntryRow]:
+        """Rows changed and not saved."""
+        return [row for row in self.rows() if row.changed()]
+
+    def has_unsaved(self) -> bool:
+        return bool(self.pending())
+
+    def _draw_summary(self) -> None:
+        lang = self.lang
+        summary = self.query_one("#entry-summary", Static)
+        if self.sheet is None:
+            summary.update(ui("header.loading", lang))
+            return
+        pending = self.pending()
+        errors = sum(1 for row in pending if row.check.error is not None)
+        warnings = sum(
+            1 for row in pending if row.check.error is None and row.check.warning is not None
+        )
+        summary.update(
+            ui(
+                "entry.summary",
+                lang,
+                date=date_label(self.sheet.as_of, lang),
+                n=len(self.sheet.lines),
+                changed=len(pending),
+                errors=errors,
+                warnings=warnings,
+            )
+        )
+
+    # ---- changing department or month -----------------------------------------
+
+    @on(Select.Changed, "#entry-department, #entry-month")
+    def _choice_changed(self, event: Select.Changed) -> None:
+        if self._reverting:
+            self._reverting = False
+            return
+        department = self.query_one("#entry-department", Select).value
+        month = self.query_one("#entry-month", Select).value
+        if (department, month) == (self.department, self.month):
+            return
+
+        def switch(go: bool | None) -> None:
+            if go:
+                self.department = cast(str, department)
+                self.month = cast(date, month)
+                self._load()
+            else:
+                self._reverting = True
+                select = event.select
+                select.value = self.department if select.id == "entry-department" else self.month
+
+        if self.has_unsaved():
+            self._ask(ui("entry.confirm.discard", self.lang, n=len(self.pending())), switch)
+        else:
+            switch(True)
+
+    def _ask(self, question: str, then: object) -> None:
+        lang = self.lang
+        self.app.push_screen(
+            ConfirmScreen(question, ui("confirm.yes", lang), ui("confirm.no", lang)),
+            then,  # type: ignore[arg-type]
+        )
+
+    # ---- saving and leaving -----------------------------------------------------
+
+    def inputs(self) -> dict[int, LineInput]:
+        return {row.line.target.id: row.given() for row in self.rows()}
+
+    def action_save(self) -> None:
+        if self.sheet is None or self._saving:
+            return
+        lang = self.lang
+        pending = self.pending()
+        if not pending:
+            self.notify(ui("entry.nothing", lang))
+            return
+        for row in pending:
+            row.recheck(self.sheet.as_of)
+            row.draw(lang)
+        self._draw_summary()
+        errors = [row for row in pending if row.check.error is not None]
+        if errors:
+            self.notify(
+                ui(
+                    "entry.fix",
+                    lang,
+                    n=len(errors),
+                    keys="、".join(r.line.target.key for r in errors),
+                ),
+                severity="error",
+            )
+            errors[0].query(".e-value").first().focus()
+            return
+        large = [row for row in pending if row.check.warning is not None]
+        if large:
+            listing = "\n".join(
+                f"{row.line.target.key} {row.line.target.name}: "
+                + problem_text(cast(Problem, row.check.warning), lang)
+                for row in large
+            )
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._save(confirm_large=True)
+
+            self._ask(ui("entry.confirm.large", lang, n=len(large), list=listing), confirmed)
+            return
+        self._save(confirm_large=False)
+
+    def _save(self, *, confirm_large: bool) -> None:
+        assert self.sheet is not None
+        self._saving = True
+        self._save_sheet(self.sheet, self.inputs(), confirm_large)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    def _save_sheet(
+        self, sheet: EntrySheet, inputs: dict[int, LineInput], confirm_large: bool
+    ) -> None:
+        app = self.pledge_app
+        try:
+            outcome = save_sheet(
+                app.engine, sheet, inputs, entered_by=app.user, confirm_large=confirm_large
+            )
+        except SheetRejected as exc:
+            self.post_message(SheetSaved(sheet, None, exc))
+            return
+        self.post_message(SheetSaved(sheet, outcome, None))
+
+    @on(SheetSaved)
+    def _saved(self, message: SheetSaved) -> None:
+        self._saving = False
+        lang = self.lang
+        if message.outcome is None:
+            rejected = cast(SheetRejected, message.rejected)
+            self.notify(
+                ui("entry.rejected", lang, keys="、".join(sorted(rejected.problems))),
+                severity="error",
+            )
+            return
+        outcome = message.outcome
+        self.notify(
+            ui(
+                "entry.saved",
+                lang,
+                added=outcome.added,
+                corrections=outcome.corrections,
+                date=date_label(message.sheet.as_of, lang),
+            )
+        )
+        self.dismiss(message.sheet.as_of)
+
+    def action_back(self) -> None:
+        if not self.has_unsaved():
+            self.dismiss(None)
+            return
+
+        def leave(yes: bool | None) -> None:
+            if yes:
+                self.dismiss(None)
+
+        self._ask(ui("entry.confirm.discard", self.lang, n=len(self.pending())), leave)

@@ -1,0 +1,233 @@
+"""The month-end report of the selected month, as ``pledgetrack report`` prints it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Input, Static, TextArea
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from pledgetrack.domain.dates import month_label
+from pledgetrack.reports.build import build_month_report
+from pledgetrack.reports.model import MonthReport
+from pledgetrack.reports.text import render_markdown, render_text
+from pledgetrack.tui.cells import localize_bindings
+from pledgetrack.tui.messages import ReportBuilt, ReportSaved
+from pledgetrack.tui.strings import ui
+
+if TYPE_CHECKING:
+    from pledgetrack.tui.app import PledgeApp
+
+
+def default_file_name(report: MonthReport, lang: str) -> str:
+    """``report-2020-10-zh.txt`` (in the current directory)."""
+    return f"report-{report.month}-{lang}.txt"
+
+
+def render_for(path: Path, report: MonthReport, lang: str) -> str:
+    """Markdown for a ``.md`` file, plain text otherwise."""
+    if path.suffix.lower() == ".md":
+        return render_markdown(report, lang)
+    return render_text(report, lang)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write UTF-8 *text* to *path* through a temporary file in the same directory,
+    so *path* is either untouched or complete; no temporary file is left behind."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(text.encode("utf-8"))
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_error(exc: OSError, lang: str) -> str:
+    """Why a save failed, in *lang* for the usual reasons, else as the OS says it."""
+    for kind, key in (
+        (FileNotFoundError, "preview.error.no_dir"),
+        (PermissionError, "preview.error.permission"),
+        (IsADirectoryError, "preview.error.is_dir"),
+    ):
+        if isinstance(exc, kind):
+            return ui(key, lang)
+    return exc.strerror or str(exc)
+
+
+class SaveReportScreen(ModalScreen[str | None]):
+    """Asks for the file name; dismisses with it, or None on escape / empty name."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "cancel", key_display="esc")
+    ]
+
+    def __init__(self, default: str) -> None:
+        super().__init__()
+        self.default = default
+
+    @property
+    def lang(self) -> str:
+        return cast("PledgeApp", self.app).lang
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="save-dialog"):
+            yield Static(ui("preview.save.title", self.lang), id="save-title")
+            yield Input(self.default, id="save-path")
+            yield Static(ui("preview.save.hint", self.lang), id="save-hint")
+
+    def on_mount(self) -> None:
+        path = self.query_one("#save-path", Input)
+        path.cursor_blink = False
+        path.focus()
+
+    @on(Input.Submitted, "#save-path")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ReportScreen(Screen[None]):
+    """The report text, read-only and scrollable; "s" saves it to a file."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "save", "save"),
+        Binding("escape", "back", "back", key_display="esc"),
+    ]
+
+    def __init__(self, plan_code: str, as_of: date) -> None:
+        super().__init__()
+        self.plan_code = plan_code
+        self.as_of = as_of
+        #: The report model, built once; the language toggle only re-renders it.
+        self.report: MonthReport | None = None
+
+    @property
+    def pledge_app(self) -> PledgeApp:
+        return cast("PledgeApp", self.app)
+
+    @property
+    def lang(self) -> str:
+        return self.pledge_app.lang
+
+    @property
+    def text(self) -> str:
+        """The report text on screen ("" until built)."""
+        return self.query_one("#report", TextArea).text
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="report-header")
+        yield TextArea(
+            id="report",
+            read_only=True,
+            soft_wrap=True,
+            show_cursor=False,
+            highlight_cursor_line=False,
+        )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "lang", self._lang_changed, init=False)
+        self._draw()
+        self.query_one("#report", TextArea).focus()
+        self._build()
+
+    def _lang_changed(self, _lang: str) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        lang = self.lang
+        localize_bindings([self], lang)
+        header = self.query_one("#report-header", Static)
+        area = self.query_one("#report", TextArea)
+        if self.report is None:
+            header.update(ui("preview.loading", lang))
+            return
+        header.update(
+            ui(
+                "preview.header",
+                lang,
+                plan=self.report.plan_title,
+                month=month_label(self.report.as_of, lang),
+            )
+        )
+        area.load_text(render_text(self.report, lang))
+        area.scroll_home(animate=False)
+
+    # ---- building (thread worker → message → UI thread) ----------------------
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report")
+    def _build(self) -> None:
+        app = self.pledge_app
+        report = build_month_report(
+            app.engine, month=self.as_of, plan=self.plan_code, policy=app.policy
+        )
+        if not get_current_worker().is_cancelled:
+            self.post_message(ReportBuilt(report))
+
+    @on(ReportBuilt)
+    def _built(self, message: ReportBuilt) -> None:
+        self.report = message.report
+        self._draw()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.notify(ui("error.load", self.lang, error=event.worker.error), severity="error")
+
+    # ---- saving -----------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self.report is None:
+            return
+        self.app.push_screen(
+            SaveReportScreen(default_file_name(self.report, self.lang)), self._save_to
+        )
+
+    def _save_to(self, name: str | None) -> None:
+        if name is None or self.report is None:
+            return
+        path = Path(name).expanduser()
+        self._save(path, render_for(path, self.report, self.lang))
+
+    @work(thread=True, exit_on_error=False, group="save")
+    def _save(self, path: Path, text: str) -> None:
+        try:
+            write_atomically(path, text)
+        except OSError as exc:
+            self.post_message(ReportSaved(path.absolute(), exc))
+        else:
+            self.post_message(ReportSaved(path.resolve()))
+
+    @on(ReportSaved)
+    def _saved(self, message: ReportSaved) -> None:
+        lang = self.lang
+        if message.error is None:
+            self.notify(ui("preview.saved", lang, path=message.path), markup=False)
+        else:
+            self.notify(
+                ui(
+                    "preview.save.error",
+                    lang,
+                    path=message.path,
+                    reason=save_error(message.error, lang),
+                ),
+                severity="error",
+                markup=False,
+            )
+
+    def action_back(self) -> None:
+        self.dismiss()
