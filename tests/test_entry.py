@@ -188,9 +188,7 @@ def test_entry_months_and_default_month() -> None:
     # Looking at the plan end: December (the last month).
     assert default_entry_month(date(2020, 12, 31), YEAR, policy, TODAY) == date(2020, 12, 1)
     # While the plan runs: last month until the reporting day, then this month.
-    assert default_entry_month(date(2020, 6, 3), YEAR, policy, date(2020, 6, 3)) == date(
-        2020, 5, 1
-    )
+    assert default_entry_month(date(2020, 6, 3), YEAR, policy, date(2020, 6, 3)) == date(2020, 5, 1)
     assert default_entry_month(date(2020, 6, 20), YEAR, policy, date(2020, 6, 20)) == date(
         2020, 6, 1
     )

@@ -148,3 +148,72 @@ async def test_language_toggle(engine: Engine) -> None:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_dashboard_snapshot(snap_compare, engine: Engine, lang: str) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app(engine, lang=lang), terminal_size=SIZE, run_before=settle)
+
+
+async def test_department_filter_and_sort(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = dashboard(app)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press(*"农业农村", "enter")
+        await settle(pilot)
+        assert screen.department_filter == "市农业农村局"
+        assert screen.item_keys() == ["item-19", "item-20", "item-21", "item-33"]
+        assert "市农业农村局" in text_of(app, "#filter")
+        # Sort: list order → number → title → department → completion (ascending: worst first).
+        await pilot.press("s", "s", "s", "s")
+        assert screen.sort_column == "completion"
+        assert screen.item_keys()[0] == "item-33"  # 50%, the others 100%
+        assert not [k for k in screen.query_one("#items").rows if str(k.value).startswith("p")]
+        await pilot.press("S")
+        assert screen.item_keys()[-1] == "item-33"
+        # Back to all departments; sort by status puts the worst first.
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("enter")  # first option: all departments
+        await settle(pilot)
+        assert screen.department_filter is None and len(screen.item_keys()) == 36
+        screen.sort_column, screen.sort_reverse = "status", False
+        screen.refresh_view()
+        first = screen._item(int(screen.item_keys()[0].removeprefix("item-")))
+        assert first is not None and first.result.status is Status.BEHIND
+
+
+async def test_clicking_a_heading_sorts(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = dashboard(app)
+        await pilot.click("#items", offset=(40, 0))  # the department heading
+        await settle(pilot)
+        assert screen.sort_column == "lead"
+        await pilot.click("#items", offset=(40, 0))
+        assert screen.sort_reverse is True
+
+
+async def test_command_palette_jumps_to_an_item(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press("2", "8")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ItemDetailScreen)
+        assert app.screen.row.info.no == 28
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"关注清单")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        from pledgetrack.tui.screens.attention import AttentionScreen
+
+        assert isinstance(app.screen, AttentionScreen)

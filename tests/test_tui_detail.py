@@ -188,7 +188,11 @@ async def test_milestone_and_reference_targets_show_caption_not_chart(engine: En
         await settle(pilot)
         assert text_of(app, "#chart-caption").startswith("Cumulative value vs target")
         assert chart.display
-        assert "target" in chart_text(detail) and "expected" in chart_text(detail)
+        text = chart_text(detail)
+        assert "target" in text and "expected" in text
+        # Drawn to the size the chart got once shown, not the fallback size.
+        assert len(text.splitlines()) == chart.content_size.height
+        assert max(len(line) for line in text.splitlines()) == chart.content_size.width
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 from textual.widgets import Checkbox, Input, Select
@@ -201,3 +202,21 @@ async def test_switching_department_and_milestone_toggle(engine: Engine) -> None
         await settle(pilot)
         assert [r.line.target.key for r in screen.rows()][:1] == ["31.1"]
         assert all(isinstance(r, EntryRow) for r in screen.rows())
+
+
+async def _entry_with_checks(pilot) -> None:  # type: ignore[no-untyped-def]
+    """The entry screen of item 28's department with one good, one refused, one large figure."""
+    screen = await open_entry_on_item_28(pilot)
+    ids = target_ids(pilot.app.engine)
+    await type_into(pilot, screen.query_one(f"#value-{ids['28.1']}", Input), "100")
+    await type_into(pilot, screen.query_one(f"#value-{ids['28.2']}", Input), "8")
+    await type_into(pilot, screen.query_one(f"#value-{ids['28.3']}", Input), "95")
+    await type_into(pilot, screen.query_one(f"#note-{ids['28.1']}", Input), "")
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_entry_snapshot(snap_compare, engine: Engine, lang: str) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(
+        make_app(engine, lang=lang), terminal_size=SIZE, run_before=_entry_with_checks
+    )

@@ -3,24 +3,28 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Callable
 from datetime import date
-from typing import ClassVar
+from typing import ClassVar, cast
 
 from sqlalchemy.engine import Engine
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.command import CommandPalette, Provider
 from textual.reactive import reactive
 
 from pledgetrack.domain.model import Policy
 from pledgetrack.tui.cells import localize_bindings
+from pledgetrack.tui.commands import ItemCommands
 from pledgetrack.tui.screens.dashboard import DashboardScreen
 
 
 class PledgeApp(App[None]):
     """pledgetrack's terminal UI (dashboard → item detail)."""
 
+    TITLE = "pledgetrack"
     CSS_PATH = "app.tcss"
-    ENABLE_COMMAND_PALETTE = False
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {ItemCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("l", "toggle_lang", "toggle_lang"),
         Binding("q", "quit", "quit"),
@@ -81,6 +85,17 @@ class PledgeApp(App[None]):
             ),
             answer,
         )
+
+    def action_command_palette(self) -> None:
+        """The palette, with a placeholder in the UI language."""
+        from pledgetrack.tui.strings import ui
+
+        if self.use_command_palette and not CommandPalette.is_open(cast(App[object], self)):
+            self.push_screen(
+                CommandPalette(
+                    placeholder=ui("palette.placeholder", self.lang), id="--command-palette"
+                )
+            )
 
     def action_toggle_lang(self) -> None:
         self.lang = "en" if self.lang == "zh" else "zh"

@@ -74,7 +74,9 @@ def localize_bindings(nodes: Iterable[DOMNode], lang: str) -> None:
     for node in nodes:
         for key, bindings in node._bindings.key_to_bindings.items():
             node._bindings.key_to_bindings[key] = [
-                replace(b, description=ui(f"key.{b.action}", lang)) if b.show else b
+                replace(b, description=ui(f"key.{b.action}", lang))
+                if b.show or b.action == "command_palette"
+                else b
                 for b in bindings
             ]
         node.refresh_bindings()

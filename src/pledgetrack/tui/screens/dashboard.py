@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -9,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -28,6 +30,26 @@ from pledgetrack.tui.strings import ui
 if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
 
+#: The table's columns: key → catalog key of the heading, and fixed width.
+COLUMN_LABELS = {
+    "no": "col.no",
+    "item": "col.item",
+    "lead": "col.department",
+    "completion": "col.completion",
+    "expected": "col.expected",
+    "status": "col.status",
+    "last": "col.last_report",
+}
+COLUMN_WIDTHS = {
+    "no": 4,
+    "item": 25,
+    "lead": 20,
+    "completion": 18,
+    "expected": 8,
+    "status": 14,
+    "last": 15,
+}
+
 #: Filter cycle: all, then each status in display order.
 FILTERS: tuple[Status | None, ...] = (None, *STATUS_ORDER)
 
@@ -38,9 +60,25 @@ class ItemTable(DataTable[object]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "open")]
 
 
-def matches(row: ItemRow, status: Status | None, query: str) -> bool:
-    """Whether an item passes the status filter and the search text (number or title)."""
+#: Sortable columns: table column key → sort key of an item row (missing values last).
+SORT_KEYS: dict[str, Callable[[ItemRow], tuple[object, ...]]] = {
+    "no": lambda r: (r.info.no,),
+    "item": lambda r: (r.info.title, r.info.no),
+    "lead": lambda r: (r.info.lead, r.info.no),
+    "completion": lambda r: (r.result.completion is None, r.result.completion or 0.0, r.info.no),
+    "expected": lambda r: (r.result.expected is None, r.result.expected or 0.0, r.info.no),
+    "status": lambda r: (-r.result.status.severity, r.info.no),
+    "last": lambda r: (r.last_report is None, r.last_report or date.min, r.info.no),
+}
+#: What "s" steps through: list order (grouped under pledges), then each column.
+SORT_CYCLE: tuple[str | None, ...] = (None, *SORT_KEYS)
+
+
+def matches(row: ItemRow, status: Status | None, query: str, department: str | None = None) -> bool:
+    """Whether an item passes the status and department filters and the search text."""
     if status is not None and row.result.status is not status:
+        return False
+    if department and department not in row.info.departments:
         return False
     query = query.strip().casefold()
     if not query:
@@ -57,6 +95,9 @@ class DashboardScreen(Screen[None]):
         Binding("p", "prev_month", "prev_month", show=False),
         Binding("n", "next_month", "next_month", show=False),
         Binding("f", "cycle_filter", "cycle_filter"),
+        Binding("d", "department", "department"),
+        Binding("s", "cycle_sort", "cycle_sort"),
+        Binding("S", "reverse_sort", "reverse_sort", show=False),
         Binding("slash", "search", "search", key_display="/"),
         Binding("e", "entry", "entry"),
         Binding("a", "attention", "attention"),
@@ -68,7 +109,11 @@ class DashboardScreen(Screen[None]):
         self.evaluation: PlanEvaluation | None = None
         self.structure: PlanStructure | None = None
         self.status_filter: Status | None = None
+        self.department_filter: str | None = None
         self.query_text = ""
+        #: Column the table is sorted by (None = list order under pledge headings).
+        self.sort_column: str | None = None
+        self.sort_reverse = False
 
     @property
     def pledge_app(self) -> PledgeApp:
@@ -138,7 +183,14 @@ class DashboardScreen(Screen[None]):
     def visible_items(self) -> list[ItemRow]:
         if self.evaluation is None:
             return []
-        return [r for r in self.evaluation.items if matches(r, self.status_filter, self.query_text)]
+        rows = [
+            r
+            for r in self.evaluation.items
+            if matches(r, self.status_filter, self.query_text, self.department_filter)
+        ]
+        if self.sort_column is not None:
+            rows.sort(key=SORT_KEYS[self.sort_column], reverse=self.sort_reverse)
+        return rows
 
     def refresh_view(self) -> None:
         lang = self.lang
@@ -172,7 +224,19 @@ class DashboardScreen(Screen[None]):
             if self.status_filter is None
             else status_label(self.status_filter, lang)
         )
-        self.query_one("#filter", Static).update(ui("filter", lang, status=label))
+        parts = [ui("filter", lang, status=label)]
+        if self.department_filter:
+            parts.append(self.department_filter)
+        if self.sort_column is not None:
+            parts.append(
+                ui(
+                    "sort",
+                    lang,
+                    column=ui(COLUMN_LABELS[self.sort_column], lang),
+                    arrow="↓" if self.sort_reverse else "↑",
+                )
+            )
+        self.query_one("#filter", Static).update(" · ".join(parts))
         self._fill_table()
 
     def _fill_table(self) -> None:
@@ -183,13 +247,8 @@ class DashboardScreen(Screen[None]):
             keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         table.clear(columns=True)
         # Fixed widths: rows arrive after the columns, so auto widths would follow the headers.
-        table.add_column(ui("col.no", lang), key="no", width=4)
-        table.add_column(ui("col.item", lang), key="item", width=28)
-        table.add_column(ui("col.department", lang), key="lead", width=20)
-        table.add_column(ui("col.completion", lang), key="completion", width=18)
-        table.add_column(ui("col.expected", lang), key="expected", width=8)
-        table.add_column(ui("col.status", lang), key="status", width=14)
-        table.add_column(ui("col.last_report", lang), key="last", width=16)
+        for key, width in COLUMN_WIDTHS.items():
+            table.add_column(ui(COLUMN_LABELS[key], lang), key=key, width=width)
         rows = self.visible_items()
         self.query_one("#shown", Static).update(
             ui("shown", lang, n=len(rows)) if self.evaluation else ""
@@ -197,8 +256,9 @@ class DashboardScreen(Screen[None]):
         if self.evaluation is None:
             return
         pledge_no = None
+        grouped = self.sort_column is None
         for row in rows:
-            if row.info.pledge_no != pledge_no:
+            if grouped and row.info.pledge_no != pledge_no:
                 pledge_no = row.info.pledge_no
                 pledge = self.evaluation.structure.pledge(pledge_no)
                 table.add_row(
@@ -270,6 +330,56 @@ class DashboardScreen(Screen[None]):
         self.status_filter = FILTERS[(FILTERS.index(self.status_filter) + 1) % len(FILTERS)]
         self.refresh_view()
 
+    def action_department(self) -> None:
+        """Pick a department to show only the items it leads or co-operates on."""
+        if self.evaluation is None:
+            return
+        from pledgetrack.tui.screens.pick import PickScreen
+
+        lang = self.lang
+        counts: dict[str, int] = {}
+        for row in self.evaluation.items:
+            for name in row.info.departments:
+                counts[name] = counts.get(name, 0) + 1
+        options: list[tuple[str, str]] = [(ui("department.all", lang), "")]
+        options += [
+            (ui("department.option", lang, name=name, n=n), name) for name, n in counts.items()
+        ]
+
+        def chosen(name: str | None) -> None:
+            if name is not None:
+                self.department_filter = name or None
+                self.refresh_view()
+
+        self.app.push_screen(
+            PickScreen(ui("department.title", lang), ui("department.placeholder", lang), options),
+            chosen,
+        )
+
+    def action_cycle_sort(self) -> None:
+        index = SORT_CYCLE.index(self.sort_column)
+        self.sort_column = SORT_CYCLE[(index + 1) % len(SORT_CYCLE)]
+        self.sort_reverse = False
+        self.refresh_view()
+
+    def action_reverse_sort(self) -> None:
+        if self.sort_column is None:
+            self.sort_column = "no"
+        self.sort_reverse = not self.sort_reverse
+        self.refresh_view()
+
+    @on(DataTable.HeaderSelected, "#items")
+    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        """Click a heading to sort by it; click it again to reverse."""
+        column = str(event.column_key.value)
+        if column not in SORT_KEYS:
+            return
+        if self.sort_column == column:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_column, self.sort_reverse = column, False
+        self.refresh_view()
+
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
 
@@ -292,13 +402,18 @@ class DashboardScreen(Screen[None]):
         key = str(event.row_key.value)
         if not key.startswith("item-") or self.evaluation is None:
             return
-        row = self._item(int(key.removeprefix("item-")))
-        if row is not None:
-            from pledgetrack.tui.screens.item_detail import ItemDetailScreen
+        self.open_item(int(key.removeprefix("item-")))
 
-            self.app.push_screen(
-                ItemDetailScreen(row, self.evaluation.as_of, self.evaluation.structure.period)
-            )
+    def open_item(self, no: int) -> None:
+        """The detail of item *no* as of the date on screen (also from the command palette)."""
+        row = self._item(no)
+        if row is None or self.evaluation is None:
+            return
+        from pledgetrack.tui.screens.item_detail import ItemDetailScreen
+
+        self.app.push_screen(
+            ItemDetailScreen(row, self.evaluation.as_of, self.evaluation.structure.period)
+        )
 
     def action_attention(self) -> None:
         """The attention board for the month on screen."""
@@ -350,7 +465,7 @@ class DashboardScreen(Screen[None]):
         # On a pledge heading: its first item on screen.
         index = table.cursor_row + 1
         if index < table.row_count:
-            below = str(table.coordinate_to_cell_key((index, 0)).row_key.value)
+            below = str(table.coordinate_to_cell_key(Coordinate(index, 0)).row_key.value)
             if below.startswith("item-"):
                 return self._item(int(below.removeprefix("item-")))
         return None

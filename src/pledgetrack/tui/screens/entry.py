@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -351,7 +352,7 @@ class EntryScreen(Screen[date | None]):
                 self._load()
             else:
                 self._reverting = True
-                select = event.select
+                select = cast("Select[object]", event.select)
                 select.value = self.department if select.id == "entry-department" else self.month
 
         if self.has_unsaved():
@@ -359,11 +360,10 @@ class EntryScreen(Screen[date | None]):
         else:
             switch(True)
 
-    def _ask(self, question: str, then: object) -> None:
+    def _ask(self, question: str, then: Callable[[bool | None], None]) -> None:
         lang = self.lang
         self.app.push_screen(
-            ConfirmScreen(question, ui("confirm.yes", lang), ui("confirm.no", lang)),
-            then,  # type: ignore[arg-type]
+            ConfirmScreen(question, ui("confirm.yes", lang), ui("confirm.no", lang)), then
         )
 
     # ---- saving and leaving -----------------------------------------------------

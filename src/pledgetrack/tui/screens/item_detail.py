@@ -19,7 +19,7 @@ from pledgetrack.domain.model import PlanPeriod, TargetKind
 from pledgetrack.domain.numbers import format_number, format_percent
 from pledgetrack.i18n import status_label
 from pledgetrack.storage.queries import HistoryEntry
-from pledgetrack.tui.cells import cell, day, light, localize_bindings
+from pledgetrack.tui.cells import cell, day, goal_text, light, localize_bindings
 from pledgetrack.tui.chart import (
     FALLBACK_SIZE,
     actual_points,
@@ -33,16 +33,6 @@ from pledgetrack.tui.strings import ui
 
 if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
-
-
-def target_value_text(target: TargetRow, lang: str) -> str:
-    rule = target.info.rule
-    if rule.kind is TargetKind.MILESTONE:
-        return ui("milestone", lang)
-    if rule.target_value is None:
-        return "—"
-    value = format_number(rule.target_value)
-    return ui("at_least", lang, value=value) if rule.at_least else value
 
 
 def reading_text(value: float | None, done: bool | None, lang: str) -> str:
@@ -207,7 +197,7 @@ class ItemDetailScreen(Screen[None]):
             table.add_row(
                 cell(t_info.key),
                 cell(t_info.name),
-                cell(target_value_text(target, lang)),
+                cell(goal_text(t_info, lang)),
                 cell(reading_text(reading.value, reading.done, lang) if reading else "—"),
                 cell(t_info.unit),
                 cell(format_percent(t_result.completion)),
