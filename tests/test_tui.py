@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy.engine import Engine
+from textual.widgets import DataTable
 
 from pledgetrack.domain.model import Status
 from pledgetrack.i18n import LANGS
@@ -217,3 +218,37 @@ async def test_command_palette_jumps_to_an_item(engine: Engine) -> None:
         from pledgetrack.tui.screens.attention import AttentionScreen
 
         assert isinstance(app.screen, AttentionScreen)
+
+
+async def test_a_province_sized_list_is_added_to_the_table_page_by_page(engine: Engine) -> None:
+    """Filtering, sorting or stepping a month never builds more than a page of rows."""
+    import dataclasses
+
+    from pledgetrack.domain.evaluation import PlanEvaluation
+    from pledgetrack.tui.messages import EvaluationLoaded
+    from pledgetrack.tui.screens.dashboard import PAGE
+
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = dashboard(app)
+        small = screen.evaluation
+        assert small is not None
+        items = [
+            dataclasses.replace(r, info=dataclasses.replace(r.info, no=k * 36 + r.info.no))
+            for k in range(300)
+            for r in small.items
+        ]
+        screen.sort_column = "no"  # one flat list (the copies repeat pledge numbers)
+        screen._loaded(EvaluationLoaded(PlanEvaluation(small.structure, small.as_of, tuple(items))))
+        await pilot.pause()
+        table = screen.query_one("#items", DataTable)
+        assert len(items) == 10_800
+        assert table.row_count == PAGE
+        assert "10800" in text_of(app, "#shown")
+        await pilot.press("f")  # achieved only: still one page
+        assert table.row_count == PAGE
+        table.move_cursor(row=table.row_count - 1)
+        await pilot.pause()
+        assert table.row_count == 2 * PAGE  # moving near the end adds the next page
+        assert screen.item_keys()[PAGE] == f"item-{screen._pending[PAGE].info.no}"

@@ -50,6 +50,10 @@ COLUMN_WIDTHS = {
     "last": 15,
 }
 
+#: Rows added to the table at a time; more are added when the cursor or scroll nears the end.
+PAGE = 200
+LOOKAHEAD = 20
+
 #: Filter cycle: all, then each status in display order.
 FILTERS: tuple[Status | None, ...] = (None, *STATUS_ORDER)
 
@@ -114,6 +118,13 @@ class DashboardScreen(Screen[None]):
         #: Column the table is sorted by (None = list order under pledge headings).
         self.sort_column: str | None = None
         self.sort_reverse = False
+        self._by_no: dict[int, ItemRow] = {}
+        self._pledges: dict[int, str] = {}
+        self._counts: dict[Status, int] = {}
+        #: Rows matching the filters, in table order; the first _shown_rows are in the table.
+        self._pending: list[ItemRow] = []
+        self._shown_rows = 0
+        self._last_pledge: int | None = None
 
     @property
     def pledge_app(self) -> PledgeApp:
@@ -144,7 +155,9 @@ class DashboardScreen(Screen[None]):
         search.cursor_blink = False
         self.watch(self.app, "lang", self._lang_changed, init=False)
         self._apply_language()
-        self.query_one("#items", ItemTable).focus()
+        table = self.query_one("#items", ItemTable)
+        table.focus()
+        self.watch(table, "scroll_y", self._near_end, init=False)
         self.load(self.pledge_app.as_of)
 
     def _lang_changed(self, _lang: str) -> None:
@@ -171,6 +184,10 @@ class DashboardScreen(Screen[None]):
     def _loaded(self, message: EvaluationLoaded) -> None:
         self.evaluation = message.evaluation
         self.structure = message.evaluation.structure
+        # Look-ups by number, made once per evaluation (no scan per keypress).
+        self._by_no = {row.info.no: row for row in self.evaluation.items}
+        self._pledges = {p.no: p.title for p in self.structure.pledges}
+        self._counts = self.evaluation.counts()
         self.pledge_app.as_of = message.evaluation.as_of
         self.refresh_view()
 
@@ -207,7 +224,7 @@ class DashboardScreen(Screen[None]):
                     date=date_label(evaluation.as_of, lang),
                 )
             )
-            counts = evaluation.counts()
+            counts = self._counts
             total = len(evaluation.items)
             for status in STATUS_ORDER:
                 self.query_one(f"#count-{status.value}", Static).update(
@@ -245,6 +262,8 @@ class DashboardScreen(Screen[None]):
         keep = None
         if table.row_count:
             keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        # Nothing pending while the table is rebuilt (clearing scrolls, which adds pages).
+        self._pending, self._shown_rows = [], 0
         table.clear(columns=True)
         # Fixed widths: rows arrive after the columns, so auto widths would follow the headers.
         for key, width in COLUMN_WIDTHS.items():
@@ -253,18 +272,31 @@ class DashboardScreen(Screen[None]):
         self.query_one("#shown", Static).update(
             ui("shown", lang, n=len(rows)) if self.evaluation else ""
         )
+        self._pending = rows
+        self._shown_rows = 0
+        self._last_pledge = None
         if self.evaluation is None:
             return
-        pledge_no = None
+        self._append_page()
+        if keep is not None and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+
+    def _append_page(self) -> None:
+        """Add the next PAGE of matching rows to the table (rows are added as you scroll)."""
+        if self.evaluation is None or self._shown_rows >= len(self._pending):
+            return
+        lang = self.lang
+        table = self.query_one("#items", ItemTable)
         grouped = self.sort_column is None
-        for row in rows:
-            if grouped and row.info.pledge_no != pledge_no:
-                pledge_no = row.info.pledge_no
-                pledge = self.evaluation.structure.pledge(pledge_no)
+        pledges = self._pledges
+        end = min(self._shown_rows + PAGE, len(self._pending))
+        for row in self._pending[self._shown_rows : end]:
+            if grouped and row.info.pledge_no != self._last_pledge:
+                self._last_pledge = row.info.pledge_no
                 table.add_row(
-                    cell(pledge_heading(pledge_no, lang), "bold"),
-                    cell(pledge.title, "bold"),
-                    key=f"pledge-{pledge_no}",
+                    cell(pledge_heading(row.info.pledge_no, lang), "bold"),
+                    cell(pledges[row.info.pledge_no], "bold"),
+                    key=f"pledge-{row.info.pledge_no}",
                 )
             result = row.result
             table.add_row(
@@ -277,8 +309,16 @@ class DashboardScreen(Screen[None]):
                 day(row.last_report, lang),
                 key=f"item-{row.info.no}",
             )
-        if keep is not None and keep in table.rows:
-            table.move_cursor(row=table.get_row_index(keep), animate=False)
+        self._shown_rows = end
+
+    def _near_end(self, *_args: object) -> None:
+        """Scrolled or moved close to the last rows added: add the next page."""
+        table = self.query_one("#items", ItemTable)
+        if self._shown_rows < len(self._pending) and (
+            table.cursor_row >= table.row_count - LOOKAHEAD
+            or table.scroll_y >= table.max_scroll_y - LOOKAHEAD
+        ):
+            self._append_page()
 
     def item_keys(self) -> list[str]:
         """Keys of the item rows on screen (tests count them)."""
@@ -287,15 +327,14 @@ class DashboardScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#items")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._near_end()
         context = self.query_one("#context", Static)
         key = str(event.row_key.value)
         if self.evaluation is None:
             context.update("")
         elif key.startswith("pledge-"):
             no = int(key.removeprefix("pledge-"))
-            context.update(
-                pledge_heading(no, self.lang) + self.evaluation.structure.pledge(no).title
-            )
+            context.update(pledge_heading(no, self.lang) + self._pledges[no])
         else:
             row = self._item(int(key.removeprefix("item-")))
             context.update(
@@ -305,9 +344,7 @@ class DashboardScreen(Screen[None]):
             )
 
     def _item(self, no: int) -> ItemRow | None:
-        if self.evaluation is None:
-            return None
-        return next((r for r in self.evaluation.items if r.info.no == no), None)
+        return self._by_no.get(no)
 
     # ---- actions ------------------------------------------------------------
 
