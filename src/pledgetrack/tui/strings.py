@@ -128,8 +128,8 @@ _CATALOG: dict[str, dict[str, str]] = {
     "entry.month": {"zh": "{year}年{month}月", "en": "{name} {year}"},
     "entry.summary": {
         "zh": "截至{date} · 共{n}个指标 · 已改{changed} · 错误{errors} · 待确认{warnings}",
-        "en": "as of {date} · {n} targets · {changed} changed · {errors} errors · "
-        "{warnings} to confirm",
+        "en": "as of {date} · {n} targets · changed {changed} · errors {errors} · "
+        "to confirm {warnings}",
     },
     "entry.col.key": {"zh": "指标", "en": "Target"},
     "entry.col.name": {"zh": "名称", "en": "Name"},
