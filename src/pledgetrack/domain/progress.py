@@ -113,6 +113,11 @@ def expected_completion(rule: TargetRule, plan_start: date, on: date) -> float |
     return (planned_value - rule.baseline) / span * 100.0
 
 
+def reporting_deadline(month: date, policy: Policy) -> date:
+    """The last day on which figures for the month containing *month* are on time."""
+    return add_months(end_of_month(month), 1).replace(day=policy.reporting_day)
+
+
 def reporting_due_month(on: date, period: PlanPeriod, policy: Policy) -> date | None:
     """Month end of the latest reporting month whose deadline has passed by *on*.
 
@@ -121,8 +126,7 @@ def reporting_due_month(on: date, period: PlanPeriod, policy: Policy) -> date | 
     """
     candidate = end_of_month(on)
     for _ in range(3):
-        deadline = add_months(candidate, 1).replace(day=policy.reporting_day)
-        if deadline < on:
+        if reporting_deadline(candidate, policy) < on:
             break
         candidate = add_months(candidate, -1)
     else:  # pragma: no cover - a reporting_day <= 28 always breaks within two steps

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Set as AbstractSet
+from datetime import UTC, date, datetime
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -11,8 +12,12 @@ from pledgetrack.domain.dates import add_months, end_of_month, month_start
 from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation, TargetRow, evaluate_plan
 from pledgetrack.domain.model import Policy, Status, TargetKind
 from pledgetrack.domain.numbers import round_percent
+from pledgetrack.domain.plan import PlanStructure
+from pledgetrack.domain.progress import reporting_deadline
 from pledgetrack.reports.model import (
     Changes,
+    DepartmentScore,
+    HistoryLine,
     ItemLine,
     MonthReport,
     Mover,
@@ -20,7 +25,13 @@ from pledgetrack.reports.model import (
     StatusChange,
     TargetLine,
 )
-from pledgetrack.storage.queries import latest_readings, load_structure
+from pledgetrack.storage.queries import (
+    first_entries,
+    latest_readings,
+    load_structure,
+    plan_history,
+)
+from pledgetrack.storage.tables import Snapshot
 
 #: How many targets the "biggest movers" list names.
 MOVERS = 5
@@ -33,19 +44,68 @@ def build_month_report(
     plan: str | None = None,
     department: str | None = None,
     policy: Policy | None = None,
+    with_history: bool = False,
 ) -> MonthReport:
-    """The report for the month containing *month*, as of its last day."""
+    """The report for the month containing *month*, as of its last day.
+
+    *with_history* adds every reading up to that day (the XLSX history sheet).
+    """
+    policy = policy or Policy()
     as_of = end_of_month(month)
     previous = add_months(as_of, -1)
     with Session(engine) as session:
         structure = load_structure(session=session, code=plan)
         now = latest_readings(session=session, plan_id=structure.id, on=as_of)
         before = latest_readings(session=session, plan_id=structure.id, on=previous)
+        entered = first_entries(
+            session=session, plan_id=structure.id, start=month_start(as_of), end=as_of
+        )
+        history = (
+            plan_history(session=session, plan_id=structure.id, until=as_of) if with_history else []
+        )
+    deadline = reporting_deadline(as_of, policy)
+    late = {tid for tid, at in entered.items() if _entered_on(at) > deadline}
     current = evaluate_plan(structure, now, as_of, policy).filtered(department=department)
     earlier = evaluate_plan(structure, before, previous, policy).filtered(department=department)
-    return report_from_evaluations(
-        current, earlier, department=department, previous_has_data=bool(before)
+    report = report_from_evaluations(
+        current,
+        earlier,
+        department=department,
+        previous_has_data=bool(before),
+        late_targets=late,
+        policy=policy,
     )
+    if history:
+        report.history = _history_lines(structure, history, department)
+    return report
+
+
+def _entered_on(at: datetime) -> date:
+    """The local calendar day of an entry time (stored in UTC)."""
+    return (at.replace(tzinfo=UTC) if at.tzinfo is None else at).astimezone().date()
+
+
+def _history_lines(
+    structure: PlanStructure, rows: list[tuple[str, Snapshot]], department: str | None
+) -> list[HistoryLine]:
+    item_of = {t.key: item for item in structure.items for t in item.targets}
+    corrected = {snap.supersedes_id for _, snap in rows if snap.supersedes_id is not None}
+    return [
+        HistoryLine(
+            key=key,
+            item_no=item_of[key].no,
+            as_of=snap.as_of,
+            value=snap.value,
+            done=snap.done,
+            note=snap.note or "",
+            entered_by=snap.entered_by or "",
+            entered_at=snap.entered_at,
+            correction=snap.supersedes_id is not None,
+            superseded=snap.id in corrected,
+        )
+        for key, snap in rows
+        if not department or department in item_of[key].departments
+    ]
 
 
 def report_from_evaluations(
@@ -54,14 +114,22 @@ def report_from_evaluations(
     *,
     department: str | None = None,
     previous_has_data: bool = True,
+    late_targets: AbstractSet[int] = frozenset(),
+    policy: Policy | None = None,
 ) -> MonthReport:
-    """Assemble the report from evaluations already made (pure)."""
+    """Assemble the report from evaluations already made (pure).
+
+    *late_targets*: ids of targets whose figure for the month came in after
+    the reporting deadline.
+    """
+    policy = policy or Policy()
     structure = current.structure
     earlier_status = {row.info.no: row.result.status for row in earlier.items}
     earlier_targets = {t.info.id: t for row in earlier.items for t in row.targets}
     month_first = month_start(current.as_of)
     lines = {
-        row.info.no: _item_line(row, current, earlier_status, month_first) for row in current.items
+        row.info.no: _item_line(row, current, earlier_status, month_first, late_targets)
+        for row in current.items
     }
     sections = [
         PledgeSection(
@@ -89,14 +157,45 @@ def report_from_evaluations(
         changes=_changes(
             current, earlier, earlier_status, earlier_targets, previous_has_data, lines
         ),
+        reporting_deadline=reporting_deadline(current.as_of, policy),
+        departments=_scorecard(current, late_targets, department),
     )
+
+
+def _scorecard(
+    current: PlanEvaluation, late_targets: AbstractSet[int], department: str | None
+) -> list[DepartmentScore]:
+    """Per department, over the items it leads or co-operates on (pure)."""
+    rows_of: dict[str, list[ItemRow]] = {}
+    for row in current.items:
+        for name in row.info.departments:
+            if not department or name == department:
+                rows_of.setdefault(name, []).append(row)
+    scores = []
+    for name, rows in rows_of.items():
+        rollup = current.rollup(name, rows)
+        scores.append(
+            DepartmentScore(
+                name=name,
+                items=rollup.items,
+                lead_items=sum(1 for r in rows if r.info.lead == name),
+                counts=rollup.counts,
+                late_reports=sum(1 for r in rows for t in r.targets if t.info.id in late_targets),
+                completion=_rounded(rollup.completion),
+            )
+        )
+    return scores
 
 
 _ATTENTION = (Status.OVERDUE, Status.NOT_REPORTED, Status.BEHIND)
 
 
 def _item_line(
-    row: ItemRow, current: PlanEvaluation, earlier_status: dict[int, Status], month_first: date
+    row: ItemRow,
+    current: PlanEvaluation,
+    earlier_status: dict[int, Status],
+    month_first: date,
+    late_targets: AbstractSet[int],
 ) -> ItemLine:
     return ItemLine(
         no=row.info.no,
@@ -106,7 +205,7 @@ def _item_line(
         status=row.result.status,
         completion=_rounded(row.result.completion),
         expected=_rounded(row.result.expected),
-        targets=[_target_line(t, current) for t in row.targets],
+        targets=[_target_line(t, current, t.info.id in late_targets) for t in row.targets],
         previous_status=earlier_status.get(row.info.no),
         reported_this_month=any(
             t.result.reading is not None and t.result.reading.as_of >= month_first
@@ -115,7 +214,7 @@ def _item_line(
     )
 
 
-def _target_line(row: TargetRow, current: PlanEvaluation) -> TargetLine:
+def _target_line(row: TargetRow, current: PlanEvaluation, late: bool) -> TargetLine:
     rule = row.info.rule
     reading = row.result.reading
     stage_no = None
@@ -142,6 +241,7 @@ def _target_line(row: TargetRow, current: PlanEvaluation) -> TargetLine:
         status=row.result.status,
         note=reading.note if reading else "",
         as_of=reading.as_of if reading else None,
+        entered_late=late,
     )
 
 

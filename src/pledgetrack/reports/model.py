@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from pydantic import BaseModel
 
@@ -29,6 +29,8 @@ class TargetLine(BaseModel):
     status: Status
     note: str
     as_of: date | None
+    entered_late: bool = False
+    """Its figure for this month was entered after the reporting deadline."""
 
 
 class ItemLine(BaseModel):
@@ -76,6 +78,40 @@ class Changes(BaseModel):
     no_new_figure: list[int]
 
 
+class DepartmentScore(BaseModel):
+    """One responsible department's month: the items it answers for (lead or co-operating)."""
+
+    name: str
+    items: int
+    lead_items: int
+    counts: dict[Status, int]
+    late_reports: int
+    """Targets whose figure for this month was entered after the reporting deadline."""
+    completion: float | None
+    """Mean item completion, each item capped at 100 %, rounded to one decimal."""
+
+    @property
+    def achieved(self) -> int:
+        return self.counts[Status.ACHIEVED]
+
+
+class HistoryLine(BaseModel):
+    """One stored reading up to the report date (corrections included)."""
+
+    key: str
+    item_no: int
+    as_of: date
+    value: float | None
+    done: bool | None
+    note: str
+    entered_by: str
+    entered_at: datetime
+    correction: bool
+    """It corrects an earlier record for the same date."""
+    superseded: bool
+    """A later record corrects it."""
+
+
 class MonthReport(BaseModel):
     plan_code: str
     plan_title: str
@@ -90,6 +126,12 @@ class MonthReport(BaseModel):
     pledges: list[PledgeSection]
     attention: list[ItemLine]
     changes: Changes
+    reporting_deadline: date
+    """Figures for this month entered after this day are late."""
+    departments: list[DepartmentScore]
+    """The department scorecard, in list order (the lead of item 1 first)."""
+    history: list[HistoryLine] = []
+    """Every reading up to the report date; filled only when asked (the XLSX history sheet)."""
 
     def item(self, no: int) -> ItemLine:
         return next(i for s in self.pledges for i in s.items if i.no == no)

@@ -232,3 +232,25 @@ def all_snapshots(*, session: Session, plan_id: int) -> list[tuple[str, Snapshot
         .order_by(Snapshot.id)  # type: ignore[arg-type]
     ).all()
     return [(key, snap) for key, snap in rows]
+
+
+def first_entries(*, session: Session, plan_id: int, start: date, end: date) -> dict[int, datetime]:
+    """When each target's first reading dated within [start, end] was entered (one query)."""
+    rows = session.exec(
+        select(Snapshot.target_id, func.min(Snapshot.entered_at))
+        .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
+        .where(Target.plan_id == plan_id, Snapshot.as_of >= start, Snapshot.as_of <= end)
+        .group_by(Snapshot.target_id)
+    ).all()
+    return {target_id: entered for target_id, entered in rows}
+
+
+def plan_history(*, session: Session, plan_id: int, until: date) -> list[tuple[str, Snapshot]]:
+    """Every reading of a plan dated up to *until*, with its target key, by target and date."""
+    rows = session.exec(
+        select(Target.key, Snapshot)
+        .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
+        .where(Target.plan_id == plan_id, Snapshot.as_of <= until)
+        .order_by(Target.item_id, Target.position, Snapshot.as_of, Snapshot.id)  # type: ignore[arg-type]
+    ).all()
+    return [(key, snap) for key, snap in rows]
