@@ -189,3 +189,20 @@ def test_bad_import_lists_every_problem_and_exits_2(tmp_path) -> None:
     assert result.exit_code == 2
     assert f"{bad}:2:target_value:" in result.stderr
     assert "nothing was imported" in result.stderr
+
+
+def test_report_format_from_the_out_suffix(db, tmp_path: Path) -> None:
+    out = tmp_path / "october.md"
+    result = run(db, "report", "--month", "2020-10", "--lang", "en", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith("# 2020年青岛市市办实事: progress report")
+
+
+def test_office_formats_need_a_file_and_bad_paths_write_nothing(db, tmp_path: Path) -> None:
+    result = run(db, "report", "--month", "2020-10", "--format", "docx")
+    assert result.exit_code == 2
+    assert "--out FILE.docx" in result.output
+    missing = tmp_path / "nowhere" / "r.xlsx"
+    result = run(db, "report", "--month", "2020-10", "--out", str(missing))
+    assert result.exit_code == 2 and "does not exist" in result.output
+    assert not missing.parent.exists()

@@ -15,7 +15,7 @@ from pledgetrack.tui.app import PledgeApp
 from pledgetrack.tui.screens.attention import AttentionScreen
 from pledgetrack.tui.screens.dashboard import DashboardScreen
 from pledgetrack.tui.screens.item_detail import ItemDetailScreen
-from pledgetrack.tui.screens.report import ReportScreen, SaveReportScreen, write_atomically
+from pledgetrack.tui.screens.report import ReportScreen, SaveReportScreen
 from tests.tui_support import OCTOBER, SIZE, make_app, settle, text_of
 
 #: The six behind items of October 2020 with their lead departments.
@@ -269,25 +269,6 @@ async def test_save_to_a_missing_directory_reports_the_error(
         assert not any("report" in p.name for p in tmp_path.rglob("*"))
 
 
-def test_write_atomically_keeps_the_old_file_on_failure(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    path = tmp_path / "report.txt"
-    path.write_text("old", encoding="utf-8")
-
-    def fail(*_args: object) -> None:
-        raise PermissionError(13, "Permission denied")
-
-    monkeypatch.setattr("os.replace", fail)
-    with pytest.raises(PermissionError):
-        write_atomically(path, "新的报告")
-    assert path.read_text(encoding="utf-8") == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["report.txt"]  # no temporary file left
-    monkeypatch.undo()
-    write_atomically(path, "新的报告")
-    assert path.read_bytes() == "新的报告".encode()
-
-
 # ---- snapshots ------------------------------------------------------------------------
 
 
@@ -316,3 +297,30 @@ def test_attention_december_snapshot(snap_compare, engine: Engine) -> None:  # t
 
 def test_report_snapshot(snap_compare, engine: Engine) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(make_app(engine), terminal_size=SIZE, run_before=_open_report)
+
+
+async def test_scorecard_lists_every_department_and_enter_filters_the_dashboard(
+    engine: Engine,
+) -> None:
+    from pledgetrack.tui.screens.dashboard import DashboardScreen
+    from pledgetrack.tui.screens.scorecard import ScorecardScreen
+
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ScorecardScreen) and screen.report is not None
+        table = screen.query_one("#scorecard")
+        expected = build_month_report(engine, month=OCTOBER, policy=Policy())
+        assert [str(k.value) for k in table.rows] == [d.name for d in expected.departments]
+        first = [str(c) for c in table.get_row_at(0)]
+        assert first[:3] == ["市人力资源社会保障局", "2", "2"]
+        assert "2020年11月5日" in text_of(app, "#score-note")
+        await pilot.press("down", "down", "enter")  # 市教育局
+        await settle(pilot)
+        dashboard = app.screen
+        assert isinstance(dashboard, DashboardScreen)
+        assert dashboard.department_filter == "市教育局"
+        assert dashboard.item_keys() == ["item-4", "item-5"]

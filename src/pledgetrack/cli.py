@@ -12,6 +12,14 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 from sqlalchemy.engine import Engine
@@ -23,6 +31,7 @@ from pledgetrack.domain.model import Policy, Status
 from pledgetrack.domain.numbers import format_number, format_percent, round_percent
 from pledgetrack.exchange.errors import ImportRejected
 from pledgetrack.i18n import status_label, t
+from pledgetrack.reports.render import ReportFormat
 from pledgetrack.reports.text import pledge_heading
 from pledgetrack.storage.queries import PlanNotFound
 
@@ -56,11 +65,6 @@ class State:
 
 state = State()
 err = Console(stderr=True)
-
-
-class ReportFormat(StrEnum):
-    text = "text"
-    md = "md"
 
 
 class Lang(StrEnum):
@@ -269,7 +273,13 @@ def report(
     month: Annotated[
         str, typer.Option("--month", help="Reporting month, e.g. 2020-10 or 2020年10月.")
     ],
-    fmt: Annotated[ReportFormat, typer.Option("--format", help="text or md.")] = ReportFormat.text,
+    fmt: Annotated[
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            help="text, md, html, xlsx or docx (default: from the --out suffix, else text).",
+        ),
+    ] = None,
     lang: Annotated[Lang | None, typer.Option("--lang", help="zh or en.")] = None,
     plan: Annotated[
         str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
@@ -278,37 +288,74 @@ def report(
         str | None, typer.Option("--department", help="Only this department's items.")
     ] = None,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write to this file instead of the screen.")
+        Path | None,
+        typer.Option("--out", help="Write to this file (required for xlsx and docx)."),
     ] = None,
 ) -> None:
     """The month-end summary, structured like the official progress report."""
     from pledgetrack.reports.build import build_month_report
-    from pledgetrack.reports.text import render_markdown, render_text
+    from pledgetrack.reports.render import format_for, render_string, write_report
 
     try:
         month_end = parse_month(month)
     except DateFormatError as exc:
         fail(f"--month: {exc}")
         return
-    engine = engine_for()
-    try:
-        model = build_month_report(
-            engine, month=month_end, plan=plan, department=department, policy=policy()
-        )
-    except PlanNotFound as exc:
-        fail(str(exc))
+    if fmt is None:
+        fmt = (format_for(out) if out else None) or ReportFormat.text
+    if fmt.binary and out is None:
+        fail(f"--format {fmt.value} writes a file: give --out FILE.{fmt.value}")
         return
-    if department and not model.item_count:
-        fail(f"no items for department {department!r}")
+    if out is not None and not out.parent.is_dir():
+        fail(f"--out: directory {out.parent} does not exist")
+        return
     language = lang_of(lang)
-    text = (
-        render_markdown(model, language) if fmt is ReportFormat.md else render_text(model, language)
+    engine = engine_for()
+    with _progress() as progress:
+        task = progress.add_task(t("cli.progress.build", language), total=None)
+        try:
+            model = build_month_report(
+                engine,
+                month=month_end,
+                plan=plan,
+                department=department,
+                policy=policy(),
+                with_history=fmt.needs_history,
+            )
+        except PlanNotFound as exc:
+            fail(str(exc))
+            return
+        if department and not model.item_count:
+            fail(f"no items for department {department!r}")
+        if out is None:
+            progress.stop()
+            sys.stdout.write(render_string(model, fmt, language))
+            return
+        progress.update(task, description=t("cli.progress.write", language, file=out.name))
+
+        def step(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            write_report(model, fmt, language, out, progress=step)
+        except OSError as exc:
+            fail(f"--out: cannot write {out}: {exc.strerror or exc}")
+            return
+    err.print(f"wrote {out}")
+
+
+def _progress() -> Progress:
+    """A progress line on stderr, shown only on a terminal (nothing in pipes and CI logs)."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
     )
-    if out:
-        out.write_text(text, encoding="utf-8")
-        err.print(f"wrote {out}")
-    else:
-        sys.stdout.write(text)
 
 
 @app.command(context_settings={"ignore_unknown_options": True})

@@ -129,6 +129,27 @@ _CATALOG: dict[str, dict[str, str]] = {
         "zh": "{key} 截至{date}的数值未变,未新增记录",
         "en": "{key} as of {date} is unchanged; nothing added",
     },
+    "cli.progress.build": {"zh": "正在汇总数据…", "en": "Building the report…"},
+    "cli.progress.write": {"zh": "正在写入{file}…", "en": "Writing {file}…"},
+    # department scorecard (all formats)
+    "score.title": {"zh": "各责任单位情况", "en": "Departments"},
+    "score.col.department": {"zh": "责任单位", "en": "Department"},
+    "score.col.items": {"zh": "负责事项", "en": "Items"},
+    "score.col.lead": {"zh": "牵头", "en": "Lead"},
+    "score.col.completion": {"zh": "平均完成率", "en": "Mean completion"},
+    "score.col.late": {"zh": "迟报指标", "en": "Late reports"},
+    "score.line": {
+        "zh": "{name}:负责{items}项(牵头{lead}项),{parts};迟报指标{late}个。",
+        "en": "{name}: items {items} (lead {lead}): {parts}; late reports: {late}.",
+    },
+    "score.part": {"zh": "{status}{n}项", "en": "{n} {status}"},
+    "score.late.note": {
+        "zh": "迟报:本月数据在{date}之后才填报。",
+        "en": "Late: this month's figure was entered after {date}.",
+    },
+    # HTML report (reports/html.py)
+    # XLSX report and XLSX exchange (reports/xlsx.py, exchange/xlsx.py)
+    # DOCX report (reports/docx.py)
 }
 
 

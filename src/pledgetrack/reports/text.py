@@ -247,4 +247,31 @@ def _blocks(report: MonthReport, lang: str, *, markdown: bool) -> list[str]:
         "",
     ]
     out += [bullet + x for x in change_lines(report, lang)]
+    out += ["", h2 + t("score.title", lang), ""]
+    out += [bullet + x for x in scorecard_lines(report, lang)]
+    out += ["", t("score.late.note", lang, date=date_label(report.reporting_deadline, lang))]
     return out
+
+
+def scorecard_lines(report: MonthReport, lang: str) -> list[str]:
+    """One sentence per department: items, statuses that occur, late reports."""
+    lines = []
+    sep = t("report.list.sep", lang)
+    for score in report.departments:
+        parts = sep.join(
+            t("score.part", lang, status=status_label(status, lang), n=n)
+            for status, n in score.counts.items()
+            if n
+        )
+        lines.append(
+            t(
+                "score.line",
+                lang,
+                name=score.name,
+                items=score.items,
+                lead=score.lead_items,
+                parts=parts,
+                late=score.late_reports,
+            )
+        )
+    return lines

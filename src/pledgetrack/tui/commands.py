@@ -20,6 +20,7 @@ SCREEN_COMMANDS = {
     "attention": "palette.attention",
     "report": "palette.report",
     "department": "palette.department",
+    "scorecard": "palette.scorecard",
 }
 
 

@@ -102,10 +102,12 @@ class DashboardScreen(Screen[None]):
         Binding("d", "department", "department"),
         Binding("s", "cycle_sort", "cycle_sort"),
         Binding("S", "reverse_sort", "reverse_sort", show=False),
-        Binding("slash", "search", "search", key_display="/"),
+        # Not in the footer: the search field says "(/)" itself.
+        Binding("slash", "search", "search", key_display="/", show=False),
         Binding("e", "entry", "entry"),
         Binding("a", "attention", "attention"),
         Binding("r", "report", "report"),
+        Binding("c", "scorecard", "scorecard"),
     ]
 
     def __init__(self) -> None:
@@ -506,3 +508,18 @@ class DashboardScreen(Screen[None]):
             if below.startswith("item-"):
                 return self._item(int(below.removeprefix("item-")))
         return None
+
+    def action_scorecard(self) -> None:
+        """The department scorecard of the month on screen; enter shows that department here."""
+        if self.evaluation is None:
+            return
+        from pledgetrack.tui.screens.scorecard import ScorecardScreen
+
+        def chosen(name: str | None) -> None:
+            if name:
+                self.department_filter = name
+                self.refresh_view()
+
+        self.app.push_screen(
+            ScorecardScreen(self.evaluation.structure.code, self.evaluation.as_of), chosen
+        )

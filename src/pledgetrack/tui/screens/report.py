@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -17,6 +15,7 @@ from textual.widgets import Footer, Input, Static, TextArea
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from pledgetrack.domain.dates import month_label
+from pledgetrack.exchange.files import write_text_atomically
 from pledgetrack.reports.build import build_month_report
 from pledgetrack.reports.model import MonthReport
 from pledgetrack.reports.text import render_markdown, render_text
@@ -38,21 +37,6 @@ def render_for(path: Path, report: MonthReport, lang: str) -> str:
     if path.suffix.lower() == ".md":
         return render_markdown(report, lang)
     return render_text(report, lang)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write UTF-8 *text* to *path* through a temporary file in the same directory,
-    so *path* is either untouched or complete; no temporary file is left behind."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(text.encode("utf-8"))
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def save_error(exc: OSError, lang: str) -> str:
@@ -206,7 +190,7 @@ class ReportScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="save")
     def _save(self, path: Path, text: str) -> None:
         try:
-            write_atomically(path, text)
+            write_text_atomically(path, text)
         except OSError as exc:
             self.post_message(ReportSaved(path.absolute(), exc))
         else:
