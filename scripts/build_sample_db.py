@@ -11,18 +11,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, date, datetime
 from pathlib import Path
 
-from pledgetrack.services.plans import import_plan
-from pledgetrack.services.progress import read_progress_file, save_entries
-from pledgetrack.storage.db import create_schema, make_engine, sqlite_url
+from pledgetrack.services.sample import load_sample
+from pledgetrack.storage.db import make_engine, sqlite_url
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-PLAN_FILE = DATA / "qingdao-2020-plan.csv"
-PROGRESS_FILE = DATA / "qingdao-2020-progress.csv"
-#: When the October report was published (2020-11-11, Qingdao time).
-ENTERED_AT = datetime(2020, 11, 11, 2, 0, tzinfo=UTC)
 
 
 def build(out: Path) -> None:
@@ -31,10 +25,7 @@ def build(out: Path) -> None:
     for leftover in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
         leftover.unlink(missing_ok=True)
     engine = make_engine(sqlite_url(tmp))
-    create_schema(engine)
-    import_plan(engine, PLAN_FILE)
-    entries = read_progress_file(engine, PROGRESS_FILE, today=date.today())
-    save_entries(engine, entries, now=ENTERED_AT)
+    load_sample(engine, DATA)
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.exec_driver_sql("PRAGMA journal_mode=DELETE")

@@ -11,7 +11,9 @@ from sqlalchemy.engine import Engine
 
 from pledgetrack.services.plans import import_plan
 from pledgetrack.services.progress import read_progress_file, save_entries
+from pledgetrack.services.sample import load_sample
 from pledgetrack.storage.db import create_schema, make_engine, sqlite_url
+from tests.backends import DEFAULT_BACKEND, empty_database
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -22,10 +24,11 @@ TODAY = date(2026, 11, 25)
 
 @pytest.fixture
 def empty_engine(tmp_path: Path) -> Engine:
-    engine = make_engine(sqlite_url(tmp_path / "test.sqlite"))
-    create_schema(engine)
-    yield engine
-    engine.dispose()
+    """A database at this program's schema, no plan: SQLite, or PostgreSQL when
+    PLEDGETRACK_TEST_BACKEND=postgresql (see tests/backends.py)."""
+    with empty_database(DEFAULT_BACKEND, tmp_path) as engine:
+        create_schema(engine)
+        yield engine
 
 
 @pytest.fixture
@@ -43,7 +46,13 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 @pytest.fixture
 def engine(tmp_path: Path) -> Engine:
-    """A copy of the shipped data/pledges.sqlite (the TUI tests run on it)."""
+    """The shipped sample: a copy of data/pledges.sqlite, or on PostgreSQL the same
+    data built the same way (scripts/build_sample_db.py)."""
+    if DEFAULT_BACKEND == "postgresql":
+        with empty_database("postgresql", tmp_path) as engine:
+            load_sample(engine, DATA)
+            yield engine
+        return
     copy = tmp_path / "pledges.sqlite"
     shutil.copy(DATA / "pledges.sqlite", copy)
     engine = make_engine(sqlite_url(copy))

@@ -41,6 +41,42 @@ app = typer.Typer(
     no_args_is_help=False,
     add_completion=False,
 )
+db_app = typer.Typer(help="The database schema: see where it is, upgrade it.")
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database to this program's schema (creates it when empty)."""
+    from pledgetrack.storage.db import make_engine
+    from pledgetrack.storage.schema import SchemaBehind, current_revision, head_revision, upgrade
+
+    engine = make_engine(state.settings.resolved_url(state.db))
+    before = current_revision(engine)
+    try:
+        upgrade(engine)
+    except SchemaBehind as exc:
+        fail(str(exc))
+    after = current_revision(engine)
+    if before == after:
+        err.print(f"already at {after} (head {head_revision()})")
+    else:
+        err.print(f"upgraded {before or 'a database without schema version'} → {after}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the schema revision of the database and whether it is up to date."""
+    from pledgetrack.storage.db import make_engine
+    from pledgetrack.storage.schema import current_revision, head_revision
+
+    engine = make_engine(state.settings.resolved_url(state.db))
+    current = current_revision(engine)
+    head = head_revision()
+    state_text = "up to date" if current == head else "behind: run 'pledgetrack db upgrade'"
+    typer.echo(f"{current or 'none'} (head {head}): {state_text}")
+
+
 import_app = typer.Typer(help="Import a plan or progress file (CSV).")
 export_app = typer.Typer(help="Export a plan or progress file (CSV, UTF-8 with BOM).")
 app.add_typer(import_app, name="import")
@@ -79,8 +115,15 @@ def fail(message: str, code: int = 2) -> None:
 
 
 def engine_for(*, create: bool = False) -> Engine:
-    """Open the configured database; only imports may create a new one."""
+    """Open the configured database at this program's schema.
+
+    Only imports (*create*) may set up a new, empty database; any database whose
+    schema is behind is refused with the command that upgrades it.
+    """
+    from sqlalchemy.exc import OperationalError
+
     from pledgetrack.storage.db import create_schema, make_engine
+    from pledgetrack.storage.schema import SchemaAhead, SchemaBehind, check_schema, is_empty
 
     url = state.settings.resolved_url(state.db)
     if url.startswith("sqlite:///") and not create:
@@ -90,7 +133,14 @@ def engine_for(*, create: bool = False) -> Engine:
                 f"no database at {path}: import a plan first ('pledgetrack import plan FILE') or pass --db"
             )
     engine = make_engine(url)
-    create_schema(engine)
+    try:
+        if create and is_empty(engine):
+            create_schema(engine)
+        check_schema(engine)
+    except (SchemaBehind, SchemaAhead) as exc:
+        fail(str(exc))
+    except OperationalError as exc:
+        fail(f"cannot open the database {engine.url.render_as_string()}: {exc.orig}")
     return engine
 
 

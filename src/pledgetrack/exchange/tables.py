@@ -1,4 +1,7 @@
-"""Reading CSV tables: encodings Excel writes, header checks, numbered rows."""
+"""Reading CSV tables: encodings Excel writes, header checks, numbered rows.
+
+``read_table`` / ``write_table`` choose CSV or XLSX (exchange/xlsx.py) by the file suffix.
+"""
 
 from __future__ import annotations
 
@@ -70,3 +73,56 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
         writer.writerow(header)
         writer.writerows(rows)
     tmp.replace(path)
+
+
+#: Suffixes read and written as Excel workbooks; everything else is CSV.
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+#: Old binary Excel files, refused with a hint to save as .xlsx.
+OLD_EXCEL_SUFFIXES = (".xls", ".xlt", ".et")
+
+
+class UnsupportedFileType(ValueError):
+    """An export asked for a file type that is not written (e.g. ``.xls``)."""
+
+
+def is_xlsx(path: Path) -> bool:
+    """Whether *path* is read and written as an Excel workbook (by its suffix)."""
+    return path.suffix.lower() in XLSX_SUFFIXES
+
+
+def read_table(
+    path: Path,
+    required: tuple[str, ...],
+    *,
+    filled: tuple[str, ...] | None = None,
+    sheet: str | None = None,
+) -> list[Row]:
+    """Rows of a CSV or .xlsx table (by suffix); an old .xls is refused with advice.
+
+    *filled* and *sheet* apply to workbooks only (see ``exchange.xlsx.read_xlsx``).
+    """
+    suffix = path.suffix.lower()
+    if suffix in OLD_EXCEL_SUFFIXES:
+        from pledgetrack.exchange.xlsx import OLD_EXCEL
+
+        raise ImportRejected([CellError(str(path), 0, "-", OLD_EXCEL)])
+    if suffix in XLSX_SUFFIXES:
+        from pledgetrack.exchange.xlsx import read_xlsx
+
+        return read_xlsx(path, required, filled=filled, sheet=sheet)
+    return read_csv(path, required)
+
+
+def write_table(path: Path, header: list[str], rows: list[list[str]], *, sheet: str) -> None:
+    """Write a CSV (UTF-8 with BOM) or, for ``.xlsx``, a workbook with one sheet *sheet*."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from pledgetrack.exchange.xlsx import write_xlsx_table
+
+        write_xlsx_table(path, header, rows, sheet)
+    elif suffix in (*OLD_EXCEL_SUFFIXES, *XLSX_SUFFIXES):
+        raise UnsupportedFileType(
+            f"cannot write {path.name}: {suffix} is not supported — use .xlsx or .csv"
+        )
+    else:
+        write_csv(path, header, rows)

@@ -10,20 +10,23 @@ from sqlmodel import Session
 from pledgetrack.domain.model import TargetKind
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.exchange.plan_file import (
+    REQUIRED,
     ItemDraft,
     PlanDraft,
     TargetDraft,
-    read_plan_file,
-    write_plan_file,
+    parse_plan_rows,
+    plan_file_rows,
 )
+from pledgetrack.exchange.tables import read_table, write_table
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.queries import load_structure
 from pledgetrack.storage.writes import PlanSaved, save_plan
 
 
 def import_plan(engine: Engine, path: Path) -> list[PlanSaved]:
-    """Check a whole plan file, then save every plan in it in one transaction."""
-    drafts = read_plan_file(path)
+    """Check a whole plan file (CSV, or .xlsx by suffix), then save every plan in it in one
+    transaction."""
+    drafts = parse_plan_rows(read_table(path, REQUIRED, sheet="plan"), str(path))
     with session_scope(engine) as session:
         return [save_plan(session=session, draft=d) for d in drafts]
 
@@ -68,7 +71,9 @@ def structure_to_draft(structure: PlanStructure) -> PlanDraft:
 
 
 def export_plan(engine: Engine, path: Path, *, plan: str | None = None) -> int:
-    """Write a plan as a plan CSV; returns the number of targets written."""
+    """Write a plan as a plan file (CSV, or .xlsx by suffix); returns the number of targets."""
     with Session(engine) as session:
         structure = load_structure(session=session, code=plan)
-    return write_plan_file(path, structure_to_draft(structure))
+    header, rows = plan_file_rows(structure_to_draft(structure))
+    write_table(path, header, rows, sheet="plan")
+    return len(rows)

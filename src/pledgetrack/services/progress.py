@@ -14,7 +14,7 @@ from pledgetrack.domain.model import Reading, TargetKind
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import PlanStructure, TargetInfo
 from pledgetrack.exchange.errors import CellError, ImportRejected
-from pledgetrack.exchange.tables import Row, read_csv, write_csv
+from pledgetrack.exchange.tables import Row, read_table, write_table
 from pledgetrack.services.validation import FieldProblem, InvalidReading, check_reading
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.queries import all_snapshots, find_plan, load_structure
@@ -23,6 +23,8 @@ from pledgetrack.storage.writes import NewSnapshot, append_snapshots
 
 PROGRESS_COLUMNS = ("plan", "target", "as_of", "value", "done", "note", "entered_by")
 REQUIRED = ("plan", "target", "as_of", "value")
+#: Columns with a value on every row (``value`` may be blank for a milestone).
+FILLED = ("plan", "target", "as_of")
 
 
 @dataclass(frozen=True)
@@ -161,8 +163,10 @@ def _target_by_key(structure: PlanStructure) -> dict[str, TargetInfo]:
 
 
 def read_progress_file(engine: Engine, path: Path, *, today: date | None = None) -> list[Entry]:
-    """Parse and check every row of a progress CSV against the database, or raise ImportRejected."""
-    return parse_progress_rows(engine, read_csv(path, REQUIRED), str(path), today=today)
+    """Parse and check every row of a progress file (CSV, or .xlsx by suffix) against the
+    database, or raise ImportRejected."""
+    rows = read_table(path, REQUIRED, filled=FILLED, sheet="progress")
+    return parse_progress_rows(engine, rows, str(path), today=today)
 
 
 def parse_progress_rows(
@@ -242,7 +246,8 @@ def parse_progress_rows(
 def export_progress(
     engine: Engine, path: Path, *, plan: str | None = None, history: bool = False
 ) -> int:
-    """Write the current readings of a plan (with ``history``, every record) as a progress CSV."""
+    """Write the current readings of a plan (with ``history``, every record) as a progress file
+    (CSV, or .xlsx by suffix)."""
     with Session(engine) as session:
         plan_row = find_plan(session=session, code=plan)
         assert plan_row.id is not None
@@ -267,5 +272,5 @@ def export_progress(
         ]
         for key, snap in snaps
     ]
-    write_csv(path, header, rows)
+    write_table(path, header, rows, sheet="progress")
     return len(rows)

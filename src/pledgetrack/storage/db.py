@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from pledgetrack.storage import tables as _tables  # noqa: F401  (registers the tables)
 
@@ -37,8 +37,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table that is missing."""
-    SQLModel.metadata.create_all(engine)
+    """Bring the database to this program's schema through the shipped migrations."""
+    from pledgetrack.storage.schema import upgrade
+
+    upgrade(engine)
 
 
 @contextmanager

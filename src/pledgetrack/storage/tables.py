@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -80,9 +80,26 @@ class Target(SQLModel, table=True):
 
 
 class Snapshot(SQLModel, table=True):
-    """A dated cumulative reading of a target. Append-only: a correction is a new row."""
+    """A dated cumulative reading of a target. Append-only: a correction is a new row.
 
-    __table_args__ = (Index("ix_snapshot_target_asof", "target_id", "as_of", "id"),)
+    Two unique indexes make concurrent saves safe without locks: one original
+    reading per target and date, and a reading is corrected at most once — so of
+    two people saving the same target's month at the same moment, one wins and
+    the other's insert fails (see services.progress.SaveConflict).
+    """
+
+    __table_args__ = (
+        Index("ix_snapshot_target_asof", "target_id", "as_of", "id"),
+        Index(
+            "uq_snapshot_original",
+            "target_id",
+            "as_of",
+            unique=True,
+            sqlite_where=text("supersedes_id IS NULL"),
+            postgresql_where=text("supersedes_id IS NULL"),
+        ),
+        Index("uq_snapshot_supersedes", "supersedes_id", unique=True),
+    )
     id: int | None = Field(default=None, primary_key=True)
     target_id: int = Field(foreign_key="target.id")
     as_of: date
@@ -93,3 +110,51 @@ class Snapshot(SQLModel, table=True):
     entered_at: datetime
     #: The reading this one corrects (same target and date), if any.
     supersedes_id: int | None = Field(default=None, foreign_key="snapshot.id")
+
+
+class User(SQLModel, table=True):
+    """A person who may use the shared database: identity is the OS login."""
+
+    __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(unique=True, max_length=100)
+    display_name: str = ""
+    department_id: int | None = Field(default=None, foreign_key="department.id")
+    #: staff, supervisor or admin
+    role: str = Field(max_length=20)
+    active: bool = True
+    created_at: datetime
+
+
+class Review(SQLModel, table=True):
+    """A supervisor's decision on a submitted reading. Append-only; the latest one counts."""
+
+    __table_args__ = (Index("ix_review_snapshot", "snapshot_id", "id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    snapshot_id: int = Field(foreign_key="snapshot.id")
+    #: approved or returned
+    decision: str = Field(max_length=20)
+    comment: str = ""
+    reviewed_by: str = ""
+    reviewed_at: datetime
+
+
+class AuditEntry(SQLModel, table=True):
+    """Every write: who, when, what, before and after. Never updated, never deleted."""
+
+    __tablename__ = "audit"
+    __table_args__ = (
+        Index("ix_audit_at", "at"),
+        Index("ix_audit_user", "user_login", "at"),
+        Index("ix_audit_target", "target_key", "at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    user_login: str = Field(max_length=100)
+    #: e.g. snapshot.add, snapshot.correct, review.approve, review.return, plan.import, user.add
+    action: str = Field(max_length=50)
+    entity: str = Field(max_length=50)
+    entity_id: int | None = None
+    target_key: str | None = Field(default=None, max_length=50)
+    before: dict[str, object] | None = Field(default=None, sa_column=Column(JSON))
+    after: dict[str, object] | None = Field(default=None, sa_column=Column(JSON))

@@ -1,0 +1,1 @@
+"""Alembic migrations of the pledgetrack schema, shipped inside the package."""
