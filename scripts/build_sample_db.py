@@ -4,7 +4,8 @@
 
 Sources: data/qingdao-2020-plan.csv (the 2020 list transcribed from the
 official October 2020 report) and data/qingdao-2020-progress.csv (its figures
-as of 2020-10-31). Entry times are fixed so that the build is reproducible.
+as of 2020-10-31), approved as published (reviewer 市政府办公厅, "2020年10月通报").
+Entry, review and audit times are fixed so that the build is reproducible.
 """
 
 from __future__ import annotations

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 from datetime import date
@@ -24,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.engine import Engine
 
-from pledgetrack.config import Settings
+from pledgetrack.config import ConfigError, Settings
 from pledgetrack.domain.dates import DateFormatError, date_label, parse_date, parse_month
 from pledgetrack.domain.evaluation import PlanEvaluation
 from pledgetrack.domain.model import Policy, Status
@@ -77,8 +76,10 @@ def db_current() -> None:
     typer.echo(f"{current or 'none'} (head {head}): {state_text}")
 
 
-import_app = typer.Typer(help="Import a plan or progress file (CSV).")
-export_app = typer.Typer(help="Export a plan or progress file (CSV, UTF-8 with BOM).")
+import_app = typer.Typer(help="Import a plan or progress file (CSV or .xlsx).")
+export_app = typer.Typer(
+    help="Export a plan or progress file (CSV, UTF-8 with BOM; .xlsx by the file suffix)."
+)
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")
 
@@ -96,6 +97,10 @@ class State:
 
     db: str | None = None
     lang: str | None = None
+    #: --user as given (None: PLEDGETRACK_USER, else the OS login).
+    user: str | None = None
+    #: Who the command acts as, set by engine_for (see acting_login).
+    login: str = ""
     settings: Settings
 
 
@@ -112,6 +117,23 @@ def fail(message: str, code: int = 2) -> None:
     """Print a one-line reason and exit (2 = the input was refused)."""
     err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
+
+
+def load_settings() -> Settings:
+    """The settings, or exit 2 naming the config file or variable and the key at fault."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ConfigError as exc:
+        fail(str(exc))
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"PLEDGETRACK_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in exc.errors()
+        )
+        fail(f"environment: {problems}")
+    raise AssertionError  # pragma: no cover
 
 
 def engine_for(*, create: bool = False) -> Engine:
@@ -141,7 +163,20 @@ def engine_for(*, create: bool = False) -> Engine:
         fail(str(exc))
     except OperationalError as exc:
         fail(f"cannot open the database {engine.url.render_as_string()}: {exc.orig}")
+    state.login = acting_login(engine)
     return engine
+
+
+def acting_login(engine: Engine) -> str:
+    """Who the command acts as: the OS login; --user (or PLEDGETRACK_USER) only when the
+    OS login is an admin, or the database has no users yet (services.access.identity)."""
+    from pledgetrack.services.access import PermissionDenied, identity
+
+    try:
+        return identity(engine, requested=state.user or state.settings.user)
+    except PermissionDenied as exc:
+        fail(exc.message)
+    raise AssertionError  # pragma: no cover
 
 
 def policy() -> Policy:
@@ -172,16 +207,30 @@ def main_callback(
     lang: Annotated[
         Lang | None, typer.Option("--lang", help="zh or en (default: the locale).")
     ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            help="Act as this user (env PLEDGETRACK_USER): only when the OS login is an admin, "
+            "or the database has no users yet.",
+        ),
+    ] = None,
 ) -> None:
     """Open the TUI when no command is given."""
-    state.settings = Settings()
+    state.settings = load_settings()
     state.db = db
     state.lang = lang.value if lang else None
+    state.user = user
     if ctx.invoked_subcommand is None:
         from pledgetrack.tui.app import run_tui
 
         engine = engine_for()
-        run_tui(engine, lang=state.settings.resolved_lang(state.lang), policy=policy())
+        run_tui(
+            engine,
+            lang=state.settings.resolved_lang(state.lang),
+            policy=policy(),
+            user=state.login,
+        )
 
 
 @app.command()
@@ -202,6 +251,10 @@ def status(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     lang: Annotated[Lang | None, typer.Option("--lang", help="zh or en.")] = None,
+    approved_only: Annotated[
+        bool,
+        typer.Option("--approved-only", help="Only figures a supervisor approved."),
+    ] = False,
 ) -> None:
     """The completion table: items under their pledges, completion, expected, status."""
     from pledgetrack.services.status import default_as_of, plan_status
@@ -211,7 +264,12 @@ def status(
     try:
         if on is None:
             on = default_as_of(engine, plan=plan)
-        evaluation = plan_status(engine, on=on, plan=plan, department=department, policy=policy())
+        if approved_only:
+            evaluation = _approved_status(engine, on=on, plan=plan, department=department)
+        else:
+            evaluation = plan_status(
+                engine, on=on, plan=plan, department=department, policy=policy()
+            )
     except PlanNotFound as exc:
         fail(str(exc))
         return
@@ -222,6 +280,21 @@ def status(
         typer.echo(json.dumps(status_json(evaluation), ensure_ascii=False, indent=2))
     else:
         Console().print(status_table(evaluation, lang_of(lang)))
+
+
+def _approved_status(
+    engine: Engine, *, on: date, plan: str | None, department: str | None
+) -> PlanEvaluation:
+    """Like services.status.plan_status, from the latest approved figures."""
+    from sqlmodel import Session
+
+    from pledgetrack.domain.evaluation import evaluate_plan
+    from pledgetrack.storage.queries import latest_approved_readings, load_structure
+
+    with Session(engine) as session:
+        structure = load_structure(session=session, code=plan)
+        readings = latest_approved_readings(session=session, plan_id=structure.id, on=on)
+    return evaluate_plan(structure, readings, on, policy()).filtered(department=department)
 
 
 def status_json(evaluation: PlanEvaluation) -> dict[str, Any]:
@@ -341,6 +414,13 @@ def report(
         Path | None,
         typer.Option("--out", help="Write to this file (required for xlsx and docx)."),
     ] = None,
+    approved_only: Annotated[
+        bool,
+        typer.Option(
+            "--approved-only",
+            help="From approved figures only (per target the latest approved reading).",
+        ),
+    ] = False,
 ) -> None:
     """The month-end summary, structured like the official progress report."""
     from pledgetrack.reports.build import build_month_report
@@ -371,6 +451,7 @@ def report(
                 department=department,
                 policy=policy(),
                 with_history=fmt.needs_history,
+                approved_only=approved_only,
             )
         except PlanNotFound as exc:
             fail(str(exc))
@@ -428,6 +509,8 @@ def record(
     lang: Annotated[Lang | None, typer.Option("--lang", help="zh or en.")] = None,
 ) -> None:
     """Record one reading (validated like the TUI): exit 2 with the reason if refused."""
+    from pledgetrack.services.access import PermissionDenied
+    from pledgetrack.services.progress import SaveConflict
     from pledgetrack.services.progress import record as record_reading
     from pledgetrack.services.validation import InvalidReading
 
@@ -441,13 +524,19 @@ def record(
             plan=plan,
             note=note,
             done=True if done else None,
-            entered_by=getpass.getuser(),
+            entered_by=state.login,
         )
+    except PermissionDenied as exc:
+        fail(exc.message)
+        return
     except InvalidReading as exc:
         fail(str(exc))
         return
     except PlanNotFound as exc:
         fail(str(exc))
+        return
+    except SaveConflict as exc:  # someone saved the same target and date at the same moment
+        fail(f"{exc}: check the figure and record again if it still needs changing")
         return
     language = lang_of(lang)
     shown = (
@@ -484,16 +573,23 @@ def _report_rejected(exc: ImportRejected) -> None:
 
 @import_app.command("plan")
 def import_plan_cmd(
-    file: Annotated[Path, typer.Argument(help="Plan CSV (UTF-8, UTF-8 with BOM or GB18030).")],
+    file: Annotated[
+        Path,
+        typer.Argument(help="Plan file: CSV (UTF-8, UTF-8 with BOM or GB18030) or .xlsx."),
+    ],
 ) -> None:
     """Import (or update) a plan: every row is checked first; any problem → nothing written."""
+    from pledgetrack.services.access import PermissionDenied
     from pledgetrack.services.plans import import_plan
 
     engine = engine_for(create=True)
     try:
-        saved = import_plan(engine, file)
+        saved = import_plan(engine, file, actor=state.login)
     except ImportRejected as exc:
         _report_rejected(exc)
+        return
+    except PermissionDenied as exc:
+        fail(exc.message)
         return
     for s in saved:
         verb = "created" if s.created else "updated"
@@ -505,9 +601,12 @@ def import_plan_cmd(
 
 
 @import_app.command("progress")
-def import_progress_cmd(file: Annotated[Path, typer.Argument(help="Progress CSV.")]) -> None:
+def import_progress_cmd(
+    file: Annotated[Path, typer.Argument(help="Progress file: CSV or .xlsx.")],
+) -> None:
     """Import readings: checked whole first; readings already stored are not added again."""
-    from pledgetrack.services.progress import read_progress_file, save_entries
+    from pledgetrack.services.access import PermissionDenied
+    from pledgetrack.services.progress import SaveConflict, read_progress_file, save_entries
 
     engine = engine_for()
     try:
@@ -515,7 +614,14 @@ def import_progress_cmd(file: Annotated[Path, typer.Argument(help="Progress CSV.
     except ImportRejected as exc:
         _report_rejected(exc)
         return
-    outcome = save_entries(engine, entries)
+    try:
+        outcome = save_entries(engine, entries, actor=state.login)
+    except SaveConflict as exc:  # a save of the same target and date won the race
+        fail(f"{exc}; run the import again")
+        return
+    except PermissionDenied as exc:
+        fail(exc.message)
+        return
     typer.echo(
         f"{outcome.added} readings added, {outcome.corrections} corrections, {outcome.unchanged} already present"
     )
@@ -523,12 +629,12 @@ def import_progress_cmd(file: Annotated[Path, typer.Argument(help="Progress CSV.
 
 @export_app.command("plan")
 def export_plan_cmd(
-    file: Annotated[Path, typer.Argument(help="CSV file to write.")],
+    file: Annotated[Path, typer.Argument(help="File to write: .csv, or .xlsx for Excel.")],
     plan: Annotated[
         str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
     ] = None,
 ) -> None:
-    """Write a plan as a plan CSV that re-imports to the same state."""
+    """Write a plan as a plan file (CSV or .xlsx) that re-imports to the same state."""
     from pledgetrack.services.plans import export_plan
 
     engine = engine_for()
@@ -542,7 +648,7 @@ def export_plan_cmd(
 
 @export_app.command("progress")
 def export_progress_cmd(
-    file: Annotated[Path, typer.Argument(help="CSV file to write.")],
+    file: Annotated[Path, typer.Argument(help="File to write: .csv, or .xlsx for Excel.")],
     plan: Annotated[
         str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
     ] = None,
@@ -550,7 +656,7 @@ def export_progress_cmd(
         bool, typer.Option("--history", help="Include superseded readings (corrections).")
     ] = False,
 ) -> None:
-    """Write the current readings (or the whole history) as a progress CSV."""
+    """Write the current readings (or the whole history) as a progress file (CSV or .xlsx)."""
     from pledgetrack.services.progress import export_progress
 
     engine = engine_for()
@@ -560,6 +666,352 @@ def export_progress_cmd(
         fail(str(exc))
         return
     typer.echo(f"wrote {n} readings to {file}")
+
+
+@app.command("backup")
+def backup_cmd(
+    file: Annotated[Path, typer.Argument(help="The backup file to write (a SQLite database).")],
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+) -> None:
+    """Copy the database to FILE, safely while others keep working (SQLite; for PostgreSQL
+    it says how to use pg_dump)."""
+    from pledgetrack.services.backup import BackupError, backup_database
+
+    try:
+        done = backup_database(state.settings.resolved_url(state.db), file, force=force)
+    except BackupError as exc:
+        fail(str(exc))
+        return
+    typer.echo(
+        f"backed up {done.source} to {done.path}: {done.snapshots} readings, schema {done.revision}"
+    )
+
+
+@app.command("restore")
+def restore_cmd(
+    file: Annotated[Path, typer.Argument(help="A backup made by 'pledgetrack backup'.")],
+) -> None:
+    """Replace the database by the backup FILE; the replaced database is kept beside it as
+    <db>.before-restore-<time> (SQLite; for PostgreSQL it says how to use pg_restore)."""
+    from pledgetrack.services.backup import BackupError, restore_database
+    from pledgetrack.storage.schema import head_revision
+
+    try:
+        done = restore_database(state.settings.resolved_url(state.db), file)
+    except BackupError as exc:
+        fail(str(exc))
+        return
+    typer.echo(f"restored {done.source} into {done.database}: {done.snapshots} readings")
+    if done.kept is not None:
+        typer.echo(f"the database as it was is kept in {done.kept}")
+    if done.revision != head_revision():
+        typer.echo(f"the backup is at schema {done.revision}: run 'pledgetrack db upgrade'")
+
+
+# ---- people, review, audit ------------------------------------------------------------
+
+user_app = typer.Typer(help="People and roles (staff, supervisor, admin): add, list, change.")
+review_app = typer.Typer(help="Review submitted figures: list them, approve, or return.")
+app.add_typer(user_app, name="user")
+app.add_typer(review_app, name="review")
+
+
+class RoleName(StrEnum):
+    staff = "staff"
+    supervisor = "supervisor"
+    admin = "admin"
+
+
+class ReviewStatus(StrEnum):
+    submitted = "submitted"
+    returned = "returned"
+    approved = "approved"
+    all = "all"
+
+
+@user_app.command("add")
+def user_add(
+    login: Annotated[str, typer.Argument(help="The person's OS login.")],
+    role: Annotated[RoleName, typer.Option("--role", help="staff, supervisor or admin.")] = (
+        RoleName.staff
+    ),
+    name: Annotated[str, typer.Option("--name", help="Display name, e.g. 王芳.")] = "",
+    department: Annotated[
+        str | None,
+        typer.Option("--department", help="Their department (required for staff)."),
+    ] = None,
+) -> None:
+    """Add a user (admins). The first user of a database must be an admin: from then on
+    roles apply."""
+    from pledgetrack.services.access import InvalidUser, PermissionDenied, add_user
+
+    engine = engine_for()
+    try:
+        info = add_user(
+            engine,
+            login=login,
+            role=role.value,
+            display_name=name,
+            department=department,
+            actor=state.login,
+        )
+    except (PermissionDenied, InvalidUser) as exc:
+        fail(str(exc))
+        return
+    where = f", {info.department}" if info.department else ""
+    typer.echo(f"added {info.login} ({info.role.value}{where})")
+
+
+@user_app.command("set")
+def user_set(
+    login: Annotated[str, typer.Argument(help="The user's login.")],
+    role: Annotated[RoleName | None, typer.Option("--role", help="New role.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="New display name.")] = None,
+    department: Annotated[
+        str | None,
+        typer.Option("--department", help='New department ("" to clear).'),
+    ] = None,
+    active: Annotated[
+        bool | None,
+        typer.Option("--active/--inactive", help="Reactivate, or deactivate (never deleted)."),
+    ] = None,
+) -> None:
+    """Change a user's role, name, department or whether they are active (admins)."""
+    from pledgetrack.services.access import UNSET, InvalidUser, PermissionDenied, set_user
+
+    engine = engine_for()
+    try:
+        info = set_user(
+            engine,
+            login,
+            role=role.value if role else None,
+            display_name=name,
+            department=UNSET if department is None else department,
+            active=active,
+            actor=state.login,
+        )
+    except (PermissionDenied, InvalidUser) as exc:
+        fail(str(exc))
+        return
+    where = f", {info.department}" if info.department else ""
+    typer.echo(f"{info.login}: {info.role.value}{where}" + ("" if info.active else " (inactive)"))
+
+
+@user_app.command("list")
+def user_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every user, active or not."""
+    from pledgetrack.services.access import list_users
+
+    engine = engine_for()
+    users = list_users(engine)
+    if as_json:
+        typer.echo(json.dumps([u.as_dict() for u in users], ensure_ascii=False, indent=2))
+        return
+    if not users:
+        typer.echo("no users: single-user mode, anyone may do anything")
+        return
+    table = Table()
+    for column in ("login", "name", "role", "department", "active"):
+        table.add_column(column)
+    for u in users:
+        table.add_row(
+            u.login, u.display_name, u.role.value, u.department or "", "yes" if u.active else "no"
+        )
+    Console().print(table)
+
+
+@review_app.command("list")
+def review_list_cmd(
+    department: Annotated[
+        str | None, typer.Option("--department", help="Only this department's items.")
+    ] = None,
+    status: Annotated[
+        ReviewStatus | None,
+        typer.Option(
+            "--status",
+            help="submitted, returned, approved or all (default: submitted and returned).",
+        ),
+    ] = None,
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Current figures waiting for review (or in another review state), by item and date."""
+    from pledgetrack.services.review import STATES, ReviewRefused, review_list
+
+    states: tuple[str, ...]
+    if status is None:
+        states = ("submitted", "returned")
+    elif status is ReviewStatus.all:
+        states = STATES
+    else:
+        states = (status.value,)
+    engine = engine_for()
+    try:
+        lines = review_list(engine, plan=plan, department=department, states=states)
+    except (ReviewRefused, PlanNotFound) as exc:
+        fail(str(exc))
+        return
+    if as_json:
+        data = [
+            {
+                "id": line.reading.snapshot_id,
+                "target": line.target.key,
+                "name": line.target.name,
+                "item": line.item.no,
+                "departments": list(line.item.departments),
+                "as_of": line.reading.as_of.isoformat(),
+                "value": line.reading.value,
+                "done": line.reading.done,
+                "unit": line.target.unit,
+                "note": line.reading.note,
+                "entered_by": line.reading.entered_by,
+                "status": line.state,
+                "comment": line.comment,
+                "reviewed_by": line.reading.review.reviewed_by if line.reading.review else None,
+            }
+            for line in lines
+        ]
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if not lines:
+        typer.echo(f"no figures {' or '.join(states)}")
+        return
+    table = Table()
+    for column in ("id", "target", "name", "as of", "value", "entered by", "status", "comment"):
+        table.add_column(column, justify="right" if column in ("id", "value") else "left")
+    style = {"submitted": "", "approved": "green", "returned": "yellow"}
+    for line in lines:
+        r = line.reading
+        value = (
+            f"{format_number(r.value)}{line.target.unit}"
+            if r.value is not None
+            else ("done" if r.done else "not done")
+        )
+        table.add_row(
+            str(r.snapshot_id),
+            line.target.key,
+            line.target.name,
+            r.as_of.isoformat(),
+            value,
+            r.entered_by,
+            Text(line.state, style=style[line.state]),
+            line.comment,
+        )
+    Console().print(table)
+
+
+def _review(
+    decision: str,
+    target: str | None,
+    as_of: str | None,
+    snapshot_id: int | None,
+    comment: str,
+    plan: str | None,
+) -> None:
+    from pledgetrack.services.access import PermissionDenied
+    from pledgetrack.services.review import ReviewRefused, review
+
+    if snapshot_id is None and (target is None or as_of is None):
+        fail("say which figure: TARGET --as-of DATE, or --id N (see 'pledgetrack review list')")
+    on = parse_date_option(as_of, "--as-of")
+    engine = engine_for()
+    try:
+        done = review(
+            engine,
+            decision=decision,
+            comment=comment,
+            snapshot_id=snapshot_id,
+            target_key=target,
+            as_of=on,
+            plan=plan,
+            actor=state.login,
+        )
+    except (PermissionDenied, ReviewRefused, PlanNotFound) as exc:
+        fail(str(exc))
+        return
+    said = f": {done.comment}" if done.comment else ""
+    typer.echo(f"{done.key} ({done.as_of}) {done.decision}{said}")
+
+
+@review_app.command("approve")
+def review_approve(
+    target: Annotated[str | None, typer.Argument(help="Target key, e.g. 28.1.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date of the figure (2020-11-30, 2020-11).")
+    ] = None,
+    snapshot_id: Annotated[
+        int | None, typer.Option("--id", help="The figure's id (from 'review list').")
+    ] = None,
+    comment: Annotated[str, typer.Option("--comment", help="Optional remark.")] = "",
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
+    ] = None,
+) -> None:
+    """Approve a figure (supervisors and admins): reports from approved figures use it."""
+    _review("approved", target, as_of, snapshot_id, comment, plan)
+
+
+@review_app.command("return")
+def review_return(
+    target: Annotated[str | None, typer.Argument(help="Target key, e.g. 28.1.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date of the figure (2020-11-30, 2020-11).")
+    ] = None,
+    snapshot_id: Annotated[
+        int | None, typer.Option("--id", help="The figure's id (from 'review list').")
+    ] = None,
+    comment: Annotated[
+        str, typer.Option("--comment", help="What to fix (required); staff see it.")
+    ] = "",
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
+    ] = None,
+) -> None:
+    """Return a figure to its department with a comment (supervisors and admins); a
+    corrected figure is submitted again."""
+    _review("returned", target, as_of, snapshot_id, comment, plan)
+
+
+@app.command()
+def audit(
+    target: Annotated[str | None, typer.Option("--target", help="Target key, e.g. 1.1.")] = None,
+    user: Annotated[str | None, typer.Option("--user", help="Who made the changes.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--since", help="From this day on (2020-11-01).")
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Only the newest N entries.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The audit trail: every write, who, when, before and after (newest last)."""
+    from pledgetrack.services.audit import audit_json, describe, list_audit, local_time
+
+    day = parse_date_option(since, "--since")
+    engine = engine_for()
+    entries = list_audit(engine, target=target, user=user, since=day, limit=limit)
+    if as_json:
+        typer.echo(json.dumps([audit_json(e) for e in entries], ensure_ascii=False, indent=2))
+        return
+    if not entries:
+        typer.echo("no audit entries")
+        return
+    table = Table()
+    for column in ("when", "who", "action", "target", "change"):
+        table.add_column(column, overflow="fold")
+    for e in entries:
+        table.add_row(
+            local_time(e.at),
+            e.user_login,
+            e.action,
+            e.target_key or f"{e.entity} {e.entity_id or ''}".strip(),
+            describe(e),
+        )
+    Console().print(table)
 
 
 def main() -> None:

@@ -1,24 +1,120 @@
-"""Configuration: one pydantic-settings class, PLEDGETRACK_ environment prefix."""
+"""Configuration: one pydantic-settings class.
+
+Each setting is taken from, in this order: the command line (``--db``,
+``--lang``), the environment (``PLEDGETRACK_DATABASE_URL``, …), the config file
+(``config.toml`` in the user's config directory, see :func:`config_path`), the
+defaults.
+"""
 
 from __future__ import annotations
 
 import locale
 import os
+import sys
+import tomllib
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, create_model
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
 
 from pledgetrack.storage.db import sqlite_url
 
 #: The shipped sample database, when running from a source checkout.
 SOURCE_DATABASE = Path(__file__).resolve().parents[2] / "data" / "pledges.sqlite"
+#: The environment variable naming another config file.
+CONFIG_ENV = "PLEDGETRACK_CONFIG"
+
+
+class ConfigError(ValueError):
+    """The config file cannot be used; the message names the file and the key."""
+
+
+def config_path() -> Path:
+    """The config file: $PLEDGETRACK_CONFIG, else ``pledgetrack/config.toml`` in the user's
+    config directory ($XDG_CONFIG_HOME or ~/.config; on Windows and macOS the
+    platform's application directory)."""
+    explicit = os.environ.get(CONFIG_ENV)
+    if explicit:
+        return Path(explicit).expanduser()
+    xdg = os.environ.get("XDG_CONFIG_HOME")
+    if xdg and Path(xdg).is_absolute():
+        return Path(xdg) / "pledgetrack" / "config.toml"
+    if os.name == "posix" and sys.platform != "darwin":
+        return Path.home() / ".config" / "pledgetrack" / "config.toml"
+    import typer
+
+    return Path(typer.get_app_dir("pledgetrack")) / "config.toml"
+
+
+class ConfigFileSource(TomlConfigSettingsSource):
+    """The TOML config file, checked whole: a syntax error, an unknown key or a bad
+    value is a :class:`ConfigError` naming the file and the key."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path) -> None:
+        if os.environ.get(CONFIG_ENV) and not path.is_file():
+            raise ConfigError(f"config file {path} (from {CONFIG_ENV}) does not exist")
+        self.path = path
+        super().__init__(settings_cls, toml_file=path)
+
+    def _read_file(self, file_path: Any) -> dict[str, Any]:
+        try:
+            data = super()._read_file(file_path)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {file_path}: not valid TOML: {exc}") from exc
+        except OSError as exc:
+            raise ConfigError(f"config file {file_path}: {exc.strerror or exc}") from exc
+        return _checked(Path(file_path), data)
+
+
+def _checked(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """The file's settings validated on their own, so an error names this file's key."""
+    fields = Settings.model_fields
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise ConfigError(
+            f"config file {path}: unknown key {unknown[0]!r} (known keys: {', '.join(fields)})"
+        )
+    model = create_model(  # type: ignore[call-overload]
+        "ConfigFile", **{name: (f.annotation, f) for name, f in fields.items()}
+    )
+    try:
+        model.model_validate(data)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"key {'.'.join(str(p) for p in e['loc'])!r}: {e['msg']} (got {e['input']!r})"
+            for e in exc.errors()
+        )
+        raise ConfigError(f"config file {path}: {problems}") from exc
+    url = data.get("database_url")
+    if isinstance(url, str) and url and "://" not in url:
+        # A file path in the config file is relative to the config file.
+        data = {**data, "database_url": str(path.parent / Path(url).expanduser())}
+    return data
 
 
 class Settings(BaseSettings):
-    """Settings read from the environment (PLEDGETRACK_DATABASE_URL, PLEDGETRACK_LANG, …)."""
+    """Settings read from the environment (PLEDGETRACK_DATABASE_URL, PLEDGETRACK_LANG, …)
+    and the config file (the same names in lower case: ``database_url = "…"``)."""
 
     model_config = SettingsConfigDict(env_prefix="PLEDGETRACK_", extra="ignore")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Arguments, then the environment, then the config file, then the defaults."""
+        return init_settings, env_settings, ConfigFileSource(settings_cls, config_path())
 
     database_url: str | None = Field(
         default=None,
@@ -32,12 +128,18 @@ class Settings(BaseSettings):
     reporting_day: int = Field(
         default=5, ge=1, le=28, description="Day of the next month progress is due by."
     )
+    user: str | None = Field(
+        default=None,
+        description="Act as this user instead of the OS login (--user): accepted only when "
+        "the OS login is an admin, or the database has no users yet.",
+    )
 
     def resolved_url(self, override: str | None = None) -> str:
-        """The database URL: --db, then the environment, then the default files."""
+        """The database URL: --db, then the environment, then the config file, then the
+        default files."""
         url = override or self.database_url
         if url:
-            return url if "://" in url else sqlite_url(Path(url))
+            return url if "://" in url else sqlite_url(Path(url).expanduser())
         local = Path("data") / "pledges.sqlite"
         if local.exists() or not SOURCE_DATABASE.exists():
             return sqlite_url(local)

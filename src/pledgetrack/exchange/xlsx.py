@@ -63,15 +63,16 @@ def read_xlsx(
     workbook = _open(path, name)
     try:
         ws = _pick_sheet(workbook, sheet)
-        merged = _merged_cells(ws)
-        rows_iter = ws.iter_rows()
+        merges = _MergedRanges(_merged_ranges(path, workbook, ws))
+        ws.reset_dimensions()  # some writers store a wrong size; read every row there is
+        numbered = enumerate(ws.iter_rows(min_row=1), start=1)
         header: list[str] = []
         header_row = 0
-        for cells in rows_iter:
+        for number, cells in numbered:
             texts = [_text(c) for c in cells]
-            if any(texts):
+            if any(x.strip() for x in texts):
                 header = [x.strip().lower() for x in texts]
-                header_row = cells[0].row
+                header_row = number
                 break
         if not header:
             raise ImportRejected([CellError(name, 1, "-", "the sheet is empty")])
@@ -89,16 +90,16 @@ def read_xlsx(
         errors: list[CellError] = []
         reported: set[tuple[str, str]] = set()
         rows: list[Row] = []
-        for cells in rows_iter:
+        for number, cells in numbered:
+            width = len(cells)
             values = {
-                column: _text(cells[index]) if index < len(cells) else ""
-                for index, column in columns
+                column: _text(cells[index]) if index < width else "" for index, column in columns
             }
             if not any(v.strip() for v in values.values()):
                 continue
-            number = cells[0].row
+            hidden = merges.hidden_in(number)
             for index, column in columns:
-                span = merged.get((number, index + 1))
+                span = hidden.get(index + 1) if hidden else None
                 if span is not None:
                     if (span, column) not in reported:
                         reported.add((span, column))
@@ -143,7 +144,8 @@ def _open(path: Path, name: str) -> Workbook:
     if magic.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportRejected([CellError(name, 0, "-", OLD_EXCEL)])
     try:
-        return load_workbook(path, data_only=True)
+        # Read-only (streaming) mode: a province's progress file has 100k rows.
+        return load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError) as exc:
         raise ImportRejected(
             [CellError(name, 0, "-", f"not a readable .xlsx workbook ({exc})")]
@@ -165,20 +167,72 @@ def _pick_sheet(workbook: Workbook, wanted: str | None) -> Worksheet:
     return workbook.worksheets[0]
 
 
-def _merged_cells(ws: Worksheet) -> dict[tuple[int, int], str]:
-    """(row, column) of every cell hidden under a merge → the merged range, e.g. ``B2:B4``."""
-    hidden: dict[tuple[int, int], str] = {}
-    for span in ws.merged_cells.ranges:
-        ref = span.coord
-        for row in range(span.min_row, span.max_row + 1):
-            for col in range(span.min_col, span.max_col + 1):
-                if (row, col) != (span.min_row, span.min_col):
-                    hidden[row, col] = ref
-    return hidden
+_MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]+[0-9]+:[A-Za-z]+[0-9]+)"')
+
+
+def _merged_ranges(path: Path, workbook: Workbook, ws: Any) -> list[str]:
+    """The merged ranges of a sheet, e.g. ``["B2:B4"]``.
+
+    Read-only worksheets do not load them, so the sheet's XML is scanned for its
+    ``<mergeCell ref=…>`` elements (they follow the cell data), in chunks.
+    """
+    part = getattr(ws, "_worksheet_path", None)
+    if part is None:  # another openpyxl: load the sheet whole instead
+        from openpyxl import load_workbook
+
+        full = load_workbook(path)
+        try:
+            return [r.coord for r in full[ws.title].merged_cells.ranges]
+        finally:
+            full.close()
+    found: list[str] = []
+    tail = b""
+    with zipfile.ZipFile(path) as archive, archive.open(part.lstrip("/")) as xml:
+        while chunk := xml.read(1 << 20):
+            data = tail + chunk
+            # The last element may be cut off: scan up to it, keep it for the next chunk.
+            cut = data.rfind(b"<")
+            if cut < 0:
+                cut = len(data)
+            found += (m.group(1).decode() for m in _MERGE_CELL.finditer(data, 0, cut))
+            tail = data[cut:]
+        found += (m.group(1).decode() for m in _MERGE_CELL.finditer(tail))
+    return found
+
+
+class _MergedRanges:
+    """Which cells of a row lie hidden under a merge (all but each range's top-left cell)."""
+
+    def __init__(self, refs: list[str]):
+        from openpyxl.worksheet.cell_range import CellRange
+
+        self.pending = sorted(
+            (CellRange(ref.upper()) for ref in refs), key=lambda r: r.min_row, reverse=True
+        )
+        self.active: list[Any] = []
+
+    def hidden_in(self, row: int) -> dict[int, str]:
+        """Column → merged range, for the hidden cells of *row* (rows are asked in order)."""
+        while self.pending and self.pending[-1].min_row <= row:
+            self.active.append(self.pending.pop())
+        if not self.active:
+            return {}
+        self.active = [r for r in self.active if r.max_row >= row]
+        return {
+            col: r.coord
+            for r in self.active
+            for col in range(r.min_col, r.max_col + 1)
+            if (row, col) != (r.min_row, r.min_col)
+        }
 
 
 def _text(cell: Any) -> str:
-    return cell_text(cell.value, getattr(cell, "number_format", "General") or "General")
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return cell_text(value, getattr(cell, "number_format", None) or "General")
 
 
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
@@ -267,7 +321,7 @@ def _table_workbook(
 
     wb = new_workbook("zh")
     ws = wb.create_sheet(sheet_title)
-    set_column_widths(ws, column_widths([header, *rows]))
+    set_column_widths(ws, column_widths([header, *rows], limit=WIDTH_SAMPLE))
     ws.freeze_panes = "A2"
     bold = header_font(wb)
     head = []
@@ -277,22 +331,31 @@ def _table_workbook(
         head.append(cell)
     ws.append(head)
     for values in rows:
-        ws.append([_text_cell(ws, WriteOnlyCell, v) for v in values])
+        ws.append([_text_value(ws, WriteOnlyCell, v) for v in values])
     last = get_column_letter(max(len(header), 1))
     ws.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
     return wb
 
 
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
+#: What openpyxl would store as an error value rather than text.
+_ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
 
 
-def _text_cell(ws: Any, make: Callable[..., Any], value: str) -> Any:
-    """A cell that stays text even if it reads ``=1+1`` or ``#N/A`` (a note may)."""
+def _text_value(ws: Any, make: Callable[..., Any], value: str) -> Any:
+    """*value* as a text cell, also when it reads ``=1+1`` or ``#N/A`` (a note may).
+
+    Control characters a worksheet cannot hold are dropped.
+    """
     if not value:
         return None
-    cell = make(ws, value=_ILLEGAL.sub("", value))
-    cell.data_type = "s"
-    return cell
+    if _ILLEGAL.search(value):
+        value = _ILLEGAL.sub("", value)
+    if value.startswith("=") or value in _ERROR_CODES:
+        cell = make(ws, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 # ---------------------------------------------------------------- shared helpers
@@ -305,6 +368,8 @@ GB2312_CHARSET = 134
 
 #: Widths in Excel "characters": East Asian wide characters count 2.
 MIN_WIDTH, MAX_WIDTH = 6, 60
+#: Rows of a table measured for its column widths (a province file has 100k rows).
+WIDTH_SAMPLE = 5000
 
 
 def base_font(lang: str) -> Font:
@@ -367,7 +432,7 @@ def column_widths(rows: Iterable[Sequence[object]], *, limit: int | None = None)
 
 def _shown(value: object) -> str:
     if isinstance(value, datetime):
-        return "2020-10-31 00:00"
+        return "2020-10-31 00:00:00"
     if isinstance(value, date):
         return "2020-10-31"
     if isinstance(value, float):

@@ -45,18 +45,26 @@ def build_month_report(
     department: str | None = None,
     policy: Policy | None = None,
     with_history: bool = False,
+    approved_only: bool = False,
 ) -> MonthReport:
     """The report for the month containing *month*, as of its last day.
 
     *with_history* adds every reading up to that day (the XLSX history sheet).
+    *approved_only* builds it from approved figures only: per target the latest
+    reading a supervisor approved (services.review), not figures still submitted
+    or returned.
     """
     policy = policy or Policy()
     as_of = end_of_month(month)
     previous = add_months(as_of, -1)
     with Session(engine) as session:
         structure = load_structure(session=session, code=plan)
-        now = latest_readings(session=session, plan_id=structure.id, on=as_of)
-        before = latest_readings(session=session, plan_id=structure.id, on=previous)
+        now = latest_readings(
+            session=session, plan_id=structure.id, on=as_of, approved_only=approved_only
+        )
+        before = latest_readings(
+            session=session, plan_id=structure.id, on=previous, approved_only=approved_only
+        )
         entered = first_entries(
             session=session, plan_id=structure.id, start=month_start(as_of), end=as_of
         )

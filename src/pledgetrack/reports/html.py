@@ -90,6 +90,7 @@ p { margin: 0 0 10px; }
 figcaption { font-weight: 600; margin: 0 0 6px; }
 figure .note { color: var(--muted); font-size: .85rem; margin: 6px 0 0; }
 svg.chart { display: block; width: 100%; height: auto; font-family: FONTS; }
+svg.strip { display: block; width: 100%; height: 36px; border-radius: 4px; font-family: FONTS; }
 .legend { display: flex; flex-wrap: wrap; gap: 4px 14px; list-style: none; padding: 0;
   margin: 8px 0 0; font-size: .88rem; color: var(--muted); }
 .legend i, .dot { display: inline-block; width: .8em; height: .8em; border-radius: 2px;
@@ -110,6 +111,9 @@ th { background: #eef2f6; white-space: nowrap; font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.zero { color: #b0b5ba; }
 td.nowrap { white-space: nowrap; }
+table.attention { min-width: 680px; }
+table.attention td:first-child { min-width: 9em; }
+table.attention td:last-child { min-width: 16em; }
 table.attention td:first-child a { color: inherit; }
 ul.changes { margin: 0; padding-left: 1.2em; }
 ul.changes li { margin: 0 0 6px; }
@@ -136,8 +140,11 @@ footer { color: var(--muted); font-size: .85rem; text-align: center; margin-top:
   section.card { box-shadow: none; border-radius: 0; padding: 0; margin: 0 0 14pt; }
   article.item { background: none; break-inside: avoid; page-break-inside: avoid; }
   figure, .counts li, tr { break-inside: avoid; page-break-inside: avoid; }
-  h2, h3 { break-after: avoid; page-break-after: avoid; }
-  .charts { grid-template-columns: 1fr 1fr; }
+  h2, h3 { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
+  .charts { display: flex; flex-wrap: wrap; gap: 0 6mm; }
+  .charts figure { flex: 1 1 0; margin-bottom: 8pt; }
+  .charts figure.wide { flex: 1 1 100%; }
+  svg.chart { max-height: 235mm; }
   .table-wrap { overflow: visible; }
   thead { display: table-header-group; }
   th { background: none; border-bottom: 1.5px solid var(--ink); }
@@ -174,7 +181,7 @@ def render_html(report: MonthReport, lang: str) -> str:
         _changes(report, lang),
         _scorecard(report, lang),
         "</main>",
-        f'<footer>{_e(report.plan_code)} · {_e(report.month)}</footer>',
+        f"<footer>{_e(report.plan_code)} · {_e(report.month)}</footer>",
         "</div>",
         "</body>",
         "</html>",
@@ -206,7 +213,10 @@ def _nav(report: MonthReport, lang: str) -> str:
         ("charts", t("html.charts", lang)),
         ("pledges", t("html.pledges", lang)),
         ("attention", t("report.attention", lang)),
-        ("changes", t("report.changes", lang, date=month_label(report.changes.previous_as_of, lang))),
+        (
+            "changes",
+            t("report.changes", lang, date=month_label(report.changes.previous_as_of, lang)),
+        ),
         ("departments", t("score.title", lang)),
     ]
     inner = "".join(f'<a href="#{anchor}">{_e(label)}</a>' for anchor, label in links)
@@ -215,7 +225,7 @@ def _nav(report: MonthReport, lang: str) -> str:
 
 def _summary(report: MonthReport, lang: str) -> str:
     cards = [
-        f'<li class="total" style="--c:{_e("#1f4e79")}"><span class="n">{report.item_count}</span>'
+        f'<li class="total" style="--c:#1f4e79"><span class="n">{report.item_count}</span>'
         f'<span class="l">{_e(t("html.scope", lang, pledges=report.pledge_count, items=report.item_count))}'
         "</span></li>"
     ]
@@ -296,9 +306,7 @@ def _item(line: ItemLine, report: MonthReport, lang: str) -> str:
     suffix = t("report.item.status", lang, status=status_label(line.status, lang))
     body, badge = (text[: -len(suffix)], suffix) if text.endswith(suffix) else (text, "")
     lead = " " if badge.startswith(" ") else ""
-    badge_html = (
-        f'{lead}<span class="badge">{_e(badge.strip())}</span>' if badge else ""
-    )
+    badge_html = f'{lead}<span class="badge">{_e(badge.strip())}</span>' if badge else ""
     return (
         f'<article class="item s-{line.status.value}" id="item-{line.no}" '
         f'style="{_vars(line.status)}"><p>{_e(body)}{badge_html}</p></article>'
@@ -308,7 +316,7 @@ def _item(line: ItemLine, report: MonthReport, lang: str) -> str:
 def _attention(report: MonthReport, lang: str) -> str:
     head = f'<section class="card" id="attention"><h2>{_e(t("report.attention", lang))}</h2>'
     if not report.attention:
-        return f'{head}<p>{_e(t("report.attention.none", lang))}</p></section>'
+        return f"{head}<p>{_e(t('report.attention.none', lang))}</p></section>"
     columns = [
         ("col.item", ""),
         ("col.status", ""),
@@ -371,7 +379,9 @@ def _scorecard(report: MonthReport, lang: str) -> str:
         for status in Status:
             n = score.counts.get(status, 0)
             cells.append(f'<td class="num{"" if n else " zero"}">{n}</td>')
-        cells.append(f'<td class="num{"" if score.late_reports else " zero"}">{score.late_reports}</td>')
+        cells.append(
+            f'<td class="num{"" if score.late_reports else " zero"}">{score.late_reports}</td>'
+        )
         cells.append(f'<td class="num">{_e(format_percent(score.completion))}</td>')
         rows.append(f"<tr>{''.join(cells)}</tr>")
     return head + _table("scorecard", columns, rows, lang) + note + "</section>"
@@ -393,46 +403,49 @@ def _table(cls: str, columns: list[tuple[str, str]], rows: list[str], lang: str)
 
 # --- charts ----------------------------------------------------------------------
 
-_W = 480.0
-"""Width of every chart's coordinate system; the SVG scales to its container."""
+_W = 360.0
+"""Width of the charts' coordinate system; the SVG scales to its container, so at 12 units
+the text reads at about 12 px on a phone and a little larger in a desktop column."""
 
 
 def _status_chart(report: MonthReport, lang: str) -> str:
-    """One stacked bar of the items by status, the count in each segment."""
-    height, bar_y, bar_h = 44.0, 4.0, 34.0
+    """One stacked bar of the items by status, the count in each segment.
+
+    Drawn in percent of the page width at a fixed height, so it stays a slim bar with
+    readable numbers from a phone to a wide screen.
+    """
     total = sum(report.counts.values())
-    label = t("html.chart.status", lang) + ": " + "; ".join(
-        f"{status_label(s, lang)} {n}" for s, n in report.counts.items()
+    label = (
+        t("html.chart.status", lang)
+        + ": "
+        + t("report.list.sep", lang).join(
+            f"{status_label(s, lang)} {n}" for s, n in report.counts.items()
+        )
     )
-    shapes = []
+    shapes = ['<rect x="0" y="0" width="100%" height="100%" fill="#eef1f4"/>']
     x = 0.0
     for status, n in report.counts.items():
         if not n or not total:
             continue
-        w = _W * n / total
+        w = 100.0 * n / total
         tip = f"{status_label(status, lang)}: {n}"
         shapes.append(
-            f'<g><title>{_e(tip)}</title><rect x="{_f(x)}" y="{_f(bar_y)}" width="{_f(w)}" '
-            f'height="{_f(bar_h)}" fill="{COLOURS[status]}"/>'
+            f'<g><title>{_e(tip)}</title><rect x="{_f(x, 2)}%" y="0" width="{_f(w, 2)}%" '
+            f'height="100%" fill="{COLOURS[status]}"/>'
+            f'<text x="{_f(x + w / 2, 2)}%" y="50%" dy=".35em" text-anchor="middle" '
+            f'font-size="15" font-weight="700" fill="{_INK[status]}">{n}</text></g>'
         )
-        if w >= 22:
-            shapes.append(
-                f'<text x="{_f(x + w / 2)}" y="{_f(bar_y + bar_h / 2 + 5)}" text-anchor="middle" '
-                f'font-size="15" font-weight="700" fill="{_INK[status]}">{n}</text>'
-            )
-        shapes.append("</g>")
         x += w
-    if not total:
-        shapes.append(
-            f'<rect x="0" y="{_f(bar_y)}" width="{_f(_W)}" height="{_f(bar_h)}" fill="#eceff1"/>'
-        )
-    return _svg(_W, height, label, "".join(shapes))
+    return (
+        f'<svg class="strip" width="100%" height="36" role="img" aria-label="{_e(label)}">'
+        f"{''.join(shapes)}</svg>"
+    )
 
 
 def _items_chart(report: MonthReport, lang: str) -> str:
     """Each item's completion as a bar in its status colour, grouped by pledge; a tick at the
     progress expected by now."""
-    label_w, value_w, row_h, group_h, bar_h = 176.0, 46.0, 19.0, 22.0, 12.0
+    label_w, value_w, row_h, group_h, bar_h = 138.0, 42.0, 19.0, 22.0, 12.0
     bar_x = label_w
     bar_w = _W - label_w - value_w
     shapes = []
@@ -484,7 +497,7 @@ def _items_chart(report: MonthReport, lang: str) -> str:
 
 def _departments_chart(report: MonthReport, lang: str) -> str:
     """Per department a stacked bar of its items by status, one unit per item."""
-    label_w, total_w, row_h, bar_h = 150.0, 30.0, 22.0, 15.0
+    label_w, total_w, row_h, bar_h = 130.0, 20.0, 22.0, 15.0
     bar_w = _W - label_w - total_w
     most = max((d.items for d in report.departments), default=0) or 1
     unit = bar_w / most
@@ -540,10 +553,10 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def _f(value: float) -> str:
+def _f(value: float, digits: int = 1) -> str:
     """A coordinate, short and deterministic."""
-    text = f"{value:.1f}"
-    return text[:-2] if text.endswith(".0") else text
+    text = f"{value:.{digits}f}".rstrip("0")
+    return text.rstrip(".")
 
 
 def _cls(name: str) -> str:

@@ -11,7 +11,7 @@ mode, so a province-scale history sheet does not have to fit in memory as cells.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -30,6 +30,7 @@ from openpyxl.workbook import Workbook
 from pledgetrack.domain.dates import date_label, month_label
 from pledgetrack.domain.model import STATUS_ORDER, Status
 from pledgetrack.exchange.xlsx import (
+    WIDTH_SAMPLE,
     column_widths,
     display_width,
     header_font,
@@ -54,11 +55,8 @@ STATUS_FILLS = {
 HEADER_FILL = "DDEBF7"
 PERCENT_FORMAT = "0.0%"
 DATE_FORMAT = "yyyy-mm-dd"
-DATETIME_FORMAT = "yyyy-mm-dd h:mm:ss"
 #: Rows between two progress calls.
 PROGRESS_EVERY = 2000
-#: Rows of a long sheet measured for column widths.
-WIDTH_SAMPLE = 5000
 
 
 def write_xlsx(
@@ -116,7 +114,6 @@ class _Writer:
         self.wrap_style = style(alignment=Alignment(wrap_text=True, vertical="top"))
         self.percent_style = style(number_format=PERCENT_FORMAT)
         self.date_style = style(number_format=DATE_FORMAT)
-        self.datetime_style = style(number_format=DATETIME_FORMAT)
         self.status_styles = {s: style(fill=_fill(rgb)) for s, rgb in STATUS_FILLS.items()}
 
     def cell(self, ws: Any, value: object, style: StyleArray) -> Cell:
@@ -399,7 +396,7 @@ class _Writer:
                 for mover in changes.movers:
                     add(
                         _text(ws, mover.key),
-                        _text(ws, f"{mover.item_no}.{titles.get(mover.item_no, '')} {mover.name}"),
+                        _text(ws, mover.name),
                         mover.old,
                         mover.new,
                         _text(ws, mover.unit),
@@ -455,17 +452,18 @@ class _Writer:
             return lambda v: v
         return lambda v: _text(ws, v)
 
-    def _shown(self, columns: Sequence[_Col], row: list[Any]) -> Iterator[object]:
+    def _shown(self, columns: Sequence[_Col], row: list[Any]) -> list[object]:
         """Values as wide as they will look, for column widths."""
-        for col, value in zip(columns, row, strict=True):
-            if value is None:
-                yield None
-            elif col.kind == "status":
-                yield status_label(value, self.lang)
-            elif col.kind == "percent":
-                yield f"{value:.1f}%"
-            else:
-                yield value
+        return [
+            None
+            if value is None
+            else status_label(value, self.lang)
+            if col.kind == "status"
+            else f"{value:.1f}%"
+            if col.kind == "percent"
+            else value
+            for col, value in zip(columns, row, strict=True)
+        ]
 
     # ------------------------------------------------------------ rows
 

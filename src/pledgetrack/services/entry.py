@@ -19,7 +19,13 @@ from pledgetrack.domain.model import PlanPeriod, Policy, Reading, TargetKind
 from pledgetrack.domain.numbers import NumberFormatError, format_number, parse_number
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
 from pledgetrack.services.progress import Entry, SaveOutcome, save_entries
-from pledgetrack.storage.queries import latest_readings, load_structure
+from pledgetrack.storage.queries import (
+    ReviewInfo,
+    latest_readings,
+    latest_reviews,
+    latest_snapshots,
+    load_structure,
+)
 
 #: A figure above this multiple of the target asks for confirmation.
 LARGE_FACTOR = 3
@@ -35,6 +41,12 @@ class SheetLine:
     previous: Reading | None
     #: A reading already entered within the month (the field starts with it).
     current: Reading | None
+    #: The id of the current snapshot dated the sheet's as-of date (None: there is none):
+    #: saving checks nobody has saved this target and date since (see SaveConflict).
+    base: int | None = None
+    #: The latest review of ``current`` (None: not reviewed yet, or nothing entered):
+    #: a returned figure shows the supervisor's comment.
+    review: ReviewInfo | None = None
 
     @property
     def kind(self) -> TargetKind:
@@ -161,7 +173,7 @@ def load_sheet(
     plan: str | None = None,
     structure: PlanStructure | None = None,
 ) -> EntrySheet:
-    """The sheet of *department* for the month containing *month* (three queries)."""
+    """The sheet of *department* for the month containing *month* (four queries)."""
     with Session(engine) as session:
         if structure is None:
             structure = load_structure(session=session, code=plan)
@@ -170,16 +182,24 @@ def load_sheet(
         before = latest_readings(
             session=session, plan_id=structure.id, on=first - timedelta(days=1)
         )
-        now = latest_readings(session=session, plan_id=structure.id, on=as_of)
+        now = latest_snapshots(session=session, plan_id=structure.id, on=as_of)
+        mine = [t.id for i in structure.items if department in i.departments for t in i.targets]
+        reviews = latest_reviews(
+            session=session,
+            snapshot_ids=[now[t][0] for t in mine if t in now and now[t][1].as_of >= first],
+        )
     lines: list[SheetLine] = []
     for item in structure.items:
         if department not in item.departments:
             continue
         for target in item.targets:
-            current = now.get(target.id)
+            base, current = now.get(target.id, (None, None))
             if current is not None and current.as_of < first:
                 current = None
-            lines.append(SheetLine(item, target, before.get(target.id), current))
+            if current is None or current.as_of != as_of:
+                base = None
+            review = reviews.get(now[target.id][0]) if current is not None else None
+            lines.append(SheetLine(item, target, before.get(target.id), current, base, review))
     return EntrySheet(
         plan_code=structure.code,
         plan_title=structure.title,
@@ -293,7 +313,12 @@ def save_sheet(
     confirm_large: bool = False,
     now: datetime | None = None,
 ) -> SaveOutcome:
-    """Store every changed line in one transaction, or raise SheetRejected and store nothing."""
+    """Store every changed line in one transaction, or raise SheetRejected and store nothing.
+
+    Raises SaveConflict (nothing stored) when someone saved one of the changed
+    targets for this date after the sheet was loaded, and PermissionDenied when
+    *entered_by* may not enter figures for one of them (services.access).
+    """
     checks = check_sheet(sheet, inputs)
     problems: dict[str, Problem] = {}
     by_id = {line.target.id: line for line in sheet.lines}
@@ -305,12 +330,13 @@ def save_sheet(
         elif check.warning is not None and not confirm_large:
             problems[key] = check.warning
         elif check.reading is not None:
+            line = by_id[target_id]
             entries.append(
-                Entry(by_id[target_id].target, check.reading, check.reading.note, entered_by)
+                Entry(line.target, check.reading, check.reading.note, entered_by, base=line.base)
             )
     if problems:
         raise SheetRejected(problems)
-    return save_entries(engine, entries, now=now)
+    return save_entries(engine, entries, now=now, check_base=True, actor=entered_by)
 
 
 def changed_lines(sheet: EntrySheet, inputs: Mapping[int, LineInput]) -> Sequence[SheetLine]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -18,17 +20,37 @@ from pledgetrack.exchange.plan_file import (
     plan_file_rows,
 )
 from pledgetrack.exchange.tables import read_table, write_table
+from pledgetrack.services.access import Actor, acting
+from pledgetrack.services.audit import write_audit
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.queries import load_structure
 from pledgetrack.storage.writes import PlanSaved, save_plan
 
 
-def import_plan(engine: Engine, path: Path) -> list[PlanSaved]:
+def import_plan(
+    engine: Engine,
+    path: Path,
+    *,
+    actor: Actor | str | None = None,
+    now: datetime | None = None,
+) -> list[PlanSaved]:
     """Check a whole plan file (CSV, or .xlsx by suffix), then save every plan in it in one
-    transaction."""
+    transaction, with the audit trail of every plan, item and target added or changed.
+
+    Admins only (anyone in a database without users): raises PermissionDenied.
+    """
+    now = now or datetime.now(UTC)
     drafts = parse_plan_rows(read_table(path, REQUIRED, sheet="plan"), str(path))
     with session_scope(engine) as session:
-        return [save_plan(session=session, draft=d) for d in drafts]
+        me = acting(session, actor)
+        me.require_admin("import or change plans")
+        saved = [save_plan(session=session, draft=d) for d in drafts]
+        changes = []
+        for plan_saved in saved:
+            plan, *rest = plan_saved.changes
+            changes += [replace(plan, after={**(plan.after or {}), "file": path.name}), *rest]
+        write_audit(session, user=me.login, at=now, changes=changes)
+        return saved
 
 
 def structure_to_draft(structure: PlanStructure) -> PlanDraft:

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from pledgetrack.domain.model import Reading, TargetKind
@@ -15,9 +16,16 @@ from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import PlanStructure, TargetInfo
 from pledgetrack.exchange.errors import CellError, ImportRejected
 from pledgetrack.exchange.tables import Row, read_table, write_table
+from pledgetrack.services.access import Actor, acting, require_entry_for_targets
+from pledgetrack.services.audit import Change, write_audit
 from pledgetrack.services.validation import FieldProblem, InvalidReading, check_reading
 from pledgetrack.storage.db import session_scope
-from pledgetrack.storage.queries import all_snapshots, find_plan, load_structure
+from pledgetrack.storage.queries import (
+    all_snapshots,
+    current_snapshots_on,
+    find_plan,
+    load_structure,
+)
 from pledgetrack.storage.tables import Snapshot, Target
 from pledgetrack.storage.writes import NewSnapshot, append_snapshots
 
@@ -36,6 +44,9 @@ class Entry:
     note: str = ""
     entered_by: str = ""
     entered_at: datetime | None = None
+    #: The id of the current snapshot of this target and date the person saw (None: there
+    #: was none); checked by ``save_entries(check_base=True)``.
+    base: int | None = None
 
 
 @dataclass(frozen=True)
@@ -47,15 +58,67 @@ class SaveOutcome:
     unchanged: int
 
 
+@dataclass(frozen=True)
+class Conflict:
+    """A target and date someone else saved after the person read it: the winner's reading."""
+
+    target: TargetInfo
+    as_of: date
+    snapshot_id: int
+    value: float | None
+    done: bool | None
+    note: str
+    entered_by: str
+    entered_at: datetime
+
+    def figure(self) -> str:
+        """The winner's figure as a person reads it: ``64万人``, ``done``, ``stage 2``."""
+        if self.target.rule.kind is TargetKind.MILESTONE and not self.target.rule.stages:
+            return "done" if self.done else "not done"
+        if self.value is None:
+            return "—"
+        return f"{format_number(self.value)}{self.target.unit}"
+
+
+class SaveConflict(RuntimeError):
+    """Someone saved the same target and date since it was read: nothing was stored.
+
+    ``conflicts`` holds, per target, the reading that won (value, done, note, who).
+    """
+
+    def __init__(self, conflicts: Sequence[Conflict]):
+        self.conflicts = list(conflicts)
+        listing = "; ".join(
+            f"{c.target.key} ({c.as_of}) was saved by {c.entered_by or 'someone'} as {c.figure()}"
+            for c in self.conflicts
+        )
+        super().__init__(f"saved by someone else meanwhile: {listing}; nothing was saved")
+
+
 def save_entries(
-    engine: Engine, entries: Sequence[Entry], *, now: datetime | None = None
+    engine: Engine,
+    entries: Sequence[Entry],
+    *,
+    now: datetime | None = None,
+    check_base: bool = False,
+    actor: Actor | str | None = None,
 ) -> SaveOutcome:
     """Store entries in one transaction, appending only.
+
+    *actor* (a login; default the OS login) must be allowed to enter figures for
+    every target (services.access: PermissionDenied, nothing stored); each new
+    reading and correction is written to the audit trail in the same transaction.
 
     An entry identical to the current reading of its target and date is
     skipped (re-importing a file adds nothing). A different one for a date
     that already has a reading is stored as a correction superseding it.
     Several entries for one target and date are a sequence: the last one wins.
+
+    With *check_base* (a person saving what they saw: the TUI, ``record``), a
+    target and date whose current reading is no longer the entry's ``base``
+    raises :class:`SaveConflict` and nothing is stored. Two saves racing between
+    the read and the insert are caught by the unique indexes of ``snapshot``:
+    the loser gets the same SaveConflict, naming the winner's reading.
     """
     now = now or datetime.now(UTC)
     groups: dict[tuple[int, date], list[Entry]] = {}
@@ -63,7 +126,12 @@ def save_entries(
         groups.setdefault((entry.target.id, entry.reading.as_of), []).append(entry)
     added = corrections = unchanged = 0
     with session_scope(engine) as session:
+        me = acting(session, actor)
+        keys = {entry.target.id: entry.target.key for entry in entries}
+        require_entry_for_targets(session, me, keys)
         current = _current_for(session, list(groups))
+        if check_base:
+            _check_bases(groups, current)
         rows: list[NewSnapshot] = []
         for key, group in groups.items():
             existing = current.get(key)
@@ -93,8 +161,63 @@ def save_entries(
                 else:
                     corrections += 1
                 previous = -len(rows)
-        append_snapshots(session=session, rows=rows)
+        try:
+            ids = append_snapshots(session=session, rows=rows)
+        except IntegrityError as exc:
+            # Another save of the same target and date committed between the read above
+            # and this insert: nothing of this batch is kept; say who won.
+            seen = {key: snap.id for key, snap in current.items()}
+            session.rollback()
+            winners = _changed_since(session, groups, seen)
+            if not winners:
+                raise
+            raise SaveConflict(winners) from exc
+        write_audit(session, user=me.login, at=now, changes=_audit(rows, ids, current, keys))
     return SaveOutcome(added, corrections, unchanged)
+
+
+def _audit(
+    rows: list[NewSnapshot],
+    ids: list[int],
+    current: dict[tuple[int, date], Snapshot],
+    keys: dict[int, str],
+) -> list[Change]:
+    """The audit entries of appended snapshots: added, or correcting the one before."""
+    changes: list[Change] = []
+    for row, snapshot_id in zip(rows, ids, strict=True):
+        after = _reading_state(row)
+        if row.supersedes_id is None:
+            changes.append(
+                Change("snapshot.add", "snapshot", snapshot_id, keys[row.target_id], None, after)
+            )
+            continue
+        if row.supersedes_id >= 0:
+            before = _reading_state(current[row.target_id, row.as_of])  # type: ignore[index]
+            supersedes = row.supersedes_id
+        else:
+            before = _reading_state(rows[-row.supersedes_id - 1])
+            supersedes = ids[-row.supersedes_id - 1]
+        changes.append(
+            Change(
+                "snapshot.correct",
+                "snapshot",
+                snapshot_id,
+                keys[row.target_id],
+                {**before, "id": supersedes},
+                {**after, "id": snapshot_id},
+            )
+        )
+    return changes
+
+
+def _reading_state(snap: Snapshot | NewSnapshot) -> dict[str, object]:
+    return {
+        "as_of": snap.as_of,
+        "value": snap.value,
+        "done": snap.done,
+        "note": snap.note or "",
+        "entered_by": snap.entered_by or "",
+    }
 
 
 def _current_for(
@@ -118,6 +241,47 @@ def _current_for(
     return current
 
 
+def _conflict(target: TargetInfo, snap: Snapshot) -> Conflict:
+    return Conflict(
+        target=target,
+        as_of=snap.as_of,
+        snapshot_id=snap.id or 0,
+        value=snap.value,
+        done=snap.done,
+        note=snap.note or "",
+        entered_by=snap.entered_by or "",
+        entered_at=snap.entered_at,
+    )
+
+
+def _check_bases(
+    groups: dict[tuple[int, date], list[Entry]], current: dict[tuple[int, date], Snapshot]
+) -> None:
+    """Raise SaveConflict for every target and date whose current reading is not the base."""
+    conflicts = [
+        _conflict(group[0].target, snap)
+        for key, group in groups.items()
+        if (snap := current.get(key)) is not None and snap.id != group[0].base
+    ]
+    if conflicts:
+        raise SaveConflict(conflicts)
+
+
+def _changed_since(
+    session: Session,
+    groups: dict[tuple[int, date], list[Entry]],
+    seen: dict[tuple[int, date], int | None],
+) -> list[Conflict]:
+    """The readings stored by others since the ids *seen* were read (after losing a race)."""
+    now = _current_for(session, list(groups))
+    conflicts: list[Conflict] = []
+    for key, group in groups.items():
+        snap = now.get(key)
+        if snap is not None and snap.id != seen.get(key):
+            conflicts.append(_conflict(group[0].target, snap))
+    return conflicts
+
+
 def _same(snap: Snapshot, entry: Entry) -> bool:
     return (
         snap.value == entry.reading.value
@@ -137,8 +301,10 @@ def record(
     done: bool | None = None,
     entered_by: str,
     today: date | None = None,
+    actor: Actor | str | None = None,
 ) -> tuple[Entry, SaveOutcome]:
-    """Check and store one reading (``pledgetrack record``); raise InvalidReading if refused."""
+    """Check and store one reading (``pledgetrack record``); raise InvalidReading if refused,
+    SaveConflict if someone saved the same target and date at the same moment."""
     today = today or date.today()
     with Session(engine) as session:
         structure = load_structure(session=session, code=plan)
@@ -154,8 +320,13 @@ def record(
     reading = check_reading(
         target, structure.period, as_of=as_of, value=value, done=done, today=today
     )
-    entry = Entry(target, reading, note, entered_by)
-    return entry, save_entries(engine, [entry])
+    # The reading this one replaces, as of now: another save before ours is a conflict.
+    with Session(engine) as session:
+        seen = current_snapshots_on(session=session, target_ids=[target.id], as_of=reading.as_of)
+    base = seen[target.id].id if target.id in seen else None
+    entry = Entry(target, reading, note, entered_by, base=base)
+    who = actor if actor is not None else entered_by
+    return entry, save_entries(engine, [entry], check_base=True, actor=who)
 
 
 def _target_by_key(structure: PlanStructure) -> dict[str, TargetInfo]:

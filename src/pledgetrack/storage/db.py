@@ -18,8 +18,18 @@ def sqlite_url(path: Path | str) -> str:
     return f"sqlite:///{Path(path)}"
 
 
+def normalise_url(url: str) -> str:
+    """A plain ``postgresql://`` (or ``postgres://``) URL uses psycopg 3; others are unchanged."""
+    scheme, sep, rest = url.partition("://")
+    if sep and scheme in ("postgresql", "postgres"):
+        return f"postgresql+psycopg://{rest}"
+    return url
+
+
 def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys on."""
+    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys on; a
+    ``postgresql://`` URL is opened with psycopg 3."""
+    url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
 

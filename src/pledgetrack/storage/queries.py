@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Literal
 
-from sqlalchemy import and_, func
+from sqlalchemy import ScalarSelect, and_, func
+from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from pledgetrack.domain.model import (
@@ -23,6 +26,7 @@ from pledgetrack.storage.tables import (
     ItemDepartment,
     Plan,
     Pledge,
+    Review,
     Snapshot,
     Target,
 )
@@ -132,38 +136,90 @@ def load_structure(*, session: Session, code: str | None = None) -> PlanStructur
     )
 
 
-def latest_readings(*, session: Session, plan_id: int, on: date) -> dict[int, Reading]:
+#: How :func:`latest_snapshots` finds the latest rows: each engine's fast form by default.
+LatestForm = Literal["auto", "generic", "distinct_on"]
+
+
+def latest_readings(
+    *,
+    session: Session,
+    plan_id: int,
+    on: date,
+    form: LatestForm = "auto",
+    approved_only: bool = False,
+) -> dict[int, Reading]:
     """The latest reading of every target of a plan as of *on*, in one SQL statement.
 
     Latest = greatest ``as_of`` not after *on*; among corrections of that date,
-    the last entered (greatest id).
+    the last entered (greatest id). With *approved_only*, only readings whose
+    latest review approves them count (see :func:`latest_approved_readings`).
     """
-    latest_date = (
-        select(Snapshot.target_id, func.max(Snapshot.as_of).label("as_of"))
-        .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
-        .where(Target.plan_id == plan_id, Snapshot.as_of <= on)
-        .group_by(Snapshot.target_id)
-        .subquery()
+    found = latest_snapshots(
+        session=session, plan_id=plan_id, on=on, form=form, approved_only=approved_only
     )
-    latest_id = (
-        select(func.max(Snapshot.id))
-        .join(
-            latest_date,
-            and_(
-                Snapshot.target_id == latest_date.c.target_id,  # type: ignore[arg-type]
-                Snapshot.as_of == latest_date.c.as_of,  # type: ignore[arg-type]
-            ),
-        )
-        .group_by(Snapshot.target_id)
+    return {tid: reading for tid, (_, reading) in found.items()}
+
+
+def latest_snapshots(
+    *,
+    session: Session,
+    plan_id: int,
+    on: date,
+    form: LatestForm = "auto",
+    approved_only: bool = False,
+) -> dict[int, tuple[int, Reading]]:
+    """Like :func:`latest_readings`, with the id of each snapshot: one SQL statement.
+
+    PostgreSQL uses ``DISTINCT ON (target_id) … ORDER BY target_id, as_of DESC,
+    id DESC``; other engines (SQLite) the portable MAX(as_of) / MAX(id) form.
+    Both give the same rows (*form* forces one, for the tests).
+    """
+    if form == "auto":
+        dialect = session.get_bind().dialect.name
+        form = "distinct_on" if dialect == "postgresql" else "generic"
+    approved = (latest_decision() == APPROVED,) if approved_only else ()
+    columns = (
+        Snapshot.id,
+        Snapshot.target_id,
+        Snapshot.as_of,
+        Snapshot.value,
+        Snapshot.done,
+        Snapshot.note,
     )
-    rows = session.exec(
-        select(
-            Snapshot.target_id, Snapshot.as_of, Snapshot.value, Snapshot.done, Snapshot.note
-        ).where(
-            Snapshot.id.in_(latest_id)  # type: ignore[union-attr]
+    if form == "distinct_on":
+        statement = (
+            select(*columns)
+            .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
+            .where(Target.plan_id == plan_id, Snapshot.as_of <= on, *approved)
+            .ext(distinct_on(Snapshot.target_id))
+            .order_by(Snapshot.target_id, Snapshot.as_of.desc(), Snapshot.id.desc())  # type: ignore[attr-defined,union-attr]
         )
-    ).all()
-    return {tid: Reading(as_of, value, done, note or "") for tid, as_of, value, done, note in rows}
+    else:
+        latest_date = (
+            select(Snapshot.target_id, func.max(Snapshot.as_of).label("as_of"))
+            .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
+            .where(Target.plan_id == plan_id, Snapshot.as_of <= on, *approved)
+            .group_by(Snapshot.target_id)
+            .subquery()
+        )
+        latest_id = (
+            select(func.max(Snapshot.id))
+            .join(
+                latest_date,
+                and_(
+                    Snapshot.target_id == latest_date.c.target_id,  # type: ignore[arg-type]
+                    Snapshot.as_of == latest_date.c.as_of,  # type: ignore[arg-type]
+                ),
+            )
+            .where(*approved)
+            .group_by(Snapshot.target_id)
+        )
+        statement = select(*columns).where(Snapshot.id.in_(latest_id))  # type: ignore[union-attr]
+    rows = session.exec(statement).all()  # type: ignore[call-overload]
+    return {
+        tid: (sid, Reading(as_of, value, done, note or ""))
+        for sid, tid, as_of, value, done, note in rows
+    }
 
 
 @dataclass(frozen=True)
@@ -180,6 +236,8 @@ class HistoryEntry:
     supersedes_id: int | None
     #: True when a later record corrects this one.
     superseded: bool
+    #: The latest review (None: submitted, not reviewed yet).
+    review: ReviewInfo | None = None
 
 
 def target_history(*, session: Session, target_id: int) -> list[HistoryEntry]:
@@ -190,6 +248,7 @@ def target_history(*, session: Session, target_id: int) -> list[HistoryEntry]:
         .order_by(Snapshot.as_of, Snapshot.id)  # type: ignore[arg-type]
     ).all()
     corrected = {s.supersedes_id for s in snaps if s.supersedes_id is not None}
+    reviews = latest_reviews(session=session, snapshot_ids=[s.id for s in snaps if s.id])
     return [
         HistoryEntry(
             id=s.id or 0,
@@ -201,6 +260,7 @@ def target_history(*, session: Session, target_id: int) -> list[HistoryEntry]:
             entered_at=s.entered_at,
             supersedes_id=s.supersedes_id,
             superseded=s.id in corrected,
+            review=reviews.get(s.id or 0),
         )
         for s in snaps
     ]
@@ -254,3 +314,124 @@ def plan_history(*, session: Session, plan_id: int, until: date) -> list[tuple[s
         .order_by(Target.item_id, Target.position, Snapshot.as_of, Snapshot.id)  # type: ignore[arg-type]
     ).all()
     return [(key, snap) for key, snap in rows]
+
+
+# ---- review ---------------------------------------------------------------------------
+
+#: Review states of a reading: no review yet, or the decision of its latest review.
+SUBMITTED = "submitted"
+APPROVED = "approved"
+RETURNED = "returned"
+
+
+def latest_decision() -> ScalarSelect[str]:
+    """The decision of the latest review of the enclosing query's snapshot (NULL: none).
+
+    A correlated lookup on ``ix_review_snapshot (snapshot_id, id)``.
+    """
+    return (
+        select(Review.decision)
+        .where(Review.snapshot_id == Snapshot.id)
+        .order_by(Review.id.desc())  # type: ignore[union-attr]
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def latest_approved_readings(*, session: Session, plan_id: int, on: date) -> dict[int, Reading]:
+    """The latest *approved* reading of every target as of *on*, in one SQL statement.
+
+    A reading counts once its latest review approves it; one returned, or a
+    correction not yet approved, leaves the last approved reading in place.
+    """
+    return latest_readings(session=session, plan_id=plan_id, on=on, approved_only=True)
+
+
+@dataclass(frozen=True)
+class ReviewInfo:
+    """The latest review of a reading."""
+
+    decision: str
+    comment: str
+    reviewed_by: str
+    reviewed_at: datetime
+
+
+def latest_reviews(*, session: Session, snapshot_ids: list[int]) -> dict[int, ReviewInfo]:
+    """The latest review of each of these snapshots that has one (a query per 500)."""
+    out: dict[int, ReviewInfo] = {}
+    ids = sorted(set(snapshot_ids))
+    for start in range(0, len(ids), 500):
+        rows = session.exec(
+            select(Review)
+            .where(Review.snapshot_id.in_(ids[start : start + 500]))  # type: ignore[attr-defined]
+            .order_by(Review.id)  # type: ignore[arg-type]
+        ).all()
+        for review in rows:  # later ids win
+            out[review.snapshot_id] = ReviewInfo(
+                review.decision, review.comment, review.reviewed_by, review.reviewed_at
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class QueuedReading:
+    """A current (not corrected) reading with its review state, for the review list."""
+
+    snapshot_id: int
+    target_id: int
+    key: str
+    as_of: date
+    value: float | None
+    done: bool | None
+    note: str
+    entered_by: str
+    entered_at: datetime
+    #: submitted, approved or returned
+    state: str
+    review: ReviewInfo | None
+
+
+def review_queue(
+    *,
+    session: Session,
+    plan_id: int,
+    states: tuple[str, ...] = (SUBMITTED, RETURNED),
+    target_ids: list[int] | None = None,
+) -> list[QueuedReading]:
+    """Current readings of a plan (not superseded by a correction) in the given review
+    states, by target and date: one query, and one for the reviews' comments."""
+    correction = aliased(Snapshot)
+    decision = func.coalesce(latest_decision(), SUBMITTED)
+    query = (
+        select(Target.key, Snapshot, decision)
+        .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
+        .where(
+            Target.plan_id == plan_id,
+            ~select(correction.id).where(correction.supersedes_id == Snapshot.id).exists(),
+            decision.in_(states),
+        )
+        .order_by(Target.item_id, Target.position, Snapshot.as_of, Snapshot.id)  # type: ignore[arg-type]
+    )
+    if target_ids is not None:
+        query = query.where(Snapshot.target_id.in_(target_ids))  # type: ignore[attr-defined]
+    rows = session.exec(query).all()  # type: ignore[call-overload]
+    reviews = latest_reviews(
+        session=session, snapshot_ids=[snap.id for _, snap, state in rows if state != SUBMITTED]
+    )
+    return [
+        QueuedReading(
+            snapshot_id=snap.id,
+            target_id=snap.target_id,
+            key=key,
+            as_of=snap.as_of,
+            value=snap.value,
+            done=snap.done,
+            note=snap.note or "",
+            entered_by=snap.entered_by or "",
+            entered_at=snap.entered_at,
+            state=state,
+            review=reviews.get(snap.id),
+        )
+        for key, snap, state in rows
+    ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import insert
 from sqlmodel import Session, delete, select
@@ -21,6 +23,18 @@ from pledgetrack.storage.tables import (
 
 
 @dataclass(frozen=True)
+class Change:
+    """One change for the audit trail: an action on an entity, its state before and after."""
+
+    action: str
+    entity: str
+    entity_id: int | None
+    target_key: str | None = None
+    before: Mapping[str, Any] | None = None
+    after: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True)
 class PlanSaved:
     """What saving a plan changed."""
 
@@ -31,12 +45,15 @@ class PlanSaved:
     targets_updated: int
     #: Targets in the database that the file no longer lists (kept, with their history).
     targets_not_in_file: list[str]
+    #: For the audit trail: the plan, and every item and target added or changed.
+    changes: list[Change] = field(default_factory=list)
 
 
 def save_plan(*, session: Session, draft: PlanDraft) -> PlanSaved:
     """Create or update a plan from a checked draft, matching pledges, items and targets by key."""
     plan = session.exec(select(Plan).where(Plan.code == draft.code)).first()
     created = plan is None
+    plan_before = _plan_state(plan) if plan is not None else None
     if plan is None:
         plan = Plan(code=draft.code, title=draft.title, start=draft.start, end=draft.end)
     else:
@@ -55,6 +72,9 @@ def save_plan(*, session: Session, draft: PlanDraft) -> PlanSaved:
     items = {i.no: i for i in session.exec(select(Item).where(Item.plan_id == plan.id))}
     targets = {t.key: t for t in session.exec(select(Target).where(Target.plan_id == plan.id))}
     session.flush()
+    item_before = _item_states(session, plan.id, items, pledges)
+    item_no = {i.id: no for no, i in items.items()}
+    target_before = {key: _target_state(t, item_no) for key, t in targets.items()}
 
     added = updated = 0
     for item_draft in draft.items.values():
@@ -66,6 +86,7 @@ def save_plan(*, session: Session, draft: PlanDraft) -> PlanSaved:
         session.add(item)
         session.flush()
         assert item.id is not None
+        items[item_draft.no] = item
         session.exec(delete(ItemDepartment).where(ItemDepartment.item_id == item.id))  # type: ignore[call-overload]
         for position, name in enumerate(item_draft.departments):
             department = departments.get(name)
@@ -103,8 +124,33 @@ def save_plan(*, session: Session, draft: PlanDraft) -> PlanSaved:
             ]
             target.note = t.note
             session.add(target)
+            targets[t.key] = target
     session.flush()
     in_file = {t.key for i in draft.items.values() for t in i.targets}
+    changes = [
+        Change(
+            "plan.import" if plan_before is None else "plan.update",
+            "plan",
+            plan.id,
+            before=plan_before,
+            after={**_plan_state(plan), "targets": len(set(targets) | in_file)},
+        )
+    ]
+    if plan_before is not None:
+        plan_before["targets"] = len(target_before)
+    item_after = _item_states(session, plan.id, items, pledges)
+    for no, state in item_after.items():
+        if item_before.get(no) != state:
+            action = "item.add" if no not in item_before else "item.change"
+            changes.append(Change(action, "item", items[no].id, None, item_before.get(no), state))
+    item_no = {i.id: no for no, i in items.items()}
+    for key in sorted(in_file, key=_key_order):
+        state = _target_state(targets[key], item_no)
+        if target_before.get(key) != state:
+            action = "target.add" if key not in target_before else "target.change"
+            changes.append(
+                Change(action, "target", targets[key].id, key, target_before.get(key), state)
+            )
     return PlanSaved(
         code=draft.code,
         created=created,
@@ -112,7 +158,64 @@ def save_plan(*, session: Session, draft: PlanDraft) -> PlanSaved:
         targets_added=added,
         targets_updated=updated,
         targets_not_in_file=sorted(k for k in targets if k not in in_file),
+        changes=changes,
     )
+
+
+def _key_order(key: str) -> tuple[tuple[int, str], ...]:
+    return tuple((int(p), "") if p.isdigit() else (0, p) for p in key.split("."))
+
+
+def _plan_state(plan: Plan) -> dict[str, Any]:
+    return {
+        "code": plan.code,
+        "title": plan.title,
+        "start": plan.start.isoformat(),
+        "end": plan.end.isoformat(),
+    }
+
+
+def _item_states(
+    session: Session, plan_id: int, items: dict[int, Item], pledges: dict[int, Pledge]
+) -> dict[int, dict[str, Any]]:
+    """Each item as the audit trail records it, with its departments (lead first)."""
+    pledge_no = {p.id: no for no, p in pledges.items()}
+    departments: dict[int, list[str]] = {}
+    for item_id, name in session.exec(
+        select(ItemDepartment.item_id, Department.name)
+        .join(Department, Department.id == ItemDepartment.department_id)  # type: ignore[arg-type]
+        .join(Item, Item.id == ItemDepartment.item_id)  # type: ignore[arg-type]
+        .where(Item.plan_id == plan_id)
+        .order_by(ItemDepartment.item_id, ItemDepartment.position)
+    ).all():
+        departments.setdefault(item_id, []).append(name)
+    return {
+        no: {
+            "no": no,
+            "title": item.title,
+            "pledge": pledge_no.get(item.pledge_id),
+            "departments": departments.get(item.id or 0, []),
+        }
+        for no, item in items.items()
+    }
+
+
+def _target_state(target: Target, item_no: Mapping[int | None, int]) -> dict[str, Any]:
+    """A target as the audit trail records it."""
+    return {
+        "item": item_no.get(target.item_id),
+        "name": target.name,
+        "kind": target.kind,
+        "target_value": target.target_value,
+        "at_least": target.at_least,
+        "unit": target.unit,
+        "baseline": target.baseline,
+        "deadline": target.deadline.isoformat() if target.deadline else None,
+        "assessed": target.assessed,
+        "schedule": list(target.schedule or []),
+        "stages": list(target.stages or []),
+        "note": target.note,
+    }
 
 
 @dataclass(frozen=True)
@@ -129,8 +232,9 @@ class NewSnapshot:
     supersedes_id: int | None = None
 
 
-def append_snapshots(*, session: Session, rows: list[NewSnapshot]) -> None:
-    """Append snapshots: one executemany INSERT for the whole batch.
+def append_snapshots(*, session: Session, rows: list[NewSnapshot]) -> list[int]:
+    """Append snapshots: one executemany INSERT for the whole batch; returns their ids
+    in the order of *rows* (for the audit trail).
 
     Rows that supersede a snapshot written in the same call carry
     ``supersedes_id = -(index + 1)`` of that earlier row. Only then (a history
@@ -138,10 +242,13 @@ def append_snapshots(*, session: Session, rows: list[NewSnapshot]) -> None:
     one by one, because the earlier row's id is needed.
     """
     if not rows:
-        return
+        return []
     if all(r.supersedes_id is None or r.supersedes_id >= 0 for r in rows):
-        session.execute(insert(Snapshot), [_values(r, r.supersedes_id) for r in rows])
-        return
+        result = session.execute(
+            insert(Snapshot).returning(Snapshot.id, sort_by_parameter_order=True),  # type: ignore[arg-type]
+            [_values(r, r.supersedes_id) for r in rows],
+        )
+        return [int(i) for i in result.scalars().all()]
     ids: list[int] = []
     for row in rows:
         supersedes = row.supersedes_id
@@ -149,6 +256,7 @@ def append_snapshots(*, session: Session, rows: list[NewSnapshot]) -> None:
             supersedes = ids[-supersedes - 1]
         result = session.execute(insert(Snapshot).values(**_values(row, supersedes)))
         ids.append(int(result.inserted_primary_key[0]))  # type: ignore[attr-defined]
+    return ids
 
 
 def _values(row: NewSnapshot, supersedes: int | None) -> dict[str, object]:

@@ -48,7 +48,8 @@ class PledgeApp(App[None]):
         self.policy = policy
         #: "Today" (tests fix it); entries may not be dated after it.
         self.today = today or date.today()
-        #: Who is entering figures (the OS login; roles come with the shared deployment).
+        #: Who is acting (the OS login, or the --user the CLI accepted); what they may do
+        #: is checked by the services when they save (services.access).
         self.user = user or getpass.getuser()
         #: The date the dashboard shows; None = today, at most the plan end (set on first load).
         self.as_of = as_of
@@ -114,6 +115,7 @@ def create_app(
     return PledgeApp(engine, lang=lang, policy=policy, as_of=as_of, today=today, user=user)
 
 
-def run_tui(engine: Engine, *, lang: str, policy: Policy) -> None:
-    """Open the terminal UI on *engine* (called by ``pledgetrack`` without a command)."""
-    create_app(engine, lang=lang, policy=policy).run()
+def run_tui(engine: Engine, *, lang: str, policy: Policy, user: str = "") -> None:
+    """Open the terminal UI on *engine* (called by ``pledgetrack`` without a command) as
+    *user* (default: the OS login; the CLI passes the --user it accepted)."""
+    create_app(engine, lang=lang, policy=policy, user=user).run()

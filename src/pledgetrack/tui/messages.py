@@ -55,6 +55,15 @@ class SheetLoaded(Message):
         self.sheet = sheet
 
 
+class SheetDenied(Message):
+    """Saving a sheet was refused: the user may not enter these figures (the reason says
+    whom to ask)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.reason = reason
+
+
 class SheetSaved(Message):
     """The outcome of saving a sheet: stored (outcome) or refused (rejected)."""
 

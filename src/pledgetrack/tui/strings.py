@@ -73,6 +73,13 @@ _CATALOG: dict[str, dict[str, str]] = {
     "col.corrected": {"zh": "更正", "en": "Corrected"},
     "col.date": {"zh": "日期", "en": "Date"},
     "corrected": {"zh": "已更正", "en": "corrected"},
+    # review of figures (services.review): history column, entry check column
+    "col.review": {"zh": "审核", "en": "Review"},
+    "review.submitted": {"zh": "待审核", "en": "awaiting review"},
+    "review.approved": {"zh": "已通过", "en": "approved"},
+    "review.returned": {"zh": "已退回", "en": "returned"},
+    "review.returned.comment": {"zh": "已退回:{comment}", "en": "returned: {comment}"},
+    "entry.denied": {"zh": "未保存:{reason}", "en": "Not saved: {reason}"},
     "milestone": {"zh": "完成", "en": "done"},
     "done.yes": {"zh": "已完成", "en": "done"},
     "done.no": {"zh": "未完成", "en": "not done"},
@@ -193,6 +200,20 @@ _CATALOG: dict[str, dict[str, str]] = {
         "zh": "已保存:新增{added}条,更正{corrections}条(截至{date})",
         "en": "Saved: {added} new, {corrections} corrected (as of {date})",
     },
+    "entry.conflict": {
+        "zh": "未保存:{n}个指标在您填报期间已由他人保存。您填写的内容已保留,请核对后再保存。\n{list}",
+        "en": "Not saved: {n} targets were saved by someone else while you were entering. "
+        "What you typed is kept; check and save again.\n{list}",
+    },
+    "entry.conflict.item": {
+        "zh": "{key} {name}:{who}已保存为{figure}",
+        "en": "{key} {name}: saved by {who} as {figure}",
+    },
+    "entry.conflict.mark": {
+        "zh": "已被{who}保存为{figure},请核对",
+        "en": "saved by {who} as {figure} meanwhile",
+    },
+    "entry.conflict.someone": {"zh": "他人", "en": "someone"},
     "entry.no_month": {
         "zh": "本计划尚无可填报的月份",
         "en": "No month of this plan can be reported yet",

@@ -11,6 +11,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -19,6 +20,7 @@ from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.model import Reading, TargetKind
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import PlanStructure
+from pledgetrack.services.access import PermissionDenied
 from pledgetrack.services.entry import (
     EntrySheet,
     LineCheck,
@@ -32,8 +34,9 @@ from pledgetrack.services.entry import (
     load_sheet,
     save_sheet,
 )
+from pledgetrack.services.progress import Conflict, SaveConflict
 from pledgetrack.tui.cells import goal_text, localize_bindings
-from pledgetrack.tui.messages import SheetLoaded, SheetSaved
+from pledgetrack.tui.messages import SheetDenied, SheetLoaded, SheetSaved
 from pledgetrack.tui.screens.confirm import ConfirmScreen
 from pledgetrack.tui.strings import ui
 
@@ -50,44 +53,95 @@ def problem_text(problem: Problem, lang: str) -> str:
     return ui(f"entry.problem.{problem.code}", lang, **problem.values)
 
 
+def returned(line: SheetLine) -> bool:
+    return line.review is not None and line.review.decision == "returned"
+
+
+def review_text(line: SheetLine, lang: str) -> str:
+    """The review state of the month's figure: returned with the comment, approved,
+    or waiting for review; nothing when no figure was entered this month."""
+    if line.current is None:
+        return ""
+    if line.review is None:
+        return ui("review.submitted", lang)
+    if returned(line):
+        return ui("review.returned.comment", lang, comment=line.review.comment)
+    return ui("review.approved", lang)
+
+
 def previous_text(line: SheetLine, lang: str) -> str:
     """Last month's figure as the field beside it shows it."""
     reading: Reading | None = line.previous
     if reading is None:
         return "—"
+    return figure_text(line, reading.value, reading.done, lang)
+
+
+def figure_text(line: SheetLine, value: float | None, done: bool | None, lang: str) -> str:
+    """A stored figure of the line's target: a number, a stage, or done / not done."""
     if line.kind is TargetKind.MILESTONE and not line.staged:
-        return ui("done.yes" if reading.done else "done.no", lang)
-    if reading.value is None:
+        return ui("done.yes" if done else "done.no", lang)
+    if value is None:
         return "—"
     if line.staged:
         stages = line.target.rule.stages
-        n = int(reading.value)
+        n = int(value)
         return f"{n} {stages[n - 1].name}" if 0 < n <= len(stages) else str(n)
-    return format_number(reading.value)
+    return format_number(value)
+
+
+def conflict_values(line: SheetLine, conflict: Conflict, lang: str) -> dict[str, str]:
+    """Who saved the target meanwhile and what, for the conflict strings."""
+    return {
+        "key": line.target.key,
+        "name": line.target.name,
+        "who": conflict.entered_by or ui("entry.conflict.someone", lang),
+        "figure": figure_text(line, conflict.value, conflict.done, lang),
+    }
+
+
+class SheetConflicted(Message):
+    """Saving a sheet lost to someone who saved the same targets first: nothing stored."""
+
+    def __init__(
+        self, sheet: EntrySheet, typed: dict[int, LineInput], conflict: SaveConflict
+    ) -> None:
+        super().__init__()
+        self.sheet = sheet
+        #: What the person had changed, by target id: kept over the reloaded sheet.
+        self.typed = typed
+        self.conflict = conflict
 
 
 class EntryRow(Horizontal):
     """One target: what it is, last month's figure, the fields, the verdict."""
 
-    def __init__(self, line: SheetLine) -> None:
+    def __init__(
+        self, line: SheetLine, typed: LineInput | None = None, conflict: Conflict | None = None
+    ) -> None:
         super().__init__(id=f"row-{line.target.id}", classes="entry-row")
         self.line = line
         self.check = LineCheck()
+        #: What the person had typed before a save conflict reloaded the sheet.
+        self.typed = typed
+        #: The reading someone else saved meanwhile (shown until the screen is left).
+        self.conflict = conflict
 
     def compose(self) -> ComposeResult:
         line, tid = self.line, self.line.target.id
+        start = self.typed or line.initial_input()
         yield Static(line.target.key, classes="e-key")
         yield Static(line.target.name, classes="e-name")
         yield Static(line.target.unit, classes="e-unit")
         yield Static(classes="e-goal")
         yield Static(classes="e-prev")
         if line.kind is TargetKind.MILESTONE and not line.staged:
-            yield Checkbox(value=line.initial_done(), id=f"done-{tid}", classes="e-value",
+            yield Checkbox(value=start.done, id=f"done-{tid}", classes="e-value",
                            compact=True)  # fmt: skip
         else:
-            yield Input(line.initial_text(), id=f"value-{tid}", classes="e-value", compact=True,
+            yield Input(start.value, id=f"value-{tid}", classes="e-value", compact=True,
                         select_on_focus=False)  # fmt: skip
-        yield Input(line.initial_note(), id=f"note-{tid}", classes="e-note", compact=True,
+        yield Input(start.note, id=f"note-{tid}", classes="e-note", compact=True,
                     select_on_focus=False)  # fmt: skip
         yield Static(classes="e-check")
 
@@ -120,15 +174,26 @@ class EntryRow(Horizontal):
         self.query_one(".e-note", Input).placeholder = ui("entry.note.placeholder", lang)
         verdict = self.query_one(".e-check", Static)
         self.set_class(self.check.error is not None, "-error")
-        self.set_class(self.check.error is None and self.check.warning is not None, "-warning")
+        self.set_class(
+            self.check.error is None
+            and (self.check.warning is not None or self.conflict is not None),
+            "-warning",
+        )
         if self.check.error is not None:
-            verdict.update("✗ " + problem_text(self.check.error, lang))
+            text = "✗ " + problem_text(self.check.error, lang)
         elif self.check.warning is not None:
-            verdict.update("! " + problem_text(self.check.warning, lang))
+            text = "! " + problem_text(self.check.warning, lang)
         elif self.check.reading is not None:
-            verdict.update("✓ " + ui("entry.ok", lang))
+            text = "✓ " + ui("entry.ok", lang)
         else:
-            verdict.update("")
+            text = review_text(line, lang)
+        unchecked = self.check.reading is None and self.check.error is None
+        self.set_class(unchecked and returned(line), "-returned")
+        self.set_class(unchecked and line.current is not None and line.review is None, "-pending")
+        if self.conflict is not None:
+            mark = ui("entry.conflict.mark", lang, **conflict_values(line, self.conflict, lang))
+            text = "⚠ " + mark + (" · " + text if text else "")
+        verdict.update(text)
 
 
 class EntryScreen(Screen[date | None]):
@@ -149,6 +214,9 @@ class EntryScreen(Screen[date | None]):
         self.sheet: EntrySheet | None = None
         self._reverting = False
         self._saving = False
+        #: After a save conflict: what was typed, and who saved what meanwhile, by target id.
+        self._typed: dict[int, LineInput] = {}
+        self._conflicts: dict[int, Conflict] = {}
 
     @property
     def pledge_app(self) -> PledgeApp:
@@ -239,6 +307,8 @@ class EntryScreen(Screen[date | None]):
         if (sheet.department, sheet.month) != (self.department, self.month):
             return
         self.sheet = sheet
+        typed, self._typed = self._typed, {}
+        conflicts, self._conflicts = self._conflicts, {}
         grid = self.query_one("#entry-grid", VerticalScroll)
         await grid.remove_children()
         widgets: list[Static | EntryRow] = []
@@ -247,11 +317,14 @@ class EntryScreen(Screen[date | None]):
             if line.item.no != item_no:
                 item_no = line.item.no
                 widgets.append(Static(f"{line.item.no}. {line.item.title}", classes="entry-item"))
-            widgets.append(EntryRow(line))
+            tid = line.target.id
+            widgets.append(EntryRow(line, typed.get(tid), conflicts.get(tid)))
         if not sheet.lines:
             widgets.append(Static(ui("entry.empty", self.lang), classes="entry-item"))
         await grid.mount_all(widgets)
         for row in self.rows():
+            if row.typed is not None:
+                row.recheck(sheet.as_of)
             row.draw(self.lang)
         self._draw_summary()
         first = self.query(".entry-row .e-value").first() if sheet.lines else None
@@ -429,7 +502,49 @@ class EntryScreen(Screen[date | None]):
         except SheetRejected as exc:
             self.post_message(SheetSaved(sheet, None, exc))
             return
+        except PermissionDenied as exc:
+            self.post_message(SheetDenied(exc.message))
+            return
+        except SaveConflict as exc:
+            lines = {line.target.id: line for line in sheet.lines}
+            typed = {
+                tid: given
+                for tid, given in inputs.items()
+                if tid in lines and is_changed(lines[tid], given)
+            }
+            self.post_message(SheetConflicted(sheet, typed, exc))
+            return
         self.post_message(SheetSaved(sheet, outcome, None))
+
+    @on(SheetDenied)
+    def _denied(self, message: SheetDenied) -> None:
+        """The user may not enter these figures (services.access): say why and whom to ask."""
+        self._saving = False
+        self.notify(
+            ui("entry.denied", self.lang, reason=message.reason), severity="error", timeout=15
+        )
+
+    @on(SheetConflicted)
+    def _conflicted(self, message: SheetConflicted) -> None:
+        """Someone saved first: tell who and what, reload the sheet, keep what was typed."""
+        self._saving = False
+        lang = self.lang
+        lines = {line.target.id: line for line in message.sheet.lines}
+        conflicts = {c.target.id: c for c in message.conflict.conflicts if c.target.id in lines}
+        listing = "\n".join(
+            ui("entry.conflict.item", lang, **conflict_values(lines[tid], c, lang))
+            for tid, c in conflicts.items()
+        )
+        self.notify(
+            ui("entry.conflict", lang, n=len(conflicts), list=listing),
+            severity="warning",
+            timeout=20,
+        )
+        if (message.sheet.department, message.sheet.month) != (self.department, self.month):
+            return
+        self._typed = dict(message.typed)
+        self._conflicts = conflicts
+        self._load()
 
     @on(SheetSaved)
     def _saved(self, message: SheetSaved) -> None:

@@ -43,6 +43,16 @@ def reading_text(value: float | None, done: bool | None, lang: str) -> str:
     return "—"
 
 
+def review_cell(entry: HistoryEntry, lang: str) -> Text:
+    """Submitted (awaiting review), approved, or returned with the supervisor's comment."""
+    review = entry.review
+    if review is None:
+        return cell(ui("review.submitted", lang), "bright_black")
+    if review.decision == "returned":
+        return cell(ui("review.returned.comment", lang, comment=review.comment), "bold red")
+    return cell(ui("review.approved", lang), "green")
+
+
 def changes(entries: list[HistoryEntry]) -> list[str]:
     """Change of each reading since the previous current (not corrected) one."""
     out: list[str] = []
@@ -229,8 +239,9 @@ class ItemDetailScreen(Screen[None]):
             "col.note",
             "col.entered_by",
             "col.corrected",
+            "col.review",
         ):
-            table.add_column(ui(key, lang), key=key, width=50 if key == "col.note" else None)
+            table.add_column(ui(key, lang), key=key, width=40 if key == "col.note" else None)
         if entries is None:
             return
         if not entries:
@@ -245,6 +256,7 @@ class ItemDetailScreen(Screen[None]):
                 cell(entry.note, style),
                 cell(entry.entered_by),
                 cell(ui("corrected", lang) if entry.superseded else "", "yellow"),
+                review_cell(entry, lang),
                 key=str(entry.id),
             )
 

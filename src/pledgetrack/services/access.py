@@ -1,0 +1,448 @@
+"""People and roles: who may write what. Enforced here, for every front end.
+
+Identity is the OS login (``getpass.getuser()``); the ``app_user`` table gives
+it a role — ``staff`` (enter and correct figures of their own department's
+targets: items it leads or co-operates on), ``supervisor`` (see everything;
+approve or return submitted figures; they do not enter figures) or ``admin``
+(plans, users, and anything else). Everyone may read; a login that is not an
+active user may only read.
+
+A database without any user is in **single-user mode**: anyone may do
+anything (the shipped sample, a personal database). The first user added must
+be an admin; from then on the rules apply.
+
+Services take ``actor`` as a login (or an :class:`Actor`, of which only the
+login counts): the role is read again inside the writing transaction, so a
+role changed meanwhile takes effect at once.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import func
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from pledgetrack.services.audit import Change, write_audit
+from pledgetrack.storage.db import session_scope
+from pledgetrack.storage.tables import Department, ItemDepartment, Target, User
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class PermissionDenied(Exception):
+    """A write the actor may not make; the message says why and whom to ask."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidUser(ValueError):
+    """A user change that makes no sense (unknown department, duplicate login, …)."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, as the database knows them."""
+
+    login: str
+    display_name: str = ""
+    #: None: not a user (or deactivated) — read only.
+    role: Role | None = None
+    department: str | None = None
+    department_id: int | None = None
+    #: False for a deactivated user (role kept for the message).
+    active: bool = False
+    #: The database has no users: anyone may do anything.
+    single_user: bool = False
+    #: Active admins and supervisors, to say whom to ask.
+    admins: tuple[str, ...] = ()
+    supervisors: tuple[str, ...] = ()
+
+    # ---- resolving ----------------------------------------------------------
+
+    @classmethod
+    def resolve(cls, engine: Engine, login: str | None = None) -> Actor:
+        """The user *login* (default: the OS login), or an anonymous read-only actor."""
+        with Session(engine) as session:
+            return cls.load(session, login)
+
+    @classmethod
+    def load(cls, session: Session, login: str | None = None) -> Actor:
+        """Like :meth:`resolve`, within an open session (the writing transaction)."""
+        login = login or getpass.getuser()
+        if session.exec(select(func.count()).select_from(User)).one() == 0:
+            return cls(login=login, single_user=True)
+        staffing = session.exec(
+            select(User.login, User.role)
+            .where(User.active == True, User.role != Role.STAFF.value)  # noqa: E712
+            .order_by(User.login)
+        ).all()
+        admins = tuple(name for name, role in staffing if role == Role.ADMIN.value)
+        supervisors = tuple(name for name, role in staffing if role == Role.SUPERVISOR.value)
+        row = session.exec(
+            select(User, Department.name)
+            .join(Department, Department.id == User.department_id, isouter=True)  # type: ignore[arg-type]
+            .where(User.login == login)
+        ).first()
+        if row is None:
+            return cls(login=login, admins=admins, supervisors=supervisors)
+        user, department = row
+        return cls(
+            login=login,
+            display_name=user.display_name,
+            role=Role(user.role),
+            department=department,
+            department_id=user.department_id,
+            active=user.active,
+            admins=admins,
+            supervisors=supervisors,
+        )
+
+    # ---- what the actor is --------------------------------------------------
+
+    @property
+    def is_user(self) -> bool:
+        """A known, active user."""
+        return self.role is not None and self.active
+
+    @property
+    def can_write(self) -> bool:
+        return self.single_user or self.is_user
+
+    def may_review(self) -> bool:
+        return self.single_user or (self.is_user and self.role in (Role.SUPERVISOR, Role.ADMIN))
+
+    def may_enter_for(self, departments: Iterable[str]) -> bool:
+        """Whether the actor may enter figures of an item answered for by *departments*."""
+        if self.single_user or (self.is_user and self.role is Role.ADMIN):
+            return True
+        return (
+            self.is_user
+            and self.role is Role.STAFF
+            and self.department is not None
+            and self.department in departments
+        )
+
+    def label(self) -> str:
+        """``li (staff, 市文化和旅游局)``."""
+        if self.role is None:
+            return self.login
+        parts = [self.role.value] + ([self.department] if self.department else [])
+        return f"{self.login} ({', '.join(parts)})"
+
+    def _admins(self) -> str:
+        return f"admins: {', '.join(self.admins)}" if self.admins else "no active admin"
+
+    # ---- checks (raise PermissionDenied) ------------------------------------
+
+    def require_user(self) -> None:
+        """Any write at all: the actor must be an active user (or the database has none)."""
+        if self.single_user or self.is_user:
+            return
+        if self.role is None:
+            raise PermissionDenied(
+                f"{self.login} is not a pledgetrack user: ask an admin ({self._admins()}) "
+                "to add you; you can read but not write"
+            )
+        raise PermissionDenied(
+            f"{self.login} is deactivated: ask an admin ({self._admins()}) to reactivate you; "
+            "you can read but not write"
+        )
+
+    def require_entry(self, departments_by_key: Mapping[str, Sequence[str]]) -> None:
+        """Entering or correcting figures of these targets (key → departments of its item)."""
+        self.require_user()
+        refused = {
+            key: depts for key, depts in departments_by_key.items() if not self.may_enter_for(depts)
+        }
+        if not refused:
+            return
+        keys = ", ".join(sorted(refused, key=_key_order))
+        answer = "、".join(dict.fromkeys(d for depts in refused.values() for d in depts)) or "none"
+        if self.role is Role.SUPERVISOR:
+            raise PermissionDenied(
+                f"{self.label()} cannot enter figures for {keys}: supervisors review figures, "
+                f"they do not enter them; staff of {answer} enter them"
+            )
+        if self.department is None:
+            raise PermissionDenied(
+                f"{self.label()} has no department and cannot enter figures for {keys}: "
+                f"ask an admin ({self._admins()}) to set your department"
+            )
+        raise PermissionDenied(
+            f"{self.label()} cannot enter figures for {keys}: not a target of "
+            f"{self.department} (answered for by {answer}); ask staff of that department, "
+            f"or an admin ({self._admins()}) if {self.department} should answer for it"
+        )
+
+    def require_review(self) -> None:
+        """Approving or returning figures: supervisors and admins."""
+        self.require_user()
+        if self.may_review():
+            return
+        supervisors = ", ".join(self.supervisors) or "none"
+        raise PermissionDenied(
+            f"{self.label()} cannot approve or return figures: only supervisors "
+            f"(supervisors: {supervisors}) and admins ({self._admins()}) review figures"
+        )
+
+    def require_admin(self, what: str) -> None:
+        """Plans and users: admins only. *what*, e.g. "import or change plans"."""
+        self.require_user()
+        if self.single_user or self.role is Role.ADMIN:
+            return
+        raise PermissionDenied(f"{self.label()} cannot {what}: only admins do ({self._admins()})")
+
+
+def _key_order(key: str) -> tuple[int | str, ...]:
+    return tuple(int(p) if p.isdigit() else p for p in key.split("."))
+
+
+def acting(session: Session, actor: Actor | str | None) -> Actor:
+    """The actor as the database knows them now (default: the OS login)."""
+    login = actor.login if isinstance(actor, Actor) else actor
+    return Actor.load(session, login)
+
+
+def require_entry_for_targets(session: Session, actor: Actor, targets: Mapping[int, str]) -> None:
+    """Check *actor* may enter figures for these targets (id → key): one query per 500."""
+    if actor.single_user or (actor.is_user and actor.role is Role.ADMIN):
+        return
+    actor.require_user()
+    departments: dict[int, list[str]] = {tid: [] for tid in targets}
+    ids = sorted(targets)
+    for start in range(0, len(ids), 500):
+        rows = session.exec(
+            select(Target.id, Department.name)
+            .join(ItemDepartment, ItemDepartment.item_id == Target.item_id)  # type: ignore[arg-type]
+            .join(Department, Department.id == ItemDepartment.department_id)  # type: ignore[arg-type]
+            .where(Target.id.in_(ids[start : start + 500]))  # type: ignore[union-attr]
+            .order_by(Target.id, ItemDepartment.position)
+        ).all()
+        for tid, name in rows:
+            departments[tid].append(name)  # type: ignore[index]
+    actor.require_entry({targets[tid]: depts for tid, depts in departments.items()})
+
+
+def identity(engine: Engine, *, os_login: str | None = None, requested: str | None = None) -> str:
+    """The login to act as: the OS login, or *requested* (``--user``, PLEDGETRACK_USER)
+    when the OS login is an active admin or the database has no users."""
+    os_login = os_login or getpass.getuser()
+    if not requested or requested == os_login:
+        return os_login
+    me = Actor.resolve(engine, os_login)
+    if me.single_user or (me.is_user and me.role is Role.ADMIN):
+        return requested
+    raise PermissionDenied(
+        f"--user {requested}: only an admin may act as another user, and {os_login} is not "
+        f"an active admin ({me._admins()}); run without --user (or PLEDGETRACK_USER) "
+        f"to act as {os_login}"
+    )
+
+
+# ---- managing users ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UserInfo:
+    login: str
+    display_name: str
+    role: Role
+    department: str | None
+    active: bool
+    created_at: datetime
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "login": self.login,
+            "display_name": self.display_name,
+            "role": self.role.value,
+            "department": self.department,
+            "active": self.active,
+        }
+
+
+class _Unset:
+    pass
+
+
+UNSET = _Unset()
+
+
+def list_users(engine: Engine) -> list[UserInfo]:
+    """Every user, active or not, by login."""
+    with Session(engine) as session:
+        rows = session.exec(
+            select(User, Department.name)
+            .join(Department, Department.id == User.department_id, isouter=True)  # type: ignore[arg-type]
+            .order_by(User.login)
+        ).all()
+    return [_info(user, department) for user, department in rows]
+
+
+def add_user(
+    engine: Engine,
+    *,
+    login: str,
+    role: Role | str,
+    display_name: str = "",
+    department: str | None = None,
+    actor: Actor | str | None = None,
+    now: datetime | None = None,
+) -> UserInfo:
+    """Add a user (admins; in a database without users, anyone adds the first — an admin)."""
+    now = now or datetime.now(UTC)
+    role = _role(role)
+    login = login.strip()
+    if not login:
+        raise InvalidUser("the login may not be empty")
+    with session_scope(engine) as session:
+        me = acting(session, actor)
+        me.require_admin("add users")
+        if me.single_user and role is not Role.ADMIN:
+            raise PermissionDenied(
+                "the first user must be an admin (--role admin): once a database has users, "
+                "only admins can add the others"
+            )
+        if session.exec(select(User).where(User.login == login)).first() is not None:
+            raise InvalidUser(f"{login} is already a user: change them with 'pledgetrack user set'")
+        department_id = _department_id(session, department)
+        if role is Role.STAFF and department_id is None:
+            raise InvalidUser("staff enter figures for a department: give --department")
+        user = User(
+            login=login,
+            display_name=display_name,
+            department_id=department_id,
+            role=role.value,
+            active=True,
+            created_at=now,
+        )
+        session.add(user)
+        session.flush()
+        info = _info(user, department or None)
+        write_audit(
+            session,
+            user=me.login,
+            at=now,
+            changes=[Change("user.add", "user", user.id, after=info.as_dict())],
+        )
+    return info
+
+
+def set_user(
+    engine: Engine,
+    login: str,
+    *,
+    role: Role | str | None = None,
+    display_name: str | None = None,
+    department: str | _Unset | None = UNSET,
+    active: bool | None = None,
+    actor: Actor | str | None = None,
+    now: datetime | None = None,
+) -> UserInfo:
+    """Change a user's role, name, department (``None`` or ``""`` clears it) or active flag.
+    Users are never deleted: deactivate them. The last active admin stays one."""
+    now = now or datetime.now(UTC)
+    with session_scope(engine) as session:
+        me = acting(session, actor)
+        me.require_admin("change users")
+        row = session.exec(
+            select(User, Department.name)
+            .join(Department, Department.id == User.department_id, isouter=True)  # type: ignore[arg-type]
+            .where(User.login == login)
+        ).first()
+        if row is None:
+            known = ", ".join(session.exec(select(User.login).order_by(User.login)).all())
+            raise InvalidUser(f"no user {login!r} (users: {known or 'none'})")
+        user, old_department = row
+        before = _info(user, old_department)
+        new_department = old_department
+        if role is not None:
+            user.role = _role(role).value
+        if display_name is not None:
+            user.display_name = display_name
+        if not isinstance(department, _Unset):
+            user.department_id = _department_id(session, department)
+            new_department = department or None
+        if active is not None:
+            user.active = active
+        if user.role == Role.STAFF.value and user.department_id is None:
+            raise InvalidUser(f"{login} is staff and needs a department: give --department")
+        if (
+            before.role is Role.ADMIN
+            and before.active
+            and not (user.role == Role.ADMIN.value and user.active)
+        ):
+            others = session.exec(
+                select(func.count())
+                .select_from(User)
+                .where(
+                    User.role == Role.ADMIN.value,
+                    User.active == True,  # noqa: E712
+                    User.login != login,
+                )
+            ).one()
+            if others == 0:
+                raise InvalidUser(
+                    f"{login} is the last active admin: make another user an admin first"
+                )
+        session.add(user)
+        session.flush()
+        after = _info(user, new_department)
+        if after.as_dict() != before.as_dict():
+            write_audit(
+                session,
+                user=me.login,
+                at=now,
+                changes=[
+                    Change(
+                        "user.change",
+                        "user",
+                        user.id,
+                        before=before.as_dict(),
+                        after=after.as_dict(),
+                    )
+                ],
+            )
+    return after
+
+
+def _role(role: Role | str) -> Role:
+    try:
+        return Role(role)
+    except ValueError:
+        raise InvalidUser(f"role {role!r}: one of {', '.join(r.value for r in Role)}") from None
+
+
+def _department_id(session: Session, name: str | None) -> int | None:
+    if not name:
+        return None
+    found = session.exec(select(Department.id).where(Department.name == name)).first()
+    if found is None:
+        known = "、".join(session.exec(select(Department.name).order_by(Department.name)).all())
+        raise InvalidUser(
+            f"no department {name!r} (departments come from the plans: {known or 'none yet'})"
+        )
+    return found
+
+
+def _info(user: User, department: str | None) -> UserInfo:
+    return UserInfo(
+        login=user.login,
+        display_name=user.display_name,
+        role=Role(user.role),
+        department=department,
+        active=user.active,
+        created_at=user.created_at,
+    )

@@ -1,0 +1,305 @@
+"""Review: a stored reading is *submitted*; a supervisor approves it or returns it with a comment.
+
+Reviews are appended, never changed: the latest review of a reading is its
+state. A figure corrected after a return is a new reading, submitted again.
+Reports can be built from approved figures only
+(:func:`pledgetrack.storage.queries.latest_approved_readings`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
+from pledgetrack.services.access import Actor, acting
+from pledgetrack.services.audit import Change, write_audit
+from pledgetrack.storage.db import session_scope
+from pledgetrack.storage.queries import (
+    APPROVED,
+    RETURNED,
+    SUBMITTED,
+    QueuedReading,
+    ReviewInfo,
+    find_plan,
+    latest_reviews,
+    load_structure,
+    review_queue,
+)
+from pledgetrack.storage.tables import Review, Snapshot, Target
+
+DECISIONS = (APPROVED, RETURNED)
+STATES = (SUBMITTED, APPROVED, RETURNED)
+
+
+class ReviewRefused(ValueError):
+    """The review cannot be recorded (no such reading, no comment on a return, …)."""
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """A review recorded."""
+
+    snapshot_id: int
+    key: str
+    as_of: date
+    decision: str
+    comment: str
+    #: The state before: submitted, approved or returned.
+    previous: str
+
+
+@dataclass(frozen=True)
+class ReviewLine:
+    """A reading in the review list, with what it belongs to."""
+
+    reading: QueuedReading
+    item: ItemInfo
+    target: TargetInfo
+
+    @property
+    def state(self) -> str:
+        return self.reading.state
+
+    @property
+    def comment(self) -> str:
+        review = self.reading.review
+        return review.comment if review is not None else ""
+
+
+def review(
+    engine: Engine,
+    *,
+    decision: str,
+    comment: str = "",
+    snapshot_id: int | None = None,
+    target_key: str | None = None,
+    as_of: date | None = None,
+    plan: str | None = None,
+    actor: Actor | str | None = None,
+    now: datetime | None = None,
+) -> Reviewed:
+    """Approve or return one reading — by snapshot id, or by target key and date (its
+    current reading of that date) — with its audit entry, in one transaction.
+
+    Only supervisors and admins review (anyone in a database without users);
+    a return needs a comment saying what to fix.
+    """
+    if decision not in DECISIONS:
+        raise ReviewRefused(f"decision {decision!r}: approved or returned")
+    comment = comment.strip()
+    if decision == RETURNED and not comment:
+        raise ReviewRefused("a returned figure needs a comment saying what to fix (--comment)")
+    now = now or datetime.now(UTC)
+    with session_scope(engine) as session:
+        me = acting(session, actor)
+        me.require_review()
+        snap, key = _find(session, snapshot_id, target_key, as_of, plan)
+        assert snap.id is not None
+        previous = latest_reviews(session=session, snapshot_ids=[snap.id]).get(snap.id)
+        if decision == APPROVED and previous is not None and previous.decision == APPROVED:
+            raise ReviewRefused(
+                f"{key} ({snap.as_of}) is already approved by {previous.reviewed_by}"
+            )
+        _append(session, me.login, now, [(snap, key, previous)], decision, comment)
+    return Reviewed(
+        snapshot_id=snap.id,
+        key=key,
+        as_of=snap.as_of,
+        decision=decision,
+        comment=comment,
+        previous=previous.decision if previous is not None else SUBMITTED,
+    )
+
+
+def approve(engine: Engine, **kwargs: object) -> Reviewed:
+    """``review(decision="approved", ...)``."""
+    return review(engine, decision=APPROVED, **kwargs)  # type: ignore[arg-type]
+
+
+def return_reading(engine: Engine, **kwargs: object) -> Reviewed:
+    """``review(decision="returned", ...)``: the comment is required."""
+    return review(engine, decision=RETURNED, **kwargs)  # type: ignore[arg-type]
+
+
+def approve_submitted(
+    engine: Engine,
+    *,
+    plan: str | None = None,
+    until: date | None = None,
+    comment: str = "",
+    actor: Actor | str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Approve every submitted current reading of a plan (dated up to *until*) in one
+    transaction — e.g. figures already published; returns how many."""
+    now = now or datetime.now(UTC)
+    with session_scope(engine) as session:
+        me = acting(session, actor)
+        me.require_review()
+        plan_row = find_plan(session=session, code=plan)
+        assert plan_row.id is not None
+        queued = [
+            q
+            for q in review_queue(session=session, plan_id=plan_row.id, states=(SUBMITTED,))
+            if until is None or q.as_of <= until
+        ]
+        snaps = {
+            s.id: s
+            for s in session.exec(
+                select(Snapshot).where(Snapshot.id.in_([q.snapshot_id for q in queued]))  # type: ignore[union-attr]
+            ).all()
+        }
+        _append(
+            session,
+            me.login,
+            now,
+            [(snaps[q.snapshot_id], q.key, None) for q in queued],
+            APPROVED,
+            comment.strip(),
+        )
+    return len(queued)
+
+
+def review_list(
+    engine: Engine,
+    *,
+    plan: str | None = None,
+    department: str | None = None,
+    states: Sequence[str] = (SUBMITTED, RETURNED),
+) -> list[ReviewLine]:
+    """Current readings in these review states (default: submitted and returned), by
+    item and date; *department* keeps the items it leads or co-operates on."""
+    unknown = [s for s in states if s not in STATES]
+    if unknown:
+        raise ReviewRefused(f"status {unknown[0]!r}: one of {', '.join(STATES)}")
+    with Session(engine) as session:
+        structure = load_structure(session=session, code=plan)
+        items = [i for i in structure.items if not department or department in i.departments]
+        if department and not items:
+            known = "、".join(structure.departments())
+            raise ReviewRefused(f"no items for department {department!r} (departments: {known})")
+        targets = {t.id: (i, t) for i in items for t in i.targets}
+        queued = review_queue(
+            session=session,
+            plan_id=structure.id,
+            states=tuple(states),
+            target_ids=list(targets) if department else None,
+        )
+    return [ReviewLine(q, *targets[q.target_id]) for q in queued if q.target_id in targets]
+
+
+def review_state(review: ReviewInfo | None) -> str:
+    """submitted (no review yet), approved or returned."""
+    return review.decision if review is not None else SUBMITTED
+
+
+# ---- internals ----------------------------------------------------------------------
+
+
+def _find(
+    session: Session,
+    snapshot_id: int | None,
+    target_key: str | None,
+    as_of: date | None,
+    plan: str | None,
+) -> tuple[Snapshot, str]:
+    """The reading to review, and its target key; only a current (not corrected) one."""
+    if snapshot_id is not None:
+        snap = session.get(Snapshot, snapshot_id)
+        if snap is None:
+            raise ReviewRefused(f"no reading with id {snapshot_id}")
+        target = session.get(Target, snap.target_id)
+        assert target is not None
+        key = target.key
+    else:
+        if not target_key or as_of is None:
+            raise ReviewRefused("say which reading: a target key and --as-of, or --id")
+        structure = load_structure(session=session, code=plan)
+        snap, key = _current_of(session, structure, target_key, as_of)
+    correction = session.exec(select(Snapshot.id).where(Snapshot.supersedes_id == snap.id)).first()
+    if correction is not None:
+        raise ReviewRefused(
+            f"reading {snap.id} of {key} ({snap.as_of}) was corrected by reading {correction}: "
+            "review the correction"
+        )
+    return snap, key
+
+
+def _current_of(
+    session: Session, structure: PlanStructure, key: str, as_of: date
+) -> tuple[Snapshot, str]:
+    target = next((t for t in structure.targets() if t.key == key), None)
+    if target is None:
+        raise ReviewRefused(f"no target {key!r} in plan {structure.code}")
+    snaps = session.exec(
+        select(Snapshot)
+        .where(Snapshot.target_id == target.id, Snapshot.as_of == as_of)
+        .order_by(Snapshot.id)  # type: ignore[arg-type]
+    ).all()
+    if not snaps:
+        dates = session.exec(
+            select(Snapshot.as_of)
+            .where(Snapshot.target_id == target.id)
+            .distinct()
+            .order_by(Snapshot.as_of)  # type: ignore[arg-type]
+        ).all()
+        known = ", ".join(d.isoformat() for d in dates) or "none"
+        raise ReviewRefused(f"no reading of {key} dated {as_of} (its readings: {known})")
+    return snaps[-1], key
+
+
+def _snapshot_state(snap: Snapshot) -> dict[str, object]:
+    return {"as_of": snap.as_of, "value": snap.value, "done": snap.done, "note": snap.note}
+
+
+def _append(
+    session: Session,
+    login: str,
+    now: datetime,
+    readings: Sequence[tuple[Snapshot, str, ReviewInfo | None]],
+    decision: str,
+    comment: str,
+) -> None:
+    """Append the reviews and their audit entries (the caller's transaction)."""
+    reviews = [
+        Review(
+            snapshot_id=snap.id or 0,
+            decision=decision,
+            comment=comment,
+            reviewed_by=login,
+            reviewed_at=now,
+        )
+        for snap, _, _ in readings
+    ]
+    session.add_all(reviews)
+    session.flush()
+    action = "review.approve" if decision == APPROVED else "review.return"
+    write_audit(
+        session,
+        user=login,
+        at=now,
+        changes=[
+            Change(
+                action,
+                "snapshot",
+                snap.id,
+                key,
+                before={
+                    **_snapshot_state(snap),
+                    "review": review_state(previous),
+                    "comment": previous.comment if previous is not None else "",
+                },
+                after={
+                    **_snapshot_state(snap),
+                    "review": decision,
+                    "comment": comment,
+                },
+            )
+            for snap, key, previous in readings
+        ],
+    )

@@ -1,0 +1,158 @@
+"""Configuration: --db > PLEDGETRACK_* environment > config file > defaults; a bad config file
+is one clear error naming the file and the key; postgresql:// URLs use psycopg 3."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pledgetrack.cli import app
+from pledgetrack.config import ConfigError, Settings, config_path
+from pledgetrack.storage.db import make_engine, normalise_url, sqlite_url
+from tests.conftest import DATA
+
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No setting from the person running the tests: an empty config directory."""
+    for name in ("PLEDGETRACK_DATABASE_URL", "PLEDGETRACK_LANG", "PLEDGETRACK_TOLERANCE",
+                 "PLEDGETRACK_REPORTING_DAY", "PLEDGETRACK_CONFIG"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+
+
+def write_config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "xdg" / "pledgetrack" / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def sample_copy(tmp_path: Path, name: str) -> Path:
+    copy = tmp_path / name
+    shutil.copy(DATA / "pledges.sqlite", copy)
+    return copy
+
+
+def test_config_file_location(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    assert config_path() == tmp_path / "xdg" / "pledgetrack" / "config.toml"
+    monkeypatch.delenv("XDG_CONFIG_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert config_path() == tmp_path / "home" / ".config" / "pledgetrack" / "config.toml"
+    monkeypatch.setenv("PLEDGETRACK_CONFIG", str(tmp_path / "elsewhere.toml"))
+    assert config_path() == tmp_path / "elsewhere.toml"
+
+
+def test_no_config_file_means_the_defaults() -> None:
+    settings = Settings()
+    assert settings.database_url is None and settings.lang is None
+    assert settings.tolerance == 10.0 and settings.reporting_day == 5
+
+
+def test_precedence_option_environment_file_defaults(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    write_config(
+        tmp_path,
+        'database_url = "sqlite:////from/file.sqlite"\nlang = "en"\ntolerance = 7.5\n',
+    )
+    settings = Settings()
+    assert settings.resolved_url() == "sqlite:////from/file.sqlite"
+    assert (settings.lang, settings.tolerance, settings.reporting_day) == ("en", 7.5, 5)
+    monkeypatch.setenv("PLEDGETRACK_DATABASE_URL", "sqlite:////from/env.sqlite")
+    monkeypatch.setenv("PLEDGETRACK_LANG", "zh")
+    settings = Settings()
+    assert settings.resolved_url() == "sqlite:////from/env.sqlite"
+    assert settings.lang == "zh" and settings.tolerance == 7.5  # the file still gives the rest
+    assert settings.resolved_url("sqlite:////from/option.sqlite") == "sqlite:////from/option.sqlite"
+
+
+def test_a_path_in_the_config_file_is_relative_to_the_file(tmp_path: Path) -> None:
+    path = write_config(tmp_path, 'database_url = "data/pledges.sqlite"\n')
+    expected = sqlite_url(path.parent / "data" / "pledges.sqlite")
+    assert Settings().resolved_url() == expected
+
+
+def test_the_cli_uses_the_config_file_and_the_option_wins(tmp_path: Path) -> None:
+    from_file = sample_copy(tmp_path, "from-file.sqlite")
+    write_config(tmp_path, f'database_url = "{from_file}"\n')
+    result = runner.invoke(app, ["record", "2.1", "22", "--as-of", "2020-10-31"])
+    assert result.exit_code == 0, result.output
+    # The file's database got the reading; --db points elsewhere and wins over the file.
+    other = sample_copy(tmp_path, "other.sqlite")
+    result = runner.invoke(app, ["--db", str(other), "status", "--as-of", "2020-10", "--json"])
+    assert result.exit_code == 0, result.output
+    value = json.loads(result.stdout)["items"][1]["targets"][0]["value"]
+    assert value == 21.49
+    result = runner.invoke(app, ["status", "--as-of", "2020-10", "--json"])
+    assert json.loads(result.stdout)["items"][1]["targets"][0]["value"] == 22
+
+
+def test_environment_beats_the_config_file_in_the_cli(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    write_config(tmp_path, f'database_url = "{tmp_path / "missing.sqlite"}"\n')
+    monkeypatch.setenv("PLEDGETRACK_DATABASE_URL", str(sample_copy(tmp_path, "env.sqlite")))
+    result = runner.invoke(app, ["status", "--as-of", "2020-10", "--json"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('database_url = "x.sqlite"\nreporting_day = 40\n', "key 'reporting_day'"),
+        ('databse_url = "x.sqlite"\n', "unknown key 'databse_url'"),
+        ('tolerance = "a lot"\n', "key 'tolerance'"),
+        ('database_url = "x.sqlite\n', "not valid TOML"),
+    ],
+)
+def test_a_bad_config_file_is_one_clear_error(tmp_path: Path, text: str, expected: str) -> None:
+    path = write_config(tmp_path, text)
+    with pytest.raises(ConfigError, match=expected) as caught:
+        Settings()
+    assert str(path) in str(caught.value)
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "error:" in message and str(path) in message and expected in message
+    assert "Traceback" not in result.output
+
+
+def test_an_explicit_config_file_must_exist(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PLEDGETRACK_CONFIG", str(tmp_path / "nope.toml"))
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 2
+    assert "nope.toml" in result.output and "PLEDGETRACK_CONFIG" in result.output
+
+
+def test_a_bad_environment_value_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLEDGETRACK_REPORTING_DAY", "99")
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 2
+    assert "PLEDGETRACK_REPORTING_DAY" in result.output
+
+
+def test_postgresql_urls_use_psycopg3() -> None:
+    assert normalise_url("postgresql://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("postgres://u:p@h:5/db?x=1") == "postgresql+psycopg://u:p@h:5/db?x=1"
+    assert normalise_url("postgresql+psycopg://u@h/db") == "postgresql+psycopg://u@h/db"
+    assert normalise_url("sqlite:///a.sqlite") == "sqlite:///a.sqlite"
+    engine = make_engine("postgresql://nobody@127.0.0.1:1/none")
+    assert engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg"
+
+
+def test_sqlite_keeps_its_pragmas(tmp_path: Path) -> None:
+    engine = make_engine(sqlite_url(tmp_path / "p.sqlite"))
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+    engine.dispose()
