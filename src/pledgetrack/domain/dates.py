@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date
+from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 
@@ -21,6 +22,7 @@ class DateFormatError(ValueError):
     """A date cell or argument that is not one of the accepted forms."""
 
 
+@lru_cache(maxsize=4096)
 def month_end(year: int, month: int) -> date:
     """The last day of a month."""
     return date(year, month, calendar.monthrange(year, month)[1])
@@ -36,6 +38,7 @@ def end_of_month(day: date) -> date:
     return month_end(day.year, day.month)
 
 
+@lru_cache(maxsize=4096)
 def add_months(day: date, months: int) -> date:
     """Shift a month end by whole months, landing on the month end again."""
     shifted = day + relativedelta(months=months)

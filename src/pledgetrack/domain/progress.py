@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
+from functools import lru_cache
 from itertools import pairwise
 
 from pledgetrack.domain.dates import add_months, end_of_month, month_start
@@ -118,6 +119,7 @@ def reporting_deadline(month: date, policy: Policy) -> date:
     return add_months(end_of_month(month), 1).replace(day=policy.reporting_day)
 
 
+@lru_cache(maxsize=1024)
 def reporting_due_month(on: date, period: PlanPeriod, policy: Policy) -> date | None:
     """Month end of the latest reporting month whose deadline has passed by *on*.
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Literal
 
-from sqlalchemy import ScalarSelect, and_, func
+from sqlalchemy import ScalarSelect, String, and_, func, type_coerce
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
@@ -66,16 +68,30 @@ def target_rule(target: Target, plan_end: date) -> TargetRule:
         target_value=target.target_value,
         baseline=target.baseline or 0.0,
         at_least=target.at_least,
-        schedule=tuple(
-            ScheduleNode(date.fromisoformat(str(n["on"])), float(n["value"]))  # type: ignore[arg-type]
-            for n in (target.schedule or [])
-        ),
-        stages=tuple(
-            Stage(
-                str(s["name"]), date.fromisoformat(str(s["planned"])) if s.get("planned") else None
-            )
-            for s in (target.stages or [])
-        ),
+        schedule=_schedule(target.schedule or []),
+        stages=_stages(target.stages or []),
+    )
+
+
+def _json_list(raw: str | None) -> list[dict[str, object]]:
+    """A JSON list column read as text: most are empty, so skip the decoder for those."""
+    if not raw or raw == "[]" or raw == "null":
+        return []
+    value = json.loads(raw)
+    return value if isinstance(value, list) else []
+
+
+def _schedule(nodes: list[dict[str, object]]) -> tuple[ScheduleNode, ...]:
+    return tuple(
+        ScheduleNode(date.fromisoformat(str(n["on"])), float(n["value"]))  # type: ignore[arg-type]
+        for n in nodes
+    )
+
+
+def _stages(stages: list[dict[str, object]]) -> tuple[Stage, ...]:
+    return tuple(
+        Stage(str(s["name"]), date.fromisoformat(str(s["planned"])) if s.get("planned") else None)
+        for s in stages
     )
 
 
@@ -87,7 +103,11 @@ def load_structure(*, session: Session, code: str | None = None) -> PlanStructur
         select(Pledge).where(Pledge.plan_id == plan.id).order_by(Pledge.no)
     ).all()
     pledge_no = {p.id: p.no for p in pledges}
-    items = session.exec(select(Item).where(Item.plan_id == plan.id).order_by(Item.no)).all()
+    items = session.exec(
+        select(Item.id, Item.no, Item.title, Item.pledge_id)
+        .where(Item.plan_id == plan.id)
+        .order_by(Item.no)  # type: ignore[arg-type]
+    ).all()
     dept_rows = session.exec(
         select(ItemDepartment.item_id, Department.name)
         .join(Department, Department.id == ItemDepartment.department_id)  # type: ignore[arg-type]
@@ -98,23 +118,36 @@ def load_structure(*, session: Session, code: str | None = None) -> PlanStructur
     departments: dict[int, list[str]] = {}
     for item_id, name in dept_rows:
         departments.setdefault(item_id, []).append(name)
-    targets = session.exec(
-        select(Target).where(Target.plan_id == plan.id).order_by(Target.item_id, Target.position)
-    ).all()
-    item_no = {i.id: i.no for i in items}
+    # Plain rows, not ORM objects: a province plan has 100k targets (see docs/PERFORMANCE.md).
+    t = Target.__table__.c  # type: ignore[attr-defined]
+    target_rows = session.connection().execute(
+        sa_select(
+            t.id, t.key, t.item_id, t.name, t.unit, t.note, t.kind, t.deadline, t.assessed,
+            t.target_value, t.baseline, t.at_least,
+            type_coerce(t.schedule, String), type_coerce(t.stages, String),
+        )
+        .where(t.plan_id == plan.id)
+        .order_by(t.item_id, t.position)
+    ).all()  # fmt: skip
+    item_no = {item_id: no for item_id, no, _title, _pledge in items}
     by_item: dict[int, list[TargetInfo]] = {}
-    for t in targets:
-        assert t.id is not None
-        by_item.setdefault(t.item_id, []).append(
-            TargetInfo(
-                id=t.id,
-                key=t.key,
-                item_no=item_no[t.item_id],
-                name=t.name,
-                unit=t.unit,
-                rule=target_rule(t, plan.end),
-                note=t.note,
-            )
+    kinds = {k.value: k for k in TargetKind}
+    for (
+        tid, key, item_id, name, unit, note, kind, deadline, assessed,
+        target_value, baseline, at_least, schedule, stages,
+    ) in target_rows:  # fmt: skip
+        rule = TargetRule(
+            kind=kinds[kind],
+            deadline=deadline or plan.end,
+            assessed=assessed,
+            target_value=target_value,
+            baseline=baseline or 0.0,
+            at_least=at_least,
+            schedule=_schedule(_json_list(schedule)),
+            stages=_stages(_json_list(stages)),
+        )
+        by_item.setdefault(item_id, []).append(
+            TargetInfo(tid, key, item_no[item_id], name, unit, rule, note)
         )
     return PlanStructure(
         id=plan.id,
@@ -124,14 +157,14 @@ def load_structure(*, session: Session, code: str | None = None) -> PlanStructur
         pledges=tuple(PledgeInfo(p.no, p.title) for p in pledges),
         items=tuple(
             ItemInfo(
-                id=i.id or 0,
-                no=i.no,
-                title=i.title,
-                pledge_no=pledge_no[i.pledge_id],
-                departments=tuple(departments.get(i.id or 0, ())),
-                targets=tuple(by_item.get(i.id or 0, ())),
+                id=item_id,
+                no=no,
+                title=title,
+                pledge_no=pledge_no[pledge_id],
+                departments=tuple(departments.get(item_id, ())),
+                targets=tuple(by_item.get(item_id, ())),
             )
-            for i in items
+            for item_id, no, title, pledge_id in items
         ),
     )
 
@@ -188,10 +221,10 @@ def latest_snapshots(
     )
     if form == "distinct_on":
         statement = (
-            select(*columns)
+            select(*columns)  # type: ignore[call-overload]
             .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
             .where(Target.plan_id == plan_id, Snapshot.as_of <= on, *approved)
-            .ext(distinct_on(Snapshot.target_id))
+            .ext(distinct_on(Snapshot.target_id))  # type: ignore[arg-type]
             .order_by(Snapshot.target_id, Snapshot.as_of.desc(), Snapshot.id.desc())  # type: ignore[attr-defined,union-attr]
         )
     else:
@@ -214,7 +247,9 @@ def latest_snapshots(
             .where(*approved)
             .group_by(Snapshot.target_id)
         )
-        statement = select(*columns).where(Snapshot.id.in_(latest_id))  # type: ignore[union-attr]
+        statement = select(*columns).where(  # type: ignore[call-overload]
+            Snapshot.id.in_(latest_id)  # type: ignore[union-attr]
+        )
     rows = session.exec(statement).all()  # type: ignore[call-overload]
     return {
         tid: (sid, Reading(as_of, value, done, note or ""))
