@@ -165,8 +165,10 @@ def test_backup_while_someone_keeps_writing_is_consistent(tmp_path: Path) -> Non
     thread.start()
     counts: list[int] = []
     try:
-        while len(written) < 3:
+        deadline = time.monotonic() + 60
+        while len(written) < 3 and thread.is_alive() and time.monotonic() < deadline:
             time.sleep(0.01)
+        assert len(written) >= 3, failures
         for n in range(6):
             out = tmp_path / f"b{n}.sqlite"
             backup_database(url, out)

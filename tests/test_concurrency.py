@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
 from pledgetrack.domain.model import Reading
+from pledgetrack.domain.plan import TargetInfo
 from pledgetrack.services import progress
 from pledgetrack.services.entry import LineInput, load_sheet, save_sheet
 from pledgetrack.services.plans import import_plan
@@ -284,25 +285,23 @@ def value_of(i: int, month: int) -> float:
     return float(i * 10 + month)
 
 
-def _enter_targets(url: str, n: int, barrier: Any, out: Any) -> None:
-    """Process *n* enters the targets i with i % PROCESSES == n, one batch per month end."""
+def _enter_targets(
+    url: str, n: int, mine: list[tuple[int, TargetInfo]], barrier: Any, out: Any
+) -> None:
+    """Process *n* enters its targets (number, target), one batch per month end."""
     engine = make_engine(url)
     try:
-        with Session(engine) as session:
-            structure = load_structure(session=session, code="synth")
-        by_key = {t.key: t for t in structure.targets()}
-        mine = [i for i in range(TARGETS) if i % PROCESSES == n]
         barrier.wait(timeout=120)
         added = 0
         for as_of in MONTH_ENDS:
             entries = [
                 Entry(
-                    by_key[synthetic_key(i)],
+                    target,
                     Reading(as_of, value_of(i, as_of.month)),
                     entered_by=f"p{n}",
                     base=None,
                 )
-                for i in mine
+                for i, target in mine
             ]
             added += save_entries(engine, entries, check_base=True).added
         out.put((n, added, None))
@@ -317,10 +316,21 @@ def test_twenty_processes_entering_different_targets_lose_nothing(
     backend: str, tmp_path: Path
 ) -> None:
     with synthetic_url(backend, tmp_path, TARGETS) as (url, engine):
+        with Session(engine) as session:
+            by_key = {t.key: t for t in load_structure(session=session, code="synth").targets()}
         barrier = SPAWN.Barrier(PROCESSES)
         out = SPAWN.Queue()
         procs = [
-            SPAWN.Process(target=_enter_targets, args=(url, n, barrier, out))
+            SPAWN.Process(
+                target=_enter_targets,
+                args=(
+                    url,
+                    n,
+                    [(i, by_key[synthetic_key(i)]) for i in range(n, TARGETS, PROCESSES)],
+                    barrier,
+                    out,
+                ),
+            )
             for n in range(PROCESSES)
         ]
         started = time.monotonic()
@@ -458,4 +468,4 @@ async def test_entry_conflict_in_english(engine: Engine) -> None:
         message = [n.message for n in app._notifications][-1]
         assert "Not saved" in message and "saved by wang as 64" in message
         row = next(r for r in screen.rows() if r.line.target.key == "28.1")
-        assert "saved by wang as 64 meanwhile" in str(row.query_one(".e-check").render())
+        assert "wang saved 64 meanwhile" in str(row.query_one(".e-check").render())

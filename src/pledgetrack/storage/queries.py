@@ -73,8 +73,11 @@ def target_rule(target: Target, plan_end: date) -> TargetRule:
     )
 
 
-def _json_list(raw: str | None) -> list[dict[str, object]]:
-    """A JSON list column read as text: most are empty, so skip the decoder for those."""
+def _json_list(raw: str | list[dict[str, object]] | None) -> list[dict[str, object]]:
+    """A JSON list column read as text: most are empty, so skip the decoder for those.
+    (psycopg hands PostgreSQL JSON over decoded already.)"""
+    if isinstance(raw, list):
+        return raw
     if not raw or raw == "[]" or raw == "null":
         return []
     value = json.loads(raw)

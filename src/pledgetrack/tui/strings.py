@@ -211,7 +211,7 @@ _CATALOG: dict[str, dict[str, str]] = {
     },
     "entry.conflict.mark": {
         "zh": "已被{who}保存为{figure},请核对",
-        "en": "saved by {who} as {figure} meanwhile",
+        "en": "{who} saved {figure} meanwhile",
     },
     "entry.conflict.someone": {"zh": "他人", "en": "someone"},
     "entry.no_month": {

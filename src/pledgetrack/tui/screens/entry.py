@@ -190,10 +190,16 @@ class EntryRow(Horizontal):
         unchecked = self.check.reading is None and self.check.error is None
         self.set_class(unchecked and returned(line), "-returned")
         self.set_class(unchecked and line.current is not None and line.review is None, "-pending")
-        if self.conflict is not None:
-            mark = ui("entry.conflict.mark", lang, **conflict_values(line, self.conflict, lang))
-            text = "⚠ " + mark + (" · " + text if text else "")
+        if self.conflict is not None and self.check.error is None:
+            # Who saved what meanwhile matters more than "ready" (an error still comes first).
+            text = "⚠ " + self.conflict_text(lang)
         verdict.update(text)
+
+    def conflict_text(self, lang: str) -> str:
+        """What someone saved meanwhile ("wang saved 64 meanwhile"); "" if nobody did."""
+        if self.conflict is None:
+            return ""
+        return ui("entry.conflict.mark", lang, **conflict_values(self.line, self.conflict, lang))
 
 
 class EntryScreen(Screen[date | None]):
@@ -371,6 +377,8 @@ class EntryScreen(Screen[date | None]):
                 f"{i} {s.name}" for i, s in enumerate(line.target.rule.stages, start=1)
             )
             parts.append(ui("entry.stages", lang, stages=names))
+        if row.conflict is not None:
+            parts.append(row.conflict_text(lang))
         problem = row.check.error or row.check.warning
         if problem is not None:
             parts.append(problem_text(problem, lang))
