@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--targets", type=int, default=100_000, help="targets per plan")
-    parser.add_argument("--months", type=int, default=12, help="months of readings (1–12)")
+    parser.add_argument("--months", type=int, default=12, help="months of readings (0–12)")
     parser.add_argument("--years", type=int, default=1, help="plans, one per year from 2020")
     parser.add_argument("--seed", type=int, default=20201031)
     where = parser.add_mutually_exclusive_group(required=True)
@@ -288,7 +288,7 @@ def main(argv: list[str] | None = None) -> int:
     engine = make_engine(url)
     began = time.perf_counter()
     counts = generate(
-        engine, targets=args.targets, months=min(max(args.months, 1), 12), years=args.years,
+        engine, targets=args.targets, months=min(max(args.months, 0), 12), years=args.years,
         seed=args.seed,
     )  # fmt: skip
     engine.dispose()

@@ -243,3 +243,28 @@ def test_cli_audit(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         assert "no audit entries" in run("audit", "--user", "nobody").stdout
         result = run("audit", "--since", "yesterday-ish")
         assert result.exit_code == 2 and "--since" in result.output
+
+
+@BOTH
+def test_a_bulk_import_is_one_audit_entry_and_each_correction_its_own(
+    sample: Engine, tmp_path: Path
+) -> None:
+    """Imports are audited in bulk (the snapshot rows record who and when themselves);
+    a figure that changes an existing one keeps its before and after."""
+    from pledgetrack.services.progress import read_progress_file, save_entries
+
+    before = count(sample, AuditEntry)
+    path = DATA / "qingdao-2020-progress.csv"
+    text = path.read_text(encoding="utf-8-sig").replace(
+        "qingdao-2020,1.1,2020-10-31,41.58", "qingdao-2020,1.1,2020-10-31,41.6"
+    )
+    changed = tmp_path / "changed.csv"
+    changed.write_text(text, encoding="utf-8")
+    entries = read_progress_file(sample, changed, today=TODAY)
+    outcome = save_entries(sample, entries, actor="loader", source="changed.csv")
+    assert (outcome.added, outcome.corrections) == (0, 1)
+    new = list_audit(sample)[before:]
+    assert [e.action for e in new] == ["snapshot.correct", "progress.import"]
+    assert new[0].target_key == "1.1"
+    assert new[0].before["value"] == 41.58 and new[0].after["value"] == 41.6  # type: ignore[index]
+    assert new[1].after["source"] == "changed.csv" and new[1].after["corrections"] == 1  # type: ignore[index]

@@ -615,7 +615,7 @@ def import_progress_cmd(
         _report_rejected(exc)
         return
     try:
-        outcome = save_entries(engine, entries, actor=state.login)
+        outcome = save_entries(engine, entries, actor=state.login, source=file.name)
     except SaveConflict as exc:  # a save of the same target and date won the race
         fail(f"{exc}; run the import again")
         return

@@ -49,7 +49,8 @@ def build_month_report(
 ) -> MonthReport:
     """The report for the month containing *month*, as of its last day.
 
-    *with_history* adds every reading up to that day (the XLSX history sheet).
+    *with_history* adds every record dated in the month, corrections included (the
+    XLSX history sheet; the whole history is ``pledgetrack export progress --history``).
     *approved_only* builds it from approved figures only: per target the latest
     reading a supervisor approved (services.review), not figures still submitted
     or returned.
@@ -69,7 +70,11 @@ def build_month_report(
             session=session, plan_id=structure.id, start=month_start(as_of), end=as_of
         )
         history = (
-            plan_history(session=session, plan_id=structure.id, until=as_of) if with_history else []
+            plan_history(
+                session=session, plan_id=structure.id, since=month_start(as_of), until=as_of
+            )
+            if with_history
+            else []
         )
     deadline = reporting_deadline(as_of, policy)
     late = {tid for tid, at in entered.items() if _entered_on(at) > deadline}

@@ -131,7 +131,8 @@ class MonthReport(BaseModel):
     departments: list[DepartmentScore]
     """The department scorecard, in list order (the lead of item 1 first)."""
     history: list[HistoryLine] = []
-    """Every reading up to the report date; filled only when asked (the XLSX history sheet)."""
+    """Every record dated in the report month, corrections included; filled only when asked
+    (the XLSX history sheet)."""
 
     def item(self, no: int) -> ItemLine:
         return next(i for s in self.pledges for i in s.items if i.no == no)

@@ -39,8 +39,8 @@ def write_audit(session: Session, *, user: str, at: datetime, changes: Sequence[
     """Append the audit rows of *changes* in the caller's transaction (one executemany)."""
     if not changes:
         return
-    session.execute(
-        insert(AuditEntry),
+    session.connection().execute(
+        insert(AuditEntry.__table__),  # type: ignore[attr-defined]
         [
             {
                 "at": at,

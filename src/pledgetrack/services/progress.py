@@ -102,12 +102,17 @@ def save_entries(
     now: datetime | None = None,
     check_base: bool = False,
     actor: Actor | str | None = None,
+    source: str | None = None,
 ) -> SaveOutcome:
     """Store entries in one transaction, appending only.
 
     *actor* (a login; default the OS login) must be allowed to enter figures for
     every target (services.access: PermissionDenied, nothing stored); each new
     reading and correction is written to the audit trail in the same transaction.
+    For a bulk import (*source* names the file) new readings are audited as one
+    ``progress.import`` entry (who, when, file, counts, the range of snapshot ids
+    — each snapshot row itself records who entered it and when), and every
+    correction still gets its own entry with before and after.
 
     An entry identical to the current reading of its target and date is
     skipped (re-importing a file adds nothing). A different one for a date
@@ -172,7 +177,27 @@ def save_entries(
             if not winners:
                 raise
             raise SaveConflict(winners) from exc
-        write_audit(session, user=me.login, at=now, changes=_audit(rows, ids, current, keys))
+        changes = _audit(rows, ids, current, keys)
+        if source is not None:
+            changes = [c for c in changes if c.action != "snapshot.add"]
+            changes.append(
+                Change(
+                    "progress.import",
+                    "snapshot",
+                    None,
+                    None,
+                    None,
+                    {
+                        "source": source,
+                        "added": added,
+                        "corrections": corrections,
+                        "unchanged": unchanged,
+                        "first_id": min(ids) if ids else None,
+                        "last_id": max(ids) if ids else None,
+                    },
+                )
+            )
+        write_audit(session, user=me.login, at=now, changes=changes)
     return SaveOutcome(added, corrections, unchanged)
 
 

@@ -343,12 +343,18 @@ def first_entries(*, session: Session, plan_id: int, start: date, end: date) -> 
     return {target_id: entered for target_id, entered in rows}
 
 
-def plan_history(*, session: Session, plan_id: int, until: date) -> list[tuple[str, Snapshot]]:
-    """Every reading of a plan dated up to *until*, with its target key, by target and date."""
+def plan_history(
+    *, session: Session, plan_id: int, until: date, since: date | None = None
+) -> list[tuple[str, Snapshot]]:
+    """Every reading of a plan dated in [since, until], with its target key, by target and date."""
     rows = session.exec(
         select(Target.key, Snapshot)
         .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
-        .where(Target.plan_id == plan_id, Snapshot.as_of <= until)
+        .where(
+            Target.plan_id == plan_id,
+            Snapshot.as_of <= until,
+            Snapshot.as_of >= (since or date.min),
+        )
         .order_by(Target.item_id, Target.position, Snapshot.as_of, Snapshot.id)  # type: ignore[arg-type]
     ).all()
     return [(key, snap) for key, snap in rows]

@@ -244,8 +244,10 @@ def append_snapshots(*, session: Session, rows: list[NewSnapshot]) -> list[int]:
     if not rows:
         return []
     if all(r.supersedes_id is None or r.supersedes_id >= 0 for r in rows):
-        result = session.execute(
-            insert(Snapshot).returning(Snapshot.id, sort_by_parameter_order=True),  # type: ignore[arg-type]
+        # Core insert on the session's connection: no ORM bookkeeping per row.
+        table = Snapshot.__table__  # type: ignore[attr-defined]
+        result = session.connection().execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
             [_values(r, r.supersedes_id) for r in rows],
         )
         return [int(i) for i in result.scalars().all()]

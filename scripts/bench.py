@@ -1,0 +1,447 @@
+"""The province-scale benchmark: one command, every figure of docs/PERFORMANCE.md.
+
+    python scripts/bench.py                  # full sizes; writes docs/PERFORMANCE.md
+    python scripts/bench.py --quick          # small sizes, prints only (a smoke run)
+
+Databases are generated once with scripts/gen_synthetic.py into --workdir and
+reused. Each measurement runs in its own process, so its peak memory (max RSS)
+is its own; times are the best of --repeat runs within that process. With
+PLEDGETRACK_TEST_DATABASE_URL set, the database measurements run on PostgreSQL
+too (in schemas created and dropped here). Compare ratios within one run: the
+machines are shared and noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+ON = date(2020, 9, 30)
+MONTH = date(2020, 10, 1)
+
+
+# ---- one measurement (runs in a child process) ------------------------------------------
+
+
+def best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    times, result = [], None
+    for _ in range(repeat):
+        began = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - began)
+    return min(times), result
+
+
+def measure(name: str, url: str, repeat: int, extra: str) -> dict[str, Any]:
+    from pledgetrack.domain.model import Policy
+    from pledgetrack.storage.db import make_engine
+
+    engine = make_engine(url)
+    out: dict[str, Any] = {}
+    if name == "status_engine":
+        from pledgetrack.services.status import plan_status
+
+        seconds, evaluation = best(lambda: plan_status(engine, on=ON, policy=Policy()), repeat)
+        out.update(seconds=seconds, targets=sum(len(r.targets) for r in evaluation.items))
+    elif name == "status_sql":
+        from pledgetrack.storage.reference import reference_status
+
+        def run() -> int:
+            with engine.connect() as conn:
+                return len(reference_status(conn, 1, ON))
+
+        seconds, n = best(run, repeat)
+        out.update(seconds=seconds, targets=n)
+    elif name == "dashboard":
+        out.update(asyncio.run(_dashboard(engine)))
+    elif name in ("report_text", "report_xlsx"):
+        import io
+
+        from pledgetrack.reports.build import build_month_report
+        from pledgetrack.reports.render import ReportFormat, render_string, write_stream
+
+        xlsx = name == "report_xlsx"
+
+        def run() -> int:
+            report = build_month_report(engine, month=MONTH, with_history=xlsx)
+            if xlsx:
+                buffer = io.BytesIO()
+                write_stream(report, ReportFormat.xlsx, "zh", buffer)
+                return report.item_count
+            render_string(report, ReportFormat.text, "zh")
+            return report.item_count
+
+        seconds, items = best(run, repeat)
+        out.update(seconds=seconds, items=items)
+    elif name == "import":
+        from pledgetrack.services.progress import read_progress_file, save_entries
+
+        began = time.perf_counter()
+        entries = read_progress_file(engine, Path(extra), today=date(2026, 1, 1))
+        outcome = save_entries(engine, entries, source=Path(extra).name)
+        seconds = time.perf_counter() - began
+        out.update(seconds=seconds, rows=outcome.added, rate=outcome.added / seconds)
+    elif name == "raw_insert":
+        from sqlalchemy import insert, select
+
+        from pledgetrack.storage.tables import Snapshot, Target
+
+        with engine.connect() as conn:
+            ids = dict(conn.execute(select(Target.key, Target.id)).all())  # type: ignore[call-overload]
+        # Like the import: read the file, convert, insert (no checks, no audit).
+        began = time.perf_counter()
+        with open(extra, encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+        values = [
+            {
+                "target_id": ids[r["target"]],
+                "as_of": date.fromisoformat(r["as_of"]),
+                "value": float(r["value"]) if r["value"] else None,
+                "done": None,
+                "note": r["note"],
+                "entered_by": "bench",
+                "entered_at": time_now(),
+                "supersedes_id": None,
+            }
+            for r in rows
+        ]
+        with engine.begin() as conn:
+            conn.execute(insert(Snapshot), values)
+        seconds = time.perf_counter() - began
+        out.update(seconds=seconds, rows=len(values), rate=len(values) / seconds)
+    else:  # pragma: no cover
+        raise SystemExit(f"unknown measurement {name}")
+    engine.dispose()
+    out["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def time_now():  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+async def _dashboard(engine) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    from textual.widgets import DataTable
+
+    from pledgetrack.domain.model import Policy
+    from pledgetrack.tui.app import create_app
+    from pledgetrack.tui.screens.dashboard import DashboardScreen
+
+    began = time.perf_counter()
+    app = create_app(
+        engine, lang="zh", policy=Policy(), as_of=ON, today=date(2026, 1, 1), user="bench"
+    )
+    result: dict[str, Any] = {}
+    async with app.run_test(size=(120, 40)) as pilot:
+        while True:
+            screen = app.screen
+            if isinstance(screen, DashboardScreen) and screen.evaluation is not None:
+                if screen.query_one("#items", DataTable).row_count:
+                    break
+            await pilot.pause(0.01)
+        result["seconds"] = time.perf_counter() - began
+        screen = app.screen
+        assert isinstance(screen, DashboardScreen)
+        result["items"] = len(screen.evaluation.items) if screen.evaluation else 0
+        keys: dict[str, float] = {}
+        for label, key in (("move", "down"), ("page", "pagedown"), ("filter", "f"), ("sort", "s")):
+            t = time.perf_counter()
+            await pilot.press(key)
+            keys[label] = time.perf_counter() - t
+        # Step a month: the key is answered at once; the new month arrives from a worker.
+        t = time.perf_counter()
+        await pilot.press("left_square_bracket")
+        keys["step_month_key"] = time.perf_counter() - t
+        while screen.evaluation is not None and screen.evaluation.as_of == ON:
+            await pilot.pause(0.01)
+        keys["step_month_shown"] = time.perf_counter() - t
+        result["keys"] = keys
+    return result
+
+
+# ---- orchestration ----------------------------------------------------------------------
+
+
+def child(name: str, url: str, repeat: int, extra: str = "") -> dict[str, Any]:
+    cmd = [sys.executable, __file__, "_measure", name, url, str(repeat), extra]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"{name} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def sqlite_db(workdir: Path, name: str, targets: int, months: int) -> str:
+    from gen_synthetic import generate
+    from pledgetrack.storage.db import make_engine, sqlite_url
+
+    path = workdir / f"{name}-{targets}-{months}.sqlite"
+    if not path.exists():
+        tmp = path.with_suffix(".building")
+        tmp.unlink(missing_ok=True)
+        engine = make_engine(sqlite_url(tmp))
+        print(f"  generating {path.name} …", flush=True)
+        generate(engine, targets=targets, months=months)
+        engine.dispose()
+        tmp.replace(path)
+    return sqlite_url(path)
+
+
+def progress_csv(workdir: Path, targets: int, months: tuple[int, ...]) -> Path:
+    """Readings for every quantity target of the import database, for some months."""
+    import random
+
+    from gen_synthetic import generate  # noqa: F401  (same plan keys as the generator)
+
+    path = workdir / f"progress-{targets}-{'-'.join(map(str, months))}.csv"
+    if path.exists():
+        return path
+    from sqlalchemy import select
+
+    from pledgetrack.domain.dates import end_of_month
+    from pledgetrack.storage.db import make_engine
+    from pledgetrack.storage.tables import Target
+
+    engine = make_engine(sqlite_db(workdir, "plan", targets, 0))
+    with engine.connect() as conn:
+        keys = [
+            k
+            for k, kind in conn.execute(select(Target.key, Target.kind).order_by(Target.id)).all()  # type: ignore[call-overload]
+            if kind == "quantity"
+        ]
+    engine.dispose()
+    rng = random.Random(1)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["plan", "target", "as_of", "value", "done", "note", "entered_by"])
+        for m in months:
+            day = end_of_month(date(2020, m, 1)).isoformat()
+            for key in keys:
+                writer.writerow(
+                    ["synthetic-2020", key, day, f"{rng.uniform(1, 100) * m:.2f}", "", "", "bench"]
+                )
+    return path
+
+
+def pg_copy(source_sqlite_url: str) -> str:  # pragma: no cover - needs a server
+    """Regenerate the same database in a fresh PostgreSQL schema (kept for the run)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from gen_synthetic import generate
+    from pledgetrack.storage.db import make_engine
+
+    name = Path(source_sqlite_url.removeprefix("sqlite:///")).stem
+    _, targets, months = name.rsplit("-", 2)
+    base = make_url(
+        os.environ["PLEDGETRACK_TEST_DATABASE_URL"].replace(
+            "postgresql://", "postgresql+psycopg://", 1
+        )
+    )
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    admin.dispose()
+    PG_SCHEMAS.append(schema)
+    url = base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(
+        hide_password=False
+    )
+    engine = make_engine(url)
+    print(f"  generating {name} on PostgreSQL …", flush=True)
+    generate(engine, targets=int(targets), months=int(months))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
+    return url
+
+
+PG_SCHEMAS: list[str] = []
+
+
+def drop_pg_schemas() -> None:  # pragma: no cover - needs a server
+    if not PG_SCHEMAS:
+        return
+    from sqlalchemy import create_engine, text
+
+    base = os.environ["PLEDGETRACK_TEST_DATABASE_URL"].replace(
+        "postgresql://", "postgresql+psycopg://", 1
+    )
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for schema in PG_SCHEMAS:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def fresh_copy(url: str, workdir: Path) -> str:
+    """A throw-away copy of a SQLite database (imports write into it)."""
+    source = Path(url.removeprefix("sqlite:///"))
+    copy = workdir / f"copy-{uuid.uuid4().hex[:6]}.sqlite"
+    shutil.copy(source, copy)
+    return f"sqlite:///{copy}"
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    workdir = args.workdir
+    workdir.mkdir(parents=True, exist_ok=True)
+    big, report_targets, import_targets = (
+        (3000, 3000, 3000) if args.quick else (100_000, 30_000, 30_000)
+    )
+    months = (7, 8, 9)
+    results: dict[str, Any] = {"sizes": {}, "engines": {}}
+    print("preparing databases", flush=True)
+    province = sqlite_db(workdir, "province", big, 12)
+    report_db = sqlite_db(workdir, "report", report_targets, 12)
+    plan_db = sqlite_db(workdir, "plan", import_targets, 0)
+    csv_path = progress_csv(workdir, import_targets, months)
+    with csv_path.open(encoding="utf-8") as handle:
+        import_rows = sum(1 for _ in handle) - 1
+    results["sizes"] = {
+        "province_targets": big,
+        "province_months": 12,
+        "report_targets": report_targets,
+        "import_rows": import_rows,
+    }
+    engines = {"sqlite": (province, report_db, plan_db)}
+    if os.environ.get("PLEDGETRACK_TEST_DATABASE_URL") and not args.sqlite_only:
+        engines["postgresql"] = (pg_copy(province), pg_copy(report_db), "")
+    try:
+        for engine_name, (prov, rep, plan) in engines.items():
+            print(f"measuring on {engine_name}", flush=True)
+            r: dict[str, Any] = {}
+            r["status_engine"] = child("status_engine", prov, args.repeat)
+            r["status_sql"] = child("status_sql", prov, args.repeat)
+            if engine_name == "sqlite":
+                r["dashboard"] = child("dashboard", prov, 1)
+            r["report_text"] = child("report_text", rep, args.repeat)
+            r["report_xlsx"] = child("report_xlsx", rep, 1)
+            if plan:
+                r["import"] = child("import", fresh_copy(plan, workdir), 1, str(csv_path))
+                r["raw_insert"] = child("raw_insert", fresh_copy(plan, workdir), 1, str(csv_path))
+            results["engines"][engine_name] = r
+            print(json.dumps(r, indent=1), flush=True)
+    finally:
+        drop_pg_schemas()
+        for copy in workdir.glob("copy-*.sqlite*"):
+            copy.unlink()
+    return results
+
+
+def table(results: dict[str, Any]) -> str:
+    lines = [
+        "| engine | measurement | figure | goal | peak memory |",
+        "|---|---|---|---|---|",
+    ]
+    for engine, r in results["engines"].items():
+        se, sq = r["status_engine"], r["status_sql"]
+        ratio = se["seconds"] / sq["seconds"]
+        lines.append(
+            f"| {engine} | status of {se['targets']:,} targets: engine {se['seconds']:.2f} s vs "
+            f"hand-written SQL {sq['seconds']:.2f} s | **{ratio:.2f}×** | ≤ 1.5× | "
+            f"{se['peak_mb']:.0f} MB / {sq['peak_mb']:.0f} MB |"
+        )
+        if "dashboard" in r:
+            d = r["dashboard"]
+            keys = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in d["keys"].items())
+            lines.append(
+                f"| {engine} | dashboard ready ({d['items']:,} items) | **{d['seconds']:.2f} s** "
+                f"| < 2 s | {d['peak_mb']:.0f} MB |"
+            )
+            lines.append(f"| {engine} | keypresses on it | {keys} | no visible wait | |")
+        for name, goal in (("report_text", "< 2 s"), ("report_xlsx", "< 10 s")):
+            x = r[name]
+            lines.append(
+                f"| {engine} | report {name.split('_')[1]} ({x['items']:,} items) | "
+                f"**{x['seconds']:.2f} s** | {goal} | {x['peak_mb']:.0f} MB |"
+            )
+        if "import" in r:
+            imp, raw = r["import"], r["raw_insert"]
+            lines.append(
+                f"| {engine} | progress import {imp['rows']:,} rows: {imp['rate']:,.0f} rows/s vs raw "
+                f"executemany {raw['rate']:,.0f} rows/s | **{imp['rate'] / raw['rate']:.2f}** of raw | ≥ 0.5 | "
+                f"{imp['peak_mb']:.0f} MB |"
+            )
+    return "\n".join(lines)
+
+
+def write_doc(results: dict[str, Any], path: Path) -> None:
+    machine = (
+        f"{platform.node()} · {platform.machine()} · {os.cpu_count()} cores · "
+        f"Python {platform.python_version()} · SQLite {__import__('sqlite3').sqlite_version} · "
+        f"{platform.platform()}"
+    )
+    sizes = results["sizes"]
+    text = f"""# Performance
+
+Measured by `python scripts/bench.py` (with `PLEDGETRACK_TEST_DATABASE_URL` set for the
+PostgreSQL rows) on {date.today().isoformat()}.
+
+- Machine: {machine}
+- Province database: {sizes["province_targets"]:,} targets with {sizes["province_months"]} months of
+  readings (about 12 per target, ~1 % corrections, ~2 % months missing), generated by
+  `scripts/gen_synthetic.py` (labelled synthetic, seed 20201031).
+- Report database: {sizes["report_targets"]:,} targets (~10,000 items), 12 months.
+- Import: a progress CSV of {sizes["import_rows"]:,} rows into a plan with no readings, through the
+  same path as `pledgetrack import progress` (parse, check every row, store in one transaction
+  with the audit trail), against a raw `executemany` of the same rows into the snapshot table.
+
+Times are the best of several runs inside one process; each measurement runs in its own
+process and "peak memory" is that process's maximum resident size. The machine is shared:
+compare the ratios within one run rather than absolute times across runs.
+
+{table(results)}
+
+Raw figures (JSON):
+
+```json
+{json.dumps(results, indent=1)}
+```
+"""
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "_measure":
+        name, url, repeat, extra = argv[1], argv[2], int(argv[3]), argv[4] if len(argv) > 4 else ""
+        print(json.dumps(measure(name, url, repeat, extra)))
+        return 0
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="small sizes; do not write the doc")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/pledgetrack-bench"))
+    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "PERFORMANCE.md")
+    args = parser.parse_args(argv)
+    results = run(args)
+    print(table(results))
+    if not args.quick:
+        write_doc(results, args.out)
+        print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
