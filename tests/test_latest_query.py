@@ -1,6 +1,6 @@
 """The latest reading per target as of a date: one SQL statement, corrections win.
 
-PostgreSQL uses DISTINCT ON, SQLite the portable MAX(as_of)/MAX(id) form; both
+PostgreSQL uses DISTINCT ON, SQLite a correlated LIMIT 1 per target; all forms
 give the same rows.
 """
 
@@ -113,6 +113,8 @@ def test_both_forms_give_the_same_rows(backend: str, tmp_path) -> None:
                 if backend == "postgresql":
                     fast = latest_snapshots(session=session, plan_id=1, on=on, form="distinct_on")
                     assert fast == generic
+                correlated = latest_snapshots(session=session, plan_id=1, on=on, form="correlated")
+                assert correlated == generic
                 assert latest_readings(session=session, plan_id=1, on=on) == {
                     t: r for t, (_, r) in generic.items()
                 }

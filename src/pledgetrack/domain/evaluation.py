@@ -8,7 +8,13 @@ from datetime import date
 
 from pledgetrack.domain.model import ItemResult, Policy, Reading, Status, TargetResult
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
-from pledgetrack.domain.progress import count_statuses, item_status, mean_completion, target_status
+from pledgetrack.domain.progress import (
+    count_statuses,
+    due_month_start,
+    item_status,
+    mean_completion,
+    status_with,
+)
 
 #: Statuses that need attention (the attention board and the report's list).
 ATTENTION_STATUSES = frozenset({Status.OVERDUE, Status.BEHIND, Status.NOT_REPORTED})
@@ -121,13 +127,24 @@ def evaluate_plan(
 ) -> PlanEvaluation:
     """Evaluate every target and item of a plan from the latest reading per target id."""
     policy = policy or Policy()
+    start = structure.period.start
+    due_start = due_month_start(on, structure.period, policy)
+    tolerance = policy.tolerance
+    cache: dict[tuple[object, ...], float | None] = {}
+    get = readings.get
     rows = []
     for item in structure.items:
         target_rows = tuple(
             TargetRow(
                 t,
-                target_status(
-                    t.rule, readings.get(t.id), period=structure.period, on=on, policy=policy
+                status_with(
+                    t.rule,
+                    get(t.id),
+                    plan_start=start,
+                    on=on,
+                    tolerance=tolerance,
+                    due_start=due_start,
+                    expected_cache=cache,
                 ),
             )
             for t in item.targets
