@@ -206,3 +206,10 @@ def test_office_formats_need_a_file_and_bad_paths_write_nothing(db, tmp_path: Pa
     result = run(db, "report", "--month", "2020-10", "--out", str(missing))
     assert result.exit_code == 2 and "does not exist" in result.output
     assert not missing.parent.exists()
+
+
+def test_export_to_an_old_excel_format_or_missing_directory_is_refused(db, tmp_path: Path) -> None:
+    result = run(db, "export", "plan", str(tmp_path / "plan.xls"))
+    assert result.exit_code == 2 and "plan.xls" in result.output
+    result = run(db, "export", "progress", str(tmp_path / "none" / "p.csv"))
+    assert result.exit_code == 2 and "cannot write" in result.output

@@ -100,3 +100,16 @@ def test_render_string_refuses_binary_formats(qingdao: Engine) -> None:
     assert render_string(report, ReportFormat.text, "zh") == render_text(report, "zh")
     with pytest.raises(ValueError):
         render_string(report, ReportFormat.xlsx, "zh")
+
+
+def test_pledge_headings_count_past_ninety_nine() -> None:
+    """A province list has hundreds of pledges: 一百零五、 not an error."""
+    from pledgetrack.exchange.cells import parse_ordinal
+    from pledgetrack.reports.text import chinese_number, pledge_heading
+
+    assert [chinese_number(n) for n in (1, 10, 12, 20, 105, 110, 345, 1001, 3420)] == [
+        "一", "十", "十二", "二十", "一百零五", "一百一十", "三百四十五", "一千零一", "三千四百二十",
+    ]  # fmt: skip
+    assert pledge_heading(12, "zh") == "十二、" and pledge_heading(12, "en") == "12."
+    for n in range(1, 1200):
+        assert parse_ordinal(chinese_number(n)) == n, n

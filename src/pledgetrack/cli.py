@@ -29,6 +29,7 @@ from pledgetrack.domain.evaluation import PlanEvaluation
 from pledgetrack.domain.model import Policy, Status
 from pledgetrack.domain.numbers import format_number, format_percent, round_percent
 from pledgetrack.exchange.errors import ImportRejected
+from pledgetrack.exchange.tables import UnsupportedFileType
 from pledgetrack.i18n import status_label, t
 from pledgetrack.reports.render import ReportFormat
 from pledgetrack.reports.text import pledge_heading
@@ -643,6 +644,12 @@ def export_plan_cmd(
     except PlanNotFound as exc:
         fail(str(exc))
         return
+    except UnsupportedFileType as exc:
+        fail(f"{file}: {exc}")
+        return
+    except OSError as exc:
+        fail(f"cannot write {file}: {exc.strerror or exc}")
+        return
     typer.echo(f"wrote {n} targets to {file}")
 
 
@@ -664,6 +671,12 @@ def export_progress_cmd(
         n = export_progress(engine, file, plan=plan, history=history)
     except PlanNotFound as exc:
         fail(str(exc))
+        return
+    except UnsupportedFileType as exc:
+        fail(f"{file}: {exc}")
+        return
+    except OSError as exc:
+        fail(f"cannot write {file}: {exc.strerror or exc}")
         return
     typer.echo(f"wrote {n} readings to {file}")
 

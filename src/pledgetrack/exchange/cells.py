@@ -37,19 +37,37 @@ def parse_kind(text: str) -> TargetKind:
         raise ValueError(f"unknown kind {text!r} (use quantity or milestone)") from None
 
 
+_ZH_UNITS = {"千": 1000, "百": 100, "十": 10}
+
+
+def _chinese_number(raw: str, text: str) -> int:
+    """一, 十二, 一百零五, 三千四百二十 (below 10 000)."""
+    total = 0
+    digit: int | None = None
+    last_unit = 10_000
+    for ch in raw:
+        if ch == "零":
+            digit = None
+        elif ch in _ZH_UNITS:
+            unit = _ZH_UNITS[ch]
+            if unit >= last_unit:
+                raise ValueError(f"not a number: {text!r}")
+            total += (digit if digit is not None else 1) * unit
+            digit, last_unit = None, unit
+        elif digit is not None:
+            raise ValueError(f"not a number: {text!r}")
+        else:
+            digit = _ZH_DIGITS[ch]
+    return total + (digit or 0)
+
+
 def parse_ordinal(text: str) -> int:
-    """A positive whole number, also in Chinese numerals up to 九十九 (一, 十二)."""
+    """A positive whole number, also in Chinese numerals (一, 十二, 一百零五)."""
     raw = text.strip().rstrip("、.．")
     if raw.isdigit():
         value = int(raw)
-    elif raw and all(ch in _ZH_DIGITS or ch == "十" for ch in raw):
-        if "十" in raw:
-            tens, _, ones = raw.partition("十")
-            value = (_ZH_DIGITS[tens] if tens else 1) * 10 + (_ZH_DIGITS[ones] if ones else 0)
-        elif len(raw) == 1:
-            value = _ZH_DIGITS[raw]
-        else:
-            raise ValueError(f"not a number: {text!r}")
+    elif raw and all(ch in _ZH_DIGITS or ch in _ZH_UNITS or ch == "零" for ch in raw):
+        value = _chinese_number(raw, text)
     else:
         try:
             as_float = float(raw)
