@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -639,18 +641,22 @@ def export_plan_cmd(
     from pledgetrack.services.plans import export_plan
 
     engine = engine_for()
-    try:
+    with _export_errors(file):
         n = export_plan(engine, file, plan=plan)
+    typer.echo(f"wrote {n} targets to {file}")
+
+
+@contextmanager
+def _export_errors(file: Path) -> Iterator[None]:
+    """Exit 2 with one line for what an export can run into."""
+    try:
+        yield
     except PlanNotFound as exc:
         fail(str(exc))
-        return
     except UnsupportedFileType as exc:
         fail(f"{file}: {exc}")
-        return
     except OSError as exc:
         fail(f"cannot write {file}: {exc.strerror or exc}")
-        return
-    typer.echo(f"wrote {n} targets to {file}")
 
 
 @export_app.command("progress")
@@ -667,17 +673,8 @@ def export_progress_cmd(
     from pledgetrack.services.progress import export_progress
 
     engine = engine_for()
-    try:
+    with _export_errors(file):
         n = export_progress(engine, file, plan=plan, history=history)
-    except PlanNotFound as exc:
-        fail(str(exc))
-        return
-    except UnsupportedFileType as exc:
-        fail(f"{file}: {exc}")
-        return
-    except OSError as exc:
-        fail(f"cannot write {file}: {exc.strerror or exc}")
-        return
     typer.echo(f"wrote {n} readings to {file}")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -10,17 +9,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static, TextArea
-from textual.worker import Worker, WorkerState, get_current_worker
 
 from pledgetrack.domain.dates import month_label
 from pledgetrack.exchange.files import write_text_atomically
-from pledgetrack.reports.build import build_month_report
 from pledgetrack.reports.model import MonthReport
 from pledgetrack.reports.text import render_markdown, render_text
 from pledgetrack.tui.cells import localize_bindings
-from pledgetrack.tui.messages import ReportBuilt, ReportSaved
+from pledgetrack.tui.messages import ReportSaved
+from pledgetrack.tui.screens.month_report import MonthReportScreen
 from pledgetrack.tui.strings import ui
 
 if TYPE_CHECKING:
@@ -85,28 +83,13 @@ class SaveReportScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ReportScreen(Screen[None]):
+class ReportScreen(MonthReportScreen[None]):
     """The report text, read-only and scrollable; "s" saves it to a file."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "save", "save"),
         Binding("escape", "back", "back", key_display="esc"),
     ]
-
-    def __init__(self, plan_code: str, as_of: date) -> None:
-        super().__init__()
-        self.plan_code = plan_code
-        self.as_of = as_of
-        #: The report model, built once; the language toggle only re-renders it.
-        self.report: MonthReport | None = None
-
-    @property
-    def pledge_app(self) -> PledgeApp:
-        return cast("PledgeApp", self.app)
-
-    @property
-    def lang(self) -> str:
-        return self.pledge_app.lang
 
     @property
     def text(self) -> str:
@@ -151,26 +134,6 @@ class ReportScreen(Screen[None]):
         )
         area.load_text(render_text(self.report, lang))
         area.scroll_home(animate=False)
-
-    # ---- building (thread worker → message → UI thread) ----------------------
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="report")
-    def _build(self) -> None:
-        app = self.pledge_app
-        report = build_month_report(
-            app.engine, month=self.as_of, plan=self.plan_code, policy=app.policy
-        )
-        if not get_current_worker().is_cancelled:
-            self.post_message(ReportBuilt(report))
-
-    @on(ReportBuilt)
-    def _built(self, message: ReportBuilt) -> None:
-        self.report = message.report
-        self._draw()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:
-            self.notify(ui("error.load", self.lang, error=event.worker.error), severity="error")
 
     # ---- saving -----------------------------------------------------------------
 

@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
-from textual.worker import Worker, WorkerState, get_current_worker
 
 from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.model import STATUS_ORDER, Status
 from pledgetrack.domain.numbers import format_percent
 from pledgetrack.i18n import status_label, t
-from pledgetrack.reports.build import build_month_report
-from pledgetrack.reports.model import MonthReport
 from pledgetrack.tui.cells import STATUS_COLOUR, cell, localize_bindings
-from pledgetrack.tui.messages import ReportBuilt
+from pledgetrack.tui.screens.month_report import MonthReportScreen
 from pledgetrack.tui.strings import ui
 
 if TYPE_CHECKING:
-    from pledgetrack.tui.app import PledgeApp
+    pass
 
 
 class ScoreTable(DataTable[object]):
@@ -32,20 +27,10 @@ class ScoreTable(DataTable[object]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "open")]
 
 
-class ScorecardScreen(Screen[str | None]):
+class ScorecardScreen(MonthReportScreen[str | None]):
     """Dismisses with the department chosen (enter), or None (escape)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "back", key_display="esc")]
-
-    def __init__(self, plan_code: str, as_of: date) -> None:
-        super().__init__()
-        self.plan_code = plan_code
-        self.as_of = as_of
-        self.report: MonthReport | None = None
-
-    @property
-    def pledge_app(self) -> PledgeApp:
-        return cast("PledgeApp", self.app)
 
     def compose(self) -> ComposeResult:
         yield Static(id="score-header")
@@ -58,26 +43,6 @@ class ScorecardScreen(Screen[str | None]):
         self.query_one("#scorecard", ScoreTable).focus()
         self._draw()
         self._build()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="scorecard")
-    def _build(self) -> None:
-        app = self.pledge_app
-        report = build_month_report(
-            app.engine, month=self.as_of, plan=self.plan_code, policy=app.policy
-        )
-        if not get_current_worker().is_cancelled:
-            self.post_message(ReportBuilt(report))
-
-    @on(ReportBuilt)
-    def _built(self, message: ReportBuilt) -> None:
-        self.report = message.report
-        self._draw()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:
-            self.notify(
-                ui("error.load", self.pledge_app.lang, error=event.worker.error), severity="error"
-            )
 
     def _draw(self) -> None:
         lang = self.pledge_app.lang
