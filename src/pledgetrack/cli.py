@@ -267,12 +267,14 @@ def status(
     try:
         if on is None:
             on = default_as_of(engine, plan=plan)
-        if approved_only:
-            evaluation = _approved_status(engine, on=on, plan=plan, department=department)
-        else:
-            evaluation = plan_status(
-                engine, on=on, plan=plan, department=department, policy=policy()
-            )
+        evaluation = plan_status(
+            engine,
+            on=on,
+            plan=plan,
+            department=department,
+            policy=policy(),
+            approved_only=approved_only,
+        )
     except PlanNotFound as exc:
         fail(str(exc))
         return
@@ -283,21 +285,6 @@ def status(
         typer.echo(json.dumps(status_json(evaluation), ensure_ascii=False, indent=2))
     else:
         Console().print(status_table(evaluation, lang_of(lang)))
-
-
-def _approved_status(
-    engine: Engine, *, on: date, plan: str | None, department: str | None
-) -> PlanEvaluation:
-    """Like services.status.plan_status, from the latest approved figures."""
-    from sqlmodel import Session
-
-    from pledgetrack.domain.evaluation import evaluate_plan
-    from pledgetrack.storage.queries import latest_approved_readings, load_structure
-
-    with Session(engine) as session:
-        structure = load_structure(session=session, code=plan)
-        readings = latest_approved_readings(session=session, plan_id=structure.id, on=on)
-    return evaluate_plan(structure, readings, on, policy()).filtered(department=department)
 
 
 def status_json(evaluation: PlanEvaluation) -> dict[str, Any]:

@@ -220,6 +220,7 @@ def _item_line(
         expected=_rounded(row.result.expected),
         targets=[_target_line(t, current, t.info.id in late_targets) for t in row.targets],
         previous_status=earlier_status.get(row.info.no),
+        last_report=row.last_report,
         reported_this_month=any(
             t.result.reading is not None and t.result.reading.as_of >= month_first
             for t in row.targets

@@ -20,7 +20,7 @@ from pledgetrack.domain.numbers import format_percent
 from pledgetrack.i18n import status_label, t
 from pledgetrack.reports.model import ItemLine, MonthReport
 from pledgetrack.reports.text import (
-    _attention_target,
+    attention_target,
     change_lines,
     headline,
     item_paragraph,
@@ -328,7 +328,7 @@ def _attention(report: MonthReport, lang: str) -> str:
     rows = []
     for line in report.attention:
         details = t("report.clause.sep", lang).join(
-            _attention_target(tl, lang)
+            attention_target(tl, lang)
             for tl in line.targets
             if tl.assessed and tl.status is line.status
         )

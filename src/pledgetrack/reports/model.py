@@ -44,6 +44,8 @@ class ItemLine(BaseModel):
     targets: list[TargetLine]
     previous_status: Status | None
     reported_this_month: bool
+    last_report: date | None = None
+    """Date of the newest reading among its targets (as the dashboard shows it)."""
 
 
 class PledgeSection(BaseModel):

@@ -142,7 +142,7 @@ def attention_lines(report: MonthReport, lang: str) -> list[str]:
             department=t("report.list.sep", lang).join(line.departments),
             status=status_label(line.status, lang),
             targets=t("report.clause.sep", lang).join(
-                _attention_target(tl, lang)
+                attention_target(tl, lang)
                 for tl in line.targets
                 if tl.assessed and tl.status is line.status
             ),
@@ -151,7 +151,7 @@ def attention_lines(report: MonthReport, lang: str) -> list[str]:
     ]
 
 
-def _attention_target(line: TargetLine, lang: str) -> str:
+def attention_target(line: TargetLine, lang: str) -> str:
     if line.status is Status.NOT_REPORTED:
         if line.as_of is None:
             return t("report.attention.never", lang, name=line.name)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from itertools import chain
 from math import ceil
@@ -149,7 +149,7 @@ class _Writer:
                     line.status,
                     line.completion,
                     line.expected,
-                    _last_report(line),
+                    line.last_report,
                     line.previous_status,
                 ]
                 for section in r.pledges
@@ -532,12 +532,6 @@ def local(at: datetime) -> datetime:
     """An entry time (stored in UTC) as local time without a zone: Excel has no time zones."""
     aware = at.replace(tzinfo=UTC) if at.tzinfo is None else at
     return aware.astimezone().replace(tzinfo=None)
-
-
-def _last_report(line: ItemLine) -> date | None:
-    """The item's latest reading date: the latest as-of date among its targets."""
-    dates = [tl.as_of for tl in line.targets if tl.as_of is not None]
-    return max(dates) if dates else None
 
 
 def _text(ws: Any, value: str | None) -> Any:

@@ -20,11 +20,15 @@ def plan_status(
     plan: str | None = None,
     department: str | None = None,
     policy: Policy | None = None,
+    approved_only: bool = False,
 ) -> PlanEvaluation:
-    """Evaluate a plan as of *on*: one query for the structure, one for all latest readings."""
+    """Evaluate a plan as of *on*: one query for the structure, one for all latest readings
+    (with *approved_only*, the latest approved reading of each target)."""
     with Session(engine) as session:
         structure = load_structure(session=session, code=plan)
-        readings = latest_readings(session=session, plan_id=structure.id, on=on)
+        readings = latest_readings(
+            session=session, plan_id=structure.id, on=on, approved_only=approved_only
+        )
     return evaluate_plan(structure, readings, on, policy).filtered(department=department)
 
 
