@@ -11,22 +11,22 @@ from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
 from pledgetrack.domain.progress import (
     count_statuses,
     due_month_start,
+    evaluate_target,
     item_status,
     mean_completion,
-    status_with,
 )
 
 #: Statuses that need attention (the attention board and the report's list).
 ATTENTION_STATUSES = frozenset({Status.OVERDUE, Status.BEHIND, Status.NOT_REPORTED})
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TargetRow:
     info: TargetInfo
     result: TargetResult
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ItemRow:
     info: ItemInfo
     result: ItemResult
@@ -133,22 +133,13 @@ def evaluate_plan(
     cache: dict[tuple[object, ...], float | None] = {}
     get = readings.get
     rows = []
+    append = rows.append
     for item in structure.items:
-        target_rows = tuple(
-            TargetRow(
-                t,
-                status_with(
-                    t.rule,
-                    get(t.id),
-                    plan_start=start,
-                    on=on,
-                    tolerance=tolerance,
-                    due_start=due_start,
-                    expected_cache=cache,
-                ),
-            )
-            for t in item.targets
-        )
-        result = item_status([t.rule for t in item.targets], [r.result for r in target_rows])
-        rows.append(ItemRow(item, result, target_rows))
+        targets = item.targets
+        results = [
+            evaluate_target(t.rule, get(t.id), start, on, tolerance, due_start, cache)
+            for t in targets
+        ]
+        result = item_status([t.rule for t in targets], results)
+        append(ItemRow(item, result, tuple(map(TargetRow, targets, results))))
     return PlanEvaluation(structure, on, tuple(rows))

@@ -1,4 +1,10 @@
-"""Value types of the domain: what a target promises, a reading, a status."""
+"""Value types of the domain: what a target promises, a reading, a status.
+
+Types made in bulk (one per target per evaluation: ``TargetRule``, ``Reading``,
+``TargetResult``, ``ItemResult``) are slotted, not frozen: a frozen dataclass costs four
+times as much to construct and a province evaluation makes about half a million of them
+(docs/PERFORMANCE.md). They are values all the same: nothing changes them after creation.
+"""
 
 from __future__ import annotations
 
@@ -26,10 +32,11 @@ class Status(StrEnum):
     @property
     def severity(self) -> int:
         """Higher is worse; used to pick an item's status and sort attention lists."""
-        return _SEVERITY[self]
+        return SEVERITY[self]
 
 
-_SEVERITY = {
+#: Higher is worse (see Status.severity); a plain dict for hot loops.
+SEVERITY = {
     Status.ACHIEVED: 0,
     Status.ON_TRACK: 1,
     Status.BEHIND: 2,
@@ -63,7 +70,7 @@ class Stage:
     planned: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TargetRule:
     """Everything the progress engine needs to know about one target."""
 
@@ -82,7 +89,7 @@ class TargetRule:
         return self.kind is TargetKind.MILESTONE or self.target_value is not None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Reading:
     """The cumulative value (or done flag) of a target as of a date."""
 
@@ -114,7 +121,7 @@ class PlanPeriod:
         return self.start <= day <= self.end
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TargetResult:
     """A target evaluated as of a date."""
 
@@ -125,7 +132,7 @@ class TargetResult:
     reading: Reading | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ItemResult:
     """An item evaluated as of a date, from its targets' results."""
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pledgetrack.domain.model import PlanPeriod, TargetKind, TargetRule
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class TargetInfo:
     """A target with what people read about it, and the rule the engine applies."""
 
@@ -24,7 +24,7 @@ class TargetInfo:
         return self.rule.kind
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ItemInfo:
     """An item (项) and who answers for it (the lead first)."""
 

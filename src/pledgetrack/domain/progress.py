@@ -10,6 +10,7 @@ from itertools import pairwise
 
 from pledgetrack.domain.dates import add_months, end_of_month, month_start
 from pledgetrack.domain.model import (
+    SEVERITY,
     STATUS_ORDER,
     ItemResult,
     PlanPeriod,
@@ -185,13 +186,26 @@ def status_with(
     """:func:`target_status` with what is common to a whole plan worked out once by the
     caller (the due reporting month; expected progress shared by targets with the same
     deadline and no schedule or stages) — evaluating 100k targets calls this 100k times."""
-    has_target = rule.kind is TargetKind.MILESTONE or rule.target_value is not None
+    return evaluate_target(rule, reading, plan_start, on, tolerance, due_start, expected_cache)
+
+
+def evaluate_target(
+    rule: TargetRule,
+    reading: Reading | None,
+    plan_start: date,
+    on: date,
+    tolerance: float,
+    due_start: date | None,
+    expected_cache: dict[tuple[object, ...], float | None] | None,
+) -> TargetResult:
+    """:func:`status_with` with positional arguments, for the evaluation loop."""
+    milestone = rule.kind is TargetKind.MILESTONE
+    has_target = milestone or rule.target_value is not None
     done_pct = completion(rule, reading)
     if expected_cache is not None and not rule.schedule and not rule.stages:
-        key = (rule.kind, rule.deadline, has_target)
-        if key in expected_cache:
-            expected = expected_cache[key]
-        else:
+        key = (milestone, rule.deadline, has_target)
+        expected = expected_cache.get(key, _MISSING)
+        if expected is _MISSING:
             expected = expected_cache[key] = expected_completion(rule, plan_start, on)
     else:
         expected = expected_completion(rule, plan_start, on)
@@ -206,7 +220,10 @@ def status_with(
         status = Status.BEHIND
     else:
         status = Status.ON_TRACK
-    return TargetResult(status, done_pct, expected, achieved, reading)
+    return TargetResult(status, done_pct, expected, achieved, reading)  # type: ignore[arg-type]
+
+
+_MISSING = object()
 
 
 def _missing_report(reading: Reading | None, period: PlanPeriod, on: date, policy: Policy) -> bool:
@@ -222,25 +239,37 @@ def item_status(rules: Sequence[TargetRule], results: Sequence[TargetResult]) ->
     Completion and expected are averages over assessed targets, completion
     capped at 100 % so one overshoot cannot hide another shortfall.
     """
-    assessed = [res for rule, res in zip(rules, results, strict=True) if rule.assessed]
+    # One pass, no per-target lambdas: a province evaluation calls this 33k times.
+    worst: Status | None = None
+    worst_severity = -1
+    assessed = 0
+    completion_sum = expected_sum = 0.0
+    expected_n = 0
+    for rule, res in zip(rules, results, strict=True):
+        if not rule.assessed:
+            continue
+        assessed += 1
+        if not res.achieved:
+            severity = SEVERITY[res.status]
+            if severity > worst_severity:
+                worst, worst_severity = res.status, severity
+        done = res.completion
+        if done is not None:
+            completion_sum += 100.0 if done > 100.0 else done
+        if res.expected is not None:
+            expected_sum += res.expected
+            expected_n += 1
     if not assessed:
         # Nothing is promised: the item is judged on its reference figures' reporting.
-        worst = max((r.status for r in results), key=lambda s: s.severity, default=Status.ON_TRACK)
-        status = Status.NOT_REPORTED if worst is Status.NOT_REPORTED else Status.ON_TRACK
+        unreported = any(r.status is Status.NOT_REPORTED for r in results)
+        status = Status.NOT_REPORTED if unreported else Status.ON_TRACK
         return ItemResult(status, None, None, False, tuple(results))
-    achieved = all(r.achieved for r in assessed)
-    if achieved:
-        status = Status.ACHIEVED
-    else:
-        status = max((r.status for r in assessed if not r.achieved), key=lambda s: s.severity)
-    completions = [min(r.completion or 0.0, 100.0) for r in assessed]
-    expecteds = [r.expected for r in assessed if r.expected is not None]
     return ItemResult(
-        status=status,
-        completion=sum(completions) / len(completions),
-        expected=sum(expecteds) / len(expecteds) if expecteds else None,
-        achieved=achieved,
-        targets=tuple(results),
+        Status.ACHIEVED if worst is None else worst,
+        completion_sum / assessed,
+        expected_sum / expected_n if expected_n else None,
+        worst is None,
+        tuple(results),
     )
 
 

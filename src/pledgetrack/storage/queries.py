@@ -99,35 +99,41 @@ def _stages(stages: list[dict[str, object]]) -> tuple[Stage, ...]:
 
 
 def load_structure(*, session: Session, code: str | None = None) -> PlanStructure:
-    """A plan with its pledges, items, departments and targets: four queries, any size."""
+    """A plan with its pledges, items, departments and targets: four queries, any size.
+
+    Plain Core rows, not ORM objects, and dates and JSON read raw and converted once
+    per distinct value: a province plan has 100k targets (see docs/PERFORMANCE.md).
+    """
     plan = find_plan(session=session, code=code)
     assert plan.id is not None
+    conn = session.connection()
     pledges = session.exec(
         select(Pledge).where(Pledge.plan_id == plan.id).order_by(Pledge.no)
     ).all()
     pledge_no = {p.id: p.no for p in pledges}
-    items = session.exec(
-        select(Item.id, Item.no, Item.title, Item.pledge_id)
-        .where(Item.plan_id == plan.id)
-        .order_by(Item.no)  # type: ignore[arg-type]
+    item_table, dept_table = Item.__table__, Department.__table__  # type: ignore[attr-defined]
+    link_table = ItemDepartment.__table__  # type: ignore[attr-defined]
+    i, d, link = item_table.c, dept_table.c, link_table.c
+    items = conn.execute(
+        sa_select(i.id, i.no, i.title, i.pledge_id).where(i.plan_id == plan.id).order_by(i.no)
     ).all()
-    dept_rows = session.exec(
-        select(ItemDepartment.item_id, Department.name)
-        .join(Department, Department.id == ItemDepartment.department_id)  # type: ignore[arg-type]
-        .join(Item, Item.id == ItemDepartment.item_id)  # type: ignore[arg-type]
-        .where(Item.plan_id == plan.id)
-        .order_by(ItemDepartment.item_id, ItemDepartment.position)
+    dept_rows = conn.execute(
+        sa_select(link.item_id, d.name)
+        .select_from(link_table)
+        .join(dept_table, d.id == link.department_id)
+        .join(item_table, i.id == link.item_id)
+        .where(i.plan_id == plan.id)
+        .order_by(link.item_id, link.position)
     ).all()
     departments: dict[int, list[str]] = {}
     for item_id, name in dept_rows:
         departments.setdefault(item_id, []).append(name)
-    # Plain rows, not ORM objects: a province plan has 100k targets (see docs/PERFORMANCE.md).
     t = Target.__table__.c  # type: ignore[attr-defined]
-    target_rows = session.connection().execute(
+    target_rows = conn.execute(
         sa_select(
-            t.id, t.key, t.item_id, t.name, t.unit, t.note, t.kind, t.deadline, t.assessed,
-            t.target_value, t.baseline, t.at_least,
-            type_coerce(t.schedule, String), type_coerce(t.stages, String),
+            t.id, t.key, t.item_id, t.name, t.unit, t.note, t.kind,
+            type_coerce(t.deadline, String), t.assessed, t.target_value, t.baseline,
+            t.at_least, type_coerce(t.schedule, String), type_coerce(t.stages, String),
         )
         .where(t.plan_id == plan.id)
         .order_by(t.item_id, t.position)
@@ -135,19 +141,22 @@ def load_structure(*, session: Session, code: str | None = None) -> PlanStructur
     item_no = {item_id: no for item_id, no, _title, _pledge in items}
     by_item: dict[int, list[TargetInfo]] = {}
     kinds = {k.value: k for k in TargetKind}
+    deadlines: dict[object, date] = {None: plan.end}
     for (
         tid, key, item_id, name, unit, note, kind, deadline, assessed,
         target_value, baseline, at_least, schedule, stages,
     ) in target_rows:  # fmt: skip
+        if deadline not in deadlines:
+            deadlines[deadline] = _as_date(deadline)
         rule = TargetRule(
-            kind=kinds[kind],
-            deadline=deadline or plan.end,
-            assessed=assessed,
-            target_value=target_value,
-            baseline=baseline or 0.0,
-            at_least=at_least,
-            schedule=_schedule(_json_list(schedule)),
-            stages=_stages(_json_list(stages)),
+            kinds[kind],
+            deadlines[deadline],
+            bool(assessed),
+            target_value,
+            baseline or 0.0,
+            bool(at_least),
+            _schedule(_json_list(schedule)) if schedule and schedule != "[]" else (),
+            _stages(_json_list(stages)) if stages and stages != "[]" else (),
         )
         by_item.setdefault(item_id, []).append(
             TargetInfo(tid, key, item_no[item_id], name, unit, rule, note)
@@ -160,16 +169,21 @@ def load_structure(*, session: Session, code: str | None = None) -> PlanStructur
         pledges=tuple(PledgeInfo(p.no, p.title) for p in pledges),
         items=tuple(
             ItemInfo(
-                id=item_id,
-                no=no,
-                title=title,
-                pledge_no=pledge_no[pledge_id],
-                departments=tuple(departments.get(item_id, ())),
-                targets=tuple(by_item.get(item_id, ())),
+                item_id,
+                no,
+                title,
+                pledge_no[pledge_id],
+                tuple(departments.get(item_id, ())),
+                tuple(by_item.get(item_id, ())),
             )
             for item_id, no, title, pledge_id in items
         ),
     )
+
+
+def _as_date(raw: object) -> date:
+    """A date column read raw: SQLite gives ISO text, PostgreSQL a date."""
+    return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
 
 
 #: How :func:`latest_snapshots` finds the latest rows: each engine's fast form by default.
