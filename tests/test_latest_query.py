@@ -154,3 +154,35 @@ def test_time_travel_sees_the_month_as_it_was(qingdao) -> None:
     assert october[target_id].value == 21.49
     assert november[target_id].value == 24
     assert target_id not in september
+
+
+@BOTH
+def test_the_first_items_and_their_targets_alone_agree_with_the_whole_plan(
+    backend: str, tmp_path: Path
+) -> None:
+    """What the dashboard shows first (services.status.first_items_status) is the whole
+    plan's evaluation cut to its first items, on every engine."""
+    from pledgetrack.domain.model import Policy
+    from pledgetrack.services.status import first_items_status, plan_status
+    from pledgetrack.storage.queries import load_structure
+
+    on = date(2020, 10, 31)
+    with qingdao_on(backend, tmp_path) as engine:
+        whole = plan_status(engine, on=on, policy=Policy())
+        first = first_items_status(engine, on=on, items=5, policy=Policy())
+        assert first.partial and not whole.partial
+        assert first.items == whole.items[:5]
+        with Session(engine) as session:
+            part = load_structure(session=session, first_items=5)
+            ids = [t.id for item in part.items for t in item.targets]
+            assert part.pledges == whole.structure.pledges
+            assert part.items == whole.structure.items[:5]
+            for form in ("generic", "distinct_on", "correlated"):
+                if form == "distinct_on" and backend != "postgresql":
+                    continue
+                some = latest_readings(
+                    session=session, plan_id=part.id, on=on, form=form, target_ids=ids
+                )
+                every = latest_readings(session=session, plan_id=part.id, on=on, form=form)
+                assert some == {tid: r for tid, r in every.items() if tid in ids}, form
+                assert some  # the first items of the list have October figures

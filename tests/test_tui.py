@@ -252,3 +252,57 @@ async def test_a_province_sized_list_is_added_to_the_table_page_by_page(engine: 
         await pilot.pause()
         assert table.row_count == 2 * PAGE  # moving near the end adds the next page
         assert screen.item_keys()[PAGE] == f"item-{screen._pending[PAGE].info.no}"
+
+
+async def test_a_big_plan_shows_its_first_page_while_the_rest_loads(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A province plan: the first page of items is on screen at once, counters wait for the
+    whole plan, and actions that need the whole plan say it is still loading."""
+    import threading
+
+    import pledgetrack.tui.screens.dashboard as dashboard_module
+    from pledgetrack.storage.db import make_engine, sqlite_url
+    from pledgetrack.tui.screens.dashboard import PAGE
+    from tests.test_reference import generator
+
+    engine = make_engine(sqlite_url(tmp_path / "big.sqlite"))
+    counts = generator().generate(engine, targets=900, months=3, seed=3)
+    assert counts["items"] > PAGE + 1
+    gate = threading.Event()
+    real = dashboard_module.load_evaluation
+
+    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        assert gate.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard_module, "load_evaluation", held)
+    try:
+        app = make_app(engine, as_of=date(2020, 3, 31))
+        async with app.run_test(size=SIZE) as pilot:
+            for _ in range(200):
+                if isinstance(app.screen, DashboardScreen) and app.screen.evaluation:
+                    break
+                await pilot.pause(0.02)
+            screen = dashboard(app)
+            first = screen.evaluation
+            assert first is not None and first.partial
+            assert [r.info.no for r in first.items] == list(range(1, PAGE + 2))
+            assert screen.structure is None  # a partial structure is never reused
+            await pilot.pause()
+            assert screen.query_one("#items", DataTable).row_count > PAGE
+            assert "…" in text_of(app, "#count-achieved")
+            assert text_of(app, "#shown") == ui("shown.loading", "zh")
+            await pilot.press("e")  # entry needs every department: not yet
+            assert isinstance(app.screen, DashboardScreen)
+            gate.set()
+            await settle(pilot)
+            whole = screen.evaluation
+            assert whole is not None and not whole.partial
+            assert len(whole.items) == counts["items"]
+            assert screen.structure is whole.structure
+            achieved = whole.counts()[Status.ACHIEVED]
+            assert f"{achieved}/{counts['items']}" in text_of(app, "#count-achieved")
+            # The first page agrees with the whole plan, row by row.
+            assert [r.result for r in first.items] == [r.result for r in whole.items[: PAGE + 1]]
+    finally:
+        gate.set()
+        engine.dispose()

@@ -59,6 +59,9 @@ class PlanEvaluation:
     structure: PlanStructure
     as_of: date
     items: tuple[ItemRow, ...]
+    #: Only the first items of the plan (a screen shows them while the whole plan loads);
+    #: counts and roll-ups of a partial evaluation are not the plan's.
+    partial: bool = False
 
     def achieved_items(self) -> list[ItemRow]:
         return [row for row in self.items if row.result.achieved]
@@ -116,7 +119,7 @@ class PlanEvaluation:
         if not department:
             return self
         rows = tuple(r for r in self.items if department in r.info.departments)
-        return PlanEvaluation(self.structure, self.as_of, rows)
+        return PlanEvaluation(self.structure, self.as_of, rows, self.partial)
 
 
 def evaluate_plan(
@@ -124,8 +127,11 @@ def evaluate_plan(
     readings: Mapping[int, Reading],
     on: date,
     policy: Policy | None = None,
+    *,
+    partial: bool = False,
 ) -> PlanEvaluation:
-    """Evaluate every target and item of a plan from the latest reading per target id."""
+    """Evaluate every target and item of a plan from the latest reading per target id
+    (*partial*: the structure holds only the plan's first items)."""
     policy = policy or Policy()
     start = structure.period.start
     due_start = due_month_start(on, structure.period, policy)
@@ -142,4 +148,4 @@ def evaluate_plan(
         ]
         result = item_status([t.rule for t in targets], results)
         append(ItemRow(item, result, tuple(map(TargetRow, targets, results))))
-    return PlanEvaluation(structure, on, tuple(rows))
+    return PlanEvaluation(structure, on, tuple(rows), partial)

@@ -25,6 +25,7 @@ from pledgetrack.reports.model import (
     StatusChange,
     TargetLine,
 )
+from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.storage.queries import (
     first_entries,
     latest_readings,
@@ -55,6 +56,19 @@ def build_month_report(
     reading a supervisor approved (services.review), not figures still submitted
     or returned.
     """
+    with gc_paused():  # ~1M short-lived objects for a province plan, no cycles
+        return _build(engine, month, plan, department, policy, with_history, approved_only)
+
+
+def _build(
+    engine: Engine,
+    month: date,
+    plan: str | None,
+    department: str | None,
+    policy: Policy | None,
+    with_history: bool,
+    approved_only: bool,
+) -> MonthReport:
     policy = policy or Policy()
     as_of = end_of_month(month)
     previous = add_months(as_of, -1)

@@ -10,6 +10,7 @@ from sqlmodel import Session
 from pledgetrack.domain.evaluation import PlanEvaluation, evaluate_plan
 from pledgetrack.domain.model import Policy
 from pledgetrack.domain.plan import PlanStructure
+from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.storage.queries import latest_readings, load_structure
 
 
@@ -24,21 +25,41 @@ def plan_status(
 ) -> PlanEvaluation:
     """Evaluate a plan as of *on*: one query for the structure, one for all latest readings
     (with *approved_only*, the latest approved reading of each target)."""
-    with Session(engine) as session:
+    with gc_paused(), Session(engine) as session:
         structure = load_structure(session=session, code=plan)
         readings = latest_readings(
             session=session, plan_id=structure.id, on=on, approved_only=approved_only
         )
-    return evaluate_plan(structure, readings, on, policy).filtered(department=department)
+        evaluation = evaluate_plan(structure, readings, on, policy)
+    return evaluation.filtered(department=department)
 
 
 def evaluate_structure(
     engine: Engine, structure: PlanStructure, *, on: date, policy: Policy | None = None
 ) -> PlanEvaluation:
     """Evaluate an already loaded structure as of another date (time travel, month-over-month)."""
-    with Session(engine) as session:
-        readings = latest_readings(session=session, plan_id=structure.id, on=on)
-    return evaluate_plan(structure, readings, on, policy)
+    with gc_paused():
+        with Session(engine) as session:
+            readings = latest_readings(session=session, plan_id=structure.id, on=on)
+        return evaluate_plan(structure, readings, on, policy)
+
+
+def first_items_status(
+    engine: Engine,
+    *,
+    on: date,
+    items: int,
+    plan: str | None = None,
+    policy: Policy | None = None,
+) -> PlanEvaluation:
+    """The first *items* items of a plan evaluated as of *on*, marked partial: what the
+    dashboard shows at once while the whole plan (100k targets in a province) loads."""
+    with gc_paused():
+        with Session(engine) as session:
+            structure = load_structure(session=session, code=plan, first_items=items)
+            ids = [t.id for item in structure.items for t in item.targets]
+            readings = latest_readings(session=session, plan_id=structure.id, on=on, target_ids=ids)
+        return evaluate_plan(structure, readings, on, policy, partial=True)
 
 
 def default_as_of(engine: Engine, *, plan: str | None = None, today: date | None = None) -> date:

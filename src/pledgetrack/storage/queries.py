@@ -98,8 +98,13 @@ def _stages(stages: list[dict[str, object]]) -> tuple[Stage, ...]:
     )
 
 
-def load_structure(*, session: Session, code: str | None = None) -> PlanStructure:
+def load_structure(
+    *, session: Session, code: str | None = None, first_items: int | None = None
+) -> PlanStructure:
     """A plan with its pledges, items, departments and targets: four queries, any size.
+
+    With *first_items*, only that many items in list order (and their targets): what a
+    screen shows first while the whole plan loads.
 
     Plain Core rows, not ORM objects, and dates and JSON read raw and converted once
     per distinct value: a province plan has 100k targets (see docs/PERFORMANCE.md).
@@ -114,15 +119,23 @@ def load_structure(*, session: Session, code: str | None = None) -> PlanStructur
     item_table, dept_table = Item.__table__, Department.__table__  # type: ignore[attr-defined]
     link_table = ItemDepartment.__table__  # type: ignore[attr-defined]
     i, d, link = item_table.c, dept_table.c, link_table.c
-    items = conn.execute(
+    item_query = (
         sa_select(i.id, i.no, i.title, i.pledge_id).where(i.plan_id == plan.id).order_by(i.no)
-    ).all()
+    )
+    if first_items is not None:
+        item_query = item_query.limit(first_items)
+    items = conn.execute(item_query).all()
+    # Only the loaded items' departments and targets (all of them without a limit).
+    if first_items is None:
+        of_items = i.plan_id == plan.id
+    else:
+        of_items = i.id.in_([row[0] for row in items])
     dept_rows = conn.execute(
         sa_select(link.item_id, d.name)
         .select_from(link_table)
         .join(dept_table, d.id == link.department_id)
         .join(item_table, i.id == link.item_id)
-        .where(i.plan_id == plan.id)
+        .where(of_items)
         .order_by(link.item_id, link.position)
     ).all()
     departments: dict[int, list[str]] = {}
@@ -135,7 +148,10 @@ def load_structure(*, session: Session, code: str | None = None) -> PlanStructur
             type_coerce(t.deadline, String), t.assessed, t.target_value, t.baseline,
             t.at_least, type_coerce(t.schedule, String), type_coerce(t.stages, String),
         )
-        .where(t.plan_id == plan.id)
+        .where(
+            t.plan_id == plan.id,
+            *(() if first_items is None else (t.item_id.in_([row[0] for row in items]),)),
+        )
         .order_by(t.item_id, t.position)
     ).all()  # fmt: skip
     item_no = {item_id: no for item_id, no, _title, _pledge in items}
@@ -197,6 +213,7 @@ def latest_readings(
     on: date,
     form: LatestForm = "auto",
     approved_only: bool = False,
+    target_ids: list[int] | None = None,
 ) -> dict[int, Reading]:
     """The latest reading of every target of a plan as of *on*, in one SQL statement.
 
@@ -205,7 +222,12 @@ def latest_readings(
     latest review approves them count (see :func:`latest_approved_readings`).
     """
     found = latest_snapshots(
-        session=session, plan_id=plan_id, on=on, form=form, approved_only=approved_only
+        session=session,
+        plan_id=plan_id,
+        on=on,
+        form=form,
+        approved_only=approved_only,
+        target_ids=target_ids,
     )
     return {tid: reading for tid, (_, reading) in found.items()}
 
@@ -217,8 +239,10 @@ def latest_snapshots(
     on: date,
     form: LatestForm = "auto",
     approved_only: bool = False,
+    target_ids: list[int] | None = None,
 ) -> dict[int, tuple[int, Reading]]:
     """Like :func:`latest_readings`, with the id of each snapshot: one SQL statement.
+    With *target_ids*, only those targets of the plan.
 
     PostgreSQL uses ``DISTINCT ON (target_id) … ORDER BY target_id, as_of DESC,
     id DESC``; SQLite a correlated ``ORDER BY as_of DESC, id DESC LIMIT 1`` per
@@ -233,6 +257,7 @@ def latest_snapshots(
         else:
             form = "generic" if approved_only else "correlated"
     approved = (latest_decision() == APPROVED,) if approved_only else ()
+    only = () if target_ids is None else (Target.id.in_(target_ids),)  # type: ignore[union-attr]
     columns = (
         Snapshot.id,
         Snapshot.target_id,
@@ -262,7 +287,7 @@ def latest_snapshots(
                 select(*columns)  # type: ignore[call-overload]
                 .select_from(Target)
                 .outerjoin(Snapshot, Snapshot.id == newest_id)  # type: ignore[arg-type]
-                .where(Target.plan_id == plan_id)
+                .where(Target.plan_id == plan_id, *only)
             )
             return _snapshot_rows(session, statement)
         raw_columns = (
@@ -277,7 +302,7 @@ def latest_snapshots(
             select(*raw_columns)  # type: ignore[call-overload]
             .select_from(Target)
             .outerjoin(Snapshot, Snapshot.id == newest_id)  # type: ignore[arg-type]
-            .where(Target.plan_id == plan_id)
+            .where(Target.plan_id == plan_id, *only)
         )
         rows = session.connection().execute(statement).all()
         parse = date.fromisoformat
@@ -293,7 +318,7 @@ def latest_snapshots(
         statement = (
             select(*columns)  # type: ignore[call-overload]
             .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
-            .where(Target.plan_id == plan_id, Snapshot.as_of <= on, *approved)
+            .where(Target.plan_id == plan_id, Snapshot.as_of <= on, *approved, *only)
             .ext(distinct_on(Snapshot.target_id))  # type: ignore[arg-type]
             .order_by(Snapshot.target_id, Snapshot.as_of.desc(), Snapshot.id.desc())  # type: ignore[attr-defined,union-attr]
         )
@@ -301,7 +326,7 @@ def latest_snapshots(
         latest_date = (
             select(Snapshot.target_id, func.max(Snapshot.as_of).label("as_of"))
             .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
-            .where(Target.plan_id == plan_id, Snapshot.as_of <= on, *approved)
+            .where(Target.plan_id == plan_id, Snapshot.as_of <= on, *approved, *only)
             .group_by(Snapshot.target_id)
             .subquery()
         )

@@ -10,7 +10,8 @@ from sqlmodel import Session
 from pledgetrack.domain.evaluation import PlanEvaluation
 from pledgetrack.domain.model import Policy
 from pledgetrack.domain.plan import PlanStructure
-from pledgetrack.services.status import default_as_of, evaluate_structure
+from pledgetrack.services.gc_pause import gc_paused
+from pledgetrack.services.status import default_as_of, evaluate_structure, first_items_status
 from pledgetrack.storage.queries import HistoryEntry, load_structure, target_history
 
 
@@ -26,11 +27,21 @@ def load_evaluation(
     ``services.status.default_as_of``); the structure is loaded once and reused
     when time-travelling."""
     if structure is None:
-        with Session(engine) as session:
+        with gc_paused(), Session(engine) as session:
             structure = load_structure(session=session)
     if on is None:
         on = default_as_of(engine, plan=structure.code, today=today)
     return evaluate_structure(engine, structure, on=on, policy=policy)
+
+
+def load_first_items(
+    engine: Engine, *, on: date | None, policy: Policy, items: int, today: date | None = None
+) -> PlanEvaluation:
+    """The plan's first *items* items as of *on* (the same default date as
+    :func:`load_evaluation`), marked partial."""
+    if on is None:
+        on = default_as_of(engine, today=today)
+    return first_items_status(engine, on=on, items=items, policy=policy)
 
 
 def load_history(engine: Engine, target_id: int) -> list[HistoryEntry]:

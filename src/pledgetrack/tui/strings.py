@@ -13,9 +13,15 @@ _CATALOG: dict[str, dict[str, str]] = {
     "header": {"zh": "{plan} · 截至{date}", "en": "{plan} · as of {date}"},
     "header.loading": {"zh": "正在加载…", "en": "Loading…"},
     "counter": {"zh": "{label} {n}/{total}", "en": "{label} {n} of {total}"},
+    "counter.loading": {"zh": "{label} …", "en": "{label} …"},
     "filter": {"zh": "筛选:{status}", "en": "Filter: {status}"},
     "filter.all": {"zh": "全部", "en": "all"},
     "shown": {"zh": "显示{n}项", "en": "{n} items shown"},
+    "shown.loading": {"zh": "正在加载其余事项…", "en": "Loading the rest of the items…"},
+    "still_loading": {
+        "zh": "正在加载全部事项,请稍候",
+        "en": "Still loading all items, one moment",
+    },
     "search.placeholder": {
         "zh": "按序号或事项名称搜索(/)",
         "en": "Search by item number or title (/)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -22,8 +23,9 @@ from pledgetrack.domain.numbers import format_percent
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.i18n import status_label
 from pledgetrack.reports.text import pledge_heading
+from pledgetrack.services.status import default_as_of
 from pledgetrack.tui.cells import bar, cell, day, light, localize_bindings
-from pledgetrack.tui.data import load_evaluation
+from pledgetrack.tui.data import load_evaluation, load_first_items
 from pledgetrack.tui.messages import EvaluationLoaded
 from pledgetrack.tui.strings import ui
 
@@ -175,20 +177,44 @@ class DashboardScreen(Screen[None]):
     def load(self, on: date | None) -> None:
         self._load(on, self.structure)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="evaluation")
+    # description: without one Textual builds it from repr() of the arguments (a whole
+    # province plan structure took 1.7 s on the UI thread).
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="evaluation",
+        description="evaluate the plan",
+    )
     def _load(self, on: date | None, structure: PlanStructure | None) -> None:
         app = self.pledge_app
-        evaluation = load_evaluation(app.engine, on=on, policy=app.policy, structure=structure)
-        if not get_current_worker().is_cancelled:
+        worker = get_current_worker()
+        if structure is None:
+            # First load: the first page of items at once, then the whole plan (a province
+            # plan takes a second or two; docs/PERFORMANCE.md).
+            if on is None:
+                on = default_as_of(app.engine, today=app.today)
+            first = load_first_items(app.engine, on=on, policy=app.policy, items=PAGE + 1)
+            if worker.is_cancelled:
+                return
+            if len(first.items) <= PAGE:  # that was the whole plan
+                self.post_message(EvaluationLoaded(replace(first, partial=False)))
+                return
+            self.post_message(EvaluationLoaded(first))
+        evaluation = load_evaluation(
+            app.engine, on=on, policy=app.policy, structure=structure, today=app.today
+        )
+        if not worker.is_cancelled:
             self.post_message(EvaluationLoaded(evaluation))
 
     @on(EvaluationLoaded)
     def _loaded(self, message: EvaluationLoaded) -> None:
         self.evaluation = message.evaluation
-        self.structure = message.evaluation.structure
+        if not message.evaluation.partial:  # a partial structure is not kept for reloads
+            self.structure = message.evaluation.structure
         # Look-ups by number, made once per evaluation (no scan per keypress).
         self._by_no = {row.info.no: row for row in self.evaluation.items}
-        self._pledges = {p.no: p.title for p in self.structure.pledges}
+        self._pledges = {p.no: p.title for p in message.evaluation.structure.pledges}
         self._counts = self.evaluation.counts()
         self.pledge_app.as_of = message.evaluation.as_of
         self.refresh_view()
@@ -229,14 +255,11 @@ class DashboardScreen(Screen[None]):
             counts = self._counts
             total = len(evaluation.items)
             for status in STATUS_ORDER:
+                label = status_label(status, lang)
                 self.query_one(f"#count-{status.value}", Static).update(
-                    ui(
-                        "counter",
-                        lang,
-                        label=status_label(status, lang),
-                        n=counts[status],
-                        total=total,
-                    )
+                    ui("counter.loading", lang, label=label)
+                    if evaluation.partial
+                    else ui("counter", lang, label=label, n=counts[status], total=total)
                 )
         label = (
             ui("filter.all", lang)
@@ -271,9 +294,11 @@ class DashboardScreen(Screen[None]):
         for key, width in COLUMN_WIDTHS.items():
             table.add_column(ui(COLUMN_LABELS[key], lang), key=key, width=width)
         rows = self.visible_items()
-        self.query_one("#shown", Static).update(
-            ui("shown", lang, n=len(rows)) if self.evaluation else ""
-        )
+        shown = ""
+        if self.evaluation is not None:
+            partial = self.evaluation.partial
+            shown = ui("shown.loading", lang) if partial else ui("shown", lang, n=len(rows))
+        self.query_one("#shown", Static).update(shown)
         self._pending = rows
         self._shown_rows = 0
         self._last_pledge = None
@@ -371,7 +396,7 @@ class DashboardScreen(Screen[None]):
 
     def action_department(self) -> None:
         """Pick a department to show only the items it leads or co-operates on."""
-        if self.evaluation is None:
+        if self._still_loading():
             return
         from pledgetrack.tui.screens.pick import PickScreen
 
@@ -473,7 +498,7 @@ class DashboardScreen(Screen[None]):
     def action_entry(self) -> None:
         """Monthly entry for the highlighted item's lead department, the next month to report."""
         evaluation = self.evaluation
-        if evaluation is None:
+        if evaluation is None or self._still_loading():
             return
         from pledgetrack.services.entry import default_entry_month
         from pledgetrack.tui.screens.entry import EntryScreen
@@ -488,6 +513,13 @@ class DashboardScreen(Screen[None]):
         departments = structure.departments()
         department = row.info.lead if row is not None and row.info.lead else departments[0]
         self.app.push_screen(EntryScreen(structure, department, month), self._entry_done)
+
+    def _still_loading(self) -> bool:
+        """True (and says so) while only the first page of a big plan is loaded."""
+        if self.evaluation is None or self.evaluation.partial:
+            self.notify(ui("still_loading", self.lang))
+            return True
+        return False
 
     def _entry_done(self, saved_as_of: date | None) -> None:
         """After a save, show the month just entered (the figures are in the table at once)."""

@@ -297,7 +297,7 @@ class EntryScreen(Screen[date | None]):
         self._draw_summary()
         self._load_sheet(self.department, self.month)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="sheet")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sheet", description="load sheet")
     def _load_sheet(self, department: str, month: date) -> None:
         app = self.pledge_app
         sheet = load_sheet(
@@ -498,7 +498,7 @@ class EntryScreen(Screen[date | None]):
         self._saving = True
         self._save_sheet(self.sheet, self.inputs(), confirm_large)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="save")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save", description="save sheet")
     def _save_sheet(
         self, sheet: EntrySheet, inputs: dict[int, LineInput], confirm_large: bool
     ) -> None:

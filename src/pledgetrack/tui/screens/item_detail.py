@@ -280,7 +280,7 @@ class ItemDetailScreen(Screen[None]):
         entries = self.history.get(target.info.id, []) if target is not None else []
         chart.show(target, self.period, entries)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="history")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="history", description="history")
     def _load_history(self, target_id: int) -> None:
         entries = load_history(cast("PledgeApp", self.app).engine, target_id)
         if not get_current_worker().is_cancelled:

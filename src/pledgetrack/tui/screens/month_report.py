@@ -45,7 +45,7 @@ class MonthReportScreen(Screen[ResultT]):
     def _draw(self) -> None:  # pragma: no cover - every subclass draws
         raise NotImplementedError
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="report")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="report", description="build")
     def _build(self) -> None:
         app = self.pledge_app
         report = build_month_report(

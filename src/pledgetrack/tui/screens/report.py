@@ -150,7 +150,7 @@ class ReportScreen(MonthReportScreen[None]):
         path = Path(name).expanduser()
         self._save(path, render_for(path, self.report, self.lang))
 
-    @work(thread=True, exit_on_error=False, group="save")
+    @work(thread=True, exit_on_error=False, group="save", description="save the report")
     def _save(self, path: Path, text: str) -> None:
         try:
             write_text_atomically(path, text)
