@@ -45,6 +45,7 @@ def add_months(day: date, months: int) -> date:
     return end_of_month(shifted)
 
 
+@lru_cache(maxsize=1024)  # a province import repeats a few dates 100k times
 def parse_date(text: str) -> date:
     """Parse the date forms users write.
 

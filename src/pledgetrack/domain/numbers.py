@@ -26,6 +26,10 @@ class ParsedNumber:
     at_least: bool = False
 
 
+#: A plain decimal in ASCII, the common case, read by float() alone.
+_PLAIN = re.compile(r"\d+(\.\d+)?\Z")
+
+
 def parse_number(text: str, *, allow_floor: bool = False) -> ParsedNumber:
     """Read ``6,800``, ``1万``, ``1.5万``, ``100%``, ``40以上`` (a floor).
 
@@ -33,6 +37,10 @@ def parse_number(text: str, *, allow_floor: bool = False) -> ParsedNumber:
     marker (``以上``, ``不少于``) is accepted only where *allow_floor* is set,
     i.e. on target values.
     """
+    if _PLAIN.match(text):  # most cells of a province import: 1234 or 56.78
+        value = float(text)
+        if math.isfinite(value):
+            return ParsedNumber(value)
     raw = text.strip().translate(_FULLWIDTH).replace(" ", "")
     if not raw:
         raise NumberFormatError("empty number")

@@ -18,6 +18,7 @@ from pledgetrack.exchange.errors import CellError, ImportRejected
 from pledgetrack.exchange.tables import Row, read_table, write_table
 from pledgetrack.services.access import Actor, acting, require_entry_for_targets
 from pledgetrack.services.audit import Change, write_audit
+from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.services.validation import FieldProblem, InvalidReading, check_reading
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.queries import (
@@ -125,6 +126,18 @@ def save_entries(
     the read and the insert are caught by the unique indexes of ``snapshot``:
     the loser gets the same SaveConflict, naming the winner's reading.
     """
+    with gc_paused():  # a bulk import makes ~10 objects per row, no cycles
+        return _save_entries(engine, entries, now, check_base, actor, source)
+
+
+def _save_entries(
+    engine: Engine,
+    entries: Sequence[Entry],
+    now: datetime | None,
+    check_base: bool,
+    actor: Actor | str | None,
+    source: str | None,
+) -> SaveOutcome:
     now = now or datetime.now(UTC)
     groups: dict[tuple[int, date], list[Entry]] = {}
     for entry in entries:
@@ -177,9 +190,9 @@ def save_entries(
             if not winners:
                 raise
             raise SaveConflict(winners) from exc
-        changes = _audit(rows, ids, current, keys)
+        # A bulk import audits its new readings as one entry (below), corrections one by one.
+        changes = _audit(rows, ids, current, keys, additions=source is None)
         if source is not None:
-            changes = [c for c in changes if c.action != "snapshot.add"]
             changes.append(
                 Change(
                     "progress.import",
@@ -206,16 +219,23 @@ def _audit(
     ids: list[int],
     current: dict[tuple[int, date], Snapshot],
     keys: dict[int, str],
+    *,
+    additions: bool = True,
 ) -> list[Change]:
-    """The audit entries of appended snapshots: added, or correcting the one before."""
+    """The audit entries of appended snapshots: added (unless not *additions*), or
+    correcting the one before."""
     changes: list[Change] = []
     for row, snapshot_id in zip(rows, ids, strict=True):
-        after = _reading_state(row)
         if row.supersedes_id is None:
-            changes.append(
-                Change("snapshot.add", "snapshot", snapshot_id, keys[row.target_id], None, after)
-            )
+            if additions:
+                after = _reading_state(row)
+                changes.append(
+                    Change(
+                        "snapshot.add", "snapshot", snapshot_id, keys[row.target_id], None, after
+                    )
+                )
             continue
+        after = _reading_state(row)
         if row.supersedes_id >= 0:
             before = _reading_state(current[row.target_id, row.as_of])  # type: ignore[index]
             supersedes = row.supersedes_id
@@ -361,8 +381,9 @@ def _target_by_key(structure: PlanStructure) -> dict[str, TargetInfo]:
 def read_progress_file(engine: Engine, path: Path, *, today: date | None = None) -> list[Entry]:
     """Parse and check every row of a progress file (CSV, or .xlsx by suffix) against the
     database, or raise ImportRejected."""
-    rows = read_table(path, REQUIRED, filled=FILLED, sheet="progress")
-    return parse_progress_rows(engine, rows, str(path), today=today)
+    with gc_paused():  # a province file: 100k rows of short-lived objects
+        rows = read_table(path, REQUIRED, filled=FILLED, sheet="progress")
+        return parse_progress_rows(engine, rows, str(path), today=today)
 
 
 def parse_progress_rows(
