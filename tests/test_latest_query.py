@@ -186,3 +186,31 @@ def test_the_first_items_and_their_targets_alone_agree_with_the_whole_plan(
                 every = latest_readings(session=session, plan_id=part.id, on=on, form=form)
                 assert some == {tid: r for tid, r in every.items() if tid in ids}, form
                 assert some  # the first items of the list have October figures
+
+
+@BOTH
+def test_appended_snapshots_get_back_their_own_ids_in_order(backend: str, tmp_path: Path) -> None:
+    """The ids append_snapshots returns are those of the rows it wrote, row for row (the
+    audit trail and corrections rely on them; SQLite takes them from its write lock)."""
+    with qingdao_on(backend, tmp_path) as engine:
+        with Session(engine) as session:
+            targets = session.exec(select(Target).order_by(Target.id)).all()  # type: ignore[arg-type]
+            stamp = datetime(2020, 12, 1, tzinfo=UTC)
+            rows = [
+                NewSnapshot(
+                    t.id or 0, date(2020, 11, day), float(n), None, f"row {day}-{n}", "t", stamp
+                )
+                for day in (28, 29, 30)
+                for n, t in enumerate(targets)
+            ]
+            ids = append_snapshots(session=session, rows=rows)
+            session.commit()
+            stored = {
+                s.id: s for s in session.exec(select(Snapshot).where(Snapshot.note.like("row %")))
+            }  # type: ignore[attr-defined]
+        assert len(ids) == len(set(ids)) == len(rows) == len(stored)
+        for snapshot_id, row in zip(ids, rows, strict=True):
+            assert (stored[snapshot_id].target_id, stored[snapshot_id].note) == (
+                row.target_id,
+                row.note,
+            )
