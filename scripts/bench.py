@@ -59,8 +59,17 @@ def measure(name: str, url: str, repeat: int, extra: str) -> dict[str, Any]:
     if name == "status_engine":
         from pledgetrack.services.status import plan_status
 
+        # Cold: what `pledgetrack status` does, the plan structure loaded on every call.
         seconds, evaluation = best(lambda: plan_status(engine, on=ON, policy=Policy()), repeat)
         out.update(seconds=seconds, targets=sum(len(r.targets) for r in evaluation.items))
+        # Warm: the structure already loaded, as the TUI has it on every month step.
+        from pledgetrack.services.status import evaluate_structure
+
+        structure = evaluation.structure
+        warm, _ = best(
+            lambda: evaluate_structure(engine, structure, on=ON, policy=Policy()), repeat
+        )
+        out.update(warm_seconds=warm)
     elif name == "status_sql":
         from pledgetrack.storage.reference import reference_status
 
@@ -418,18 +427,29 @@ def table(results: dict[str, Any]) -> str:
         se, sq = r["status_engine"], r["status_sql"]
         ratio = se["seconds"] / sq["seconds"]
         lines.append(
-            f"| {engine} | status of {se['targets']:,} targets: engine {se['seconds']:.2f} s vs "
-            f"hand-written SQL {sq['seconds']:.2f} s | **{ratio:.2f}×** | ≤ 1.5× | "
-            f"{se['peak_mb']:.0f} MB / {sq['peak_mb']:.0f} MB |"
+            f"| {engine} | status of {se['targets']:,} targets, cold (structure loaded too): "
+            f"engine {se['seconds']:.2f} s vs hand-written SQL {sq['seconds']:.2f} s | "
+            f"**{ratio:.2f}×** | ≤ 1.5× | {se['peak_mb']:.0f} MB / {sq['peak_mb']:.0f} MB |"
         )
+        if "warm_seconds" in se:
+            lines.append(
+                f"| {engine} | the same, warm (structure already loaded, as on a month step): "
+                f"engine {se['warm_seconds']:.2f} s | **{se['warm_seconds'] / sq['seconds']:.2f}×** "
+                f"| ≤ 1.5× | |"
+            )
         if "dashboard" in r:
             d = r["dashboard"]
             keys = ", ".join(f"{k} {v * 1000:.0f} ms" for k, v in d["keys"].items())
             lines.append(
-                f"| {engine} | dashboard ready ({d['items']:,} items) | **{d['seconds']:.2f} s** "
+                f"| {engine} | dashboard: first rows on screen {d['first_rows']:.2f} s; every "
+                f"item and the counters ({d['items']:,} items) | **{d['seconds']:.2f} s** "
                 f"| < 2 s | {d['peak_mb']:.0f} MB |"
             )
-            lines.append(f"| {engine} | keypresses on it | {keys} | no visible wait | |")
+            lines.append(
+                f"| {engine} | keys on it (latency to the visible effect; stall = longest the "
+                f"UI could not run) | {keys}; stall while loading "
+                f"{d['stall_while_loading'] * 1000:.0f} ms | no visible wait | |"
+            )
         for name, goal in (("report_text", "< 2 s"), ("report_xlsx", "< 10 s")):
             x = r[name]
             lines.append(

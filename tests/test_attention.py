@@ -19,7 +19,7 @@ def row(no: int, status: Status, *departments: str) -> ItemRow:
         id=no, no=no, title=f"item {no}", pledge_no=1, departments=departments, targets=()
     )
     result = ItemResult(status=status, completion=None, expected=None, achieved=False)
-    return ItemRow(info, result, ())
+    return ItemRow(info, result)
 
 
 def evaluation(*rows: ItemRow) -> PlanEvaluation:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from pledgetrack.domain.model import ItemResult, Policy, Reading, Status, TargetResult
@@ -30,11 +30,21 @@ class TargetRow:
 class ItemRow:
     info: ItemInfo
     result: ItemResult
-    targets: tuple[TargetRow, ...]
+    # Paired up on first use: an evaluation of 100k targets need not make 100k rows.
+    _targets: tuple[TargetRow, ...] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+
+    @property
+    def targets(self) -> tuple[TargetRow, ...]:
+        """Each target with its result, in list order."""
+        if self._targets is None:
+            self._targets = tuple(map(TargetRow, self.info.targets, self.result.targets))
+        return self._targets
 
     @property
     def last_report(self) -> date | None:
-        dates = [t.result.reading.as_of for t in self.targets if t.result.reading is not None]
+        dates = [r.reading.as_of for r in self.result.targets if r.reading is not None]
         return max(dates) if dates else None
 
 
@@ -147,5 +157,5 @@ def evaluate_plan(
             for t in targets
         ]
         result = item_status([t.rule for t in targets], results)
-        append(ItemRow(item, result, tuple(map(TargetRow, targets, results))))
+        append(ItemRow(item, result))
     return PlanEvaluation(structure, on, tuple(rows), partial)

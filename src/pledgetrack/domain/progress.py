@@ -33,37 +33,37 @@ def completion(rule: TargetRule, reading: Reading | None) -> float | None:
     done, else the share of its stages reached, else 0. ``None`` when there is
     nothing to compare: no reading, no value, or a reference figure without target.
     """
-    if reading is None:
-        return None
-    if rule.kind is TargetKind.MILESTONE:
-        if reading.done:
-            return 100.0
-        if rule.stages and reading.value is not None:
-            return min(reading.value, len(rule.stages)) / len(rule.stages) * 100.0
-        return 0.0
-    if rule.target_value is None or reading.value is None:
-        return None
-    span = rule.target_value - rule.baseline
-    if span == 0:
-        return 100.0 if reading.value >= rule.target_value else 0.0
-    return (reading.value - rule.baseline) / span * 100.0
+    return measure(rule, reading)[0]
 
 
 def is_achieved(rule: TargetRule, reading: Reading | None) -> bool:
     """A quantity is achieved at or past its target; a milestone when done."""
+    return measure(rule, reading)[1]
+
+
+def measure(rule: TargetRule, reading: Reading | None) -> tuple[float | None, bool]:
+    """:func:`completion` and :func:`is_achieved` of a reading, worked out together."""
     if reading is None:
-        return False
+        return None, False
+    value = reading.value
     if rule.kind is TargetKind.MILESTONE:
         if reading.done:
-            return True
-        return bool(rule.stages) and reading.value is not None and reading.value >= len(rule.stages)
-    if rule.target_value is None or reading.value is None:
-        return False
-    tol = _EPSILON * max(1.0, abs(rule.target_value))
-    if rule.target_value >= rule.baseline:
-        return reading.value >= rule.target_value - tol
-    # A falling target (e.g. reduce waiting days from 10 to 5).
-    return reading.value <= rule.target_value + tol
+            return 100.0, True
+        stages = len(rule.stages)
+        if stages and value is not None:
+            return min(value, stages) / stages * 100.0, value >= stages
+        return 0.0, False
+    target = rule.target_value
+    if target is None or value is None:
+        return None, False
+    baseline = rule.baseline
+    tol = _EPSILON * max(1.0, abs(target))
+    # A falling target (e.g. reduce waiting days from 10 to 5) is met at or below it.
+    achieved = value >= target - tol if target >= baseline else value <= target + tol
+    span = target - baseline
+    if span == 0:
+        return (100.0 if value >= target else 0.0), achieved
+    return (value - baseline) / span * 100.0, achieved
 
 
 def elapsed_share(start: date, end: date, on: date) -> float:
@@ -201,7 +201,7 @@ def evaluate_target(
     """:func:`status_with` with positional arguments, for the evaluation loop."""
     milestone = rule.kind is TargetKind.MILESTONE
     has_target = milestone or rule.target_value is not None
-    done_pct = completion(rule, reading)
+    done_pct, achieved = measure(rule, reading)
     if expected_cache is not None and not rule.schedule and not rule.stages:
         key = (milestone, rule.deadline, has_target)
         expected = expected_cache.get(key, _MISSING)
@@ -209,7 +209,6 @@ def evaluate_target(
             expected = expected_cache[key] = expected_completion(rule, plan_start, on)
     else:
         expected = expected_completion(rule, plan_start, on)
-    achieved = has_target and is_achieved(rule, reading)
     if achieved:
         status = Status.ACHIEVED
     elif has_target and on > rule.deadline:
