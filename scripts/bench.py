@@ -466,6 +466,10 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+#: Text after this line in docs/PERFORMANCE.md is written by hand and kept by a new run.
+NOTES_MARKER = "<!-- written by hand below: scripts/bench.py keeps it -->"
+
+
 def write_doc(results: dict[str, Any], path: Path) -> None:
     machine = (
         f"{platform.node()} · {platform.machine()} · {os.cpu_count()} cores · "
@@ -499,6 +503,9 @@ Raw figures (JSON):
 {json.dumps(results, indent=1)}
 ```
 """
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    if NOTES_MARKER in old:
+        text += "\n" + old[old.index(NOTES_MARKER) :]
     path.write_text(text, encoding="utf-8")
 
 
