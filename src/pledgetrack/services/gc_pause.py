@@ -12,8 +12,10 @@ object made during the pause that is still alive (the loaded plan, the evaluatio
 screen), 0.05 + 0.13 + 0.2 s of stalls measured in the TUI. So the survivors are
 frozen first (``gc.freeze``): the collector leaves them alone, reference counting
 still frees them. The price is that a reference cycle left unreachable inside a
-paused block is never collected; the code run in these blocks makes none of its
-own (SQLAlchemy's few per session are small).
+paused block is never collected. So the blocks make (almost) none: the latest-reading
+statement, whose aliased table made 243 such objects per evaluation, is built once
+per process (storage.queries._correlated_latest); about one object per evaluation
+is left, measured over 75 month steps.
 """
 
 from __future__ import annotations

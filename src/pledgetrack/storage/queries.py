@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, Literal
 
-from sqlalchemy import Integer, ScalarSelect, String, and_, func, type_coerce
+from sqlalchemy import Date, Integer, ScalarSelect, String, and_, bindparam, func, type_coerce
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import aliased
@@ -258,53 +259,18 @@ def latest_snapshots(
             form = "generic" if approved_only else "correlated"
     approved = (latest_decision() == APPROVED,) if approved_only else ()
     only = () if target_ids is None else (Target.id.in_(target_ids),)  # type: ignore[union-attr]
-    columns = (
-        Snapshot.id,
-        Snapshot.target_id,
-        Snapshot.as_of,
-        Snapshot.value,
-        Snapshot.done,
-        Snapshot.note,
-    )
+    columns = LATEST_COLUMNS
     if form == "correlated":
-        newest = aliased(Snapshot)
-        newest_id = (
-            select(newest.id)
-            .where(newest.target_id == Target.id, newest.as_of <= on)
-            .order_by(newest.as_of.desc(), newest.id.desc())  # type: ignore[union-attr]
-            .limit(1)
-            .correlate(Target)
-            .scalar_subquery()
-        )
         if approved_only:
             raise ValueError("the correlated form does not filter reviews: use 'generic'")
-        # An outer join keeps SQLite's planner on the target table first (an inner join
-        # lets it start from snapshot, which is 1.6× slower at 1.2M rows).
-        # SQLite stores dates as text and booleans as 0/1: read them raw and convert
-        # below with the C parsers (SQLAlchemy's per-row processors cost a third more).
-        if session.get_bind().dialect.name != "sqlite":
-            statement = (
-                select(*columns)  # type: ignore[call-overload]
-                .select_from(Target)
-                .outerjoin(Snapshot, Snapshot.id == newest_id)  # type: ignore[arg-type]
-                .where(Target.plan_id == plan_id, *only)
-            )
-            return _snapshot_rows(session, statement)
-        raw_columns = (
-            Snapshot.id,
-            Target.id,
-            type_coerce(Snapshot.as_of, String),
-            Snapshot.value,
-            type_coerce(Snapshot.done, Integer),
-            Snapshot.note,
-        )
-        statement = (
-            select(*raw_columns)  # type: ignore[call-overload]
-            .select_from(Target)
-            .outerjoin(Snapshot, Snapshot.id == newest_id)  # type: ignore[arg-type]
-            .where(Target.plan_id == plan_id, *only)
-        )
-        rows = session.connection().execute(statement).all()
+        sqlite = session.get_bind().dialect.name == "sqlite"
+        params: dict[str, object] = {"plan_id": plan_id, "on": on}
+        if target_ids is not None:
+            params["target_ids"] = target_ids
+        statement = _correlated_latest(raw=sqlite, with_ids=target_ids is not None)
+        if not sqlite:
+            return _snapshot_rows(session, statement, params)
+        rows = session.connection().execute(statement, params).all()
         parse = date.fromisoformat
         return {
             tid: (
@@ -348,9 +314,65 @@ def latest_snapshots(
     return _snapshot_rows(session, statement)
 
 
-def _snapshot_rows(session: Session, statement: Any) -> dict[int, tuple[int, Reading]]:
+@lru_cache(maxsize=4)
+def _correlated_latest(*, raw: bool, with_ids: bool) -> Any:
+    """The correlated LIMIT 1 form, built once per process with bind parameters
+    (``plan_id``, ``on``, ``target_ids``): building it makes reference cycles (the
+    aliased table) that services.gc_pause would otherwise keep on every evaluation.
+
+    An outer join keeps SQLite's planner on the target table first (an inner join lets
+    it start from snapshot, which is 1.6× slower at 1.2M rows). With *raw* (SQLite,
+    which stores dates as text and booleans as 0/1) they are read raw and converted
+    by the caller with the C parsers (SQLAlchemy's per-row processors cost a third more).
+    """
+    newest = aliased(Snapshot)
+    newest_id = (
+        select(newest.id)
+        .where(newest.target_id == Target.id, newest.as_of <= bindparam("on", type_=Date))
+        .order_by(newest.as_of.desc(), newest.id.desc())  # type: ignore[union-attr]
+        .limit(1)
+        .correlate(Target)
+        .scalar_subquery()
+    )
+    columns: tuple[Any, ...] = (
+        (
+            Snapshot.id,
+            Target.id,
+            type_coerce(Snapshot.as_of, String),
+            Snapshot.value,
+            type_coerce(Snapshot.done, Integer),
+            Snapshot.note,
+        )
+        if raw
+        else LATEST_COLUMNS
+    )
+    where = [Target.plan_id == bindparam("plan_id")]
+    if with_ids:
+        where.append(Target.id.in_(bindparam("target_ids", expanding=True)))  # type: ignore[union-attr]
+    return (
+        select(*columns)  # type: ignore[call-overload]
+        .select_from(Target)
+        .outerjoin(Snapshot, Snapshot.id == newest_id)  # type: ignore[arg-type]
+        .where(*where)
+    )
+
+
+#: What a latest-reading query returns, in this order.
+LATEST_COLUMNS = (
+    Snapshot.id,
+    Snapshot.target_id,
+    Snapshot.as_of,
+    Snapshot.value,
+    Snapshot.done,
+    Snapshot.note,
+)
+
+
+def _snapshot_rows(
+    session: Session, statement: Any, params: dict[str, object] | None = None
+) -> dict[int, tuple[int, Reading]]:
     # Core rows on the session's connection: no ORM result machinery per row.
-    rows = session.connection().execute(statement).all()
+    rows = session.connection().execute(statement, params or {}).all()
     return {
         tid: (sid, Reading(as_of, value, done, note or ""))
         for sid, tid, as_of, value, done, note in rows
