@@ -225,13 +225,6 @@ def evaluate_target(
 _MISSING = object()
 
 
-def _missing_report(reading: Reading | None, period: PlanPeriod, on: date, policy: Policy) -> bool:
-    due = reporting_due_month(on, period, policy)
-    if due is None:
-        return False
-    return reading is None or reading.as_of < month_start(due)
-
-
 def item_status(rules: Sequence[TargetRule], results: Sequence[TargetResult]) -> ItemResult:
     """An item is achieved when every assessed target is; otherwise its worst assessed status.
 

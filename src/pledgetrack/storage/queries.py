@@ -203,6 +203,17 @@ def _as_date(raw: object) -> date:
     return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
 
 
+#: What a latest-reading query returns, in this order.
+LATEST_COLUMNS = (
+    Snapshot.id,
+    Snapshot.target_id,
+    Snapshot.as_of,
+    Snapshot.value,
+    Snapshot.done,
+    Snapshot.note,
+)
+
+
 #: How :func:`latest_snapshots` finds the latest rows: each engine's fast form by default.
 LatestForm = Literal["auto", "generic", "distinct_on", "correlated"]
 
@@ -355,17 +366,6 @@ def _correlated_latest(*, raw: bool, with_ids: bool) -> Any:
         .outerjoin(Snapshot, Snapshot.id == newest_id)  # type: ignore[arg-type]
         .where(*where)
     )
-
-
-#: What a latest-reading query returns, in this order.
-LATEST_COLUMNS = (
-    Snapshot.id,
-    Snapshot.target_id,
-    Snapshot.as_of,
-    Snapshot.value,
-    Snapshot.done,
-    Snapshot.note,
-)
 
 
 def _snapshot_rows(

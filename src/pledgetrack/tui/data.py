@@ -34,13 +34,9 @@ def load_evaluation(
     return evaluate_structure(engine, structure, on=on, policy=policy)
 
 
-def load_first_items(
-    engine: Engine, *, on: date | None, policy: Policy, items: int, today: date | None = None
-) -> PlanEvaluation:
-    """The plan's first *items* items as of *on* (the same default date as
-    :func:`load_evaluation`), marked partial."""
-    if on is None:
-        on = default_as_of(engine, today=today)
+def load_first_items(engine: Engine, *, on: date, policy: Policy, items: int) -> PlanEvaluation:
+    """The plan's first *items* items as of *on*, marked partial (shown while the whole
+    plan loads)."""
     return first_items_status(engine, on=on, items=items, policy=policy)
 
 
