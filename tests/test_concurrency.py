@@ -31,7 +31,8 @@ from pledgetrack.services.entry import LineInput, load_sheet, save_sheet
 from pledgetrack.services.plans import import_plan
 from pledgetrack.services.progress import Entry, SaveConflict, save_entries
 from pledgetrack.storage.db import create_schema, make_engine
-from pledgetrack.storage.queries import latest_readings, load_structure
+from pledgetrack.storage.latest import latest_readings
+from pledgetrack.storage.queries import load_structure
 from pledgetrack.storage.tables import Snapshot, Target
 from tests.backends import BOTH, database_url
 from tests.conftest import PLAN_CSV, PROGRESS_CSV, TODAY

@@ -19,7 +19,8 @@ from sqlmodel import Session, select
 from pledgetrack.services.plans import import_plan
 from pledgetrack.services.progress import read_progress_file, record, save_entries
 from pledgetrack.storage.db import create_schema
-from pledgetrack.storage.queries import latest_readings, latest_snapshots, target_history
+from pledgetrack.storage.latest import latest_readings, latest_snapshots
+from pledgetrack.storage.queries import target_history
 from pledgetrack.storage.tables import Snapshot, Target
 from pledgetrack.storage.writes import NewSnapshot, append_snapshots
 from tests.backends import BOTH, empty_database

@@ -20,12 +20,8 @@ from pledgetrack.services.entry import load_sheet
 from pledgetrack.services.progress import record
 from pledgetrack.services.review import ReviewRefused, review, review_list
 from pledgetrack.services.sample import load_sample
-from pledgetrack.storage.queries import (
-    latest_approved_readings,
-    latest_readings,
-    load_structure,
-    target_history,
-)
+from pledgetrack.storage.latest import latest_approved_readings, latest_readings
+from pledgetrack.storage.queries import load_structure, target_history
 from tests.backends import BOTH, empty_database
 from tests.conftest import DATA, TODAY
 

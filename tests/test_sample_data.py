@@ -8,7 +8,8 @@ from sqlmodel import Session
 
 from pledgetrack.services.status import plan_status
 from pledgetrack.storage.db import make_engine, sqlite_url
-from pledgetrack.storage.queries import latest_readings, load_structure
+from pledgetrack.storage.latest import latest_readings
+from pledgetrack.storage.queries import load_structure
 from tests.conftest import DATA
 
 OFFICIAL_ACHIEVED = [1, 3, 4, 6, 7, 12, 13, 17, 19, 20, 21, 22, 23, 24, 25, 27, 29, 34]

@@ -26,12 +26,8 @@ from pledgetrack.reports.model import (
     TargetLine,
 )
 from pledgetrack.services.gc_pause import gc_paused
-from pledgetrack.storage.queries import (
-    first_entries,
-    latest_readings,
-    load_structure,
-    plan_history,
-)
+from pledgetrack.storage.latest import latest_readings
+from pledgetrack.storage.queries import first_entries, load_structure, plan_history
 from pledgetrack.storage.tables import Snapshot
 
 #: How many targets the "biggest movers" list names.

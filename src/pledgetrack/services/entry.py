@@ -19,13 +19,8 @@ from pledgetrack.domain.model import PlanPeriod, Policy, Reading, TargetKind
 from pledgetrack.domain.numbers import NumberFormatError, format_number, parse_number
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
 from pledgetrack.services.progress import Entry, SaveOutcome, save_entries
-from pledgetrack.storage.queries import (
-    ReviewInfo,
-    latest_readings,
-    latest_reviews,
-    latest_snapshots,
-    load_structure,
-)
+from pledgetrack.storage.latest import latest_readings, latest_snapshots
+from pledgetrack.storage.queries import ReviewInfo, latest_reviews, load_structure
 
 #: A figure above this multiple of the target asks for confirmation.
 LARGE_FACTOR = 3

@@ -14,7 +14,7 @@ frozen first (``gc.freeze``): the collector leaves them alone, reference countin
 still frees them. The price is that a reference cycle left unreachable inside a
 paused block is never collected. So the blocks make (almost) none: the latest-reading
 statement, whose aliased table made 243 such objects per evaluation, is built once
-per process (storage.queries._correlated_latest); about one object per evaluation
+per process (storage.latest._cached_latest); about one object per evaluation
 is left, measured over 75 month steps.
 """
 

@@ -3,7 +3,7 @@
 Reviews are appended, never changed: the latest review of a reading is its
 state. A figure corrected after a return is a new reading, submitted again.
 Reports can be built from approved figures only
-(:func:`pledgetrack.storage.queries.latest_approved_readings`).
+(:func:`pledgetrack.storage.latest.latest_approved_readings`).
 """
 
 from __future__ import annotations
@@ -19,10 +19,8 @@ from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
 from pledgetrack.services.access import Actor, acting
 from pledgetrack.services.audit import Change, write_audit
 from pledgetrack.storage.db import session_scope
+from pledgetrack.storage.latest import APPROVED, RETURNED, SUBMITTED
 from pledgetrack.storage.queries import (
-    APPROVED,
-    RETURNED,
-    SUBMITTED,
     QueuedReading,
     ReviewInfo,
     find_plan,

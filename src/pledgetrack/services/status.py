@@ -11,7 +11,8 @@ from pledgetrack.domain.evaluation import PlanEvaluation, evaluate_plan
 from pledgetrack.domain.model import Policy
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.services.gc_pause import gc_paused
-from pledgetrack.storage.queries import latest_readings, load_structure
+from pledgetrack.storage.latest import latest_readings
+from pledgetrack.storage.queries import load_structure
 
 
 def plan_status(

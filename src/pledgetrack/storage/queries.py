@@ -5,24 +5,21 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import lru_cache
-from typing import Any, Literal
 
-from sqlalchemy import Date, Integer, ScalarSelect, String, and_, bindparam, func, type_coerce
+from sqlalchemy import String, func, type_coerce
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from pledgetrack.domain.model import (
     PlanPeriod,
-    Reading,
     ScheduleNode,
     Stage,
     TargetKind,
     TargetRule,
 )
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, PledgeInfo, TargetInfo
+from pledgetrack.storage.latest import RETURNED, SUBMITTED, latest_decision
 from pledgetrack.storage.tables import (
     Department,
     Item,
@@ -203,183 +200,6 @@ def _as_date(raw: object) -> date:
     return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
 
 
-#: What a latest-reading query returns, in this order.
-LATEST_COLUMNS = (
-    Snapshot.id,
-    Snapshot.target_id,
-    Snapshot.as_of,
-    Snapshot.value,
-    Snapshot.done,
-    Snapshot.note,
-)
-
-
-#: How :func:`latest_snapshots` finds the latest rows: each engine's fast form by default.
-LatestForm = Literal["auto", "generic", "distinct_on", "correlated"]
-
-
-def latest_readings(
-    *,
-    session: Session,
-    plan_id: int,
-    on: date,
-    form: LatestForm = "auto",
-    approved_only: bool = False,
-    target_ids: list[int] | None = None,
-) -> dict[int, Reading]:
-    """The latest reading of every target of a plan as of *on*, in one SQL statement.
-
-    Latest = greatest ``as_of`` not after *on*; among corrections of that date,
-    the last entered (greatest id). With *approved_only*, only readings whose
-    latest review approves them count (see :func:`latest_approved_readings`).
-    """
-    found = latest_snapshots(
-        session=session,
-        plan_id=plan_id,
-        on=on,
-        form=form,
-        approved_only=approved_only,
-        target_ids=target_ids,
-    )
-    return {tid: reading for tid, (_, reading) in found.items()}
-
-
-def latest_snapshots(
-    *,
-    session: Session,
-    plan_id: int,
-    on: date,
-    form: LatestForm = "auto",
-    approved_only: bool = False,
-    target_ids: list[int] | None = None,
-) -> dict[int, tuple[int, Reading]]:
-    """Like :func:`latest_readings`, with the id of each snapshot: one SQL statement.
-    With *target_ids*, only those targets of the plan.
-
-    PostgreSQL uses ``DISTINCT ON (target_id) … ORDER BY target_id, as_of DESC,
-    id DESC``; SQLite a correlated ``ORDER BY as_of DESC, id DESC LIMIT 1`` per
-    target, which walks the (target_id, as_of, id) index (three times faster than
-    the portable MAX(as_of) / MAX(id) form at 100k targets, see docs/PERFORMANCE.md).
-    All give the same rows (*form* forces one, for the tests).
-    """
-    if form == "auto":
-        dialect = session.get_bind().dialect.name
-        if dialect == "postgresql":
-            form = "distinct_on"
-        else:
-            form = "generic" if approved_only else "correlated"
-    approved = (latest_decision() == APPROVED,) if approved_only else ()
-    only = () if target_ids is None else (Target.id.in_(target_ids),)  # type: ignore[union-attr]
-    columns = LATEST_COLUMNS
-    if form == "correlated":
-        if approved_only:
-            raise ValueError("the correlated form does not filter reviews: use 'generic'")
-        sqlite = session.get_bind().dialect.name == "sqlite"
-        params: dict[str, object] = {"plan_id": plan_id, "on": on}
-        if target_ids is not None:
-            params["target_ids"] = target_ids
-        statement = _correlated_latest(raw=sqlite, with_ids=target_ids is not None)
-        if not sqlite:
-            return _snapshot_rows(session, statement, params)
-        rows = session.connection().execute(statement, params).all()
-        parse = date.fromisoformat
-        return {
-            tid: (
-                sid,
-                Reading(parse(as_of), value, None if done is None else bool(done), note or ""),
-            )
-            for sid, tid, as_of, value, done, note in rows
-            if sid is not None
-        }
-    elif form == "distinct_on":
-        statement = (
-            select(*columns)  # type: ignore[call-overload]
-            .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
-            .where(Target.plan_id == plan_id, Snapshot.as_of <= on, *approved, *only)
-            .ext(distinct_on(Snapshot.target_id))  # type: ignore[arg-type]
-            .order_by(Snapshot.target_id, Snapshot.as_of.desc(), Snapshot.id.desc())  # type: ignore[attr-defined,union-attr]
-        )
-    else:
-        latest_date = (
-            select(Snapshot.target_id, func.max(Snapshot.as_of).label("as_of"))
-            .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
-            .where(Target.plan_id == plan_id, Snapshot.as_of <= on, *approved, *only)
-            .group_by(Snapshot.target_id)
-            .subquery()
-        )
-        latest_id = (
-            select(func.max(Snapshot.id))
-            .join(
-                latest_date,
-                and_(
-                    Snapshot.target_id == latest_date.c.target_id,  # type: ignore[arg-type]
-                    Snapshot.as_of == latest_date.c.as_of,  # type: ignore[arg-type]
-                ),
-            )
-            .where(*approved)
-            .group_by(Snapshot.target_id)
-        )
-        statement = select(*columns).where(  # type: ignore[call-overload]
-            Snapshot.id.in_(latest_id)  # type: ignore[union-attr]
-        )
-    return _snapshot_rows(session, statement)
-
-
-@lru_cache(maxsize=4)
-def _correlated_latest(*, raw: bool, with_ids: bool) -> Any:
-    """The correlated LIMIT 1 form, built once per process with bind parameters
-    (``plan_id``, ``on``, ``target_ids``): building it makes reference cycles (the
-    aliased table) that services.gc_pause would otherwise keep on every evaluation.
-
-    An outer join keeps SQLite's planner on the target table first (an inner join lets
-    it start from snapshot, which is 1.6× slower at 1.2M rows). With *raw* (SQLite,
-    which stores dates as text and booleans as 0/1) they are read raw and converted
-    by the caller with the C parsers (SQLAlchemy's per-row processors cost a third more).
-    """
-    newest = aliased(Snapshot)
-    newest_id = (
-        select(newest.id)
-        .where(newest.target_id == Target.id, newest.as_of <= bindparam("on", type_=Date))
-        .order_by(newest.as_of.desc(), newest.id.desc())  # type: ignore[union-attr]
-        .limit(1)
-        .correlate(Target)
-        .scalar_subquery()
-    )
-    columns: tuple[Any, ...] = (
-        (
-            Snapshot.id,
-            Target.id,
-            type_coerce(Snapshot.as_of, String),
-            Snapshot.value,
-            type_coerce(Snapshot.done, Integer),
-            Snapshot.note,
-        )
-        if raw
-        else LATEST_COLUMNS
-    )
-    where = [Target.plan_id == bindparam("plan_id")]
-    if with_ids:
-        where.append(Target.id.in_(bindparam("target_ids", expanding=True)))  # type: ignore[union-attr]
-    return (
-        select(*columns)  # type: ignore[call-overload]
-        .select_from(Target)
-        .outerjoin(Snapshot, Snapshot.id == newest_id)  # type: ignore[arg-type]
-        .where(*where)
-    )
-
-
-def _snapshot_rows(
-    session: Session, statement: Any, params: dict[str, object] | None = None
-) -> dict[int, tuple[int, Reading]]:
-    # Core rows on the session's connection: no ORM result machinery per row.
-    rows = session.connection().execute(statement, params or {}).all()
-    return {
-        tid: (sid, Reading(as_of, value, done, note or ""))
-        for sid, tid, as_of, value, done, note in rows
-        if sid is not None
-    }
-
-
 @dataclass(frozen=True)
 class HistoryEntry:
     """One stored reading as the history shows it."""
@@ -481,34 +301,6 @@ def plan_history(
 
 
 # ---- review ---------------------------------------------------------------------------
-
-#: Review states of a reading: no review yet, or the decision of its latest review.
-SUBMITTED = "submitted"
-APPROVED = "approved"
-RETURNED = "returned"
-
-
-def latest_decision() -> ScalarSelect[str]:
-    """The decision of the latest review of the enclosing query's snapshot (NULL: none).
-
-    A correlated lookup on ``ix_review_snapshot (snapshot_id, id)``.
-    """
-    return (
-        select(Review.decision)
-        .where(Review.snapshot_id == Snapshot.id)
-        .order_by(Review.id.desc())  # type: ignore[union-attr]
-        .limit(1)
-        .scalar_subquery()
-    )
-
-
-def latest_approved_readings(*, session: Session, plan_id: int, on: date) -> dict[int, Reading]:
-    """The latest *approved* reading of every target as of *on*, in one SQL statement.
-
-    A reading counts once its latest review approves it; one returned, or a
-    correction not yet approved, leaves the last approved reading in place.
-    """
-    return latest_readings(session=session, plan_id=plan_id, on=on, approved_only=True)
 
 
 @dataclass(frozen=True)
