@@ -27,8 +27,7 @@ from pledgetrack.reports.model import (
 )
 from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.storage.latest import latest_readings
-from pledgetrack.storage.queries import first_entries, load_structure, plan_history
-from pledgetrack.storage.tables import Snapshot
+from pledgetrack.storage.queries import HistoryRow, first_entries, load_structure, plan_history
 
 #: How many targets the "biggest movers" list names.
 MOVERS = 5
@@ -109,25 +108,25 @@ def _entered_on(at: datetime) -> date:
 
 
 def _history_lines(
-    structure: PlanStructure, rows: list[tuple[str, Snapshot]], department: str | None
+    structure: PlanStructure, rows: list[HistoryRow], department: str | None
 ) -> list[HistoryLine]:
     item_of = {t.key: item for item in structure.items for t in item.targets}
-    corrected = {snap.supersedes_id for _, snap in rows if snap.supersedes_id is not None}
+    corrected = {row.supersedes_id for row in rows if row.supersedes_id is not None}
     return [
         HistoryLine(
-            key=key,
-            item_no=item_of[key].no,
-            as_of=snap.as_of,
-            value=snap.value,
-            done=snap.done,
-            note=snap.note or "",
-            entered_by=snap.entered_by or "",
-            entered_at=snap.entered_at,
-            correction=snap.supersedes_id is not None,
-            superseded=snap.id in corrected,
+            key=row.key,
+            item_no=item_of[row.key].no,
+            as_of=row.as_of,
+            value=row.value,
+            done=row.done,
+            note=row.note or "",
+            entered_by=row.entered_by or "",
+            entered_at=row.entered_at,
+            correction=row.supersedes_id is not None,
+            superseded=row.id in corrected,
         )
-        for key, snap in rows
-        if not department or department in item_of[key].departments
+        for row in rows
+        if not department or department in item_of[row.key].departments
     ]
 
 

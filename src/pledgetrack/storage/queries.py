@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import String, func, type_coerce
 from sqlalchemy import select as sa_select
@@ -283,21 +284,37 @@ def first_entries(*, session: Session, plan_id: int, start: date, end: date) -> 
     return {target_id: entered for target_id, entered in rows}
 
 
+class HistoryRow(NamedTuple):
+    """A stored reading with its target key, as a report's history lists it."""
+
+    key: str
+    id: int
+    as_of: date
+    value: float | None
+    done: bool | None
+    note: str
+    entered_by: str
+    entered_at: datetime
+    supersedes_id: int | None
+
+
 def plan_history(
     *, session: Session, plan_id: int, until: date, since: date | None = None
-) -> list[tuple[str, Snapshot]]:
-    """Every reading of a plan dated in [since, until], with its target key, by target and date."""
-    rows = session.exec(
-        select(Target.key, Snapshot)
-        .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
-        .where(
-            Target.plan_id == plan_id,
-            Snapshot.as_of <= until,
-            Snapshot.as_of >= (since or date.min),
+) -> list[HistoryRow]:
+    """Every reading of a plan dated in [since, until], with its target key, by target and
+    date: Core rows (a province report lists about 30k)."""
+    s = Snapshot.__table__.c  # type: ignore[attr-defined]
+    t = Target.__table__.c  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        sa_select(
+            t.key, s.id, s.as_of, s.value, s.done, s.note, s.entered_by, s.entered_at,
+            s.supersedes_id,
         )
-        .order_by(Target.item_id, Target.position, Snapshot.as_of, Snapshot.id)  # type: ignore[arg-type]
-    ).all()
-    return [(key, snap) for key, snap in rows]
+        .join_from(Snapshot.__table__, Target.__table__, t.id == s.target_id)  # type: ignore[attr-defined]
+        .where(t.plan_id == plan_id, s.as_of <= until, s.as_of >= (since or date.min))
+        .order_by(t.item_id, t.position, s.as_of, s.id)
+    )  # fmt: skip
+    return [HistoryRow(*row) for row in rows]
 
 
 # ---- review ---------------------------------------------------------------------------
