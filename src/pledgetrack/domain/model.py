@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
+from typing import NamedTuple
 
 
 class TargetKind(StrEnum):
@@ -54,16 +55,17 @@ STATUS_ORDER = (
 )
 
 
-@dataclass(frozen=True)
-class ScheduleNode:
-    """A planned cumulative value by a date (e.g. 6月底前4家)."""
+class ScheduleNode(NamedTuple):
+    """A planned cumulative value by a date (e.g. 6月底前4家).
+
+    Named tuples, not frozen dataclasses: a province plan loads some 60k schedule nodes
+    and stages, and a frozen dataclass costs several times as much to construct."""
 
     on: date
     value: float
 
 
-@dataclass(frozen=True)
-class Stage:
+class Stage(NamedTuple):
     """A named stage of a milestone (项目 → 试运行 → 正式运行), optionally planned by a date."""
 
     name: str
