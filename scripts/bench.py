@@ -163,7 +163,7 @@ async def _dashboard(engine) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 
     from pledgetrack.domain.model import Policy
     from pledgetrack.tui.app import create_app
-    from pledgetrack.tui.screens.dashboard import DashboardScreen
+    from pledgetrack.tui.screens.dashboard import FILTERS, DashboardScreen
 
     stalls: list[float] = []
 
@@ -227,17 +227,24 @@ async def _dashboard(engine) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         keys["page"] = await wait_for(lambda: table.cursor_row != row)
         press("f")
         keys["filter"] = await wait_for(lambda: dash.status_filter is not None)
-        press("f")  # back to all statuses: the next one may have no items
-        await wait_for(lambda: dash.status_filter is None or True)
-        dash.status_filter = None
+        for _ in range(len(FILTERS) - 1):  # round the cycle, back to all statuses
+            before = dash.status_filter
+            press("f")
+            await wait_for(lambda: dash.status_filter != before)  # noqa: B023
+        assert dash.status_filter is None
         press("s")
         keys["sort"] = await wait_for(lambda: dash.sort_column is not None)
         # Step a month: the new month is computed in a worker while the UI keeps answering.
+        # Shown: the new month's first page is on screen (the view is in list order);
+        # complete: the whole month and its counters.
         stalls.clear()
+        stepped = time.perf_counter()
         press("left_square_bracket")
         keys["step_month_shown"] = await wait_for(
             lambda: dash.evaluation is not None and dash.evaluation.as_of != ON
         )
+        await wait_for(lambda: dash.evaluation is not None and not dash.evaluation.partial)
+        keys["step_month_complete"] = time.perf_counter() - stepped
         keys["stall_while_stepping"] = max(stalls, default=0.0)
         # A key pressed while a month is being computed.
         press("left_square_bracket")

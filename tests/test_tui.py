@@ -306,3 +306,80 @@ async def test_a_big_plan_shows_its_first_page_while_the_rest_loads(tmp_path, mo
     finally:
         gate.set()
         engine.dispose()
+
+
+async def test_a_new_month_of_a_big_plan_shows_its_first_page_while_the_month_computes(
+    tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Stepping a month on a province plan: the new month's first page is on screen at once
+    (list order, cursor on that page); the counters and the attention board wait for the
+    whole month. A sorted view waits for the whole month instead: its first page is not
+    the list's."""
+    import threading
+
+    import pledgetrack.tui.screens.dashboard as dashboard_module
+    from pledgetrack.storage.db import make_engine, sqlite_url
+    from pledgetrack.tui.screens.attention import AttentionScreen
+    from pledgetrack.tui.screens.dashboard import PAGE
+    from tests.test_reference import generator
+
+    engine = make_engine(sqlite_url(tmp_path / "big.sqlite"))
+    counts = generator().generate(engine, targets=900, months=3, seed=3)
+    assert counts["items"] > PAGE + 1
+    gate = threading.Event()
+    gate.set()
+    real = dashboard_module.load_evaluation
+
+    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        assert gate.wait(30)
+        return real(*args, **kwargs)
+
+    async def wait_until(pilot, predicate) -> None:  # type: ignore[no-untyped-def]
+        for _ in range(300):
+            if predicate():
+                return
+            await pilot.pause(0.02)
+        raise AssertionError("the dashboard did not get there")
+
+    monkeypatch.setattr(dashboard_module, "load_evaluation", held)
+    try:
+        app = make_app(engine, as_of=date(2020, 3, 31))
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            screen = dashboard(app)
+            march = screen.evaluation
+            assert march is not None and not march.partial
+            structure = screen.structure
+            gate.clear()
+            await pilot.press("left_square_bracket")
+            await wait_until(pilot, lambda: screen.evaluation.as_of == date(2020, 2, 29))  # type: ignore[union-attr]
+            first = screen.evaluation
+            assert first is not None and first.partial
+            assert [r.info.no for r in first.items] == list(range(1, PAGE + 2))
+            assert screen.structure is structure  # the whole structure is kept for the next step
+            await pilot.pause()
+            assert "…" in text_of(app, "#count-achieved")
+            await pilot.press("a")  # the attention board needs the whole month
+            assert not isinstance(app.screen, AttentionScreen)
+            gate.set()
+            await settle(pilot)
+            whole = screen.evaluation
+            assert whole is not None and not whole.partial and whole.as_of == date(2020, 2, 29)
+            assert len(whole.items) == counts["items"]
+            assert [r.result for r in first.items] == [r.result for r in whole.items[: PAGE + 1]]
+            achieved = whole.counts()[Status.ACHIEVED]
+            assert f"{achieved}/{counts['items']}" in text_of(app, "#count-achieved")
+            # Sorted by completion: no first page, the whole month at once.
+            screen.sort_column = "completion"
+            screen.refresh_view()
+            gate.clear()
+            await pilot.press("right_square_bracket")
+            await pilot.pause(0.2)
+            assert screen.evaluation is whole  # nothing partial shown meanwhile
+            gate.set()
+            await settle(pilot)
+            assert screen.evaluation is not None and not screen.evaluation.partial
+            assert screen.evaluation.as_of == date(2020, 3, 31)
+    finally:
+        gate.set()
+        engine.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy.engine import Engine
@@ -36,13 +37,25 @@ def plan_status(
 
 
 def evaluate_structure(
-    engine: Engine, structure: PlanStructure, *, on: date, policy: Policy | None = None
+    engine: Engine,
+    structure: PlanStructure,
+    *,
+    on: date,
+    policy: Policy | None = None,
+    first_items: int | None = None,
 ) -> PlanEvaluation:
-    """Evaluate an already loaded structure as of another date (time travel, month-over-month)."""
+    """Evaluate an already loaded structure as of another date (time travel, month-over-month).
+
+    With *first_items*, only that many items in list order, marked partial: what the
+    dashboard shows of a new month while the whole month is computed."""
     with gc_paused():
+        ids = None
+        if first_items is not None:
+            structure = replace(structure, items=structure.items[:first_items])
+            ids = [t.id for item in structure.items for t in item.targets]
         with Session(engine) as session:
-            readings = latest_readings(session=session, plan_id=structure.id, on=on)
-        return evaluate_plan(structure, readings, on, policy)
+            readings = latest_readings(session=session, plan_id=structure.id, on=on, target_ids=ids)
+        return evaluate_plan(structure, readings, on, policy, partial=first_items is not None)
 
 
 def first_items_status(

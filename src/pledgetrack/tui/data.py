@@ -34,9 +34,18 @@ def load_evaluation(
     return evaluate_structure(engine, structure, on=on, policy=policy)
 
 
-def load_first_items(engine: Engine, *, on: date, policy: Policy, items: int) -> PlanEvaluation:
-    """The plan's first *items* items as of *on*, marked partial (shown while the whole
-    plan loads)."""
+def load_first_items(
+    engine: Engine,
+    *,
+    on: date,
+    policy: Policy,
+    items: int,
+    structure: PlanStructure | None = None,
+) -> PlanEvaluation:
+    """The plan's first *items* items as of *on*, marked partial: shown while the whole
+    plan loads, or (with the *structure* already loaded) while a new month is computed."""
+    if structure is not None:
+        return evaluate_structure(engine, structure, on=on, policy=policy, first_items=items)
     return first_items_status(engine, on=on, items=items, policy=policy)
 
 

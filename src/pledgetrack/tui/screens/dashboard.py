@@ -175,7 +175,21 @@ class DashboardScreen(Screen[None]):
     # ---- loading (thread worker → message → UI thread) ----------------------
 
     def load(self, on: date | None) -> None:
-        self._load(on, self.structure)
+        structure = self.structure
+        # A new month of a big plan: its first page first, when the view is in list order
+        # (a sort or filter needs the whole month to know what comes first) and the cursor
+        # is on that page (it stays where it is).
+        first_page = (
+            structure is not None
+            and len(structure.items) > PAGE + 1
+            and self.query_one("#items", ItemTable).cursor_row < PAGE
+            and self.sort_column in (None, "no")
+            and not self.sort_reverse
+            and self.status_filter is None
+            and not self.department_filter
+            and not self.query_text
+        )
+        self._load(on, structure, first_page)
 
     # description: without one Textual builds it from repr() of the arguments (a whole
     # province plan structure took 1.7 s on the UI thread).
@@ -186,10 +200,19 @@ class DashboardScreen(Screen[None]):
         group="evaluation",
         description="evaluate the plan",
     )
-    def _load(self, on: date | None, structure: PlanStructure | None) -> None:
+    def _load(
+        self, on: date | None, structure: PlanStructure | None, first_page: bool = False
+    ) -> None:
         app = self.pledge_app
         worker = get_current_worker()
-        if structure is None:
+        if structure is not None and first_page and on is not None:
+            first = load_first_items(
+                app.engine, on=on, policy=app.policy, items=PAGE + 1, structure=structure
+            )
+            if worker.is_cancelled:
+                return
+            self.post_message(EvaluationLoaded(first))
+        elif structure is None:
             # First load: the first page of items at once, then the whole plan (a province
             # plan takes a second or two; docs/PERFORMANCE.md).
             if on is None:
@@ -480,8 +503,9 @@ class DashboardScreen(Screen[None]):
         )
 
     def action_attention(self) -> None:
-        """The attention board for the month on screen."""
-        if self.evaluation is None:
+        """The attention board for the month on screen (the whole plan: not while only its
+        first page is in)."""
+        if self.evaluation is None or self._still_loading():
             return
         from pledgetrack.tui.screens.attention import AttentionScreen
 
