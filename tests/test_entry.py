@@ -57,6 +57,32 @@ def test_sheet_of_october_starts_with_the_figures_already_entered(qingdao: Engin
     assert not is_changed(line, LineInput("64", note=line.initial_note()))
 
 
+def test_a_sheet_read_by_target_ids_equals_the_sheet_read_for_the_whole_plan(
+    qingdao: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sheet asks for its department's readings by target id (a province plan has 100k
+    targets); a department with more than MAX_LISTED_TARGETS gets them from the whole
+    plan. Both give the same sheet, for every department, before and after October."""
+    import pledgetrack.services.entry as entry_module
+    from pledgetrack.storage.queries import load_structure
+
+    with Session(qingdao) as session:
+        departments = load_structure(session=session).departments()
+    for month in (date(2020, 10, 1), NOVEMBER):
+        by_id = [sheet_of(qingdao, name, month) for name in departments]
+        monkeypatch.setattr(entry_module, "MAX_LISTED_TARGETS", 0)
+        whole = [sheet_of(qingdao, name, month) for name in departments]
+        monkeypatch.undo()
+        assert by_id == whole
+        lines = [line for sheet in by_id for line in sheet.lines]
+        assert len(lines) >= 91  # every target, some on several sheets
+        # The sample's figures are October's: this month's in October, last month's after.
+        if month.month == 10:
+            assert any(line.current is not None for line in lines)
+        else:
+            assert any(line.previous is not None for line in lines)
+
+
 def test_co_operating_departments_see_the_item_too(qingdao: Engine) -> None:
     from sqlmodel import Session as S
 

@@ -25,6 +25,10 @@ from pledgetrack.storage.queries import ReviewInfo, latest_reviews, load_structu
 #: A figure above this multiple of the target asks for confirmation.
 LARGE_FACTOR = 3
 
+#: Up to this many targets a sheet's readings are asked for by id (an IN list; SQLite
+#: takes up to 32,766 parameters); beyond it, for the whole plan.
+MAX_LISTED_TARGETS = 10_000
+
 
 @dataclass(frozen=True)
 class SheetLine:
@@ -168,17 +172,22 @@ def load_sheet(
     plan: str | None = None,
     structure: PlanStructure | None = None,
 ) -> EntrySheet:
-    """The sheet of *department* for the month containing *month* (four queries)."""
+    """The sheet of *department* for the month containing *month* (four queries).
+
+    The latest readings are read for the department's targets only: a province plan has
+    100k targets, a department a few hundred (reading the whole plan took a second).
+    """
     with Session(engine) as session:
         if structure is None:
             structure = load_structure(session=session, code=plan)
         first = month_start(month)
         as_of = sheet_as_of(first, today)
-        before = latest_readings(
-            session=session, plan_id=structure.id, on=first - timedelta(days=1)
-        )
-        now = latest_snapshots(session=session, plan_id=structure.id, on=as_of)
         mine = [t.id for i in structure.items if department in i.departments for t in i.targets]
+        only = mine if len(mine) <= MAX_LISTED_TARGETS else None
+        before = latest_readings(
+            session=session, plan_id=structure.id, on=first - timedelta(days=1), target_ids=only
+        )
+        now = latest_snapshots(session=session, plan_id=structure.id, on=as_of, target_ids=only)
         reviews = latest_reviews(
             session=session,
             snapshot_ids=[now[t][0] for t in mine if t in now and now[t][1].as_of >= first],
