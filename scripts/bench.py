@@ -164,6 +164,7 @@ async def _dashboard(engine) -> dict[str, Any]:  # type: ignore[no-untyped-def]
     from pledgetrack.domain.model import Policy
     from pledgetrack.tui.app import create_app
     from pledgetrack.tui.screens.dashboard import FILTERS, DashboardScreen
+    from pledgetrack.tui.screens.entry import EntryScreen
 
     stalls: list[float] = []
 
@@ -252,6 +253,16 @@ async def _dashboard(engine) -> dict[str, Any]:  # type: ignore[no-untyped-def]
         row = table.cursor_row
         press("down")
         keys["move_while_computing"] = await wait_for(lambda: table.cursor_row != row)
+        # Monthly entry for the highlighted item's department: its first page of lines.
+        await wait_for(lambda: dash.evaluation is not None and not dash.evaluation.partial)  # type: ignore[union-attr]
+        press("e")
+        keys["entry_shown"] = await wait_for(
+            lambda: (
+                isinstance(app.screen, EntryScreen)
+                and app.screen.sheet is not None
+                and len(app.screen.rows()) > 0
+            )
+        )
         result["keys"] = keys
         tick.cancel()
     return result

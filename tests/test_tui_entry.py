@@ -220,3 +220,56 @@ def test_entry_snapshot(snap_compare, engine: Engine, lang: str) -> None:  # typ
     assert snap_compare(
         make_app(engine, lang=lang), terminal_size=SIZE, run_before=_entry_with_checks
     )
+
+
+async def test_a_long_sheet_comes_in_pages_and_saves_what_was_typed_on_each(
+    engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A department of a province plan has hundreds of lines: the sheet shows a page at a
+    time (PgDn / PgUp). What was typed on a page is kept when it goes; saving checks and
+    stores every page's changes, and a refused save turns back to the first error."""
+    import pledgetrack.tui.screens.entry as entry_module
+
+    monkeypatch.setattr(entry_module, "LINES_PER_PAGE", 2)
+    app = make_app(engine)
+    ids = target_ids(engine)
+
+    def keys(screen: EntryScreen) -> list[str]:
+        return [row.line.target.key for row in screen.rows()]
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_entry_on_item_28(pilot)
+        assert keys(screen) == ["28.1", "28.2"]
+        assert "第1/3页（第1–2行" in text_of(app, "#entry-summary")
+        await type_into(pilot, screen.query_one(f"#value-{ids['28.1']}", Input), "abc")
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert keys(screen) == ["28.3", "29.1"]
+        assert screen.query_one(f"#value-{ids['28.3']}", Input).has_focus
+        assert "第2/3页" in text_of(app, "#entry-summary")
+        assert "已改1 · 错误1" in text_of(app, "#entry-summary")  # page 1's line counts
+        await type_into(pilot, screen.query_one(f"#value-{ids['28.3']}", Input), "31")
+        await pilot.press("pagedown")
+        await settle(pilot)
+        assert keys(screen) == ["29.2", "29.3"]
+        await pilot.press("pagedown")  # no page 4
+        await settle(pilot)
+        assert keys(screen) == ["29.2", "29.3"]
+        # Saving is refused (28.1 reads "abc"): back on page 1, the error's field focused.
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen) and november(engine) == []
+        assert keys(screen) == ["28.1", "28.2"]
+        first = screen.query_one(f"#value-{ids['28.1']}", Input)
+        assert first.value == "abc" and first.has_focus
+        first.value = ""
+        await type_into(pilot, first, "100")
+        await pilot.press("pageup")  # no page 0
+        await settle(pilot)
+        assert screen.query_one(f"#value-{ids['28.1']}", Input).value == "100"
+        assert "已改2 · 错误0" in text_of(app, "#entry-summary")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, DashboardScreen)
+        stored = sorted((s.target_id, s.value) for s in november(engine))
+        assert stored == sorted([(ids["28.1"], 100.0), (ids["28.3"], 31.0)])

@@ -145,6 +145,10 @@ _CATALOG: dict[str, dict[str, str]] = {
     "entry.department": {"zh": "责任单位", "en": "Department"},
     "entry.month.label": {"zh": "填报月份", "en": "Month"},
     "entry.month": {"zh": "{year}年{month}月", "en": "{name} {year}"},
+    "entry.page": {
+        "zh": "第{page}/{pages}页（第{first}–{last}行，PgUp/PgDn翻页）",
+        "en": "page {page} of {pages} (lines {first}–{last}, PgUp/PgDn)",
+    },
     "entry.summary": {
         "zh": "截至{date} · 共{n}个指标 · 已改{changed} · 错误{errors} · 待确认{warnings}",
         "en": "as of {date} · {n} targets · changed {changed} · errors {errors} · "
