@@ -5,16 +5,21 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+import numpy as np
+from numpy.typing import NDArray
+
+from pledgetrack.domain.columns import (
+    STATUS_BY_CODE,
+    RuleColumns,
+    TargetColumns,
+    evaluate_plan_columns,
+)
 from pledgetrack.domain.model import ItemResult, Policy, Reading, Status, TargetResult
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
-from pledgetrack.domain.progress import (
-    count_statuses,
-    due_month_start,
-    evaluate_target,
-    item_status,
-    mean_completion,
-)
+from pledgetrack.domain.progress import count_statuses, mean_completion
+from pledgetrack.domain.readings import LatestReadings
 
 #: Statuses that need attention (the attention board and the report's list).
 ATTENTION_STATUSES = frozenset({Status.OVERDUE, Status.BEHIND, Status.NOT_REPORTED})
@@ -30,6 +35,8 @@ class TargetRow:
 class ItemRow:
     info: ItemInfo
     result: ItemResult
+    #: The date of the item's most recent reading (None: nothing reported yet).
+    last_report: date | None = None
     # Paired up on first use: an evaluation of 100k targets need not make 100k rows.
     _targets: tuple[TargetRow, ...] | None = field(
         default=None, init=False, repr=False, compare=False
@@ -41,11 +48,6 @@ class ItemRow:
         if self._targets is None:
             self._targets = tuple(map(TargetRow, self.info.targets, self.result.targets))
         return self._targets
-
-    @property
-    def last_report(self) -> date | None:
-        dates = [r.reading.as_of for r in self.result.targets if r.reading is not None]
-        return max(dates) if dates else None
 
 
 @dataclass(frozen=True)
@@ -141,21 +143,67 @@ def evaluate_plan(
     partial: bool = False,
 ) -> PlanEvaluation:
     """Evaluate every target and item of a plan from the latest reading per target id
-    (*partial*: the structure holds only the plan's first items)."""
-    policy = policy or Policy()
-    start = structure.period.start
-    due_start = due_month_start(on, structure.period, policy)
-    tolerance = policy.tolerance
-    cache: dict[tuple[object, ...], float | None] = {}
-    get = readings.get
+    (*partial*: the structure holds only the plan's first items).
+
+    The rules run over whole columns (:mod:`pledgetrack.domain.columns`). Each item
+    gets its result at once; its targets' results are made when first asked for."""
+    latest = LatestReadings.of(readings)
+    rules = structure.rule_columns
+    plan = evaluate_plan_columns(
+        rules, latest.columns(rules), period=structure.period, on=on, policy=policy or Policy()
+    )
+    items = plan.items
+    source = _TargetResults(rules, plan.targets, latest)
+    days: dict[int, date | None] = {0: None}
     rows = []
     append = rows.append
-    for item in structure.items:
-        targets = item.targets
-        results = [
-            evaluate_target(t.rule, get(t.id), start, on, tolerance, due_start, cache)
-            for t in targets
-        ]
-        result = item_status([t.rule for t in targets], results)
-        append(ItemRow(item, result))
+    end = 0
+    for item, status, completion, expected, achieved, last in zip(
+        structure.items,
+        map(STATUS_BY_CODE.__getitem__, items.status.tolist()),
+        _floats(items.completion),
+        _floats(items.expected),
+        items.achieved.tolist(),
+        items.last_report.tolist(),
+        strict=True,
+    ):
+        begin, end = end, end + len(item.targets)
+        if last not in days:
+            days[last] = date.fromordinal(last)
+        result = ItemResult(status, completion, expected, achieved, None, (source, begin, end))
+        append(ItemRow(item, result, days[last]))
     return PlanEvaluation(structure, on, tuple(rows), partial)
+
+
+class _TargetResults:
+    """The targets' results of one evaluation, made per item on first use."""
+
+    __slots__ = ("_columns", "_lists", "_readings", "_rules")
+
+    def __init__(self, rules: RuleColumns, columns: TargetColumns, readings: LatestReadings):
+        self._rules = rules
+        self._columns = columns
+        self._readings = readings
+        self._lists: tuple[list[Any], ...] | None = None
+
+    def results(self, begin: int, end: int) -> tuple[TargetResult, ...]:
+        if self._lists is None:
+            c = self._columns
+            self._lists = (
+                list(map(STATUS_BY_CODE.__getitem__, c.status.tolist())),
+                _floats(c.completion),
+                _floats(c.expected),
+                c.achieved.tolist(),
+                self._rules.target_id.tolist(),
+            )
+        status, completion, expected, achieved, ids = self._lists
+        get = self._readings.get
+        return tuple(
+            TargetResult(status[i], completion[i], expected[i], achieved[i], get(ids[i]))
+            for i in range(begin, end)
+        )
+
+
+def _floats(column: NDArray[np.float64]) -> list[float | None]:
+    """A float column as Python floats, NaN as None."""
+    return [None if x != x else x for x in column.tolist()]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 
 class TargetKind(StrEnum):
@@ -134,12 +134,35 @@ class TargetResult:
     reading: Reading | None
 
 
+class TargetResultSource(Protocol):
+    """Where an item's target results come from when they are made on first use."""
+
+    def results(self, begin: int, end: int) -> tuple[TargetResult, ...]: ...
+
+
 @dataclass(slots=True)
 class ItemResult:
-    """An item evaluated as of a date, from its targets' results."""
+    """An item evaluated as of a date, from its targets' results.
+
+    A whole-plan evaluation makes the results of an item's targets only when someone
+    asks for them (*source*, positions *begin* … *end*): a screen of a 100k-target plan
+    shows item rows, and making 100k target results would cost more than the evaluation.
+    """
 
     status: Status
     completion: float | None
     expected: float | None
     achieved: bool
-    targets: tuple[TargetResult, ...] = field(default=())
+    _targets: tuple[TargetResult, ...] | None = field(default=(), repr=False, compare=False)
+    _source: tuple[TargetResultSource, int, int] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    @property
+    def targets(self) -> tuple[TargetResult, ...]:
+        """Each assessed and reference target's result, in list order."""
+        if self._targets is None:
+            assert self._source is not None
+            source, begin, end = self._source
+            self._targets = source.results(begin, end)
+        return self._targets

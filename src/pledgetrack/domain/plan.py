@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
+from pledgetrack.domain.columns import RuleColumns, rule_columns
 from pledgetrack.domain.model import PlanPeriod, TargetKind, TargetRule
 
 
@@ -61,6 +63,17 @@ class PlanStructure:
 
     def targets(self) -> list[TargetInfo]:
         return [t for item in self.items for t in item.targets]
+
+    @cached_property
+    def rule_columns(self) -> RuleColumns:
+        """The rules of every target as columns, made once per loaded structure (a TUI
+        evaluates the same structure again on every month step)."""
+        return rule_columns(
+            [t.id for item in self.items for t in item.targets],
+            [t.rule for item in self.items for t in item.targets],
+            [index for index, item in enumerate(self.items) for _ in item.targets],
+            len(self.items),
+        )
 
     def pledge(self, no: int) -> PledgeInfo:
         return next(p for p in self.pledges if p.no == no)

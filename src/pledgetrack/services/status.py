@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
+import numpy as np
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from pledgetrack.domain.columns import PlanColumns, evaluate_plan_columns
 from pledgetrack.domain.evaluation import PlanEvaluation, evaluate_plan
-from pledgetrack.domain.model import Policy
+from pledgetrack.domain.model import STATUS_ORDER, PlanPeriod, Policy, Status
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.storage.latest import latest_readings
-from pledgetrack.storage.queries import load_structure
+from pledgetrack.storage.queries import department_item_ids, find_plan, load_structure
+from pledgetrack.storage.rule_cache import plan_rules
 
 
 def plan_status(
@@ -34,6 +37,69 @@ def plan_status(
         )
         evaluation = evaluate_plan(structure, readings, on, policy)
     return evaluation.filtered(department=department)
+
+
+@dataclass(frozen=True)
+class StatusSummary:
+    """How many items of a plan have each status as of a date, and which (item numbers)."""
+
+    plan: str
+    plan_title: str
+    as_of: date
+    columns: PlanColumns
+    #: Item numbers in list order, and the positions counted (all, or a department's).
+    item_no: list[int]
+    counted: list[int]
+
+    @property
+    def total(self) -> int:
+        return len(self.counted)
+
+    def counts(self) -> dict[Status, int]:
+        """Items per status, every status present, in display order."""
+        codes = self.columns.items.status[self.counted]
+        return {s: int(np.count_nonzero(codes == s.severity)) for s in STATUS_ORDER}
+
+    def items(self, status: Status) -> list[int]:
+        """The numbers of the items with *status*, in list order."""
+        codes = self.columns.items.status[self.counted]
+        return [self.item_no[self.counted[i]] for i in np.flatnonzero(codes == status.severity)]
+
+
+def status_summary(
+    engine: Engine,
+    *,
+    on: date,
+    plan: str | None = None,
+    department: str | None = None,
+    policy: Policy | None = None,
+    approved_only: bool = False,
+) -> StatusSummary:
+    """The status of every target and item of a plan as of *on*, without loading the
+    names a table shows: the plan's rules as columns (cached, storage.rule_cache), one
+    statement for the latest reading of every target, the rules applied over whole
+    columns. *department*: count only the items it leads or co-operates on (an unknown
+    name counts none)."""
+    with Session(engine) as session:
+        found = find_plan(session=session, code=plan)
+        assert found.id is not None
+        stored = plan_rules(session=session, plan_id=found.id, plan_end=found.end)
+        readings = latest_readings(
+            session=session, plan_id=found.id, on=on, approved_only=approved_only
+        )
+        counted = list(range(len(stored.item_id)))
+        if department:
+            mine = department_item_ids(session=session, plan_id=found.id, department=department)
+            counted = [i for i, item_id in enumerate(stored.item_id) if item_id in mine]
+    columns = evaluate_plan_columns(
+        stored.rules,
+        readings.columns(stored.rules),
+        period=PlanPeriod(found.start, found.end),
+        on=on,
+        policy=policy or Policy(),
+    )
+    item_no = stored.item_no
+    return StatusSummary(found.code, found.title, on, columns, item_no, counted)
 
 
 def evaluate_structure(

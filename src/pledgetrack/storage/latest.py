@@ -32,6 +32,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from pledgetrack.domain.model import Reading
+from pledgetrack.domain.readings import LatestReadings
 from pledgetrack.storage.tables import Review, Snapshot, Target
 
 #: Review states of a reading: no review yet, or the decision of its latest review.
@@ -75,14 +76,20 @@ def latest_readings(
     form: LatestForm = "auto",
     approved_only: bool = False,
     target_ids: list[int] | None = None,
-) -> dict[int, Reading]:
+) -> LatestReadings:
     """The latest reading of every target of a plan as of *on*, in one SQL statement
-    (with *target_ids*, only those targets of the plan)."""
-    rows = _latest_rows(session, plan_id, on, form, approved_only, target_ids)
-    return {tid: reading for tid, _, reading in _readings(rows)}
+    (with *target_ids*, only those targets of the plan), kept as columns: a reading is
+    made when it is looked up."""
+    rows = [row for row in _latest_rows(session, plan_id, on, form, approved_only, target_ids)
+            if row[0] is not None]  # fmt: skip
+    if not rows:
+        return LatestReadings((), (), (), (), ())
+    _, target_id, raw_as_of, value, done, note = zip(*rows, strict=True)
+    days = {raw: as_date(raw) for raw in set(raw_as_of)}
+    return LatestReadings(target_id, list(map(days.__getitem__, raw_as_of)), value, done, note)
 
 
-def latest_approved_readings(*, session: Session, plan_id: int, on: date) -> dict[int, Reading]:
+def latest_approved_readings(*, session: Session, plan_id: int, on: date) -> LatestReadings:
     """The latest *approved* reading of every target as of *on*, in one SQL statement.
 
     A reading counts once its latest review approves it; one returned, or a
@@ -130,7 +137,7 @@ def _latest_rows(
         return session.connection().execute(statement).all()
     statement = _cached_latest(form, approved_only=approved_only, with_ids=target_ids is not None)
     if target_ids is not None:
-        # An expanding IN list is compiled per call: a first page, not a whole plan.
+        # An expanding IN list is compiled per call: a first page or a department's sheet.
         params["target_ids"] = list(target_ids)
         return session.connection().execute(statement, params).all()
     return _driver_rows(session, dialect, statement, params)
@@ -146,8 +153,13 @@ def _readings(rows: Sequence[Any]) -> Iterator[tuple[int, int, Reading]]:
             continue
         day = days.get(as_of)
         if day is None:
-            day = days[as_of] = as_of if isinstance(as_of, date) else date.fromisoformat(as_of)
+            day = days[as_of] = as_date(as_of)
         yield tid, sid, Reading(day, value, None if done is None else bool(done), note or "")
+
+
+def as_date(raw: object) -> date:
+    """A date column read raw: SQLite gives ISO text, PostgreSQL a date."""
+    return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
 
 
 def _driver_rows(

@@ -20,7 +20,7 @@ from pledgetrack.domain.model import (
     TargetRule,
 )
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, PledgeInfo, TargetInfo
-from pledgetrack.storage.latest import RETURNED, SUBMITTED, latest_decision
+from pledgetrack.storage.latest import RETURNED, SUBMITTED, as_date, latest_decision
 from pledgetrack.storage.tables import (
     Department,
     Item,
@@ -97,6 +97,18 @@ def _stages(stages: list[dict[str, object]]) -> tuple[Stage, ...]:
     )
 
 
+def department_item_ids(*, session: Session, plan_id: int, department: str) -> set[int]:
+    """The items of a plan that *department* leads or co-operates on."""
+    link = ItemDepartment.__table__.c  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        sa_select(link.item_id)
+        .join(Department.__table__, Department.id == link.department_id)  # type: ignore[attr-defined]
+        .join(Item.__table__, Item.id == link.item_id)  # type: ignore[attr-defined]
+        .where(Department.name == department, Item.plan_id == plan_id)
+    )
+    return {item_id for (item_id,) in rows}
+
+
 def load_structure(
     *, session: Session, code: str | None = None, first_items: int | None = None
 ) -> PlanStructure:
@@ -162,7 +174,7 @@ def load_structure(
         target_value, baseline, at_least, schedule, stages,
     ) in target_rows:  # fmt: skip
         if deadline not in deadlines:
-            deadlines[deadline] = _as_date(deadline)
+            deadlines[deadline] = as_date(deadline)
         rule = TargetRule(
             kinds[kind],
             deadlines[deadline],
@@ -194,11 +206,6 @@ def load_structure(
             for item_id, no, title, pledge_id in items
         ),
     )
-
-
-def _as_date(raw: object) -> date:
-    """A date column read raw: SQLite gives ISO text, PostgreSQL a date."""
-    return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, LargeBinary, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -158,3 +158,22 @@ class AuditEntry(SQLModel, table=True):
     target_key: str | None = Field(default=None, max_length=50)
     before: dict[str, object] | None = Field(default=None, sa_column=Column(JSON))
     after: dict[str, object] | None = Field(default=None, sa_column=Column(JSON))
+
+
+class RuleGeneration(SQLModel, table=True):
+    """One row: a number that triggers raise on every change to plans, items and targets
+    (migration 0003), so a cached copy of a plan's rules knows when it is stale."""
+
+    __tablename__ = "rule_generation"
+    id: int | None = Field(default=None, primary_key=True)
+    value: int = 0
+
+
+class RuleCache(SQLModel, table=True):
+    """A plan's target rules as columns (storage.rule_cache), valid while its generation
+    is the current one. Derived data: deleting every row loses nothing."""
+
+    __tablename__ = "rule_cache"
+    plan_id: int = Field(foreign_key="plan.id", primary_key=True)
+    generation: int
+    payload: bytes = Field(sa_column=Column(LargeBinary, nullable=False))

@@ -1,0 +1,91 @@
+"""The latest reading of every target of a plan, kept as the columns the database
+returned: a :class:`~pledgetrack.domain.model.Reading` is made only for a target someone
+looks at (a province plan has 100k targets; a screen shows a few dozen)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+
+import numpy as np
+
+from pledgetrack.domain.columns import ReadingColumns, RuleColumns
+from pledgetrack.domain.model import Reading
+
+
+class LatestReadings(Mapping[int, Reading]):
+    """Target id → its latest reading as of a date (targets without one are absent)."""
+
+    __slots__ = ("_as_of", "_done", "_index", "_note", "_target_id", "_value")
+
+    def __init__(
+        self,
+        target_id: Sequence[int],
+        as_of: Sequence[date],
+        value: Sequence[float | None],
+        done: Sequence[object],
+        note: Sequence[str | None],
+    ) -> None:
+        self._target_id = target_id
+        self._as_of = as_of
+        self._value = value
+        self._done = done
+        self._note = note
+        self._index: dict[int, int] | None = None
+
+    @classmethod
+    def of(cls, readings: Mapping[int, Reading]) -> LatestReadings:
+        """The same readings in columns (a plain mapping, as tests and small plans make)."""
+        if isinstance(readings, LatestReadings):
+            return readings
+        pairs = list(readings.items())
+        return cls(
+            [tid for tid, _ in pairs],
+            [r.as_of for _, r in pairs],
+            [r.value for _, r in pairs],
+            [r.done for _, r in pairs],
+            [r.note for _, r in pairs],
+        )
+
+    def _positions(self) -> dict[int, int]:
+        if self._index is None:
+            self._index = dict(zip(self._target_id, range(len(self._target_id)), strict=True))
+        return self._index
+
+    def __getitem__(self, target_id: int) -> Reading:
+        i = self._positions()[target_id]
+        done = self._done[i]
+        return Reading(
+            self._as_of[i],
+            self._value[i],
+            None if done is None else bool(done),
+            self._note[i] or "",
+        )
+
+    def __contains__(self, target_id: object) -> bool:
+        return target_id in self._positions()
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._target_id)
+
+    def __len__(self) -> int:
+        return len(self._target_id)
+
+    def columns(self, rules: RuleColumns) -> ReadingColumns:
+        """The readings lined up with *rules* (a target of the readings that *rules* do
+        not hold is left out; a target of *rules* without a reading is not present)."""
+        n = len(rules)
+        ids = np.fromiter(self._target_id, np.int64, len(self._target_id))
+        order = rules.id_order
+        sorted_ids = rules.target_id[order]
+        found = np.minimum(np.searchsorted(sorted_ids, ids), max(n - 1, 0))
+        known = sorted_ids[found] == ids if n else np.zeros(len(ids), dtype=bool)
+        at = order[found[known]]
+        ordinals = {d: d.toordinal() for d in set(self._as_of)}
+        as_of = np.zeros(n, dtype=np.int64)
+        as_of[at] = np.fromiter(map(ordinals.__getitem__, self._as_of), np.int64, len(ids))[known]
+        value = np.full(n, np.nan)
+        value[at] = np.array(self._value, dtype=np.float64)[known]
+        done = np.zeros(n, dtype=bool)
+        done[at] = np.array(self._done, dtype=np.float64)[known] == 1.0
+        return ReadingColumns(present=as_of > 0, value=value, done=done, as_of=as_of)
