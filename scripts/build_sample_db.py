@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 
 from pledgetrack.services.sample import load_sample
+from pledgetrack.services.status import status_summary
 from pledgetrack.storage.db import make_engine, sqlite_url
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -27,6 +29,10 @@ def build(out: Path) -> None:
         leftover.unlink(missing_ok=True)
     engine = make_engine(sqlite_url(tmp))
     load_sample(engine, DATA)
+    # Store the rule columns now (storage/rule_cache.py), so that reading the status
+    # of the shipped database does not write to it.
+    status_summary(engine, on=date(2020, 10, 31))
+    engine.dispose()  # journal_mode=DELETE needs the only connection
     with engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
         conn.exec_driver_sql("PRAGMA journal_mode=DELETE")

@@ -83,6 +83,42 @@ def test_unknown_department_and_bad_date_are_refused(db) -> None:
     assert result.exit_code == 2 and "not a date" in result.stderr
 
 
+def test_status_summary_counts_and_names_the_official_eighteen(db) -> None:
+    result = run(db, "status", "--as-of", "2020-10-31", "--summary", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert (data["plan"], data["as_of"], data["total"]) == ("qingdao-2020", "2020-10-31", 36)
+    assert data["counts"] == {
+        "achieved": 18,
+        "on_track": 12,
+        "behind": 6,
+        "overdue": 0,
+        "not_reported": 0,
+    }
+    assert data["items"]["achieved"] == OFFICIAL_ACHIEVED
+    full = json.loads(run(db, "status", "--as-of", "2020-10-31", "--json").stdout)
+    for status in data["counts"]:
+        assert data["items"][status] == [i["no"] for i in full["items"] if i["status"] == status]
+
+
+def test_status_summary_in_chinese_shortens_runs_of_item_numbers(db) -> None:
+    result = run(db, "--lang", "zh", "status", "--as-of", "2020-10", "--summary")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1] == "共36项:已完成18,正常推进12,进度滞后6,逾期0,未填报0"
+    assert lines[2] == "已完成:1、3-4、6-7、12-13、17、19-25、27、29、34"
+    assert lines[3] == "进度滞后:8、15、18、26、28、30"
+
+
+def test_status_summary_of_a_department_and_an_unknown_one(db) -> None:
+    data = json.loads(run(db, "status", "--summary", "--json", "--department", "市民政局").stdout)
+    full = json.loads(run(db, "status", "--json", "--department", "市民政局").stdout)
+    assert data["total"] == len(full["items"]) and data["total"] > 0
+    assert data["counts"] == full["summary"]["counts"]
+    result = run(db, "status", "--summary", "--department", "市不存在局")
+    assert result.exit_code == 2 and "市民政局" in result.stderr
+
+
 def test_report_in_chinese_states_18_of_36_and_names_them(db) -> None:
     result = run(db, "report", "--month", "2020-10", "--lang", "zh")
     assert result.exit_code == 0, result.output

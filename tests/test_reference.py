@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from pledgetrack.domain.columns import STATUS_BY_CODE
 from pledgetrack.domain.model import Policy, TargetKind
-from pledgetrack.services.status import plan_status
+from pledgetrack.services.status import plan_status, status_summary
 from pledgetrack.storage.reference import reference_status
 from tests.backends import BOTH, empty_database
 
@@ -50,3 +51,17 @@ def test_engine_matches_the_reference_sql(backend: str, on: date, tmp_path: Path
             else:
                 assert target.result.completion is None or completion is None
         assert compared > 1000
+        # The status summary (cached rule columns, one latest-reading statement) agrees.
+        summary = status_summary(engine, on=on, policy=Policy())
+        again = status_summary(engine, on=on, policy=Policy())  # from the stored copy
+        columns = summary.columns
+        by_id = dict(zip(columns.rules.target_id.tolist(), range(2000), strict=True))
+        for target in targets:
+            completion, done, as_of = reference[target.info.id]
+            i = by_id[target.info.id]
+            got = columns.targets.completion[i]
+            assert (None if got != got else float(got)) == target.result.completion
+            assert STATUS_BY_CODE[columns.targets.status[i]] is target.result.status
+            day = columns.readings.as_of[i]
+            assert (date.fromordinal(day) if day else None) == as_of
+        assert summary.counts() == again.counts() == evaluation.counts()

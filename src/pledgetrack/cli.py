@@ -258,6 +258,13 @@ def status(
         bool,
         typer.Option("--approved-only", help="Only figures a supervisor approved."),
     ] = False,
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help="Only the counts per status and which items (fast at any size).",
+        ),
+    ] = False,
 ) -> None:
     """The completion table: items under their pledges, completion, expected, status."""
     from pledgetrack.services.status import default_as_of, plan_status
@@ -267,6 +274,12 @@ def status(
     try:
         if on is None:
             on = default_as_of(engine, plan=plan)
+        if summary:
+            print_summary(
+                engine, on=on, plan=plan, department=department, as_json=as_json,
+                lang=lang_of(lang), approved_only=approved_only,
+            )  # fmt: skip
+            return
         evaluation = plan_status(
             engine,
             on=on,
@@ -285,6 +298,64 @@ def status(
         typer.echo(json.dumps(status_json(evaluation), ensure_ascii=False, indent=2))
     else:
         Console().print(status_table(evaluation, lang_of(lang)))
+
+
+def print_summary(
+    engine: Engine,
+    *,
+    on: date,
+    plan: str | None,
+    department: str | None,
+    as_json: bool,
+    lang: str,
+    approved_only: bool,
+) -> None:
+    """`status --summary`: counts per status and the item numbers of each."""
+    from pledgetrack.services.status import UnknownDepartment, status_summary
+
+    try:
+        found = status_summary(
+            engine,
+            on=on,
+            plan=plan,
+            department=department,
+            policy=policy(),
+            approved_only=approved_only,
+        )
+    except UnknownDepartment as exc:
+        fail(str(exc))
+        return
+    counts = found.counts()
+    if as_json:
+        document = {
+            "plan": found.plan,
+            "plan_title": found.plan_title,
+            "as_of": on.isoformat(),
+            "total": found.total,
+            "counts": {s.value: n for s, n in counts.items()},
+            "items": {s.value: found.items(s) for s in counts},
+        }
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    typer.echo(t("status.title", lang, plan=found.plan_title, date=date_label(on, lang)))
+    typer.echo(
+        t("status.summary", lang, total=found.total, **{s.value: n for s, n in counts.items()})
+    )
+    for status_ in counts:
+        if status_ is not Status.ON_TRACK and counts[status_]:
+            numbers = number_ranges(found.items(status_), "、" if lang == "zh" else ", ")
+            typer.echo(f"{status_label(status_, lang)}{':' if lang == 'zh' else ': '}{numbers}")
+
+
+def number_ranges(numbers: list[int], separator: str) -> str:
+    """Item numbers with runs shortened: [1, 2, 3, 5, 7, 8] → "1-3, 5, 7-8"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return separator.join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def status_json(evaluation: PlanEvaluation) -> dict[str, Any]:

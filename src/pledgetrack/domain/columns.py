@@ -209,8 +209,8 @@ def evaluate_columns(
     expected = _expected(rules, plan_start, on)
     present = readings.present
     has_target = rules.milestone | ~np.isnan(rules.target)
-    with np.errstate(invalid="ignore"):
-        behind = present & (np.nan_to_num(completion, nan=0.0) < expected - tolerance)
+    with np.errstate(all="ignore"):
+        behind = present & (_nan_as_zero(completion) < expected - tolerance)
     status = np.full(len(rules), _ON_TRACK, dtype=np.int64)
     # Later assignments win: the reverse of the order of precedence.
     status[behind] = _BEHIND
@@ -228,7 +228,7 @@ def _measure(rules: RuleColumns, readings: ReadingColumns) -> tuple[Floats, Bool
     milestone, target, baseline = rules.milestone, rules.target, rules.baseline
     completion = np.full(n, np.nan)
     achieved = np.zeros(n, dtype=bool)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         # Milestones: done; else the share of the stages reached; else 0.
         m = present & milestone
         m_done = m & done
@@ -257,7 +257,7 @@ def _expected(rules: RuleColumns, plan_start: date, on: date) -> Floats:
     start = plan_start.toordinal()
     deadline = rules.deadline
     total = deadline - start + 1
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         share = np.minimum(np.maximum((day - start + 1) / total, 0.0), 1.0)
     # A milestone is expected only at its deadline (dated stages: the specials below).
     expected = np.where(rules.milestone, 0.0, np.where(total <= 0, 0.0, share) * 100.0)
@@ -270,6 +270,11 @@ def _expected(rules: RuleColumns, plan_start: date, on: date) -> Floats:
         )
         expected[rules.special_at] = distinct[rules.special_rule]
     return expected
+
+
+def _nan_as_zero(column: Floats) -> Floats:
+    """NaN (no figure) as 0; infinities stay (np.nan_to_num would make them finite)."""
+    return np.where(np.isnan(column), 0.0, column)
 
 
 def _nan_if_none(value: float | None) -> float:
@@ -289,12 +294,12 @@ def rollup_columns(
     np.maximum.at(worst, a_item, targets.status[assessed])
     # bincount adds in array order, as the one-target rule's running sum does.
     done = np.minimum(targets.completion[assessed], 100.0)
-    done_sum = np.bincount(a_item, np.nan_to_num(done, nan=0.0), minlength=items)
+    done_sum = np.bincount(a_item, _nan_as_zero(done), minlength=items)
     exp = targets.expected[assessed]
     has_exp = ~np.isnan(exp)
     exp_sum = np.bincount(a_item[has_exp], exp[has_exp], minlength=items)
     exp_n = np.bincount(a_item[has_exp], minlength=items)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(all="ignore"):
         completion = np.where(count > 0, done_sum / count, np.nan)
         expected = np.where(exp_n > 0, exp_sum / exp_n, np.nan)
     # Nothing promised: judged on the reporting of its reference figures.

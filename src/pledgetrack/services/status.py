@@ -15,7 +15,12 @@ from pledgetrack.domain.model import STATUS_ORDER, PlanPeriod, Policy, Status
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.storage.latest import latest_readings
-from pledgetrack.storage.queries import department_item_ids, find_plan, load_structure
+from pledgetrack.storage.queries import (
+    department_item_ids,
+    find_plan,
+    load_structure,
+    plan_departments,
+)
 from pledgetrack.storage.rule_cache import plan_rules
 
 
@@ -37,6 +42,10 @@ def plan_status(
         )
         evaluation = evaluate_plan(structure, readings, on, policy)
     return evaluation.filtered(department=department)
+
+
+class UnknownDepartment(LookupError):
+    """No item of the plan names that department."""
 
 
 @dataclass(frozen=True)
@@ -78,8 +87,8 @@ def status_summary(
     """The status of every target and item of a plan as of *on*, without loading the
     names a table shows: the plan's rules as columns (cached, storage.rule_cache), one
     statement for the latest reading of every target, the rules applied over whole
-    columns. *department*: count only the items it leads or co-operates on (an unknown
-    name counts none)."""
+    columns. *department*: count only the items it leads or co-operates on
+    (:class:`UnknownDepartment` if none)."""
     with Session(engine) as session:
         found = find_plan(session=session, code=plan)
         assert found.id is not None
@@ -90,6 +99,11 @@ def status_summary(
         counted = list(range(len(stored.item_id)))
         if department:
             mine = department_item_ids(session=session, plan_id=found.id, department=department)
+            if not mine:
+                known = "、".join(plan_departments(session=session, plan_id=found.id))
+                raise UnknownDepartment(
+                    f"no items for department {department!r} (departments: {known})"
+                )
             counted = [i for i, item_id in enumerate(stored.item_id) if item_id in mine]
     columns = evaluate_plan_columns(
         stored.rules,

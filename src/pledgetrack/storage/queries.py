@@ -109,6 +109,20 @@ def department_item_ids(*, session: Session, plan_id: int, department: str) -> s
     return {item_id for (item_id,) in rows}
 
 
+def plan_departments(*, session: Session, plan_id: int) -> list[str]:
+    """The departments that lead or co-operate on any item of a plan, by name."""
+    link = ItemDepartment.__table__.c  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        sa_select(Department.name)
+        .join(ItemDepartment.__table__, Department.id == link.department_id)  # type: ignore[attr-defined]
+        .join(Item.__table__, Item.id == link.item_id)  # type: ignore[attr-defined]
+        .where(Item.plan_id == plan_id)
+        .distinct()
+        .order_by(Department.name)
+    )
+    return [name for (name,) in rows]
+
+
 def load_structure(
     *, session: Session, code: str | None = None, first_items: int | None = None
 ) -> PlanStructure:

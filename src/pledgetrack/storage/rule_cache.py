@@ -116,7 +116,7 @@ def _columns(rows: list[Any], item_ids: list[int], plan_end: date) -> RuleColumn
         deadline=np.fromiter(map(days.__getitem__, deadline), np.int64, n)[order],
         assessed=np.fromiter(map(bool, assessed), bool, n)[order],
         target=np.array(target, dtype=np.float64)[order],
-        baseline=np.nan_to_num(np.array(baseline, dtype=np.float64), nan=0.0)[order],
+        baseline=np.array([b or 0.0 for b in baseline], dtype=np.float64)[order],
         stage_count=stage_count,
         special_at=special_at,
         special_rule=group_of[special_at],

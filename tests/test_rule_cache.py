@@ -1,0 +1,154 @@
+"""The cached rule columns (storage/rule_cache.py): used while current, never stale.
+
+Any change to a plan, item or target, by pledgetrack or by hand in SQL, makes the
+cached copy stale (triggers of migration 0003); a copy read before such a change is
+never stored after it; a database that cannot be written still gives the status."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from pledgetrack.domain.model import Status
+from pledgetrack.services.sample import load_sample
+from pledgetrack.services.status import plan_status, status_summary
+from pledgetrack.storage import rule_cache
+from pledgetrack.storage.db import make_engine
+from tests.backends import BOTH, empty_database
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+OCTOBER = date(2020, 10, 31)
+
+
+def cached(engine: Engine) -> list[tuple[int, int]]:
+    """(plan id, generation) of each stored copy, and the current generation last."""
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT plan_id, generation FROM rule_cache")).all()
+        current = conn.execute(text("SELECT value FROM rule_generation")).scalar_one()
+    return [(plan_id, generation) for plan_id, generation in rows] + [(-1, current)]
+
+
+def achieved(engine: Engine) -> list[int]:
+    return status_summary(engine, on=OCTOBER).items(Status.ACHIEVED)
+
+
+@BOTH
+def test_the_rules_are_stored_once_and_read_back(backend: str, tmp_path: Path) -> None:
+    with empty_database(backend, tmp_path) as engine:
+        load_sample(engine, DATA)
+        first = status_summary(engine, on=OCTOBER)
+        (plan_id, generation), (_, current) = cached(engine)
+        assert generation == current
+        again = status_summary(engine, on=OCTOBER)
+        assert cached(engine) == [(plan_id, generation), (-1, current)]
+        assert (
+            again.counts()
+            == first.counts()
+            == {
+                Status.ACHIEVED: 18,
+                Status.ON_TRACK: 12,
+                Status.BEHIND: 6,
+                Status.OVERDUE: 0,
+                Status.NOT_REPORTED: 0,
+            }
+        )
+        with Session(engine) as session:
+            stored = rule_cache.plan_rules(session=session, plan_id=plan_id, plan_end=date.max)
+            read = rule_cache.read_plan_rules(session.connection(), plan_id, date(2020, 12, 31))
+        for name in ("target_id", "item_of", "deadline", "assessed", "stage_count"):
+            assert getattr(stored.rules, name).tolist() == getattr(read.rules, name).tolist()
+        assert stored.rules.special_rules == read.rules.special_rules
+        assert stored.item_no == read.item_no == list(range(1, 37))
+
+
+@BOTH
+def test_a_target_changed_by_hand_in_sql_is_seen_at_once(backend: str, tmp_path: Path) -> None:
+    with empty_database(backend, tmp_path) as engine:
+        load_sample(engine, DATA)
+        assert 1 in achieved(engine)
+        with engine.begin() as conn:
+            # Item 1's new-jobs target raised far beyond what was reached.
+            conn.execute(text("UPDATE target SET target_value = 1000 WHERE key = '1.1'"))
+        assert 1 not in achieved(engine)
+        assert achieved(engine) == [
+            r.info.no for r in plan_status(engine, on=OCTOBER).achieved_items()
+        ]
+
+
+@BOTH
+@pytest.mark.parametrize(
+    "change",
+    [
+        "UPDATE item SET no = no + 100 WHERE no = 1",
+        "UPDATE plan SET \"end\" = '2020-06-30'",
+        "DELETE FROM target WHERE key = '36.1'",
+    ],
+)
+def test_every_kind_of_plan_change_makes_the_copy_stale(
+    backend: str, change: str, tmp_path: Path
+) -> None:
+    with empty_database(backend, tmp_path) as engine:
+        load_sample(engine, DATA)
+        status_summary(engine, on=OCTOBER)
+        before = cached(engine)[-1][1]
+        with engine.begin() as conn:
+            conn.execute(text("DELETE FROM review"))  # so a target can go with its readings
+            conn.execute(
+                text(
+                    "DELETE FROM snapshot WHERE target_id IN (SELECT id FROM target WHERE key = '36.1')"
+                )
+            )
+            conn.execute(text(change))
+        assert cached(engine)[-1][1] > before
+        summary = status_summary(engine, on=OCTOBER)
+        evaluation = plan_status(engine, on=OCTOBER)
+        assert summary.counts() == evaluation.counts()
+        assert summary.item_no == [row.info.no for row in evaluation.items]
+
+
+@BOTH
+def test_a_copy_read_before_a_plan_change_is_not_stored(
+    backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with empty_database(backend, tmp_path) as engine:
+        load_sample(engine, DATA)
+        read = rule_cache.read_plan_rules
+
+        def read_then_someone_edits(conn, plan_id, plan_end):  # type: ignore[no-untyped-def]
+            rules = read(conn, plan_id, plan_end)
+            with engine.begin() as other:
+                other.execute(text("UPDATE target SET target_value = 1000 WHERE key = '1.1'"))
+            return rules
+
+        monkeypatch.setattr(rule_cache, "read_plan_rules", read_then_someone_edits)
+        status_summary(engine, on=OCTOBER)
+        assert [plan for plan, _ in cached(engine)] == [-1]  # nothing stored
+        monkeypatch.setattr(rule_cache, "read_plan_rules", read)
+        assert 1 not in achieved(engine)
+
+
+def test_a_read_only_database_still_gives_the_status(tmp_path: Path) -> None:
+    path = tmp_path / "ro.sqlite"
+    engine = make_engine(f"sqlite:///{path}")
+    load_sample(engine, DATA)
+    engine.dispose()
+    read_only = make_engine(f"sqlite:///file:{path}?mode=ro&uri=true")
+    assert len(achieved(read_only)) == 18
+    assert [plan for plan, _ in cached(read_only)] == [-1]  # could not be stored
+
+
+def test_a_busy_database_is_not_waited_for(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'busy.sqlite'}")
+    load_sample(engine, DATA)
+    other = make_engine(f"sqlite:///{tmp_path / 'busy.sqlite'}")
+    with other.connect() as writer:
+        writer.exec_driver_sql("BEGIN IMMEDIATE")  # another writer holds the lock
+        summary = status_summary(engine, on=OCTOBER)  # would wait 30 s if it waited
+        writer.rollback()
+    assert summary.counts()[Status.ACHIEVED] == 18
+    assert [plan for plan, _ in cached(engine)] == [-1]
