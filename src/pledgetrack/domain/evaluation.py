@@ -154,24 +154,28 @@ def evaluate_plan(
     )
     items = plan.items
     source = _TargetResults(rules, plan.targets, latest)
-    days: dict[int, date | None] = {0: None}
-    rows = []
-    append = rows.append
-    end = 0
-    for item, status, completion, expected, achieved, last in zip(
-        structure.items,
-        map(STATUS_BY_CODE.__getitem__, items.status.tolist()),
-        _floats(items.completion),
-        _floats(items.expected),
-        items.achieved.tolist(),
-        items.last_report.tolist(),
-        strict=True,
-    ):
-        begin, end = end, end + len(item.targets)
-        if last not in days:
-            days[last] = date.fromordinal(last)
-        result = ItemResult(status, completion, expected, achieved, None, (source, begin, end))
-        append(ItemRow(item, result, days[last]))
+    ends = np.cumsum(np.bincount(rules.item_of, minlength=rules.items)).tolist()
+    # Each distinct date made once (a month's reports share a handful of dates).
+    days, day_of = np.unique(items.last_report, return_inverse=True)
+    dates = [date.fromordinal(d) if d else None for d in days.tolist()]
+    rows = [
+        ItemRow(
+            item,
+            ItemResult(status, completion, expected, achieved, None, (source, begin, end)),
+            dates[day],
+        )
+        for item, status, completion, expected, achieved, day, begin, end in zip(
+            structure.items,
+            map(STATUS_BY_CODE.__getitem__, items.status.tolist()),
+            _floats(items.completion),
+            _floats(items.expected),
+            items.achieved.tolist(),
+            day_of.tolist(),
+            [0, *ends],
+            ends,
+            strict=False,  # [0, *ends] is one longer
+        )
+    ]
     return PlanEvaluation(structure, on, tuple(rows), partial)
 
 
