@@ -204,7 +204,7 @@ def evaluate_columns(
     due_start: date | None,
 ) -> TargetColumns:
     """Completion, expected progress and status of every target as of *on*
-    (:func:`~pledgetrack.domain.progress.evaluate_target`, column by column)."""
+    (:func:`~pledgetrack.domain.progress.target_status`, column by column)."""
     completion, achieved = _measure(rules, readings)
     expected = _expected(rules, plan_start, on)
     present = readings.present

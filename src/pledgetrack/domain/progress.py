@@ -1,4 +1,8 @@
-"""The progress engine: completion, expected progress, status — pure functions."""
+"""The progress rules for one target and one item: completion, expected progress,
+status — pure functions, the readable statement of PRODUCT.md's rules.
+
+Whole plans are evaluated by :mod:`pledgetrack.domain.columns`, which applies these
+same rules to every target at once; tests/test_columns.py holds the two equal."""
 
 from __future__ import annotations
 
@@ -166,72 +170,30 @@ def target_status(
     the tolerance); on track.
     """
     policy = policy or Policy()
-    return status_with(
-        rule,
-        reading,
-        plan_start=period.start,
-        on=on,
-        tolerance=policy.tolerance,
-        due_start=due_month_start(on, period, policy),
-    )
+    due_start = due_month_start(on, period, policy)
+    done_pct, achieved = measure(rule, reading)
+    expected = expected_completion(rule, period.start, on)
+    if achieved:
+        status = _ACHIEVED
+    elif rule.has_target and on > rule.deadline:
+        status = _OVERDUE
+    elif due_start is not None and (reading is None or reading.as_of < due_start):
+        status = _NOT_REPORTED
+    elif (
+        expected is not None
+        and reading is not None
+        and (done_pct or 0.0) < expected - policy.tolerance
+    ):
+        status = _BEHIND
+    else:
+        status = _ON_TRACK
+    return TargetResult(status, done_pct, expected, achieved, reading)
 
 
 def due_month_start(on: date, period: PlanPeriod, policy: Policy) -> date | None:
     """First day of the reporting month due by *on* (None: nothing due yet)."""
     due = reporting_due_month(on, period, policy)
     return month_start(due) if due is not None else None
-
-
-def status_with(
-    rule: TargetRule,
-    reading: Reading | None,
-    *,
-    plan_start: date,
-    on: date,
-    tolerance: float,
-    due_start: date | None,
-    expected_cache: dict[tuple[object, ...], float | None] | None = None,
-) -> TargetResult:
-    """:func:`target_status` with what is common to a whole plan worked out once by the
-    caller (the due reporting month; expected progress shared by targets with the same
-    deadline and no schedule or stages) — evaluating 100k targets calls this 100k times."""
-    return evaluate_target(rule, reading, plan_start, on, tolerance, due_start, expected_cache)
-
-
-def evaluate_target(
-    rule: TargetRule,
-    reading: Reading | None,
-    plan_start: date,
-    on: date,
-    tolerance: float,
-    due_start: date | None,
-    expected_cache: dict[tuple[object, ...], float | None] | None,
-) -> TargetResult:
-    """:func:`status_with` with positional arguments, for the evaluation loop."""
-    milestone = rule.kind is _MILESTONE
-    has_target = milestone or rule.target_value is not None
-    done_pct, achieved = measure(rule, reading)
-    if expected_cache is None or rule.schedule or rule.stages:
-        expected = expected_completion(rule, plan_start, on)
-    else:
-        key = (milestone, rule.deadline, has_target)
-        expected = expected_cache.get(key, _MISSING)
-        if expected is _MISSING:
-            expected = expected_cache[key] = expected_completion(rule, plan_start, on)
-    if achieved:
-        status = _ACHIEVED
-    elif has_target and on > rule.deadline:
-        status = _OVERDUE
-    elif due_start is not None and (reading is None or reading.as_of < due_start):
-        status = _NOT_REPORTED
-    elif expected is not None and reading is not None and (done_pct or 0.0) < expected - tolerance:
-        status = _BEHIND
-    else:
-        status = _ON_TRACK
-    return TargetResult(status, done_pct, expected, achieved, reading)  # type: ignore[arg-type]
-
-
-_MISSING = object()
 
 
 def item_status(rules: Sequence[TargetRule], results: Sequence[TargetResult]) -> ItemResult:

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from sqlalchemy import String, func, type_coerce
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from pledgetrack.domain.model import (
     PlanPeriod,
@@ -104,7 +104,7 @@ def department_item_ids(*, session: Session, plan_id: int, department: str) -> s
         sa_select(link.item_id)
         .join(Department.__table__, Department.id == link.department_id)  # type: ignore[attr-defined]
         .join(Item.__table__, Item.id == link.item_id)  # type: ignore[attr-defined]
-        .where(Department.name == department, Item.plan_id == plan_id)
+        .where(col(Department.name) == department, col(Item.plan_id) == plan_id)
     )
     return {item_id for (item_id,) in rows}
 
@@ -113,10 +113,10 @@ def plan_departments(*, session: Session, plan_id: int) -> list[str]:
     """The departments that lead or co-operate on any item of a plan, by name."""
     link = ItemDepartment.__table__.c  # type: ignore[attr-defined]
     rows = session.connection().execute(
-        sa_select(Department.name)
+        sa_select(col(Department.name))
         .join(ItemDepartment.__table__, Department.id == link.department_id)  # type: ignore[attr-defined]
         .join(Item.__table__, Item.id == link.item_id)  # type: ignore[attr-defined]
-        .where(Item.plan_id == plan_id)
+        .where(col(Item.plan_id) == plan_id)
         .distinct()
         .order_by(Department.name)
     )

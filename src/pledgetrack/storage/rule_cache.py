@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -73,9 +74,8 @@ def plan_rules(*, session: Session, plan_id: int, plan_end: date) -> PlanRules:
 
 def read_plan_rules(conn: Connection, plan_id: int, plan_end: date) -> PlanRules:
     """The rules of every target of a plan, read from the target table."""
-    items = conn.execute(
-        sa_select(Item.id, Item.no).where(Item.plan_id == plan_id).order_by(Item.no)  # type: ignore[arg-type]
-    ).all()
+    i = Item.__table__.c  # type: ignore[attr-defined]
+    items = conn.execute(sa_select(i.id, i.no).where(i.plan_id == plan_id).order_by(i.no)).all()
     t = Target.__table__.c  # type: ignore[attr-defined]
     rows = conn.execute(
         sa_select(
@@ -89,7 +89,7 @@ def read_plan_rules(conn: Connection, plan_id: int, plan_end: date) -> PlanRules
     return PlanRules(_columns(rows, item_id, plan_end), item_id, [row[1] for row in items])
 
 
-def _columns(rows: list[Any], item_ids: list[int], plan_end: date) -> RuleColumns:
+def _columns(rows: Sequence[Any], item_ids: list[int], plan_end: date) -> RuleColumns:
     """Rule rows (in any order) to columns in list order: item by item, by position."""
     n = len(rows)
     empty: tuple[Any, ...] = ()
@@ -222,7 +222,8 @@ def _decode(payload: bytes) -> PlanRules | None:
 
 def _store(session: Session, plan_id: int, generation: int, payload: bytes) -> None:
     """Keep the copy if *generation* is still the current one; never wait for a lock."""
-    engine = session.get_bind()
+    bind = session.get_bind()
+    engine = bind.engine if isinstance(bind, Connection) else bind
     statement = text(
         "INSERT INTO rule_cache (plan_id, generation, payload) "
         "SELECT :plan, :generation, :payload FROM rule_generation "
