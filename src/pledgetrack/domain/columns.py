@@ -34,7 +34,7 @@ from pledgetrack.domain.model import (
     TargetKind,
     TargetRule,
 )
-from pledgetrack.domain.progress import _EPSILON, due_month_start, expected_completion
+from pledgetrack.domain.progress import EPSILON, due_month_start, expected_completion
 
 #: Status by code; a code is the status's severity, so an item's worst is a maximum.
 STATUS_BY_CODE: tuple[Status, ...] = tuple(sorted(SEVERITY, key=SEVERITY.__getitem__))
@@ -242,7 +242,7 @@ def _measure(rules: RuleColumns, readings: ReadingColumns) -> tuple[Floats, Bool
         # Quantities with a target and a value.
         q = present & ~milestone & ~np.isnan(target) & ~np.isnan(value)
         tq, bq, vq = target[q], baseline[q], value[q]
-        tol = _EPSILON * np.maximum(1.0, np.abs(tq))
+        tol = EPSILON * np.maximum(1.0, np.abs(tq))
         achieved[q] = np.where(tq >= bq, vq >= tq - tol, vq <= tq + tol)
         span = tq - bq
         completion[q] = np.where(

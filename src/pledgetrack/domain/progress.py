@@ -27,7 +27,7 @@ from pledgetrack.domain.model import (
 )
 
 # Float noise must not turn 30 万人 of 30 into "not achieved".
-_EPSILON = 1e-9
+EPSILON = 1e-9
 
 # Enum members as plain module names: ``Status.ACHIEVED`` costs an enum class attribute
 # look-up (~80 ns), and the evaluation loop makes several per target (100k in a province).
@@ -70,7 +70,7 @@ def measure(rule: TargetRule, reading: Reading | None) -> tuple[float | None, bo
     if target is None or value is None:
         return None, False
     baseline = rule.baseline
-    tol = _EPSILON * max(1.0, abs(target))
+    tol = EPSILON * max(1.0, abs(target))
     # A falling target (e.g. reduce waiting days from 10 to 5) is met at or below it.
     achieved = value >= target - tol if target >= baseline else value <= target + tol
     span = target - baseline

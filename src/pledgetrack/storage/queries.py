@@ -67,12 +67,12 @@ def target_rule(target: Target, plan_end: date) -> TargetRule:
         target_value=target.target_value,
         baseline=target.baseline or 0.0,
         at_least=target.at_least,
-        schedule=_schedule(target.schedule or []),
-        stages=_stages(target.stages or []),
+        schedule=schedule_nodes(target.schedule or []),
+        stages=stage_tuple(target.stages or []),
     )
 
 
-def _json_list(raw: str | list[dict[str, object]] | None) -> list[dict[str, object]]:
+def json_list(raw: str | list[dict[str, object]] | None) -> list[dict[str, object]]:
     """A JSON list column read as text: most are empty, so skip the decoder for those.
     (psycopg hands PostgreSQL JSON over decoded already.)"""
     if isinstance(raw, list):
@@ -83,14 +83,16 @@ def _json_list(raw: str | list[dict[str, object]] | None) -> list[dict[str, obje
     return value if isinstance(value, list) else []
 
 
-def _schedule(nodes: list[dict[str, object]]) -> tuple[ScheduleNode, ...]:
+def schedule_nodes(nodes: list[dict[str, object]]) -> tuple[ScheduleNode, ...]:
+    """A target's stored schedule (``[{"on": …, "value": …}]``) as the engine's nodes."""
     return tuple(
         ScheduleNode(date.fromisoformat(str(n["on"])), float(n["value"]))  # type: ignore[arg-type]
         for n in nodes
     )
 
 
-def _stages(stages: list[dict[str, object]]) -> tuple[Stage, ...]:
+def stage_tuple(stages: list[dict[str, object]]) -> tuple[Stage, ...]:
+    """A milestone's stored stages (``[{"name": …, "planned": …}]``) as the engine's."""
     return tuple(
         Stage(str(s["name"]), date.fromisoformat(str(s["planned"])) if s.get("planned") else None)
         for s in stages
@@ -196,8 +198,8 @@ def load_structure(
             target_value,
             baseline or 0.0,
             bool(at_least),
-            _schedule(_json_list(schedule)) if schedule and schedule != "[]" else (),
-            _stages(_json_list(stages)) if stages and stages != "[]" else (),
+            schedule_nodes(json_list(schedule)) if schedule and schedule != "[]" else (),
+            stage_tuple(json_list(stages)) if stages and stages != "[]" else (),
         )
         by_item.setdefault(item_id, []).append(
             TargetInfo(tid, key, item_no[item_id], name, unit, rule, note)

@@ -35,7 +35,7 @@ from sqlmodel import Session
 from pledgetrack.domain.columns import RuleColumns
 from pledgetrack.domain.model import ScheduleNode, Stage, TargetKind, TargetRule
 from pledgetrack.storage.latest import as_date
-from pledgetrack.storage.queries import _json_list, _schedule, _stages
+from pledgetrack.storage.queries import json_list, schedule_nodes, stage_tuple
 from pledgetrack.storage.tables import Item, Target
 
 #: Bump when the payload's layout changes: older payloads are then read as misses.
@@ -154,8 +154,8 @@ def _special_groups(
                     target[i],
                     baseline[i] or 0.0,
                     False,
-                    _schedule(_json_list(plan)),
-                    _stages(_json_list(stage_list)),
+                    schedule_nodes(json_list(plan)),
+                    stage_tuple(json_list(stage_list)),
                 )
             )
         group[i] = found
