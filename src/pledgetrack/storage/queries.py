@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
 
-from sqlalchemy import String, func, type_coerce
+from sqlalchemy import String, cast, func, type_coerce
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -173,7 +173,7 @@ def load_structure(
         sa_select(
             t.id, t.key, t.item_id, t.name, t.unit, t.note, t.kind,
             type_coerce(t.deadline, String), t.assessed, t.target_value, t.baseline,
-            t.at_least, type_coerce(t.schedule, String), type_coerce(t.stages, String),
+            t.at_least, cast(t.schedule, String), cast(t.stages, String),
         )
         .where(
             t.plan_id == plan.id,
@@ -185,6 +185,10 @@ def load_structure(
     by_item: dict[int, list[TargetInfo]] = {}
     kinds = {k.value: k for k in TargetKind}
     deadlines: dict[object, date] = {None: plan.end}
+    # Read as text on both engines and parsed once per distinct text: a province list
+    # repeats a few quarterly schedules and stage lists over thousands of targets.
+    schedules: dict[str | None, tuple[ScheduleNode, ...]] = {None: (), "[]": ()}
+    stage_lists: dict[str | None, tuple[Stage, ...]] = {None: (), "[]": ()}
     for (
         tid, key, item_id, name, unit, note, kind, deadline, assessed,
         target_value, baseline, at_least, schedule, stages,
@@ -198,8 +202,12 @@ def load_structure(
             target_value,
             baseline or 0.0,
             bool(at_least),
-            schedule_nodes(json_list(schedule)) if schedule and schedule != "[]" else (),
-            stage_tuple(json_list(stages)) if stages and stages != "[]" else (),
+            schedules[schedule]
+            if schedule in schedules
+            else schedules.setdefault(schedule, schedule_nodes(json_list(schedule))),
+            stage_lists[stages]
+            if stages in stage_lists
+            else stage_lists.setdefault(stages, stage_tuple(json_list(stages))),
         )
         by_item.setdefault(item_id, []).append(
             TargetInfo(tid, key, item_no[item_id], name, unit, rule, note)
