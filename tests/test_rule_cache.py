@@ -9,16 +9,19 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from pledgetrack.domain.evaluation import evaluate_plan
 from pledgetrack.domain.model import Status
 from pledgetrack.services.sample import load_sample
 from pledgetrack.services.status import plan_status, status_summary
 from pledgetrack.storage import rule_cache
 from pledgetrack.storage.db import make_engine
+from pledgetrack.storage.queries import load_structure
 from tests.backends import BOTH, empty_database
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -152,3 +155,43 @@ def test_a_busy_database_is_not_waited_for(tmp_path: Path) -> None:
         writer.rollback()
     assert summary.counts()[Status.ACHIEVED] == 18
     assert [plan for plan, _ in cached(engine)] == [-1]
+
+
+@BOTH
+def test_a_loaded_structure_takes_the_stored_rules_only_while_they_are_current(
+    backend: str, tmp_path: Path
+) -> None:
+    with empty_database(backend, tmp_path) as engine:
+        load_sample(engine, DATA)
+        with Session(engine) as session:
+            made = load_structure(session=session)
+        assert "rule_columns" not in made.__dict__  # nothing stored yet
+        status_summary(engine, on=OCTOBER)  # stores them
+        with Session(engine) as session:
+            taken = load_structure(session=session)
+        assert "rule_columns" in taken.__dict__
+        for name in ("target_id", "item_of", "deadline", "target", "baseline", "stage_count"):
+            assert np.array_equal(
+                getattr(taken.rule_columns, name), getattr(made.rule_columns, name), equal_nan=True
+            ), name
+        now, before = (evaluate_plan(s, {}, OCTOBER) for s in (taken, made))
+        assert [r.result.status for r in now.items] == [r.result.status for r in before.items]
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE target SET target_value = 1000 WHERE key = '1.1'"))
+        with Session(engine) as session:
+            stale = load_structure(session=session)
+        assert "rule_columns" not in stale.__dict__
+
+
+def test_rule_columns_of_another_structure_are_refused() -> None:
+    from pledgetrack.domain.columns import rule_columns
+    from pledgetrack.domain.model import PlanPeriod, TargetKind, TargetRule
+    from pledgetrack.domain.plan import ItemInfo, PlanStructure, PledgeInfo, TargetInfo
+
+    rule = TargetRule(TargetKind.QUANTITY, date(2020, 12, 31), target_value=1.0)
+    item = ItemInfo(1, 1, "i", 1, (), (TargetInfo(7, "1.1", 1, "t", "", rule),))
+    period = PlanPeriod(date(2020, 1, 1), date(2020, 12, 31))
+    structure = PlanStructure(1, "p", "p", period, (PledgeInfo(1, "一"),), (item,))
+    with pytest.raises(ValueError, match="not this plan"):
+        structure.use_rule_columns(rule_columns([8], [rule], [0], 1))
+    structure.use_rule_columns(rule_columns([7], [rule], [0], 1))

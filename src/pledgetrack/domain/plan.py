@@ -64,6 +64,14 @@ class PlanStructure:
     def targets(self) -> list[TargetInfo]:
         return [t for item in self.items for t in item.targets]
 
+    def use_rule_columns(self, columns: RuleColumns) -> None:
+        """Take the rules as already stored in columns (storage.rule_cache) instead of
+        making them from the targets; they must be this structure's, target for target."""
+        ids = [t.id for item in self.items for t in item.targets]
+        if columns.items != len(self.items) or columns.target_id.tolist() != ids:
+            raise ValueError("the rule columns are not this plan structure's")
+        self.__dict__["rule_columns"] = columns  # what cached_property would keep
+
     @cached_property
     def rule_columns(self) -> RuleColumns:
         """The rules of every target as columns, made once per loaded structure (a TUI

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import NamedTuple
@@ -21,6 +21,8 @@ from pledgetrack.domain.model import (
 )
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, PledgeInfo, TargetInfo
 from pledgetrack.storage.latest import RETURNED, SUBMITTED, as_date, latest_decision
+from pledgetrack.storage.rule_cache import current_generation, stored_plan_rules
+from pledgetrack.storage.rule_json import json_list, schedule_nodes, stage_tuple
 from pledgetrack.storage.tables import (
     Department,
     Item,
@@ -72,33 +74,6 @@ def target_rule(target: Target, plan_end: date) -> TargetRule:
     )
 
 
-def json_list(raw: str | list[dict[str, object]] | None) -> list[dict[str, object]]:
-    """A JSON list column read as text: most are empty, so skip the decoder for those.
-    (psycopg hands PostgreSQL JSON over decoded already.)"""
-    if isinstance(raw, list):
-        return raw
-    if not raw or raw == "[]" or raw == "null":
-        return []
-    value = json.loads(raw)
-    return value if isinstance(value, list) else []
-
-
-def schedule_nodes(nodes: list[dict[str, object]]) -> tuple[ScheduleNode, ...]:
-    """A target's stored schedule (``[{"on": …, "value": …}]``) as the engine's nodes."""
-    return tuple(
-        ScheduleNode(date.fromisoformat(str(n["on"])), float(n["value"]))  # type: ignore[arg-type]
-        for n in nodes
-    )
-
-
-def stage_tuple(stages: list[dict[str, object]]) -> tuple[Stage, ...]:
-    """A milestone's stored stages (``[{"name": …, "planned": …}]``) as the engine's."""
-    return tuple(
-        Stage(str(s["name"]), date.fromisoformat(str(s["planned"])) if s.get("planned") else None)
-        for s in stages
-    )
-
-
 def department_item_ids(*, session: Session, plan_id: int, department: str) -> set[int]:
     """The items of a plan that *department* leads or co-operates on."""
     link = ItemDepartment.__table__.c  # type: ignore[attr-defined]
@@ -139,6 +114,9 @@ def load_structure(
     plan = find_plan(session=session, code=code)
     assert plan.id is not None
     conn = session.connection()
+    # Read before the targets: the stored rule columns are used only if no plan change
+    # was committed since (see below).
+    generation = current_generation(session=session) if first_items is None else None
     pledges = session.exec(
         select(Pledge).where(Pledge.plan_id == plan.id).order_by(Pledge.no)
     ).all()
@@ -212,7 +190,7 @@ def load_structure(
         by_item.setdefault(item_id, []).append(
             TargetInfo(tid, key, item_no[item_id], name, unit, rule, note)
         )
-    return PlanStructure(
+    structure = PlanStructure(
         id=plan.id,
         code=plan.code,
         title=plan.title,
@@ -230,6 +208,14 @@ def load_structure(
             for item_id, no, title, pledge_id in items
         ),
     )
+    if generation is not None:
+        # The whole plan: its rules as stored columns, if current and unchanged since the
+        # targets were read (saves making them from 100k targets on the first evaluation).
+        stored = stored_plan_rules(session=session, plan_id=plan.id, generation=generation)
+        if stored is not None:
+            with suppress(ValueError):  # not the same targets: made from them instead
+                structure.use_rule_columns(stored.rules)
+    return structure
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import String, cast, text, type_coerce
+from sqlalchemy import String, cast, inspect, text, type_coerce
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
@@ -35,7 +35,7 @@ from sqlmodel import Session
 from pledgetrack.domain.columns import RuleColumns
 from pledgetrack.domain.model import ScheduleNode, Stage, TargetKind, TargetRule
 from pledgetrack.storage.latest import as_date
-from pledgetrack.storage.queries import json_list, schedule_nodes, stage_tuple
+from pledgetrack.storage.rule_json import json_list, schedule_nodes, stage_tuple
 from pledgetrack.storage.tables import Item, Target
 
 #: Bump when the payload's layout changes: older payloads are then read as misses.
@@ -54,22 +54,44 @@ class PlanRules:
 def plan_rules(*, session: Session, plan_id: int, plan_end: date) -> PlanRules:
     """The rules of every target of a plan: the cached copy if it is current, else read
     from the target table (and cached for next time)."""
-    conn = session.connection()
-    cached = conn.execute(
-        text(
-            "SELECT c.payload FROM rule_cache c JOIN rule_generation g "
-            "ON g.id = 1 AND c.generation = g.value WHERE c.plan_id = :plan"
-        ),
-        {"plan": plan_id},
-    ).scalar()
-    if cached is not None:
-        found = _decode(bytes(cached))
+    generation = current_generation(session=session)
+    if generation is not None:
+        found = stored_plan_rules(session=session, plan_id=plan_id, generation=generation)
         if found is not None:
             return found
-    generation = conn.execute(text("SELECT value FROM rule_generation WHERE id = 1")).scalar_one()
-    built = read_plan_rules(conn, plan_id, plan_end)
-    _store(session, plan_id, generation, _encode(built))
+    built = read_plan_rules(session.connection(), plan_id, plan_end)
+    if generation is not None:
+        _store(session, plan_id, generation, _encode(built))
     return built
+
+
+def current_generation(*, session: Session) -> int | None:
+    """The number the triggers raise on every change of a plan, item or target (None:
+    a database at a schema revision before 0003, read while being upgraded)."""
+    conn = session.connection()
+    if not inspect(conn).has_table("rule_generation"):
+        return None
+    return int(conn.execute(text("SELECT value FROM rule_generation WHERE id = 1")).scalar_one())
+
+
+def stored_plan_rules(
+    *, session: Session, plan_id: int, generation: int | None = None
+) -> PlanRules | None:
+    """The stored copy of a plan's rules if it is current (and, with *generation*, if
+    nothing has changed since that generation was read); else None."""
+    where = " AND g.value = :generation" if generation is not None else ""
+    cached = (
+        session.connection()
+        .execute(
+            text(
+                "SELECT c.payload FROM rule_cache c JOIN rule_generation g "
+                f"ON g.id = 1 AND c.generation = g.value WHERE c.plan_id = :plan{where}"
+            ),
+            {"plan": plan_id, "generation": generation},
+        )
+        .scalar()
+    )
+    return None if cached is None else _decode(bytes(cached))
 
 
 def read_plan_rules(conn: Connection, plan_id: int, plan_end: date) -> PlanRules:
