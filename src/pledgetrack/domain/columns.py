@@ -71,7 +71,9 @@ class RuleColumns:
     baseline: Floats
     stage_count: Ints
     #: Positions of the targets whose expected progress follows a schedule or stage dates,
-    #: the distinct rule each follows, and those rules.
+    #: the distinct rule each follows, and those rules (one target's rule standing for
+    #: all with the same kind, deadline, target, baseline, schedule and stages: the
+    #: fields expected progress depends on; nothing else is read from them).
     special_at: Ints
     special_rule: Ints
     special_rules: tuple[TargetRule, ...]
