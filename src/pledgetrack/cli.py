@@ -267,7 +267,7 @@ def status(
     ] = False,
 ) -> None:
     """The completion table: items under their pledges, completion, expected, status."""
-    from pledgetrack.services.status import default_as_of, plan_status
+    from pledgetrack.services.status import UnknownDepartment, default_as_of, plan_status
 
     engine = engine_for()
     on = parse_date_option(as_of, "--as-of")
@@ -288,12 +288,9 @@ def status(
             policy=policy(),
             approved_only=approved_only,
         )
-    except PlanNotFound as exc:
+    except (PlanNotFound, UnknownDepartment) as exc:
         fail(str(exc))
         return
-    if department and not evaluation.items:
-        known = "、".join(evaluation.structure.departments())
-        fail(f"no items for department {department!r} (departments: {known})")
     if as_json:
         typer.echo(json.dumps(status_json(evaluation), ensure_ascii=False, indent=2))
     else:
@@ -311,20 +308,16 @@ def print_summary(
     approved_only: bool,
 ) -> None:
     """`status --summary`: counts per status and the item numbers of each."""
-    from pledgetrack.services.status import UnknownDepartment, status_summary
+    from pledgetrack.services.status import status_summary
 
-    try:
-        found = status_summary(
-            engine,
-            on=on,
-            plan=plan,
-            department=department,
-            policy=policy(),
-            approved_only=approved_only,
-        )
-    except UnknownDepartment as exc:
-        fail(str(exc))
-        return
+    found = status_summary(
+        engine,
+        on=on,
+        plan=plan,
+        department=department,
+        policy=policy(),
+        approved_only=approved_only,
+    )
     counts = found.counts()
     if as_json:
         document = {

@@ -34,18 +34,26 @@ def plan_status(
     approved_only: bool = False,
 ) -> PlanEvaluation:
     """Evaluate a plan as of *on*: one query for the structure, one for all latest readings
-    (with *approved_only*, the latest approved reading of each target)."""
+    (with *approved_only*, the latest approved reading of each target). *department*: only
+    the items it leads or co-operates on (:class:`UnknownDepartment` if none)."""
     with gc_paused(), Session(engine) as session:
         structure = load_structure(session=session, code=plan)
         readings = latest_readings(
             session=session, plan_id=structure.id, on=on, approved_only=approved_only
         )
         evaluation = evaluate_plan(structure, readings, on, policy)
-    return evaluation.filtered(department=department)
+    mine = evaluation.filtered(department=department)
+    if department and not mine.items:
+        raise UnknownDepartment.of(department, structure.departments())
+    return mine
 
 
 class UnknownDepartment(LookupError):
     """No item of the plan names that department."""
+
+    @classmethod
+    def of(cls, department: str, known: list[str]) -> UnknownDepartment:
+        return cls(f"no items for department {department!r} (departments: {'、'.join(known)})")
 
 
 @dataclass(frozen=True)
@@ -100,10 +108,8 @@ def status_summary(
         if department:
             mine = department_item_ids(session=session, plan_id=found.id, department=department)
             if not mine:
-                known = "、".join(plan_departments(session=session, plan_id=found.id))
-                raise UnknownDepartment(
-                    f"no items for department {department!r} (departments: {known})"
-                )
+                known = plan_departments(session=session, plan_id=found.id)
+                raise UnknownDepartment.of(department, known)
             counted = [i for i, item_id in enumerate(stored.item_id) if item_id in mine]
     columns = evaluate_plan_columns(
         stored.rules,
