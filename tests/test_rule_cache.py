@@ -195,3 +195,15 @@ def test_rule_columns_of_another_structure_are_refused() -> None:
     with pytest.raises(ValueError, match="not this plan"):
         structure.use_rule_columns(rule_columns([8], [rule], [0], 1))
     structure.use_rule_columns(rule_columns([7], [rule], [0], 1))
+
+
+def test_without_its_generation_row_nothing_is_stored_or_taken(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'g.sqlite'}")
+    load_sample(engine, DATA)
+    status_summary(engine, on=OCTOBER)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM rule_generation"))
+        conn.execute(text("UPDATE target SET target_value = 1000 WHERE key = '1.1'"))
+    assert 1 not in achieved(engine)  # the stored copy is not taken
+    with Session(engine) as session:
+        assert "rule_columns" not in load_structure(session=session).__dict__

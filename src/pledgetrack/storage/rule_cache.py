@@ -67,11 +67,13 @@ def plan_rules(*, session: Session, plan_id: int, plan_end: date) -> PlanRules:
 
 def current_generation(*, session: Session) -> int | None:
     """The number the triggers raise on every change of a plan, item or target (None:
-    a database at a schema revision before 0003, read while being upgraded)."""
+    a database at a schema revision before 0003, read while being upgraded, or one
+    whose generation row was deleted: nothing is then stored or taken)."""
     conn = session.connection()
     if not inspect(conn).has_table("rule_generation"):
         return None
-    return int(conn.execute(text("SELECT value FROM rule_generation WHERE id = 1")).scalar_one())
+    value = conn.execute(text("SELECT value FROM rule_generation WHERE id = 1")).scalar()
+    return None if value is None else int(value)  # its row deleted by hand: no copies
 
 
 def stored_plan_rules(
