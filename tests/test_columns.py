@@ -3,6 +3,7 @@ domain/progress.py give: same statuses, and completion and expected equal to the
 
 from __future__ import annotations
 
+import struct
 from datetime import date, timedelta
 
 from hypothesis import given, settings
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 
 from pledgetrack.domain.evaluation import evaluate_plan
 from pledgetrack.domain.model import (
+    ItemResult,
     PlanPeriod,
     Policy,
     Reading,
@@ -17,6 +19,7 @@ from pledgetrack.domain.model import (
     Stage,
     Status,
     TargetKind,
+    TargetResult,
     TargetRule,
 )
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, PledgeInfo, TargetInfo
@@ -79,6 +82,21 @@ def plans(draw: st.DrawFn) -> tuple[PlanStructure, dict[int, Reading]]:
     return structure, latest
 
 
+def same(got: TargetResult | ItemResult, want: TargetResult | ItemResult) -> bool:
+    """Equal status and flags, and equal figures to the bit (NaN equal to NaN: +inf and
+    −inf expected values average to NaN in both)."""
+
+    def key(r: TargetResult | ItemResult) -> tuple[object, ...]:
+        def bits(x: float | None) -> object:
+            if x is None or x != x:
+                return x is None or "nan"
+            return struct.pack("<d", x)
+
+        return (r.status, bits(r.completion), bits(r.expected), r.achieved)
+
+    return key(got) == key(want)
+
+
 @settings(max_examples=300, deadline=None)
 @given(plan=plans(), on=days, tolerance=st.sampled_from([0.0, 10.0, 25.5]))
 def test_whole_plan_columns_equal_the_one_target_rules(
@@ -93,20 +111,10 @@ def test_whole_plan_columns_equal_the_one_target_rules(
             for t in row.info.targets
         ]
         for got, want in zip(row.result.targets, expected_targets, strict=True):
-            assert (got.status, got.completion, got.expected, got.achieved) == (
-                want.status,
-                want.completion,
-                want.expected,
-                want.achieved,
-            )
+            assert same(got, want)
             assert got.reading == want.reading
         want_item = item_status([t.rule for t in row.info.targets], expected_targets)
-        assert (
-            row.result.status,
-            row.result.completion,
-            row.result.expected,
-            row.result.achieved,
-        ) == (want_item.status, want_item.completion, want_item.expected, want_item.achieved)
+        assert same(row.result, want_item)
         dates = [r.reading.as_of for r in expected_targets if r.reading is not None]
         assert row.last_report == (max(dates) if dates else None)
 
@@ -133,3 +141,22 @@ def test_latest_readings_in_columns_behave_as_a_mapping() -> None:
     assert latest == {7: october, 9: done}
     assert 7 in latest and 8 not in latest and latest.get(8) is None
     assert sorted(latest) == [7, 9] and len(latest) == 2
+
+
+def test_opposite_infinite_expected_values_average_to_nan_as_in_the_one_item_rule() -> None:
+    # Subnormal spans (target within 5e-324 of the baseline) make expected ±inf.
+    schedule = (ScheduleNode(date(2020, 6, 30), 1.0),)
+    rules = [
+        TargetRule(TargetKind.QUANTITY, PERIOD.end, True, value, 0.0, schedule=schedule)
+        for value in (5e-324, -5e-324)
+    ]
+    targets = tuple(TargetInfo(i, f"1.{i}", 1, "t", "", r) for i, r in enumerate(rules, 1))
+    structure = PlanStructure(
+        1, "p", "plan", PERIOD, (PledgeInfo(1, "一"),), (ItemInfo(1, 1, "i", 1, (), targets),)
+    )
+    on = date(2020, 9, 30)
+    row = evaluate_plan(structure, {}, on).items[0]
+    results = [target_status(r, None, period=PERIOD, on=on) for r in rules]
+    assert [r.expected for r in results] == [float("inf"), float("-inf")]
+    assert same(row.result, item_status(rules, results))
+    assert row.result.expected is not None and row.result.expected != row.result.expected

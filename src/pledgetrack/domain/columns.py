@@ -157,11 +157,16 @@ class ItemColumns:
     """Every item rolled up from its targets, as :func:`~pledgetrack.domain.progress.item_status`."""
 
     status: Ints
+    #: NaN where there is none (no assessed target; no assessed target with an expected
+    #: value) — and, where ``*_known`` says so, NaN as the arithmetic gave it (+inf and
+    #: −inf expected values of two targets average to NaN, as in the one-item rule).
     completion: Floats
     expected: Floats
     achieved: Bools
     #: The date of the item's most recent reading, as an ordinal (0: none).
     last_report: Ints
+    completion_known: Bools
+    expected_known: Bools
 
 
 @dataclass(frozen=True, eq=False)
@@ -310,4 +315,12 @@ def rollup_columns(
     status = np.where(none, np.where(unreported, _NOT_REPORTED, _ON_TRACK), worst)
     last_report = np.zeros(items, dtype=np.int64)
     np.maximum.at(last_report, item_of, readings.as_of)
-    return ItemColumns(status, completion, expected, (worst == _ACHIEVED) & ~none, last_report)
+    return ItemColumns(
+        status,
+        completion,
+        expected,
+        (worst == _ACHIEVED) & ~none,
+        last_report,
+        count > 0,
+        exp_n > 0,
+    )

@@ -167,8 +167,8 @@ def evaluate_plan(
         for item, status, completion, expected, achieved, day, begin, end in zip(
             structure.items,
             map(STATUS_BY_CODE.__getitem__, items.status.tolist()),
-            _floats(items.completion),
-            _floats(items.expected),
+            _floats(items.completion, items.completion_known),
+            _floats(items.expected, items.expected_known),
             items.achieved.tolist(),
             day_of.tolist(),
             [0, *ends],
@@ -208,6 +208,10 @@ class _TargetResults:
         )
 
 
-def _floats(column: NDArray[np.float64]) -> list[float | None]:
-    """A float column as Python floats, NaN as None."""
-    return [None if x != x else x for x in column.tolist()]
+def _floats(
+    column: NDArray[np.float64], known: NDArray[np.bool_] | None = None
+) -> list[float | None]:
+    """A float column as Python floats: None where not *known* (default: where NaN)."""
+    if known is None:
+        return [None if x != x else x for x in column.tolist()]
+    return [x if k else None for x, k in zip(column.tolist(), known.tolist(), strict=True)]
