@@ -116,10 +116,10 @@ def test_staff_enter_figures_of_their_own_department_only(sample: Engine) -> Non
 def test_a_co_operating_department_enters_too(sample: Engine) -> None:
     add_people(sample)
     put(sample, "15.1", "12", by="chen")  # item 15: 市卫生健康委 leads, 市红十字会 co-operates
-    put(sample, "32.1", "9", by="chen")  # item 32: 市红十字会 leads
+    put(sample, "32.1", "19000", by="chen")  # item 32: 市红十字会 leads
     with pytest.raises(PermissionDenied, match=r"cannot enter figures for 14\.1"):
         put(sample, "14.1", "1", by="chen")
-    assert sorted(s.value for s in november(sample)) == [9.0, 12.0]
+    assert sorted(s.value for s in november(sample)) == [12.0, 19000.0]
 
 
 @BOTH

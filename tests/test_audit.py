@@ -16,6 +16,7 @@ from sqlmodel import Session, func, select
 from typer.testing import CliRunner
 
 from pledgetrack.cli import app
+from pledgetrack.exchange.errors import ImportRejected
 from pledgetrack.services.access import PermissionDenied, add_user, set_user
 from pledgetrack.services.audit import describe, list_audit
 from pledgetrack.services.plans import import_plan
@@ -260,7 +261,9 @@ def test_a_bulk_import_is_one_audit_entry_and_each_correction_its_own(
     )
     changed = tmp_path / "changed.csv"
     changed.write_text(text, encoding="utf-8")
-    entries = read_progress_file(sample, changed, today=TODAY)
+    with pytest.raises(ImportRejected, match="changes an approved figure"):
+        read_progress_file(sample, changed, today=TODAY)
+    entries = read_progress_file(sample, changed, today=TODAY, confirm=True)
     outcome = save_entries(sample, entries, actor="loader", source="changed.csv")
     assert (outcome.added, outcome.corrections) == (0, 1)
     new = list_audit(sample)[before:]

@@ -391,7 +391,7 @@ def test_record_reports_a_conflict_with_the_winners_figure(
 
     monkeypatch.setattr(progress, "current_snapshots_on", read_then_someone_saves)
     result = CliRunner().invoke(
-        app, ["--db", str(db), "record", "2.1", "22", "--as-of", "2020-10-31"]
+        app, ["--db", str(db), "record", "2.1", "22", "--as-of", "2020-10-31", "--confirm"]
     )
     assert result.exit_code == 2, result.output
     message = " ".join(result.output.split())

@@ -82,7 +82,7 @@ def test_a_path_in_the_config_file_is_relative_to_the_file(tmp_path: Path) -> No
 def test_the_cli_uses_the_config_file_and_the_option_wins(tmp_path: Path) -> None:
     from_file = sample_copy(tmp_path, "from-file.sqlite")
     write_config(tmp_path, f'database_url = "{from_file}"\n')
-    result = runner.invoke(app, ["record", "2.1", "22", "--as-of", "2020-10-31"])
+    result = runner.invoke(app, ["record", "2.1", "22", "--as-of", "2020-10-31", "--confirm"])
     assert result.exit_code == 0, result.output
     # The file's database got the reading; --db points elsewhere and wins over the file.
     other = sample_copy(tmp_path, "other.sqlite")

@@ -11,7 +11,6 @@ from sqlmodel import Session, select
 from pledgetrack.domain.model import PlanPeriod, Policy, Reading, Status
 from pledgetrack.services.entry import (
     LineInput,
-    SheetRejected,
     check_line,
     check_sheet,
     default_entry_month,
@@ -20,6 +19,7 @@ from pledgetrack.services.entry import (
     load_sheet,
     save_sheet,
 )
+from pledgetrack.services.reading_check import ReadingRefused, Severity
 from pledgetrack.services.status import plan_status
 from pledgetrack.storage.tables import Snapshot
 from tests.conftest import TODAY
@@ -97,31 +97,38 @@ def test_co_operating_departments_see_the_item_too(qingdao: Engine) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "note", "code"),
+    ("text", "note", "code", "severity"),
     [
-        ("abc", "", "not_number"),
-        ("-5", "", "negative"),
-        ("50", "", "lower_needs_note"),
-        ("", "只改了说明", "value_missing"),
+        ("abc", "", "not_number", Severity.ERROR),
+        ("-5", "", "negative", Severity.ERROR),
+        ("50", "", "lower_needs_note", Severity.WARNING),
+        ("", "只改了说明", "value_missing", Severity.ERROR),
     ],
 )
-def test_refused_values_name_the_reason(qingdao: Engine, text: str, note: str, code: str) -> None:
-    line = line_of(sheet_of(qingdao), "28.1")  # last month 64
-    check = check_line(line, LineInput(text, note=note), date(2020, 11, 30))
-    assert check.error is not None and check.error.code == code
+def test_refused_values_name_the_reason(
+    qingdao: Engine, text: str, note: str, code: str, severity: Severity
+) -> None:
+    sheet = sheet_of(qingdao)
+    line = line_of(sheet, "28.1")  # last month 64
+    check = check_line(sheet, line, LineInput(text, note=note))
+    assert [p.code for p in check.problems] == [code]
+    assert check.problems[0].severity is severity
+    assert (check.reading is None) == (severity is Severity.ERROR)
 
 
 def test_lower_value_with_a_note_is_accepted(qingdao: Engine) -> None:
-    line = line_of(sheet_of(qingdao), "28.1")
-    check = check_line(line, LineInput("60", note="核减4处不合格书亭"), date(2020, 11, 30))
-    assert check.error is None
+    sheet = sheet_of(qingdao)
+    line = line_of(sheet, "28.1")
+    check = check_line(sheet, line, LineInput("60", note="核减4处不合格书亭"))
+    assert check.problems == ()
     assert check.reading == Reading(date(2020, 11, 30), 60.0, None, "核减4处不合格书亭")
 
 
 def test_more_than_three_times_the_target_asks_for_confirmation(qingdao: Engine) -> None:
-    line = line_of(sheet_of(qingdao), "28.1")  # target 100
-    assert check_line(line, LineInput("300"), date(2020, 11, 30)).warning is None
-    check = check_line(line, LineInput("301"), date(2020, 11, 30))
+    sheet = sheet_of(qingdao)
+    line = line_of(sheet, "28.1")  # target 100
+    assert check_line(sheet, line, LineInput("300")).warning is None
+    check = check_line(sheet, line, LineInput("301"))
     assert check.error is None and check.warning is not None
     assert check.warning.code == "over_target" and check.warning.values["target"] == "100"
 
@@ -165,13 +172,15 @@ def test_a_sheet_with_one_bad_line_saves_nothing(qingdao: Engine) -> None:
         line_of(sheet, "28.1").target.id: LineInput("100"),
         line_of(sheet, "28.2").target.id: LineInput("二十"),
     }
-    with pytest.raises(SheetRejected) as caught:
+    with pytest.raises(ReadingRefused) as caught:
         save_sheet(qingdao, sheet, inputs, entered_by="wang")
     assert set(caught.value.problems) == {"28.2"}
-    with pytest.raises(SheetRejected):
+    assert not caught.value.needs_confirmation_only
+    with pytest.raises(ReadingRefused) as warned:
         save_sheet(
             qingdao, sheet, {line_of(sheet, "28.1").target.id: LineInput("1000")}, entered_by="w"
         )
+    assert warned.value.needs_confirmation_only
     with Session(qingdao) as session:
         assert session.exec(select(Snapshot).where(Snapshot.as_of > date(2020, 10, 31))).all() == []
     outcome = save_sheet(
@@ -179,7 +188,7 @@ def test_a_sheet_with_one_bad_line_saves_nothing(qingdao: Engine) -> None:
         sheet,
         {line_of(sheet, "28.1").target.id: LineInput("1000")},
         entered_by="w",
-        confirm_large=True,
+        confirm=True,
     )
     assert outcome.added == 1
 
@@ -190,19 +199,20 @@ def test_milestone_box_starts_as_last_reported_and_undoing_needs_a_note(qingdao:
     assert line.kind == "milestone" and not line.staged
     assert line.initial_done() is True
     assert not is_changed(line, LineInput(done=True))
-    check = check_line(line, LineInput(done=False), sheet.as_of)
-    assert check.error is not None and check.error.code == "undone_needs_note"
-    check = check_line(line, LineInput(done=False, note="活动延期至明年"), sheet.as_of)
-    assert check.error is None and check.reading is not None and check.reading.done is False
+    check = check_line(sheet, line, LineInput(done=False))
+    assert check.error is None and check.warning is not None
+    assert check.warning.code == "undone_needs_note"
+    check = check_line(sheet, line, LineInput(done=False, note="活动延期至明年"))
+    assert check.problems == () and check.reading is not None and check.reading.done is False
 
 
 def test_staged_milestone_takes_a_stage_number_or_name(qingdao: Engine) -> None:
     sheet = sheet_of(qingdao, department="市商务局")
     line = line_of(sheet, "31.1")
     names = [s.name for s in line.target.rule.stages]
-    by_name = check_line(line, LineInput(names[-1], note="x"), sheet.as_of)
+    by_name = check_line(sheet, line, LineInput(names[-1], note="x"))
     assert by_name.reading is not None and by_name.reading.done is True
-    assert check_line(line, LineInput("9"), sheet.as_of).error.code == "bad_stage"  # type: ignore[union-attr]
+    assert check_line(sheet, line, LineInput("9")).error.code == "bad_stage"  # type: ignore[union-attr]
 
 
 def test_entry_months_and_default_month() -> None:

@@ -218,7 +218,15 @@ def test_the_summary_from_approved_figures_only_is_the_tables(backend: str, tmp_
         load_sample(engine, DATA)
         # A correction not yet approved: item 1 falls below its target in the live
         # figures, stays achieved in the approved ones.
-        record(engine, target_key="1.1", value="3", as_of="2020-10-31", entered_by="x", today=TODAY)
+        record(
+            engine,
+            target_key="1.1",
+            value="3",
+            as_of="2020-10-31",
+            entered_by="x",
+            today=TODAY,
+            confirm=True,  # it changes an approved figure
+        )
         live = status_summary(engine, on=OCTOBER)
         approved = status_summary(engine, on=OCTOBER, approved_only=True)
         assert 1 not in live.items(Status.ACHIEVED) and 1 in approved.items(Status.ACHIEVED)

@@ -113,10 +113,13 @@ async def test_live_validation_blocks_save(engine: Engine) -> None:
         assert "negative" in str(row.query_one(".e-check").render())
         value.value = ""
         await type_into(pilot, value, "50")  # last month 64
-        assert "lower than last month" in str(row.query_one(".e-check").render())
-        await pilot.press("ctrl+s")
+        assert "lower than the last figure (64)" in str(row.query_one(".e-check").render())
+        await pilot.press("ctrl+s")  # a warning: asks first
         await settle(pilot)
-        assert isinstance(app.screen, EntryScreen)  # refused, nothing stored
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, EntryScreen)  # not confirmed, nothing stored
         assert november(engine) == []
         await type_into(pilot, screen.query_one(f"#note-{ids['28.1']}", Input), "recount")
         assert "ready" in str(row.query_one(".e-check").render())
@@ -195,7 +198,8 @@ async def test_switching_department_and_milestone_toggle(engine: Engine) -> None
         box.focus()
         await pilot.press("space")
         row = next(r for r in screen.rows() if r.line.target.key == "29.1")
-        assert row.check.error is not None and row.check.error.code == "undone_needs_note"
+        assert row.check.error is None and row.check.warning is not None
+        assert row.check.warning.code == "undone_needs_note"
         await pilot.press("space")
         assert not screen.has_unsaved()
         screen.query_one("#entry-department", Select).value = "市商务局"
@@ -205,7 +209,7 @@ async def test_switching_department_and_milestone_toggle(engine: Engine) -> None
 
 
 async def _entry_with_checks(pilot) -> None:  # type: ignore[no-untyped-def]
-    """The entry screen of item 28's department with one good, one refused, one large figure."""
+    """Item 28's department: one good figure, one lower than last month, one large."""
     screen = await open_entry_on_item_28(pilot)
     ids = target_ids(pilot.app.engine)
     await type_into(pilot, screen.query_one(f"#value-{ids['28.1']}", Input), "100")

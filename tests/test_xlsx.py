@@ -568,7 +568,7 @@ def test_progress_workbook_errors_name_excel_rows(qingdao, tmp_path) -> None:
             [],
             ["plan", "target", "as_of", "value", "done"],
             ["qingdao-2020", "1.1", datetime(2020, 11, 30), "abc", None],
-            ["qingdao-2020", "35.1", datetime(2020, 11, 30), None, False],  # a milestone: no value
+            ["qingdao-2020", "29.1", datetime(2020, 11, 30), None, True],  # a milestone: no value
             [None, "1.2", datetime(2020, 11, 30), 5, None],
         ],
     )
@@ -581,7 +581,7 @@ def test_progress_workbook_errors_name_excel_rows(qingdao, tmp_path) -> None:
             [],
             ["plan", "target", "as_of", "value", "done"],
             ["qingdao-2020", "1.1", datetime(2020, 11, 30), "abc", None],
-            ["qingdao-2020", "35.1", datetime(2020, 11, 30), None, False],
+            ["qingdao-2020", "29.1", datetime(2020, 11, 30), None, True],  # a milestone: no value
         ],
     )
     with pytest.raises(ImportRejected) as info:

@@ -560,15 +560,21 @@ def record(
     plan: Annotated[
         str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
     ] = None,
+    confirm: Annotated[
+        bool,
+        typer.Option("--confirm", help="Store it although the check warns (lower, 3×, 万 …)."),
+    ] = False,
     lang: Annotated[Lang | None, typer.Option("--lang", help="zh or en.")] = None,
 ) -> None:
-    """Record one reading (validated like the TUI): exit 2 with the reason if refused."""
+    """Record one reading, checked exactly as the monthly entry screen and the import check
+    it: exit 2 with the reason if refused; a warning is stored only with --confirm."""
     from pledgetrack.services.access import PermissionDenied
     from pledgetrack.services.progress import SaveConflict
     from pledgetrack.services.progress import record as record_reading
-    from pledgetrack.services.validation import InvalidReading
+    from pledgetrack.services.reading_check import ReadingRefused
 
     engine = engine_for()
+    language = lang_of(lang)
     try:
         entry, outcome = record_reading(
             engine,
@@ -579,12 +585,15 @@ def record(
             note=note,
             done=True if done else None,
             entered_by=state.login,
+            confirm=confirm,
+            lang=language,
         )
     except PermissionDenied as exc:
         fail(exc.message)
         return
-    except InvalidReading as exc:
-        fail(str(exc))
+    except ReadingRefused as exc:
+        hint = f" ({t('check.confirm_hint', language)})" if exc.needs_confirmation_only else ""
+        fail(f"{exc}{hint}")
         return
     except PlanNotFound as exc:
         fail(str(exc))
@@ -592,7 +601,6 @@ def record(
     except SaveConflict as exc:  # someone saved the same target and date at the same moment
         fail(f"{exc}: check the figure and record again if it still needs changing")
         return
-    language = lang_of(lang)
     shown = (
         format_number(entry.reading.value)
         if entry.reading.value is not None
@@ -622,6 +630,8 @@ def record(
 def _report_rejected(exc: ImportRejected) -> None:
     for problem in exc.errors:
         err.print(str(problem), highlight=False, soft_wrap=True, markup=False)
+    if exc.hint:
+        err.print(exc.hint, highlight=False, soft_wrap=True, markup=False)
     fail(f"{len(exc.errors)} problem(s) found; nothing was imported")
 
 
@@ -657,14 +667,22 @@ def import_plan_cmd(
 @import_app.command("progress")
 def import_progress_cmd(
     file: Annotated[Path, typer.Argument(help="Progress file: CSV or .xlsx.")],
+    confirm: Annotated[
+        bool,
+        typer.Option(
+            "--confirm", help="Store rows the check warns about (or a confirm column, per row)."
+        ),
+    ] = False,
 ) -> None:
-    """Import readings: checked whole first; readings already stored are not added again."""
+    """Import readings, each checked as the entry screen and `record` check it: every
+    problem is listed and nothing is written until none is left (warnings confirmed);
+    readings already stored are not added again."""
     from pledgetrack.services.access import PermissionDenied
     from pledgetrack.services.progress import SaveConflict, read_progress_file, save_entries
 
     engine = engine_for()
     try:
-        entries = read_progress_file(engine, file)
+        entries = read_progress_file(engine, file, confirm=confirm, lang=lang_of(None))
     except ImportRejected as exc:
         _report_rejected(exc)
         return

@@ -219,6 +219,78 @@ _CATALOG: dict[str, dict[str, str]] = {
     # DOCX report (reports/docx.py)
     "docx.as_of": {"zh": "（截至{date}）", "en": "(as of {date})"},
     "docx.score.col.status": {"zh": "事项状态", "en": "Item status"},
+    # the reading check (services/reading_check.py): the same words on every path
+    "check.unknown_plan": {
+        "zh": "数据库中没有计划“{plan}”",
+        "en": "no plan {plan!r} in the database",
+    },
+    "check.unknown_target": {
+        "zh": "计划{plan}中没有指标“{target}”",
+        "en": "no target {target!r} in plan {plan}",
+    },
+    "check.bad_date": {
+        "zh": "“{text}”不是日期(如2020-10-31、2020年10月底)",
+        "en": "{text!r} is not a date (e.g. 2020-10-31, 2020年10月底)",
+    },
+    "check.outside_plan": {
+        "zh": "{date}不在计划期内({start}至{end})",
+        "en": "{date} is outside the plan period {start} … {end}",
+    },
+    "check.future": {
+        "zh": "{date}尚未到来(今天是{today})",
+        "en": "{date} is in the future (today is {today})",
+    },
+    "check.value_missing": {
+        "zh": "指标{target}需要填写数值",
+        "en": "target {target} needs a number",
+    },
+    "check.not_number": {"zh": "“{text}”不是数字", "en": "{text!r} is not a number"},
+    "check.negative": {"zh": "不能为负数({text})", "en": "{text} is negative"},
+    "check.bad_stage": {
+        "zh": "“{text}”不是阶段(0–{max}或阶段名称:{names})",
+        "en": "{text!r} is not a stage (0–{max} or a stage name: {names})",
+    },
+    "check.no_stages": {
+        "zh": "里程碑{target}没有阶段:不填数值,只填是否完成",
+        "en": "milestone {target} has no stages: leave the value blank and say done or not",
+    },
+    "check.done_for_quantity": {
+        "zh": "指标{target}是数量指标:请填数值,不填“完成”",
+        "en": "target {target} is a quantity: give a value, not done",
+    },
+    "check.bad_done": {
+        "zh": "“{text}”不是“是/否”",
+        "en": "{text!r} is not yes/no (use yes/no, 是/否, 1/0)",
+    },
+    "check.lower_needs_note": {
+        "zh": "{text}低于上次填报的{previous},请在说明中写明原因",
+        "en": "{text} is lower than the last figure ({previous}): say why in the note",
+    },
+    "check.undone_needs_note": {
+        "zh": "此前已填报完成,改为未完成请在说明中写明原因",
+        "en": "reported done before: say in the note why it is not done",
+    },
+    "check.over_target": {
+        "zh": "{text}{unit}超过目标值{target}{unit}的{factor}倍,请确认",
+        "en": "{text} {unit} is over {factor}× the target of {target} {unit}: confirm it",
+    },
+    "check.unit_multiplier": {
+        "zh": "本指标单位已是“{unit}”:“{text}”将记为{literal}{unit};如指{plain}{unit},请填{plain}",
+        "en": "the unit is already {unit}: {text!r} would be {literal} {unit}; "
+        "for {plain} {unit}, type {plain}",
+    },
+    "check.changes_approved": {
+        "zh": "将修改已审核通过的数据({figure}),修改后需重新审核",
+        "en": "changes an approved figure ({figure}); it will need review again",
+    },
+    "check.confirm_hint": {
+        "zh": "确认无误请加 --confirm",
+        "en": "if this is right, add --confirm",
+    },
+    "check.confirm_hint.import": {
+        "zh": "确认无误请加 --confirm,或在confirm列填“是”",
+        "en": "if these are right, add --confirm or put yes in a confirm column",
+    },
 }
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，％－", "0123456789.,%-")
-_MULTIPLIERS = {"万": 10_000.0, "亿": 100_000_000.0, "千": 1_000.0}
+#: Chinese multipliers a figure may end with (1.5万 = 15000).
+MULTIPLIERS = {"万": 10_000.0, "亿": 100_000_000.0, "千": 1_000.0}
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _FLOOR_SUFFIXES = ("以上", "及以上")
 _FLOOR_PREFIXES = ("不少于", "不低于", "至少", "≥", ">=")
@@ -24,6 +25,8 @@ class ParsedNumber:
 
     value: float
     at_least: bool = False
+    #: The multiplier the figure was written with (``万`` in ``1.5万``), or "".
+    multiplier: str = ""
 
 
 #: A plain decimal in ASCII, the common case, read by float() alone.
@@ -56,8 +59,10 @@ def parse_number(text: str, *, allow_floor: bool = False) -> ParsedNumber:
     if raw.endswith("%"):
         raw = raw[:-1]
     factor = 1.0
-    if raw and raw[-1] in _MULTIPLIERS:
-        factor = _MULTIPLIERS[raw[-1]]
+    multiplier = ""
+    if raw and raw[-1] in MULTIPLIERS:
+        multiplier = raw[-1]
+        factor = MULTIPLIERS[multiplier]
         raw = raw[:-1]
     if "," in raw:
         # Thousands separators only: 6,800 or 1,234,567.5
@@ -71,7 +76,7 @@ def parse_number(text: str, *, allow_floor: bool = False) -> ParsedNumber:
         raise NumberFormatError(f"not a finite number: {text!r}")
     # 1.5万 must be exactly 15000, not 15000.000000000002
     value = float(Decimal(raw) * Decimal(str(factor))) if factor != 1.0 else value
-    return ParsedNumber(value, at_least)
+    return ParsedNumber(value, at_least, multiplier)
 
 
 def round_percent(value: float) -> float:

@@ -21,6 +21,8 @@ class CellError:
 class ImportRejected(Exception):
     """An import found problems; nothing was written."""
 
-    def __init__(self, errors: list[CellError]):
+    def __init__(self, errors: list[CellError], hint: str = ""):
         self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
+        #: What to do about them, when there is one thing to do (confirm the warnings).
+        self.hint = hint
+        super().__init__("\n".join([*(str(e) for e in errors), *([hint] if hint else [])]))

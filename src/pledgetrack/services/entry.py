@@ -1,13 +1,12 @@
 """Monthly entry: one department's targets for one reporting month, checked and saved together.
 
-The TUI's entry screen is a view of an :class:`EntrySheet`; every rule it shows
-(not a number, negative, lower than last month without a note, far above the
-target) is decided here, so the same rules hold for any other front end.
+The TUI's entry screen is a view of an :class:`EntrySheet`. Each changed line is checked
+by services.reading_check, the one check of ``record`` and the progress import too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -16,14 +15,18 @@ from sqlmodel import Session
 
 from pledgetrack.domain.dates import add_months, end_of_month, month_start
 from pledgetrack.domain.model import PlanPeriod, Policy, Reading, TargetKind
-from pledgetrack.domain.numbers import NumberFormatError, format_number, parse_number
+from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
 from pledgetrack.services.progress import Entry, SaveOutcome, save_entries
+from pledgetrack.services.reading_check import (
+    Problem,
+    ReadingCheck,
+    ReadingContext,
+    ReadingRefused,
+    check_reading,
+)
 from pledgetrack.storage.latest import latest_readings, latest_snapshots
 from pledgetrack.storage.queries import ReviewInfo, latest_reviews, load_structure
-
-#: A figure above this multiple of the target asks for confirmation.
-LARGE_FACTOR = 3
 
 #: Up to this many targets a sheet's readings are asked for by id (an IN list; SQLite
 #: takes up to 32,766 parameters); beyond it, for the whole plan.
@@ -86,6 +89,8 @@ class EntrySheet:
     #: The date the readings are stored under: the month end, or today in the running month.
     as_of: date
     lines: tuple[SheetLine, ...]
+    #: The day the sheet was loaded: its month was offered as reportable on that day.
+    today: date | None = None
 
 
 @dataclass(frozen=True)
@@ -95,31 +100,6 @@ class LineInput:
     value: str = ""
     done: bool = False
     note: str = ""
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A reason (message key + values) a field is refused or needs confirmation."""
-
-    code: str
-    values: Mapping[str, str]
-
-
-@dataclass(frozen=True)
-class LineCheck:
-    """The verdict on one line: a reading to store, or a problem; maybe a warning."""
-
-    reading: Reading | None = None
-    error: Problem | None = None
-    warning: Problem | None = None
-
-
-class SheetRejected(ValueError):
-    """The sheet cannot be saved: errors, or large figures not confirmed."""
-
-    def __init__(self, problems: Mapping[str, Problem]):
-        self.problems = dict(problems)
-        super().__init__("; ".join(f"{key}: {p.code}" for key, p in sorted(self.problems.items())))
 
 
 # ---- choosing the month -----------------------------------------------------
@@ -212,6 +192,7 @@ def load_sheet(
         month=first,
         as_of=as_of,
         lines=tuple(lines),
+        today=today,
     )
 
 
@@ -227,81 +208,40 @@ def is_changed(line: SheetLine, given: LineInput) -> bool:
     return changed or given.note.strip() != line.initial_note()
 
 
-def check_line(line: SheetLine, given: LineInput, as_of: date) -> LineCheck:
-    """Check one line as typed. An untouched blank line is no reading and no error."""
-    rule = line.target.rule
-    note = given.note.strip()
-    previous = line.previous
-    if rule.kind is TargetKind.MILESTONE and not rule.stages:
-        reading = Reading(as_of, None, given.done, note)
-        if previous is not None and previous.done and not given.done and not note:
-            return LineCheck(reading, Problem("undone_needs_note", {}))
-        return LineCheck(reading)
-    text = given.value.strip()
-    if not text:
-        if is_changed(line, given):
-            return LineCheck(error=Problem("value_missing", {}))
-        return LineCheck()
-    if rule.kind is TargetKind.MILESTONE:
-        number = _stage(line, text)
-        if isinstance(number, Problem):
-            return LineCheck(error=number)
-        reading = Reading(as_of, number, number >= len(rule.stages), note)
-    else:
-        try:
-            number = parse_number(text).value
-        except NumberFormatError:
-            return LineCheck(error=Problem("not_number", {"text": text}))
-        if number < 0:
-            return LineCheck(error=Problem("negative", {"text": text}))
-        reading = Reading(as_of, number, None, note)
-    if previous is not None and previous.value is not None and number < previous.value:
-        if not note:
-            return LineCheck(
-                reading,
-                Problem(
-                    "lower_needs_note",
-                    {"previous": format_number(previous.value), "text": format_number(number)},
-                ),
-            )
-    warning = None
-    if (
-        rule.kind is TargetKind.QUANTITY
-        and rule.target_value
-        and number > LARGE_FACTOR * rule.target_value
-    ):
-        warning = Problem(
-            "over_target",
-            {
-                "text": format_number(number),
-                "target": format_number(rule.target_value),
-                "factor": str(LARGE_FACTOR),
-            },
-        )
-    return LineCheck(reading, None, warning)
+def line_context(line: SheetLine, as_of: date) -> ReadingContext:
+    """What a line's new reading is checked against: last month's figure, and the
+    figure already stored for the sheet's date (and whether it is approved)."""
+    current = line.current if line.current is not None and line.current.as_of == as_of else None
+    approved = (
+        current is not None and line.review is not None and line.review.decision == "approved"
+    )
+    return ReadingContext(previous=line.previous, current=current, current_approved=approved)
 
 
-def _stage(line: SheetLine, text: str) -> float | Problem:
-    stages = line.target.rule.stages
-    names = [s.name for s in stages]
-    if text in names:
-        return float(names.index(text) + 1)
-    try:
-        number = parse_number(text).value
-    except NumberFormatError:
-        number = -1.0
-    if not number.is_integer() or not 0 <= number <= len(stages):
-        return Problem("bad_stage", {"text": text, "max": str(len(stages))})
-    return number
+def check_line(sheet: EntrySheet, line: SheetLine, given: LineInput) -> ReadingCheck:
+    """Check one line as typed (services.reading_check). An untouched line is no reading."""
+    if not is_changed(line, given):
+        return ReadingCheck()
+    plain_milestone = line.kind is TargetKind.MILESTONE and not line.staged
+    return check_reading(
+        line.target,
+        sheet.period,
+        as_of=sheet.as_of,
+        value=None if plain_milestone else given.value,
+        done=given.done if plain_milestone else None,
+        note=given.note,
+        today=sheet.today or date.today(),
+        context=line_context(line, sheet.as_of),
+    )
 
 
-def check_sheet(sheet: EntrySheet, inputs: Mapping[int, LineInput]) -> dict[int, LineCheck]:
+def check_sheet(sheet: EntrySheet, inputs: Mapping[int, LineInput]) -> dict[int, ReadingCheck]:
     """Checks of the lines the person changed, by target id."""
-    out: dict[int, LineCheck] = {}
+    out: dict[int, ReadingCheck] = {}
     for line in sheet.lines:
         given = inputs.get(line.target.id)
         if given is not None and is_changed(line, given):
-            out[line.target.id] = check_line(line, given, sheet.as_of)
+            out[line.target.id] = check_line(sheet, line, given)
     return out
 
 
@@ -314,38 +254,28 @@ def save_sheet(
     inputs: Mapping[int, LineInput],
     *,
     entered_by: str,
-    confirm_large: bool = False,
+    confirm: bool = False,
     now: datetime | None = None,
 ) -> SaveOutcome:
-    """Store every changed line in one transaction, or raise SheetRejected and store nothing.
+    """Store every changed line in one transaction, or raise ReadingRefused and store
+    nothing (an error anywhere, or a warning not confirmed).
 
     Raises SaveConflict (nothing stored) when someone saved one of the changed
     targets for this date after the sheet was loaded, and PermissionDenied when
     *entered_by* may not enter figures for one of them (services.access).
     """
     checks = check_sheet(sheet, inputs)
-    problems: dict[str, Problem] = {}
+    problems: dict[str, tuple[Problem, ...]] = {}
     by_id = {line.target.id: line for line in sheet.lines}
     entries: list[Entry] = []
     for target_id, check in checks.items():
-        key = by_id[target_id].target.key
-        if check.error is not None:
-            problems[key] = check.error
-        elif check.warning is not None and not confirm_large:
-            problems[key] = check.warning
-        elif check.reading is not None:
-            line = by_id[target_id]
+        line = by_id[target_id]
+        if check.reading is None or not check.storable(confirmed=confirm):
+            problems[line.target.key] = check.errors or check.warnings
+        else:
             entries.append(
                 Entry(line.target, check.reading, check.reading.note, entered_by, base=line.base)
             )
     if problems:
-        raise SheetRejected(problems)
+        raise ReadingRefused(problems)
     return save_entries(engine, entries, now=now, check_base=True, actor=entered_by)
-
-
-def changed_lines(sheet: EntrySheet, inputs: Mapping[int, LineInput]) -> Sequence[SheetLine]:
-    return [
-        line
-        for line in sheet.lines
-        if line.target.id in inputs and is_changed(line, inputs[line.target.id])
-    ]

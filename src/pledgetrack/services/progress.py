@@ -2,29 +2,40 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from pledgetrack.domain.dates import DateFormatError, month_start, parse_date
 from pledgetrack.domain.model import Reading, TargetKind
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import PlanStructure, TargetInfo
+from pledgetrack.exchange.cells import parse_bool
 from pledgetrack.exchange.errors import CellError, ImportRejected
 from pledgetrack.exchange.tables import Row, read_table, write_table
+from pledgetrack.i18n import t
 from pledgetrack.services.access import Actor, acting, require_entry_for_targets
 from pledgetrack.services.audit import Change, write_audit
 from pledgetrack.services.gc_pause import gc_paused
-from pledgetrack.services.validation import FieldProblem, InvalidReading, check_reading
+from pledgetrack.services.reading_check import (
+    ReadingContext,
+    ReadingRefused,
+    check_reading,
+    unknown_plan,
+    unknown_target,
+)
 from pledgetrack.storage.db import session_scope
+from pledgetrack.storage.latest import latest_readings
 from pledgetrack.storage.queries import (
     all_snapshots,
     current_snapshots_on,
     find_plan,
+    latest_reviews,
     load_structure,
 )
 from pledgetrack.storage.tables import Snapshot, Target
@@ -335,6 +346,48 @@ def _same(snap: Snapshot, entry: Entry) -> bool:
     )
 
 
+def reading_contexts(
+    engine: Engine, plan_id: int, keys: Sequence[tuple[int, date]]
+) -> dict[tuple[int, date], ReadingContext]:
+    """What readings for these (target id, date) pairs are checked against: the latest
+    figure before each date's month, the reading already stored for the date, and
+    whether that one is approved. A few statements, whatever the number of keys."""
+    months: dict[date, set[int]] = {}
+    for target_id, day in keys:
+        months.setdefault(month_start(day), set()).add(target_id)
+    with Session(engine) as session:
+        current = _current_for(session, list(keys))
+        reviews = latest_reviews(
+            session=session, snapshot_ids=[snap.id for snap in current.values() if snap.id]
+        )
+        before: dict[date, Mapping[int, Reading]] = {}
+        for first, target_ids in months.items():
+            wanted = sorted(target_ids)
+            before[first] = latest_readings(
+                session=session,
+                plan_id=plan_id,
+                on=first - timedelta(days=1),
+                target_ids=wanted if len(wanted) <= MAX_LISTED_TARGETS else None,
+            )
+    out: dict[tuple[int, date], ReadingContext] = {}
+    for key in keys:
+        target_id, day = key
+        snap = current.get(key)
+        review = reviews.get(snap.id) if snap is not None and snap.id else None
+        out[key] = ReadingContext(
+            previous=before[month_start(day)].get(target_id),
+            current=None
+            if snap is None
+            else Reading(snap.as_of, snap.value, snap.done, snap.note or ""),
+            current_approved=review is not None and review.decision == "approved",
+        )
+    return out
+
+
+#: Up to this many targets, latest readings are asked for by id (an IN list).
+MAX_LISTED_TARGETS = 10_000
+
+
 def record(
     engine: Engine,
     *,
@@ -347,30 +400,47 @@ def record(
     entered_by: str,
     today: date | None = None,
     actor: Actor | str | None = None,
+    confirm: bool = False,
+    lang: str = "en",
 ) -> tuple[Entry, SaveOutcome]:
-    """Check and store one reading (``pledgetrack record``); raise InvalidReading if refused,
-    SaveConflict if someone saved the same target and date at the same moment."""
+    """Check and store one reading (``pledgetrack record``) with services.reading_check.
+
+    Raises ReadingRefused for an error, or for a warning unless *confirm*; SaveConflict
+    if someone saved the same target and date at the same moment.
+    """
     today = today or date.today()
+    who = actor if actor is not None else entered_by
     with Session(engine) as session:
         structure = load_structure(session=session, code=plan)
-    target = _target_by_key(structure).get(target_key)
-    if target is None:
-        raise InvalidReading(
-            [FieldProblem("target", f"no target {target_key!r} in plan {structure.code}")]
-        )
-    if target.rule.kind is TargetKind.QUANTITY and done:
-        raise InvalidReading(
-            [FieldProblem("done", f"target {target_key} is a quantity: give a value, not --done")]
-        )
-    reading = check_reading(
-        target, structure.period, as_of=as_of, value=value, done=done, today=today
+        target = _target_by_key(structure).get(target_key)
+        if target is None:
+            raise ReadingRefused({target_key: (unknown_target(target_key, structure.code),)}, lang)
+        # Someone who may not enter this target is told so, whatever the figure.
+        require_entry_for_targets(session, acting(session, who), {target.id: target.key})
+    check = check_reading(
+        target, structure.period, as_of=as_of, value=value, done=done, note=note, today=today
     )
+    if check.reading is not None:
+        key = (target.id, check.reading.as_of)
+        context = reading_contexts(engine, structure.id, [key])[key]
+        check = check_reading(
+            target,
+            structure.period,
+            as_of=check.reading.as_of,
+            value=value,
+            done=done,
+            note=note,
+            today=today,
+            context=context,
+        )
+    if check.reading is None or not check.storable(confirmed=confirm):
+        raise ReadingRefused({target.key: check.errors or check.warnings}, lang)
+    reading = check.reading
     # The reading this one replaces, as of now: another save before ours is a conflict.
     with Session(engine) as session:
         seen = current_snapshots_on(session=session, target_ids=[target.id], as_of=reading.as_of)
     base = seen[target.id].id if target.id in seen else None
-    entry = Entry(target, reading, note, entered_by, base=base)
-    who = actor if actor is not None else entered_by
+    entry = Entry(target, reading, reading.note, entered_by, base=base)
     return entry, save_entries(engine, [entry], check_base=True, actor=who)
 
 
@@ -378,26 +448,114 @@ def _target_by_key(structure: PlanStructure) -> dict[str, TargetInfo]:
     return {t.key: t for t in structure.targets()}
 
 
-def read_progress_file(engine: Engine, path: Path, *, today: date | None = None) -> list[Entry]:
+def read_progress_file(
+    engine: Engine,
+    path: Path,
+    *,
+    today: date | None = None,
+    confirm: bool = False,
+    lang: str = "en",
+) -> list[Entry]:
     """Parse and check every row of a progress file (CSV, or .xlsx by suffix) against the
     database, or raise ImportRejected."""
     with gc_paused():  # a province file: 100k rows of short-lived objects
         rows = read_table(path, REQUIRED, filled=FILLED, sheet="progress")
-        return parse_progress_rows(engine, rows, str(path), today=today)
+        return parse_progress_rows(engine, rows, str(path), today=today, confirm=confirm, lang=lang)
+
+
+@dataclass(slots=True)
+class _Pending:
+    """A progress row whose plan and target are known, waiting for its check."""
+
+    row: Row
+    structure: PlanStructure
+    target: TargetInfo
+    day: date | None
+    entered_at: datetime | None
 
 
 def parse_progress_rows(
-    engine: Engine, rows: list[Row], name: str, *, today: date | None = None
+    engine: Engine,
+    rows: list[Row],
+    name: str,
+    *,
+    today: date | None = None,
+    confirm: bool = False,
+    lang: str = "en",
 ) -> list[Entry]:
-    """Check progress rows (from CSV or XLSX); every problem is reported, nothing is stored."""
+    """Check progress rows (from CSV or XLSX) with services.reading_check, the check of the
+    entry screen and ``record``; every problem is reported as ``file:row:column``, and
+    nothing is stored while an error remains or a warning is not confirmed (*confirm*, or
+    ``yes`` in the row's ``confirm`` column).
+
+    "The last figure" a row is checked against is the later of the database's latest
+    reading before the row's month and the file's own last row of an earlier month.
+    """
     today = today or date.today()
     errors: list[CellError] = []
+    if not rows:
+        raise ImportRejected([CellError(name, 2, "-", "the file has no data rows")])
+    pending = _resolve_rows(engine, rows, name, errors, lang)
+    contexts: dict[tuple[int, date], ReadingContext] = {}
+    by_plan: dict[int, list[tuple[int, date]]] = {}
+    for p in pending:
+        if p.day is not None:
+            by_plan.setdefault(p.structure.id, []).append((p.target.id, p.day))
+    for plan_id, keys in by_plan.items():
+        contexts.update(reading_contexts(engine, plan_id, list(dict.fromkeys(keys))))
+    # In date order per target, so a row is checked against the file's earlier months too.
+    pending.sort(key=lambda p: (p.target.id, p.day or date.min, p.row.number))
+    last_month: dict[int, Reading] = {}  # per target: the file's latest reading of a month
+    entries: list[tuple[int, Entry]] = []
+    unconfirmed = 0
+    for p in pending:
+        context = contexts.get((p.target.id, p.day)) if p.day is not None else None
+        if context is not None and p.day is not None:
+            earlier = last_month.get(p.target.id)
+            if earlier is not None and earlier.as_of < month_start(p.day):
+                if context.previous is None or earlier.as_of > context.previous.as_of:
+                    context = ReadingContext(earlier, context.current, context.current_approved)
+        check = check_reading(
+            p.target,
+            p.structure.period,
+            as_of=p.day if p.day is not None else p.row.get("as_of"),
+            value=p.row.get("value"),
+            done=p.row.get("done") or None,
+            note=p.row.get("note"),
+            today=today,
+            context=context or ReadingContext(),
+        )
+        confirmed = confirm or _row_confirms(p.row, name, errors, lang)
+        for problem in check.errors or (() if confirmed else check.warnings):
+            errors.append(CellError(name, p.row.number, problem.field, problem.message(lang)))
+            unconfirmed += not problem.is_error
+        reading = check.reading
+        if reading is None:
+            continue
+        last_month[p.target.id] = reading
+        entries.append(
+            (
+                p.row.number,
+                Entry(p.target, reading, reading.note, p.row.get("entered_by"), p.entered_at),
+            )
+        )
+    if errors:
+        errors.sort(key=lambda e: e.row)
+        hint = t("check.confirm_hint.import", lang) if unconfirmed == len(errors) else ""
+        raise ImportRejected(errors, hint)
+    entries.sort(key=lambda pair: pair[0])  # file order: a date's corrections in sequence
+    return [entry for _, entry in entries]
+
+
+def _resolve_rows(
+    engine: Engine, rows: list[Row], name: str, errors: list[CellError], lang: str
+) -> list[_Pending]:
+    """Each row's plan and target (unknown ones are errors), its date if it reads as one,
+    and its entry time."""
     structures: dict[str, PlanStructure | None] = {}
     # Built once per plan, not per row: a province file has 100k rows.
     targets_by_plan: dict[str, dict[str, TargetInfo]] = {}
-    entries: list[Entry] = []
-    if not rows:
-        raise ImportRejected([CellError(name, 2, "-", "the file has no data rows")])
+    pending: list[_Pending] = []
     for row in rows:
         code = row.get("plan")
         if code not in structures:
@@ -408,24 +566,14 @@ def parse_progress_rows(
                     structures[code] = None
         structure = structures[code]
         if structure is None:
-            errors.append(
-                CellError(
-                    name,
-                    row.number,
-                    "plan",
-                    f"no plan {code!r} in the database" if code else "plan code is empty",
-                )
-            )
+            errors.append(CellError(name, row.number, "plan", unknown_plan(code).message(lang)))
             continue
         if code not in targets_by_plan:
             targets_by_plan[code] = _target_by_key(structure)
         target = targets_by_plan[code].get(row.get("target"))
         if target is None:
-            errors.append(
-                CellError(
-                    name, row.number, "target", f"no target {row.get('target')!r} in plan {code}"
-                )
-            )
+            problem = unknown_target(row.get("target"), code)
+            errors.append(CellError(name, row.number, "target", problem.message(lang)))
             continue
         entered_at = None
         if row.get("entered_at"):
@@ -443,21 +591,23 @@ def parse_progress_rows(
                     )
                 )
         try:
-            reading = check_reading(
-                target,
-                structure.period,
-                as_of=row.get("as_of"),
-                value=row.get("value"),
-                done=row.get("done"),
-                today=today,
-            )
-        except InvalidReading as exc:
-            errors.extend(CellError(name, row.number, p.field, p.reason) for p in exc.problems)
-            continue
-        entries.append(Entry(target, reading, row.get("note"), row.get("entered_by"), entered_at))
-    if errors:
-        raise ImportRejected(errors)
-    return entries
+            day: date | None = parse_date(row.get("as_of"))
+        except DateFormatError:
+            day = None
+        if day is not None and not structure.period.contains(day):
+            day = None  # the check says why
+        pending.append(_Pending(row, structure, target, day, entered_at))
+    return pending
+
+
+def _row_confirms(row: Row, name: str, errors: list[CellError], lang: str) -> bool:
+    """A ``confirm`` column: yes confirms the row's warnings; anything but yes/no is refused."""
+    text = row.get("confirm")
+    try:
+        return parse_bool(text)
+    except ValueError:
+        errors.append(CellError(name, row.number, "confirm", t("check.bad_done", lang, text=text)))
+        return False
 
 
 def export_progress(

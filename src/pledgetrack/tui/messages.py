@@ -8,8 +8,9 @@ from textual.message import Message
 
 from pledgetrack.domain.evaluation import PlanEvaluation
 from pledgetrack.reports.model import MonthReport
-from pledgetrack.services.entry import EntrySheet, SheetRejected
+from pledgetrack.services.entry import EntrySheet
 from pledgetrack.services.progress import SaveOutcome
+from pledgetrack.services.reading_check import ReadingRefused
 from pledgetrack.storage.queries import HistoryEntry
 
 
@@ -68,7 +69,7 @@ class SheetSaved(Message):
     """The outcome of saving a sheet: stored (outcome) or refused (rejected)."""
 
     def __init__(
-        self, sheet: EntrySheet, outcome: SaveOutcome | None, rejected: SheetRejected | None
+        self, sheet: EntrySheet, outcome: SaveOutcome | None, rejected: ReadingRefused | None
     ) -> None:
         super().__init__()
         self.sheet = sheet

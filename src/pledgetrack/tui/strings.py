@@ -170,36 +170,14 @@ _CATALOG: dict[str, dict[str, str]] = {
         "zh": "该单位在本计划中没有负责的指标",
         "en": "This department answers for no target of the plan",
     },
-    "entry.problem.not_number": {"zh": "“{text}”不是数字", "en": "{text!r} is not a number"},
-    "entry.problem.negative": {"zh": "不能为负数({text})", "en": "{text} is negative"},
-    "entry.problem.lower_needs_note": {
-        "zh": "低于上月({previous}),请在说明中写明原因",
-        "en": "lower than last month ({previous}): say why in the note",
-    },
-    "entry.problem.undone_needs_note": {
-        "zh": "上月已完成,改为未完成请写明原因",
-        "en": "done last month: say why it is undone in the note",
-    },
-    "entry.problem.value_missing": {
-        "zh": "有说明但未填数值",
-        "en": "a note without a value",
-    },
-    "entry.problem.bad_stage": {
-        "zh": "“{text}”不是阶段(0–{max}或阶段名称)",
-        "en": "{text!r} is not a stage (0–{max} or a stage name)",
-    },
-    "entry.problem.over_target": {
-        "zh": "{text}超过目标值{target}的{factor}倍,保存时需确认",
-        "en": "{text} is over {factor}× the target {target}: confirm on save",
-    },
     "entry.nothing": {"zh": "没有需要保存的修改", "en": "Nothing changed to save"},
     "entry.fix": {
         "zh": "有{n}处错误需先改正:{keys}",
         "en": "Fix {n} errors first: {keys}",
     },
-    "entry.confirm.large": {
-        "zh": "以下{n}个数值超过目标值的3倍,确认保存?\n{list}",
-        "en": "{n} figures are over 3× their target. Save anyway?\n{list}",
+    "entry.confirm.warnings": {
+        "zh": "以下{n}处需要确认,仍要保存吗?\n{list}",
+        "en": "{n} figures need confirming. Save anyway?\n{list}",
     },
     "entry.confirm.discard": {
         "zh": "有{n}条填报尚未保存,放弃这些修改?",

@@ -23,11 +23,8 @@ from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.services.access import PermissionDenied
 from pledgetrack.services.entry import (
     EntrySheet,
-    LineCheck,
     LineInput,
-    Problem,
     SheetLine,
-    SheetRejected,
     check_line,
     entry_months,
     is_changed,
@@ -35,6 +32,7 @@ from pledgetrack.services.entry import (
     save_sheet,
 )
 from pledgetrack.services.progress import Conflict, SaveConflict
+from pledgetrack.services.reading_check import Problem, ReadingCheck, ReadingRefused
 from pledgetrack.tui.cells import goal_text, localize_bindings
 from pledgetrack.tui.messages import SheetDenied, SheetLoaded, SheetSaved
 from pledgetrack.tui.screens.confirm import ConfirmScreen
@@ -55,7 +53,7 @@ def month_option(month: date, lang: str) -> str:
 
 
 def problem_text(problem: Problem, lang: str) -> str:
-    return ui(f"entry.problem.{problem.code}", lang, **problem.values)
+    return problem.message(lang)
 
 
 def returned(line: SheetLine) -> bool:
@@ -126,7 +124,7 @@ class EntryRow(Horizontal):
     ) -> None:
         super().__init__(id=f"row-{line.target.id}", classes="entry-row")
         self.line = line
-        self.check = LineCheck()
+        self.check = ReadingCheck()
         #: What the person had typed before a save conflict reloaded the sheet.
         self.typed = typed
         #: The reading someone else saved meanwhile (shown until the screen is left).
@@ -160,8 +158,8 @@ class EntryRow(Horizontal):
     def changed(self) -> bool:
         return is_changed(self.line, self.given())
 
-    def recheck(self, as_of: date) -> None:
-        self.check = check_line(self.line, self.given(), as_of) if self.changed() else LineCheck()
+    def recheck(self, sheet: EntrySheet) -> None:
+        self.check = check_line(sheet, self.line, self.given())
 
     def draw(self, lang: str) -> None:
         line = self.line
@@ -234,7 +232,7 @@ class EntryScreen(Screen[date | None]):
         #: check), by target id; the conflicts of the sheet on screen.
         self._page = 0
         self._held: dict[int, LineInput] = {}
-        self._held_checks: dict[int, LineCheck] = {}
+        self._held_checks: dict[int, ReadingCheck] = {}
         self._sheet_conflicts: dict[int, Conflict] = {}
 
     @property
@@ -335,7 +333,7 @@ class EntryScreen(Screen[date | None]):
         typed, self._typed = self._typed, {}
         self._held = {tid: given for tid, given in typed.items() if tid in lines}
         self._held_checks = {
-            tid: check_line(lines[tid], given, sheet.as_of) for tid, given in self._held.items()
+            tid: check_line(sheet, lines[tid], given) for tid, given in self._held.items()
         }
         self._sheet_conflicts, self._conflicts = self._conflicts, {}
         self._page = 0
@@ -365,7 +363,7 @@ class EntryScreen(Screen[date | None]):
         await grid.mount_all(widgets)
         for row in self.rows():
             if row.typed is not None:
-                row.recheck(sheet.as_of)
+                row.recheck(sheet)
             row.draw(self.lang)
         self._draw_summary()
         first = self.query(".entry-row .e-value").first() if sheet.lines else None
@@ -415,7 +413,7 @@ class EntryScreen(Screen[date | None]):
         row = self._row_of(event.control)
         if row is None or self.sheet is None:
             return
-        row.recheck(self.sheet.as_of)
+        row.recheck(self.sheet)
         row.draw(self.lang)
         self._draw_summary()
         self._show_help(row)
@@ -445,7 +443,7 @@ class EntryScreen(Screen[date | None]):
             parts.append(problem_text(problem, lang))
         self.query_one("#entry-help", Static).update(" · ".join(parts))
 
-    def pending(self) -> list[tuple[SheetLine, LineCheck]]:
+    def pending(self) -> list[tuple[SheetLine, ReadingCheck]]:
         """Lines changed and not saved, on every page, in sheet order, with their checks."""
         if self.sheet is None:
             return []
@@ -534,14 +532,14 @@ class EntryScreen(Screen[date | None]):
         if not self.pending():
             self.notify(ui("entry.nothing", lang))
             return
-        as_of = self.sheet.as_of
+        sheet = self.sheet
         for row in self.rows():
             if row.changed():
-                row.recheck(as_of)
+                row.recheck(sheet)
                 row.draw(lang)
-        lines = {line.target.id: line for line in self.sheet.lines}
+        lines = {line.target.id: line for line in sheet.lines}
         for tid, given in self._held.items():
-            self._held_checks[tid] = check_line(lines[tid], given, as_of)
+            self._held_checks[tid] = check_line(sheet, lines[tid], given)
         self._draw_summary()
         pending = self.pending()
         errors = [line for line, check in pending if check.error is not None]
@@ -559,37 +557,33 @@ class EntryScreen(Screen[date | None]):
             if row is not None:
                 row.query(".e-value").first().focus()
             return
-        large = [(line, check) for line, check in pending if check.warning is not None]
-        if large:
+        warned = [(line, check) for line, check in pending if check.warnings]
+        if warned:
             listing = "\n".join(
-                f"{line.target.key} {line.target.name}: "
-                + problem_text(cast(Problem, check.warning), lang)
-                for line, check in large
+                f"{line.target.key} {line.target.name}: {problem_text(problem, lang)}"
+                for line, check in warned
+                for problem in check.warnings
             )
 
             def confirmed(yes: bool | None) -> None:
                 if yes:
-                    self._save(confirm_large=True)
+                    self._save(confirm=True)
 
-            self._ask(ui("entry.confirm.large", lang, n=len(large), list=listing), confirmed)
+            self._ask(ui("entry.confirm.warnings", lang, n=len(warned), list=listing), confirmed)
             return
-        self._save(confirm_large=False)
+        self._save(confirm=False)
 
-    def _save(self, *, confirm_large: bool) -> None:
+    def _save(self, *, confirm: bool) -> None:
         assert self.sheet is not None
         self._saving = True
-        self._save_sheet(self.sheet, self.inputs(), confirm_large)
+        self._save_sheet(self.sheet, self.inputs(), confirm)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save", description="save sheet")
-    def _save_sheet(
-        self, sheet: EntrySheet, inputs: dict[int, LineInput], confirm_large: bool
-    ) -> None:
+    def _save_sheet(self, sheet: EntrySheet, inputs: dict[int, LineInput], confirm: bool) -> None:
         app = self.pledge_app
         try:
-            outcome = save_sheet(
-                app.engine, sheet, inputs, entered_by=app.user, confirm_large=confirm_large
-            )
-        except SheetRejected as exc:
+            outcome = save_sheet(app.engine, sheet, inputs, entered_by=app.user, confirm=confirm)
+        except ReadingRefused as exc:
             self.post_message(SheetSaved(sheet, None, exc))
             return
         except PermissionDenied as exc:
@@ -641,7 +635,7 @@ class EntryScreen(Screen[date | None]):
         self._saving = False
         lang = self.lang
         if message.outcome is None:
-            rejected = cast(SheetRejected, message.rejected)
+            rejected = cast(ReadingRefused, message.rejected)
             self.notify(
                 ui("entry.rejected", lang, keys="、".join(sorted(rejected.problems))),
                 severity="error",
