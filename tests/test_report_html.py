@@ -246,7 +246,7 @@ def test_department_scorecard_and_late_note(report: MonthReport, lang: str) -> N
     table = doc.one("table", "scorecard")
     heads = [th.content() for th in table.find_all("th")]
     assert heads == [
-        t("score.col.department", lang),
+        t("col.department", lang),
         t("score.col.items", lang),
         t("score.col.lead", lang),
         *(status_label(s, lang) for s in Status),
