@@ -36,8 +36,8 @@ DIFFERENT_PLACEHOLDERS = {
     "html.scope",
 }
 
-#: ASCII punctuation that Chinese prose writes full width: , : ; ( )
-ASCII_PROSE_PUNCTUATION = re.compile(r"[,:;()]")
+#: ASCII punctuation that Chinese prose writes full width: ，：；（）？！
+ASCII_PROSE_PUNCTUATION = re.compile(r"[,:;()?!]")
 
 
 def _literal_text(text: str) -> str:
@@ -94,6 +94,15 @@ def test_no_text_is_kept_under_two_keys() -> None:
     for key, entry in CATALOG.items():
         keys_of[entry["zh"], entry["en"]].append(key)
     assert [keys for keys in keys_of.values() if len(keys) > 1] == []
+
+
+def test_chinese_prose_uses_full_width_punctuation() -> None:
+    ascii_in_zh = {
+        key: entry["zh"]
+        for key, entry in CATALOG.items()
+        if ASCII_PROSE_PUNCTUATION.search(_literal_text(entry["zh"]))
+    }
+    assert ascii_in_zh == {}
 
 
 def test_every_key_the_source_asks_for_is_in_the_catalog() -> None:

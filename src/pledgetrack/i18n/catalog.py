@@ -1,22 +1,26 @@
 """Every user-facing string, in Chinese and English, under a namespaced key.
 
-A key's first segment says where it is used: ``status`` and ``col`` are shared by
-every front end; ``report``, ``score``, ``html``, ``xlsx`` and ``docx`` by the
-month-end report's renderers; ``cli`` by the command line; ``tui`` and ``entry``
-by the terminal UI. tests/test_i18n.py holds the catalog to its rules: both
-languages, the same placeholders in each, every key used, none repeated.
+A key's first segment says where it is used: ``sep``, ``status``, ``col``,
+``assessed`` and ``review`` by every front end; ``report``, ``score``, ``html``,
+``xlsx`` and ``docx`` by the month-end report's renderers; ``cli`` by the command
+line; ``tui`` and ``entry`` by the terminal UI. Chinese prose takes full-width
+punctuation (，：；（）？). tests/test_i18n.py holds the catalog to its rules: both
+languages, the same placeholders in each, every key used and every key asked for
+present, no text under two keys.
 """
 
 CATALOG: dict[str, dict[str, str]] = {
+    # sep.*: separators between the parts of a sentence, in both languages
+    "sep.comma": {"zh": "，", "en": ", "},
     # status.*: Statuses (status.<value>) and the status table (CLI `status`)
     "status.achieved": {"zh": "已完成", "en": "achieved"},
     "status.on_track": {"zh": "正常推进", "en": "on track"},
     "status.behind": {"zh": "进度滞后", "en": "behind"},
     "status.overdue": {"zh": "逾期", "en": "overdue"},
     "status.not_reported": {"zh": "未填报", "en": "not reported"},
-    "status.title": {"zh": "{plan} 完成情况(截至{date})", "en": "{plan} — status as of {date}"},
+    "status.title": {"zh": "{plan} 完成情况（截至{date}）", "en": "{plan} — status as of {date}"},
     "status.summary": {
-        "zh": "共{total}项:已完成{achieved},正常推进{on_track},进度滞后{behind},逾期{overdue},未填报{not_reported}",
+        "zh": "共{total}项：已完成{achieved}，正常推进{on_track}，进度滞后{behind}，逾期{overdue}，未填报{not_reported}",
         "en": "{total} items: {achieved} achieved, {on_track} on track, {behind} behind, "
         "{overdue} overdue, {not_reported} not reported",
     },
@@ -47,54 +51,59 @@ CATALOG: dict[str, dict[str, str]] = {
     # review.*: Review state of a reading (services.review)
     "review.submitted": {"zh": "待审核", "en": "awaiting review"},
     "review.approved": {"zh": "已通过", "en": "approved"},
-    "review.returned.comment": {"zh": "已退回:{comment}", "en": "returned: {comment}"},
+    "review.returned.comment": {"zh": "已退回：{comment}", "en": "returned: {comment}"},
     # report.*: The month-end report: sentences of the text, Markdown, HTML, XLSX and DOCX renderers
     "report.title": {"zh": "{plan}进展情况", "en": "{plan}: progress report"},
-    "report.as_of": {"zh": "(截至{date})", "en": " (as of the {date})"},
+    "report.as_of": {"zh": "（截至{date}）", "en": " (as of the {date})"},
     "report.headline": {
-        "zh": "截至{date},{plan}{pledges}件{total}项中的{achieved}项已实现年度目标{which}",
+        "zh": "截至{date}，{plan}{pledges}件{total}项中的{achieved}项已实现年度目标{which}",
         "en": "As of the {date}, {achieved} of the {total} items of {plan} ({pledges} pledges) "
         "have reached their annual target{which}",
     },
-    "report.headline.which": {"zh": ",包括{names}", "en": ": {names}"},
+    "report.headline.which": {"zh": "，包括{names}", "en": ": {names}"},
     "report.headline.rest": {
-        "zh": ";其余{rest}项中,{parts}。",
+        "zh": "；其余{rest}项中，{parts}。",
         "en": ". Of the other {rest}: {parts}.",
     },
     "report.headline.all": {"zh": "。", "en": "."},
     "report.rest.part": {"zh": "{n}项{status}", "en": "{n} {status}"},
     "report.item.suffix": {"zh": "方面", "en": ""},
     "report.list.sep": {"zh": "、", "en": "; "},
-    "report.clause.sep": {"zh": ";", "en": "; "},
-    "report.share": {"zh": ",占年计划的{pct}", "en": ", {pct} of the annual target"},
+    "report.clause.sep": {"zh": "；", "en": "; "},
+    "report.share": {"zh": "，占年计划的{pct}", "en": ", {pct} of the annual target"},
     "report.share.floor": {
-        "zh": ",占年计划(不少于{target}{unit})的{pct}",
+        "zh": "，占年计划（不少于{target}{unit}）的{pct}",
         "en": ", {pct} of the annual target (at least {target} {unit})",
     },
-    "report.deadline": {"zh": "(期限{date})", "en": " (due {date})"},
+    "report.deadline": {"zh": "（期限{date}）", "en": " (due {date})"},
     "report.milestone.done": {"zh": "{name}已完成", "en": "{name}: done"},
     "report.milestone.stage": {
-        "zh": "{name}正在推进,已到“{stage}”阶段(第{k}/{n}阶段)",
+        "zh": "{name}正在推进，已到“{stage}”阶段（第{k}/{n}阶段）",
         "en": "{name}: in progress, at stage “{stage}” ({k} of {n})",
     },
     "report.milestone.open": {"zh": "{name}正在推进", "en": "{name}: in progress"},
     "report.no_reading": {"zh": "{name}暂无填报", "en": "{name}: no figure reported"},
+    "report.item": {
+        "zh": "{no}.{title}方面，{clauses}。{status}",
+        "en": "{no}. {title}: {clauses}.{status}",
+    },
     "report.item.status": {"zh": "【{status}】", "en": " [{status}]"},
+    "report.note": {"zh": "（{note}）", "en": " ({note})"},
     "report.attention": {"zh": "需关注事项", "en": "Needs attention"},
     "report.attention.none": {
         "zh": "无进度滞后、逾期或未填报事项。",
         "en": "Nothing is behind, overdue or unreported.",
     },
     "report.attention.line": {
-        "zh": "{no}.{title}({department}):{status}。{targets}",
+        "zh": "{no}.{title}（{department}）：{status}。{targets}",
         "en": "{no}. {title} ({department}): {status}. {targets}",
     },
     "report.attention.target": {
-        "zh": "{name}完成{completion},应达{expected}",
+        "zh": "{name}完成{completion}，应达{expected}",
         "en": "{name} {completion} done, {expected} expected",
     },
     "report.attention.overdue": {
-        "zh": "{name}期限{date}已过,完成{completion}",
+        "zh": "{name}期限{date}已过，完成{completion}",
         "en": "{name} was due {date}, {completion} done",
     },
     "report.attention.missing": {
@@ -104,29 +113,29 @@ CATALOG: dict[str, dict[str, str]] = {
     "report.attention.never": {"zh": "{name}从未填报", "en": "{name} never reported"},
     "report.changes": {"zh": "与{date}相比", "en": "Changes since the {date}"},
     "report.changes.no_data": {
-        "zh": "{date}尚无填报数据,无法比较。",
+        "zh": "{date}尚无填报数据，无法比较。",
         "en": "There were no figures as of the {date}; nothing to compare.",
     },
-    "report.changes.newly": {"zh": "新实现年度目标:{names}。", "en": "Newly achieved: {names}."},
+    "report.changes.newly": {"zh": "新实现年度目标：{names}。", "en": "Newly achieved: {names}."},
     "report.changes.newly.none": {
         "zh": "本月无新实现年度目标事项。",
         "en": "No item newly achieved this month.",
     },
-    "report.changes.status": {"zh": "状态变化:{changes}。", "en": "Status changes: {changes}."},
+    "report.changes.status": {"zh": "状态变化：{changes}。", "en": "Status changes: {changes}."},
     "report.changes.status.one": {
         "zh": "{no}.{title}由{old}变为{new}",
         "en": "{no}. {title} from {old} to {new}",
     },
-    "report.changes.movers": {"zh": "进展较大:{movers}。", "en": "Biggest movers: {movers}."},
+    "report.changes.movers": {"zh": "进展较大：{movers}。", "en": "Biggest movers: {movers}."},
     "report.changes.mover": {
-        "zh": "{name}{old}→{new}{unit}(+{delta}个百分点)",
+        "zh": "{name}{old}→{new}{unit}（+{delta}个百分点）",
         "en": "{name} {old} → {new} {unit} (+{delta} points)",
     },
     "report.changes.stale": {
-        "zh": "本月无新填报:{names}。",
+        "zh": "本月无新填报：{names}。",
         "en": "No new figure this month: {names}.",
     },
-    "report.department": {"zh": "责任单位:{name}", "en": "Department: {name}"},
+    "report.department": {"zh": "责任单位：{name}", "en": "Department: {name}"},
     # score.*: Department scorecard (every report format and the TUI)
     "score.title": {"zh": "各责任单位情况", "en": "Departments"},
     "score.col.items": {"zh": "负责事项", "en": "Items"},
@@ -134,12 +143,12 @@ CATALOG: dict[str, dict[str, str]] = {
     "score.col.completion": {"zh": "平均完成率", "en": "Mean completion"},
     "score.col.late": {"zh": "迟报指标", "en": "Late reports"},
     "score.line": {
-        "zh": "{name}:负责{items}项(牵头{lead}项),{parts};迟报指标{late}个。",
+        "zh": "{name}：负责{items}项（牵头{lead}项），{parts}；迟报指标{late}个。",
         "en": "{name}: items {items} (lead {lead}): {parts}; late reports: {late}.",
     },
     "score.part": {"zh": "{status}{n}项", "en": "{n} {status}"},
     "score.late.note": {
-        "zh": "迟报:本月数据在{date}之后才填报。",
+        "zh": "迟报：本月数据在{date}之后才填报。",
         "en": "Late: this month's figure was entered after {date}.",
     },
     # html.*: HTML report only
@@ -152,15 +161,18 @@ CATALOG: dict[str, dict[str, str]] = {
     "html.scope": {"zh": "{pledges}件{items}项", "en": "items in {pledges} pledges"},
     "html.charts": {"zh": "图表", "en": "Charts"},
     "html.chart.status": {"zh": "事项状态分布", "en": "Items by status"},
-    "html.chart.items": {"zh": "各事项完成率(按实事分组)", "en": "Completion by item, per pledge"},
+    "html.chart.items": {
+        "zh": "各事项完成率（按实事分组）",
+        "en": "Completion by item, per pledge",
+    },
     "html.chart.items.note": {
-        "zh": "事项完成率为各考核指标完成率的平均值(每项最多计100%);竖线为按时间进度应达。",
+        "zh": "事项完成率为各考核指标完成率的平均值（每项最多计100%）；竖线为按时间进度应达。",
         "en": "Item completion is the mean of its assessed targets, each counted up to 100%; "
         "the tick marks the progress expected by now.",
     },
     "html.chart.departments": {"zh": "各责任单位负责事项状态", "en": "Items per department"},
     "html.chart.departments.note": {
-        "zh": "每格为一项事项(含牵头和配合),颜色为其状态;右侧数字为事项数。",
+        "zh": "每格为一项事项（含牵头和配合），颜色为其状态；右侧数字为事项数。",
         "en": "One block per item the department answers for (lead or co-operating), "
         "coloured by status; the number is the item count.",
     },
@@ -175,7 +187,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "xlsx.sheet.history": {"zh": "填报记录", "en": "History"},
     "xlsx.yes": {"zh": "是", "en": "yes"},
     "xlsx.no": {"zh": "否", "en": "no"},
-    "xlsx.stage": {"zh": "{stage}(第{k}/{n}阶段)", "en": "{stage} ({k} of {n})"},
+    "xlsx.stage": {"zh": "{stage}（第{k}/{n}阶段）", "en": "{stage} ({k} of {n})"},
     "xlsx.col.pledge": {"zh": "件", "en": "Pledge"},
     "xlsx.col.pledge_title": {"zh": "实事", "en": "Pledge title"},
     "xlsx.col.lead": {"zh": "牵头单位", "en": "Lead department"},
@@ -199,7 +211,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "xlsx.col.new": {"zh": "现状态", "en": "To"},
     "xlsx.col.old_value": {"zh": "上月值", "en": "Previous"},
     "xlsx.col.new_value": {"zh": "本月值", "en": "Now"},
-    "xlsx.col.delta": {"zh": "增加(百分点)", "en": "Gain (points)"},
+    "xlsx.col.delta": {"zh": "增加（百分点）", "en": "Gain (points)"},
     "xlsx.summary.plan": {"zh": "计划", "en": "Plan"},
     "xlsx.summary.as_of": {"zh": "截至日期", "en": "As of"},
     "xlsx.summary.deadline": {"zh": "本月填报截止", "en": "Reporting deadline"},
@@ -213,15 +225,15 @@ CATALOG: dict[str, dict[str, str]] = {
     "docx.score.col.status": {"zh": "事项状态", "en": "Item status"},
     # cli.*: Command line
     "cli.recorded": {
-        "zh": "已记录 {key} {name}:{value}(截至{date})",
+        "zh": "已记录 {key} {name}：{value}（截至{date}）",
         "en": "Recorded {key} {name}: {value} as of {date}",
     },
     "cli.corrected": {
-        "zh": "已更正 {key} {name}:{value}(截至{date})",
+        "zh": "已更正 {key} {name}：{value}（截至{date}）",
         "en": "Corrected {key} {name}: {value} as of {date}",
     },
     "cli.unchanged": {
-        "zh": "{key} 截至{date}的数值未变,未新增记录",
+        "zh": "{key} 截至{date}的数值未变，未新增记录",
         "en": "{key} as of {date} is unchanged; nothing added",
     },
     "cli.progress.build": {"zh": "正在汇总数据…", "en": "Building the report…"},
@@ -231,16 +243,16 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.loading": {"zh": "正在加载…", "en": "Loading…"},
     "tui.counter": {"zh": "{label} {n}/{total}", "en": "{label} {n} of {total}"},
     "tui.counter.loading": {"zh": "{label} …", "en": "{label} …"},
-    "tui.filter": {"zh": "筛选:{status}", "en": "Filter: {status}"},
+    "tui.filter": {"zh": "筛选：{status}", "en": "Filter: {status}"},
     "tui.filter.all": {"zh": "全部", "en": "all"},
     "tui.shown": {"zh": "显示{n}项", "en": "{n} items shown"},
     "tui.shown.loading": {"zh": "正在加载其余事项…", "en": "Loading the rest of the items…"},
     "tui.still_loading": {
-        "zh": "正在加载全部事项,请稍候",
+        "zh": "正在加载全部事项，请稍候",
         "en": "Still loading all items, one moment",
     },
     "tui.search.placeholder": {
-        "zh": "按序号或事项名称搜索(/)",
+        "zh": "按序号或事项名称搜索（/）",
         "en": "Search by item number or title (/)",
     },
     "tui.key.prev_month": {"zh": "上月", "en": "prev"},
@@ -263,7 +275,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{plan} · departments · as of {date}",
     },
     "tui.palette.placeholder": {
-        "zh": "输入事项序号或名称跳转,或输入“填报”“关注”“报告”",
+        "zh": "输入事项序号或名称跳转，或输入“填报”“关注”“报告”",
         "en": "Jump to an item by number or name, or a screen",
     },
     "tui.palette.entry": {"zh": "月度填报", "en": "Monthly entry"},
@@ -271,19 +283,19 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.palette.report": {"zh": "月度报告", "en": "Month-end report"},
     "tui.palette.department": {"zh": "按责任单位筛选", "en": "Filter by department"},
     "tui.palette.scorecard": {"zh": "各责任单位情况", "en": "Department scorecard"},
-    "tui.sort": {"zh": "排序:{column}{arrow}", "en": "sort: {column} {arrow}"},
+    "tui.sort": {"zh": "排序：{column}{arrow}", "en": "sort: {column} {arrow}"},
     "tui.department.title": {"zh": "按责任单位筛选", "en": "Show one department"},
     "tui.department.placeholder": {"zh": "输入单位名称的一部分", "en": "type part of the name"},
     "tui.department.all": {"zh": "全部单位", "en": "all departments"},
-    "tui.department.option": {"zh": "{name}({n}项)", "en": "{name} ({n} items)"},
+    "tui.department.option": {"zh": "{name}（{n}项）", "en": "{name} ({n} items)"},
     "tui.detail.title": {"zh": "{no}. {title}", "en": "{no}. {title}"},
     "tui.detail.departments": {
-        "zh": "责任单位:{lead}(牵头){others}",
+        "zh": "责任单位：{lead}（牵头）{others}",
         "en": "Departments: {lead} (lead){others}",
     },
-    "tui.detail.others": {"zh": ",{names}", "en": ", {names}"},
+    "tui.detail.others": {"zh": "，{names}", "en": ", {names}"},
     "tui.detail.status": {
-        "zh": "状态:{status} · 完成率 {completion} · 应达 {expected} · 截至{date}",
+        "zh": "状态：{status} · 完成率 {completion} · 应达 {expected} · 截至{date}",
         "en": "Status: {status} · done {completion} · expected {expected} · as of {date}",
     },
     "tui.detail.history": {"zh": "{key} {name} 填报记录", "en": "History of {key} {name}"},
@@ -294,7 +306,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.done.yes": {"zh": "已完成", "en": "done"},
     "tui.done.no": {"zh": "未完成", "en": "not done"},
     "tui.chart.caption": {
-        "zh": "累计值与目标、应达进度(单位:{unit})",
+        "zh": "累计值与目标、应达进度（单位：{unit}）",
         "en": "Cumulative value vs target and expected path (unit: {unit})",
     },
     "tui.chart.caption.nounit": {
@@ -303,7 +315,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "tui.chart.milestone": {"zh": "里程碑目标无数值图表", "en": "Milestone target: no value chart"},
     "tui.chart.no_target": {
-        "zh": "无目标值(参考数据),不绘制图表",
+        "zh": "无目标值（参考数据），不绘制图表",
         "en": "No target value (reference figure): no chart",
     },
     "tui.attention.header": {
@@ -311,12 +323,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{plan} · needs attention · as of {date}",
     },
     "tui.attention.summary": {
-        "zh": "共{n}项,涉及{d}个牵头单位:{counts}",
+        "zh": "共{n}项，涉及{d}个牵头单位：{counts}",
         "en": "{n} items, {d} lead departments: {counts}",
     },
     "tui.attention.count": {"zh": "{label}{n}项", "en": "{label} {n}"},
-    "tui.attention.count.sep": {"zh": ",", "en": ", "},
-    "tui.attention.group": {"zh": "{name}({n}项)", "en": "{name} ({n})"},
+    "tui.attention.group": {"zh": "{name}（{n}项）", "en": "{name} ({n})"},
     "tui.attention.empty": {"zh": "本月无需关注事项", "en": "Nothing needs attention this month"},
     "tui.attention.dept.sep": {"zh": "、", "en": ", "},
     "tui.preview.header": {
@@ -326,26 +337,26 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.preview.loading": {"zh": "正在生成报告…", "en": "Building the report…"},
     "tui.preview.save.title": {"zh": "保存报告", "en": "Save the report"},
     "tui.preview.save.hint": {
-        "zh": "文件名以 .md 结尾存为 Markdown,否则存为纯文本 · 回车保存 · Esc 取消",
+        "zh": "文件名以 .md 结尾存为 Markdown，否则存为纯文本 · 回车保存 · Esc 取消",
         "en": "A name ending in .md saves Markdown, anything else plain text · enter saves · esc cancels",
     },
-    "tui.preview.saved": {"zh": "已保存:{path}", "en": "Saved {path}"},
+    "tui.preview.saved": {"zh": "已保存：{path}", "en": "Saved {path}"},
     "tui.preview.save.error": {
-        "zh": "无法保存 {path}:{reason}",
+        "zh": "无法保存 {path}：{reason}",
         "en": "Could not save {path}: {reason}",
     },
     "tui.preview.error.no_dir": {"zh": "目录不存在", "en": "the directory does not exist"},
     "tui.preview.error.permission": {"zh": "没有写入权限", "en": "permission denied"},
     "tui.preview.error.is_dir": {"zh": "这是一个目录", "en": "it is a directory"},
-    "tui.confirm.yes": {"zh": "是(y)", "en": "Yes (y)"},
-    "tui.confirm.no": {"zh": "否(n)", "en": "No (n)"},
+    "tui.confirm.yes": {"zh": "是（y）", "en": "Yes (y)"},
+    "tui.confirm.no": {"zh": "否（n）", "en": "No (n)"},
     "tui.confirm.quit": {
-        "zh": "有{n}条填报尚未保存,仍要退出?",
+        "zh": "有{n}条填报尚未保存，仍要退出？",
         "en": "{n} entries are not saved. Quit anyway?",
     },
-    "tui.error.load": {"zh": "加载失败:{error}", "en": "Could not load: {error}"},
+    "tui.error.load": {"zh": "加载失败：{error}", "en": "Could not load: {error}"},
     # entry.*: Monthly entry (TUI screen) and the problems its checks report
-    "entry.denied": {"zh": "未保存:{reason}", "en": "Not saved: {reason}"},
+    "entry.denied": {"zh": "未保存：{reason}", "en": "Not saved: {reason}"},
     "entry.title": {"zh": "月度填报 · {plan}", "en": "Monthly entry · {plan}"},
     "entry.month.label": {"zh": "填报月份", "en": "Month"},
     "entry.month": {"zh": "{year}年{month}月", "en": "{name} {year}"},
@@ -365,20 +376,20 @@ CATALOG: dict[str, dict[str, str]] = {
     "entry.col.check": {"zh": "校验", "en": "Check"},
     "entry.note.placeholder": {"zh": "说明", "en": "note"},
     "entry.stage.placeholder": {"zh": "阶段0–{max}", "en": "stage 0–{max}"},
-    "entry.stages": {"zh": "阶段:{stages}", "en": "stages: {stages}"},
+    "entry.stages": {"zh": "阶段：{stages}", "en": "stages: {stages}"},
     "entry.ok": {"zh": "可保存", "en": "ready"},
     "entry.empty": {
         "zh": "该单位在本计划中没有负责的指标",
         "en": "This department answers for no target of the plan",
     },
     "entry.problem.not_number": {"zh": "“{text}”不是数字", "en": "{text!r} is not a number"},
-    "entry.problem.negative": {"zh": "不能为负数({text})", "en": "{text} is negative"},
+    "entry.problem.negative": {"zh": "不能为负数（{text}）", "en": "{text} is negative"},
     "entry.problem.lower_needs_note": {
-        "zh": "低于上月({previous}),请在说明中写明原因",
+        "zh": "低于上月（{previous}），请在说明中写明原因",
         "en": "lower than last month ({previous}): say why in the note",
     },
     "entry.problem.undone_needs_note": {
-        "zh": "上月已完成,改为未完成请写明原因",
+        "zh": "上月已完成，改为未完成请写明原因",
         "en": "done last month: say why it is undone in the note",
     },
     "entry.problem.value_missing": {
@@ -386,42 +397,42 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "a note without a value",
     },
     "entry.problem.bad_stage": {
-        "zh": "“{text}”不是阶段(0–{max}或阶段名称)",
+        "zh": "“{text}”不是阶段（0–{max}或阶段名称）",
         "en": "{text!r} is not a stage (0–{max} or a stage name)",
     },
     "entry.problem.over_target": {
-        "zh": "{text}超过目标值{target}的{factor}倍,保存时需确认",
+        "zh": "{text}超过目标值{target}的{factor}倍，保存时需确认",
         "en": "{text} is over {factor}× the target {target}: confirm on save",
     },
     "entry.nothing": {"zh": "没有需要保存的修改", "en": "Nothing changed to save"},
     "entry.fix": {
-        "zh": "有{n}处错误需先改正:{keys}",
+        "zh": "有{n}处错误需先改正：{keys}",
         "en": "Fix {n} errors first: {keys}",
     },
     "entry.confirm.large": {
-        "zh": "以下{n}个数值超过目标值的3倍,确认保存?\n{list}",
+        "zh": "以下{n}个数值超过目标值的3倍，确认保存？\n{list}",
         "en": "{n} figures are over 3× their target. Save anyway?\n{list}",
     },
     "entry.confirm.discard": {
-        "zh": "有{n}条填报尚未保存,放弃这些修改?",
+        "zh": "有{n}条填报尚未保存，放弃这些修改？",
         "en": "{n} entries are not saved. Discard them?",
     },
-    "entry.rejected": {"zh": "未保存,请检查:{keys}", "en": "Not saved; check {keys}"},
+    "entry.rejected": {"zh": "未保存，请检查：{keys}", "en": "Not saved; check {keys}"},
     "entry.saved": {
-        "zh": "已保存:新增{added}条,更正{corrections}条(截至{date})",
+        "zh": "已保存：新增{added}条，更正{corrections}条（截至{date}）",
         "en": "Saved: {added} new, {corrections} corrected (as of {date})",
     },
     "entry.conflict": {
-        "zh": "未保存:{n}个指标在您填报期间已由他人保存。您填写的内容已保留,请核对后再保存。\n{list}",
+        "zh": "未保存：{n}个指标在您填报期间已由他人保存。您填写的内容已保留，请核对后再保存。\n{list}",
         "en": "Not saved: {n} targets were saved by someone else while you were entering. "
         "What you typed is kept; check and save again.\n{list}",
     },
     "entry.conflict.item": {
-        "zh": "{key} {name}:{who}已保存为{figure}",
+        "zh": "{key} {name}：{who}已保存为{figure}",
         "en": "{key} {name}: saved by {who} as {figure}",
     },
     "entry.conflict.mark": {
-        "zh": "已被{who}保存为{figure},请核对",
+        "zh": "已被{who}保存为{figure}，请核对",
         "en": "{who} saved {figure} meanwhile",
     },
     "entry.conflict.someone": {"zh": "他人", "en": "someone"},

@@ -90,7 +90,7 @@ class AttentionScreen(Screen[None]):
                 lang,
                 n=len(rows),
                 d=len(self.groups),
-                counts=t("tui.attention.count.sep", lang).join(counts),
+                counts=t("sep.comma", lang).join(counts),
             )
         )
         self._fill_table()
@@ -100,14 +100,15 @@ class AttentionScreen(Screen[None]):
         table = self.query_one("#attention", AttentionTable)
         cursor = table.cursor_row if table.row_count else None
         table.clear(columns=True)
-        # Fixed widths (rows arrive after the columns); they fit 120 columns.
+        # Fixed widths (rows arrive after the columns); they fit 120 columns. The item column
+        # takes the longest department heading, 市公安局交通警察支队（1项）.
         table.add_column(t("col.no", lang), key="no", width=4)
-        table.add_column(t("col.item", lang), key="item", width=26)
+        table.add_column(t("col.item", lang), key="item", width=28)
         table.add_column(t("col.status", lang), key="status", width=14)
         table.add_column(t("col.completion", lang), key="completion", width=18)
         table.add_column(t("col.expected", lang), key="expected", width=8)
         table.add_column(t("col.last_report", lang), key="last", width=14)
-        table.add_column(t("col.cooperating", lang), key="cooperating", width=20)
+        table.add_column(t("col.cooperating", lang), key="cooperating", width=18)
         sep = t("tui.attention.dept.sep", lang)
         for index, (department, rows) in enumerate(self.groups):
             table.add_row(

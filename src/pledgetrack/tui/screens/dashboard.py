@@ -103,7 +103,7 @@ class DashboardScreen(Screen[None]):
         Binding("d", "department", "department"),
         Binding("s", "cycle_sort", "cycle_sort"),
         Binding("S", "reverse_sort", "reverse_sort", show=False),
-        # Not in the footer: the search field says "(/)" itself.
+        # Not in the footer: the search field says "（/）" itself.
         Binding("slash", "search", "search", key_display="/", show=False),
         Binding("e", "entry", "entry"),
         Binding("a", "attention", "attention"),
