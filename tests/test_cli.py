@@ -105,7 +105,7 @@ def test_status_summary_in_chinese_shortens_runs_of_item_numbers(db) -> None:
     result = run(db, "--lang", "zh", "status", "--as-of", "2020-10", "--summary")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[1] == "共36项:已完成18,正常推进12,进度滞后6,逾期0,未填报0"
+    assert lines[1] == "共36项：已完成18，正常推进12，进度滞后6，逾期0，未填报0"
     assert lines[2] == "已完成:1、3-4、6-7、12-13、17、19-25、27、29、34"
     assert lines[3] == "进度滞后:8、15、18、26、28、30"
 
@@ -126,7 +126,7 @@ def test_report_in_chinese_states_18_of_36_and_names_them(db) -> None:
     assert "截至2020年10月底" in text and "36项中的18项已实现年度目标" in text
     for name in ("就业方面", "服务职工系列工程方面", "掌上办事服务平台建设方面"):
         assert name in text
-    assert "城镇新增就业41.58万人,占年计划的138.6%" in text
+    assert "城镇新增就业41.58万人，占年计划的138.6%" in text
     assert "一、促进城乡就业创业" in text and "十二、提高政务服务水平" in text
     assert "需关注事项" in text and "市住房城乡建设局" in text
 
@@ -143,7 +143,7 @@ def test_report_shows_what_changed_since_last_month(db) -> None:
     assert run(db, "record", "28.1", "100", "--as-of", "2020-11-30").exit_code == 0
     assert run(db, "record", "28.2", "20", "--as-of", "2020-11-30").exit_code == 0
     text = run(db, "report", "--month", "2020-11", "--lang", "zh").stdout
-    assert "新实现年度目标:28.全民阅读设施建设" in text
+    assert "新实现年度目标：28.全民阅读设施建设" in text
     assert "进展较大" in text
 
 

@@ -435,7 +435,7 @@ async def test_entry_screen_shows_the_conflict_and_keeps_what_was_typed(engine: 
         assert row.line.initial_text() == "64"
         assert screen.query_one(f"#value-{ids['28.1']}", Input).value == "100"
         assert screen.query_one(f"#value-{ids['28.2']}", Input).value == "20"
-        assert "已被王五保存为64,请核对" in str(row.query_one(".e-check").render())
+        assert "已被王五保存为64，请核对" in str(row.query_one(".e-check").render())
         assert row.has_class("-warning")
         assert len(screen.pending()) == 2
         assert [(s.value, s.entered_by) for s in snapshots_on(engine, date(2020, 11, 30))] == [

@@ -117,9 +117,11 @@ def test_the_chinese_report_says_what_the_text_report_says(report: MonthReport) 
     assert _styled(document, STYLE_DATE) == ["（截至2020年10月31日）"]
     body = _styled(document, STYLE_BODY)
     assert body[0] == headline(report, "zh")
-    assert body[0].startswith("截至2020年10月底,2020年青岛市市办实事12件36项中的18项已实现年度目标")
+    assert body[0].startswith(
+        "截至2020年10月底，2020年青岛市市办实事12件36项中的18项已实现年度目标"
+    )
     assert body == _expected_body(report, "zh")
-    assert body[1].startswith("1.就业方面,城镇新增就业41.58万人,占年计划的138.6%")
+    assert body[1].startswith("1.就业方面，城镇新增就业41.58万人，占年计划的138.6%")
 
     headings = _styled(document, STYLE_HEADING)
     assert len(report.pledges) == 12
@@ -299,7 +301,7 @@ def test_a_department_report_with_nothing_behind_says_so(qingdao: Engine) -> Non
     assert not report.attention
     assert all(line.status is Status.ACHIEVED for s in report.pledges for line in s.items)
     document = _open(report, "zh")
-    assert _styled(document, STYLE_DATE) == ["（截至2020年10月31日）", "责任单位:市民政局"]
+    assert _styled(document, STYLE_DATE) == ["（截至2020年10月31日）", "责任单位：市民政局"]
     body = _styled(document, STYLE_BODY)
     assert t("report.attention.none", "zh") in body
     assert len(document.tables) == 1  # the scorecard only

@@ -246,7 +246,7 @@ def test_department_scorecard_and_late_note(report: MonthReport, lang: str) -> N
     table = doc.one("table", "scorecard")
     heads = [th.content() for th in table.find_all("th")]
     assert heads == [
-        t("score.col.department", lang),
+        t("col.department", lang),
         t("score.col.items", lang),
         t("score.col.lead", lang),
         *(status_label(s, lang) for s in Status),
@@ -297,7 +297,7 @@ def test_three_charts_drawn_from_the_model(report: MonthReport, lang: str) -> No
 def test_month_over_month_section(qingdao: Engine) -> None:
     october = parse(render_html(build_month_report(qingdao, month=OCTOBER), "zh"))
     lines = [li.content() for li in october.one("ul", "changes").find_all("li")]
-    assert lines == ["2020年9月底尚无填报数据,无法比较。"]
+    assert lines == ["2020年9月底尚无填报数据，无法比较。"]
 
     for key, value in (("28.1", "100"), ("28.2", "20"), ("15.1", "9")):
         record(

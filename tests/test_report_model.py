@@ -81,8 +81,8 @@ def test_text_report_ends_with_the_scorecard(qingdao: Engine) -> None:
     report = build_month_report(qingdao, month=OCTOBER)
     text = render_text(report, "zh")
     assert "各责任单位情况" in text
-    assert "市文化和旅游局:负责2项(牵头2项),已完成1项、进度滞后1项;迟报指标6个。" in text
-    assert "迟报:本月数据在2020年11月5日之后才填报。" in text
+    assert "市文化和旅游局：负责2项（牵头2项），已完成1项、进度滞后1项；迟报指标6个。" in text
+    assert "迟报：本月数据在2020年11月5日之后才填报。" in text
     english = scorecard_lines(report, "en")
     assert english[0].startswith("市人力资源社会保障局: items 2 (lead 2): 1 achieved; 1 on track")
 

@@ -269,7 +269,7 @@ async def test_a_returned_figure_shows_its_comment_on_the_entry_screen(engine: E
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_entry_on_item_28(pilot)
         rows = {row.line.target.key: row for row in screen.rows()}
-        assert str(rows["28.1"].query_one(".e-check").render()) == "已退回:请附书亭清单"
+        assert str(rows["28.1"].query_one(".e-check").render()) == "已退回：请附书亭清单"
         assert rows["28.1"].has_class("-returned")
         assert str(rows["28.2"].query_one(".e-check").render()) == "待审核"
         assert str(rows["28.3"].query_one(".e-check").render()) == ""

@@ -9,11 +9,10 @@ from sqlalchemy.engine import Engine
 from textual.widgets import DataTable
 
 from pledgetrack.domain.model import Status
-from pledgetrack.i18n import LANGS
+from pledgetrack.i18n import t
 from pledgetrack.tui.app import PledgeApp
 from pledgetrack.tui.screens.dashboard import DashboardScreen
 from pledgetrack.tui.screens.item_detail import ItemDetailScreen
-from pledgetrack.tui.strings import ui, ui_keys
 from tests.tui_support import OCTOBER, SIZE, make_app, settle, text_of
 
 
@@ -21,16 +20,6 @@ def dashboard(app: PledgeApp) -> DashboardScreen:
     screen = app.screen
     assert isinstance(screen, DashboardScreen)
     return screen
-
-
-def test_every_ui_string_has_both_languages() -> None:
-    from pledgetrack.tui import strings
-
-    assert ui_keys()
-    for key, entry in strings._CATALOG.items():
-        assert set(entry) == set(LANGS), key
-        assert all(entry[lang] for lang in LANGS), key
-    assert ui("col.status", "zh") == "状态"  # falls back to the shared catalog
 
 
 async def test_dashboard_shows_every_item_and_counters(engine: Engine) -> None:
@@ -290,7 +279,7 @@ async def test_a_big_plan_shows_its_first_page_while_the_rest_loads(tmp_path, mo
             await pilot.pause()
             assert screen.query_one("#items", DataTable).row_count > PAGE
             assert "…" in text_of(app, "#count-achieved")
-            assert text_of(app, "#shown") == ui("shown.loading", "zh")
+            assert text_of(app, "#shown") == t("tui.shown.loading", "zh")
             await pilot.press("e")  # entry needs every department: not yet
             assert isinstance(app.screen, DashboardScreen)
             gate.set()

@@ -70,7 +70,7 @@ async def test_attention_board_lists_the_behind_items_by_department(engine: Engi
         assert keys[0::2] == [f"dept-{i}" for i in range(6)]
         assert keys[1::2] == [f"item-{r.info.no}" for r in rows]
         table = board.query_one("#attention")
-        assert str(table.get_row_at(0)[1]) == "市住房城乡建设局(1项)"  # names by code point
+        assert str(table.get_row_at(0)[1]) == "市住房城乡建设局（1项）"  # names by code point
         assert [str(c) for c in table.get_row_at(1)][:3] == ["8", "节能保暖改造", "● 进度滞后"]
         # co-operating departments: only 献血屋设置 has one
         cooperating = {k: str(table.get_row(k)[6]) for k in keys if k.startswith("item-")}
@@ -78,7 +78,7 @@ async def test_attention_board_lists_the_behind_items_by_department(engine: Engi
         assert cooperating["item-8"] == "—"
         header = text_of(app, "#attention-header")
         assert "2020年10月31日" in header
-        assert "共6项,涉及6个牵头单位:进度滞后6项" in text_of(app, "#attention-summary")
+        assert "共6项，涉及6个牵头单位：进度滞后6项" in text_of(app, "#attention-summary")
         assert not board.query_one("#attention-empty").display
 
 
@@ -202,7 +202,7 @@ async def test_save_writes_the_rendered_text(
         assert isinstance(app.screen, ReportScreen)
         saved = out / "report-2020-10-zh.txt"
         assert saved.read_bytes().decode("utf-8") == expected_report(engine, "zh")
-        assert notifications(app)[-1] == (f"已保存:{saved.resolve()}", "information")
+        assert notifications(app)[-1] == (f"已保存：{saved.resolve()}", "information")
         assert [p.name for p in out.iterdir()] == ["report-2020-10-zh.txt"]
 
 

@@ -217,7 +217,7 @@ def write_docx(report: MonthReport, lang: str, out: BinaryIO) -> None:
             document,
             look,
             [
-                (t("score.col.department", lang), (28.5, 28), False),
+                (t("col.department", lang), (28.5, 28), False),
                 (t("score.col.items", lang), (12.5, 9), True),
                 (t("score.col.lead", lang), (7, 8), True),
                 (t("docx.score.col.status", lang), (24.5, 25), False),

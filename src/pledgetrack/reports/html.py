@@ -362,7 +362,7 @@ def _scorecard(report: MonthReport, lang: str) -> str:
     if not report.departments:
         return head + note + "</section>"
     columns = [
-        ("score.col.department", ""),
+        ("col.department", ""),
         ("score.col.items", "num"),
         ("score.col.lead", "num"),
         *((f"status.{status.value}", "num") for status in Status),

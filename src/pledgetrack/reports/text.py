@@ -41,7 +41,7 @@ def pledge_heading(no: int, lang: str) -> str:
 
 
 def target_phrase(line: TargetLine, lang: str, plan_end: date | None = None) -> str:
-    """One target as the seed words it: 城镇新增就业41.58万人,占年计划的138.6%."""
+    """One target as the seed words it: 城镇新增就业41.58万人，占年计划的138.6%."""
     if line.kind == "milestone":
         if line.done:
             text = t("report.milestone.done", lang, name=line.name)
@@ -59,7 +59,7 @@ def target_phrase(line: TargetLine, lang: str, plan_end: date | None = None) -> 
         else:
             text = t("report.milestone.open", lang, name=line.name)
         if line.note and line.note not in line.name:
-            text += f"({line.note})" if lang == "zh" else f" ({line.note})"
+            text += t("report.note", lang, note=line.note)
     elif line.value is None:
         text = t("report.no_reading", lang, name=line.name)
     else:
@@ -83,18 +83,16 @@ def target_phrase(line: TargetLine, lang: str, plan_end: date | None = None) -> 
 
 
 def item_paragraph(line: ItemLine, lang: str, plan_end: date | None = None) -> str:
-    """``1.就业方面,…;…。【已完成】``"""
+    """``1.就业方面，…；…。【已完成】``"""
     clauses = t("report.clause.sep", lang).join(
         target_phrase(tl, lang, plan_end) for tl in line.targets
     )
     status = t("report.item.status", lang, status=status_label(line.status, lang))
-    if lang == "zh":
-        return f"{line.no}.{line.title}方面,{clauses}。{status}"
-    return f"{line.no}. {line.title}: {clauses}.{status}"
+    return t("report.item", lang, no=line.no, title=line.title, clauses=clauses, status=status)
 
 
 def headline(report: MonthReport, lang: str) -> str:
-    """截至2020年10月底,…36项中的18项已实现年度目标,包括…;其余18项中,12项正常推进,6项进度滞后。"""
+    """截至2020年10月底，…36项中的18项已实现年度目标，包括…；其余18项中，12项正常推进，6项进度滞后。"""
     items = {i.no: i for s in report.pledges for i in s.items}
     names = [
         f"{items[no].title}{t('report.item.suffix', lang)}"
@@ -124,7 +122,7 @@ def headline(report: MonthReport, lang: str) -> str:
         if n and status is not Status.ACHIEVED
     ]
     if rest and parts:
-        sep = "," if lang == "zh" else ", "
+        sep = t("sep.comma", lang)
         text += t("report.headline.rest", lang, rest=rest, parts=sep.join(parts))
     else:
         text += t("report.headline.all", lang)

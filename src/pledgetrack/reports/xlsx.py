@@ -209,7 +209,7 @@ class _Writer:
         self._table(
             t("xlsx.sheet.departments", lang),
             [
-                _Col(t("score.col.department", lang)),
+                _Col(t("col.department", lang)),
                 _Col(t("score.col.items", lang), "number"),
                 _Col(t("score.col.lead", lang), "number"),
                 *(_Col(status_label(s, lang), "number") for s in STATUS_ORDER),
@@ -237,7 +237,7 @@ class _Writer:
                 _Col(t("col.value", lang), "number"),
                 _Col(t("xlsx.col.done", lang)),
                 _Col(t("xlsx.col.note", lang)),
-                _Col(t("xlsx.col.entered_by", lang)),
+                _Col(t("col.entered_by", lang)),
                 _Col(t("xlsx.col.entered_at", lang), "datetime"),
                 _Col(t("xlsx.col.correction", lang)),
                 _Col(t("xlsx.col.superseded", lang)),
@@ -288,7 +288,7 @@ class _Writer:
         add(label(t("xlsx.summary.as_of", lang)), self.cell(ws, r.as_of, self.date_style))
         add(label(t("xlsx.summary.plan", lang)), _text(ws, r.plan_code), _text(ws, r.plan_title))
         if r.department:
-            add(label(t("xlsx.summary.department", lang)), _text(ws, r.department))
+            add(label(t("col.department", lang)), _text(ws, r.department))
         add(
             label(t("xlsx.summary.deadline", lang)),
             self.cell(ws, r.reporting_deadline, self.date_style),
@@ -319,7 +319,7 @@ class _Writer:
             )
         add(label(t("xlsx.summary.total", lang)), r.item_count)
         add(
-            label(t("xlsx.summary.attention", lang)),
+            label(t("report.attention", lang)),
             len(r.attention),
             _text(ws, named(line.no for line in r.attention)),
         )

@@ -64,9 +64,9 @@ class PledgeApp(App[None]):
 
     async def action_quit(self) -> None:
         """Quit, but never drop unsaved entries silently."""
+        from pledgetrack.i18n import t
         from pledgetrack.tui.screens.confirm import ConfirmScreen
         from pledgetrack.tui.screens.entry import EntryScreen
-        from pledgetrack.tui.strings import ui
 
         entry = next((s for s in self.screen_stack if isinstance(s, EntryScreen)), None)
         pending = len(entry.pending()) if entry is not None else 0
@@ -80,21 +80,21 @@ class PledgeApp(App[None]):
 
         self.push_screen(
             ConfirmScreen(
-                ui("confirm.quit", self.lang, n=pending),
-                ui("confirm.yes", self.lang),
-                ui("confirm.no", self.lang),
+                t("tui.confirm.quit", self.lang, n=pending),
+                t("tui.confirm.yes", self.lang),
+                t("tui.confirm.no", self.lang),
             ),
             answer,
         )
 
     def action_command_palette(self) -> None:
         """The palette, with a placeholder in the UI language."""
-        from pledgetrack.tui.strings import ui
+        from pledgetrack.i18n import t
 
         if self.use_command_palette and not CommandPalette.is_open(cast(App[object], self)):
             self.push_screen(
                 CommandPalette(
-                    placeholder=ui("palette.placeholder", self.lang), id="--command-palette"
+                    placeholder=t("tui.palette.placeholder", self.lang), id="--command-palette"
                 )
             )
 

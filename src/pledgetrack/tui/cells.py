@@ -13,8 +13,7 @@ from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.model import Status, TargetKind
 from pledgetrack.domain.numbers import format_number, format_percent
 from pledgetrack.domain.plan import TargetInfo
-from pledgetrack.i18n import status_label
-from pledgetrack.tui.strings import ui
+from pledgetrack.i18n import status_label, t
 
 BAR_CELLS = 10
 BAR_FULL = "▇"
@@ -62,11 +61,11 @@ def goal_text(target: TargetInfo, lang: str) -> str:
     """The target value as a person reads it: ``300000``, ``≥500``, ``完成`` for a milestone."""
     rule = target.rule
     if rule.kind is TargetKind.MILESTONE:
-        return ui("milestone", lang)
+        return t("tui.goal.milestone", lang)
     if rule.target_value is None:
         return "—"
     value = format_number(rule.target_value)
-    return ui("at_least", lang, value=value) if rule.at_least else value
+    return t("tui.goal.at_least", lang, value=value) if rule.at_least else value
 
 
 def localize_bindings(nodes: Iterable[DOMNode], lang: str) -> None:
@@ -74,7 +73,7 @@ def localize_bindings(nodes: Iterable[DOMNode], lang: str) -> None:
     for node in nodes:
         for key, bindings in node._bindings.key_to_bindings.items():
             node._bindings.key_to_bindings[key] = [
-                replace(b, description=ui(f"key.{b.action}", lang))
+                replace(b, description=t(f"tui.key.{b.action}", lang))
                 if b.show or b.action == "command_palette"
                 else b
                 for b in bindings

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from pledgetrack.tui.strings import ui
+from pledgetrack.i18n import t
 
 if TYPE_CHECKING:
     from pledgetrack.domain.evaluation import ItemRow
@@ -16,11 +16,11 @@ if TYPE_CHECKING:
 
 #: Screens reachable from the palette: dashboard action → catalog key of its name.
 SCREEN_COMMANDS = {
-    "entry": "palette.entry",
-    "attention": "palette.attention",
-    "report": "palette.report",
-    "department": "palette.department",
-    "scorecard": "palette.scorecard",
+    "entry": "tui.palette.entry",
+    "attention": "tui.palette.attention",
+    "report": "tui.palette.report",
+    "department": "tui.palette.department",
+    "scorecard": "tui.palette.scorecard",
 }
 
 
@@ -58,7 +58,7 @@ class ItemCommands(Provider):
     async def discover(self) -> Hits:
         lang = self.pledge_app.lang
         for action, key in SCREEN_COMMANDS.items():
-            yield DiscoveryHit(ui(key, lang), partial(self._run, action))
+            yield DiscoveryHit(t(key, lang), partial(self._run, action))
         for row in self._rows():
             yield DiscoveryHit(
                 f"{row.info.no}. {row.info.title}", partial(self._open, row.info.no), row.info.lead
@@ -69,7 +69,7 @@ class ItemCommands(Provider):
         matcher = self.matcher(query)
         text = query.strip()
         for action, key in SCREEN_COMMANDS.items():
-            name = ui(key, lang)
+            name = t(key, lang)
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), partial(self._run, action))

@@ -14,9 +14,8 @@ from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation
 from pledgetrack.domain.model import STATUS_ORDER
 from pledgetrack.domain.numbers import format_percent
-from pledgetrack.i18n import status_label
+from pledgetrack.i18n import status_label, t
 from pledgetrack.tui.cells import bar, cell, day, light, localize_bindings
-from pledgetrack.tui.strings import ui
 
 if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
@@ -71,27 +70,27 @@ class AttentionScreen(Screen[None]):
         evaluation = self.evaluation
         localize_bindings([self, self.query_one("#attention", AttentionTable)], lang)
         self.query_one("#attention-header", Static).update(
-            ui(
-                "attention.header",
+            t(
+                "tui.attention.header",
                 lang,
                 plan=evaluation.structure.title,
                 date=date_label(evaluation.as_of, lang),
             )
         )
-        self.query_one("#attention-empty", Static).update(ui("attention.empty", lang))
+        self.query_one("#attention-empty", Static).update(t("tui.attention.empty", lang))
         rows = self.item_rows()
         counts = [
-            ui("attention.count", lang, label=status_label(status, lang), n=n)
+            t("tui.attention.count", lang, label=status_label(status, lang), n=n)
             for status in STATUS_ORDER
             if (n := sum(1 for r in rows if r.result.status is status))
         ]
         self.query_one("#attention-summary", Static).update(
-            ui(
-                "attention.summary",
+            t(
+                "tui.attention.summary",
                 lang,
                 n=len(rows),
                 d=len(self.groups),
-                counts=ui("attention.count.sep", lang).join(counts),
+                counts=t("sep.comma", lang).join(counts),
             )
         )
         self._fill_table()
@@ -101,19 +100,20 @@ class AttentionScreen(Screen[None]):
         table = self.query_one("#attention", AttentionTable)
         cursor = table.cursor_row if table.row_count else None
         table.clear(columns=True)
-        # Fixed widths (rows arrive after the columns); they fit 120 columns.
-        table.add_column(ui("col.no", lang), key="no", width=4)
-        table.add_column(ui("col.item", lang), key="item", width=26)
-        table.add_column(ui("col.status", lang), key="status", width=14)
-        table.add_column(ui("col.completion", lang), key="completion", width=18)
-        table.add_column(ui("col.expected", lang), key="expected", width=8)
-        table.add_column(ui("col.last_report", lang), key="last", width=14)
-        table.add_column(ui("col.cooperating", lang), key="cooperating", width=20)
-        sep = ui("attention.dept.sep", lang)
+        # Fixed widths (rows arrive after the columns); they fit 120 columns. The item column
+        # takes the longest department heading, 市公安局交通警察支队（1项）.
+        table.add_column(t("col.no", lang), key="no", width=4)
+        table.add_column(t("col.item", lang), key="item", width=28)
+        table.add_column(t("col.status", lang), key="status", width=14)
+        table.add_column(t("col.completion", lang), key="completion", width=18)
+        table.add_column(t("col.expected", lang), key="expected", width=8)
+        table.add_column(t("col.last_report", lang), key="last", width=14)
+        table.add_column(t("col.cooperating", lang), key="cooperating", width=18)
+        sep = t("tui.attention.dept.sep", lang)
         for index, (department, rows) in enumerate(self.groups):
             table.add_row(
                 cell(""),
-                cell(ui("attention.group", lang, name=department, n=len(rows)), "bold"),
+                cell(t("tui.attention.group", lang, name=department, n=len(rows)), "bold"),
                 key=f"dept-{index}",
             )
             for row in rows:

@@ -21,13 +21,12 @@ from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation
 from pledgetrack.domain.model import STATUS_ORDER, Status
 from pledgetrack.domain.numbers import format_percent
 from pledgetrack.domain.plan import PlanStructure
-from pledgetrack.i18n import status_label
+from pledgetrack.i18n import status_label, t
 from pledgetrack.reports.text import pledge_heading
 from pledgetrack.services.status import default_as_of
 from pledgetrack.tui.cells import bar, cell, day, light, localize_bindings
 from pledgetrack.tui.data import load_evaluation, load_first_items
 from pledgetrack.tui.messages import EvaluationLoaded
-from pledgetrack.tui.strings import ui
 
 if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
@@ -104,7 +103,7 @@ class DashboardScreen(Screen[None]):
         Binding("d", "department", "department"),
         Binding("s", "cycle_sort", "cycle_sort"),
         Binding("S", "reverse_sort", "reverse_sort", show=False),
-        # Not in the footer: the search field says "(/)" itself.
+        # Not in the footer: the search field says "（/）" itself.
         Binding("slash", "search", "search", key_display="/", show=False),
         Binding("e", "entry", "entry"),
         Binding("a", "attention", "attention"),
@@ -169,7 +168,7 @@ class DashboardScreen(Screen[None]):
 
     def _apply_language(self) -> None:
         localize_bindings([self, self.query_one("#items", ItemTable)], self.lang)
-        self.query_one("#search", Input).placeholder = ui("search.placeholder", self.lang)
+        self.query_one("#search", Input).placeholder = t("tui.search.placeholder", self.lang)
         self.refresh_view()
 
     # ---- loading (thread worker → message → UI thread) ----------------------
@@ -244,7 +243,7 @@ class DashboardScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
-            self.notify(ui("error.load", self.lang, error=event.worker.error), severity="error")
+            self.notify(t("tui.error.load", self.lang, error=event.worker.error), severity="error")
 
     # ---- drawing (from the loaded evaluation only; no queries) -------------
 
@@ -265,11 +264,11 @@ class DashboardScreen(Screen[None]):
         evaluation = self.evaluation
         header = self.query_one("#header", Static)
         if evaluation is None:
-            header.update(ui("header.loading", lang))
+            header.update(t("tui.loading", lang))
         else:
             header.update(
-                ui(
-                    "header",
+                t(
+                    "tui.header",
                     lang,
                     plan=evaluation.structure.title,
                     date=date_label(evaluation.as_of, lang),
@@ -280,24 +279,24 @@ class DashboardScreen(Screen[None]):
             for status in STATUS_ORDER:
                 label = status_label(status, lang)
                 self.query_one(f"#count-{status.value}", Static).update(
-                    ui("counter.loading", lang, label=label)
+                    t("tui.counter.loading", lang, label=label)
                     if evaluation.partial
-                    else ui("counter", lang, label=label, n=counts[status], total=total)
+                    else t("tui.counter", lang, label=label, n=counts[status], total=total)
                 )
         label = (
-            ui("filter.all", lang)
+            t("tui.filter.all", lang)
             if self.status_filter is None
             else status_label(self.status_filter, lang)
         )
-        parts = [ui("filter", lang, status=label)]
+        parts = [t("tui.filter", lang, status=label)]
         if self.department_filter:
             parts.append(self.department_filter)
         if self.sort_column is not None:
             parts.append(
-                ui(
-                    "sort",
+                t(
+                    "tui.sort",
                     lang,
-                    column=ui(COLUMN_LABELS[self.sort_column], lang),
+                    column=t(COLUMN_LABELS[self.sort_column], lang),
                     arrow="↓" if self.sort_reverse else "↑",
                 )
             )
@@ -315,12 +314,12 @@ class DashboardScreen(Screen[None]):
         table.clear(columns=True)
         # Fixed widths: rows arrive after the columns, so auto widths would follow the headers.
         for key, width in COLUMN_WIDTHS.items():
-            table.add_column(ui(COLUMN_LABELS[key], lang), key=key, width=width)
+            table.add_column(t(COLUMN_LABELS[key], lang), key=key, width=width)
         rows = self.visible_items()
         shown = ""
         if self.evaluation is not None:
             partial = self.evaluation.partial
-            shown = ui("shown.loading", lang) if partial else ui("shown", lang, n=len(rows))
+            shown = t("tui.shown.loading", lang) if partial else t("tui.shown", lang, n=len(rows))
         self.query_one("#shown", Static).update(shown)
         self._pending = rows
         self._shown_rows = 0
@@ -428,9 +427,9 @@ class DashboardScreen(Screen[None]):
         for row in self.evaluation.items:
             for name in row.info.departments:
                 counts[name] = counts.get(name, 0) + 1
-        options: list[tuple[str, str]] = [(ui("department.all", lang), "")]
+        options: list[tuple[str, str]] = [(t("tui.department.all", lang), "")]
         options += [
-            (ui("department.option", lang, name=name, n=n), name) for name, n in counts.items()
+            (t("tui.department.option", lang, name=name, n=n), name) for name, n in counts.items()
         ]
 
         def chosen(name: str | None) -> None:
@@ -439,7 +438,9 @@ class DashboardScreen(Screen[None]):
                 self.refresh_view()
 
         self.app.push_screen(
-            PickScreen(ui("department.title", lang), ui("department.placeholder", lang), options),
+            PickScreen(
+                t("tui.department.title", lang), t("tui.department.placeholder", lang), options
+            ),
             chosen,
         )
 
@@ -531,7 +532,7 @@ class DashboardScreen(Screen[None]):
         structure = evaluation.structure
         month = default_entry_month(evaluation.as_of, structure.period, app.policy, app.today)
         if month is None:
-            self.notify(ui("entry.no_month", self.lang), severity="warning")
+            self.notify(t("entry.no_month", self.lang), severity="warning")
             return
         row = self._highlighted_item()
         departments = structure.departments()
@@ -541,7 +542,7 @@ class DashboardScreen(Screen[None]):
     def _still_loading(self) -> bool:
         """True (and says so) while only the first page of a big plan is loaded."""
         if self.evaluation is None or self.evaluation.partial:
-            self.notify(ui("still_loading", self.lang))
+            self.notify(t("tui.still_loading", self.lang))
             return True
         return False
 

@@ -20,6 +20,7 @@ from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.model import Reading, TargetKind
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import PlanStructure
+from pledgetrack.i18n import t
 from pledgetrack.services.access import PermissionDenied
 from pledgetrack.services.entry import (
     EntrySheet,
@@ -36,7 +37,6 @@ from pledgetrack.services.reading_check import Problem, ReadingCheck, ReadingRef
 from pledgetrack.tui.cells import goal_text, localize_bindings
 from pledgetrack.tui.messages import SheetDenied, SheetLoaded, SheetSaved
 from pledgetrack.tui.screens.confirm import ConfirmScreen
-from pledgetrack.tui.strings import ui
 
 if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
@@ -46,9 +46,21 @@ if TYPE_CHECKING:
 #: open; a page of 40 opens at once (docs/PERFORMANCE.md). PgDn / PgUp turn the page.
 LINES_PER_PAGE = 40
 
+#: Column headings of the sheet: the heading widget's key → its catalog key.
+HEADINGS = {
+    "key": "col.target",
+    "name": "entry.col.name",
+    "unit": "col.unit",
+    "goal": "entry.col.goal",
+    "prev": "entry.col.prev",
+    "value": "entry.col.value",
+    "note": "col.note",
+    "check": "entry.col.check",
+}
+
 
 def month_option(month: date, lang: str) -> str:
-    return ui("entry.month", lang, year=month.year, month=month.month,
+    return t("entry.month", lang, year=month.year, month=month.month,
               name=calendar.month_name[month.month])  # fmt: skip
 
 
@@ -66,10 +78,10 @@ def review_text(line: SheetLine, lang: str) -> str:
     if line.current is None:
         return ""
     if line.review is None:
-        return ui("review.submitted", lang)
+        return t("review.submitted", lang)
     if returned(line):
-        return ui("review.returned.comment", lang, comment=line.review.comment)
-    return ui("review.approved", lang)
+        return t("review.returned.comment", lang, comment=line.review.comment)
+    return t("review.approved", lang)
 
 
 def previous_text(line: SheetLine, lang: str) -> str:
@@ -83,7 +95,7 @@ def previous_text(line: SheetLine, lang: str) -> str:
 def figure_text(line: SheetLine, value: float | None, done: bool | None, lang: str) -> str:
     """A stored figure of the line's target: a number, a stage, or done / not done."""
     if line.kind is TargetKind.MILESTONE and not line.staged:
-        return ui("done.yes" if done else "done.no", lang)
+        return t("tui.done.yes" if done else "tui.done.no", lang)
     if value is None:
         return "—"
     if line.staged:
@@ -98,7 +110,7 @@ def conflict_values(line: SheetLine, conflict: Conflict, lang: str) -> dict[str,
     return {
         "key": line.target.key,
         "name": line.target.name,
-        "who": conflict.entered_by or ui("entry.conflict.someone", lang),
+        "who": conflict.entered_by or t("entry.conflict.someone", lang),
         "figure": figure_text(line, conflict.value, conflict.done, lang),
     }
 
@@ -168,13 +180,13 @@ class EntryRow(Horizontal):
         value = self.query(".e-value").first()
         if isinstance(value, Input):
             value.placeholder = (
-                ui("entry.stage.placeholder", lang, max=len(line.target.rule.stages))
+                t("entry.stage.placeholder", lang, max=len(line.target.rule.stages))
                 if line.staged
                 else ""
             )
         elif isinstance(value, Checkbox):
-            value.label = ui("milestone", lang)
-        self.query_one(".e-note", Input).placeholder = ui("entry.note.placeholder", lang)
+            value.label = t("tui.goal.milestone", lang)
+        self.query_one(".e-note", Input).placeholder = t("entry.note.placeholder", lang)
         verdict = self.query_one(".e-check", Static)
         self.set_class(self.check.error is not None, "-error")
         self.set_class(
@@ -187,7 +199,7 @@ class EntryRow(Horizontal):
         elif self.check.warning is not None:
             text = "! " + problem_text(self.check.warning, lang)
         elif self.check.reading is not None:
-            text = "✓ " + ui("entry.ok", lang)
+            text = "✓ " + t("entry.ok", lang)
         else:
             text = review_text(line, lang)
         unchecked = self.check.reading is None and self.check.error is None
@@ -202,7 +214,7 @@ class EntryRow(Horizontal):
         """What someone saved meanwhile ("wang saved 64 meanwhile"); "" if nobody did."""
         if self.conflict is None:
             return ""
-        return ui("entry.conflict.mark", lang, **conflict_values(self.line, self.conflict, lang))
+        return t("entry.conflict.mark", lang, **conflict_values(self.line, self.conflict, lang))
 
 
 class EntryScreen(Screen[date | None]):
@@ -270,7 +282,7 @@ class EntryScreen(Screen[date | None]):
             )
         yield Static(id="entry-summary")
         with Horizontal(id="entry-head"):
-            for key in ("key", "name", "unit", "goal", "prev", "value", "note", "check"):
+            for key in HEADINGS:
                 yield Static(id=f"head-{key}", classes=f"e-{key}")
         yield VerticalScroll(id="entry-grid")
         yield Static(id="entry-help")
@@ -290,12 +302,12 @@ class EntryScreen(Screen[date | None]):
         lang = self.lang
         localize_bindings([self], lang)
         self.query_one("#entry-title", Static).update(
-            ui("entry.title", lang, plan=self.structure.title)
+            t("entry.title", lang, plan=self.structure.title)
         )
-        self.query_one("#entry-department-label", Static).update(ui("entry.department", lang))
-        self.query_one("#entry-month-label", Static).update(ui("entry.month.label", lang))
-        for key in ("key", "name", "unit", "goal", "prev", "value", "note", "check"):
-            self.query_one(f"#head-{key}", Static).update(ui(f"entry.col.{key}", lang))
+        self.query_one("#entry-department-label", Static).update(t("col.department", lang))
+        self.query_one("#entry-month-label", Static).update(t("entry.month.label", lang))
+        for key, label in HEADINGS.items():
+            self.query_one(f"#head-{key}", Static).update(t(label, lang))
         self._draw_summary()
 
     def rows(self) -> list[EntryRow]:
@@ -359,7 +371,7 @@ class EntryScreen(Screen[date | None]):
                 EntryRow(line, self._held.pop(tid, None), self._sheet_conflicts.get(tid))
             )
         if not sheet.lines:
-            widgets.append(Static(ui("entry.empty", self.lang), classes="entry-item"))
+            widgets.append(Static(t("entry.empty", self.lang), classes="entry-item"))
         await grid.mount_all(widgets)
         for row in self.rows():
             if row.typed is not None:
@@ -399,7 +411,7 @@ class EntryScreen(Screen[date | None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
             self._saving = False
-            self.notify(ui("error.load", self.lang, error=event.worker.error), severity="error")
+            self.notify(t("tui.error.load", self.lang, error=event.worker.error), severity="error")
 
     # ---- live checking --------------------------------------------------------
 
@@ -435,7 +447,7 @@ class EntryScreen(Screen[date | None]):
             names = " / ".join(
                 f"{i} {s.name}" for i, s in enumerate(line.target.rule.stages, start=1)
             )
-            parts.append(ui("entry.stages", lang, stages=names))
+            parts.append(t("entry.stages", lang, stages=names))
         if row.conflict is not None:
             parts.append(row.conflict_text(lang))
         problem = row.check.error or row.check.warning
@@ -462,14 +474,14 @@ class EntryScreen(Screen[date | None]):
         lang = self.lang
         summary = self.query_one("#entry-summary", Static)
         if self.sheet is None:
-            summary.update(ui("header.loading", lang))
+            summary.update(t("tui.loading", lang))
             return
         pending = self.pending()
         errors = sum(1 for _, check in pending if check.error is not None)
         warnings = sum(
             1 for _, check in pending if check.error is None and check.warning is not None
         )
-        text = ui(
+        text = t(
             "entry.summary",
             lang,
             date=date_label(self.sheet.as_of, lang),
@@ -481,7 +493,7 @@ class EntryScreen(Screen[date | None]):
         if self.pages() > 1:
             first = self._page * LINES_PER_PAGE + 1
             last = min(first + LINES_PER_PAGE - 1, len(self.sheet.lines))
-            text += " · " + ui(
+            text += " · " + t(
                 "entry.page", lang, page=self._page + 1, pages=self.pages(), first=first, last=last
             )
         summary.update(text)
@@ -509,14 +521,14 @@ class EntryScreen(Screen[date | None]):
                 select.value = self.department if select.id == "entry-department" else self.month
 
         if self.has_unsaved():
-            self._ask(ui("entry.confirm.discard", self.lang, n=len(self.pending())), switch)
+            self._ask(t("entry.confirm.discard", self.lang, n=len(self.pending())), switch)
         else:
             switch(True)
 
     def _ask(self, question: str, then: Callable[[bool | None], None]) -> None:
         lang = self.lang
         self.app.push_screen(
-            ConfirmScreen(question, ui("confirm.yes", lang), ui("confirm.no", lang)), then
+            ConfirmScreen(question, t("tui.confirm.yes", lang), t("tui.confirm.no", lang)), then
         )
 
     # ---- saving and leaving -----------------------------------------------------
@@ -530,7 +542,7 @@ class EntryScreen(Screen[date | None]):
             return
         lang = self.lang
         if not self.pending():
-            self.notify(ui("entry.nothing", lang))
+            self.notify(t("entry.nothing", lang))
             return
         sheet = self.sheet
         for row in self.rows():
@@ -545,7 +557,7 @@ class EntryScreen(Screen[date | None]):
         errors = [line for line, check in pending if check.error is not None]
         if errors:
             self.notify(
-                ui(
+                t(
                     "entry.fix",
                     lang,
                     n=len(errors),
@@ -569,7 +581,7 @@ class EntryScreen(Screen[date | None]):
                 if yes:
                     self._save(confirm=True)
 
-            self._ask(ui("entry.confirm.warnings", lang, n=len(warned), list=listing), confirmed)
+            self._ask(t("entry.confirm.warnings", lang, n=len(warned), list=listing), confirmed)
             return
         self._save(confirm=False)
 
@@ -605,7 +617,7 @@ class EntryScreen(Screen[date | None]):
         """The user may not enter these figures (services.access): say why and whom to ask."""
         self._saving = False
         self.notify(
-            ui("entry.denied", self.lang, reason=message.reason), severity="error", timeout=15
+            t("entry.denied", self.lang, reason=message.reason), severity="error", timeout=15
         )
 
     @on(SheetConflicted)
@@ -616,11 +628,11 @@ class EntryScreen(Screen[date | None]):
         lines = {line.target.id: line for line in message.sheet.lines}
         conflicts = {c.target.id: c for c in message.conflict.conflicts if c.target.id in lines}
         listing = "\n".join(
-            ui("entry.conflict.item", lang, **conflict_values(lines[tid], c, lang))
+            t("entry.conflict.item", lang, **conflict_values(lines[tid], c, lang))
             for tid, c in conflicts.items()
         )
         self.notify(
-            ui("entry.conflict", lang, n=len(conflicts), list=listing),
+            t("entry.conflict", lang, n=len(conflicts), list=listing),
             severity="warning",
             timeout=20,
         )
@@ -637,13 +649,13 @@ class EntryScreen(Screen[date | None]):
         if message.outcome is None:
             rejected = cast(ReadingRefused, message.rejected)
             self.notify(
-                ui("entry.rejected", lang, keys="、".join(sorted(rejected.problems))),
+                t("entry.rejected", lang, keys="、".join(sorted(rejected.problems))),
                 severity="error",
             )
             return
         outcome = message.outcome
         self.notify(
-            ui(
+            t(
                 "entry.saved",
                 lang,
                 added=outcome.added,
@@ -662,4 +674,4 @@ class EntryScreen(Screen[date | None]):
             if yes:
                 self.dismiss(None)
 
-        self._ask(ui("entry.confirm.discard", self.lang, n=len(self.pending())), leave)
+        self._ask(t("entry.confirm.discard", self.lang, n=len(self.pending())), leave)

@@ -17,7 +17,7 @@ from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.evaluation import ItemRow, TargetRow
 from pledgetrack.domain.model import PlanPeriod, TargetKind
 from pledgetrack.domain.numbers import format_number, format_percent
-from pledgetrack.i18n import status_label
+from pledgetrack.i18n import status_label, t
 from pledgetrack.storage.queries import HistoryEntry
 from pledgetrack.tui.cells import cell, day, goal_text, light, localize_bindings
 from pledgetrack.tui.chart import (
@@ -29,7 +29,6 @@ from pledgetrack.tui.chart import (
 )
 from pledgetrack.tui.data import load_history
 from pledgetrack.tui.messages import HistoryLoaded
-from pledgetrack.tui.strings import ui
 
 if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
@@ -39,7 +38,7 @@ def reading_text(value: float | None, done: bool | None, lang: str) -> str:
     if value is not None:
         return format_number(value)
     if done is not None:
-        return ui("done.yes" if done else "done.no", lang)
+        return t("tui.done.yes" if done else "tui.done.no", lang)
     return "—"
 
 
@@ -47,10 +46,10 @@ def review_cell(entry: HistoryEntry, lang: str) -> Text:
     """Submitted (awaiting review), approved, or returned with the supervisor's comment."""
     review = entry.review
     if review is None:
-        return cell(ui("review.submitted", lang), "bright_black")
+        return cell(t("review.submitted", lang), "bright_black")
     if review.decision == "returned":
-        return cell(ui("review.returned.comment", lang, comment=review.comment), "bold red")
-    return cell(ui("review.approved", lang), "green")
+        return cell(t("review.returned.comment", lang, comment=review.comment), "bold red")
+    return cell(t("review.approved", lang), "green")
 
 
 def changes(entries: list[HistoryEntry]) -> list[str]:
@@ -158,20 +157,20 @@ class ItemDetailScreen(Screen[None]):
         localize_bindings([self], lang)
         info, result = self.row.info, self.row.result
         self.query_one("#detail-title", Static).update(
-            ui("detail.title", lang, no=info.no, title=info.title)
+            t("tui.detail.title", lang, no=info.no, title=info.title)
         )
         others = info.departments[1:]
         self.query_one("#detail-departments", Static).update(
-            ui(
-                "detail.departments",
+            t(
+                "tui.detail.departments",
                 lang,
                 lead=info.lead,
-                others=ui("detail.others", lang, names="、".join(others)) if others else "",
+                others=t("tui.detail.others", lang, names="、".join(others)) if others else "",
             )
         )
         self.query_one("#detail-status", Static).update(
-            ui(
-                "detail.status",
+            t(
+                "tui.detail.status",
                 lang,
                 status=status_label(result.status, lang),
                 completion=format_percent(result.completion),
@@ -200,7 +199,7 @@ class ItemDetailScreen(Screen[None]):
             "col.deadline",
             "col.status",
         ):
-            table.add_column(ui(key, lang), key=key, width=30 if key == "col.target" else None)
+            table.add_column(t(key, lang), key=key, width=30 if key == "col.target" else None)
         for target in self.row.targets:
             t_info, t_result = target.info, target.result
             reading = t_result.reading
@@ -212,7 +211,7 @@ class ItemDetailScreen(Screen[None]):
                 cell(t_info.unit),
                 cell(format_percent(t_result.completion)),
                 cell(format_percent(t_result.expected)),
-                cell(ui("assessed.yes" if t_info.rule.assessed else "assessed.no", lang)),
+                cell(t("assessed.yes" if t_info.rule.assessed else "assessed.no", lang)),
                 day(t_info.rule.deadline, lang),
                 light(t_result.status, lang),
                 key=str(t_info.id),
@@ -231,7 +230,7 @@ class ItemDetailScreen(Screen[None]):
             title.update("")
             return
         entries = self.history.get(target.info.id)
-        title.update(ui("detail.history", lang, key=target.info.key, name=target.info.name))
+        title.update(t("tui.detail.history", lang, key=target.info.key, name=target.info.name))
         for key in (
             "col.date",
             "col.value",
@@ -241,11 +240,11 @@ class ItemDetailScreen(Screen[None]):
             "col.corrected",
             "col.review",
         ):
-            table.add_column(ui(key, lang), key=key, width=40 if key == "col.note" else None)
+            table.add_column(t(key, lang), key=key, width=40 if key == "col.note" else None)
         if entries is None:
             return
         if not entries:
-            table.add_row(cell(ui("detail.history.empty", lang), "bright_black"))
+            table.add_row(cell(t("tui.detail.history.empty", lang), "bright_black"))
             return
         for entry, change in zip(entries, changes(entries), strict=True):
             style = "bright_black strike" if entry.superseded else ""
@@ -255,7 +254,7 @@ class ItemDetailScreen(Screen[None]):
                 cell(change, style),
                 cell(entry.note, style),
                 cell(entry.entered_by),
-                cell(ui("corrected", lang) if entry.superseded else "", "yellow"),
+                cell(t("tui.detail.corrected", lang) if entry.superseded else "", "yellow"),
                 review_cell(entry, lang),
                 key=str(entry.id),
             )
@@ -269,13 +268,13 @@ class ItemDetailScreen(Screen[None]):
         if target is None or rule is None:
             caption.update("")
         elif rule.kind is TargetKind.MILESTONE:
-            caption.update(ui("chart.milestone", lang))
+            caption.update(t("tui.chart.milestone", lang))
         elif rule.target_value is None:
-            caption.update(ui("chart.no_target", lang))
+            caption.update(t("tui.chart.no_target", lang))
         elif target.info.unit:
-            caption.update(ui("chart.caption", lang, unit=target.info.unit))
+            caption.update(t("tui.chart.caption", lang, unit=target.info.unit))
         else:
-            caption.update(ui("chart.caption.nounit", lang))
+            caption.update(t("tui.chart.caption.nounit", lang))
         chart.display = rule is not None and chartable(rule)
         entries = self.history.get(target.info.id, []) if target is not None else []
         chart.show(target, self.period, entries)
@@ -304,7 +303,7 @@ class ItemDetailScreen(Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
-            self.notify(ui("error.load", self.lang, error=event.worker.error), severity="error")
+            self.notify(t("tui.error.load", self.lang, error=event.worker.error), severity="error")
 
     def action_back(self) -> None:
         self.dismiss()

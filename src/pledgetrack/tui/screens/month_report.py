@@ -13,10 +13,10 @@ from textual import on, work
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from pledgetrack.i18n import t
 from pledgetrack.reports.build import build_month_report
 from pledgetrack.reports.model import MonthReport
 from pledgetrack.tui.messages import ReportBuilt
-from pledgetrack.tui.strings import ui
 
 if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
@@ -61,4 +61,4 @@ class MonthReportScreen(Screen[ResultT]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
-            self.notify(ui("error.load", self.lang, error=event.worker.error), severity="error")
+            self.notify(t("tui.error.load", self.lang, error=event.worker.error), severity="error")

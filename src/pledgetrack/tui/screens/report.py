@@ -14,12 +14,12 @@ from textual.widgets import Footer, Input, Static, TextArea
 
 from pledgetrack.domain.dates import month_label
 from pledgetrack.exchange.files import write_text_atomically
+from pledgetrack.i18n import t
 from pledgetrack.reports.model import MonthReport
 from pledgetrack.reports.text import render_markdown, render_text
 from pledgetrack.tui.cells import localize_bindings
 from pledgetrack.tui.messages import ReportSaved
 from pledgetrack.tui.screens.month_report import MonthReportScreen
-from pledgetrack.tui.strings import ui
 
 if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
@@ -40,12 +40,12 @@ def render_for(path: Path, report: MonthReport, lang: str) -> str:
 def save_error(exc: OSError, lang: str) -> str:
     """Why a save failed, in *lang* for the usual reasons, else as the OS says it."""
     for kind, key in (
-        (FileNotFoundError, "preview.error.no_dir"),
-        (PermissionError, "preview.error.permission"),
-        (IsADirectoryError, "preview.error.is_dir"),
+        (FileNotFoundError, "tui.preview.error.no_dir"),
+        (PermissionError, "tui.preview.error.permission"),
+        (IsADirectoryError, "tui.preview.error.is_dir"),
     ):
         if isinstance(exc, kind):
-            return ui(key, lang)
+            return t(key, lang)
     return exc.strerror or str(exc)
 
 
@@ -66,9 +66,9 @@ class SaveReportScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="save-dialog"):
-            yield Static(ui("preview.save.title", self.lang), id="save-title")
+            yield Static(t("tui.preview.save.title", self.lang), id="save-title")
             yield Input(self.default, id="save-path")
-            yield Static(ui("preview.save.hint", self.lang), id="save-hint")
+            yield Static(t("tui.preview.save.hint", self.lang), id="save-hint")
 
     def on_mount(self) -> None:
         path = self.query_one("#save-path", Input)
@@ -122,11 +122,11 @@ class ReportScreen(MonthReportScreen[None]):
         header = self.query_one("#report-header", Static)
         area = self.query_one("#report", TextArea)
         if self.report is None:
-            header.update(ui("preview.loading", lang))
+            header.update(t("tui.preview.loading", lang))
             return
         header.update(
-            ui(
-                "preview.header",
+            t(
+                "tui.preview.header",
                 lang,
                 plan=self.report.plan_title,
                 month=month_label(self.report.as_of, lang),
@@ -163,11 +163,11 @@ class ReportScreen(MonthReportScreen[None]):
     def _saved(self, message: ReportSaved) -> None:
         lang = self.lang
         if message.error is None:
-            self.notify(ui("preview.saved", lang, path=message.path), markup=False)
+            self.notify(t("tui.preview.saved", lang, path=message.path), markup=False)
         else:
             self.notify(
-                ui(
-                    "preview.save.error",
+                t(
+                    "tui.preview.save.error",
                     lang,
                     path=message.path,
                     reason=save_error(message.error, lang),

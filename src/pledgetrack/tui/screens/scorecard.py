@@ -15,7 +15,6 @@ from pledgetrack.domain.numbers import format_percent
 from pledgetrack.i18n import status_label, t
 from pledgetrack.tui.cells import STATUS_COLOUR, cell, localize_bindings
 from pledgetrack.tui.screens.month_report import MonthReportScreen
-from pledgetrack.tui.strings import ui
 
 if TYPE_CHECKING:
     pass
@@ -51,17 +50,22 @@ class ScorecardScreen(MonthReportScreen[str | None]):
         header = self.query_one("#score-header", Static)
         report = self.report
         if report is None:
-            header.update(ui("header.loading", lang))
+            header.update(t("tui.loading", lang))
             return
         header.update(
-            ui("score.header", lang, plan=report.plan_title, date=date_label(report.as_of, lang))
+            t(
+                "tui.scorecard.header",
+                lang,
+                plan=report.plan_title,
+                date=date_label(report.as_of, lang),
+            )
         )
         self.query_one("#score-note", Static).update(
             t("score.late.note", lang, date=date_label(report.reporting_deadline, lang))
         )
         cursor = table.cursor_row
         table.clear(columns=True)
-        table.add_column(t("score.col.department", lang), key="department", width=22)
+        table.add_column(t("col.department", lang), key="department", width=22)
         table.add_column(t("score.col.items", lang), key="items")
         table.add_column(t("score.col.lead", lang), key="lead")
         for status in STATUS_ORDER:

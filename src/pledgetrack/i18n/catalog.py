@@ -1,0 +1,493 @@
+"""Every user-facing string, in Chinese and English, under a namespaced key.
+
+A key's first segment says where it is used: ``sep``, ``status``, ``col``,
+``assessed`` and ``review`` by every front end; ``report``, ``score``, ``html``,
+``xlsx`` and ``docx`` by the month-end report's renderers; ``cli`` by the command
+line; ``tui`` and ``entry`` by the terminal UI. Chinese prose takes full-width
+punctuation (，：；（）？). tests/test_i18n.py holds the catalog to its rules: both
+languages, the same placeholders in each, every key used and every key asked for
+present, no text under two keys.
+"""
+
+CATALOG: dict[str, dict[str, str]] = {
+    # sep.*: separators between the parts of a sentence, in both languages
+    "sep.comma": {"zh": "，", "en": ", "},
+    # status.*: Statuses (status.<value>) and the status table (CLI `status`)
+    "status.achieved": {"zh": "已完成", "en": "achieved"},
+    "status.on_track": {"zh": "正常推进", "en": "on track"},
+    "status.behind": {"zh": "进度滞后", "en": "behind"},
+    "status.overdue": {"zh": "逾期", "en": "overdue"},
+    "status.not_reported": {"zh": "未填报", "en": "not reported"},
+    "status.title": {"zh": "{plan} 完成情况（截至{date}）", "en": "{plan} — status as of {date}"},
+    "status.summary": {
+        "zh": "共{total}项：已完成{achieved}，正常推进{on_track}，进度滞后{behind}，逾期{overdue}，未填报{not_reported}",
+        "en": "{total} items: {achieved} achieved, {on_track} on track, {behind} behind, "
+        "{overdue} overdue, {not_reported} not reported",
+    },
+    # col.*: Column headings, the same word in every table (CLI, TUI, reports)
+    "col.no": {"zh": "序号", "en": "No."},
+    "col.item": {"zh": "事项", "en": "Item"},
+    "col.department": {"zh": "责任单位", "en": "Department"},
+    "col.completion": {"zh": "完成率", "en": "Done"},
+    "col.expected": {"zh": "应达", "en": "Expected"},
+    "col.status": {"zh": "状态", "en": "Status"},
+    "col.last_report": {"zh": "最近填报", "en": "Last report"},
+    "col.target": {"zh": "指标", "en": "Target"},
+    "col.value": {"zh": "完成值", "en": "Value"},
+    "col.goal": {"zh": "目标值", "en": "Target value"},
+    "col.unit": {"zh": "单位", "en": "Unit"},
+    "col.deadline": {"zh": "期限", "en": "Deadline"},
+    "col.assessed": {"zh": "考核", "en": "Assessed"},
+    "col.change": {"zh": "较上次", "en": "Change"},
+    "col.note": {"zh": "说明", "en": "Note"},
+    "col.entered_by": {"zh": "填报人", "en": "Entered by"},
+    "col.corrected": {"zh": "更正", "en": "Corrected"},
+    "col.date": {"zh": "日期", "en": "Date"},
+    "col.review": {"zh": "审核", "en": "Review"},
+    "col.cooperating": {"zh": "协办单位", "en": "Co-operating"},
+    # assessed.*: Whether a target counts towards its item
+    "assessed.yes": {"zh": "考核", "en": "assessed"},
+    "assessed.no": {"zh": "参考", "en": "reference"},
+    # review.*: Review state of a reading (services.review)
+    "review.submitted": {"zh": "待审核", "en": "awaiting review"},
+    "review.approved": {"zh": "已通过", "en": "approved"},
+    "review.returned.comment": {"zh": "已退回：{comment}", "en": "returned: {comment}"},
+    # report.*: The month-end report: sentences of the text, Markdown, HTML, XLSX and DOCX renderers
+    "report.title": {"zh": "{plan}进展情况", "en": "{plan}: progress report"},
+    "report.as_of": {"zh": "（截至{date}）", "en": " (as of the {date})"},
+    "report.headline": {
+        "zh": "截至{date}，{plan}{pledges}件{total}项中的{achieved}项已实现年度目标{which}",
+        "en": "As of the {date}, {achieved} of the {total} items of {plan} ({pledges} pledges) "
+        "have reached their annual target{which}",
+    },
+    "report.headline.which": {"zh": "，包括{names}", "en": ": {names}"},
+    "report.headline.rest": {
+        "zh": "；其余{rest}项中，{parts}。",
+        "en": ". Of the other {rest}: {parts}.",
+    },
+    "report.headline.all": {"zh": "。", "en": "."},
+    "report.rest.part": {"zh": "{n}项{status}", "en": "{n} {status}"},
+    "report.item.suffix": {"zh": "方面", "en": ""},
+    "report.list.sep": {"zh": "、", "en": "; "},
+    "report.clause.sep": {"zh": "；", "en": "; "},
+    "report.share": {"zh": "，占年计划的{pct}", "en": ", {pct} of the annual target"},
+    "report.share.floor": {
+        "zh": "，占年计划（不少于{target}{unit}）的{pct}",
+        "en": ", {pct} of the annual target (at least {target} {unit})",
+    },
+    "report.deadline": {"zh": "（期限{date}）", "en": " (due {date})"},
+    "report.milestone.done": {"zh": "{name}已完成", "en": "{name}: done"},
+    "report.milestone.stage": {
+        "zh": "{name}正在推进，已到“{stage}”阶段（第{k}/{n}阶段）",
+        "en": "{name}: in progress, at stage “{stage}” ({k} of {n})",
+    },
+    "report.milestone.open": {"zh": "{name}正在推进", "en": "{name}: in progress"},
+    "report.no_reading": {"zh": "{name}暂无填报", "en": "{name}: no figure reported"},
+    "report.item": {
+        "zh": "{no}.{title}方面，{clauses}。{status}",
+        "en": "{no}. {title}: {clauses}.{status}",
+    },
+    "report.item.status": {"zh": "【{status}】", "en": " [{status}]"},
+    "report.note": {"zh": "（{note}）", "en": " ({note})"},
+    "report.attention": {"zh": "需关注事项", "en": "Needs attention"},
+    "report.attention.none": {
+        "zh": "无进度滞后、逾期或未填报事项。",
+        "en": "Nothing is behind, overdue or unreported.",
+    },
+    "report.attention.line": {
+        "zh": "{no}.{title}（{department}）：{status}。{targets}",
+        "en": "{no}. {title} ({department}): {status}. {targets}",
+    },
+    "report.attention.target": {
+        "zh": "{name}完成{completion}，应达{expected}",
+        "en": "{name} {completion} done, {expected} expected",
+    },
+    "report.attention.overdue": {
+        "zh": "{name}期限{date}已过，完成{completion}",
+        "en": "{name} was due {date}, {completion} done",
+    },
+    "report.attention.missing": {
+        "zh": "{name}最近一次填报为{date}",
+        "en": "{name} last reported {date}",
+    },
+    "report.attention.never": {"zh": "{name}从未填报", "en": "{name} never reported"},
+    "report.changes": {"zh": "与{date}相比", "en": "Changes since the {date}"},
+    "report.changes.no_data": {
+        "zh": "{date}尚无填报数据，无法比较。",
+        "en": "There were no figures as of the {date}; nothing to compare.",
+    },
+    "report.changes.newly": {"zh": "新实现年度目标：{names}。", "en": "Newly achieved: {names}."},
+    "report.changes.newly.none": {
+        "zh": "本月无新实现年度目标事项。",
+        "en": "No item newly achieved this month.",
+    },
+    "report.changes.status": {"zh": "状态变化：{changes}。", "en": "Status changes: {changes}."},
+    "report.changes.status.one": {
+        "zh": "{no}.{title}由{old}变为{new}",
+        "en": "{no}. {title} from {old} to {new}",
+    },
+    "report.changes.movers": {"zh": "进展较大：{movers}。", "en": "Biggest movers: {movers}."},
+    "report.changes.mover": {
+        "zh": "{name}{old}→{new}{unit}（+{delta}个百分点）",
+        "en": "{name} {old} → {new} {unit} (+{delta} points)",
+    },
+    "report.changes.stale": {
+        "zh": "本月无新填报：{names}。",
+        "en": "No new figure this month: {names}.",
+    },
+    "report.department": {"zh": "责任单位：{name}", "en": "Department: {name}"},
+    # score.*: Department scorecard (every report format and the TUI)
+    "score.title": {"zh": "各责任单位情况", "en": "Departments"},
+    "score.col.items": {"zh": "负责事项", "en": "Items"},
+    "score.col.lead": {"zh": "牵头", "en": "Lead"},
+    "score.col.completion": {"zh": "平均完成率", "en": "Mean completion"},
+    "score.col.late": {"zh": "迟报指标", "en": "Late reports"},
+    "score.line": {
+        "zh": "{name}：负责{items}项（牵头{lead}项），{parts}；迟报指标{late}个。",
+        "en": "{name}: items {items} (lead {lead}): {parts}; late reports: {late}.",
+    },
+    "score.part": {"zh": "{status}{n}项", "en": "{n} {status}"},
+    "score.late.note": {
+        "zh": "迟报：本月数据在{date}之后才填报。",
+        "en": "Late: this month's figure was entered after {date}.",
+    },
+    # html.*: HTML report only
+    "html.as_of": {
+        "zh": "数据截至{date} · 本月填报截止{deadline}",
+        "en": "Figures as of {date} · reporting deadline {deadline}",
+    },
+    "html.contents": {"zh": "目录", "en": "Contents"},
+    "html.summary": {"zh": "总体情况", "en": "Summary"},
+    "html.scope": {"zh": "{pledges}件{items}项", "en": "items in {pledges} pledges"},
+    "html.charts": {"zh": "图表", "en": "Charts"},
+    "html.chart.status": {"zh": "事项状态分布", "en": "Items by status"},
+    "html.chart.items": {
+        "zh": "各事项完成率（按实事分组）",
+        "en": "Completion by item, per pledge",
+    },
+    "html.chart.items.note": {
+        "zh": "事项完成率为各考核指标完成率的平均值（每项最多计100%）；竖线为按时间进度应达。",
+        "en": "Item completion is the mean of its assessed targets, each counted up to 100%; "
+        "the tick marks the progress expected by now.",
+    },
+    "html.chart.departments": {"zh": "各责任单位负责事项状态", "en": "Items per department"},
+    "html.chart.departments.note": {
+        "zh": "每格为一项事项（含牵头和配合），颜色为其状态；右侧数字为事项数。",
+        "en": "One block per item the department answers for (lead or co-operating), "
+        "coloured by status; the number is the item count.",
+    },
+    "html.pledges": {"zh": "分项进展", "en": "Progress by pledge"},
+    "html.col.details": {"zh": "情况", "en": "Details"},
+    # xlsx.*: XLSX report only
+    "xlsx.sheet.summary": {"zh": "汇总", "en": "Summary"},
+    "xlsx.sheet.items": {"zh": "事项", "en": "Items"},
+    "xlsx.sheet.targets": {"zh": "指标", "en": "Targets"},
+    "xlsx.sheet.attention": {"zh": "需关注", "en": "Attention"},
+    "xlsx.sheet.departments": {"zh": "各单位", "en": "Departments"},
+    "xlsx.sheet.history": {"zh": "填报记录", "en": "History"},
+    "xlsx.yes": {"zh": "是", "en": "yes"},
+    "xlsx.no": {"zh": "否", "en": "no"},
+    "xlsx.stage": {"zh": "{stage}（第{k}/{n}阶段）", "en": "{stage} ({k} of {n})"},
+    "xlsx.col.pledge": {"zh": "件", "en": "Pledge"},
+    "xlsx.col.pledge_title": {"zh": "实事", "en": "Pledge title"},
+    "xlsx.col.lead": {"zh": "牵头单位", "en": "Lead department"},
+    "xlsx.col.partners": {"zh": "配合单位", "en": "Co-operating departments"},
+    "xlsx.col.previous": {"zh": "上月状态", "en": "Last month"},
+    "xlsx.col.key": {"zh": "指标编号", "en": "Key"},
+    "xlsx.col.item_no": {"zh": "事项序号", "en": "Item"},
+    "xlsx.col.at_least": {"zh": "不少于", "en": "At least"},
+    "xlsx.col.done": {"zh": "是否完成", "en": "Milestone done"},
+    "xlsx.col.stage": {"zh": "阶段", "en": "Stage"},
+    "xlsx.col.as_of": {"zh": "数据截至", "en": "As of"},
+    "xlsx.col.late": {"zh": "迟报", "en": "Entered late"},
+    "xlsx.col.note": {"zh": "备注", "en": "Note"},
+    "xlsx.col.details": {"zh": "说明", "en": "Details"},
+    "xlsx.col.entered_at": {"zh": "录入时间", "en": "Entered at"},
+    "xlsx.col.correction": {"zh": "更正", "en": "Correction"},
+    "xlsx.col.superseded": {"zh": "已被更正", "en": "Superseded"},
+    "xlsx.col.count": {"zh": "事项数", "en": "Items"},
+    "xlsx.col.numbers": {"zh": "事项", "en": "Which items"},
+    "xlsx.col.old": {"zh": "原状态", "en": "From"},
+    "xlsx.col.new": {"zh": "现状态", "en": "To"},
+    "xlsx.col.old_value": {"zh": "上月值", "en": "Previous"},
+    "xlsx.col.new_value": {"zh": "本月值", "en": "Now"},
+    "xlsx.col.delta": {"zh": "增加（百分点）", "en": "Gain (points)"},
+    "xlsx.summary.plan": {"zh": "计划", "en": "Plan"},
+    "xlsx.summary.as_of": {"zh": "截至日期", "en": "As of"},
+    "xlsx.summary.deadline": {"zh": "本月填报截止", "en": "Reporting deadline"},
+    "xlsx.summary.total": {"zh": "合计", "en": "Total"},
+    "xlsx.summary.newly": {"zh": "新实现年度目标", "en": "Newly achieved"},
+    "xlsx.summary.status_changes": {"zh": "状态变化", "en": "Status changes"},
+    "xlsx.summary.movers": {"zh": "进展较大", "en": "Biggest movers"},
+    "xlsx.summary.stale": {"zh": "本月无新填报", "en": "No new figure this month"},
+    # docx.*: DOCX report only
+    "docx.as_of": {"zh": "（截至{date}）", "en": "(as of {date})"},
+    "docx.score.col.status": {"zh": "事项状态", "en": "Item status"},
+    # cli.*: Command line
+    "cli.recorded": {
+        "zh": "已记录 {key} {name}：{value}（截至{date}）",
+        "en": "Recorded {key} {name}: {value} as of {date}",
+    },
+    "cli.corrected": {
+        "zh": "已更正 {key} {name}：{value}（截至{date}）",
+        "en": "Corrected {key} {name}: {value} as of {date}",
+    },
+    "cli.unchanged": {
+        "zh": "{key} 截至{date}的数值未变，未新增记录",
+        "en": "{key} as of {date} is unchanged; nothing added",
+    },
+    "cli.progress.build": {"zh": "正在汇总数据…", "en": "Building the report…"},
+    "cli.progress.write": {"zh": "正在写入{file}…", "en": "Writing {file}…"},
+    # tui.*: Terminal UI: shell, dashboard, item detail, attention board, report preview, scorecard
+    "tui.header": {"zh": "{plan} · 截至{date}", "en": "{plan} · as of {date}"},
+    "tui.loading": {"zh": "正在加载…", "en": "Loading…"},
+    "tui.counter": {"zh": "{label} {n}/{total}", "en": "{label} {n} of {total}"},
+    "tui.counter.loading": {"zh": "{label} …", "en": "{label} …"},
+    "tui.filter": {"zh": "筛选：{status}", "en": "Filter: {status}"},
+    "tui.filter.all": {"zh": "全部", "en": "all"},
+    "tui.shown": {"zh": "显示{n}项", "en": "{n} items shown"},
+    "tui.shown.loading": {"zh": "正在加载其余事项…", "en": "Loading the rest of the items…"},
+    "tui.still_loading": {
+        "zh": "正在加载全部事项，请稍候",
+        "en": "Still loading all items, one moment",
+    },
+    "tui.search.placeholder": {
+        "zh": "按序号或事项名称搜索（/）",
+        "en": "Search by item number or title (/)",
+    },
+    "tui.key.prev_month": {"zh": "上月", "en": "prev"},
+    "tui.key.next_month": {"zh": "下月", "en": "next"},
+    "tui.key.cycle_filter": {"zh": "筛选", "en": "filter"},
+    "tui.key.select_cursor": {"zh": "详情", "en": "open"},
+    "tui.key.toggle_lang": {"zh": "English", "en": "中文"},
+    "tui.key.quit": {"zh": "退出", "en": "quit"},
+    "tui.key.back": {"zh": "返回", "en": "back"},
+    "tui.key.attention": {"zh": "关注", "en": "attention"},
+    "tui.key.department": {"zh": "单位", "en": "dept"},
+    "tui.key.scorecard": {"zh": "考核", "en": "scores"},
+    "tui.key.cycle_sort": {"zh": "排序", "en": "sort"},
+    "tui.key.command_palette": {"zh": "跳转", "en": "jump"},
+    "tui.key.report": {"zh": "报告", "en": "report"},
+    "tui.key.save": {"zh": "保存", "en": "save"},
+    "tui.key.entry": {"zh": "填报", "en": "entry"},
+    "tui.scorecard.header": {
+        "zh": "{plan} · 各责任单位情况 · 截至{date}",
+        "en": "{plan} · departments · as of {date}",
+    },
+    "tui.palette.placeholder": {
+        "zh": "输入事项序号或名称跳转，或输入“填报”“关注”“报告”",
+        "en": "Jump to an item by number or name, or a screen",
+    },
+    "tui.palette.entry": {"zh": "月度填报", "en": "Monthly entry"},
+    "tui.palette.attention": {"zh": "关注清单", "en": "Attention board"},
+    "tui.palette.report": {"zh": "月度报告", "en": "Month-end report"},
+    "tui.palette.department": {"zh": "按责任单位筛选", "en": "Filter by department"},
+    "tui.palette.scorecard": {"zh": "各责任单位情况", "en": "Department scorecard"},
+    "tui.sort": {"zh": "排序：{column}{arrow}", "en": "sort: {column} {arrow}"},
+    "tui.department.title": {"zh": "按责任单位筛选", "en": "Show one department"},
+    "tui.department.placeholder": {"zh": "输入单位名称的一部分", "en": "type part of the name"},
+    "tui.department.all": {"zh": "全部单位", "en": "all departments"},
+    "tui.department.option": {"zh": "{name}（{n}项）", "en": "{name} ({n} items)"},
+    "tui.detail.title": {"zh": "{no}. {title}", "en": "{no}. {title}"},
+    "tui.detail.departments": {
+        "zh": "责任单位：{lead}（牵头）{others}",
+        "en": "Departments: {lead} (lead){others}",
+    },
+    "tui.detail.others": {"zh": "，{names}", "en": ", {names}"},
+    "tui.detail.status": {
+        "zh": "状态：{status} · 完成率 {completion} · 应达 {expected} · 截至{date}",
+        "en": "Status: {status} · done {completion} · expected {expected} · as of {date}",
+    },
+    "tui.detail.history": {"zh": "{key} {name} 填报记录", "en": "History of {key} {name}"},
+    "tui.detail.history.empty": {"zh": "暂无填报记录", "en": "No readings yet"},
+    "tui.detail.corrected": {"zh": "已更正", "en": "corrected"},
+    "tui.goal.milestone": {"zh": "完成", "en": "done"},
+    "tui.goal.at_least": {"zh": "≥{value}", "en": "≥{value}"},
+    "tui.done.yes": {"zh": "已完成", "en": "done"},
+    "tui.done.no": {"zh": "未完成", "en": "not done"},
+    "tui.chart.caption": {
+        "zh": "累计值与目标、应达进度（单位：{unit}）",
+        "en": "Cumulative value vs target and expected path (unit: {unit})",
+    },
+    "tui.chart.caption.nounit": {
+        "zh": "累计值与目标、应达进度",
+        "en": "Cumulative value vs target and expected path",
+    },
+    "tui.chart.milestone": {"zh": "里程碑目标无数值图表", "en": "Milestone target: no value chart"},
+    "tui.chart.no_target": {
+        "zh": "无目标值（参考数据），不绘制图表",
+        "en": "No target value (reference figure): no chart",
+    },
+    "tui.attention.header": {
+        "zh": "{plan} · 需关注事项 · 截至{date}",
+        "en": "{plan} · needs attention · as of {date}",
+    },
+    "tui.attention.summary": {
+        "zh": "共{n}项，涉及{d}个牵头单位：{counts}",
+        "en": "{n} items, {d} lead departments: {counts}",
+    },
+    "tui.attention.count": {"zh": "{label}{n}项", "en": "{label} {n}"},
+    "tui.attention.group": {"zh": "{name}（{n}项）", "en": "{name} ({n})"},
+    "tui.attention.empty": {"zh": "本月无需关注事项", "en": "Nothing needs attention this month"},
+    "tui.attention.dept.sep": {"zh": "、", "en": ", "},
+    "tui.preview.header": {
+        "zh": "{plan} · {month}进展情况报告",
+        "en": "{plan} · progress report, {month}",
+    },
+    "tui.preview.loading": {"zh": "正在生成报告…", "en": "Building the report…"},
+    "tui.preview.save.title": {"zh": "保存报告", "en": "Save the report"},
+    "tui.preview.save.hint": {
+        "zh": "文件名以 .md 结尾存为 Markdown，否则存为纯文本 · 回车保存 · Esc 取消",
+        "en": "A name ending in .md saves Markdown, anything else plain text · enter saves · esc cancels",
+    },
+    "tui.preview.saved": {"zh": "已保存：{path}", "en": "Saved {path}"},
+    "tui.preview.save.error": {
+        "zh": "无法保存 {path}：{reason}",
+        "en": "Could not save {path}: {reason}",
+    },
+    "tui.preview.error.no_dir": {"zh": "目录不存在", "en": "the directory does not exist"},
+    "tui.preview.error.permission": {"zh": "没有写入权限", "en": "permission denied"},
+    "tui.preview.error.is_dir": {"zh": "这是一个目录", "en": "it is a directory"},
+    "tui.confirm.yes": {"zh": "是（y）", "en": "Yes (y)"},
+    "tui.confirm.no": {"zh": "否（n）", "en": "No (n)"},
+    "tui.confirm.quit": {
+        "zh": "有{n}条填报尚未保存，仍要退出？",
+        "en": "{n} entries are not saved. Quit anyway?",
+    },
+    "tui.error.load": {"zh": "加载失败：{error}", "en": "Could not load: {error}"},
+    # entry.*: Monthly entry (TUI screen) and the problems its checks report
+    "entry.denied": {"zh": "未保存：{reason}", "en": "Not saved: {reason}"},
+    "entry.title": {"zh": "月度填报 · {plan}", "en": "Monthly entry · {plan}"},
+    "entry.month.label": {"zh": "填报月份", "en": "Month"},
+    "entry.month": {"zh": "{year}年{month}月", "en": "{name} {year}"},
+    "entry.page": {
+        "zh": "第{page}/{pages}页（第{first}–{last}行，PgUp/PgDn翻页）",
+        "en": "page {page} of {pages} (lines {first}–{last}, PgUp/PgDn)",
+    },
+    "entry.summary": {
+        "zh": "截至{date} · 共{n}个指标 · 已改{changed} · 错误{errors} · 待确认{warnings}",
+        "en": "as of {date} · {n} targets · changed {changed} · errors {errors} · "
+        "to confirm {warnings}",
+    },
+    "entry.col.name": {"zh": "名称", "en": "Name"},
+    "entry.col.goal": {"zh": "目标值", "en": "Goal"},
+    "entry.col.prev": {"zh": "上月", "en": "Last month"},
+    "entry.col.value": {"zh": "本月累计", "en": "This month"},
+    "entry.col.check": {"zh": "校验", "en": "Check"},
+    "entry.note.placeholder": {"zh": "说明", "en": "note"},
+    "entry.stage.placeholder": {"zh": "阶段0–{max}", "en": "stage 0–{max}"},
+    "entry.stages": {"zh": "阶段：{stages}", "en": "stages: {stages}"},
+    "entry.ok": {"zh": "可保存", "en": "ready"},
+    "entry.empty": {
+        "zh": "该单位在本计划中没有负责的指标",
+        "en": "This department answers for no target of the plan",
+    },
+    "entry.nothing": {"zh": "没有需要保存的修改", "en": "Nothing changed to save"},
+    "entry.fix": {
+        "zh": "有{n}处错误需先改正：{keys}",
+        "en": "Fix {n} errors first: {keys}",
+    },
+    "entry.confirm.warnings": {
+        "zh": "以下{n}处需要确认，仍要保存吗？\n{list}",
+        "en": "{n} figures need confirming. Save anyway?\n{list}",
+    },
+    "entry.confirm.discard": {
+        "zh": "有{n}条填报尚未保存，放弃这些修改？",
+        "en": "{n} entries are not saved. Discard them?",
+    },
+    "entry.rejected": {"zh": "未保存，请检查：{keys}", "en": "Not saved; check {keys}"},
+    "entry.saved": {
+        "zh": "已保存：新增{added}条，更正{corrections}条（截至{date}）",
+        "en": "Saved: {added} new, {corrections} corrected (as of {date})",
+    },
+    "entry.conflict": {
+        "zh": "未保存：{n}个指标在您填报期间已由他人保存。您填写的内容已保留，请核对后再保存。\n{list}",
+        "en": "Not saved: {n} targets were saved by someone else while you were entering. "
+        "What you typed is kept; check and save again.\n{list}",
+    },
+    "entry.conflict.item": {
+        "zh": "{key} {name}：{who}已保存为{figure}",
+        "en": "{key} {name}: saved by {who} as {figure}",
+    },
+    "entry.conflict.mark": {
+        "zh": "已被{who}保存为{figure}，请核对",
+        "en": "{who} saved {figure} meanwhile",
+    },
+    "entry.conflict.someone": {"zh": "他人", "en": "someone"},
+    "entry.no_month": {
+        "zh": "本计划尚无可填报的月份",
+        "en": "No month of this plan can be reported yet",
+    },
+    # the reading check (services/reading_check.py): the same words on every path
+    "check.unknown_plan": {
+        "zh": "数据库中没有计划“{plan}”",
+        "en": "no plan {plan!r} in the database",
+    },
+    "check.unknown_target": {
+        "zh": "计划{plan}中没有指标“{target}”",
+        "en": "no target {target!r} in plan {plan}",
+    },
+    "check.bad_date": {
+        "zh": "“{text}”不是日期（如2020-10-31、2020年10月底）",
+        "en": "{text!r} is not a date (e.g. 2020-10-31, 2020年10月底)",
+    },
+    "check.outside_plan": {
+        "zh": "{date}不在计划期内（{start}至{end}）",
+        "en": "{date} is outside the plan period {start} … {end}",
+    },
+    "check.future": {
+        "zh": "{date}尚未到来（今天是{today}）",
+        "en": "{date} is in the future (today is {today})",
+    },
+    "check.value_missing": {
+        "zh": "指标{target}需要填写数值",
+        "en": "target {target} needs a number",
+    },
+    "check.not_number": {"zh": "“{text}”不是数字", "en": "{text!r} is not a number"},
+    "check.negative": {"zh": "不能为负数（{text}）", "en": "{text} is negative"},
+    "check.bad_stage": {
+        "zh": "“{text}”不是阶段（0–{max}或阶段名称：{names}）",
+        "en": "{text!r} is not a stage (0–{max} or a stage name: {names})",
+    },
+    "check.no_stages": {
+        "zh": "里程碑{target}没有阶段：不填数值，只填是否完成",
+        "en": "milestone {target} has no stages: leave the value blank and say done or not",
+    },
+    "check.done_for_quantity": {
+        "zh": "指标{target}是数量指标：请填数值，不填“完成”",
+        "en": "target {target} is a quantity: give a value, not done",
+    },
+    "check.bad_done": {
+        "zh": "“{text}”不是“是/否”",
+        "en": "{text!r} is not yes/no (use yes/no, 是/否, 1/0)",
+    },
+    "check.lower_needs_note": {
+        "zh": "{text}低于上次填报的{previous}，请在说明中写明原因",
+        "en": "{text} is lower than the last figure ({previous}): say why in the note",
+    },
+    "check.undone_needs_note": {
+        "zh": "此前已填报完成，改为未完成请在说明中写明原因",
+        "en": "reported done before: say in the note why it is not done",
+    },
+    "check.over_target": {
+        "zh": "{text}{unit}超过目标值{target}{unit}的{factor}倍，请确认",
+        "en": "{text} {unit} is over {factor}× the target of {target} {unit}: confirm it",
+    },
+    "check.unit_multiplier": {
+        "zh": "本指标单位已是“{unit}”：“{text}”将记为{literal}{unit}；如指{plain}{unit}，请填{plain}",
+        "en": "the unit is already {unit}: {text!r} would be {literal} {unit}; "
+        "for {plain} {unit}, type {plain}",
+    },
+    "check.changes_approved": {
+        "zh": "将修改已审核通过的数据（{figure}），修改后需重新审核",
+        "en": "changes an approved figure ({figure}); it will need review again",
+    },
+    "check.confirm_hint": {
+        "zh": "确认无误请加 --confirm",
+        "en": "if this is right, add --confirm",
+    },
+    "check.confirm_hint.import": {
+        "zh": "确认无误请加 --confirm，或在confirm列填“是”",
+        "en": "if these are right, add --confirm or put yes in a confirm column",
+    },
+}
