@@ -61,7 +61,7 @@ def measure(name: str, url: str, repeat: int, extra: str) -> dict[str, Any]:
 
         from pledgetrack.services.gc_pause import gc_paused
         from pledgetrack.services.status import evaluate_structure, plan_status, status_summary
-        from pledgetrack.storage.reference import reference_status
+        from reference_sql import reference_status
 
         def summary() -> Any:
             with gc_paused():
@@ -113,7 +113,7 @@ def measure(name: str, url: str, repeat: int, extra: str) -> dict[str, Any]:
         )
         out.update(warm_seconds=warm)
     elif name == "status_sql":
-        from pledgetrack.storage.reference import reference_status
+        from reference_sql import reference_status
 
         def run() -> int:
             with engine.connect() as conn:

@@ -23,8 +23,8 @@ from pledgetrack.domain.model import (
     TargetRule,
 )
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, PledgeInfo, TargetInfo
-from pledgetrack.domain.progress import item_status, target_status
 from pledgetrack.domain.readings import LatestReadings
+from tests.one_target_rules import item_status, target_status
 
 PERIOD = PlanPeriod(date(2020, 1, 1), date(2020, 12, 31))
 days = st.integers(min_value=-40, max_value=400).map(lambda n: PERIOD.start + timedelta(days=n))

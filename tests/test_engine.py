@@ -15,13 +15,8 @@ from pledgetrack.domain.model import (
     TargetKind,
     TargetRule,
 )
-from pledgetrack.domain.progress import (
-    completion,
-    expected_completion,
-    item_status,
-    reporting_due_month,
-    target_status,
-)
+from pledgetrack.domain.progress import completion, expected_completion, reporting_due_month
+from tests.one_target_rules import item_status, target_status
 
 YEAR = PlanPeriod(date(2020, 1, 1), date(2020, 12, 31))
 END = YEAR.end

@@ -7,11 +7,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from scripts.reference_sql import reference_status
 
 from pledgetrack.domain.columns import STATUS_BY_CODE
 from pledgetrack.domain.model import Policy, TargetKind
 from pledgetrack.services.status import plan_status, status_summary
-from pledgetrack.storage.reference import reference_status
 from tests.backends import BOTH, empty_database
 
 ROOT = Path(__file__).resolve().parents[1]

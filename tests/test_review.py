@@ -20,7 +20,7 @@ from pledgetrack.services.entry import load_sheet
 from pledgetrack.services.progress import record
 from pledgetrack.services.review import ReviewRefused, review, review_list
 from pledgetrack.services.sample import load_sample
-from pledgetrack.storage.latest import latest_approved_readings, latest_readings
+from pledgetrack.storage.latest import latest_readings
 from pledgetrack.storage.queries import load_structure, target_history
 from tests.backends import BOTH, empty_database
 from tests.conftest import DATA, TODAY
@@ -182,7 +182,8 @@ def test_the_approved_query_is_one_statement_on_either_form(shared: Engine) -> N
             )
             assert approved[target["28.1"]].value == 64.0
             assert approved[target["28.2"]].value == 20.0
-        assert latest_approved_readings(session=session, plan_id=plan_id, on=NOVEMBER) == approved
+        auto = latest_readings(session=session, plan_id=plan_id, on=NOVEMBER, approved_only=True)
+        assert auto == approved
         everything = latest_readings(session=session, plan_id=plan_id, on=NOVEMBER)
         assert everything[target["28.1"]].value == 100.0
         assert len(approved) == len(everything) == 91

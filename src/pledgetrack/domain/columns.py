@@ -154,7 +154,7 @@ class TargetColumns:
 
 @dataclass(frozen=True, eq=False)
 class ItemColumns:
-    """Every item rolled up from its targets, as :func:`~pledgetrack.domain.progress.item_status`."""
+    """Every item rolled up from its targets, as the one-item rule (tests/one_target_rules.py)."""
 
     status: Ints
     #: NaN where there is none (no assessed target; no assessed target with an expected
@@ -211,7 +211,7 @@ def evaluate_columns(
     due_start: date | None,
 ) -> TargetColumns:
     """Completion, expected progress and status of every target as of *on*
-    (:func:`~pledgetrack.domain.progress.target_status`, column by column)."""
+    (the one-target rule in tests/one_target_rules.py, column by column)."""
     completion, achieved = _measure(rules, readings)
     expected = _expected(rules, plan_start, on)
     present = readings.present
@@ -291,7 +291,7 @@ def _nan_if_none(value: float | None) -> float:
 def rollup_columns(
     rules: RuleColumns, targets: TargetColumns, readings: ReadingColumns
 ) -> ItemColumns:
-    """Every item from its targets (:func:`~pledgetrack.domain.progress.item_status`):
+    """Every item from its targets (the one-item rule (tests/one_target_rules.py)):
     achieved when every assessed target is, else its worst assessed status; completion
     (each capped at 100 %) and expected averaged over assessed targets."""
     items, item_of, assessed = rules.items, rules.item_of, rules.assessed

@@ -95,20 +95,6 @@ class PlanEvaluation:
             completion=mean_completion(r.result.completion for r in rows),
         )
 
-    def plan_rollup(self) -> Rollup:
-        return self.rollup(self.structure.title, list(self.items))
-
-    def pledge_rollups(self) -> list[Rollup]:
-        return [self.rollup(self.structure.pledge(no).title, rows) for no, rows in self.by_pledge()]
-
-    def department_rollups(self) -> list[Rollup]:
-        """Per department, over the items it leads or co-operates on."""
-        groups: dict[str, list[ItemRow]] = {}
-        for row in self.items:
-            for name in row.info.departments:
-                groups.setdefault(name, []).append(row)
-        return [self.rollup(name, rows) for name, rows in groups.items()]
-
     def attention_by_department(self) -> list[tuple[str, list[ItemRow]]]:
         """Overdue, behind and not-reported items, grouped under their lead department.
 

@@ -7,22 +7,19 @@ same rules to every target at once; tests/test_columns.py holds the two equal.""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import pairwise
 
 from pledgetrack.domain.dates import add_months, end_of_month, month_start
 from pledgetrack.domain.model import (
-    SEVERITY,
     STATUS_ORDER,
-    ItemResult,
     PlanPeriod,
     Policy,
     Reading,
     Status,
     TargetKind,
-    TargetResult,
     TargetRule,
 )
 
@@ -32,11 +29,6 @@ EPSILON = 1e-9
 # Enum members as plain module names: ``Status.ACHIEVED`` costs an enum class attribute
 # look-up (~80 ns), and the evaluation loop makes several per target (100k in a province).
 _MILESTONE = TargetKind.MILESTONE
-_ACHIEVED = Status.ACHIEVED
-_ON_TRACK = Status.ON_TRACK
-_BEHIND = Status.BEHIND
-_OVERDUE = Status.OVERDUE
-_NOT_REPORTED = Status.NOT_REPORTED
 
 
 def completion(rule: TargetRule, reading: Reading | None) -> float | None:
@@ -47,11 +39,6 @@ def completion(rule: TargetRule, reading: Reading | None) -> float | None:
     nothing to compare: no reading, no value, or a reference figure without target.
     """
     return measure(rule, reading)[0]
-
-
-def is_achieved(rule: TargetRule, reading: Reading | None) -> bool:
-    """A quantity is achieved at or past its target; a milestone when done."""
-    return measure(rule, reading)[1]
 
 
 def measure(rule: TargetRule, reading: Reading | None) -> tuple[float | None, bool]:
@@ -155,85 +142,10 @@ def reporting_due_month(on: date, period: PlanPeriod, policy: Policy) -> date | 
     return candidate
 
 
-def target_status(
-    rule: TargetRule,
-    reading: Reading | None,
-    *,
-    period: PlanPeriod,
-    on: date,
-    policy: Policy | None = None,
-) -> TargetResult:
-    """Evaluate one target as of *on* from its latest reading as of that date.
-
-    Order of precedence: achieved; overdue (deadline passed); not reported
-    (nothing for the month that is due); behind (below expected by more than
-    the tolerance); on track.
-    """
-    policy = policy or Policy()
-    due_start = due_month_start(on, period, policy)
-    done_pct, achieved = measure(rule, reading)
-    expected = expected_completion(rule, period.start, on)
-    if achieved:
-        status = _ACHIEVED
-    elif rule.has_target and on > rule.deadline:
-        status = _OVERDUE
-    elif due_start is not None and (reading is None or reading.as_of < due_start):
-        status = _NOT_REPORTED
-    elif (
-        expected is not None
-        and reading is not None
-        and (done_pct or 0.0) < expected - policy.tolerance
-    ):
-        status = _BEHIND
-    else:
-        status = _ON_TRACK
-    return TargetResult(status, done_pct, expected, achieved, reading)
-
-
 def due_month_start(on: date, period: PlanPeriod, policy: Policy) -> date | None:
     """First day of the reporting month due by *on* (None: nothing due yet)."""
     due = reporting_due_month(on, period, policy)
     return month_start(due) if due is not None else None
-
-
-def item_status(rules: Sequence[TargetRule], results: Sequence[TargetResult]) -> ItemResult:
-    """An item is achieved when every assessed target is; otherwise its worst assessed status.
-
-    Completion and expected are averages over assessed targets, completion
-    capped at 100 % so one overshoot cannot hide another shortfall.
-    """
-    # One pass, no per-target lambdas: a province evaluation calls this 33k times.
-    worst: Status | None = None
-    worst_severity = -1
-    assessed = 0
-    completion_sum = expected_sum = 0.0
-    expected_n = 0
-    for rule, res in zip(rules, results, strict=True):
-        if not rule.assessed:
-            continue
-        assessed += 1
-        if not res.achieved:
-            severity = SEVERITY[res.status]
-            if severity > worst_severity:
-                worst, worst_severity = res.status, severity
-        done = res.completion
-        if done is not None:
-            completion_sum += 100.0 if done > 100.0 else done
-        if res.expected is not None:
-            expected_sum += res.expected
-            expected_n += 1
-    if not assessed:
-        # Nothing is promised: the item is judged on its reference figures' reporting.
-        unreported = any(r.status is _NOT_REPORTED for r in results)
-        status = _NOT_REPORTED if unreported else _ON_TRACK
-        return ItemResult(status, None, None, False, tuple(results))
-    return ItemResult(
-        _ACHIEVED if worst is None else worst,
-        completion_sum / assessed,
-        expected_sum / expected_n if expected_n else None,
-        worst is None,
-        tuple(results),
-    )
 
 
 def count_statuses(statuses: Iterable[Status]) -> dict[Status, int]:

@@ -13,6 +13,8 @@ class CellError:
     row: int
     column: str
     reason: str
+    #: The reading check's problem code (services.reading_check), when it found this.
+    code: str = ""
 
     def __str__(self) -> str:
         return f"{self.file}:{self.row}:{self.column}: {self.reason}"

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
 from pledgetrack.domain.dates import DateFormatError, month_end, parse_date
 from pledgetrack.domain.model import ScheduleNode, Stage, TargetKind
 from pledgetrack.domain.numbers import NumberFormatError, format_number, parse_number
+from pledgetrack.domain.plan_draft import ItemDraft, PlanDraft, TargetDraft
 from pledgetrack.exchange.cells import (
     parse_bool,
     parse_kind,
@@ -19,7 +18,7 @@ from pledgetrack.exchange.cells import (
     split_list,
 )
 from pledgetrack.exchange.errors import CellError, ImportRejected
-from pledgetrack.exchange.tables import Row, read_csv, write_csv
+from pledgetrack.exchange.tables import Row
 
 PLAN_COLUMNS = (
     "plan",
@@ -54,43 +53,6 @@ REQUIRED = (
 )
 
 
-@dataclass
-class TargetDraft:
-    key: str
-    name: str
-    kind: TargetKind
-    target_value: float | None
-    at_least: bool
-    unit: str
-    baseline: float
-    deadline: date | None
-    assessed: bool
-    schedule: list[ScheduleNode]
-    stages: list[Stage]
-    note: str
-    row: int
-
-
-@dataclass
-class ItemDraft:
-    no: int
-    title: str
-    pledge_no: int
-    departments: list[str]
-    row: int
-    targets: list[TargetDraft] = field(default_factory=list)
-
-
-@dataclass
-class PlanDraft:
-    code: str
-    title: str
-    start: date
-    end: date
-    pledges: dict[int, str] = field(default_factory=dict)
-    items: dict[int, ItemDraft] = field(default_factory=dict)
-
-
 class _Collector:
     """Gathers every problem of a file instead of stopping at the first."""
 
@@ -100,12 +62,6 @@ class _Collector:
 
     def add(self, row: int, column: str, reason: str) -> None:
         self.errors.append(CellError(self.name, row, column, reason))
-
-
-def read_plan_file(path: Path) -> list[PlanDraft]:
-    """Parse and check a plan CSV; raise ImportRejected listing every problem."""
-    rows = read_csv(path, REQUIRED)
-    return parse_plan_rows(rows, str(path))
 
 
 def parse_plan_rows(rows: list[Row], name: str) -> list[PlanDraft]:
@@ -348,10 +304,3 @@ def plan_file_rows(plan: PlanDraft) -> tuple[list[str], list[list[str]]]:
                 ]
             )
     return header, out
-
-
-def write_plan_file(path: Path, plan: PlanDraft) -> int:
-    """Export a plan as CSV; returns the number of target rows written."""
-    header, rows = plan_file_rows(plan)
-    write_csv(path, header, rows)
-    return len(rows)

@@ -85,11 +85,6 @@ class UnsupportedFileType(ValueError):
     """An export asked for a file type that is not written (e.g. ``.xls``)."""
 
 
-def is_xlsx(path: Path) -> bool:
-    """Whether *path* is read and written as an Excel workbook (by its suffix)."""
-    return path.suffix.lower() in XLSX_SUFFIXES
-
-
 def read_table(
     path: Path,
     required: tuple[str, ...],

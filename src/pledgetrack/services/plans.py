@@ -11,14 +11,8 @@ from sqlmodel import Session
 
 from pledgetrack.domain.model import TargetKind
 from pledgetrack.domain.plan import PlanStructure
-from pledgetrack.exchange.plan_file import (
-    REQUIRED,
-    ItemDraft,
-    PlanDraft,
-    TargetDraft,
-    parse_plan_rows,
-    plan_file_rows,
-)
+from pledgetrack.domain.plan_draft import ItemDraft, PlanDraft, TargetDraft
+from pledgetrack.exchange.plan_file import REQUIRED, parse_plan_rows, plan_file_rows
 from pledgetrack.exchange.tables import read_table, write_table
 from pledgetrack.services.access import Actor, acting
 from pledgetrack.services.audit import write_audit

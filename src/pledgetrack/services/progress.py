@@ -527,7 +527,9 @@ def parse_progress_rows(
         )
         confirmed = confirm or _row_confirms(p.row, name, errors, lang)
         for problem in check.errors or (() if confirmed else check.warnings):
-            errors.append(CellError(name, p.row.number, problem.field, problem.message(lang)))
+            errors.append(
+                CellError(name, p.row.number, problem.field, problem.message(lang), problem.code)
+            )
             unconfirmed += not problem.is_error
         reading = check.reading
         if reading is None:
@@ -566,14 +568,17 @@ def _resolve_rows(
                     structures[code] = None
         structure = structures[code]
         if structure is None:
-            errors.append(CellError(name, row.number, "plan", unknown_plan(code).message(lang)))
+            problem = unknown_plan(code)
+            errors.append(CellError(name, row.number, "plan", problem.message(lang), problem.code))
             continue
         if code not in targets_by_plan:
             targets_by_plan[code] = _target_by_key(structure)
         target = targets_by_plan[code].get(row.get("target"))
         if target is None:
             problem = unknown_target(row.get("target"), code)
-            errors.append(CellError(name, row.number, "target", problem.message(lang)))
+            errors.append(
+                CellError(name, row.number, "target", problem.message(lang), problem.code)
+            )
             continue
         entered_at = None
         if row.get("entered_at"):
@@ -606,7 +611,8 @@ def _row_confirms(row: Row, name: str, errors: list[CellError], lang: str) -> bo
     try:
         return parse_bool(text)
     except ValueError:
-        errors.append(CellError(name, row.number, "confirm", t("check.bad_done", lang, text=text)))
+        reason = t("check.bad_done", lang, text=text)
+        errors.append(CellError(name, row.number, "confirm", reason, "bad_done"))
         return False
 
 

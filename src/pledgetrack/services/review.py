@@ -2,8 +2,8 @@
 
 Reviews are appended, never changed: the latest review of a reading is its
 state. A figure corrected after a return is a new reading, submitted again.
-Reports can be built from approved figures only
-(:func:`pledgetrack.storage.latest.latest_approved_readings`).
+Reports can be built from approved figures only (``approved_only`` of
+:func:`pledgetrack.storage.latest.latest_readings`).
 """
 
 from __future__ import annotations
@@ -112,16 +112,6 @@ def review(
         comment=comment,
         previous=previous.decision if previous is not None else SUBMITTED,
     )
-
-
-def approve(engine: Engine, **kwargs: object) -> Reviewed:
-    """``review(decision="approved", ...)``."""
-    return review(engine, decision=APPROVED, **kwargs)  # type: ignore[arg-type]
-
-
-def return_reading(engine: Engine, **kwargs: object) -> Reviewed:
-    """``review(decision="returned", ...)``: the comment is required."""
-    return review(engine, decision=RETURNED, **kwargs)  # type: ignore[arg-type]
 
 
 def approve_submitted(

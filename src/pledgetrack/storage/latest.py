@@ -89,15 +89,6 @@ def latest_readings(
     return LatestReadings(target_id, list(map(days.__getitem__, raw_as_of)), value, done, note)
 
 
-def latest_approved_readings(*, session: Session, plan_id: int, on: date) -> LatestReadings:
-    """The latest *approved* reading of every target as of *on*, in one SQL statement.
-
-    A reading counts once its latest review approves it; one returned, or a
-    correction not yet approved, leaves the last approved reading in place.
-    """
-    return latest_readings(session=session, plan_id=plan_id, on=on, approved_only=True)
-
-
 def latest_snapshots(
     *,
     session: Session,

@@ -60,20 +60,6 @@ def find_plan(*, session: Session, code: str | None) -> Plan:
     return plans[0]
 
 
-def target_rule(target: Target, plan_end: date) -> TargetRule:
-    """The engine's view of a stored target."""
-    return TargetRule(
-        kind=TargetKind(target.kind),
-        deadline=target.deadline or plan_end,
-        assessed=target.assessed,
-        target_value=target.target_value,
-        baseline=target.baseline or 0.0,
-        at_least=target.at_least,
-        schedule=schedule_nodes(target.schedule or []),
-        stages=stage_tuple(target.stages or []),
-    )
-
-
 def department_item_ids(*, session: Session, plan_id: int, department: str) -> set[int]:
     """The items of a plan that *department* leads or co-operates on."""
     link = ItemDepartment.__table__.c  # type: ignore[attr-defined]

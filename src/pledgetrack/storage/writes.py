@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, insert
 from sqlmodel import Session, delete, select
 
-from pledgetrack.exchange.plan_file import PlanDraft
+from pledgetrack.domain.plan_draft import PlanDraft
 from pledgetrack.storage.tables import (
     Department,
     Item,
