@@ -21,7 +21,6 @@ from sqlalchemy.engine import Engine
 from pledgetrack.domain.dates import date_label, month_label
 from pledgetrack.domain.model import Status
 from pledgetrack.i18n import t
-from pledgetrack.reports.build import build_month_report
 from pledgetrack.reports.docx import (
     STYLE_BODY,
     STYLE_DATE,
@@ -38,6 +37,7 @@ from pledgetrack.reports.text import (
     item_paragraph,
     pledge_heading,
 )
+from pledgetrack.services.month_report import build_month_report
 
 OCTOBER = date(2020, 10, 1)
 BEHIND_IN_OCTOBER = [8, 15, 18, 26, 28, 30]

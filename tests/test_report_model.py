@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from pledgetrack.domain.model import Policy, Status
-from pledgetrack.reports.build import build_month_report
 from pledgetrack.reports.render import ReportFormat, format_for, render_string
 from pledgetrack.reports.text import render_text, scorecard_lines
+from pledgetrack.services.month_report import build_month_report
 from pledgetrack.services.progress import record
 from tests.conftest import TODAY
 
@@ -113,3 +113,25 @@ def test_pledge_headings_count_past_ninety_nine() -> None:
     assert pledge_heading(12, "zh") == "十二、" and pledge_heading(12, "en") == "12."
     for n in range(1, 1200):
         assert parse_ordinal(chinese_number(n)) == n, n
+
+
+def test_a_report_built_from_the_structure_the_caller_holds_loads_no_plan(
+    qingdao: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard passes the plan it shows: the report is the same, and the plan is not
+    loaded a second time."""
+    from sqlmodel import Session
+
+    from pledgetrack.services import month_report
+    from pledgetrack.storage.queries import load_structure
+
+    with Session(qingdao) as session:
+        structure = load_structure(session=session)
+    loaded = build_month_report(qingdao, month=OCTOBER, with_history=True)
+
+    def no_reload(**_: object) -> None:
+        raise AssertionError("the plan was loaded again")
+
+    monkeypatch.setattr(month_report, "load_structure", no_reload)
+    held = build_month_report(qingdao, month=OCTOBER, structure=structure, with_history=True)
+    assert held == loaded

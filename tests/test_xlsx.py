@@ -15,11 +15,11 @@ from pledgetrack.exchange.errors import ImportRejected
 from pledgetrack.exchange.tables import UnsupportedFileType
 from pledgetrack.exchange.xlsx import cell_text, display_width
 from pledgetrack.i18n import status_label, t
-from pledgetrack.reports.build import build_month_report
 from pledgetrack.reports.model import MonthReport
 from pledgetrack.reports.render import ReportFormat, write_report
 from pledgetrack.reports.text import headline
 from pledgetrack.reports.xlsx import PERCENT_FORMAT, STATUS_FILLS, local
+from pledgetrack.services.month_report import build_month_report
 from pledgetrack.services.plans import export_plan, import_plan
 from pledgetrack.services.progress import (
     export_progress,

@@ -477,8 +477,8 @@ def report(
     ] = False,
 ) -> None:
     """The month-end summary, structured like the official progress report."""
-    from pledgetrack.reports.build import build_month_report
     from pledgetrack.reports.render import format_for, render_string, write_report
+    from pledgetrack.services.month_report import build_month_report
 
     try:
         month_end = parse_month(month)
