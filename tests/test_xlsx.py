@@ -10,9 +10,8 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from pledgetrack.domain.errors import ImportRejected, UnsupportedFileType
 from pledgetrack.domain.model import STATUS_ORDER, Status
-from pledgetrack.exchange.errors import ImportRejected
-from pledgetrack.exchange.tables import UnsupportedFileType
 from pledgetrack.exchange.xlsx import cell_text, display_width
 from pledgetrack.i18n import status_label, t
 from pledgetrack.reports.model import MonthReport

@@ -27,11 +27,10 @@ from sqlalchemy.engine import Engine
 
 from pledgetrack.config import ConfigError, Settings
 from pledgetrack.domain.dates import DateFormatError, date_label, parse_date, parse_month
+from pledgetrack.domain.errors import ImportRejected, UnsupportedFileType
 from pledgetrack.domain.evaluation import PlanEvaluation
 from pledgetrack.domain.model import Policy, Status
 from pledgetrack.domain.numbers import format_number, format_percent, round_percent
-from pledgetrack.exchange.errors import ImportRejected
-from pledgetrack.exchange.tables import UnsupportedFileType
 from pledgetrack.i18n import status_label, t
 from pledgetrack.reports.render import ReportFormat
 from pledgetrack.reports.text import pledge_heading

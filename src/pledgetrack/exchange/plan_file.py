@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from pledgetrack.domain.dates import DateFormatError, month_end, parse_date
+from pledgetrack.domain.errors import CellError, ImportRejected
 from pledgetrack.domain.model import ScheduleNode, Stage, TargetKind
 from pledgetrack.domain.numbers import NumberFormatError, format_number, parse_number
 from pledgetrack.exchange.cells import (
@@ -18,7 +19,6 @@ from pledgetrack.exchange.cells import (
     parse_stages,
     split_list,
 )
-from pledgetrack.exchange.errors import CellError, ImportRejected
 from pledgetrack.exchange.tables import Row, read_csv, write_csv
 
 PLAN_COLUMNS = (

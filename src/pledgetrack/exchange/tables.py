@@ -10,7 +10,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from pledgetrack.exchange.errors import CellError, ImportRejected
+from pledgetrack.domain.errors import CellError, ImportRejected, UnsupportedFileType
 
 # Tried in order: UTF-8 (with or without BOM) first, then what Chinese Excel writes.
 _ENCODINGS = ("utf-8-sig", "gb18030")
@@ -79,10 +79,6 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 #: Old binary Excel files, refused with a hint to save as .xlsx.
 OLD_EXCEL_SUFFIXES = (".xls", ".xlt", ".et")
-
-
-class UnsupportedFileType(ValueError):
-    """An export asked for a file type that is not written (e.g. ``.xls``)."""
 
 
 def is_xlsx(path: Path) -> bool:

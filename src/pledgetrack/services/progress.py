@@ -11,10 +11,10 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from pledgetrack.domain.errors import CellError, ImportRejected
 from pledgetrack.domain.model import Reading, TargetKind
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import PlanStructure, TargetInfo
-from pledgetrack.exchange.errors import CellError, ImportRejected
 from pledgetrack.exchange.tables import Row, read_table, write_table
 from pledgetrack.services.access import Actor, acting, require_entry_for_targets
 from pledgetrack.services.audit import Change, write_audit

@@ -1,0 +1,46 @@
+"""Errors every layer may raise or catch: plain values, no I/O.
+
+They live here, below storage and exchange, so that the CLI and the TUI can catch
+them without importing the modules that raise them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CellError:
+    """One problem in an exchange file. Row 1 is the header, as Excel numbers rows."""
+
+    file: str
+    row: int
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.row}:{self.column}: {self.reason}"
+
+
+class ImportRejected(Exception):
+    """An import found problems; nothing was written."""
+
+    def __init__(self, errors: list[CellError]):
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+
+class UnsupportedFileType(ValueError):
+    """A file was asked for in a type that is not written (e.g. ``.xls``, ``.pdf``)."""
+
+
+class PlanNotFound(LookupError):
+    """No plan with that code, or no plan at all."""
+
+
+class SchemaBehind(RuntimeError):
+    """The database was made by an older pledgetrack; it needs ``pledgetrack db upgrade``."""
+
+
+class SchemaAhead(RuntimeError):
+    """The database was upgraded by a newer pledgetrack than this one."""
