@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from pledgetrack.domain.model import Policy, Status
-from pledgetrack.reports.render import ReportFormat, format_for, render_string
+from pledgetrack.domain.report_format import ReportFormat, format_for
+from pledgetrack.reports.render import render_string
 from pledgetrack.reports.text import render_text, scorecard_lines
 from pledgetrack.services.month_report import build_month_report
 from pledgetrack.services.progress import record

@@ -31,8 +31,8 @@ from pledgetrack.domain.errors import ImportRejected, UnsupportedFileType
 from pledgetrack.domain.evaluation import PlanEvaluation
 from pledgetrack.domain.model import Policy, Status
 from pledgetrack.domain.numbers import format_number, format_percent, round_percent
+from pledgetrack.domain.report_format import ReportFormat
 from pledgetrack.i18n import status_label, t
-from pledgetrack.reports.render import ReportFormat
 from pledgetrack.reports.text import pledge_heading
 from pledgetrack.storage.queries import PlanNotFound
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -19,6 +20,8 @@ from pledgetrack.domain.model import Policy, Status, TargetKind
 from pledgetrack.domain.numbers import round_percent
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.domain.progress import reporting_deadline
+from pledgetrack.domain.report_format import ReportFormat
+from pledgetrack.exchange.files import write_atomically
 from pledgetrack.reports.model import (
     Changes,
     DepartmentScore,
@@ -30,12 +33,33 @@ from pledgetrack.reports.model import (
     StatusChange,
     TargetLine,
 )
+from pledgetrack.reports.render import Progress, render_string, write_stream
 from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.storage.latest import latest_readings
 from pledgetrack.storage.queries import HistoryRow, first_entries, load_structure, plan_history
 
 #: How many targets the "biggest movers" list names.
 MOVERS = 5
+
+
+def render_report(report: MonthReport, fmt: ReportFormat, lang: str) -> str:
+    """The report as text, Markdown or one HTML page (the Office formats go to a file)."""
+    return render_string(report, fmt, lang)
+
+
+def write_report(
+    report: MonthReport,
+    fmt: ReportFormat,
+    lang: str,
+    path: Path,
+    progress: Progress | None = None,
+) -> None:
+    """Write the report to *path* in *fmt*: whole, or not at all (the file as it was).
+
+    The file is created as ``open()`` would (0666 less the umask). Raises OSError
+    when it cannot be written (IsADirectoryError for a directory).
+    """
+    write_atomically(path, lambda out: write_stream(report, fmt, lang, out, progress))
 
 
 def build_month_report(

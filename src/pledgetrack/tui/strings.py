@@ -127,8 +127,8 @@ _CATALOG: dict[str, dict[str, str]] = {
     "preview.loading": {"zh": "正在生成报告…", "en": "Building the report…"},
     "preview.save.title": {"zh": "保存报告", "en": "Save the report"},
     "preview.save.hint": {
-        "zh": "文件名以 .md 结尾存为 Markdown,否则存为纯文本 · 回车保存 · Esc 取消",
-        "en": "A name ending in .md saves Markdown, anything else plain text · enter saves · esc cancels",
+        "zh": "按扩展名保存:.txt 纯文本、.md Markdown、.html 网页、.xlsx Excel、.docx Word · 回车保存 · Esc 取消",
+        "en": "The suffix picks the format: .txt text, .md Markdown, .html page, .xlsx Excel, .docx Word · enter saves · esc cancels",
     },
     "preview.saved": {"zh": "已保存:{path}", "en": "Saved {path}"},
     "preview.save.error": {
@@ -138,6 +138,10 @@ _CATALOG: dict[str, dict[str, str]] = {
     "preview.error.no_dir": {"zh": "目录不存在", "en": "the directory does not exist"},
     "preview.error.permission": {"zh": "没有写入权限", "en": "permission denied"},
     "preview.error.is_dir": {"zh": "这是一个目录", "en": "it is a directory"},
+    "preview.error.format": {
+        "zh": "只能保存为 .txt、.md、.html、.xlsx 或 .docx",
+        "en": "save as .txt, .md, .html, .xlsx or .docx",
+    },
     "key.save": {"zh": "保存", "en": "save"},
     # monthly entry
     "key.entry": {"zh": "填报", "en": "entry"},
