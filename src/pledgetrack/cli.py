@@ -476,8 +476,9 @@ def report(
     ] = False,
 ) -> None:
     """The month-end summary, structured like the official progress report."""
-    from pledgetrack.reports.render import format_for, render_string, write_report
-    from pledgetrack.services.month_report import build_month_report
+    from pledgetrack.domain.report_format import format_for
+    from pledgetrack.services.month_report import build_month_report, write_report
+    from pledgetrack.services.month_report import render_report as render_string
 
     try:
         month_end = parse_month(month)
