@@ -30,10 +30,9 @@ from pledgetrack.domain.dates import DateFormatError, date_label, parse_date, pa
 from pledgetrack.domain.errors import ImportRejected, UnsupportedFileType
 from pledgetrack.domain.evaluation import PlanEvaluation
 from pledgetrack.domain.model import Policy, Status
-from pledgetrack.domain.numbers import format_number, format_percent, round_percent
+from pledgetrack.domain.numbers import format_number, format_percent, pledge_heading, round_percent
 from pledgetrack.domain.report_format import ReportFormat
 from pledgetrack.i18n import status_label, t
-from pledgetrack.reports.text import pledge_heading
 from pledgetrack.storage.queries import PlanNotFound
 
 app = typer.Typer(
