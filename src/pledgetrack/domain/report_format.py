@@ -70,7 +70,7 @@ def report_format(requested: ReportFormat | None, path: Path | None) -> ReportFo
         )
     if requested is not None and requested is not named:
         raise UnsupportedFileType(
-            f"{path.name} is named as {named.value} but {requested.value} was asked for: "
-            f"name it {path.stem}{requested.suffix}, or leave out the format"
+            f"{path.name} is named as {named.value}, not {requested.value}: "
+            f"name it {path.stem}{requested.suffix}, or ask for {named.value}"
         )
     return named
