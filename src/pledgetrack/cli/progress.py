@@ -108,6 +108,12 @@ def _require_input_file(file: Path, what: str) -> None:
         fail(f"no {what} file {file}")
 
 
+def _require_output_file(file: Path) -> None:
+    """Exit 2 with one line when *file* cannot be an export (before opening the database)."""
+    if file.is_dir():
+        fail(f"{file} is a directory, not a file")
+
+
 def _report_rejected(exc: ImportRejected) -> NoReturn:
     for problem in exc.errors:
         err.print(str(problem), highlight=False, soft_wrap=True, markup=False)
@@ -182,6 +188,7 @@ def export_plan_cmd(
     """Write a plan as a plan file (CSV or .xlsx) that re-imports to the same state."""
     from pledgetrack.services.plans import export_plan
 
+    _require_output_file(file)
     engine = engine_for()
     with _export_errors(file):
         n = export_plan(engine, file, plan=plan)
@@ -191,14 +198,12 @@ def export_plan_cmd(
 @contextmanager
 def _export_errors(file: Path) -> Iterator[None]:
     """Exit 2 with one line for what an export can run into."""
-    if file.is_dir():
-        fail(f"{file} is a directory, not a file")
     try:
         yield
     except PlanNotFound as exc:
         fail(str(exc))
     except UnsupportedFileType as exc:
-        fail(f"{file}: {exc}")
+        fail(str(exc))
     except OSError as exc:
         fail(f"cannot write {file}: {exc.strerror or exc}")
 
@@ -216,6 +221,7 @@ def export_progress_cmd(
     """Write the current readings (or the whole history) as a progress file (CSV or .xlsx)."""
     from pledgetrack.services.progress import export_progress
 
+    _require_output_file(file)
     engine = engine_for()
     with _export_errors(file):
         n = export_progress(engine, file, plan=plan, history=history)
