@@ -31,7 +31,7 @@ def _create_temporary(path: Path) -> tuple[int, Path]:
     raise FileExistsError(errno.EEXIST, "no free temporary file name", str(path.parent))
 
 
-def write_atomically(path: Path, write: Callable[[BinaryIO], None]) -> None:
+def write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Call *write* with a binary stream whose bytes become *path* only if it returns.
 
     On any error *path* is left as it was and no temporary file remains. A
