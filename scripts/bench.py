@@ -129,8 +129,9 @@ def measure(name: str, url: str, repeat: int, extra: str) -> dict[str, Any]:
     elif name in ("report_text", "report_xlsx"):
         import io
 
-        from pledgetrack.reports.build import build_month_report
-        from pledgetrack.reports.render import ReportFormat, render_string, write_stream
+        from pledgetrack.domain.report_format import ReportFormat
+        from pledgetrack.reports.render import render_string, write_stream
+        from pledgetrack.services.month_report import build_month_report
 
         xlsx = name == "report_xlsx"
 

@@ -16,7 +16,7 @@ from sqlmodel import Session, func, select
 from typer.testing import CliRunner
 
 from pledgetrack.cli import app
-from pledgetrack.exchange.errors import ImportRejected
+from pledgetrack.domain.errors import ImportRejected
 from pledgetrack.services.access import PermissionDenied, add_user, set_user
 from pledgetrack.services.audit import describe, list_audit
 from pledgetrack.services.plans import import_plan

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, func, select
 
-from pledgetrack.exchange.errors import ImportRejected
+from pledgetrack.domain.errors import ImportRejected
 from pledgetrack.services.plans import export_plan, import_plan
 from pledgetrack.services.progress import export_progress, read_progress_file, save_entries
 from pledgetrack.services.status import plan_status

@@ -8,7 +8,7 @@ def test_headless_modules_do_not_import_textual() -> None:
     code = (
         "import sys\n"
         "import pledgetrack.cli, pledgetrack.services.status, pledgetrack.services.progress\n"
-        "import pledgetrack.reports.build, pledgetrack.reports.text, pledgetrack.exchange.plan_file\n"
+        "import pledgetrack.services.month_report, pledgetrack.reports.text, pledgetrack.exchange.plan_file\n"
         "print('textual' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -11,11 +11,11 @@ from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
 from pledgetrack.cli import app
+from pledgetrack.domain.errors import SchemaBehind
 from pledgetrack.services.plans import export_plan
 from pledgetrack.services.progress import export_progress, record
 from pledgetrack.services.sample import load_sample
 from pledgetrack.storage.schema import (
-    SchemaBehind,
     check_schema,
     current_revision,
     head_revision,

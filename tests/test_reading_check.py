@@ -15,9 +15,9 @@ from textual.widgets import Checkbox, Input, Select
 from typer.testing import CliRunner
 
 from pledgetrack.cli import app as cli_app
+from pledgetrack.domain.errors import ImportRejected
 from pledgetrack.domain.model import PlanPeriod, TargetKind
 from pledgetrack.domain.plan import TargetInfo
-from pledgetrack.exchange.errors import ImportRejected
 from pledgetrack.services.entry import LineInput, check_line, load_sheet, save_sheet
 from pledgetrack.services.progress import read_progress_file, record, save_entries
 from pledgetrack.services.reading_check import (

@@ -20,8 +20,8 @@ from sqlalchemy.engine import Engine
 
 from pledgetrack.domain.dates import date_label, month_label
 from pledgetrack.domain.model import Status
+from pledgetrack.domain.report_format import ReportFormat, format_for
 from pledgetrack.i18n import t
-from pledgetrack.reports.build import build_month_report
 from pledgetrack.reports.docx import (
     STYLE_BODY,
     STYLE_DATE,
@@ -30,7 +30,6 @@ from pledgetrack.reports.docx import (
     write_docx,
 )
 from pledgetrack.reports.model import MonthReport
-from pledgetrack.reports.render import ReportFormat, format_for, write_report
 from pledgetrack.reports.text import (
     attention_lines,
     change_lines,
@@ -38,6 +37,7 @@ from pledgetrack.reports.text import (
     item_paragraph,
     pledge_heading,
 )
+from pledgetrack.services.month_report import build_month_report, write_report
 
 OCTOBER = date(2020, 10, 1)
 BEHIND_IN_OCTOBER = [8, 15, 18, 26, 28, 30]

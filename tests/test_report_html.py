@@ -20,12 +20,13 @@ from sqlalchemy.engine import Engine
 from pledgetrack.domain.dates import date_label, month_label
 from pledgetrack.domain.model import Status
 from pledgetrack.domain.numbers import format_percent
+from pledgetrack.domain.report_format import ReportFormat
 from pledgetrack.i18n import status_label, t
-from pledgetrack.reports.build import build_month_report
 from pledgetrack.reports.html import render_html
 from pledgetrack.reports.model import MonthReport
-from pledgetrack.reports.render import ReportFormat, render_string
+from pledgetrack.reports.render import render_string
 from pledgetrack.reports.text import change_lines, headline, item_paragraph, scorecard_lines
+from pledgetrack.services.month_report import build_month_report
 from pledgetrack.services.progress import record
 from tests.conftest import TODAY
 

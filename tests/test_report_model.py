@@ -9,9 +9,10 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from pledgetrack.domain.model import Policy, Status
-from pledgetrack.reports.build import build_month_report
-from pledgetrack.reports.render import ReportFormat, format_for, render_string
+from pledgetrack.domain.report_format import ReportFormat, format_for
+from pledgetrack.reports.render import render_string
 from pledgetrack.reports.text import render_text, scorecard_lines
+from pledgetrack.services.month_report import build_month_report
 from pledgetrack.services.progress import record
 from tests.conftest import TODAY
 
@@ -104,8 +105,8 @@ def test_render_string_refuses_binary_formats(qingdao: Engine) -> None:
 
 def test_pledge_headings_count_past_ninety_nine() -> None:
     """A province list has hundreds of pledges: 一百零五、 not an error."""
+    from pledgetrack.domain.numbers import chinese_number, pledge_heading
     from pledgetrack.exchange.cells import parse_ordinal
-    from pledgetrack.reports.text import chinese_number, pledge_heading
 
     assert [chinese_number(n) for n in (1, 10, 12, 20, 105, 110, 345, 1001, 3420)] == [
         "一", "十", "十二", "二十", "一百零五", "一百一十", "三百四十五", "一千零一", "三千四百二十",
@@ -113,3 +114,25 @@ def test_pledge_headings_count_past_ninety_nine() -> None:
     assert pledge_heading(12, "zh") == "十二、" and pledge_heading(12, "en") == "12."
     for n in range(1, 1200):
         assert parse_ordinal(chinese_number(n)) == n, n
+
+
+def test_a_report_built_from_the_structure_the_caller_holds_loads_no_plan(
+    qingdao: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dashboard passes the plan it shows: the report is the same, and the plan is not
+    loaded a second time."""
+    from sqlmodel import Session
+
+    from pledgetrack.services import month_report
+    from pledgetrack.storage.queries import load_structure
+
+    with Session(qingdao) as session:
+        structure = load_structure(session=session)
+    loaded = build_month_report(qingdao, month=OCTOBER, with_history=True)
+
+    def no_reload(**_: object) -> None:
+        raise AssertionError("the plan was loaded again")
+
+    monkeypatch.setattr(month_report, "load_structure", no_reload)
+    held = build_month_report(qingdao, month=OCTOBER, structure=structure, with_history=True)
+    assert held == loaded

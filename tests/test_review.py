@@ -14,9 +14,9 @@ from sqlmodel import Session
 from typer.testing import CliRunner
 
 from pledgetrack.cli import app
-from pledgetrack.reports.build import build_month_report
 from pledgetrack.services.access import add_user
 from pledgetrack.services.entry import load_sheet
+from pledgetrack.services.month_report import build_month_report
 from pledgetrack.services.progress import record
 from pledgetrack.services.review import ReviewRefused, review, review_list
 from pledgetrack.services.sample import load_sample

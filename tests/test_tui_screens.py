@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from pledgetrack.domain.model import Policy, Status
-from pledgetrack.reports.build import build_month_report
 from pledgetrack.reports.text import render_markdown, render_text
+from pledgetrack.services.month_report import build_month_report
 from pledgetrack.tui.app import PledgeApp
 from pledgetrack.tui.screens.attention import AttentionScreen
 from pledgetrack.tui.screens.dashboard import DashboardScreen

@@ -10,16 +10,15 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from pledgetrack.domain.errors import ImportRejected, UnsupportedFileType
 from pledgetrack.domain.model import STATUS_ORDER, Status
-from pledgetrack.exchange.errors import ImportRejected
-from pledgetrack.exchange.tables import UnsupportedFileType
+from pledgetrack.domain.report_format import ReportFormat
 from pledgetrack.exchange.xlsx import cell_text, display_width
 from pledgetrack.i18n import status_label, t
-from pledgetrack.reports.build import build_month_report
 from pledgetrack.reports.model import MonthReport
-from pledgetrack.reports.render import ReportFormat, write_report
 from pledgetrack.reports.text import headline
 from pledgetrack.reports.xlsx import PERCENT_FORMAT, STATUS_FILLS, local
+from pledgetrack.services.month_report import build_month_report, write_report
 from pledgetrack.services.plans import export_plan, import_plan
 from pledgetrack.services.progress import (
     export_progress,

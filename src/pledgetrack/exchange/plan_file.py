@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from pledgetrack.domain.dates import DateFormatError, month_end, parse_date
+from pledgetrack.domain.errors import CellError, ImportRejected
 from pledgetrack.domain.model import ScheduleNode, Stage, TargetKind
 from pledgetrack.domain.numbers import NumberFormatError, format_number, parse_number
 from pledgetrack.domain.plan_draft import ItemDraft, PlanDraft, TargetDraft
@@ -17,7 +18,6 @@ from pledgetrack.exchange.cells import (
     parse_stages,
     split_list,
 )
-from pledgetrack.exchange.errors import CellError, ImportRejected
 from pledgetrack.exchange.tables import Row
 
 PLAN_COLUMNS = (

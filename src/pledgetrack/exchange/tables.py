@@ -9,8 +9,10 @@ import csv
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
-from pledgetrack.exchange.errors import CellError, ImportRejected
+from pledgetrack.domain.errors import CellError, ImportRejected, UnsupportedFileType
+from pledgetrack.exchange.files import write_atomically
 
 # Tried in order: UTF-8 (with or without BOM) first, then what Chinese Excel writes.
 _ENCODINGS = ("utf-8-sig", "gb18030")
@@ -67,22 +69,22 @@ def read_csv(path: Path, required: tuple[str, ...]) -> list[Row]:
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
     """Write UTF-8 with BOM (Excel opens it as Unicode), replacing the file atomically."""
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8-sig", newline="") as handle:
+
+    def write(out: BinaryIO) -> None:
+        handle = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
         writer = csv.writer(handle)
         writer.writerow(header)
         writer.writerows(rows)
-    tmp.replace(path)
+        handle.flush()
+        handle.detach()  # the caller syncs and closes the file
+
+    write_atomically(path, write)
 
 
 #: Suffixes read and written as Excel workbooks; everything else is CSV.
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 #: Old binary Excel files, refused with a hint to save as .xlsx.
 OLD_EXCEL_SUFFIXES = (".xls", ".xlt", ".et")
-
-
-class UnsupportedFileType(ValueError):
-    """An export asked for a file type that is not written (e.g. ``.xls``)."""
 
 
 def read_table(
@@ -109,15 +111,19 @@ def read_table(
 
 
 def write_table(path: Path, header: list[str], rows: list[list[str]], *, sheet: str) -> None:
-    """Write a CSV (UTF-8 with BOM) or, for ``.xlsx``, a workbook with one sheet *sheet*."""
+    """Write a CSV (UTF-8 with BOM) or, for ``.xlsx``, a workbook with one sheet *sheet*.
+
+    A name without a suffix gets CSV; any other suffix is refused (UnsupportedFileType),
+    so that a file is what its name says it is.
+    """
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         from pledgetrack.exchange.xlsx import write_xlsx_table
 
         write_xlsx_table(path, header, rows, sheet)
-    elif suffix in (*OLD_EXCEL_SUFFIXES, *XLSX_SUFFIXES):
+    elif suffix in ("", ".csv"):
+        write_csv(path, header, rows)
+    else:
         raise UnsupportedFileType(
             f"cannot write {path.name}: {suffix} is not supported — use .xlsx or .csv"
         )
-    else:
-        write_csv(path, header, rows)

@@ -29,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from pledgetrack.exchange.errors import CellError, ImportRejected
+from pledgetrack.domain.errors import CellError, ImportRejected
 from pledgetrack.exchange.files import write_atomically
 from pledgetrack.exchange.tables import Row
 

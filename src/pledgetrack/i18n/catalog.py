@@ -337,8 +337,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.preview.loading": {"zh": "正在生成报告…", "en": "Building the report…"},
     "tui.preview.save.title": {"zh": "保存报告", "en": "Save the report"},
     "tui.preview.save.hint": {
-        "zh": "文件名以 .md 结尾存为 Markdown，否则存为纯文本 · 回车保存 · Esc 取消",
-        "en": "A name ending in .md saves Markdown, anything else plain text · enter saves · esc cancels",
+        "zh": "按扩展名保存：.txt 纯文本、.md Markdown、.html 网页、.xlsx Excel、.docx Word · 回车保存 · Esc 取消",
+        "en": "The suffix picks the format: .txt text, .md Markdown, .html page, .xlsx Excel, .docx Word · enter saves · esc cancels",
     },
     "tui.preview.saved": {"zh": "已保存：{path}", "en": "Saved {path}"},
     "tui.preview.save.error": {
@@ -348,6 +348,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.preview.error.no_dir": {"zh": "目录不存在", "en": "the directory does not exist"},
     "tui.preview.error.permission": {"zh": "没有写入权限", "en": "permission denied"},
     "tui.preview.error.is_dir": {"zh": "这是一个目录", "en": "it is a directory"},
+    "tui.preview.error.format": {
+        "zh": "只能保存为 .txt、.md、.html、.xlsx 或 .docx",
+        "en": "save as .txt, .md, .html, .xlsx or .docx",
+    },
     "tui.confirm.yes": {"zh": "是（y）", "en": "Yes (y)"},
     "tui.confirm.no": {"zh": "否（n）", "en": "No (n)"},
     "tui.confirm.quit": {

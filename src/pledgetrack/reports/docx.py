@@ -38,7 +38,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from pledgetrack.domain.dates import date_label, month_label
-from pledgetrack.domain.numbers import format_percent
+from pledgetrack.domain.numbers import format_percent, pledge_heading
 from pledgetrack.i18n import status_label, t
 from pledgetrack.reports.model import MonthReport
 from pledgetrack.reports.text import (
@@ -46,7 +46,6 @@ from pledgetrack.reports.text import (
     change_lines,
     headline,
     item_paragraph,
-    pledge_heading,
 )
 
 #: The paragraph styles the document is built from (stable names, for reflowing and tests).

@@ -16,7 +16,7 @@ from html import escape
 
 from pledgetrack.domain.dates import date_label, month_label
 from pledgetrack.domain.model import Status
-from pledgetrack.domain.numbers import format_percent
+from pledgetrack.domain.numbers import format_percent, pledge_heading
 from pledgetrack.i18n import status_label, t
 from pledgetrack.reports.model import ItemLine, MonthReport
 from pledgetrack.reports.text import (
@@ -24,7 +24,6 @@ from pledgetrack.reports.text import (
     change_lines,
     headline,
     item_paragraph,
-    pledge_heading,
 )
 
 #: Traffic lights: two greens, amber, red, grey.

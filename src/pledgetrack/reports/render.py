@@ -1,38 +1,20 @@
 """Every output format of the month-end report, behind one function.
 
 Renderers read the MonthReport and compute nothing; the text formats return a
-string, the Office formats write a stream. Files are written atomically.
+string, every format can be written to a stream. Which file it goes to, and
+writing that file whole, is the caller's (``services.month_report.write_report``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import StrEnum
-from pathlib import Path
 from typing import BinaryIO
 
-from pledgetrack.exchange.files import write_atomically
+from pledgetrack.domain.report_format import ReportFormat
 from pledgetrack.reports.model import MonthReport
 
 #: Called with (done, total) while a long export runs.
 Progress = Callable[[int, int], None]
-
-
-class ReportFormat(StrEnum):
-    text = "text"
-    md = "md"
-    html = "html"
-    xlsx = "xlsx"
-    docx = "docx"
-
-    @property
-    def binary(self) -> bool:
-        return self in (ReportFormat.xlsx, ReportFormat.docx)
-
-    @property
-    def needs_history(self) -> bool:
-        """The XLSX workbook has a sheet of every reading."""
-        return self is ReportFormat.xlsx
 
 
 def render_string(report: MonthReport, fmt: ReportFormat, lang: str) -> str:
@@ -70,27 +52,3 @@ def write_stream(
         write_docx(report, lang, out)
     else:
         out.write(render_string(report, fmt, lang).encode("utf-8"))
-
-
-def write_report(
-    report: MonthReport,
-    fmt: ReportFormat,
-    lang: str,
-    path: Path,
-    progress: Progress | None = None,
-) -> None:
-    """Write the report to *path*: complete, or not at all."""
-    write_atomically(path, lambda out: write_stream(report, fmt, lang, out, progress))
-
-
-def format_for(path: Path) -> ReportFormat | None:
-    """The format a file name asks for (``.txt`` → text, ``.md``, ``.html``, ``.xlsx``, ``.docx``)."""
-    suffix = path.suffix.lower().lstrip(".")
-    if suffix in ("txt", "text"):
-        return ReportFormat.text
-    if suffix in ("htm", "html"):
-        return ReportFormat.html
-    try:
-        return ReportFormat(suffix)
-    except ValueError:
-        return None

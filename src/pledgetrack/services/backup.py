@@ -138,15 +138,15 @@ def backup_database(url: str, file: Path, *, force: bool = False) -> BackupDone:
     source = _database_of(url, file, restore=False)
     if not source.is_file():
         raise BackupError(f"no database at {source}")
+    if file.is_dir():
+        raise BackupError(f"{file} is a directory: name the backup file in it")
     if file.exists():
         if not force:
             raise BackupError(f"{file} exists: pass --force to replace it")
-        if file.is_dir():
-            raise BackupError(f"{file} is a directory")
         if file.resolve() == source.resolve():
             raise BackupError(f"{file} is the database itself")
     if not file.parent.is_dir():
-        raise BackupError(f"directory {file.parent} does not exist")
+        raise BackupError(f"directory {file.parent} does not exist: create it first")
     fd, name = tempfile.mkstemp(dir=file.parent, prefix=f".{file.name}.", suffix=".tmp")
     os.close(fd)
     tmp = Path(name)
@@ -171,6 +171,8 @@ def check_backup_file(file: Path) -> str:
     not one (not SQLite, not pledgetrack's, a revision this program does not know, damaged)."""
     from pledgetrack.storage.schema import revisions
 
+    if file.is_dir():
+        raise BackupError(f"{file} is a directory, not a backup file")
     if not file.is_file():
         raise BackupError(f"no file {file}")
     with open(file, "rb") as head:

@@ -12,11 +12,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from pledgetrack.domain.dates import DateFormatError, month_start, parse_date
+from pledgetrack.domain.errors import CellError, ImportRejected
 from pledgetrack.domain.model import Reading, TargetKind
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import PlanStructure, TargetInfo
 from pledgetrack.exchange.cells import parse_bool
-from pledgetrack.exchange.errors import CellError, ImportRejected
 from pledgetrack.exchange.tables import Row, read_table, write_table
 from pledgetrack.i18n import t
 from pledgetrack.services.access import Actor, acting, require_entry_for_targets

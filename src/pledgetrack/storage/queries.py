@@ -12,6 +12,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
+from pledgetrack.domain.errors import PlanNotFound
 from pledgetrack.domain.model import (
     PlanPeriod,
     ScheduleNode,
@@ -33,10 +34,6 @@ from pledgetrack.storage.tables import (
     Snapshot,
     Target,
 )
-
-
-class PlanNotFound(LookupError):
-    """No plan with that code, or no plan at all."""
 
 
 def list_plans(*, session: Session) -> list[Plan]:

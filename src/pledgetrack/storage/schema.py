@@ -15,15 +15,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection, Engine
 
+from pledgetrack.domain.errors import SchemaAhead, SchemaBehind
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
-
-class SchemaBehind(RuntimeError):
-    """The database was made by an older pledgetrack; it needs ``pledgetrack db upgrade``."""
-
-
-class SchemaAhead(RuntimeError):
-    """The database was upgraded by a newer pledgetrack than this one."""
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

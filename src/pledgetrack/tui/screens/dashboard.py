@@ -518,7 +518,11 @@ class DashboardScreen(Screen[None]):
             return
         from pledgetrack.tui.screens.report import ReportScreen
 
-        self.app.push_screen(ReportScreen(self.evaluation.structure.code, self.evaluation.as_of))
+        self.app.push_screen(
+            ReportScreen(
+                self.evaluation.structure.code, self.evaluation.as_of, structure=self.structure
+            )
+        )
 
     def action_entry(self) -> None:
         """Monthly entry for the highlighted item's lead department, the next month to report."""
@@ -578,5 +582,8 @@ class DashboardScreen(Screen[None]):
                 self.refresh_view()
 
         self.app.push_screen(
-            ScorecardScreen(self.evaluation.structure.code, self.evaluation.as_of), chosen
+            ScorecardScreen(
+                self.evaluation.structure.code, self.evaluation.as_of, structure=self.structure
+            ),
+            chosen,
         )

@@ -14,23 +14,31 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from pledgetrack.i18n import t
-from pledgetrack.reports.build import build_month_report
 from pledgetrack.reports.model import MonthReport
+from pledgetrack.services.month_report import build_month_report
 from pledgetrack.tui.messages import ReportBuilt
 
 if TYPE_CHECKING:
+    from pledgetrack.domain.plan import PlanStructure
     from pledgetrack.tui.app import PledgeApp
 
 ResultT = TypeVar("ResultT")
 
 
 class MonthReportScreen(Screen[ResultT]):
-    """Holds ``plan_code``, ``as_of`` and the built ``report``; subclasses implement _draw."""
+    """Holds ``plan_code``, ``as_of`` and the built ``report``; subclasses implement _draw.
 
-    def __init__(self, plan_code: str, as_of: date) -> None:
+    *structure*: the plan's whole structure when the caller holds it (the dashboard),
+    so building the report does not load the plan again.
+    """
+
+    def __init__(
+        self, plan_code: str, as_of: date, *, structure: PlanStructure | None = None
+    ) -> None:
         super().__init__()
         self.plan_code = plan_code
         self.as_of = as_of
+        self.structure = structure
         #: The report model, built once; the language toggle only re-renders it.
         self.report: MonthReport | None = None
 
@@ -49,7 +57,11 @@ class MonthReportScreen(Screen[ResultT]):
     def _build(self) -> None:
         app = self.pledge_app
         report = build_month_report(
-            app.engine, month=self.as_of, plan=self.plan_code, policy=app.policy
+            app.engine,
+            month=self.as_of,
+            plan=self.plan_code,
+            structure=self.structure,
+            policy=app.policy,
         )
         if not get_current_worker().is_cancelled:
             self.post_message(ReportBuilt(report))

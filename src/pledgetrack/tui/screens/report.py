@@ -13,10 +13,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static, TextArea
 
 from pledgetrack.domain.dates import month_label
-from pledgetrack.exchange.files import write_text_atomically
+from pledgetrack.domain.errors import UnsupportedFileType
+from pledgetrack.domain.report_format import ReportFormat, report_format
 from pledgetrack.i18n import t
 from pledgetrack.reports.model import MonthReport
-from pledgetrack.reports.text import render_markdown, render_text
+from pledgetrack.services.month_report import build_month_report, render_report, write_report
 from pledgetrack.tui.cells import localize_bindings
 from pledgetrack.tui.messages import ReportSaved
 from pledgetrack.tui.screens.month_report import MonthReportScreen
@@ -28,13 +29,6 @@ if TYPE_CHECKING:
 def default_file_name(report: MonthReport, lang: str) -> str:
     """``report-2020-10-zh.txt`` (in the current directory)."""
     return f"report-{report.month}-{lang}.txt"
-
-
-def render_for(path: Path, report: MonthReport, lang: str) -> str:
-    """Markdown for a ``.md`` file, plain text otherwise."""
-    if path.suffix.lower() == ".md":
-        return render_markdown(report, lang)
-    return render_text(report, lang)
 
 
 def save_error(exc: OSError, lang: str) -> str:
@@ -132,7 +126,7 @@ class ReportScreen(MonthReportScreen[None]):
                 month=month_label(self.report.as_of, lang),
             )
         )
-        area.load_text(render_text(self.report, lang))
+        area.load_text(render_report(self.report, ReportFormat.text, lang))
         area.scroll_home(animate=False)
 
     # ---- saving -----------------------------------------------------------------
@@ -148,12 +142,28 @@ class ReportScreen(MonthReportScreen[None]):
         if name is None or self.report is None:
             return
         path = Path(name).expanduser()
-        self._save(path, render_for(path, self.report, self.lang))
+        try:
+            fmt = report_format(None, path)
+        except UnsupportedFileType:
+            self._save_failed(path.absolute(), t("tui.preview.error.format", self.lang))
+            return
+        self._save(path, fmt, self.report, self.lang)
 
     @work(thread=True, exit_on_error=False, group="save", description="save the report")
-    def _save(self, path: Path, text: str) -> None:
+    def _save(self, path: Path, fmt: ReportFormat, report: MonthReport, lang: str) -> None:
+        """Write *report* to *path* in *fmt*, by the same renderers as ``pledgetrack report``."""
         try:
-            write_text_atomically(path, text)
+            if fmt.needs_history:  # the workbook's sheet of the month's records
+                app = self.pledge_app
+                report = build_month_report(
+                    app.engine,
+                    month=self.as_of,
+                    plan=self.plan_code,
+                    structure=self.structure,
+                    policy=app.policy,
+                    with_history=True,
+                )
+            write_report(report, fmt, lang, path)
         except OSError as exc:
             self.post_message(ReportSaved(path.absolute(), exc))
         else:
@@ -165,16 +175,14 @@ class ReportScreen(MonthReportScreen[None]):
         if message.error is None:
             self.notify(t("tui.preview.saved", lang, path=message.path), markup=False)
         else:
-            self.notify(
-                t(
-                    "tui.preview.save.error",
-                    lang,
-                    path=message.path,
-                    reason=save_error(message.error, lang),
-                ),
-                severity="error",
-                markup=False,
-            )
+            self._save_failed(message.path, save_error(message.error, lang))
+
+    def _save_failed(self, path: Path, reason: str) -> None:
+        self.notify(
+            t("tui.preview.save.error", self.lang, path=path, reason=reason),
+            severity="error",
+            markup=False,
+        )
 
     def action_back(self) -> None:
         self.dismiss()

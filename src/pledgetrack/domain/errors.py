@@ -1,4 +1,8 @@
-"""Import problems, each naming file, row, column and reason."""
+"""Errors every layer may raise or catch: plain values, no I/O.
+
+They live here, below storage and exchange, so that the CLI and the TUI can catch
+them without importing the modules that raise them.
+"""
 
 from __future__ import annotations
 
@@ -28,3 +32,19 @@ class ImportRejected(Exception):
         #: What to do about them, when there is one thing to do (confirm the warnings).
         self.hint = hint
         super().__init__("\n".join([*(str(e) for e in errors), *([hint] if hint else [])]))
+
+
+class UnsupportedFileType(ValueError):
+    """A file was asked for in a type that is not written (e.g. ``.xls``, ``.pdf``)."""
+
+
+class PlanNotFound(LookupError):
+    """No plan with that code, or no plan at all."""
+
+
+class SchemaBehind(RuntimeError):
+    """The database was made by an older pledgetrack; it needs ``pledgetrack db upgrade``."""
+
+
+class SchemaAhead(RuntimeError):
+    """The database was upgraded by a newer pledgetrack than this one."""

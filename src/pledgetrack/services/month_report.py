@@ -1,9 +1,15 @@
-"""Building the month-end report model from two evaluations (this and last month end)."""
+"""Building the month-end report model from two evaluations (this and last month end).
+
+The renderers in :mod:`pledgetrack.reports` only lay the model out; everything a
+report says is decided here. A caller that already holds the plan's structure
+(the dashboard) passes it, so the report does not load the plan again.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Set as AbstractSet
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
@@ -14,6 +20,8 @@ from pledgetrack.domain.model import Policy, Status, TargetKind
 from pledgetrack.domain.numbers import round_percent
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.domain.progress import reporting_deadline
+from pledgetrack.domain.report_format import ReportFormat
+from pledgetrack.exchange.files import write_atomically
 from pledgetrack.reports.model import (
     Changes,
     DepartmentScore,
@@ -25,6 +33,7 @@ from pledgetrack.reports.model import (
     StatusChange,
     TargetLine,
 )
+from pledgetrack.reports.render import Progress, render_string, write_stream
 from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.storage.latest import latest_readings
 from pledgetrack.storage.queries import HistoryRow, first_entries, load_structure, plan_history
@@ -33,11 +42,32 @@ from pledgetrack.storage.queries import HistoryRow, first_entries, load_structur
 MOVERS = 5
 
 
+def render_report(report: MonthReport, fmt: ReportFormat, lang: str) -> str:
+    """The report as text, Markdown or one HTML page (the Office formats go to a file)."""
+    return render_string(report, fmt, lang)
+
+
+def write_report(
+    report: MonthReport,
+    fmt: ReportFormat,
+    lang: str,
+    path: Path,
+    progress: Progress | None = None,
+) -> None:
+    """Write the report to *path* in *fmt*: whole, or not at all (the file as it was).
+
+    The file is created as ``open()`` would (0666 less the umask). Raises OSError
+    when it cannot be written (IsADirectoryError for a directory).
+    """
+    write_atomically(path, lambda out: write_stream(report, fmt, lang, out, progress))
+
+
 def build_month_report(
     engine: Engine,
     *,
     month: date,
     plan: str | None = None,
+    structure: PlanStructure | None = None,
     department: str | None = None,
     policy: Policy | None = None,
     with_history: bool = False,
@@ -45,20 +75,27 @@ def build_month_report(
 ) -> MonthReport:
     """The report for the month containing *month*, as of its last day.
 
+    *structure*: the plan's whole structure when the caller already holds it (it is
+    then not loaded again, and *plan* is ignored); otherwise the plan *plan* (default:
+    the newest) is loaded. A partial structure (only a plan's first items) must not
+    be passed: the report would cover only those items.
     *with_history* adds every record dated in the month, corrections included (the
     XLSX history sheet; the whole history is ``pledgetrack export progress --history``).
     *approved_only* builds it from approved figures only: per target the latest
     reading a supervisor approved (services.review), not figures still submitted
-    or returned.
+    or returned. Raises PlanNotFound for an unknown *plan*.
     """
     with gc_paused():  # ~1M short-lived objects for a province plan, no cycles
-        return _build(engine, month, plan, department, policy, with_history, approved_only)
+        return _build(
+            engine, month, plan, structure, department, policy, with_history, approved_only
+        )
 
 
 def _build(
     engine: Engine,
     month: date,
     plan: str | None,
+    structure: PlanStructure | None,
     department: str | None,
     policy: Policy | None,
     with_history: bool,
@@ -68,7 +105,8 @@ def _build(
     as_of = end_of_month(month)
     previous = add_months(as_of, -1)
     with Session(engine) as session:
-        structure = load_structure(session=session, code=plan)
+        if structure is None:
+            structure = load_structure(session=session, code=plan)
         now = latest_readings(
             session=session, plan_id=structure.id, on=as_of, approved_only=approved_only
         )

@@ -1,0 +1,22 @@
+"""Command line (Typer). With no sub-command, `pledgetrack` opens the terminal UI.
+
+``app`` (cli/app.py) holds the global options and the helpers every command shares;
+each command group is a module that registers its commands on it when imported,
+below in the order ``--help`` lists them; cli/render.py shapes what they print.
+"""
+
+from __future__ import annotations
+
+from pledgetrack.cli.app import app
+
+# isort: off
+from pledgetrack.cli import db, status, report, progress  # noqa: F401  (register commands)
+from pledgetrack.cli import backup, users, review, audit  # noqa: F401
+# isort: on
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

@@ -1,0 +1,161 @@
+"""The Typer app, its global options, and what every command shares: settings, the
+database, who acts, one-line failures.
+
+Commands live in one module per group beside this one; what they print is shaped
+in :mod:`pledgetrack.cli.render`. Module-level imports stay light (no SQLAlchemy,
+numpy or textual): ``pledgetrack --help`` and a failing option answer at once, and
+each command imports what it needs.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from pledgetrack.config import ConfigError, Settings
+from pledgetrack.domain.dates import DateFormatError, parse_date
+from pledgetrack.domain.model import Policy
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+app = typer.Typer(
+    help="pledgetrack — progress of a government pledge list (市办实事). "
+    "Without a command it opens the terminal UI.",
+    no_args_is_help=False,
+    add_completion=False,
+)
+
+
+class State:
+    """What the top-level options chose, for the sub-commands."""
+
+    db: str | None = None
+    lang: str | None = None
+    #: --user as given (None: PLEDGETRACK_USER, else the OS login).
+    user: str | None = None
+    #: Who the command acts as, set by engine_for (see acting_login).
+    login: str = ""
+    settings: Settings
+
+
+state = State()
+err = Console(stderr=True)
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    """Print a one-line reason and exit (2 = the input was refused)."""
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def load_settings() -> Settings:
+    """The settings, or exit 2 naming the config file or variable and the key at fault."""
+    from pydantic import ValidationError
+
+    try:
+        return Settings()
+    except ConfigError as exc:
+        fail(str(exc))
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"PLEDGETRACK_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in exc.errors()
+        )
+        fail(f"environment: {problems}")
+
+
+def database_url() -> str:
+    """The database the options, the environment or the config file name."""
+    return state.settings.resolved_url(state.db)
+
+
+def engine_for(*, create: bool = False) -> Engine:
+    """Open the configured database at this program's schema.
+
+    Only imports (*create*) may set up a new, empty database; any database whose
+    schema is behind is refused with the command that upgrades it, and one that
+    cannot be opened (not a database, a directory) with the reason.
+    """
+    from pledgetrack.domain.errors import SchemaAhead, SchemaBehind
+    from pledgetrack.services.database import DatabaseUnavailable, open_database
+
+    try:
+        engine = open_database(database_url(), create=create)
+    except (DatabaseUnavailable, SchemaBehind, SchemaAhead) as exc:
+        fail(str(exc))
+    state.login = acting_login(engine)
+    return engine
+
+
+def acting_login(engine: Engine) -> str:
+    """Who the command acts as: the OS login; --user (or PLEDGETRACK_USER) only when the
+    OS login is an admin, or the database has no users yet (services.access.identity)."""
+    from pledgetrack.services.access import PermissionDenied, identity
+
+    try:
+        return identity(engine, requested=state.user or state.settings.user)
+    except PermissionDenied as exc:
+        fail(exc.message)
+
+
+def policy() -> Policy:
+    return Policy(tolerance=state.settings.tolerance, reporting_day=state.settings.reporting_day)
+
+
+def lang_of(option: Lang | None) -> str:
+    return state.settings.resolved_lang(option.value if option else state.lang)
+
+
+def parse_date_option(text: str | None, name: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return parse_date(text)
+    except DateFormatError as exc:
+        fail(f"{name}: {exc}")
+
+
+@app.callback(invoke_without_command=True)
+def main_callback(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL or SQLite file (env PLEDGETRACK_DATABASE_URL)."),
+    ] = None,
+    lang: Annotated[
+        Lang | None, typer.Option("--lang", help="zh or en (default: the locale).")
+    ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--user",
+            help="Act as this user (env PLEDGETRACK_USER): only when the OS login is an admin, "
+            "or the database has no users yet.",
+        ),
+    ] = None,
+) -> None:
+    """Open the TUI when no command is given."""
+    state.settings = load_settings()
+    state.db = db
+    state.lang = lang.value if lang else None
+    state.user = user
+    if ctx.invoked_subcommand is None:
+        from pledgetrack.tui.app import run_tui
+
+        engine = engine_for()
+        run_tui(
+            engine,
+            lang=state.settings.resolved_lang(state.lang),
+            policy=policy(),
+            user=state.login,
+        )

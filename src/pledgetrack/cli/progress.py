@@ -1,0 +1,246 @@
+"""Figures in and out: `record` one reading, `import` and `export` plan and progress files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from pledgetrack.cli.app import Lang, app, engine_for, err, fail, lang_of, state
+from pledgetrack.domain.errors import ImportRejected, PlanNotFound, UnsupportedFileType
+from pledgetrack.domain.model import Status
+from pledgetrack.domain.numbers import format_number
+from pledgetrack.i18n import status_label, t
+
+import_app = typer.Typer(help="Import a plan or progress file (CSV or .xlsx).")
+export_app = typer.Typer(
+    help="Export a plan or progress file (CSV, UTF-8 with BOM; .xlsx by the file suffix)."
+)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+
+
+@app.command(context_settings={"ignore_unknown_options": True})
+def record(
+    target: Annotated[str, typer.Argument(help="Target key, e.g. 1.1")],
+    value: Annotated[
+        str | None,
+        typer.Argument(
+            help="Cumulative value in the target's unit (a stage for staged milestones)."
+        ),
+    ] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date the value is as of (default: today).")
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help="Evidence or explanation.")] = "",
+    done: Annotated[bool, typer.Option("--done", help="Mark a milestone as done.")] = False,
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
+    ] = None,
+    confirm: Annotated[
+        bool,
+        typer.Option("--confirm", help="Store it although the check warns (lower, 3×, 万 …)."),
+    ] = False,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="zh or en.")] = None,
+) -> None:
+    """Record one reading, checked exactly as the monthly entry screen and the import check
+    it: exit 2 with the reason if refused; a warning is stored only with --confirm."""
+    from pledgetrack.services.access import PermissionDenied
+    from pledgetrack.services.progress import SaveConflict
+    from pledgetrack.services.progress import record as record_reading
+    from pledgetrack.services.reading_check import ReadingRefused
+
+    engine = engine_for()
+    language = lang_of(lang)
+    try:
+        entry, outcome = record_reading(
+            engine,
+            target_key=target,
+            value=value,
+            as_of=as_of or date.today(),
+            plan=plan,
+            note=note,
+            done=True if done else None,
+            entered_by=state.login,
+            confirm=confirm,
+            lang=language,
+        )
+    except PermissionDenied as exc:
+        fail(exc.message)
+        return
+    except ReadingRefused as exc:
+        hint = f" ({t('check.confirm_hint', language)})" if exc.needs_confirmation_only else ""
+        fail(f"{exc}{hint}")
+        return
+    except PlanNotFound as exc:
+        fail(str(exc))
+        return
+    except SaveConflict as exc:  # someone saved the same target and date at the same moment
+        fail(f"{exc}: check the figure and record again if it still needs changing")
+        return
+    shown = (
+        format_number(entry.reading.value)
+        if entry.reading.value is not None
+        else status_label(Status.ACHIEVED, language)
+        if entry.reading.done
+        else "—"
+    )
+    message = (
+        "cli.recorded"
+        if outcome.added
+        else "cli.corrected"
+        if outcome.corrections
+        else "cli.unchanged"
+    )
+    typer.echo(
+        t(
+            message,
+            language,
+            key=target,
+            name=entry.target.name,
+            value=f"{shown}{entry.target.unit}",
+            date=entry.reading.as_of,
+        )
+    )
+
+
+def _require_input_file(file: Path, what: str) -> None:
+    """Exit 2 with one line when *file* is not a file to read (before opening the database)."""
+    if file.is_dir():
+        fail(f"{file} is a directory, not a {what} file")
+    if not file.exists():
+        fail(f"no {what} file {file}")
+
+
+def _require_output_file(file: Path) -> None:
+    """Exit 2 with one line when *file* cannot be an export (before opening the database)."""
+    if file.is_dir():
+        fail(f"{file} is a directory, not a file")
+
+
+def _report_rejected(exc: ImportRejected) -> NoReturn:
+    for problem in exc.errors:
+        err.print(str(problem), highlight=False, soft_wrap=True, markup=False)
+    if exc.hint:
+        err.print(exc.hint, highlight=False, soft_wrap=True, markup=False)
+    fail(f"{len(exc.errors)} problem(s) found; nothing was imported")
+
+
+@import_app.command("plan")
+def import_plan_cmd(
+    file: Annotated[
+        Path,
+        typer.Argument(help="Plan file: CSV (UTF-8, UTF-8 with BOM or GB18030) or .xlsx."),
+    ],
+) -> None:
+    """Import (or update) a plan: every row is checked first; any problem → nothing written."""
+    from pledgetrack.services.access import PermissionDenied
+    from pledgetrack.services.plans import import_plan
+
+    _require_input_file(file, "plan")
+    engine = engine_for(create=True)
+    try:
+        saved = import_plan(engine, file, actor=state.login)
+    except ImportRejected as exc:
+        _report_rejected(exc)
+        return
+    except PermissionDenied as exc:
+        fail(exc.message)
+        return
+    for s in saved:
+        verb = "created" if s.created else "updated"
+        typer.echo(
+            f"plan {s.code} {verb}: {s.items} items, {s.targets_added} targets added, {s.targets_updated} updated"
+        )
+        if s.targets_not_in_file:
+            typer.echo(f"  kept (not in the file): {', '.join(s.targets_not_in_file)}")
+
+
+@import_app.command("progress")
+def import_progress_cmd(
+    file: Annotated[Path, typer.Argument(help="Progress file: CSV or .xlsx.")],
+    confirm: Annotated[
+        bool,
+        typer.Option(
+            "--confirm", help="Store rows the check warns about (or a confirm column, per row)."
+        ),
+    ] = False,
+) -> None:
+    """Import readings, each checked as the entry screen and `record` check it: every
+    problem is listed and nothing is written until none is left (warnings confirmed);
+    readings already stored are not added again."""
+    from pledgetrack.services.access import PermissionDenied
+    from pledgetrack.services.progress import SaveConflict, read_progress_file, save_entries
+
+    _require_input_file(file, "progress")
+    engine = engine_for()
+    try:
+        entries = read_progress_file(engine, file, confirm=confirm, lang=lang_of(None))
+    except ImportRejected as exc:
+        _report_rejected(exc)
+        return
+    try:
+        outcome = save_entries(engine, entries, actor=state.login, source=file.name)
+    except SaveConflict as exc:  # a save of the same target and date won the race
+        fail(f"{exc}; run the import again")
+        return
+    except PermissionDenied as exc:
+        fail(exc.message)
+        return
+    typer.echo(
+        f"{outcome.added} readings added, {outcome.corrections} corrections, {outcome.unchanged} already present"
+    )
+
+
+@export_app.command("plan")
+def export_plan_cmd(
+    file: Annotated[Path, typer.Argument(help="File to write: .csv, or .xlsx for Excel.")],
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
+    ] = None,
+) -> None:
+    """Write a plan as a plan file (CSV or .xlsx) that re-imports to the same state."""
+    from pledgetrack.services.plans import export_plan
+
+    _require_output_file(file)
+    engine = engine_for()
+    with _export_errors(file):
+        n = export_plan(engine, file, plan=plan)
+    typer.echo(f"wrote {n} targets to {file}")
+
+
+@contextmanager
+def _export_errors(file: Path) -> Iterator[None]:
+    """Exit 2 with one line for what an export can run into."""
+    try:
+        yield
+    except PlanNotFound as exc:
+        fail(str(exc))
+    except UnsupportedFileType as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write {file}: {exc.strerror or exc}")
+
+
+@export_app.command("progress")
+def export_progress_cmd(
+    file: Annotated[Path, typer.Argument(help="File to write: .csv, or .xlsx for Excel.")],
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
+    ] = None,
+    history: Annotated[
+        bool, typer.Option("--history", help="Include superseded readings (corrections).")
+    ] = False,
+) -> None:
+    """Write the current readings (or the whole history) as a progress file (CSV or .xlsx)."""
+    from pledgetrack.services.progress import export_progress
+
+    _require_output_file(file)
+    engine = engine_for()
+    with _export_errors(file):
+        n = export_progress(engine, file, plan=plan, history=history)
+    typer.echo(f"wrote {n} readings to {file}")

@@ -1,0 +1,276 @@
+"""What the commands print: Rich tables, JSON documents, summary lines, the progress line.
+
+Functions here shape values the services returned; they query nothing and decide
+nothing. Types from services and domain modules that import SQLAlchemy or numpy
+are named for the type checker only, so importing this module stays light.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.table import Table
+from rich.text import Text
+
+from pledgetrack.cli.app import err
+from pledgetrack.domain.dates import date_label
+from pledgetrack.domain.model import Status
+from pledgetrack.domain.numbers import format_number, format_percent, pledge_heading, round_percent
+from pledgetrack.i18n import status_label, t
+
+if TYPE_CHECKING:
+    from pledgetrack.domain.evaluation import PlanEvaluation
+    from pledgetrack.services.access import UserInfo
+    from pledgetrack.services.audit import AuditEntry
+    from pledgetrack.services.review import ReviewLine
+    from pledgetrack.services.status import StatusSummary
+
+STATUS_STYLE = {
+    Status.ACHIEVED: "bold green",
+    Status.ON_TRACK: "green",
+    Status.BEHIND: "yellow",
+    Status.OVERDUE: "bold red",
+    Status.NOT_REPORTED: "bright_black",
+}
+
+
+def progress_line() -> Progress:
+    """A progress line on stderr, shown only on a terminal (nothing in pipes and CI logs)."""
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    )
+
+
+# ---- status ---------------------------------------------------------------------------
+
+
+def number_ranges(numbers: list[int], separator: str) -> str:
+    """Item numbers with runs shortened: [1, 2, 3, 5, 7, 8] → "1-3, 5, 7-8"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return separator.join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def summary_json(found: StatusSummary, on: date) -> dict[str, Any]:
+    """`status --summary --json` (documented in the README)."""
+    counts = found.counts()
+    return {
+        "plan": found.plan,
+        "plan_title": found.plan_title,
+        "as_of": on.isoformat(),
+        "total": found.total,
+        "counts": {s.value: n for s, n in counts.items()},
+        "items": {s.value: found.items(s) for s in counts},
+    }
+
+
+def summary_lines(found: StatusSummary, on: date, lang: str) -> list[str]:
+    """`status --summary`: the title, the counts, then the item numbers of each status
+    but on track (``已完成:1、3-4、6-7``)."""
+    counts = found.counts()
+    lines = [
+        t("status.title", lang, plan=found.plan_title, date=date_label(on, lang)),
+        t("status.summary", lang, total=found.total, **{s.value: n for s, n in counts.items()}),
+    ]
+    for status_ in counts:
+        if status_ is not Status.ON_TRACK and counts[status_]:
+            numbers = number_ranges(found.items(status_), "、" if lang == "zh" else ", ")
+            lines.append(f"{status_label(status_, lang)}{':' if lang == 'zh' else ': '}{numbers}")
+    return lines
+
+
+def status_json(evaluation: PlanEvaluation) -> dict[str, Any]:
+    """The status as JSON (documented in the README)."""
+
+    def pct(value: float | None) -> float | None:
+        return None if value is None else round_percent(value)
+
+    items = []
+    for row in evaluation.items:
+        items.append(
+            {
+                "no": row.info.no,
+                "title": row.info.title,
+                "pledge": row.info.pledge_no,
+                "pledge_title": evaluation.structure.pledge(row.info.pledge_no).title,
+                "departments": list(row.info.departments),
+                "status": row.result.status.value,
+                "completion": pct(row.result.completion),
+                "expected": pct(row.result.expected),
+                "last_report": row.last_report.isoformat() if row.last_report else None,
+                "targets": [
+                    {
+                        "key": tr.info.key,
+                        "name": tr.info.name,
+                        "unit": tr.info.unit,
+                        "target": tr.info.rule.target_value,
+                        "at_least": tr.info.rule.at_least,
+                        "value": tr.result.reading.value if tr.result.reading else None,
+                        "done": tr.result.reading.done if tr.result.reading else None,
+                        "as_of": tr.result.reading.as_of.isoformat() if tr.result.reading else None,
+                        "completion": pct(tr.result.completion),
+                        "expected": pct(tr.result.expected),
+                        "assessed": tr.info.rule.assessed,
+                        "kind": tr.info.rule.kind.value,
+                        "status": tr.result.status.value,
+                        "deadline": tr.info.rule.deadline.isoformat(),
+                    }
+                    for tr in row.targets
+                ],
+            }
+        )
+    return {
+        "plan": evaluation.structure.code,
+        "plan_title": evaluation.structure.title,
+        "as_of": evaluation.as_of.isoformat(),
+        "items": items,
+        "summary": {
+            "counts": {s.value: n for s, n in evaluation.counts().items()},
+            "achieved": [row.info.no for row in evaluation.achieved_items()],
+        },
+    }
+
+
+def status_table(evaluation: PlanEvaluation, lang: str) -> Table:
+    """The completion table for the terminal, items grouped under their pledges."""
+    counts = evaluation.counts()
+    table = Table(
+        title=t(
+            "status.title",
+            lang,
+            plan=evaluation.structure.title,
+            date=date_label(evaluation.as_of, lang),
+        ),
+        caption=t(
+            "status.summary",
+            lang,
+            total=len(evaluation.items),
+            **{s.value: n for s, n in counts.items()},
+        ),
+        show_lines=False,
+    )
+    table.add_column(t("col.no", lang), justify="right")
+    table.add_column(t("col.item", lang), min_width=14, ratio=3)
+    table.add_column(t("col.department", lang), max_width=14, no_wrap=True, overflow="ellipsis")
+    table.add_column(t("col.completion", lang), justify="right")
+    table.add_column(t("col.expected", lang), justify="right")
+    table.add_column(t("col.status", lang))
+    table.add_column(t("col.last_report", lang))
+    for no, rows in evaluation.by_pledge():
+        heading = f"{pledge_heading(no, lang)}{evaluation.structure.pledge(no).title}"
+        table.add_row("", Text(heading, style="bold", no_wrap=True, overflow="ellipsis"))
+        for row in rows:
+            style = STATUS_STYLE[row.result.status]
+            table.add_row(
+                str(row.info.no),
+                row.info.title,
+                row.info.lead,
+                format_percent(row.result.completion),
+                format_percent(row.result.expected),
+                Text("● " + status_label(row.result.status, lang), style=style),
+                row.last_report.isoformat() if row.last_report else "—",
+            )
+    return table
+
+
+# ---- people, review, audit ------------------------------------------------------------
+
+
+def users_table(users: Sequence[UserInfo]) -> Table:
+    """`user list`: one row per user, active or not."""
+    table = Table()
+    for column in ("login", "name", "role", "department", "active"):
+        table.add_column(column)
+    for u in users:
+        table.add_row(
+            u.login, u.display_name, u.role.value, u.department or "", "yes" if u.active else "no"
+        )
+    return table
+
+
+def review_json(lines: Sequence[ReviewLine]) -> list[dict[str, Any]]:
+    """`review list --json`: each figure with its target, item and review state."""
+    return [
+        {
+            "id": line.reading.snapshot_id,
+            "target": line.target.key,
+            "name": line.target.name,
+            "item": line.item.no,
+            "departments": list(line.item.departments),
+            "as_of": line.reading.as_of.isoformat(),
+            "value": line.reading.value,
+            "done": line.reading.done,
+            "unit": line.target.unit,
+            "note": line.reading.note,
+            "entered_by": line.reading.entered_by,
+            "status": line.state,
+            "comment": line.comment,
+            "reviewed_by": line.reading.review.reviewed_by if line.reading.review else None,
+        }
+        for line in lines
+    ]
+
+
+def review_table(lines: Sequence[ReviewLine]) -> Table:
+    """`review list`: id, target, value and review state of each figure."""
+    table = Table()
+    for column in ("id", "target", "name", "as of", "value", "entered by", "status", "comment"):
+        table.add_column(column, justify="right" if column in ("id", "value") else "left")
+    style = {"submitted": "", "approved": "green", "returned": "yellow"}
+    for line in lines:
+        r = line.reading
+        value = (
+            f"{format_number(r.value)}{line.target.unit}"
+            if r.value is not None
+            else ("done" if r.done else "not done")
+        )
+        table.add_row(
+            str(r.snapshot_id),
+            line.target.key,
+            line.target.name,
+            r.as_of.isoformat(),
+            value,
+            r.entered_by,
+            Text(line.state, style=style[line.state]),
+            line.comment,
+        )
+    return table
+
+
+def audit_table(entries: Sequence[AuditEntry]) -> Table:
+    """`audit`: when, who, what, and the change in words."""
+    from pledgetrack.services.audit import describe, local_time
+
+    table = Table()
+    for column in ("when", "who", "action", "target", "change"):
+        table.add_column(column, overflow="fold")
+    for e in entries:
+        table.add_row(
+            local_time(e.at),
+            e.user_login,
+            e.action,
+            e.target_key or f"{e.entity} {e.entity_id or ''}".strip(),
+            describe(e),
+        )
+    return table

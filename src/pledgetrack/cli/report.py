@@ -1,0 +1,99 @@
+"""`pledgetrack report`: the month-end summary as text, Markdown, HTML, XLSX or DOCX."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pledgetrack.cli.app import Lang, app, engine_for, err, fail, lang_of, policy
+from pledgetrack.cli.render import progress_line
+from pledgetrack.domain.dates import DateFormatError, parse_month
+from pledgetrack.domain.errors import PlanNotFound, UnsupportedFileType
+from pledgetrack.domain.report_format import ReportFormat, report_format
+from pledgetrack.i18n import t
+
+
+@app.command()
+def report(
+    month: Annotated[
+        str, typer.Option("--month", help="Reporting month, e.g. 2020-10 or 2020年10月.")
+    ],
+    fmt: Annotated[
+        ReportFormat | None,
+        typer.Option(
+            "--format",
+            help="text, md, html, xlsx or docx (default: from the --out suffix, else text).",
+        ),
+    ] = None,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="zh or en.")] = None,
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
+    ] = None,
+    department: Annotated[
+        str | None, typer.Option("--department", help="Only this department's items.")
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Write to this file (required for xlsx and docx)."),
+    ] = None,
+    approved_only: Annotated[
+        bool,
+        typer.Option(
+            "--approved-only",
+            help="From approved figures only (per target the latest approved reading).",
+        ),
+    ] = False,
+) -> None:
+    """The month-end summary, structured like the official progress report."""
+    from pledgetrack.services.month_report import build_month_report, render_report, write_report
+
+    try:
+        month_end = parse_month(month)
+    except DateFormatError as exc:
+        fail(f"--month: {exc}")
+    try:
+        chosen = report_format(fmt, out)
+    except UnsupportedFileType as exc:
+        fail(f"--out: {exc}")
+    if chosen.binary and out is None:
+        fail(f"--format {chosen.value} writes a file: give --out FILE.{chosen.value}")
+    if out is not None:
+        if out.is_dir():
+            fail(f"--out: {out} is a directory, not a file")
+        if not out.parent.is_dir():
+            fail(f"--out: directory {out.parent} does not exist")
+    language = lang_of(lang)
+    engine = engine_for()
+    with progress_line() as progress:
+        task = progress.add_task(t("cli.progress.build", language), total=None)
+        try:
+            model = build_month_report(
+                engine,
+                month=month_end,
+                plan=plan,
+                department=department,
+                policy=policy(),
+                with_history=chosen.needs_history,
+                approved_only=approved_only,
+            )
+        except PlanNotFound as exc:
+            fail(str(exc))
+        if department and not model.item_count:
+            fail(f"no items for department {department!r}")
+        if out is None:
+            progress.stop()
+            sys.stdout.write(render_report(model, chosen, language))
+            return
+        progress.update(task, description=t("cli.progress.write", language, file=out.name))
+
+        def step(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        try:
+            write_report(model, chosen, language, out, progress=step)
+        except OSError as exc:
+            fail(f"--out: cannot write {out}: {exc.strerror or exc}")
+    err.print(f"wrote {out}")

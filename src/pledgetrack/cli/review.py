@@ -1,0 +1,136 @@
+"""`pledgetrack review`: list submitted figures, approve them, or return them."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from pledgetrack.cli.app import app, engine_for, fail, parse_date_option, state
+from pledgetrack.cli.render import review_json, review_table
+from pledgetrack.domain.errors import PlanNotFound
+
+review_app = typer.Typer(help="Review submitted figures: list them, approve, or return.")
+app.add_typer(review_app, name="review")
+
+
+class ReviewStatus(StrEnum):
+    submitted = "submitted"
+    returned = "returned"
+    approved = "approved"
+    all = "all"
+
+
+@review_app.command("list")
+def review_list_cmd(
+    department: Annotated[
+        str | None, typer.Option("--department", help="Only this department's items.")
+    ] = None,
+    status: Annotated[
+        ReviewStatus | None,
+        typer.Option(
+            "--status",
+            help="submitted, returned, approved or all (default: submitted and returned).",
+        ),
+    ] = None,
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Current figures waiting for review (or in another review state), by item and date."""
+    from pledgetrack.services.review import STATES, ReviewRefused, review_list
+
+    states: tuple[str, ...]
+    if status is None:
+        states = ("submitted", "returned")
+    elif status is ReviewStatus.all:
+        states = STATES
+    else:
+        states = (status.value,)
+    engine = engine_for()
+    try:
+        lines = review_list(engine, plan=plan, department=department, states=states)
+    except (ReviewRefused, PlanNotFound) as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(review_json(lines), ensure_ascii=False, indent=2))
+        return
+    if not lines:
+        typer.echo(f"no figures {' or '.join(states)}")
+        return
+    Console().print(review_table(lines))
+
+
+def _review(
+    decision: str,
+    target: str | None,
+    as_of: str | None,
+    snapshot_id: int | None,
+    comment: str,
+    plan: str | None,
+) -> None:
+    from pledgetrack.services.access import PermissionDenied
+    from pledgetrack.services.review import ReviewRefused, review
+
+    if snapshot_id is None and (target is None or as_of is None):
+        fail("say which figure: TARGET --as-of DATE, or --id N (see 'pledgetrack review list')")
+    on = parse_date_option(as_of, "--as-of")
+    engine = engine_for()
+    try:
+        done = review(
+            engine,
+            decision=decision,
+            comment=comment,
+            snapshot_id=snapshot_id,
+            target_key=target,
+            as_of=on,
+            plan=plan,
+            actor=state.login,
+        )
+    except (PermissionDenied, ReviewRefused, PlanNotFound) as exc:
+        fail(str(exc))
+    said = f": {done.comment}" if done.comment else ""
+    typer.echo(f"{done.key} ({done.as_of}) {done.decision}{said}")
+
+
+@review_app.command("approve")
+def review_approve(
+    target: Annotated[str | None, typer.Argument(help="Target key, e.g. 28.1.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date of the figure (2020-11-30, 2020-11).")
+    ] = None,
+    snapshot_id: Annotated[
+        int | None, typer.Option("--id", help="The figure's id (from 'review list').")
+    ] = None,
+    comment: Annotated[str, typer.Option("--comment", help="Optional remark.")] = "",
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
+    ] = None,
+) -> None:
+    """Approve a figure (supervisors and admins): reports from approved figures use it."""
+    _review("approved", target, as_of, snapshot_id, comment, plan)
+
+
+@review_app.command("return")
+def review_return(
+    target: Annotated[str | None, typer.Argument(help="Target key, e.g. 28.1.")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Date of the figure (2020-11-30, 2020-11).")
+    ] = None,
+    snapshot_id: Annotated[
+        int | None, typer.Option("--id", help="The figure's id (from 'review list').")
+    ] = None,
+    comment: Annotated[
+        str, typer.Option("--comment", help="What to fix (required); staff see it.")
+    ] = "",
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
+    ] = None,
+) -> None:
+    """Return a figure to its department with a comment (supervisors and admins); a
+    corrected figure is submitted again."""
+    _review("returned", target, as_of, snapshot_id, comment, plan)

@@ -1,0 +1,105 @@
+"""`pledgetrack status`: the completion table, its JSON, or the summary per status."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from pledgetrack.cli.app import Lang, app, engine_for, fail, lang_of, parse_date_option, policy
+from pledgetrack.cli.render import status_json, status_table, summary_json, summary_lines
+from pledgetrack.domain.errors import PlanNotFound
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+
+@app.command()
+def status(
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Date (2020-10-31, 2020-10, 2020年10月底); default today, or for a finished plan the month of its last figures.",
+        ),
+    ] = None,
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
+    ] = None,
+    department: Annotated[
+        str | None,
+        typer.Option("--department", help="Only items this department leads or co-operates on."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    lang: Annotated[Lang | None, typer.Option("--lang", help="zh or en.")] = None,
+    approved_only: Annotated[
+        bool,
+        typer.Option("--approved-only", help="Only figures a supervisor approved."),
+    ] = False,
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help="Only the counts per status and which items (fast at any size).",
+        ),
+    ] = False,
+) -> None:
+    """The completion table: items under their pledges, completion, expected, status."""
+    from pledgetrack.services.status import UnknownDepartment, default_as_of, plan_status
+
+    engine = engine_for()
+    on = parse_date_option(as_of, "--as-of")
+    try:
+        if on is None:
+            on = default_as_of(engine, plan=plan)
+        if summary:
+            print_summary(
+                engine, on=on, plan=plan, department=department, as_json=as_json,
+                lang=lang_of(lang), approved_only=approved_only,
+            )  # fmt: skip
+            return
+        evaluation = plan_status(
+            engine,
+            on=on,
+            plan=plan,
+            department=department,
+            policy=policy(),
+            approved_only=approved_only,
+        )
+    except (PlanNotFound, UnknownDepartment) as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(status_json(evaluation), ensure_ascii=False, indent=2))
+    else:
+        Console().print(status_table(evaluation, lang_of(lang)))
+
+
+def print_summary(
+    engine: Engine,
+    *,
+    on: date,
+    plan: str | None,
+    department: str | None,
+    as_json: bool,
+    lang: str,
+    approved_only: bool,
+) -> None:
+    """`status --summary`: counts per status and the item numbers of each."""
+    from pledgetrack.services.status import status_summary
+
+    found = status_summary(
+        engine,
+        on=on,
+        plan=plan,
+        department=department,
+        policy=policy(),
+        approved_only=approved_only,
+    )
+    if as_json:
+        typer.echo(json.dumps(summary_json(found, on), ensure_ascii=False, indent=2))
+        return
+    for line in summary_lines(found, on, lang):
+        typer.echo(line)

@@ -1,0 +1,106 @@
+"""`pledgetrack user`: people and their roles (staff, supervisor, admin)."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from pledgetrack.cli.app import app, engine_for, fail, state
+from pledgetrack.cli.render import users_table
+
+user_app = typer.Typer(help="People and roles (staff, supervisor, admin): add, list, change.")
+app.add_typer(user_app, name="user")
+
+
+class RoleName(StrEnum):
+    staff = "staff"
+    supervisor = "supervisor"
+    admin = "admin"
+
+
+@user_app.command("add")
+def user_add(
+    login: Annotated[str, typer.Argument(help="The person's OS login.")],
+    role: Annotated[RoleName, typer.Option("--role", help="staff, supervisor or admin.")] = (
+        RoleName.staff
+    ),
+    name: Annotated[str, typer.Option("--name", help="Display name, e.g. 王芳.")] = "",
+    department: Annotated[
+        str | None,
+        typer.Option("--department", help="Their department (required for staff)."),
+    ] = None,
+) -> None:
+    """Add a user (admins). The first user of a database must be an admin: from then on
+    roles apply."""
+    from pledgetrack.services.access import InvalidUser, PermissionDenied, add_user
+
+    engine = engine_for()
+    try:
+        info = add_user(
+            engine,
+            login=login,
+            role=role.value,
+            display_name=name,
+            department=department,
+            actor=state.login,
+        )
+    except (PermissionDenied, InvalidUser) as exc:
+        fail(str(exc))
+    where = f", {info.department}" if info.department else ""
+    typer.echo(f"added {info.login} ({info.role.value}{where})")
+
+
+@user_app.command("set")
+def user_set(
+    login: Annotated[str, typer.Argument(help="The user's login.")],
+    role: Annotated[RoleName | None, typer.Option("--role", help="New role.")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="New display name.")] = None,
+    department: Annotated[
+        str | None,
+        typer.Option("--department", help='New department ("" to clear).'),
+    ] = None,
+    active: Annotated[
+        bool | None,
+        typer.Option("--active/--inactive", help="Reactivate, or deactivate (never deleted)."),
+    ] = None,
+) -> None:
+    """Change a user's role, name, department or whether they are active (admins)."""
+    from pledgetrack.services.access import UNSET, InvalidUser, PermissionDenied, set_user
+
+    engine = engine_for()
+    try:
+        info = set_user(
+            engine,
+            login,
+            role=role.value if role else None,
+            display_name=name,
+            department=UNSET if department is None else department,
+            active=active,
+            actor=state.login,
+        )
+    except (PermissionDenied, InvalidUser) as exc:
+        fail(str(exc))
+    where = f", {info.department}" if info.department else ""
+    typer.echo(f"{info.login}: {info.role.value}{where}" + ("" if info.active else " (inactive)"))
+
+
+@user_app.command("list")
+def user_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every user, active or not."""
+    from pledgetrack.services.access import list_users
+
+    engine = engine_for()
+    users = list_users(engine)
+    if as_json:
+        typer.echo(json.dumps([u.as_dict() for u in users], ensure_ascii=False, indent=2))
+        return
+    if not users:
+        typer.echo("no users: single-user mode, anyone may do anything")
+        return
+    Console().print(users_table(users))
