@@ -104,8 +104,8 @@ def test_render_string_refuses_binary_formats(qingdao: Engine) -> None:
 
 def test_pledge_headings_count_past_ninety_nine() -> None:
     """A province list has hundreds of pledges: 一百零五、 not an error."""
+    from pledgetrack.domain.numbers import chinese_number, pledge_heading
     from pledgetrack.exchange.cells import parse_ordinal
-    from pledgetrack.reports.text import chinese_number, pledge_heading
 
     assert [chinese_number(n) for n in (1, 10, 12, 20, 105, 110, 345, 1001, 3420)] == [
         "一", "十", "十二", "二十", "一百零五", "一百一十", "三百四十五", "一千零一", "三千四百二十",

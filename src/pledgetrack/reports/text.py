@@ -6,38 +6,9 @@ from datetime import date
 
 from pledgetrack.domain.dates import date_label, month_label
 from pledgetrack.domain.model import Status
-from pledgetrack.domain.numbers import format_number, format_percent
+from pledgetrack.domain.numbers import format_number, format_percent, pledge_heading
 from pledgetrack.i18n import status_label, t
 from pledgetrack.reports.model import ItemLine, MonthReport, TargetLine
-
-_ZH_NUMERALS = "一二三四五六七八九十"
-
-
-def chinese_number(n: int) -> str:
-    """一 … 十 … 十二 … 二十 … 一百零五 … 三千四百二十 (positive integers below 10 000)."""
-    if not 0 < n < 10_000:
-        return str(n)
-    if n < 20:
-        return ("十" if n >= 10 else "") + (_ZH_NUMERALS[n % 10 - 1] if n % 10 else "") or "十"
-    digits = [(n // 1000, "千"), (n // 100 % 10, "百"), (n // 10 % 10, "十"), (n % 10, "")]
-    out = ""
-    zero = False
-    for digit, unit in digits:
-        if digit == 0:
-            zero = bool(out)
-            continue
-        if zero:
-            out += "零"
-            zero = False
-        out += _ZH_NUMERALS[digit - 1] + unit
-    return out
-
-
-def pledge_heading(no: int, lang: str) -> str:
-    """一、 … 十二、 … 一百零五、 in Chinese; 1. in English."""
-    if lang != "zh":
-        return f"{no}."
-    return chinese_number(no) + "、"
 
 
 def target_phrase(line: TargetLine, lang: str, plan_end: date | None = None) -> str:

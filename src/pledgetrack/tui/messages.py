@@ -9,8 +9,8 @@ from textual.message import Message
 from pledgetrack.domain.evaluation import PlanEvaluation
 from pledgetrack.reports.model import MonthReport
 from pledgetrack.services.entry import EntrySheet, SheetRejected
+from pledgetrack.services.history import HistoryEntry
 from pledgetrack.services.progress import SaveOutcome
-from pledgetrack.storage.queries import HistoryEntry
 
 
 class EvaluationLoaded(Message):

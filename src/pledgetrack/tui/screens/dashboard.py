@@ -19,13 +19,12 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from pledgetrack.domain.dates import add_months, date_label, end_of_month
 from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation
 from pledgetrack.domain.model import STATUS_ORDER, Status
-from pledgetrack.domain.numbers import format_percent
+from pledgetrack.domain.numbers import format_percent, pledge_heading
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.i18n import status_label
-from pledgetrack.reports.text import pledge_heading
+from pledgetrack.services.dashboard import load_evaluation, load_first_items
 from pledgetrack.services.status import default_as_of
 from pledgetrack.tui.cells import bar, cell, day, light, localize_bindings
-from pledgetrack.tui.data import load_evaluation, load_first_items
 from pledgetrack.tui.messages import EvaluationLoaded
 from pledgetrack.tui.strings import ui
 
