@@ -251,7 +251,7 @@ async def test_a_province_sized_list_is_added_to_the_table_page_by_page(engine: 
         table.move_cursor(row=table.row_count - 1)
         await pilot.pause()
         assert table.row_count == 2 * PAGE  # moving near the end adds the next page
-        assert screen.item_keys()[PAGE] == f"item-{screen._pending[PAGE].info.no}"
+        assert screen.item_keys()[PAGE] == f"item-{table._pending[PAGE].info.no}"
 
 
 async def test_a_big_plan_shows_its_first_page_while_the_rest_loads(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
