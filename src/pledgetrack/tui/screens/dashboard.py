@@ -322,13 +322,14 @@ class DashboardScreen(Screen[None]):
 
     def action_department(self) -> None:
         """Pick a department to show only the items it leads or co-operates on."""
-        if self._still_loading():
+        evaluation = self.evaluation
+        if self._still_loading() or evaluation is None:
             return
         from pledgetrack.tui.screens.pick import PickScreen
 
         lang = self.lang
         counts: dict[str, int] = {}
-        for row in self.evaluation.items:
+        for row in evaluation.items:
             for name in row.info.departments:
                 counts[name] = counts.get(name, 0) + 1
         options: list[tuple[str, str]] = [(ui("department.all", lang), "")]
