@@ -327,7 +327,8 @@ def child(name: str, url: str, repeat: int, extra: str = "") -> dict[str, Any]:
 
 def sqlite_db(workdir: Path, name: str, targets: int, months: int) -> str:
     from gen_synthetic import generate
-    from pledgetrack.storage.db import make_engine, sqlite_url
+    from pledgetrack.config import sqlite_url
+    from pledgetrack.storage.db import make_engine
 
     path = workdir / f"{name}-{targets}-{months}.sqlite"
     if not path.exists():

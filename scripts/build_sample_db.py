@@ -15,9 +15,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from pledgetrack.config import sqlite_url
 from pledgetrack.services.sample import load_sample
 from pledgetrack.services.status import status_summary
-from pledgetrack.storage.db import make_engine, sqlite_url
+from pledgetrack.storage.db import make_engine
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -31,8 +31,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from sqlalchemy import func, insert, select  # noqa: E402
 from sqlalchemy.engine import Engine  # noqa: E402
 
+from pledgetrack.config import sqlite_url  # noqa: E402
 from pledgetrack.domain.dates import end_of_month  # noqa: E402
-from pledgetrack.storage.db import create_schema, make_engine, sqlite_url  # noqa: E402
+from pledgetrack.storage.db import create_schema, make_engine  # noqa: E402
 from pledgetrack.storage.tables import (  # noqa: E402
     Department,
     Item,

@@ -20,8 +20,9 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from textual.widgets import Input  # noqa: E402
 
+from pledgetrack.config import sqlite_url  # noqa: E402
 from pledgetrack.domain.model import Policy  # noqa: E402
-from pledgetrack.storage.db import make_engine, sqlite_url  # noqa: E402
+from pledgetrack.storage.db import make_engine  # noqa: E402
 from pledgetrack.tui.app import create_app  # noqa: E402
 
 SIZE = (120, 40)

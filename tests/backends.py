@@ -19,7 +19,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
-from pledgetrack.storage.db import make_engine, sqlite_url
+from pledgetrack.config import sqlite_url
+from pledgetrack.storage.db import make_engine
 
 PG_URL = os.environ.get("PLEDGETRACK_TEST_DATABASE_URL", "")
 DEFAULT_BACKEND = os.environ.get("PLEDGETRACK_TEST_BACKEND", "sqlite")

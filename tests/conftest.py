@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import Engine
 
+from pledgetrack.config import sqlite_url
 from pledgetrack.services.plans import import_plan
 from pledgetrack.services.progress import read_progress_file, save_entries
 from pledgetrack.services.sample import load_sample
-from pledgetrack.storage.db import create_schema, make_engine, sqlite_url
+from pledgetrack.storage.db import create_schema, make_engine
 from tests.backends import DEFAULT_BACKEND, empty_database
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -23,11 +23,12 @@ from sqlmodel import Session, select
 from typer.testing import CliRunner
 
 from pledgetrack.cli import app
+from pledgetrack.config import sqlite_url
 from pledgetrack.domain.model import Reading
 from pledgetrack.services import backup as backup_service
 from pledgetrack.services.backup import BackupError, backup_database
 from pledgetrack.services.progress import Entry, export_progress, save_entries
-from pledgetrack.storage.db import create_schema, make_engine, sqlite_url
+from pledgetrack.storage.db import create_schema, make_engine
 from pledgetrack.storage.queries import load_structure
 from pledgetrack.storage.schema import check_schema
 from pledgetrack.storage.tables import Snapshot

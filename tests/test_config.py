@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from pledgetrack.cli import app
-from pledgetrack.config import ConfigError, Settings, config_path
-from pledgetrack.storage.db import make_engine, normalise_url, sqlite_url
+from pledgetrack.config import ConfigError, Settings, config_path, sqlite_url
+from pledgetrack.storage.db import make_engine, normalise_url
 from tests.conftest import DATA
 
 runner = CliRunner()

@@ -179,7 +179,8 @@ def test_milestone_stage_by_name(qingdao, tmp_path) -> None:
 
 
 def test_export_then_reimport_gives_the_same_state(qingdao, empty_engine, tmp_path) -> None:
-    from pledgetrack.storage.db import create_schema, make_engine, sqlite_url
+    from pledgetrack.config import sqlite_url
+    from pledgetrack.storage.db import create_schema, make_engine
 
     save_entries(
         qingdao,

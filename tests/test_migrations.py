@@ -120,7 +120,8 @@ def test_the_cli_refuses_a_database_behind_and_db_upgrade_fixes_it(
 
 
 def test_the_shipped_database_is_at_head() -> None:
-    from pledgetrack.storage.db import make_engine, sqlite_url
+    from pledgetrack.config import sqlite_url
+    from pledgetrack.storage.db import make_engine
 
     engine = make_engine(sqlite_url(DATA / "pledges.sqlite"))
     try:

@@ -6,8 +6,9 @@ from datetime import date
 
 from sqlmodel import Session
 
+from pledgetrack.config import sqlite_url
 from pledgetrack.services.status import plan_status
-from pledgetrack.storage.db import make_engine, sqlite_url
+from pledgetrack.storage.db import make_engine
 from pledgetrack.storage.latest import latest_readings
 from pledgetrack.storage.queries import load_structure
 from tests.conftest import DATA

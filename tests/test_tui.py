@@ -240,7 +240,7 @@ async def test_a_province_sized_list_is_added_to_the_table_page_by_page(engine: 
         table.move_cursor(row=table.row_count - 1)
         await pilot.pause()
         assert table.row_count == 2 * PAGE  # moving near the end adds the next page
-        assert screen.item_keys()[PAGE] == f"item-{screen._pending[PAGE].info.no}"
+        assert screen.item_keys()[PAGE] == f"item-{table._pending[PAGE].info.no}"
 
 
 async def test_a_big_plan_shows_its_first_page_while_the_rest_loads(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
@@ -249,7 +249,8 @@ async def test_a_big_plan_shows_its_first_page_while_the_rest_loads(tmp_path, mo
     import threading
 
     import pledgetrack.tui.screens.dashboard as dashboard_module
-    from pledgetrack.storage.db import make_engine, sqlite_url
+    from pledgetrack.config import sqlite_url
+    from pledgetrack.storage.db import make_engine
     from pledgetrack.tui.screens.dashboard import PAGE
     from tests.test_reference import generator
 
@@ -307,7 +308,8 @@ async def test_a_new_month_of_a_big_plan_shows_its_first_page_while_the_month_co
     import threading
 
     import pledgetrack.tui.screens.dashboard as dashboard_module
-    from pledgetrack.storage.db import make_engine, sqlite_url
+    from pledgetrack.config import sqlite_url
+    from pledgetrack.storage.db import make_engine
     from pledgetrack.tui.screens.attention import AttentionScreen
     from pledgetrack.tui.screens.dashboard import PAGE
     from tests.test_reference import generator

@@ -232,9 +232,9 @@ async def test_a_long_sheet_comes_in_pages_and_saves_what_was_typed_on_each(
     """A department of a province plan has hundreds of lines: the sheet shows a page at a
     time (PgDn / PgUp). What was typed on a page is kept when it goes; saving checks and
     stores every page's changes, and a refused save turns back to the first error."""
-    import pledgetrack.tui.screens.entry as entry_module
+    import pledgetrack.tui.widgets.entry_grid as entry_grid
 
-    monkeypatch.setattr(entry_module, "LINES_PER_PAGE", 2)
+    monkeypatch.setattr(entry_grid, "LINES_PER_PAGE", 2)
     app = make_app(engine)
     ids = target_ids(engine)
 

@@ -10,6 +10,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, func, select
 
+from pledgetrack.config import sqlite_url
 from pledgetrack.domain.errors import ImportRejected, UnsupportedFileType
 from pledgetrack.domain.model import STATUS_ORDER, Status
 from pledgetrack.domain.report_format import ReportFormat
@@ -27,7 +28,7 @@ from pledgetrack.services.progress import (
     save_entries,
 )
 from pledgetrack.services.status import plan_status
-from pledgetrack.storage.db import create_schema, make_engine, sqlite_url
+from pledgetrack.storage.db import create_schema, make_engine
 from pledgetrack.storage.tables import Plan, Snapshot
 from tests.conftest import TODAY, write
 

@@ -23,12 +23,15 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
-from pledgetrack.storage.db import sqlite_url
-
 #: The shipped sample database, when running from a source checkout.
 SOURCE_DATABASE = Path(__file__).resolve().parents[2] / "data" / "pledges.sqlite"
 #: The environment variable naming another config file.
 CONFIG_ENV = "PLEDGETRACK_CONFIG"
+
+
+def sqlite_url(path: Path | str) -> str:
+    """The SQLAlchemy URL of a SQLite file."""
+    return f"sqlite:///{Path(path)}"
 
 
 class ConfigError(ValueError):

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
 from pledgetrack.storage import tables as _tables  # noqa: F401  (registers the tables)
-
-
-def sqlite_url(path: Path | str) -> str:
-    """The SQLAlchemy URL of a SQLite file."""
-    return f"sqlite:///{Path(path)}"
 
 
 def normalise_url(url: str) -> str:

@@ -19,7 +19,7 @@ import plotext as plt
 from pledgetrack.domain.dates import add_months, end_of_month
 from pledgetrack.domain.model import TargetKind, TargetRule
 from pledgetrack.domain.progress import expected_completion
-from pledgetrack.storage.queries import HistoryEntry
+from pledgetrack.services.history import HistoryEntry
 
 Point = tuple[date, float]
 

@@ -7,11 +7,11 @@ from pathlib import Path
 from textual.message import Message
 
 from pledgetrack.domain.evaluation import PlanEvaluation
-from pledgetrack.reports.model import MonthReport
 from pledgetrack.services.entry import EntrySheet
+from pledgetrack.services.history import HistoryEntry
+from pledgetrack.services.month_report import MonthReport
 from pledgetrack.services.progress import SaveOutcome
 from pledgetrack.services.reading_check import ReadingRefused
-from pledgetrack.storage.queries import HistoryEntry
 
 
 class EvaluationLoaded(Message):

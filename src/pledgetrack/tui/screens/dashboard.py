@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
@@ -11,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.coordinate import Coordinate
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
@@ -19,64 +17,25 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from pledgetrack.domain.dates import add_months, date_label, end_of_month
 from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation
 from pledgetrack.domain.model import STATUS_ORDER, Status
-from pledgetrack.domain.numbers import format_percent
+from pledgetrack.domain.numbers import pledge_heading
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.i18n import status_label, t
-from pledgetrack.reports.text import pledge_heading
+from pledgetrack.services.dashboard import load_evaluation, load_first_items
 from pledgetrack.services.status import default_as_of
-from pledgetrack.tui.cells import bar, cell, day, light, localize_bindings
-from pledgetrack.tui.data import load_evaluation, load_first_items
+from pledgetrack.tui.cells import localize_bindings
 from pledgetrack.tui.messages import EvaluationLoaded
+from pledgetrack.tui.widgets.item_table import (
+    PAGE,
+    ItemTable,
+    item_no,
+    pledge_no,
+)
 
 if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
 
-#: The table's columns: key → catalog key of the heading, and fixed width.
-COLUMN_LABELS = {
-    "no": "col.no",
-    "item": "col.item",
-    "lead": "col.department",
-    "completion": "col.completion",
-    "expected": "col.expected",
-    "status": "col.status",
-    "last": "col.last_report",
-}
-COLUMN_WIDTHS = {
-    "no": 4,
-    "item": 25,
-    "lead": 20,
-    "completion": 18,
-    "expected": 8,
-    "status": 14,
-    "last": 15,
-}
-
-#: Rows added to the table at a time; more are added when the cursor or scroll nears the end.
-PAGE = 200
-LOOKAHEAD = 20
-
 #: Filter cycle: all, then each status in display order.
 FILTERS: tuple[Status | None, ...] = (None, *STATUS_ORDER)
-
-
-class ItemTable(DataTable[object]):
-    """The item table; "enter" opens the highlighted item (shown in the footer)."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "open")]
-
-
-#: Sortable columns: table column key → sort key of an item row (missing values last).
-SORT_KEYS: dict[str, Callable[[ItemRow], tuple[object, ...]]] = {
-    "no": lambda r: (r.info.no,),
-    "item": lambda r: (r.info.title, r.info.no),
-    "lead": lambda r: (r.info.lead, r.info.no),
-    "completion": lambda r: (r.result.completion is None, r.result.completion or 0.0, r.info.no),
-    "expected": lambda r: (r.result.expected is None, r.result.expected or 0.0, r.info.no),
-    "status": lambda r: (-r.result.status.severity, r.info.no),
-    "last": lambda r: (r.last_report is None, r.last_report or date.min, r.info.no),
-}
-#: What "s" steps through: list order (grouped under pledges), then each column.
-SORT_CYCLE: tuple[str | None, ...] = (None, *SORT_KEYS)
 
 
 def matches(row: ItemRow, status: Status | None, query: str, department: str | None = None) -> bool:
@@ -118,16 +77,9 @@ class DashboardScreen(Screen[None]):
         self.status_filter: Status | None = None
         self.department_filter: str | None = None
         self.query_text = ""
-        #: Column the table is sorted by (None = list order under pledge headings).
-        self.sort_column: str | None = None
-        self.sort_reverse = False
         self._by_no: dict[int, ItemRow] = {}
         self._pledges: dict[int, str] = {}
         self._counts: dict[Status, int] = {}
-        #: Rows matching the filters, in table order; the first _shown_rows are in the table.
-        self._pending: list[ItemRow] = []
-        self._shown_rows = 0
-        self._last_pledge: int | None = None
 
     @property
     def pledge_app(self) -> PledgeApp:
@@ -136,6 +88,27 @@ class DashboardScreen(Screen[None]):
     @property
     def lang(self) -> str:
         return self.pledge_app.lang
+
+    @property
+    def table(self) -> ItemTable:
+        return self.query_one("#items", ItemTable)
+
+    @property
+    def sort_column(self) -> str | None:
+        """Column the table is sorted by (None = list order under pledge headings)."""
+        return self.table.sort_column
+
+    @sort_column.setter
+    def sort_column(self, column: str | None) -> None:
+        self.table.sort_column = column
+
+    @property
+    def sort_reverse(self) -> bool:
+        return self.table.sort_reverse
+
+    @sort_reverse.setter
+    def sort_reverse(self, reverse: bool) -> None:
+        self.table.sort_reverse = reverse
 
     # ---- layout -------------------------------------------------------------
 
@@ -148,8 +121,7 @@ class DashboardScreen(Screen[None]):
             yield Input(id="search")
             yield Static(id="filter")
             yield Static(id="shown")
-        table = ItemTable(id="items", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield ItemTable(id="items")
         yield Static(id="context")
         yield Footer()
 
@@ -158,16 +130,14 @@ class DashboardScreen(Screen[None]):
         search.cursor_blink = False
         self.watch(self.app, "lang", self._lang_changed, init=False)
         self._apply_language()
-        table = self.query_one("#items", ItemTable)
-        table.focus()
-        self.watch(table, "scroll_y", self._near_end, init=False)
+        self.table.focus()
         self.load(self.pledge_app.as_of)
 
     def _lang_changed(self, _lang: str) -> None:
         self._apply_language()
 
     def _apply_language(self) -> None:
-        localize_bindings([self, self.query_one("#items", ItemTable)], self.lang)
+        localize_bindings([self, self.table], self.lang)
         self.query_one("#search", Input).placeholder = t("tui.search.placeholder", self.lang)
         self.refresh_view()
 
@@ -181,9 +151,8 @@ class DashboardScreen(Screen[None]):
         first_page = (
             structure is not None
             and len(structure.items) > PAGE + 1
-            and self.query_one("#items", ItemTable).cursor_row < PAGE
-            and self.sort_column in (None, "no")
-            and not self.sort_reverse
+            and self.table.cursor_row < PAGE
+            and self.table.in_list_order
             and self.status_filter is None
             and not self.department_filter
             and not self.query_text
@@ -248,16 +217,14 @@ class DashboardScreen(Screen[None]):
     # ---- drawing (from the loaded evaluation only; no queries) -------------
 
     def visible_items(self) -> list[ItemRow]:
+        """The items passing the filters and the search, in list order (the table sorts)."""
         if self.evaluation is None:
             return []
-        rows = [
+        return [
             r
             for r in self.evaluation.items
             if matches(r, self.status_filter, self.query_text, self.department_filter)
         ]
-        if self.sort_column is not None:
-            rows.sort(key=SORT_KEYS[self.sort_column], reverse=self.sort_reverse)
-        return rows
 
     def refresh_view(self) -> None:
         lang = self.lang
@@ -291,101 +258,37 @@ class DashboardScreen(Screen[None]):
         parts = [t("tui.filter", lang, status=label)]
         if self.department_filter:
             parts.append(self.department_filter)
-        if self.sort_column is not None:
-            parts.append(
-                t(
-                    "tui.sort",
-                    lang,
-                    column=t(COLUMN_LABELS[self.sort_column], lang),
-                    arrow="↓" if self.sort_reverse else "↑",
-                )
-            )
+        sort = self.table.sort_label(lang)
+        if sort:
+            parts.append(sort)
         self.query_one("#filter", Static).update(" · ".join(parts))
         self._fill_table()
 
     def _fill_table(self) -> None:
         lang = self.lang
-        table = self.query_one("#items", ItemTable)
-        keep = None
-        if table.row_count:
-            keep = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        # Nothing pending while the table is rebuilt (clearing scrolls, which adds pages).
-        self._pending, self._shown_rows = [], 0
-        table.clear(columns=True)
-        # Fixed widths: rows arrive after the columns, so auto widths would follow the headers.
-        for key, width in COLUMN_WIDTHS.items():
-            table.add_column(t(COLUMN_LABELS[key], lang), key=key, width=width)
         rows = self.visible_items()
         shown = ""
         if self.evaluation is not None:
             partial = self.evaluation.partial
             shown = t("tui.shown.loading", lang) if partial else t("tui.shown", lang, n=len(rows))
         self.query_one("#shown", Static).update(shown)
-        self._pending = rows
-        self._shown_rows = 0
-        self._last_pledge = None
-        if self.evaluation is None:
-            return
-        self._append_page()
-        if keep is not None and keep in table.rows:
-            table.move_cursor(row=table.get_row_index(keep), animate=False)
-
-    def _append_page(self) -> None:
-        """Add the next PAGE of matching rows to the table (rows are added as you scroll)."""
-        if self.evaluation is None or self._shown_rows >= len(self._pending):
-            return
-        lang = self.lang
-        table = self.query_one("#items", ItemTable)
-        grouped = self.sort_column is None
-        pledges = self._pledges
-        end = min(self._shown_rows + PAGE, len(self._pending))
-        for row in self._pending[self._shown_rows : end]:
-            if grouped and row.info.pledge_no != self._last_pledge:
-                self._last_pledge = row.info.pledge_no
-                table.add_row(
-                    cell(pledge_heading(row.info.pledge_no, lang), "bold"),
-                    cell(pledges[row.info.pledge_no], "bold"),
-                    key=f"pledge-{row.info.pledge_no}",
-                )
-            result = row.result
-            table.add_row(
-                cell(str(row.info.no)),
-                cell(row.info.title),
-                cell(row.info.lead),
-                bar(result.completion, result.status),
-                cell(format_percent(result.expected)),
-                light(result.status, lang),
-                day(row.last_report, lang),
-                key=f"item-{row.info.no}",
-            )
-        self._shown_rows = end
-
-    def _near_end(self, *_args: object) -> None:
-        """Scrolled or moved close to the last rows added: add the next page."""
-        table = self.query_one("#items", ItemTable)
-        if self._shown_rows < len(self._pending) and (
-            table.cursor_row >= table.row_count - LOOKAHEAD
-            or table.scroll_y >= table.max_scroll_y - LOOKAHEAD
-        ):
-            self._append_page()
+        self.table.show_rows(rows if self.evaluation is not None else None, self._pledges, lang)
 
     def item_keys(self) -> list[str]:
         """Keys of the item rows on screen (tests count them)."""
-        table = self.query_one("#items", ItemTable)
-        return [str(k.value) for k in table.rows if str(k.value).startswith("item-")]
+        return self.table.item_keys()
 
     @on(DataTable.RowHighlighted, "#items")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self._near_end()
         context = self.query_one("#context", Static)
-        key = str(event.row_key.value)
+        pledge = pledge_no(event.row_key.value)
         if self.evaluation is None:
             context.update("")
-        elif key.startswith("pledge-"):
-            no = int(key.removeprefix("pledge-"))
-            context.update(pledge_heading(no, self.lang) + self._pledges[no])
+        elif pledge is not None:
+            context.update(pledge_heading(pledge, self.lang) + self._pledges[pledge])
         else:
-            row = self._item(int(key.removeprefix("item-")))
+            no = item_no(event.row_key.value)
+            row = self._item(no) if no is not None else None
             context.update(
                 f"{row.info.no}. {row.info.title} — {'、'.join(row.info.departments)}"
                 if row
@@ -418,13 +321,14 @@ class DashboardScreen(Screen[None]):
 
     def action_department(self) -> None:
         """Pick a department to show only the items it leads or co-operates on."""
-        if self._still_loading():
+        evaluation = self.evaluation
+        if self._still_loading() or evaluation is None:
             return
         from pledgetrack.tui.screens.pick import PickScreen
 
         lang = self.lang
         counts: dict[str, int] = {}
-        for row in self.evaluation.items:
+        for row in evaluation.items:
             for name in row.info.departments:
                 counts[name] = counts.get(name, 0) + 1
         options: list[tuple[str, str]] = [(t("tui.department.all", lang), "")]
@@ -445,27 +349,15 @@ class DashboardScreen(Screen[None]):
         )
 
     def action_cycle_sort(self) -> None:
-        index = SORT_CYCLE.index(self.sort_column)
-        self.sort_column = SORT_CYCLE[(index + 1) % len(SORT_CYCLE)]
-        self.sort_reverse = False
+        self.table.cycle_sort()
         self.refresh_view()
 
     def action_reverse_sort(self) -> None:
-        if self.sort_column is None:
-            self.sort_column = "no"
-        self.sort_reverse = not self.sort_reverse
+        self.table.reverse_sort()
         self.refresh_view()
 
-    @on(DataTable.HeaderSelected, "#items")
-    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
-        """Click a heading to sort by it; click it again to reverse."""
-        column = str(event.column_key.value)
-        if column not in SORT_KEYS:
-            return
-        if self.sort_column == column:
-            self.sort_reverse = not self.sort_reverse
-        else:
-            self.sort_column, self.sort_reverse = column, False
+    @on(ItemTable.Sorted)
+    def _sorted(self) -> None:
         self.refresh_view()
 
     def action_search(self) -> None:
@@ -478,19 +370,19 @@ class DashboardScreen(Screen[None]):
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
-        self.query_one("#items", ItemTable).focus()
+        self.table.focus()
 
     def key_escape(self) -> None:
         search = self.query_one("#search", Input)
         if search.has_focus:
-            self.query_one("#items", ItemTable).focus()
+            self.table.focus()
 
     @on(DataTable.RowSelected, "#items")
     def _open(self, event: DataTable.RowSelected) -> None:
-        key = str(event.row_key.value)
-        if not key.startswith("item-") or self.evaluation is None:
+        no = item_no(event.row_key.value)
+        if no is None or self.evaluation is None:
             return
-        self.open_item(int(key.removeprefix("item-")))
+        self.open_item(no)
 
     def open_item(self, no: int) -> None:
         """The detail of item *no* as of the date on screen (also from the command palette)."""
@@ -556,19 +448,8 @@ class DashboardScreen(Screen[None]):
             self.load(saved_as_of)
 
     def _highlighted_item(self) -> ItemRow | None:
-        table = self.query_one("#items", ItemTable)
-        if not table.row_count:
-            return None
-        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        if key.startswith("item-"):
-            return self._item(int(key.removeprefix("item-")))
-        # On a pledge heading: its first item on screen.
-        index = table.cursor_row + 1
-        if index < table.row_count:
-            below = str(table.coordinate_to_cell_key(Coordinate(index, 0)).row_key.value)
-            if below.startswith("item-"):
-                return self._item(int(below.removeprefix("item-")))
-        return None
+        no = self.table.highlighted_item_no()
+        return self._item(no) if no is not None else None
 
     def action_scorecard(self) -> None:
         """The department scorecard of the month on screen; enter shows that department here."""

@@ -18,7 +18,7 @@ from pledgetrack.domain.evaluation import ItemRow, TargetRow
 from pledgetrack.domain.model import PlanPeriod, TargetKind
 from pledgetrack.domain.numbers import format_number, format_percent
 from pledgetrack.i18n import status_label, t
-from pledgetrack.storage.queries import HistoryEntry
+from pledgetrack.services.history import HistoryEntry, target_history
 from pledgetrack.tui.cells import cell, day, goal_text, light, localize_bindings
 from pledgetrack.tui.chart import (
     FALLBACK_SIZE,
@@ -27,7 +27,6 @@ from pledgetrack.tui.chart import (
     expected_path,
     render_chart,
 )
-from pledgetrack.tui.data import load_history
 from pledgetrack.tui.messages import HistoryLoaded
 
 if TYPE_CHECKING:
@@ -281,7 +280,7 @@ class ItemDetailScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="history", description="history")
     def _load_history(self, target_id: int) -> None:
-        entries = load_history(cast("PledgeApp", self.app).engine, target_id)
+        entries = target_history(cast("PledgeApp", self.app).engine, target_id)
         if not get_current_worker().is_cancelled:
             self.post_message(HistoryLoaded(target_id, entries))
 

@@ -14,8 +14,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from pledgetrack.i18n import t
-from pledgetrack.reports.model import MonthReport
-from pledgetrack.services.month_report import build_month_report
+from pledgetrack.services.month_report import MonthReport, build_month_report
 from pledgetrack.tui.messages import ReportBuilt
 
 if TYPE_CHECKING:

@@ -16,8 +16,12 @@ from pledgetrack.domain.dates import month_label
 from pledgetrack.domain.errors import UnsupportedFileType
 from pledgetrack.domain.report_format import ReportFormat, report_format
 from pledgetrack.i18n import t
-from pledgetrack.reports.model import MonthReport
-from pledgetrack.services.month_report import build_month_report, render_report, write_report
+from pledgetrack.services.month_report import (
+    MonthReport,
+    build_month_report,
+    render_report,
+    write_report,
+)
 from pledgetrack.tui.cells import localize_bindings
 from pledgetrack.tui.messages import ReportSaved
 from pledgetrack.tui.screens.month_report import MonthReportScreen

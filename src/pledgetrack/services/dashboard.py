@@ -1,4 +1,7 @@
-"""Database reads of the UI. They run in thread workers, never on the UI thread."""
+"""The plan as the dashboard loads it: its first items at once, then the whole plan.
+
+Called from the TUI's thread workers, never on the UI thread.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ from pledgetrack.domain.model import Policy
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.services.status import default_as_of, evaluate_structure, first_items_status
-from pledgetrack.storage.queries import HistoryEntry, load_structure, target_history
+from pledgetrack.storage.queries import load_structure
 
 
 def load_evaluation(
@@ -47,9 +50,3 @@ def load_first_items(
     if structure is not None:
         return evaluate_structure(engine, structure, on=on, policy=policy, first_items=items)
     return first_items_status(engine, on=on, items=items, policy=policy)
-
-
-def load_history(engine: Engine, target_id: int) -> list[HistoryEntry]:
-    """Every reading of one target, oldest first."""
-    with Session(engine) as session:
-        return target_history(session=session, target_id=target_id)

@@ -1,0 +1,1 @@
+"""Widgets the screens compose: the dashboard's item table, the entry screen's grid."""
