@@ -27,7 +27,7 @@ from pledgetrack.config import sqlite_url
 from pledgetrack.domain.model import Reading
 from pledgetrack.services import backup as backup_service
 from pledgetrack.services.backup import BackupError, backup_database
-from pledgetrack.services.progress import Entry, export_progress, save_entries
+from pledgetrack.services.progress import export_progress, save_entries, to_store
 from pledgetrack.storage.db import create_schema, make_engine
 from pledgetrack.storage.queries import load_structure
 from pledgetrack.storage.schema import check_schema
@@ -153,7 +153,7 @@ def test_backup_while_someone_keeps_writing_is_consistent(tmp_path: Path) -> Non
         day = date(2020, 1, 1)
         try:
             while not stop.is_set() and day < date(2020, 10, 31):
-                entries = [Entry(t, Reading(day, float(len(written))), "", "w") for t in targets]
+                entries = [to_store(t, Reading(day, float(len(written))), "w") for t in targets]
                 save_entries(eng, entries)
                 written.append(day)
                 day += timedelta(days=1)
@@ -293,7 +293,7 @@ def prepare(engine: Engine, tmp_path: Path) -> None:
     import_plan(engine, write_synthetic_plan(tmp_path / "plan.csv", TARGETS))
     with Session(engine) as session:
         targets = load_structure(session=session).targets()
-    save_entries(engine, [Entry(t, Reading(date(2020, 1, 31), 1.0)) for t in targets])
+    save_entries(engine, [to_store(t, Reading(date(2020, 1, 31), 1.0), "") for t in targets])
 
 
 def snapshot_count(engine: Engine) -> int:

@@ -29,7 +29,7 @@ from pledgetrack.domain.plan import TargetInfo
 from pledgetrack.services import progress
 from pledgetrack.services.entry import LineInput, load_sheet, save_sheet
 from pledgetrack.services.plans import import_plan
-from pledgetrack.services.progress import Entry, SaveConflict, save_entries
+from pledgetrack.services.progress import SaveConflict, save_entries, to_store
 from pledgetrack.storage.db import create_schema, make_engine
 from pledgetrack.storage.latest import latest_readings
 from pledgetrack.storage.queries import load_structure
@@ -129,7 +129,7 @@ def test_second_save_of_a_sheet_read_together_is_told_the_first_figure(
                 entered_by="李四",
             )
         [conflict] = caught.value.conflicts
-        assert (conflict.target.key, conflict.value, conflict.entered_by) == ("28.1", 100, "王五")
+        assert (conflict.key, conflict.value, conflict.entered_by) == ("28.1", 100, "王五")
         assert conflict.as_of == date(2020, 11, 30)
         assert "28.1" in str(caught.value) and "王五" in str(caught.value)
         # Nothing of the loser's sheet is stored, not even the line nobody else touched.
@@ -296,12 +296,7 @@ def _enter_targets(
         added = 0
         for as_of in MONTH_ENDS:
             entries = [
-                Entry(
-                    target,
-                    Reading(as_of, value_of(i, as_of.month)),
-                    entered_by=f"p{n}",
-                    base=None,
-                )
+                to_store(target, Reading(as_of, value_of(i, as_of.month)), f"p{n}")
                 for i, target in mine
             ]
             added += save_entries(engine, entries, check_base=True).added
@@ -385,7 +380,7 @@ def test_record_reports_a_conflict_with_the_winners_figure(
         with Session(engine) as session:
             target = load_structure(session=session).targets()
         info = next(t for t in target if t.key == "2.1")
-        save_entries(engine, [Entry(info, Reading(date(2020, 10, 31), 23.0), "", "王五")])
+        save_entries(engine, [to_store(info, Reading(date(2020, 10, 31), 23.0), "王五")])
         engine.dispose()
         return seen
 

@@ -16,13 +16,14 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from pledgetrack.domain.model import StoredReading
 from pledgetrack.services.plans import import_plan
 from pledgetrack.services.progress import read_progress_file, record, save_entries
 from pledgetrack.storage.db import create_schema
 from pledgetrack.storage.latest import latest_readings, latest_snapshots
 from pledgetrack.storage.queries import target_history
 from pledgetrack.storage.tables import Snapshot, Target
-from pledgetrack.storage.writes import NewSnapshot, append_snapshots
+from pledgetrack.storage.writes import append_snapshots
 from tests.backends import BOTH, empty_database
 from tests.conftest import PLAN_CSV, PROGRESS_CSV, TODAY
 
@@ -77,7 +78,7 @@ def scramble(engine: Engine, seed: int = 5) -> None:
             days = sorted(rng.sample(range(0, 300), rng.randint(1, 6)))
             for day in days:
                 as_of = date(2020, 1, 1) + timedelta(days=day)
-                rows = [NewSnapshot(target_id, as_of, float(day), None, "", "x", at)]
+                rows = [StoredReading(target_id, "", as_of, float(day), None, "", "x", at)]
                 append_snapshots(session=session, rows=rows)
                 for _ in range(rng.randint(0, 2)):  # corrections of the current reading
                     current = session.exec(
@@ -86,7 +87,7 @@ def scramble(engine: Engine, seed: int = 5) -> None:
                         .order_by(Snapshot.id.desc())  # type: ignore[union-attr]
                     ).first()
                     value = float(rng.randint(0, 1000))
-                    rows = [NewSnapshot(target_id, as_of, value, None, "c", "y", at, current)]
+                    rows = [StoredReading(target_id, "", as_of, value, None, "c", "y", at, current)]
                     append_snapshots(session=session, rows=rows)
         session.commit()
 
@@ -198,8 +199,15 @@ def test_appended_snapshots_get_back_their_own_ids_in_order(backend: str, tmp_pa
             targets = session.exec(select(Target).order_by(Target.id)).all()  # type: ignore[arg-type]
             stamp = datetime(2020, 12, 1, tzinfo=UTC)
             rows = [
-                NewSnapshot(
-                    t.id or 0, date(2020, 11, day), float(n), None, f"row {day}-{n}", "t", stamp
+                StoredReading(
+                    t.id or 0,
+                    t.key,
+                    date(2020, 11, day),
+                    float(n),
+                    None,
+                    f"row {day}-{n}",
+                    "t",
+                    stamp,
                 )
                 for day in (28, 29, 30)
                 for n, t in enumerate(targets)

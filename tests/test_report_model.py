@@ -70,7 +70,8 @@ def test_history_holds_every_record_of_the_month(qingdao: Engine) -> None:
     october = build_month_report(qingdao, month=OCTOBER, with_history=True)
     assert len(october.history) == 91
     november = build_month_report(qingdao, month=date(2020, 11, 1), with_history=True)
-    lines = [h for h in november.history if h.key == "1.1"]
+    lines = [h.reading for h in november.history if h.reading.key == "1.1"]
+    assert {h.item_no for h in november.history if h.reading.key == "1.1"} == {1}
     assert [(h.value, h.correction, h.superseded) for h in lines] == [
         (45.0, False, True),
         (46.0, True, False),

@@ -178,17 +178,18 @@ def test_report_workbook_matches_the_model_cell_by_cell(report, tmp_path, lang) 
 
     assert len(report.history) == 92
     _check_table(history_ws, 10, len(report.history))
-    for r, h in enumerate(report.history, start=2):
+    for r, line in enumerate(report.history, start=2):
         row = [c.value for c in history_ws[r]]
+        h = line.reading
         assert row[:4] == [
             h.key,
-            h.item_no,
+            line.item_no,
             datetime(h.as_of.year, h.as_of.month, h.as_of.day),
             h.value,
         ]
         assert abs((row[7] - local(h.entered_at)).total_seconds()) < 0.001
         assert row[8:] == [yes if h.correction else no, yes if h.superseded else no]
-    assert sum(1 for h in report.history if h.superseded) == 1
+    assert sum(1 for h in report.history if h.reading.superseded) == 1
 
     # Columns fit their text, wide (CJK) characters counting double.
     title_width = items_ws.column_dimensions["D"].width
@@ -554,7 +555,7 @@ def test_a_typed_workbook_imports_numbers_and_dates_as_excel_holds_them(
     ppath = tmp_path / "progress.xlsx"
     progress.save(ppath)
     entries = read_progress_file(empty_engine, ppath, today=TODAY)
-    assert [(e.target.key, e.reading.as_of, e.reading.value) for e in entries] == [
+    assert [(e.key, e.as_of, e.value) for e in entries] == [
         ("1.1", date(2021, 10, 31), 41.58),
         ("1.2", date(2021, 9, 30), 0.3),
     ]

@@ -57,7 +57,7 @@ def record(
     engine = engine_for()
     language = lang_of(lang)
     try:
-        entry, outcome = record_reading(
+        info, entry, outcome = record_reading(
             engine,
             target_key=target,
             value=value,
@@ -83,10 +83,10 @@ def record(
         fail(f"{exc}: check the figure and record again if it still needs changing")
         return
     shown = (
-        format_number(entry.reading.value)
-        if entry.reading.value is not None
+        format_number(entry.value)
+        if entry.value is not None
         else status_label(Status.ACHIEVED, language)
-        if entry.reading.done
+        if entry.done
         else "—"
     )
     message = (
@@ -101,9 +101,9 @@ def record(
             message,
             language,
             key=target,
-            name=entry.target.name,
-            value=f"{shown}{entry.target.unit}",
-            date=entry.reading.as_of,
+            name=info.name,
+            value=f"{shown}{info.unit}",
+            date=entry.as_of,
         )
     )
 

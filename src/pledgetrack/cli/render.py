@@ -213,7 +213,7 @@ def review_json(lines: Sequence[ReviewLine]) -> list[dict[str, Any]]:
     """`review list --json`: each figure with its target, item and review state."""
     return [
         {
-            "id": line.reading.snapshot_id,
+            "id": line.reading.id,
             "target": line.target.key,
             "name": line.target.name,
             "item": line.item.no,
@@ -246,7 +246,7 @@ def review_table(lines: Sequence[ReviewLine]) -> Table:
             else ("done" if r.done else "not done")
         )
         table.add_row(
-            str(r.snapshot_id),
+            str(r.id),
             line.target.key,
             line.target.name,
             r.as_of.isoformat(),

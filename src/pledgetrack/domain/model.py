@@ -9,7 +9,7 @@ times as much to construct and a province evaluation makes about half a million 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import NamedTuple, Protocol
 
@@ -100,6 +100,59 @@ class Reading:
     done: bool | None = None
     #: Evidence or explanation given with the reading (not used by the rules).
     note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewInfo:
+    """The latest review of a stored reading: approved or returned, by whom, why."""
+
+    decision: str
+    comment: str
+    reviewed_by: str
+    reviewed_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StoredReading:
+    """A reading as it is stored: one row of the ``snapshot`` table, with its target key.
+
+    The one shape of a stored reading, from storage to the screens and reports: a new
+    one to append (``id`` None; ``supersedes_id`` the reading it corrects, as the person
+    saw it), a target's history (``superseded`` and ``review`` filled in), the review
+    queue, the reading that won a race, a report's history.
+    """
+
+    target_id: int
+    key: str
+    as_of: date
+    value: float | None
+    done: bool | None
+    #: Evidence or explanation given with the figure.
+    note: str = ""
+    entered_by: str = ""
+    entered_at: datetime | None = None
+    #: The stored reading this one corrects (for one to store: the one the person saw).
+    supersedes_id: int | None = None
+    id: int | None = None
+    #: A later record corrects this one (when the query says so).
+    superseded: bool = False
+    #: Its latest review (None: submitted, not reviewed; or not asked for).
+    review: ReviewInfo | None = None
+
+    @property
+    def reading(self) -> Reading:
+        """The figure as the rules read it."""
+        return Reading(self.as_of, self.value, self.done, self.note)
+
+    @property
+    def correction(self) -> bool:
+        """It corrects an earlier record for the same date."""
+        return self.supersedes_id is not None
+
+    @property
+    def state(self) -> str:
+        """Its review state: submitted, approved or returned."""
+        return self.review.decision if self.review is not None else "submitted"
 
 
 @dataclass(frozen=True)

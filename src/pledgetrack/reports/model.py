@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel
 
-from pledgetrack.domain.model import Status
+from pledgetrack.domain.model import Status, StoredReading
 
 
 class TargetLine(BaseModel):
@@ -98,20 +98,10 @@ class DepartmentScore(BaseModel):
 
 
 class HistoryLine(BaseModel):
-    """One stored reading up to the report date (corrections included)."""
+    """One stored reading up to the report date (corrections included), under its item."""
 
-    key: str
     item_no: int
-    as_of: date
-    value: float | None
-    done: bool | None
-    note: str
-    entered_by: str
-    entered_at: datetime
-    correction: bool
-    """It corrects an earlier record for the same date."""
-    superseded: bool
-    """A later record corrects it."""
+    reading: StoredReading
 
 
 class MonthReport(BaseModel):

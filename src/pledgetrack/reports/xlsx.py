@@ -524,10 +524,11 @@ class _Writer:
             line.note,
         ]
 
-    def _history_row(self, h: HistoryLine) -> list[Any]:
+    def _history_row(self, line: HistoryLine) -> list[Any]:
+        h = line.reading
         return [
             h.key,
-            h.item_no,
+            line.item_no,
             h.as_of,
             h.value,
             self._yes_no(h.done),

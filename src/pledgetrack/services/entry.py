@@ -14,10 +14,17 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from pledgetrack.domain.dates import add_months, end_of_month, month_start
-from pledgetrack.domain.model import PlanPeriod, Policy, Reading, TargetKind
+from pledgetrack.domain.model import (
+    PlanPeriod,
+    Policy,
+    Reading,
+    ReviewInfo,
+    StoredReading,
+    TargetKind,
+)
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
-from pledgetrack.services.progress import Entry, SaveOutcome, save_entries
+from pledgetrack.services.progress import SaveOutcome, save_entries, to_store
 from pledgetrack.services.reading_check import (
     Problem,
     ReadingCheck,
@@ -26,7 +33,7 @@ from pledgetrack.services.reading_check import (
     check_reading,
 )
 from pledgetrack.storage.latest import latest_readings, latest_snapshots
-from pledgetrack.storage.queries import ReviewInfo, latest_reviews, load_structure
+from pledgetrack.storage.queries import latest_reviews, load_structure
 
 #: Up to this many targets a sheet's readings are asked for by id (an IN list; SQLite
 #: takes up to 32,766 parameters); beyond it, for the whole plan.
@@ -267,14 +274,15 @@ def save_sheet(
     checks = check_sheet(sheet, inputs)
     problems: dict[str, tuple[Problem, ...]] = {}
     by_id = {line.target.id: line for line in sheet.lines}
-    entries: list[Entry] = []
+    entries: list[StoredReading] = []
     for target_id, check in checks.items():
         line = by_id[target_id]
         if check.reading is None or not check.storable(confirmed=confirm):
             problems[line.target.key] = check.errors or check.warnings
         else:
             entries.append(
-                Entry(line.target, check.reading, check.reading.note, entered_by, base=line.base)
+                # supersedes_id: the reading the person saw, checked on save.
+                to_store(line.target, check.reading, entered_by, supersedes_id=line.base)
             )
     if problems:
         raise ReadingRefused(problems)

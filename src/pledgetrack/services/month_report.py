@@ -16,7 +16,7 @@ from sqlmodel import Session
 
 from pledgetrack.domain.dates import add_months, end_of_month, month_start
 from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation, TargetRow, evaluate_plan
-from pledgetrack.domain.model import Policy, Status, TargetKind
+from pledgetrack.domain.model import Policy, Status, StoredReading, TargetKind
 from pledgetrack.domain.numbers import round_percent
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.domain.progress import reporting_deadline
@@ -36,7 +36,7 @@ from pledgetrack.reports.model import (
 from pledgetrack.reports.render import Progress, render_string, write_stream
 from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.storage.latest import latest_readings
-from pledgetrack.storage.queries import HistoryRow, first_entries, load_structure, plan_history
+from pledgetrack.storage.queries import first_entries, load_structure, plan_history
 
 #: How many targets the "biggest movers" list names.
 MOVERS = 5
@@ -146,23 +146,11 @@ def _entered_on(at: datetime) -> date:
 
 
 def _history_lines(
-    structure: PlanStructure, rows: list[HistoryRow], department: str | None
+    structure: PlanStructure, rows: list[StoredReading], department: str | None
 ) -> list[HistoryLine]:
     item_of = {t.key: item for item in structure.items for t in item.targets}
-    corrected = {row.supersedes_id for row in rows if row.supersedes_id is not None}
     return [
-        HistoryLine(
-            key=row.key,
-            item_no=item_of[row.key].no,
-            as_of=row.as_of,
-            value=row.value,
-            done=row.done,
-            note=row.note or "",
-            entered_by=row.entered_by or "",
-            entered_at=row.entered_at,
-            correction=row.supersedes_id is not None,
-            superseded=row.id in corrected,
-        )
+        HistoryLine(item_no=item_of[row.key].no, reading=row)
         for row in rows
         if not department or department in item_of[row.key].departments
     ]

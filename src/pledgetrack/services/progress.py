@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from pledgetrack.domain.dates import DateFormatError, month_start, parse_date
 from pledgetrack.domain.errors import CellError, ImportRejected
-from pledgetrack.domain.model import Reading, TargetKind
+from pledgetrack.domain.model import Reading, StoredReading, TargetKind
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import PlanStructure, TargetInfo
 from pledgetrack.exchange.cells import parse_bool
@@ -39,26 +39,12 @@ from pledgetrack.storage.queries import (
     load_structure,
 )
 from pledgetrack.storage.tables import Snapshot, Target
-from pledgetrack.storage.writes import NewSnapshot, append_snapshots
+from pledgetrack.storage.writes import append_snapshots
 
 PROGRESS_COLUMNS = ("plan", "target", "as_of", "value", "done", "note", "entered_by")
 REQUIRED = ("plan", "target", "as_of", "value")
 #: Columns with a value on every row (``value`` may be blank for a milestone).
 FILLED = ("plan", "target", "as_of")
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A checked reading of one target, ready to store."""
-
-    target: TargetInfo
-    reading: Reading
-    note: str = ""
-    entered_by: str = ""
-    entered_at: datetime | None = None
-    #: The id of the current snapshot of this target and date the person saw (None: there
-    #: was none); checked by ``save_entries(check_base=True)``.
-    base: int | None = None
 
 
 @dataclass(frozen=True)
@@ -70,46 +56,33 @@ class SaveOutcome:
     unchanged: int
 
 
-@dataclass(frozen=True)
-class Conflict:
-    """A target and date someone else saved after the person read it: the winner's reading."""
-
-    target: TargetInfo
-    as_of: date
-    snapshot_id: int
-    value: float | None
-    done: bool | None
-    note: str
-    entered_by: str
-    entered_at: datetime
-
-    def figure(self) -> str:
-        """The winner's figure as a person reads it: ``64万人``, ``done``, ``stage 2``."""
-        if self.target.rule.kind is TargetKind.MILESTONE and not self.target.rule.stages:
-            return "done" if self.done else "not done"
-        if self.value is None:
-            return "—"
-        return f"{format_number(self.value)}{self.target.unit}"
-
-
 class SaveConflict(RuntimeError):
     """Someone saved the same target and date since it was read: nothing was stored.
 
-    ``conflicts`` holds, per target, the reading that won (value, done, note, who).
+    ``conflicts`` holds, per target, the reading that won (value, done, note, who);
+    *units* the unit of each of their targets, by target id, for the message.
     """
 
-    def __init__(self, conflicts: Sequence[Conflict]):
+    def __init__(self, conflicts: Sequence[StoredReading], units: Mapping[int, str]):
         self.conflicts = list(conflicts)
         listing = "; ".join(
-            f"{c.target.key} ({c.as_of}) was saved by {c.entered_by or 'someone'} as {c.figure()}"
+            f"{c.key} ({c.as_of}) was saved by {c.entered_by or 'someone'} as "
+            f"{_figure(c, units.get(c.target_id, ''))}"
             for c in self.conflicts
         )
         super().__init__(f"saved by someone else meanwhile: {listing}; nothing was saved")
 
 
+def _figure(reading: StoredReading, unit: str) -> str:
+    """A figure as a person reads it: ``64万人``, ``done``, ``not done``."""
+    if reading.value is None:
+        return "done" if reading.done else "not done"
+    return f"{format_number(reading.value)}{unit}"
+
+
 def save_entries(
     engine: Engine,
-    entries: Sequence[Entry],
+    entries: Sequence[StoredReading],
     *,
     now: datetime | None = None,
     check_base: bool = False,
@@ -143,25 +116,25 @@ def save_entries(
 
 def _save_entries(
     engine: Engine,
-    entries: Sequence[Entry],
+    entries: Sequence[StoredReading],
     now: datetime | None,
     check_base: bool,
     actor: Actor | str | None,
     source: str | None,
 ) -> SaveOutcome:
     now = now or datetime.now(UTC)
-    groups: dict[tuple[int, date], list[Entry]] = {}
+    groups: dict[tuple[int, date], list[StoredReading]] = {}
     for entry in entries:
-        groups.setdefault((entry.target.id, entry.reading.as_of), []).append(entry)
+        groups.setdefault((entry.target_id, entry.as_of), []).append(entry)
     added = corrections = unchanged = 0
     with session_scope(engine) as session:
         me = acting(session, actor)
-        keys = {entry.target.id: entry.target.key for entry in entries}
+        keys = {entry.target_id: entry.key for entry in entries}
         require_entry_for_targets(session, me, keys)
         current = _current_for(session, list(groups))
         if check_base:
-            _check_bases(groups, current)
-        rows: list[NewSnapshot] = []
+            _check_bases(session, groups, current)
+        rows: list[StoredReading] = []
         for key, group in groups.items():
             existing = current.get(key)
             if existing is not None and _same(existing, group[-1]):
@@ -174,13 +147,8 @@ def _save_entries(
             previous: int | None = existing.id if existing is not None else None
             for entry in sequence:
                 rows.append(
-                    NewSnapshot(
-                        target_id=entry.target.id,
-                        as_of=entry.reading.as_of,
-                        value=entry.reading.value,
-                        done=entry.reading.done,
-                        note=entry.note,
-                        entered_by=entry.entered_by,
+                    replace(
+                        entry,
                         entered_at=entry.entered_at or now,
                         supersedes_id=previous,
                     )
@@ -200,7 +168,7 @@ def _save_entries(
             winners = _changed_since(session, groups, seen)
             if not winners:
                 raise
-            raise SaveConflict(winners) from exc
+            raise _save_conflict(session, winners) from exc
         # A bulk import audits its new readings as one entry (below), corrections one by one.
         changes = _audit(rows, ids, current, keys, additions=source is None)
         if source is not None:
@@ -226,7 +194,7 @@ def _save_entries(
 
 
 def _audit(
-    rows: list[NewSnapshot],
+    rows: list[StoredReading],
     ids: list[int],
     current: dict[tuple[int, date], Snapshot],
     keys: dict[int, str],
@@ -266,7 +234,7 @@ def _audit(
     return changes
 
 
-def _reading_state(snap: Snapshot | NewSnapshot) -> dict[str, object]:
+def _reading_state(snap: Snapshot | StoredReading) -> dict[str, object]:
     return {
         "as_of": snap.as_of,
         "value": snap.value,
@@ -297,51 +265,65 @@ def _current_for(
     return current
 
 
-def _conflict(target: TargetInfo, snap: Snapshot) -> Conflict:
-    return Conflict(
-        target=target,
+def _winner(snap: Snapshot, key: str) -> StoredReading:
+    return StoredReading(
+        target_id=snap.target_id,
+        key=key,
         as_of=snap.as_of,
-        snapshot_id=snap.id or 0,
         value=snap.value,
         done=snap.done,
         note=snap.note or "",
         entered_by=snap.entered_by or "",
         entered_at=snap.entered_at,
+        supersedes_id=snap.supersedes_id,
+        id=snap.id,
     )
 
 
+def _save_conflict(session: Session, winners: list[StoredReading]) -> SaveConflict:
+    """The conflict naming the winners' figures with their targets' units."""
+    ids = sorted({w.target_id for w in winners})
+    units = dict(
+        session.exec(select(Target.id, Target.unit).where(Target.id.in_(ids))).all()  # type: ignore[union-attr]
+    )
+    return SaveConflict(winners, units)
+
+
 def _check_bases(
-    groups: dict[tuple[int, date], list[Entry]], current: dict[tuple[int, date], Snapshot]
+    session: Session,
+    groups: dict[tuple[int, date], list[StoredReading]],
+    current: dict[tuple[int, date], Snapshot],
 ) -> None:
-    """Raise SaveConflict for every target and date whose current reading is not the base."""
+    """Raise SaveConflict for every target and date whose current reading is not the one
+    the person saw (the ``supersedes_id`` of their entry)."""
     conflicts = [
-        _conflict(group[0].target, snap)
+        _winner(snap, group[0].key)
         for key, group in groups.items()
-        if (snap := current.get(key)) is not None and snap.id != group[0].base
+        if (snap := current.get(key)) is not None and snap.id != group[0].supersedes_id
     ]
     if conflicts:
-        raise SaveConflict(conflicts)
+        raise _save_conflict(session, conflicts)
 
 
 def _changed_since(
     session: Session,
-    groups: dict[tuple[int, date], list[Entry]],
+    groups: dict[tuple[int, date], list[StoredReading]],
     seen: dict[tuple[int, date], int | None],
-) -> list[Conflict]:
+) -> list[StoredReading]:
     """The readings stored by others since the ids *seen* were read (after losing a race)."""
     now = _current_for(session, list(groups))
-    conflicts: list[Conflict] = []
+    conflicts: list[StoredReading] = []
     for key, group in groups.items():
         snap = now.get(key)
         if snap is not None and snap.id != seen.get(key):
-            conflicts.append(_conflict(group[0].target, snap))
+            conflicts.append(_winner(snap, group[0].key))
     return conflicts
 
 
-def _same(snap: Snapshot, entry: Entry) -> bool:
+def _same(snap: Snapshot, entry: StoredReading) -> bool:
     return (
-        snap.value == entry.reading.value
-        and bool(snap.done) == bool(entry.reading.done)
+        snap.value == entry.value
+        and bool(snap.done) == bool(entry.done)
         and (snap.note or "") == entry.note
     )
 
@@ -402,7 +384,7 @@ def record(
     actor: Actor | str | None = None,
     confirm: bool = False,
     lang: str = "en",
-) -> tuple[Entry, SaveOutcome]:
+) -> tuple[TargetInfo, StoredReading, SaveOutcome]:
     """Check and store one reading (``pledgetrack record``) with services.reading_check.
 
     Raises ReadingRefused for an error, or for a warning unless *confirm*; SaveConflict
@@ -440,8 +422,30 @@ def record(
     with Session(engine) as session:
         seen = current_snapshots_on(session=session, target_ids=[target.id], as_of=reading.as_of)
     base = seen[target.id].id if target.id in seen else None
-    entry = Entry(target, reading, reading.note, entered_by, base=base)
-    return entry, save_entries(engine, [entry], check_base=True, actor=who)
+    entry = to_store(target, reading, entered_by, supersedes_id=base)
+    return target, entry, save_entries(engine, [entry], check_base=True, actor=who)
+
+
+def to_store(
+    target: TargetInfo,
+    reading: Reading,
+    entered_by: str,
+    *,
+    entered_at: datetime | None = None,
+    supersedes_id: int | None = None,
+) -> StoredReading:
+    """A checked reading of *target*, to store (no id yet)."""
+    return StoredReading(
+        target_id=target.id,
+        key=target.key,
+        as_of=reading.as_of,
+        value=reading.value,
+        done=reading.done,
+        note=reading.note,
+        entered_by=entered_by,
+        entered_at=entered_at,
+        supersedes_id=supersedes_id,
+    )
 
 
 def _target_by_key(structure: PlanStructure) -> dict[str, TargetInfo]:
@@ -455,7 +459,7 @@ def read_progress_file(
     today: date | None = None,
     confirm: bool = False,
     lang: str = "en",
-) -> list[Entry]:
+) -> list[StoredReading]:
     """Parse and check every row of a progress file (CSV, or .xlsx by suffix) against the
     database, or raise ImportRejected."""
     with gc_paused():  # a province file: 100k rows of short-lived objects
@@ -482,7 +486,7 @@ def parse_progress_rows(
     today: date | None = None,
     confirm: bool = False,
     lang: str = "en",
-) -> list[Entry]:
+) -> list[StoredReading]:
     """Check progress rows (from CSV or XLSX) with services.reading_check, the check of the
     entry screen and ``record``; every problem is reported as ``file:row:column``, and
     nothing is stored while an error remains or a warning is not confirmed (*confirm*, or
@@ -506,7 +510,7 @@ def parse_progress_rows(
     # In date order per target, so a row is checked against the file's earlier months too.
     pending.sort(key=lambda p: (p.target.id, p.day or date.min, p.row.number))
     last_month: dict[int, Reading] = {}  # per target: the file's latest reading of a month
-    entries: list[tuple[int, Entry]] = []
+    entries: list[tuple[int, StoredReading]] = []
     unconfirmed = 0
     for p in pending:
         context = contexts.get((p.target.id, p.day)) if p.day is not None else None
@@ -538,7 +542,7 @@ def parse_progress_rows(
         entries.append(
             (
                 p.row.number,
-                Entry(p.target, reading, reading.note, p.row.get("entered_by"), p.entered_at),
+                to_store(p.target, reading, p.row.get("entered_by"), entered_at=p.entered_at),
             )
         )
     if errors:

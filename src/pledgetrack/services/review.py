@@ -15,14 +15,13 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from pledgetrack.domain.model import ReviewInfo, StoredReading
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
 from pledgetrack.services.access import Actor, acting
 from pledgetrack.services.audit import Change, write_audit
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.latest import APPROVED, RETURNED, SUBMITTED
 from pledgetrack.storage.queries import (
-    QueuedReading,
-    ReviewInfo,
     find_plan,
     latest_reviews,
     load_structure,
@@ -55,7 +54,7 @@ class Reviewed:
 class ReviewLine:
     """A reading in the review list, with what it belongs to."""
 
-    reading: QueuedReading
+    reading: StoredReading
     item: ItemInfo
     target: TargetInfo
 
@@ -139,14 +138,14 @@ def approve_submitted(
         snaps = {
             s.id: s
             for s in session.exec(
-                select(Snapshot).where(Snapshot.id.in_([q.snapshot_id for q in queued]))  # type: ignore[union-attr]
+                select(Snapshot).where(Snapshot.id.in_([q.id for q in queued]))  # type: ignore[union-attr]
             ).all()
         }
         _append(
             session,
             me.login,
             now,
-            [(snaps[q.snapshot_id], q.key, None) for q in queued],
+            [(snaps[q.id], q.key, None) for q in queued],
             APPROVED,
             comment.strip(),
         )

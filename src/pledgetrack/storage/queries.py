@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date, datetime
-from typing import NamedTuple
 
 from sqlalchemy import String, cast, func, type_coerce
 from sqlalchemy import select as sa_select
@@ -15,8 +14,10 @@ from sqlmodel import Session, col, select
 from pledgetrack.domain.errors import PlanNotFound
 from pledgetrack.domain.model import (
     PlanPeriod,
+    ReviewInfo,
     ScheduleNode,
     Stage,
+    StoredReading,
     TargetKind,
     TargetRule,
 )
@@ -201,25 +202,7 @@ def load_structure(
     return structure
 
 
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One stored reading as the history shows it."""
-
-    id: int
-    as_of: date
-    value: float | None
-    done: bool | None
-    note: str
-    entered_by: str
-    entered_at: datetime
-    supersedes_id: int | None
-    #: True when a later record corrects this one.
-    superseded: bool
-    #: The latest review (None: submitted, not reviewed yet).
-    review: ReviewInfo | None = None
-
-
-def target_history(*, session: Session, target_id: int) -> list[HistoryEntry]:
+def target_history(*, session: Session, target_id: int, key: str = "") -> list[StoredReading]:
     """Every reading of a target, oldest first, corrections marked."""
     snaps = session.exec(
         select(Snapshot)
@@ -229,15 +212,17 @@ def target_history(*, session: Session, target_id: int) -> list[HistoryEntry]:
     corrected = {s.supersedes_id for s in snaps if s.supersedes_id is not None}
     reviews = latest_reviews(session=session, snapshot_ids=[s.id for s in snaps if s.id])
     return [
-        HistoryEntry(
-            id=s.id or 0,
+        StoredReading(
+            target_id=s.target_id,
+            key=key,
             as_of=s.as_of,
             value=s.value,
             done=s.done,
-            note=s.note,
-            entered_by=s.entered_by,
+            note=s.note or "",
+            entered_by=s.entered_by or "",
             entered_at=s.entered_at,
             supersedes_id=s.supersedes_id,
+            id=s.id,
             superseded=s.id in corrected,
             review=reviews.get(s.id or 0),
         )
@@ -284,50 +269,34 @@ def first_entries(*, session: Session, plan_id: int, start: date, end: date) -> 
     return {target_id: entered for target_id, entered in rows}
 
 
-class HistoryRow(NamedTuple):
-    """A stored reading with its target key, as a report's history lists it."""
-
-    key: str
-    id: int
-    as_of: date
-    value: float | None
-    done: bool | None
-    note: str
-    entered_by: str
-    entered_at: datetime
-    supersedes_id: int | None
-
-
 def plan_history(
     *, session: Session, plan_id: int, until: date, since: date | None = None
-) -> list[HistoryRow]:
+) -> list[StoredReading]:
     """Every reading of a plan dated in [since, until], with its target key, by target and
-    date: Core rows (a province report lists about 30k)."""
+    date, corrections marked: read as Core rows (a province report lists tens of
+    thousands)."""
     s = Snapshot.__table__.c  # type: ignore[attr-defined]
     t = Target.__table__.c  # type: ignore[attr-defined]
     rows = session.connection().execute(
         sa_select(
-            t.key, s.id, s.as_of, s.value, s.done, s.note, s.entered_by, s.entered_at,
-            s.supersedes_id,
+            s.target_id, t.key, s.as_of, s.value, s.done, s.note, s.entered_by, s.entered_at,
+            s.supersedes_id, s.id,
         )
         .join_from(Snapshot.__table__, Target.__table__, t.id == s.target_id)  # type: ignore[attr-defined]
         .where(t.plan_id == plan_id, s.as_of <= until, s.as_of >= (since or date.min))
         .order_by(t.item_id, t.position, s.as_of, s.id)
     )  # fmt: skip
-    return [HistoryRow(*row) for row in rows]
+    readings = [
+        StoredReading(tid, key, as_of, value, done, note or "", by or "", at, sup, sid)
+        for tid, key, as_of, value, done, note, by, at, sup, sid in rows
+    ]
+    corrected = {r.supersedes_id for r in readings if r.supersedes_id is not None}
+    if not corrected:
+        return readings
+    return [replace(r, superseded=True) if r.id in corrected else r for r in readings]
 
 
 # ---- review ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ReviewInfo:
-    """The latest review of a reading."""
-
-    decision: str
-    comment: str
-    reviewed_by: str
-    reviewed_at: datetime
 
 
 def latest_reviews(*, session: Session, snapshot_ids: list[int]) -> dict[int, ReviewInfo]:
@@ -347,31 +316,13 @@ def latest_reviews(*, session: Session, snapshot_ids: list[int]) -> dict[int, Re
     return out
 
 
-@dataclass(frozen=True)
-class QueuedReading:
-    """A current (not corrected) reading with its review state, for the review list."""
-
-    snapshot_id: int
-    target_id: int
-    key: str
-    as_of: date
-    value: float | None
-    done: bool | None
-    note: str
-    entered_by: str
-    entered_at: datetime
-    #: submitted, approved or returned
-    state: str
-    review: ReviewInfo | None
-
-
 def review_queue(
     *,
     session: Session,
     plan_id: int,
     states: tuple[str, ...] = (SUBMITTED, RETURNED),
     target_ids: list[int] | None = None,
-) -> list[QueuedReading]:
+) -> list[StoredReading]:
     """Current readings of a plan (not superseded by a correction) in the given review
     states, by target and date: one query, and one for the reviews' comments."""
     correction = aliased(Snapshot)
@@ -393,8 +344,7 @@ def review_queue(
         session=session, snapshot_ids=[snap.id for _, snap, state in rows if state != SUBMITTED]
     )
     return [
-        QueuedReading(
-            snapshot_id=snap.id,
+        StoredReading(
             target_id=snap.target_id,
             key=key,
             as_of=snap.as_of,
@@ -403,7 +353,8 @@ def review_queue(
             note=snap.note or "",
             entered_by=snap.entered_by or "",
             entered_at=snap.entered_at,
-            state=state,
+            supersedes_id=snap.supersedes_id,
+            id=snap.id,
             review=reviews.get(snap.id),
         )
         for key, snap, state in rows

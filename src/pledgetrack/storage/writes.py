@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert
 from sqlmodel import Session, delete, select
 
+from pledgetrack.domain.model import StoredReading
 from pledgetrack.domain.plan_draft import PlanDraft
 from pledgetrack.storage.tables import (
     Department,
@@ -218,21 +218,7 @@ def _target_state(target: Target, item_no: Mapping[int | None, int]) -> dict[str
     }
 
 
-@dataclass(frozen=True)
-class NewSnapshot:
-    """A snapshot to append."""
-
-    target_id: int
-    as_of: object
-    value: float | None
-    done: bool | None
-    note: str
-    entered_by: str
-    entered_at: datetime
-    supersedes_id: int | None = None
-
-
-def append_snapshots(*, session: Session, rows: list[NewSnapshot]) -> list[int]:
+def append_snapshots(*, session: Session, rows: Sequence[StoredReading]) -> list[int]:
     """Append snapshots: one executemany INSERT for the whole batch; returns their ids
     in the order of *rows* (for the audit trail).
 
@@ -270,7 +256,7 @@ def append_snapshots(*, session: Session, rows: list[NewSnapshot]) -> list[int]:
     return ids
 
 
-def _values(row: NewSnapshot, supersedes: int | None) -> dict[str, object]:
+def _values(row: StoredReading, supersedes: int | None) -> dict[str, object]:
     return {
         "target_id": row.target_id,
         "as_of": row.as_of,

@@ -17,9 +17,8 @@ from datetime import date, timedelta
 import plotext as plt
 
 from pledgetrack.domain.dates import add_months, end_of_month
-from pledgetrack.domain.model import TargetKind, TargetRule
+from pledgetrack.domain.model import StoredReading, TargetKind, TargetRule
 from pledgetrack.domain.progress import expected_completion
-from pledgetrack.services.history import HistoryEntry
 
 Point = tuple[date, float]
 
@@ -44,7 +43,7 @@ def chartable(rule: TargetRule) -> bool:
     return rule.kind is not TargetKind.MILESTONE and rule.target_value is not None
 
 
-def actual_points(entries: Iterable[HistoryEntry]) -> list[Point]:
+def actual_points(entries: Iterable[StoredReading]) -> list[Point]:
     """Current (not corrected) readings with a value, oldest first."""
     points = [(e.as_of, e.value) for e in entries if not e.superseded and e.value is not None]
     return sorted(points, key=lambda p: p[0])

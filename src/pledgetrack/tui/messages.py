@@ -7,8 +7,8 @@ from pathlib import Path
 from textual.message import Message
 
 from pledgetrack.domain.evaluation import PlanEvaluation
+from pledgetrack.domain.model import StoredReading
 from pledgetrack.services.entry import EntrySheet
-from pledgetrack.services.history import HistoryEntry
 from pledgetrack.services.month_report import MonthReport
 from pledgetrack.services.progress import SaveOutcome
 from pledgetrack.services.reading_check import ReadingRefused
@@ -25,7 +25,7 @@ class EvaluationLoaded(Message):
 class HistoryLoaded(Message):
     """The readings of one target."""
 
-    def __init__(self, target_id: int, entries: list[HistoryEntry]) -> None:
+    def __init__(self, target_id: int, entries: list[StoredReading]) -> None:
         super().__init__()
         self.target_id = target_id
         self.entries = entries

@@ -17,6 +17,7 @@ from textual.widgets import Footer, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from pledgetrack.domain.dates import date_label
+from pledgetrack.domain.model import StoredReading
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.i18n import t
 from pledgetrack.services.access import PermissionDenied
@@ -29,7 +30,7 @@ from pledgetrack.services.entry import (
     load_sheet,
     save_sheet,
 )
-from pledgetrack.services.progress import Conflict, SaveConflict
+from pledgetrack.services.progress import SaveConflict
 from pledgetrack.services.reading_check import ReadingCheck, ReadingRefused
 from pledgetrack.tui.cells import localize_bindings
 from pledgetrack.tui.messages import SheetDenied, SheetLoaded, SheetSaved
@@ -99,7 +100,7 @@ class EntryScreen(Screen[date | None]):
         self._saving = False
         #: After a save conflict: what was typed, and who saved what meanwhile, by target id.
         self._typed: dict[int, LineInput] = {}
-        self._conflicts: dict[int, Conflict] = {}
+        self._conflicts: dict[int, StoredReading] = {}
 
     @property
     def pledge_app(self) -> PledgeApp:
@@ -389,7 +390,7 @@ class EntryScreen(Screen[date | None]):
         self._saving = False
         lang = self.lang
         lines = {line.target.id: line for line in message.sheet.lines}
-        conflicts = {c.target.id: c for c in message.conflict.conflicts if c.target.id in lines}
+        conflicts = {c.target_id: c for c in message.conflict.conflicts if c.target_id in lines}
         listing = "\n".join(
             t("entry.conflict.item", lang, **conflict_values(lines[tid], c, lang))
             for tid, c in conflicts.items()

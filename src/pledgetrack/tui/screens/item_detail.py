@@ -15,10 +15,10 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.evaluation import ItemRow, TargetRow
-from pledgetrack.domain.model import PlanPeriod, TargetKind
+from pledgetrack.domain.model import PlanPeriod, StoredReading, TargetKind
 from pledgetrack.domain.numbers import format_number, format_percent
 from pledgetrack.i18n import status_label, t
-from pledgetrack.services.history import HistoryEntry, target_history
+from pledgetrack.services.history import target_history
 from pledgetrack.tui.cells import cell, day, goal_text, light, localize_bindings
 from pledgetrack.tui.chart import (
     FALLBACK_SIZE,
@@ -41,7 +41,7 @@ def reading_text(value: float | None, done: bool | None, lang: str) -> str:
     return "—"
 
 
-def review_cell(entry: HistoryEntry, lang: str) -> Text:
+def review_cell(entry: StoredReading, lang: str) -> Text:
     """Submitted (awaiting review), approved, or returned with the supervisor's comment."""
     review = entry.review
     if review is None:
@@ -51,7 +51,7 @@ def review_cell(entry: HistoryEntry, lang: str) -> Text:
     return cell(t("review.approved", lang), "green")
 
 
-def changes(entries: list[HistoryEntry]) -> list[str]:
+def changes(entries: list[StoredReading]) -> list[str]:
     """Change of each reading since the previous current (not corrected) one."""
     out: list[str] = []
     previous: float | None = None
@@ -73,11 +73,11 @@ class TargetChart(Static):
         super().__init__(id=id)
         self.target: TargetRow | None = None
         self.period: PlanPeriod | None = None
-        self.entries: list[HistoryEntry] = []
+        self.entries: list[StoredReading] = []
         self._drawn: tuple[object, ...] | None = None
 
     def show(
-        self, target: TargetRow | None, period: PlanPeriod, entries: list[HistoryEntry]
+        self, target: TargetRow | None, period: PlanPeriod, entries: list[StoredReading]
     ) -> None:
         self.target, self.period, self.entries = target, period, entries
         self.redraw()
@@ -123,7 +123,7 @@ class ItemDetailScreen(Screen[None]):
         self.row = row
         self.as_of = as_of
         self.period = period
-        self.history: dict[int, list[HistoryEntry]] = {}
+        self.history: dict[int, list[StoredReading]] = {}
         self.target_id: int | None = row.targets[0].info.id if row.targets else None
 
     @property

@@ -11,7 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Static
 
-from pledgetrack.domain.model import Reading, TargetKind
+from pledgetrack.domain.model import Reading, StoredReading, TargetKind
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.i18n import t
 from pledgetrack.services.entry import (
@@ -21,7 +21,6 @@ from pledgetrack.services.entry import (
     check_line,
     is_changed,
 )
-from pledgetrack.services.progress import Conflict
 from pledgetrack.services.reading_check import Problem, ReadingCheck
 from pledgetrack.tui.cells import goal_text
 
@@ -75,7 +74,7 @@ def figure_text(line: SheetLine, value: float | None, done: bool | None, lang: s
     return format_number(value)
 
 
-def conflict_values(line: SheetLine, conflict: Conflict, lang: str) -> dict[str, str]:
+def conflict_values(line: SheetLine, conflict: StoredReading, lang: str) -> dict[str, str]:
     """Who saved the target meanwhile and what, for the conflict strings."""
     return {
         "key": line.target.key,
@@ -89,7 +88,7 @@ class EntryRow(Horizontal):
     """One target: what it is, last month's figure, the fields, the verdict."""
 
     def __init__(
-        self, line: SheetLine, typed: LineInput | None = None, conflict: Conflict | None = None
+        self, line: SheetLine, typed: LineInput | None = None, conflict: StoredReading | None = None
     ) -> None:
         super().__init__(id=f"row-{line.target.id}", classes="entry-row")
         self.line = line
@@ -199,7 +198,7 @@ class EntryGrid(VerticalScroll):
         self._page = 0
         self._held: dict[int, LineInput] = {}
         self._held_checks: dict[int, ReadingCheck] = {}
-        self._sheet_conflicts: dict[int, Conflict] = {}
+        self._sheet_conflicts: dict[int, StoredReading] = {}
 
     @property
     def lang(self) -> str:
@@ -230,7 +229,7 @@ class EntryGrid(VerticalScroll):
     # ---- pages ----------------------------------------------------------------
 
     async def show_sheet(
-        self, sheet: EntrySheet, typed: dict[int, LineInput], conflicts: dict[int, Conflict]
+        self, sheet: EntrySheet, typed: dict[int, LineInput], conflicts: dict[int, StoredReading]
     ) -> None:
         """Show the first page of *sheet*, the first value field focused. *typed*: what
         was typed before a save conflict reloaded the sheet (kept over it); *conflicts*:
