@@ -1,7 +1,7 @@
 """The rules for one target and one item, stated plainly: the test oracle.
 
 The product evaluates whole plans column by column (pledgetrack.domain.columns); these
-are the same rules written for one target at a time, readable next to PRODUCT.md.
+are the same rules written for one target at a time, readable next to README.md's "The rules".
 tests/test_engine.py states the rules against them, and tests/test_columns.py checks,
 with hypothesis, that the column engine gives the same results to the last bit.
 """

@@ -1,4 +1,4 @@
-"""The progress rules of PRODUCT.md, as unit tests and hypothesis properties."""
+"""The progress rules (README.md, "The rules"), as unit tests and hypothesis properties."""
 
 from datetime import date, timedelta
 

@@ -1,14 +1,15 @@
 """The progress rules applied to a whole plan at once, column by column (numpy).
 
 A province plan has 100k targets; applying the rules one target at a time in Python
-costs about 2.5 µs a target, more than the database needs to find the readings. Here
+costs more than the database needs to find the readings (docs/PERFORMANCE.md). Here
 each rule is a handful of array operations over every target, and the item roll-up a
 few more over every item.
 
-These are the rules of :mod:`pledgetrack.domain.progress`, which states them for one
-target and stays the readable reference: the same operations in the same order, so
-the results are identical to the last bit, not merely close. tests/test_columns.py
-holds the two equal on generated plans (hypothesis).
+These are the rules of :mod:`pledgetrack.domain.progress` and, for status, of
+tests/one_target_rules.py, which state them for one target and stay the readable
+reference: the same operations in the same order, so the results are identical to the
+last bit, not merely close. tests/test_columns.py holds the two equal on generated
+plans (hypothesis).
 
 What cannot be put in columns is expected progress along a planned schedule or along
 dated stages: those targets (``RuleColumns.special_*``) go through

@@ -1,9 +1,9 @@
 """Value types of the domain: what a target promises, a reading, a status.
 
 Types made in bulk (one per target per evaluation: ``TargetRule``, ``Reading``,
-``TargetResult``, ``ItemResult``) are slotted, not frozen: a frozen dataclass costs four
-times as much to construct and a province evaluation makes about half a million of them
-(docs/PERFORMANCE.md). They are values all the same: nothing changes them after creation.
+``TargetResult``, ``ItemResult``) are slotted, not frozen: a frozen dataclass costs several
+times as much to construct and a province evaluation makes hundreds of thousands of them.
+They are values all the same: nothing changes them after creation.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ class TargetKind(StrEnum):
 
 
 class Status(StrEnum):
-    """Status of a target or an item as of a date (PRODUCT.md, "Rules")."""
+    """Status of a target or an item as of a date (README.md, "The rules")."""
 
     ACHIEVED = "achieved"
     ON_TRACK = "on_track"

@@ -1,8 +1,10 @@
-"""The progress rules for one target and one item: completion, expected progress,
-status — pure functions, the readable statement of PRODUCT.md's rules.
+"""The progress rules for one target: completion, expected progress, when a report is
+due — pure functions, the readable statement of the rules (README.md, "The rules").
 
 Whole plans are evaluated by :mod:`pledgetrack.domain.columns`, which applies these
-same rules to every target at once; tests/test_columns.py holds the two equal."""
+same rules to every target at once, and decides status there; tests/one_target_rules.py
+states status for one target as the tests' oracle, and tests/test_columns.py holds the
+two equal."""
 
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ from pledgetrack.domain.model import (
 EPSILON = 1e-9
 
 # Enum members as plain module names: ``Status.ACHIEVED`` costs an enum class attribute
-# look-up (~80 ns), and the evaluation loop makes several per target (100k in a province).
+# look-up, and the evaluation loop makes several per target (100k in a province).
 _MILESTONE = TargetKind.MILESTONE
 
 
@@ -42,7 +44,7 @@ def completion(rule: TargetRule, reading: Reading | None) -> float | None:
 
 
 def measure(rule: TargetRule, reading: Reading | None) -> tuple[float | None, bool]:
-    """:func:`completion` and :func:`is_achieved` of a reading, worked out together."""
+    """:func:`completion` of a reading and whether it achieves the target, worked out together."""
     if reading is None:
         return None, False
     value = reading.value

@@ -457,7 +457,7 @@ class _Writer:
     ) -> Callable[[Any], Cell | None]:
         """A styled cell per distinct value, made once and reused on every row: a write-only
         sheet writes each cell as it is appended, so one object can stand in every row
-        (a styled cell costs about 6 µs to make and bind; a province report has 300k)."""
+        (making and binding a styled cell is not cheap; a province report has 300k)."""
         made: dict[Any, Cell] = {}
 
         def convert(value: Any) -> Cell | None:

@@ -162,7 +162,7 @@ def load_sheet(
     """The sheet of *department* for the month containing *month* (four queries).
 
     The latest readings are read for the department's targets only: a province plan has
-    100k targets, a department a few hundred (reading the whole plan took a second).
+    100k targets, a department a few hundred.
     """
     with Session(engine) as session:
         if structure is None:

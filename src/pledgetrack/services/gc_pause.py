@@ -2,20 +2,19 @@
 
 Loading and evaluating a province plan allocates about a million small objects
 (rows, readings, results) that form no reference cycles. The cyclic collector
-still walks them again and again as they pile up, which doubled the time of an
-evaluation and, because a collection holds the GIL, froze the TUI for up to half
-a second while a worker thread evaluated a month (docs/PERFORMANCE.md). Reference
-counting still frees everything at once; the collector resumes afterwards.
+still walks them again and again as they pile up, which slows an evaluation down
+and, because a collection holds the GIL, freezes the TUI while a worker thread
+evaluates a month. Reference counting still frees everything at once; the
+collector resumes afterwards.
 
 Resuming alone would only defer the cost: the next collections would walk every
 object made during the pause that is still alive (the loaded plan, the evaluation on
-screen), 0.05 + 0.13 + 0.2 s of stalls measured in the TUI. So the survivors are
-frozen first (``gc.freeze``): the collector leaves them alone, reference counting
-still frees them. The price is that a reference cycle left unreachable inside a
-paused block is never collected. So the blocks make (almost) none: the latest-reading
-statement, whose aliased table made 243 such objects per evaluation, is built once
-per process (storage.latest._cached_latest); about one object per evaluation
-is left, measured over 75 month steps.
+screen), and the TUI would stall on each. So the survivors are frozen first
+(``gc.freeze``): the collector leaves them alone, reference counting still frees
+them. The price is that a reference cycle left unreachable inside a paused block is
+never collected. So the blocks make (almost) none: the latest-reading statement,
+whose aliased table made hundreds of such objects per evaluation, is built once per
+process (storage.latest._cached_latest).
 """
 
 from __future__ import annotations

@@ -235,7 +235,7 @@ def append_snapshots(*, session: Session, rows: Sequence[StoredReading]) -> list
         conn = session.connection()
         if conn.dialect.name == "sqlite":
             # RETURNING in parameter order makes SQLAlchemy send SQLite one statement per
-            # row (3× slower at 72k rows). A plain executemany instead: this transaction
+            # row, slow for a bulk import. A plain executemany instead: this transaction
             # holds SQLite's only write lock from its first insert, so the rows get the
             # consecutive ids that end at the largest id right after the insert.
             conn.execute(insert(table), [_values(r, r.supersedes_id) for r in rows])

@@ -160,7 +160,7 @@ class DashboardScreen(Screen[None]):
         self._load(on, structure, first_page)
 
     # description: without one Textual builds it from repr() of the arguments (a whole
-    # province plan structure took 1.7 s on the UI thread).
+    # province plan structure, which stalls the UI thread).
     @work(
         thread=True,
         exclusive=True,
@@ -182,7 +182,7 @@ class DashboardScreen(Screen[None]):
             self.post_message(EvaluationLoaded(first))
         elif structure is None:
             # First load: the first page of items at once, then the whole plan (a province
-            # plan takes a second or two; docs/PERFORMANCE.md).
+            # plan takes a while; docs/PERFORMANCE.md).
             if on is None:
                 on = default_as_of(app.engine, today=app.today)
             first = load_first_items(app.engine, on=on, policy=app.policy, items=PAGE + 1)

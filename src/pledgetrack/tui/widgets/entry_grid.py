@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
 
 #: Lines on screen at a time. A department of a province plan has hundreds of lines, and
-#: Textual mounts a row of fields in about 10 ms: all 415 lines of one took 3.2 s to
-#: open; a page of 40 opens at once (docs/PERFORMANCE.md). PgDn / PgUp turn the page.
+#: Textual is slow to mount a row of fields, so all the lines of one would hold the screen
+#: up; a page of 40 opens at once (docs/PERFORMANCE.md). PgDn / PgUp turn the page.
 LINES_PER_PAGE = 40
 
 
