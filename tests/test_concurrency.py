@@ -37,6 +37,10 @@ from pledgetrack.storage.tables import Snapshot, Target
 from tests.backends import BOTH, database_url
 from tests.conftest import PLAN_CSV, PROGRESS_CSV, TODAY
 
+#: Separate processes and threads racing for the same rows: seconds each (`pytest -m "not slow"`
+#: leaves them out; .ci/run runs them).
+pytestmark = pytest.mark.slow
+
 NOVEMBER = date(2020, 11, 1)
 CULTURE = "市文化和旅游局"
 SPAWN = multiprocessing.get_context("spawn")

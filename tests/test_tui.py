@@ -275,6 +275,7 @@ async def test_a_province_sized_list_is_added_to_the_table_page_by_page(engine: 
         assert screen.item_keys()[PAGE] == f"item-{screen._pending[PAGE].info.no}"
 
 
+@pytest.mark.slow
 async def test_a_big_plan_shows_its_first_page_while_the_rest_loads(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A province plan: the first page of items is on screen at once, counters wait for the
     whole plan, and actions that need the whole plan say it is still loading."""
@@ -328,6 +329,7 @@ async def test_a_big_plan_shows_its_first_page_while_the_rest_loads(tmp_path, mo
         engine.dispose()
 
 
+@pytest.mark.slow
 async def test_a_new_month_of_a_big_plan_shows_its_first_page_while_the_month_computes(
     tmp_path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]

@@ -222,6 +222,7 @@ def test_entry_snapshot(snap_compare, engine: Engine, lang: str) -> None:  # typ
     )
 
 
+@pytest.mark.slow
 async def test_a_long_sheet_comes_in_pages_and_saves_what_was_typed_on_each(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
