@@ -32,7 +32,7 @@ from pledgetrack.services.plans import import_plan
 from pledgetrack.services.progress import read_progress_file, record, save_entries
 from pledgetrack.services.review import review
 from pledgetrack.services.sample import load_sample
-from pledgetrack.storage.tables import Snapshot
+from pledgetrack.storage.tables import Review, Snapshot
 from tests.backends import BOTH, database_url, empty_database
 from tests.conftest import DATA, PLAN_CSV, TODAY, write
 
@@ -168,10 +168,24 @@ def test_staff_cannot_approve_or_return(sample: Engine) -> None:
 
 @BOTH
 def test_admins_may_do_anything(sample: Engine) -> None:
+    """An admin (no department) enters any department's figures, reviews them, imports
+    plans and manages people — and each is stored as the admin's."""
     add_people(sample)
-    put(sample, "1.1", "45", by="zhao")
-    review(sample, decision="approved", target_key="1.1", as_of=NOVEMBER, actor="zhao")
-    import_plan(sample, PLAN_CSV, actor="zhao")
+    put(sample, "1.1", "45", by="zhao")  # 市人力资源社会保障局
+    put(sample, "28.1", "100", by="zhao")  # 市文化和旅游局
+    assert sorted((s.value, s.entered_by) for s in november(sample)) == [
+        (45.0, "zhao"),
+        (100.0, "zhao"),
+    ]
+    done = review(sample, decision="approved", target_key="1.1", as_of=NOVEMBER, actor="zhao")
+    assert (done.key, done.decision, done.previous) == ("1.1", "approved", "submitted")
+    with Session(sample) as session:
+        decisions = session.exec(select(Review).where(Review.snapshot_id == done.snapshot_id))
+        assert [(r.decision, r.reviewed_by) for r in decisions] == [("approved", "zhao")]
+    saved = import_plan(sample, PLAN_CSV, actor="zhao")
+    assert [(s.code, s.created) for s in saved] == [("qingdao-2020", False)]
+    set_user(sample, "li", role="supervisor", actor="zhao")
+    assert {u.login: u.role for u in list_users(sample)}["li"] == "supervisor"
 
 
 @BOTH

@@ -134,6 +134,7 @@ def test_backup_of_a_missing_database_or_into_a_missing_directory(db: Path, tmp_
     assert result.exit_code == 2 and "does not exist" in result.output
 
 
+@pytest.mark.slow
 def test_backup_while_someone_keeps_writing_is_consistent(tmp_path: Path) -> None:
     """A writer appends a whole day of readings per transaction while backups run: every
     backup opens, passes the integrity check and holds whole transactions only."""
@@ -366,6 +367,7 @@ def wait_until_gone_pg(check, app_name: str) -> None:  # type: ignore[no-untyped
     raise AssertionError("the killed import's server process did not go away")
 
 
+@pytest.mark.slow
 @BOTH
 def test_kill_9_in_the_middle_of_a_large_import_leaves_the_database_as_it_was(
     backend: str, tmp_path: Path

@@ -6,6 +6,7 @@ from __future__ import annotations
 import struct
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -97,6 +98,7 @@ def same(got: TargetResult | ItemResult, want: TargetResult | ItemResult) -> boo
     return key(got) == key(want)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(plan=plans(), on=days, tolerance=st.sampled_from([0.0, 10.0, 25.5]))
 def test_whole_plan_columns_equal_the_one_target_rules(

@@ -37,6 +37,10 @@ from pledgetrack.storage.tables import Snapshot, Target
 from tests.backends import BOTH, database_url
 from tests.conftest import PLAN_CSV, PROGRESS_CSV, TODAY
 
+#: Separate processes and threads racing for the same rows: seconds each (`pytest -m "not slow"`
+#: leaves them out; .ci/run runs them).
+pytestmark = pytest.mark.slow
+
 NOVEMBER = date(2020, 11, 1)
 CULTURE = "市文化和旅游局"
 SPAWN = multiprocessing.get_context("spawn")
@@ -408,7 +412,7 @@ async def test_entry_screen_shows_the_conflict_and_keeps_what_was_typed(engine: 
 
     from pledgetrack.tui.screens.entry import EntryScreen
     from tests.test_tui_entry import open_entry_on_item_28, type_into
-    from tests.tui_support import make_app, settle
+    from tests.tui_support import make_app, notifications, settle
 
     app = make_app(engine)
     ids = target_ids(engine)
@@ -422,7 +426,7 @@ async def test_entry_screen_shows_the_conflict_and_keeps_what_was_typed(engine: 
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, EntryScreen)  # not saved, still entering
-        message, severity = [(n.message, n.severity) for n in app._notifications][-1]
+        message, severity = notifications(app)[-1]
         assert severity == "warning"
         assert "未保存" in message and "28.1" in message and "王五已保存为64" in message
         # The sheet is reloaded: what was typed is kept, the row says who saved what.
@@ -450,7 +454,7 @@ async def test_entry_conflict_in_english(engine: Engine) -> None:
     from textual.widgets import Input
 
     from tests.test_tui_entry import open_entry_on_item_28, type_into
-    from tests.tui_support import make_app, settle
+    from tests.tui_support import make_app, notifications, settle
 
     app = make_app(engine, lang="en")
     ids = target_ids(engine)
@@ -461,7 +465,7 @@ async def test_entry_conflict_in_english(engine: Engine) -> None:
         await type_into(pilot, screen.query_one(f"#value-{ids['28.1']}", Input), "100")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        message = [n.message for n in app._notifications][-1]
+        message, _ = notifications(app)[-1]
         assert "Not saved" in message and "saved by wang as 64" in message
         row = next(r for r in screen.rows() if r.line.target.key == "28.1")
         assert "wang saved 64 meanwhile" in str(row.query_one(".e-check").render())

@@ -53,6 +53,7 @@ def at_first_revision_with_data(engine: Engine) -> None:
         command.downgrade(alembic_config(connection), revisions()[0])
 
 
+@pytest.mark.slow
 @BOTH
 def test_upgrade_from_the_first_revision_keeps_every_row(backend: str, tmp_path: Path) -> None:
     assert revisions()[0] == "0001" and len(revisions()) >= 2
@@ -81,6 +82,7 @@ def test_upgrade_from_the_first_revision_keeps_every_row(backend: str, tmp_path:
             assert counts["snapshot"] == 92
 
 
+@pytest.mark.slow
 @BOTH
 def test_a_database_from_before_migrations_is_recognised(backend: str, tmp_path: Path) -> None:
     with empty_database(backend, tmp_path) as engine:

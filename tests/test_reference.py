@@ -27,6 +27,7 @@ def generator():  # type: ignore[no-untyped-def]
     return module
 
 
+@pytest.mark.slow
 @BOTH
 @pytest.mark.parametrize("on", [date(2020, 3, 15), date(2020, 9, 30), date(2020, 12, 31)])
 def test_engine_matches_the_reference_sql(backend: str, on: date, tmp_path: Path) -> None:

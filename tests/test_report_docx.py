@@ -39,6 +39,9 @@ from pledgetrack.reports.text import (
 )
 from pledgetrack.services.month_report import build_month_report, write_report
 
+#: Word documents built and re-read: seconds in all (`pytest -m "not slow"` leaves them out).
+pytestmark = pytest.mark.slow
+
 OCTOBER = date(2020, 10, 1)
 BEHIND_IN_OCTOBER = [8, 15, 18, 26, 28, 30]
 CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uff00-\uffef]")

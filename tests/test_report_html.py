@@ -422,10 +422,15 @@ def _from_the_page(request: dict) -> bool:
     )
 
 
-needs_chromium = pytest.mark.skipif(
+_no_chromium = pytest.mark.skipif(
     CHROMIUM is None,
     reason="no chromium binary (apt-get install chromium fonts-noto-cjk; .ci/run installs it)",
 )
+
+
+def needs_chromium(test):  # type: ignore[no-untyped-def]
+    """Drives headless Chromium: skipped without it, and slow (a browser start each)."""
+    return pytest.mark.slow(_no_chromium(test))
 
 
 @needs_chromium

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
 from sqlalchemy.engine import Engine
+from textual.command import CommandList, CommandPalette
 from textual.widgets import DataTable
 
 from pledgetrack.domain.model import Status
@@ -13,7 +15,27 @@ from pledgetrack.i18n import t
 from pledgetrack.tui.app import PledgeApp
 from pledgetrack.tui.screens.dashboard import DashboardScreen
 from pledgetrack.tui.screens.item_detail import ItemDetailScreen
-from tests.tui_support import OCTOBER, SIZE, make_app, settle, text_of
+from tests.tui_support import (
+    OCTOBER,
+    SIZE,
+    make_app,
+    settle,
+    table_drawn,
+    text_of,
+    wait_until,
+)
+
+
+def palette_offers(app: PledgeApp, text: str) -> Callable[[], bool]:
+    """The command palette lists its hits for what was typed: the first one names *text*."""
+
+    def offers() -> bool:
+        if not isinstance(app.screen, CommandPalette):
+            return False
+        hits = app.screen.query_one(CommandList)
+        return hits.option_count > 0 and text in str(hits.get_option_at_index(0).prompt)
+
+    return offers
 
 
 def dashboard(app: PledgeApp) -> DashboardScreen:
@@ -88,7 +110,7 @@ async def test_filter_and_search_reduce_rows(engine: Engine) -> None:
         await pilot.press("escape")
         assert screen.query_one("#items").has_focus
         screen.query_one("#search").value = "12"
-        await pilot.pause()
+        await settle(pilot, until=lambda: screen.query_text == "12")
         assert screen.item_keys() == ["item-12"]
 
 
@@ -125,13 +147,13 @@ async def test_language_toggle(engine: Engine) -> None:
         assert str(table.columns["completion"].label) == "完成率"
         assert "截至2020年10月31日" in text_of(app, "#header")
         await pilot.press("l")
-        await pilot.pause()
+        await settle(pilot)
         assert app.lang == "en"
         assert str(table.columns["completion"].label) == "Done"
         assert "as of 2020-10-31" in text_of(app, "#header")
         assert text_of(app, "#count-achieved") == "achieved 18 of 36"
         await pilot.press("l")
-        await pilot.pause()
+        await settle(pilot)
         assert text_of(app, "#count-achieved") == "已完成 18/36"
 
 
@@ -190,8 +212,7 @@ async def test_command_palette_jumps_to_an_item(engine: Engine) -> None:
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press("2", "8")
-        await pilot.pause(0.5)
-        await settle(pilot)
+        await settle(pilot, until=palette_offers(app, "28"))
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ItemDetailScreen)
@@ -201,7 +222,7 @@ async def test_command_palette_jumps_to_an_item(engine: Engine) -> None:
         await pilot.press("ctrl+p")
         await settle(pilot)
         await pilot.press(*"关注清单")
-        await pilot.pause(0.5)
+        await settle(pilot, until=palette_offers(app, "关注清单"))
         await pilot.press("enter")
         await settle(pilot)
         from pledgetrack.tui.screens.attention import AttentionScreen
@@ -230,7 +251,7 @@ async def test_a_province_sized_list_is_added_to_the_table_page_by_page(engine: 
         ]
         screen.sort_column = "no"  # one flat list (the copies repeat pledge numbers)
         screen._loaded(EvaluationLoaded(PlanEvaluation(small.structure, small.as_of, tuple(items))))
-        await pilot.pause()
+        await settle(pilot)
         table = screen.query_one("#items", DataTable)
         assert len(items) == 10_800
         assert table.row_count == PAGE
@@ -238,11 +259,12 @@ async def test_a_province_sized_list_is_added_to_the_table_page_by_page(engine: 
         await pilot.press("f")  # achieved only: still one page
         assert table.row_count == PAGE
         table.move_cursor(row=table.row_count - 1)
-        await pilot.pause()
+        await settle(pilot, until=lambda: table.row_count > PAGE)
         assert table.row_count == 2 * PAGE  # moving near the end adds the next page
         assert screen.item_keys()[PAGE] == f"item-{table._pending[PAGE].info.no}"
 
 
+@pytest.mark.slow
 async def test_a_big_plan_shows_its_first_page_while_the_rest_loads(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """A province plan: the first page of items is on screen at once, counters wait for the
     whole plan, and actions that need the whole plan say it is still loading."""
@@ -268,16 +290,15 @@ async def test_a_big_plan_shows_its_first_page_while_the_rest_loads(tmp_path, mo
     try:
         app = make_app(engine, as_of=date(2020, 3, 31))
         async with app.run_test(size=SIZE) as pilot:
-            for _ in range(200):
-                if isinstance(app.screen, DashboardScreen) and app.screen.evaluation:
-                    break
-                await pilot.pause(0.02)
+            await wait_until(
+                pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen.evaluation
+            )
             screen = dashboard(app)
             first = screen.evaluation
             assert first is not None and first.partial
             assert [r.info.no for r in first.items] == list(range(1, PAGE + 2))
             assert screen.structure is None  # a partial structure is never reused
-            await pilot.pause()
+            await wait_until(pilot, lambda: table_drawn(screen.query_one("#items", DataTable)))
             assert screen.query_one("#items", DataTable).row_count > PAGE
             assert "…" in text_of(app, "#count-achieved")
             assert text_of(app, "#shown") == t("tui.shown.loading", "zh")
@@ -298,6 +319,7 @@ async def test_a_big_plan_shows_its_first_page_while_the_rest_loads(tmp_path, mo
         engine.dispose()
 
 
+@pytest.mark.slow
 async def test_a_new_month_of_a_big_plan_shows_its_first_page_while_the_month_computes(
     tmp_path, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
@@ -319,18 +341,13 @@ async def test_a_new_month_of_a_big_plan_shows_its_first_page_while_the_month_co
     assert counts["items"] > PAGE + 1
     gate = threading.Event()
     gate.set()
+    waiting = threading.Event()  # set when a load reaches the gate
     real = dashboard_module.load_evaluation
 
     def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        waiting.set()
         assert gate.wait(30)
         return real(*args, **kwargs)
-
-    async def wait_until(pilot, predicate) -> None:  # type: ignore[no-untyped-def]
-        for _ in range(300):
-            if predicate():
-                return
-            await pilot.pause(0.02)
-        raise AssertionError("the dashboard did not get there")
 
     monkeypatch.setattr(dashboard_module, "load_evaluation", held)
     try:
@@ -348,7 +365,7 @@ async def test_a_new_month_of_a_big_plan_shows_its_first_page_while_the_month_co
             assert first is not None and first.partial
             assert [r.info.no for r in first.items] == list(range(1, PAGE + 2))
             assert screen.structure is structure  # the whole structure is kept for the next step
-            await pilot.pause()
+            await wait_until(pilot, lambda: table_drawn(screen.query_one("#items", DataTable)))
             assert "…" in text_of(app, "#count-achieved")
             await pilot.press("a")  # the attention board needs the whole month
             assert not isinstance(app.screen, AttentionScreen)
@@ -364,8 +381,11 @@ async def test_a_new_month_of_a_big_plan_shows_its_first_page_while_the_month_co
             screen.sort_column = "completion"
             screen.refresh_view()
             gate.clear()
+            waiting.clear()
             await pilot.press("right_square_bracket")
-            await pilot.pause(0.2)
+            # The load is held at the gate: whatever it posted before is handled by then.
+            await wait_until(pilot, waiting.is_set)
+            await pilot.pause()
             assert screen.evaluation is whole  # nothing partial shown meanwhile
             gate.set()
             await settle(pilot)

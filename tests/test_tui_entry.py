@@ -15,7 +15,7 @@ from pledgetrack.tui.app import PledgeApp
 from pledgetrack.tui.screens.confirm import ConfirmScreen
 from pledgetrack.tui.screens.dashboard import DashboardScreen
 from pledgetrack.tui.screens.entry import EntryRow, EntryScreen
-from tests.tui_support import OCTOBER, SIZE, make_app, settle, text_of
+from tests.tui_support import OCTOBER, SIZE, make_app, settle, text_of, wait_until
 
 NOVEMBER_END = date(2020, 11, 30)
 CULTURE = "市文化和旅游局"
@@ -36,7 +36,7 @@ async def open_entry_on_item_28(pilot) -> EntryScreen:  # type: ignore[no-untype
     dash = pilot.app.screen
     assert isinstance(dash, DashboardScreen)
     dash.query_one("#search", Input).value = "28"
-    await pilot.pause()
+    await settle(pilot, until=lambda: dash.query_text == "28")
     await pilot.press("e")
     await settle(pilot)
     screen = pilot.app.screen
@@ -52,7 +52,7 @@ def status_of(app: PledgeApp, no: int) -> Status:
 
 async def type_into(pilot, widget: Input, text: str) -> None:  # type: ignore[no-untyped-def]
     widget.focus()
-    await pilot.pause()
+    await wait_until(pilot, lambda: widget.has_focus)
     await pilot.press(*text)
 
 
@@ -226,6 +226,7 @@ def test_entry_snapshot(snap_compare, engine: Engine, lang: str) -> None:  # typ
     )
 
 
+@pytest.mark.slow
 async def test_a_long_sheet_comes_in_pages_and_saves_what_was_typed_on_each(
     engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -16,7 +16,7 @@ from pledgetrack.tui.screens.attention import AttentionScreen
 from pledgetrack.tui.screens.dashboard import DashboardScreen
 from pledgetrack.tui.screens.item_detail import ItemDetailScreen
 from pledgetrack.tui.screens.report import ReportScreen, SaveReportScreen
-from tests.tui_support import OCTOBER, SIZE, make_app, settle, text_of
+from tests.tui_support import OCTOBER, SIZE, make_app, notifications, settle, text_of
 
 #: The six behind items of October 2020 with their lead departments.
 OCTOBER_BEHIND = {
@@ -39,10 +39,6 @@ def report_screen(app: PledgeApp) -> ReportScreen:
     screen = app.screen
     assert isinstance(screen, ReportScreen)
     return screen
-
-
-def notifications(app: PledgeApp) -> list[tuple[str, str]]:
-    return [(n.message, n.severity) for n in app._notifications]
 
 
 def expected_report(engine: Engine, lang: str, month: date = OCTOBER) -> str:
@@ -117,7 +113,7 @@ async def test_attention_board_follows_the_month_and_language(engine: Engine) ->
         assert len(rows) == 18
         assert rows[0].result.status is Status.OVERDUE
         await pilot.press("l")
-        await pilot.pause()
+        await settle(pilot)
         assert "as of 2020-12-31" in text_of(app, "#attention-header")
         summary = text_of(app, "#attention-summary")
         assert "overdue 1, not reported 17" in summary
@@ -145,7 +141,7 @@ async def test_attention_board_empty_month(engine: Engine) -> None:
         assert not board.query_one("#attention").display
         assert text_of(app, "#attention-empty") == "本月无需关注事项"
         await pilot.press("l")
-        await pilot.pause()
+        await settle(pilot)
         assert text_of(app, "#attention-empty") == "Nothing needs attention this month"
 
 
@@ -163,7 +159,7 @@ async def test_report_screen_shows_the_cli_text_and_toggles_language(engine: Eng
         assert "2020年10月底" in text_of(app, "#report-header")
         report = screen.report
         await pilot.press("l")
-        await pilot.pause()
+        await settle(pilot)
         assert screen.report is report  # re-rendered, not rebuilt
         assert screen.text == expected_report(engine, "en")
         await pilot.press("escape")

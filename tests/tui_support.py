@@ -1,39 +1,152 @@
-"""Helpers shared by the TUI tests: the app on a copy of the shipped database, and settling."""
+"""Helpers shared by the TUI tests: the app on a copy of the shipped database, and waiting.
+
+The tests wait on the app's own state, never on time: `settle` lets the app run until
+every worker is done, every screen on the stack holds what it loads, and every table
+shows its rows at their measured widths. CI is a loaded two-core machine, so the overall
+timeout is generous; reaching it is a failure, not a pass.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from time import monotonic
 
+from rich.measure import Measurement
+from rich.text import Text
 from sqlalchemy.engine import Engine
+from textual.app import App
+from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import DataTable
 
 from pledgetrack.domain.model import Policy
 from pledgetrack.tui.app import PledgeApp, create_app
+from pledgetrack.tui.screens.dashboard import DashboardScreen
+from pledgetrack.tui.screens.entry import EntryScreen
+from pledgetrack.tui.screens.item_detail import ItemDetailScreen
+from pledgetrack.tui.screens.month_report import MonthReportScreen
 
 DB = Path(__file__).resolve().parents[1] / "data" / "pledges.sqlite"
 SIZE = (120, 40)
 OCTOBER = date(2020, 10, 31)
 #: "Today" for the TUI tests: after the plan, so every 2020 month can be entered.
 TODAY = date(2026, 11, 25)
+#: Seconds a wait may take before the test fails (minutes of CPU load included).
+TIMEOUT = 60.0
 
 
 def make_app(engine: Engine, lang: str = "zh", as_of: date | None = OCTOBER) -> PledgeApp:
-    return create_app(engine, lang=lang, policy=Policy(), as_of=as_of, today=TODAY, user="tester")
+    app = create_app(engine, lang=lang, policy=Policy(), as_of=as_of, today=TODAY, user="tester")
+    _record_notifications(app)
+    return app
 
 
-async def settle(pilot) -> None:  # type: ignore[no-untyped-def]
-    """Let the thread workers finish and their messages reach the UI thread."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+def _record_notifications(app: PledgeApp) -> None:
+    """Keep (message, severity) of every notification, in order, as `app.notified`: the
+    tests read what the app said without Textual's private notification store."""
+    notified: list[tuple[str, str]] = []
+    notify = app.notify
+
+    def recording(message: str, **kwargs: object) -> None:
+        notified.append((message, str(kwargs.get("severity", "information"))))
+        notify(message, **kwargs)  # type: ignore[arg-type]
+
+    app.notify = recording  # type: ignore[method-assign]
+    app.notified = notified  # type: ignore[attr-defined]
+
+
+def notifications(app: App[object]) -> list[tuple[str, str]]:
+    """(message, severity) of every notification the app has shown, oldest first."""
+    return list(app.notified)  # type: ignore[attr-defined]
+
+
+async def wait_until(
+    pilot: Pilot[object], predicate: Callable[[], object], *, timeout: float = TIMEOUT
+) -> None:
+    """Let the app process its messages until *predicate()* holds; fail after *timeout*."""
+    deadline = monotonic() + timeout
+    while not predicate():
+        if monotonic() > deadline:
+            raise AssertionError(f"the app did not get there in {timeout:.0f} s: {predicate}")
         await pilot.pause()
-    # DataTable measures new rows when idle; wait for that before looking at the screen.
-    for _ in range(50):
-        tables = pilot.app.screen.query(DataTable)
-        if not any(t._require_update_dimensions for t in tables):
-            break
-        await pilot.pause(0.01)
-    await pilot.pause()
+
+
+async def settle(
+    pilot: Pilot[object],
+    until: Callable[[], object] | None = None,
+    *,
+    timeout: float = TIMEOUT,
+) -> None:
+    """Wait until the app is at rest (and *until()* holds, if given): no worker pending or
+    running, every screen on the stack has what it loads, and every table on screen has
+    measured its rows and draws them at those widths."""
+    app = pilot.app
+    deadline = monotonic() + timeout
+    while True:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if at_rest(app) and (until is None or until()):
+            return
+        if monotonic() > deadline:
+            raise AssertionError(f"the app did not come to rest in {timeout:.0f} s")
+
+
+def at_rest(app: App[object]) -> bool:
+    """Nothing left to load or draw: see `settle`."""
+    return (
+        all(worker.is_finished for worker in app.workers)
+        and all(loaded(screen) for screen in app.screen_stack)
+        and all(table_drawn(table) for table in app.screen.query(DataTable))
+    )
+
+
+def loaded(screen: Screen[object]) -> bool:
+    """The screen holds the data it loads in a worker (public attributes the screens set)."""
+    if isinstance(screen, DashboardScreen):
+        return screen.evaluation is not None and not screen.evaluation.partial
+    if isinstance(screen, ItemDetailScreen):
+        return screen.target_id is None or screen.target_id in screen.history
+    if isinstance(screen, EntryScreen):
+        sheet = screen.sheet
+        return sheet is not None and (sheet.department, sheet.month) == (
+            screen.department,
+            screen.month,
+        )
+    if isinstance(screen, MonthReportScreen):
+        return screen.report is not None
+    return True
+
+
+def table_drawn(table: DataTable[object]) -> bool:
+    """The table has measured its rows (each auto-width column as wide as its widest cell)
+    and draws its header at those widths.
+
+    Textual measures new rows when the table is idle and redraws at the new widths only
+    after the next layout; a screenshot in between shows label-wide columns.
+    """
+    console = table.app.console
+    for column in table.ordered_columns:
+        if not column.auto_width:
+            continue
+        for value in table.get_column(column.key):
+            cell = Text.from_markup(value) if isinstance(value, str) else value
+            if Measurement.get(console, console.options, cell).maximum > column.content_width:
+                return False
+    if not table.show_header or not table.columns or table.size.width == 0:
+        return True
+    header = table.render_line(0)
+    x = -round(table.scroll_x)
+    for column in table.ordered_columns:
+        width = column.get_render_width(table)
+        fits = column.label.cell_len <= width - 2 * table.cell_padding
+        if fits and 0 <= x and x + width <= table.size.width:
+            shown = header.crop(x, x + width).text.strip()
+            if shown != column.label.plain.strip():
+                return False
+        x += width
+    return True
 
 
 def text_of(app: PledgeApp, selector: str) -> str:
