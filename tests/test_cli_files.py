@@ -218,6 +218,7 @@ def test_a_directory_given_as_the_backup_or_the_restore_file_is_one_line(
 # ---- as the user runs it --------------------------------------------------------------
 
 
+@pytest.mark.slow  # a real process each: the interpreter's start-up
 @pytest.mark.parametrize(
     "args",
     [

@@ -189,7 +189,7 @@ def expected(case: Case) -> tuple[bool, bool]:
 
 
 @pytest.mark.parametrize("code", sorted(CASES))
-@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("lang", ["zh", pytest.param("en", marks=pytest.mark.slow)])
 def test_record_and_import_give_the_same_outcome_and_words(
     code: str, lang: str, tmp_path: Path
 ) -> None:

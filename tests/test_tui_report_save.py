@@ -52,6 +52,7 @@ async def test_a_text_format_is_saved_as_the_cli_renders_it(
         assert notifications(app)[-1][1] == "information"
 
 
+@pytest.mark.slow  # office files through the TUI: DOCX and XLSX writers
 @pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
 async def test_an_office_format_is_saved_as_a_real_office_file(
     engine: Engine, tmp_path: Path, suffix: str
