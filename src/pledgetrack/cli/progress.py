@@ -73,7 +73,7 @@ def record(
         fail(exc.message)
         return
     except ReadingRefused as exc:
-        hint = f" ({t('check.confirm_hint', language)})" if exc.needs_confirmation_only else ""
+        hint = t("check.confirm_hint", language) if exc.needs_confirmation_only else ""
         fail(f"{exc}{hint}")
         return
     except PlanNotFound as exc:

@@ -12,6 +12,7 @@ present, no text under two keys.
 CATALOG: dict[str, dict[str, str]] = {
     # sep.*: separators between the parts of a sentence, in both languages
     "sep.comma": {"zh": "，", "en": ", "},
+    "sep.colon": {"zh": "：", "en": ": "},
     # status.*: Statuses (status.<value>) and the status table (CLI `status`)
     "status.achieved": {"zh": "已完成", "en": "achieved"},
     "status.on_track": {"zh": "正常推进", "en": "on track"},
@@ -487,8 +488,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "changes an approved figure ({figure}); it will need review again",
     },
     "check.confirm_hint": {
-        "zh": "确认无误请加 --confirm",
-        "en": "if this is right, add --confirm",
+        "zh": "（确认无误请加 --confirm）",
+        "en": " (if this is right, add --confirm)",
     },
     "check.confirm_hint.import": {
         "zh": "确认无误请加 --confirm，或在confirm列填“是”",

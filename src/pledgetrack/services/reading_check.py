@@ -161,8 +161,11 @@ class ReadingRefused(ValueError):
     def __init__(self, problems: Mapping[str, tuple[Problem, ...]], lang: str = "en"):
         self.problems = dict(problems)
         self.lang = lang
+        colon, clause = t("sep.colon", lang), t("report.clause.sep", lang)
         super().__init__(
-            "; ".join(f"{key}: {p.message(lang)}" for key, ps in self.problems.items() for p in ps)
+            clause.join(
+                f"{key}{colon}{p.message(lang)}" for key, ps in self.problems.items() for p in ps
+            )
         )
 
     @property
