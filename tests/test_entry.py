@@ -130,7 +130,8 @@ def test_more_than_three_times_the_target_asks_for_confirmation(qingdao: Engine)
     assert check_line(sheet, line, LineInput("300")).warning is None
     check = check_line(sheet, line, LineInput("301"))
     assert check.error is None and check.warning is not None
-    assert check.warning.code == "over_target" and check.warning.values["target"] == "100"
+    assert check.warning.code == "over_target" and check.warning.values["target"] == 100
+    assert "301 处 is over 3× the target of 100 处" in check.warning.message("en")
 
 
 def test_untouched_lines_are_not_checked_or_saved(qingdao: Engine) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from pledgetrack.services.access import Actor, acting, require_entry_for_targets
 from pledgetrack.services.audit import Change, write_audit
 from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.services.reading_check import (
+    NO_CONTEXT,
     ReadingContext,
     ReadingRefused,
     check_reading,
@@ -146,11 +147,19 @@ def _save_entries(
             unchanged += len(group) - len(sequence)
             previous: int | None = existing.id if existing is not None else None
             for entry in sequence:
+                # Made anew rather than with dataclasses.replace: several times cheaper, and
+                # a province import makes one per row.
                 rows.append(
-                    replace(
-                        entry,
-                        entered_at=entry.entered_at or now,
-                        supersedes_id=previous,
+                    StoredReading(
+                        entry.target_id,
+                        entry.key,
+                        entry.as_of,
+                        entry.value,
+                        entry.done,
+                        entry.note,
+                        entry.entered_by,
+                        entry.entered_at or now,
+                        previous,
                     )
                 )
                 if previous is None:
@@ -333,10 +342,16 @@ def reading_contexts(
 ) -> dict[tuple[int, date], ReadingContext]:
     """What readings for these (target id, date) pairs are checked against: the latest
     figure before each date's month, the reading already stored for the date, and
-    whether that one is approved. A few statements, whatever the number of keys."""
+    whether that one is approved. A few statements, whatever the number of keys.
+
+    A key with nothing stored before or on its date is left out: its context is
+    :data:`~pledgetrack.services.reading_check.NO_CONTEXT`.
+    """
+    first_of: dict[date, date] = {}  # a file has few distinct dates and many rows
     months: dict[date, set[int]] = {}
     for target_id, day in keys:
-        months.setdefault(month_start(day), set()).add(target_id)
+        first = first_of.get(day) or first_of.setdefault(day, month_start(day))
+        months.setdefault(first, set()).add(target_id)
     with Session(engine) as session:
         current = _current_for(session, list(keys))
         reviews = latest_reviews(
@@ -354,10 +369,13 @@ def reading_contexts(
     out: dict[tuple[int, date], ReadingContext] = {}
     for key in keys:
         target_id, day = key
+        previous = before[first_of[day]].get(target_id)
         snap = current.get(key)
+        if previous is None and snap is None:
+            continue
         review = reviews.get(snap.id) if snap is not None and snap.id else None
         out[key] = ReadingContext(
-            previous=before[month_start(day)].get(target_id),
+            previous=previous,
             current=None
             if snap is None
             else Reading(snap.as_of, snap.value, snap.done, snap.note or ""),
@@ -404,7 +422,7 @@ def record(
     )
     if check.reading is not None:
         key = (target.id, check.reading.as_of)
-        context = reading_contexts(engine, structure.id, [key])[key]
+        context = reading_contexts(engine, structure.id, [key]).get(key, NO_CONTEXT)
         check = check_reading(
             target,
             structure.period,
@@ -430,21 +448,21 @@ def to_store(
     target: TargetInfo,
     reading: Reading,
     entered_by: str,
-    *,
     entered_at: datetime | None = None,
+    *,
     supersedes_id: int | None = None,
 ) -> StoredReading:
     """A checked reading of *target*, to store (no id yet)."""
     return StoredReading(
-        target_id=target.id,
-        key=target.key,
-        as_of=reading.as_of,
-        value=reading.value,
-        done=reading.done,
-        note=reading.note,
-        entered_by=entered_by,
-        entered_at=entered_at,
-        supersedes_id=supersedes_id,
+        target.id,
+        target.key,
+        reading.as_of,
+        reading.value,
+        reading.done,
+        reading.note,
+        entered_by,
+        entered_at,
+        supersedes_id,
     )
 
 
@@ -512,29 +530,35 @@ def parse_progress_rows(
     last_month: dict[int, Reading] = {}  # per target: the file's latest reading of a month
     entries: list[tuple[int, StoredReading]] = []
     unconfirmed = 0
+    first_days: dict[date, date] = {}  # a file has few distinct dates and many rows
     for p in pending:
-        context = contexts.get((p.target.id, p.day)) if p.day is not None else None
-        if context is not None and p.day is not None:
+        context = contexts.get((p.target.id, p.day), NO_CONTEXT) if p.day else NO_CONTEXT
+        if p.day is not None:
             earlier = last_month.get(p.target.id)
-            if earlier is not None and earlier.as_of < month_start(p.day):
+            first = first_days.get(p.day) or first_days.setdefault(p.day, month_start(p.day))
+            if earlier is not None and earlier.as_of < first:
                 if context.previous is None or earlier.as_of > context.previous.as_of:
                     context = ReadingContext(earlier, context.current, context.current_approved)
+        cells = p.row.cells
         check = check_reading(
             p.target,
             p.structure.period,
             as_of=p.day if p.day is not None else p.row.get("as_of"),
-            value=p.row.get("value"),
-            done=p.row.get("done") or None,
-            note=p.row.get("note"),
+            value=cells.get("value"),
+            done=cells.get("done") or None,
+            note=cells.get("note") or "",
             today=today,
-            context=context or ReadingContext(),
+            context=context,
         )
-        confirmed = confirm or _row_confirms(p.row, name, errors, lang)
-        for problem in check.errors or (() if confirmed else check.warnings):
-            errors.append(
-                CellError(name, p.row.number, problem.field, problem.message(lang), problem.code)
-            )
-            unconfirmed += not problem.is_error
+        confirmed = _row_confirms(p.row, name, errors, lang) or confirm
+        if check.problems:
+            for problem in check.errors or (() if confirmed else check.warnings):
+                errors.append(
+                    CellError(
+                        name, p.row.number, problem.field, problem.message(lang), problem.code
+                    )
+                )
+                unconfirmed += not problem.is_error
         reading = check.reading
         if reading is None:
             continue
@@ -542,7 +566,9 @@ def parse_progress_rows(
         entries.append(
             (
                 p.row.number,
-                to_store(p.target, reading, p.row.get("entered_by"), entered_at=p.entered_at),
+                to_store(
+                    p.target, reading, (cells.get("entered_by") or "").strip(), p.entered_at
+                ),
             )
         )
     if errors:
@@ -611,7 +637,10 @@ def _resolve_rows(
 
 def _row_confirms(row: Row, name: str, errors: list[CellError], lang: str) -> bool:
     """A ``confirm`` column: yes confirms the row's warnings; anything but yes/no is refused."""
-    text = row.get("confirm")
+    text = row.cells.get("confirm")
+    if not text:
+        return False
+    text = text.strip()
     try:
         return parse_bool(text)
     except ValueError:

@@ -91,7 +91,9 @@ class Problem:
 
     code: str
     field: str
-    values: Mapping[str, str] = field(default_factory=dict)
+    #: What the message names; figures are kept as numbers and written out by
+    #: :meth:`message` (a confirmed province import never writes most of them).
+    values: Mapping[str, str | float] = field(default_factory=dict)
 
     @property
     def severity(self) -> Severity:
@@ -103,7 +105,8 @@ class Problem:
 
     def message(self, lang: str) -> str:
         """The reason in words, from the catalog (``check.<code>``)."""
-        return t(f"check.{self.code}", lang, **self.values)
+        shown = {k: format_number(v) if isinstance(v, float) else v for k, v in self.values.items()}
+        return t(f"check.{self.code}", lang, **shown)
 
 
 @dataclass(frozen=True)
@@ -329,7 +332,7 @@ def _warnings(
                 Problem(
                     "lower_needs_note",
                     "note",
-                    {"previous": format_number(previous.value), "text": format_number(number)},
+                    {"previous": previous.value, "text": number},
                 )
             )
         elif rule.kind is TargetKind.MILESTONE and not rule.stages:
@@ -342,8 +345,8 @@ def _warnings(
                     "over_target",
                     "value",
                     {
-                        "text": format_number(number),
-                        "target": format_number(rule.target_value),
+                        "text": number,
+                        "target": rule.target_value,
                         "unit": target.unit,
                         "factor": str(LARGE_FACTOR),
                     },
@@ -357,8 +360,8 @@ def _warnings(
                     {
                         "text": text,
                         "unit": target.unit,
-                        "literal": format_number(number),
-                        "plain": format_number(number / MULTIPLIERS[multiplier]),
+                        "literal": number,
+                        "plain": number / MULTIPLIERS[multiplier],
                     },
                 )
             )
