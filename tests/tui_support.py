@@ -17,6 +17,7 @@ from rich.measure import Measurement
 from rich.text import Text
 from sqlalchemy.engine import Engine
 from textual.app import App
+from textual.geometry import Region
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable
@@ -88,7 +89,13 @@ async def settle(
         await app.workers.wait_for_complete()
         await pilot.pause()
         if at_rest(app) and (until is None or until()):
-            return
+            stale = [table for table in app.screen.query(DataTable) if not shown_as_drawn(table)]
+            if not stale:
+                return
+            # Measured and drawn, but the screen still holds lines from before the widths
+            # changed (Textual repaints them on its next layout): repaint them now.
+            for table in stale:
+                table.refresh()
         if monotonic() > deadline:
             raise AssertionError(f"the app did not come to rest in {timeout:.0f} s")
 
@@ -147,6 +154,15 @@ def table_drawn(table: DataTable[object]) -> bool:
                 return False
         x += width
     return True
+
+
+def shown_as_drawn(table: DataTable[object]) -> bool:
+    """What the screen shows of the table's header (the widget's cached lines, as a
+    screenshot takes them) is what the table draws now."""
+    if not table.show_header or not table.columns or table.size.width == 0:
+        return True
+    [shown] = table.render_lines(Region(0, 0, table.size.width, 1))
+    return shown.text == table.render_line(0).text
 
 
 def text_of(app: PledgeApp, selector: str) -> str:
