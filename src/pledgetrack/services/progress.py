@@ -292,10 +292,8 @@ def _winner(snap: Snapshot, key: str) -> StoredReading:
 def _save_conflict(session: Session, winners: list[StoredReading]) -> SaveConflict:
     """The conflict naming the winners' figures with their targets' units."""
     ids = sorted({w.target_id for w in winners})
-    units = dict(
-        session.exec(select(Target.id, Target.unit).where(Target.id.in_(ids))).all()  # type: ignore[union-attr]
-    )
-    return SaveConflict(winners, units)
+    rows = session.exec(select(Target.id, Target.unit).where(Target.id.in_(ids))).all()  # type: ignore[union-attr]
+    return SaveConflict(winners, {target_id: unit for target_id, unit in rows if target_id})
 
 
 def _check_bases(
@@ -566,9 +564,7 @@ def parse_progress_rows(
         entries.append(
             (
                 p.row.number,
-                to_store(
-                    p.target, reading, (cells.get("entered_by") or "").strip(), p.entered_at
-                ),
+                to_store(p.target, reading, (cells.get("entered_by") or "").strip(), p.entered_at),
             )
         )
     if errors:

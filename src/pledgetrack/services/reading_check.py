@@ -24,8 +24,9 @@ so it is a warning that offers both readings (10000万人 as typed, or 1万人 b
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from types import MappingProxyType
@@ -93,7 +94,7 @@ class Problem:
     field: str
     #: What the message names; figures are kept as numbers and written out by
     #: :meth:`message` (a confirmed province import never writes most of them).
-    values: Mapping[str, str | float] = field(default_factory=dict)
+    values: Mapping[str, str | float] = dataclasses.field(default_factory=dict)
 
     @property
     def severity(self) -> Severity:

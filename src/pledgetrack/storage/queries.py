@@ -341,7 +341,8 @@ def review_queue(
         query = query.where(Snapshot.target_id.in_(target_ids))  # type: ignore[attr-defined]
     rows = session.exec(query).all()  # type: ignore[call-overload]
     reviews = latest_reviews(
-        session=session, snapshot_ids=[snap.id for _, snap, state in rows if state != SUBMITTED]
+        session=session,
+        snapshot_ids=[snap.id for _, snap, state in rows if state != SUBMITTED and snap.id],
     )
     return [
         StoredReading(
@@ -355,7 +356,7 @@ def review_queue(
             entered_at=snap.entered_at,
             supersedes_id=snap.supersedes_id,
             id=snap.id,
-            review=reviews.get(snap.id),
+            review=reviews.get(snap.id or 0),
         )
         for key, snap, state in rows
     ]
