@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from pledgetrack.config import ConfigError, Settings
 from pledgetrack.domain.dates import DateFormatError, parse_date
@@ -52,9 +53,20 @@ class Lang(StrEnum):
     en = "en"
 
 
+def as_text(message: str) -> str:
+    """*message* safe to print: control characters (an escape typed into a figure or a
+    file) written as ``\\x1b``, never sent to the terminal."""
+    if message.isprintable():
+        return message
+    return "".join(c if c.isprintable() or c in "\n\t" else repr(c)[1:-1] for c in message)
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
-    """Print a one-line reason and exit (2 = the input was refused)."""
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    """Print a one-line reason and exit (2 = the input was refused). The message is text:
+    brackets in what someone typed (``[/]``) are shown, not read as markup."""
+    err.print(
+        Text.assemble(("error:", "red"), " ", as_text(message)), highlight=False, soft_wrap=True
+    )
     raise typer.Exit(code)
 
 

@@ -10,7 +10,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from pledgetrack.cli.app import Lang, app, engine_for, err, fail, lang_of, state
+from pledgetrack.cli.app import Lang, app, as_text, engine_for, err, fail, lang_of, state
 from pledgetrack.domain.errors import ImportRejected, PlanNotFound, UnsupportedFileType
 from pledgetrack.domain.model import Status
 from pledgetrack.domain.numbers import format_number
@@ -124,9 +124,9 @@ def _require_output_file(file: Path) -> None:
 
 def _report_rejected(exc: ImportRejected) -> NoReturn:
     for problem in exc.errors:
-        err.print(str(problem), highlight=False, soft_wrap=True, markup=False)
+        err.print(as_text(str(problem)), highlight=False, soft_wrap=True, markup=False)
     if exc.hint:
-        err.print(exc.hint, highlight=False, soft_wrap=True, markup=False)
+        err.print(as_text(exc.hint), highlight=False, soft_wrap=True, markup=False)
     fail(f"{len(exc.errors)} problem(s) found; nothing was imported")
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, Provider
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 
 from pledgetrack.domain.model import Policy
@@ -54,6 +55,22 @@ class PledgeApp(App[None]):
         #: The date the dashboard shows; None = today, at most the plan end (set on first load).
         self.as_of = as_of
         self.set_reactive(PledgeApp.lang, lang if lang in ("zh", "en") else "zh")
+
+    def notify(  # type: ignore[override]
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A notification is text: names, keys and figures in it are shown as typed (a
+        screen's ``self.notify`` passes ``markup=True`` by default; it is ignored)."""
+        if timeout is None:
+            super().notify(message, title=title, severity=severity, markup=False)
+        else:
+            super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_mount(self) -> None:
         localize_bindings([self], self.lang)

@@ -16,6 +16,7 @@ from pledgetrack.domain.model import STATUS_ORDER
 from pledgetrack.domain.numbers import format_percent
 from pledgetrack.i18n import status_label, t
 from pledgetrack.tui.cells import bar, cell, day, light, localize_bindings
+from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
@@ -44,9 +45,9 @@ class AttentionScreen(Screen[None]):
         return cast("PledgeApp", self.app).lang
 
     def compose(self) -> ComposeResult:
-        yield Static(id="attention-header")
-        yield Static(id="attention-summary")
-        yield Static(id="attention-empty")
+        yield Plain(id="attention-header")
+        yield Plain(id="attention-summary")
+        yield Plain(id="attention-empty")
         yield AttentionTable(id="attention", cursor_type="row")
         yield Footer()
 

@@ -8,7 +8,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button
+
+from pledgetrack.tui.widgets.plain import Plain
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -28,7 +30,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
-            yield Static(self.question, id="confirm-question")
+            yield Plain(self.question, id="confirm-question")
             with Horizontal(id="confirm-buttons"):
                 yield Button(self.yes, id="confirm-yes", variant="warning")
                 yield Button(self.no, id="confirm-no", variant="primary")

@@ -30,6 +30,7 @@ from pledgetrack.tui.widgets.item_table import (
     item_no,
     pledge_no,
 )
+from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
@@ -113,16 +114,16 @@ class DashboardScreen(Screen[None]):
     # ---- layout -------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="header")
+        yield Plain(id="header")
         with Horizontal(id="counters"):
             for status in STATUS_ORDER:
-                yield Static(id=f"count-{status.value}", classes=f"counter {status.value}")
+                yield Plain(id=f"count-{status.value}", classes=f"counter {status.value}")
         with Horizontal(id="toolbar"):
             yield Input(id="search")
-            yield Static(id="filter")
-            yield Static(id="shown")
+            yield Plain(id="filter")
+            yield Plain(id="shown")
         yield ItemTable(id="items")
-        yield Static(id="context")
+        yield Plain(id="context")
         yield Footer()
 
     def on_mount(self) -> None:

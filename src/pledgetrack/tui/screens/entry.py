@@ -42,6 +42,7 @@ from pledgetrack.tui.widgets.entry_grid import (
     problem_text,
     row_of,
 )
+from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
@@ -118,9 +119,9 @@ class EntryScreen(Screen[date | None]):
 
     def compose(self) -> ComposeResult:
         lang = self.lang
-        yield Static(id="entry-title")
+        yield Plain(id="entry-title")
         with Horizontal(id="entry-bar"):
-            yield Static(id="entry-department-label", classes="entry-label")
+            yield Plain(id="entry-department-label", classes="entry-label")
             yield Select(
                 [(name, name) for name in self.structure.departments()],
                 value=self.department,
@@ -128,7 +129,7 @@ class EntryScreen(Screen[date | None]):
                 id="entry-department",
                 compact=True,
             )
-            yield Static(id="entry-month-label", classes="entry-label")
+            yield Plain(id="entry-month-label", classes="entry-label")
             yield Select(
                 [
                     (month_option(m, lang), m)
@@ -139,12 +140,12 @@ class EntryScreen(Screen[date | None]):
                 id="entry-month",
                 compact=True,
             )
-        yield Static(id="entry-summary")
+        yield Plain(id="entry-summary")
         with Horizontal(id="entry-head"):
             for key in HEADINGS:
-                yield Static(id=f"head-{key}", classes=f"e-{key}")
+                yield Plain(id=f"head-{key}", classes=f"e-{key}")
         yield EntryGrid(id="entry-grid")
-        yield Static(id="entry-help")
+        yield Plain(id="entry-help")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -28,6 +28,7 @@ from pledgetrack.tui.chart import (
     render_chart,
 )
 from pledgetrack.tui.messages import HistoryLoaded
+from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
@@ -131,13 +132,13 @@ class ItemDetailScreen(Screen[None]):
         return cast("PledgeApp", self.app).lang
 
     def compose(self) -> ComposeResult:
-        yield Static(id="detail-title")
-        yield Static(id="detail-departments")
-        yield Static(id="detail-status")
+        yield Plain(id="detail-title")
+        yield Plain(id="detail-departments")
+        yield Plain(id="detail-status")
         yield DataTable(id="targets", cursor_type="row", zebra_stripes=True)
-        yield Static(id="history-title")
+        yield Plain(id="history-title")
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
-        yield Static(id="chart-caption")
+        yield Plain(id="chart-caption")
         yield TargetChart(id="chart")
         yield Footer()
 

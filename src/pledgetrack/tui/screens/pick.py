@@ -9,8 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
+
+from pledgetrack.tui.widgets.plain import Plain
 
 T = TypeVar("T")
 
@@ -33,7 +35,7 @@ class PickScreen(ModalScreen[T | None], Generic[T]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="pick-box"):
-            yield Static(self.title_text, id="pick-title")
+            yield Plain(self.title_text, id="pick-title")
             yield Input(placeholder=self.placeholder, id="pick-filter")
             yield OptionList(*self._options(), id="pick-list")
 

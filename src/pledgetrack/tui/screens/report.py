@@ -25,6 +25,7 @@ from pledgetrack.services.month_report import (
 from pledgetrack.tui.cells import localize_bindings
 from pledgetrack.tui.messages import ReportSaved
 from pledgetrack.tui.screens.month_report import MonthReportScreen
+from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
@@ -64,9 +65,9 @@ class SaveReportScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="save-dialog"):
-            yield Static(t("tui.preview.save.title", self.lang), id="save-title")
+            yield Plain(t("tui.preview.save.title", self.lang), id="save-title")
             yield Input(self.default, id="save-path")
-            yield Static(t("tui.preview.save.hint", self.lang), id="save-hint")
+            yield Plain(t("tui.preview.save.hint", self.lang), id="save-hint")
 
     def on_mount(self) -> None:
         path = self.query_one("#save-path", Input)
@@ -95,7 +96,7 @@ class ReportScreen(MonthReportScreen[None]):
         return self.query_one("#report", TextArea).text
 
     def compose(self) -> ComposeResult:
-        yield Static(id="report-header")
+        yield Plain(id="report-header")
         yield TextArea(
             id="report",
             read_only=True,

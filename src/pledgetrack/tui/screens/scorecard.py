@@ -15,6 +15,7 @@ from pledgetrack.domain.numbers import format_percent
 from pledgetrack.i18n import status_label, t
 from pledgetrack.tui.cells import STATUS_COLOUR, cell, localize_bindings
 from pledgetrack.tui.screens.month_report import MonthReportScreen
+from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
     pass
@@ -32,9 +33,9 @@ class ScorecardScreen(MonthReportScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "back", key_display="esc")]
 
     def compose(self) -> ComposeResult:
-        yield Static(id="score-header")
+        yield Plain(id="score-header")
         yield ScoreTable(id="scorecard", cursor_type="row", zebra_stripes=True)
-        yield Static(id="score-note")
+        yield Plain(id="score-note")
         yield Footer()
 
     def on_mount(self) -> None:

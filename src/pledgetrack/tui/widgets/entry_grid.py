@@ -23,6 +23,7 @@ from pledgetrack.services.entry import (
 )
 from pledgetrack.services.reading_check import Problem, ReadingCheck
 from pledgetrack.tui.cells import goal_text
+from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
@@ -101,11 +102,11 @@ class EntryRow(Horizontal):
     def compose(self) -> ComposeResult:
         line, tid = self.line, self.line.target.id
         start = self.typed or line.initial_input()
-        yield Static(line.target.key, classes="e-key")
-        yield Static(line.target.name, classes="e-name")
-        yield Static(line.target.unit, classes="e-unit")
-        yield Static(classes="e-goal")
-        yield Static(classes="e-prev")
+        yield Plain(line.target.key, classes="e-key")
+        yield Plain(line.target.name, classes="e-name")
+        yield Plain(line.target.unit, classes="e-unit")
+        yield Plain(classes="e-goal")
+        yield Plain(classes="e-prev")
         if line.kind is TargetKind.MILESTONE and not line.staged:
             yield Checkbox(value=start.done, id=f"done-{tid}", classes="e-value",
                            compact=True)  # fmt: skip
@@ -114,7 +115,7 @@ class EntryRow(Horizontal):
                         select_on_focus=False)  # fmt: skip
         yield Input(start.note, id=f"note-{tid}", classes="e-note", compact=True,
                     select_on_focus=False)  # fmt: skip
-        yield Static(classes="e-check")
+        yield Plain(classes="e-check")
 
     def given(self) -> LineInput:
         tid = self.line.target.id
@@ -256,14 +257,14 @@ class EntryGrid(VerticalScroll):
         for line in sheet.lines[start : start + LINES_PER_PAGE]:
             if line.item.no != item_no:
                 item_no = line.item.no
-                widgets.append(Static(f"{line.item.no}. {line.item.title}", classes="entry-item"))
+                widgets.append(Plain(f"{line.item.no}. {line.item.title}", classes="entry-item"))
             tid = line.target.id
             self._held_checks.pop(tid, None)
             widgets.append(
                 EntryRow(line, self._held.pop(tid, None), self._sheet_conflicts.get(tid))
             )
         if not sheet.lines:
-            widgets.append(Static(t("entry.empty", self.lang), classes="entry-item"))
+            widgets.append(Plain(t("entry.empty", self.lang), classes="entry-item"))
         await self.mount_all(widgets)
         for row in self.rows():
             if row.typed is not None:
