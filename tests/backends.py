@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 
 from pledgetrack.config import sqlite_url
 from pledgetrack.storage.db import make_engine
@@ -82,3 +82,14 @@ def empty_database(backend: str, tmp_path: Path) -> Iterator[Engine]:
 
 
 BOTH = pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+
+
+def drop_append_only_triggers(conn: Connection) -> None:
+    """What the schema's owner can do (docs/SECURITY.md): drop the triggers that keep
+    readings, reviews and the audit append-only — for tests that tamper by hand."""
+    for table in ("snapshot", "review", "audit"):
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"))
+        else:
+            for event in ("update", "delete"):
+                conn.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_{event}"))

@@ -30,7 +30,7 @@ from pledgetrack.services.access import (
 from pledgetrack.services.entry import LineInput, load_sheet, save_sheet
 from pledgetrack.services.plans import import_plan
 from pledgetrack.services.progress import read_progress_file, record, save_entries
-from pledgetrack.services.review import review
+from pledgetrack.services.review import ReviewRefused, review
 from pledgetrack.services.sample import load_sample
 from pledgetrack.storage.tables import Review, Snapshot
 from tests.backends import BOTH, database_url, empty_database
@@ -177,8 +177,12 @@ def test_admins_may_do_anything(sample: Engine) -> None:
         (45.0, "zhao"),
         (100.0, "zhao"),
     ]
-    done = review(sample, decision="approved", target_key="1.1", as_of=NOVEMBER, actor="zhao")
-    assert (done.key, done.decision, done.previous) == ("1.1", "approved", "submitted")
+    # … but nobody approves a figure they entered, an admin included.
+    with pytest.raises(ReviewRefused, match="nobody reviews a figure they entered"):
+        review(sample, decision="approved", target_key="1.1", as_of=NOVEMBER, actor="zhao")
+    put(sample, "28.2", "20", by="li")
+    done = review(sample, decision="approved", target_key="28.2", as_of=NOVEMBER, actor="zhao")
+    assert (done.key, done.decision, done.previous) == ("28.2", "approved", "submitted")
     with Session(sample) as session:
         decisions = session.exec(select(Review).where(Review.snapshot_id == done.snapshot_id))
         assert [(r.decision, r.reviewed_by) for r in decisions] == [("approved", "zhao")]
@@ -285,7 +289,7 @@ def cli_db(backend: str, tmp_path: Path) -> Iterator[str]:
 
 
 def cli(url: str, *args: str, login: str = "root", monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr("getpass.getuser", lambda: login)
+    monkeypatch.setattr("pledgetrack.services.access.os_account", lambda: login)
     return runner.invoke(app, ["--db", url, *args])
 
 

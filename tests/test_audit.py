@@ -211,7 +211,7 @@ runner = CliRunner()
 def test_cli_audit(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from pledgetrack.storage.db import make_engine
 
-    monkeypatch.setattr("getpass.getuser", lambda: "li")
+    monkeypatch.setattr("pledgetrack.services.access.os_account", lambda: "li")
     with database_url(backend, tmp_path) as url:
         engine = make_engine(url)
         load_sample(engine, DATA)
@@ -234,7 +234,8 @@ def test_cli_audit(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
             ("li", "snapshot.correct"),
         ]
         assert set(data[-1]) == {
-            "id", "at", "user", "action", "entity", "entity_id", "target", "before", "after"
+            "id", "at", "user", "action", "entity", "entity_id", "target", "before", "after",
+            "acting_for", "db_user",
         }  # fmt: skip
         assert (data[-1]["before"]["value"], data[-1]["after"]["value"]) == (100.0, 98.0)
         result = run("audit", "--user", "li", "--since", "2020-11-01", "--limit", "1")

@@ -45,18 +45,17 @@ def test_late_reports_are_figures_entered_after_the_reporting_day(qingdao: Engin
         assert score.late_reports == sum(len(i.targets) for i in answered), score.name
     assert all(t.entered_late for s in report.pledges for i in s.items for t in i.targets)
     # November: one figure on time, one late.
-    record(qingdao, target_key="28.1", value="100", as_of="2020-11-30", entered_by="a")
-    record(qingdao, target_key="28.2", value="20", as_of="2020-11-30", entered_by="b")
     from sqlmodel import Session, select
 
-    from pledgetrack.storage.tables import Snapshot, Target
+    from pledgetrack.domain.model import StoredReading
+    from pledgetrack.services.progress import save_entries
+    from pledgetrack.storage.tables import Target
 
     with Session(qingdao) as session:
         t1 = session.exec(select(Target).where(Target.key == "28.1")).one()
-        snap = session.exec(select(Snapshot).where(Snapshot.target_id == t1.id, Snapshot.as_of == date(2020, 11, 30))).one()  # fmt: skip
-        snap.entered_at = datetime(2020, 12, 3, 9, 0, tzinfo=UTC)
-        session.add(snap)
-        session.commit()
+    on_time = StoredReading(t1.id, "28.1", date(2020, 11, 30), 100.0, None, entered_by="a")
+    save_entries(qingdao, [on_time], now=datetime(2020, 12, 3, 9, 0, tzinfo=UTC))
+    record(qingdao, target_key="28.2", value="20", as_of="2020-11-30", entered_by="b")
     november = build_month_report(qingdao, month=date(2020, 11, 1), department="市文化和旅游局")
     assert [s.name for s in november.departments] == ["市文化和旅游局"]
     assert november.departments[0].late_reports == 1  # 28.2 entered today (2026), 28.1 on time

@@ -24,6 +24,8 @@ from pledgetrack.domain.model import Policy
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from pledgetrack.services.access import Actor
+
 app = typer.Typer(
     help="pledgetrack — progress of a government pledge list (市办实事). "
     "Without a command it opens the terminal UI.",
@@ -39,8 +41,10 @@ class State:
     lang: str | None = None
     #: --user as given (None: PLEDGETRACK_USER, else the OS login).
     user: str | None = None
-    #: Who the command acts as, set by engine_for (see acting_login).
+    #: Who the command acts as, set by engine_for (see acting_login): the login figures
+    #: are entered as, and the actor spec for the services (``by``: an admin acting).
     login: str = ""
+    actor: Actor | None = None
     settings: Settings
 
 
@@ -105,17 +109,19 @@ def engine_for(*, create: bool = False) -> Engine:
         engine = open_database(database_url(), create=create)
     except (DatabaseUnavailable, SchemaBehind, SchemaAhead) as exc:
         fail(str(exc))
-    state.login = acting_login(engine)
+    state.actor = acting_actor(engine)
+    state.login = state.actor.login
     return engine
 
 
-def acting_login(engine: Engine) -> str:
-    """Who the command acts as: the OS login; --user (or PLEDGETRACK_USER) only when the
-    OS login is an admin, or the database has no users yet (services.access.identity)."""
-    from pledgetrack.services.access import PermissionDenied, identity
+def acting_actor(engine: Engine) -> Actor:
+    """Who the command acts as: the person (PostgreSQL: their database login; else the
+    OS account, never LOGNAME or USER); --user (or PLEDGETRACK_USER) only when that
+    person is an admin, or the database has no users yet (services.access)."""
+    from pledgetrack.services.access import PermissionDenied, resolve_identity
 
     try:
-        return identity(engine, requested=state.user or state.settings.user)
+        return resolve_identity(engine, requested=state.user or state.settings.user)
     except PermissionDenied as exc:
         fail(exc.message)
 
@@ -151,8 +157,8 @@ def main_callback(
         str | None,
         typer.Option(
             "--user",
-            help="Act as this user (env PLEDGETRACK_USER): only when the OS login is an admin, "
-            "or the database has no users yet.",
+            help="Act for this user (env PLEDGETRACK_USER): only an admin may, or anyone "
+            "while the database has no users; recorded as 'you for USER'.",
         ),
     ] = None,
 ) -> None:
@@ -169,5 +175,5 @@ def main_callback(
             engine,
             lang=state.settings.resolved_lang(state.lang),
             policy=policy(),
-            user=state.login,
+            user=state.actor,
         )

@@ -66,6 +66,7 @@ def record(
             note=note,
             done=True if done else None,
             entered_by=state.login,
+            actor=state.actor,
             confirm=confirm,
             lang=language,
         )
@@ -144,7 +145,7 @@ def import_plan_cmd(
     _require_input_file(file, "plan")
     engine = engine_for(create=True)
     try:
-        saved = import_plan(engine, file, actor=state.login)
+        saved = import_plan(engine, file, actor=state.actor)
     except ImportRejected as exc:
         _report_rejected(exc)
         return
@@ -184,7 +185,7 @@ def import_progress_cmd(
         _report_rejected(exc)
         return
     try:
-        outcome = save_entries(engine, entries, actor=state.login, source=file.name)
+        outcome = save_entries(engine, entries, actor=state.actor, source=file.name)
     except SaveConflict as exc:  # a save of the same target and date won the race
         fail(f"{exc}; run the import again")
         return

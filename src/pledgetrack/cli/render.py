@@ -260,7 +260,7 @@ def review_table(lines: Sequence[ReviewLine]) -> Table:
 
 def audit_table(entries: Sequence[AuditEntry]) -> Table:
     """`audit`: when, who, what, and the change in words."""
-    from pledgetrack.services.audit import describe, local_time
+    from pledgetrack.services.audit import describe, local_time, who
 
     table = Table()
     for column in ("when", "who", "action", "target", "change"):
@@ -268,7 +268,7 @@ def audit_table(entries: Sequence[AuditEntry]) -> Table:
     for e in entries:
         table.add_row(
             local_time(e.at),
-            e.user_login,
+            who(e),
             e.action,
             e.target_key or f"{e.entity} {e.entity_id or ''}".strip(),
             describe(e),

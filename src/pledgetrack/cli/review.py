@@ -89,7 +89,7 @@ def _review(
             target_key=target,
             as_of=on,
             plan=plan,
-            actor=state.login,
+            actor=state.actor,
         )
     except (PermissionDenied, ReviewRefused, PlanNotFound) as exc:
         fail(str(exc))

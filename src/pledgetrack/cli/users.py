@@ -33,12 +33,25 @@ def user_add(
         str | None,
         typer.Option("--department", help="Their department (required for staff)."),
     ] = None,
+    password: Annotated[
+        bool,
+        typer.Option(
+            "--password",
+            help="PostgreSQL: ask for a password for the new database login (read from "
+            "the terminal, or the first line of standard input).",
+        ),
+    ] = False,
 ) -> None:
     """Add a user (admins). The first user of a database must be an admin: from then on
-    roles apply."""
+    roles apply. On PostgreSQL the person also gets their own database login (created
+    when the server has none of that name) in the group role of their role."""
     from pledgetrack.services.access import InvalidUser, PermissionDenied, add_user
 
     engine = engine_for()
+    postgresql = engine.dialect.name == "postgresql"
+    if password and not postgresql:
+        fail("--password: only a PostgreSQL database has logins of its own")
+    secret = _read_password() if password else None
     try:
         info = add_user(
             engine,
@@ -46,7 +59,9 @@ def user_add(
             role=role.value,
             display_name=name,
             department=department,
-            actor=state.login,
+            actor=state.actor,
+            database_roles=postgresql,
+            password=secret,
         )
     except (PermissionDenied, InvalidUser) as exc:
         fail(str(exc))
@@ -80,7 +95,8 @@ def user_set(
             display_name=name,
             department=UNSET if department is None else department,
             active=active,
-            actor=state.login,
+            actor=state.actor,
+            database_roles=engine.dialect.name == "postgresql",
         )
     except (PermissionDenied, InvalidUser) as exc:
         fail(str(exc))
@@ -104,3 +120,16 @@ def user_list(
         typer.echo("no users: single-user mode, anyone may do anything")
         return
     Console().print(users_table(users))
+
+
+def _read_password() -> str:
+    """A password typed twice at the terminal, or the first line of a pipe."""
+    import sys
+
+    if sys.stdin.isatty():
+        secret = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+    else:
+        secret = sys.stdin.readline().rstrip("\r\n")
+    if not secret or not secret.isprintable():
+        fail("--password: the password is empty or holds control characters")
+    return str(secret)

@@ -1,7 +1,10 @@
 """People and roles: who may write what. Enforced here, for every front end.
 
-Identity is the OS login (``getpass.getuser()``); the ``app_user`` table gives
-it a role — ``staff`` (enter and correct figures of their own department's
+Identity (:func:`resolve_identity`) is what the person cannot claim: on SQLite,
+the OS account the process runs as (its real uid, never ``LOGNAME`` or ``USER``);
+on PostgreSQL, the database login of the connection (``session_user``), unless that
+login owns the tables (the deployment's owner, trusted with everything anyway), when
+the OS account counts as on SQLite. The ``app_user`` table gives it a role — ``staff`` (enter and correct figures of their own department's
 targets: items it leads or co-operates on), ``supervisor`` (see everything;
 approve or return submitted figures; they do not enter figures) or ``admin``
 (plans, users, and anything else). Everyone may read; a login that is not an
@@ -11,20 +14,23 @@ A database without any user is in **single-user mode**: anyone may do
 anything (the shipped sample, a personal database). The first user added must
 be an admin; from then on the rules apply.
 
-Services take ``actor`` as a login (or an :class:`Actor`, of which only the
-login counts): the role is read again inside the writing transaction, so a
-role changed meanwhile takes effect at once.
+Services take ``actor`` as a login (or an :class:`Actor`, of which the login and
+``by`` count): the role is read again inside the writing transaction, so a role
+changed meanwhile takes effect at once. An admin acting for another user
+(``--user li``) is an Actor with ``login="li", by="zhao"``: the figures are li's, the
+writes are recorded as zhao's ("zhao for li").
 """
 
 from __future__ import annotations
 
-import getpass
+import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import func
+from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
@@ -68,19 +74,35 @@ class Actor:
     #: Active admins and supervisors, to say whom to ask.
     admins: tuple[str, ...] = ()
     supervisors: tuple[str, ...] = ()
+    #: The person really acting when an admin acts for *login* ("": *login* itself).
+    by: str = ""
+
+    @property
+    def recorder(self) -> str:
+        """Who really writes: the admin acting for *login*, else *login*."""
+        return self.by or self.login
+
+    @property
+    def acting_for(self) -> str | None:
+        """The user acted for, when someone else really acts."""
+        return self.login if self.by and self.by != self.login else None
+
+    def shown(self) -> str:
+        """``zhao for li``, or the login."""
+        return f"{self.by} for {self.login}" if self.acting_for else self.login
 
     # ---- resolving ----------------------------------------------------------
 
     @classmethod
     def resolve(cls, engine: Engine, login: str | None = None) -> Actor:
-        """The user *login* (default: the OS login), or an anonymous read-only actor."""
+        """The user *login* (default: the OS account), or an anonymous read-only actor."""
         with Session(engine) as session:
             return cls.load(session, login)
 
     @classmethod
     def load(cls, session: Session, login: str | None = None) -> Actor:
         """Like :meth:`resolve`, within an open session (the writing transaction)."""
-        login = login or getpass.getuser()
+        login = login or os_account()
         if session.exec(select(func.count()).select_from(User)).one() == 0:
             return cls(login=login, single_user=True)
         staffing = session.exec(
@@ -210,9 +232,19 @@ def _key_order(key: str) -> tuple[int | str, ...]:
 
 
 def acting(session: Session, actor: Actor | str | None) -> Actor:
-    """The actor as the database knows them now (default: the OS login)."""
+    """The actor as the database knows them now (default: the OS account). An actor
+    acting for another user (``by``) must still be an active admin."""
     login = actor.login if isinstance(actor, Actor) else actor
-    return Actor.load(session, login)
+    by = actor.by if isinstance(actor, Actor) else ""
+    me = Actor.load(session, login)
+    if not by or by == me.login:
+        return me
+    real = Actor.load(session, by)
+    if not (real.single_user or (real.is_user and real.role is Role.ADMIN)):
+        raise PermissionDenied(
+            f"{by} cannot act for {me.login}: only an active admin may ({real._admins()})"
+        )
+    return replace(me, by=by)
 
 
 def require_entry_for_targets(session: Session, actor: Actor, targets: Mapping[int, str]) -> None:
@@ -235,20 +267,65 @@ def require_entry_for_targets(session: Session, actor: Actor, targets: Mapping[i
     actor.require_entry({targets[tid]: depts for tid, depts in departments.items()})
 
 
-def identity(engine: Engine, *, os_login: str | None = None, requested: str | None = None) -> str:
-    """The login to act as: the OS login, or *requested* (``--user``, PLEDGETRACK_USER)
-    when the OS login is an active admin or the database has no users."""
-    os_login = os_login or getpass.getuser()
-    if not requested or requested == os_login:
-        return os_login
-    me = Actor.resolve(engine, os_login)
+def os_account() -> str:
+    """The OS account this process runs as: its real uid's name (environment variables
+    such as LOGNAME or USER are not asked; anyone can set them)."""
+    if os.name == "nt":  # pragma: no cover - Windows asks the system, not %USERNAME%
+        import ctypes
+
+        size = ctypes.c_ulong(257)
+        buffer = ctypes.create_unicode_buffer(size.value)
+        if ctypes.windll.advapi32.GetUserNameW(buffer, ctypes.byref(size)):  # type: ignore[attr-defined]
+            return buffer.value
+        raise PermissionDenied("cannot tell which Windows account runs pledgetrack")
+    import pwd
+
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:  # a uid without a name (a container): the number itself
+        return f"uid{os.getuid()}"
+
+
+def database_login(engine: Engine) -> str | None:
+    """On PostgreSQL, the connection's login when it is a person (not a superuser, not
+    the tables' owner); None on SQLite or for the owner."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as conn:
+        row = conn.execute(
+            text(
+                "SELECT session_user, NOT (r.rolsuper OR pg_has_role(session_user, "
+                "c.relowner, 'MEMBER')) FROM pg_roles r, pg_class c "
+                "WHERE r.rolname = session_user AND c.oid = 'snapshot'::regclass"
+            )
+        ).first()
+    if row is None or not row[1]:
+        return None
+    return str(row[0])
+
+
+def resolve_identity(
+    engine: Engine, *, os_login: str | None = None, requested: str | None = None
+) -> Actor:
+    """Who acts, as an actor spec for the services: the person (the PostgreSQL login of a
+    person, else the OS account), or *requested* (``--user``, PLEDGETRACK_USER) acted
+    for by them when they are an active admin or the database has no users yet."""
+    person = database_login(engine) or os_login or os_account()
+    if not requested or requested == person:
+        return Actor(login=person)
+    me = Actor.resolve(engine, person)
     if me.single_user or (me.is_user and me.role is Role.ADMIN):
-        return requested
+        return Actor(login=requested, by=person)
     raise PermissionDenied(
-        f"--user {requested}: only an admin may act as another user, and {os_login} is not "
+        f"--user {requested}: only an admin may act as another user, and {person} is not "
         f"an active admin ({me._admins()}); run without --user (or PLEDGETRACK_USER) "
-        f"to act as {os_login}"
+        f"to act as {person}"
     )
+
+
+def identity(engine: Engine, *, os_login: str | None = None, requested: str | None = None) -> str:
+    """The login the figures are entered as (see :func:`resolve_identity`)."""
+    return resolve_identity(engine, os_login=os_login, requested=requested).login
 
 
 # ---- managing users ------------------------------------------------------------
@@ -300,13 +377,18 @@ def add_user(
     department: str | None = None,
     actor: Actor | str | None = None,
     now: datetime | None = None,
+    database_roles: bool = False,
+    password: str | None = None,
 ) -> UserInfo:
-    """Add a user (admins; in a database without users, anyone adds the first — an admin)."""
+    """Add a user (admins; in a database without users, anyone adds the first — an admin).
+
+    With *database_roles* (PostgreSQL; ``pledgetrack user add`` asks for it there) the
+    person also gets their own database login (created if the server has none of that
+    name, with *password* if given) and membership in the group role of their role.
+    """
     now = now or datetime.now(UTC)
     role = _role(role)
-    login = login.strip()
-    if not login:
-        raise InvalidUser("the login may not be empty")
+    login = checked_login(login)
     with session_scope(engine) as session:
         me = acting(session, actor)
         me.require_admin("add users")
@@ -333,10 +415,13 @@ def add_user(
         info = _info(user, department or None)
         write_audit(
             session,
-            user=me.login,
+            user=me.recorder,
+            acting_for=me.acting_for,
             at=now,
             changes=[Change("user.add", "user", user.id, after=info.as_dict())],
         )
+        if database_roles:
+            grant_database_role(session, login, role, password=password)
     return info
 
 
@@ -350,6 +435,7 @@ def set_user(
     active: bool | None = None,
     actor: Actor | str | None = None,
     now: datetime | None = None,
+    database_roles: bool = False,
 ) -> UserInfo:
     """Change a user's role, name, department (``None`` or ``""`` clears it) or active flag.
     Users are never deleted: deactivate them. The last active admin stays one."""
@@ -400,10 +486,13 @@ def set_user(
         session.add(user)
         session.flush()
         after = _info(user, new_department)
+        if database_roles and after.role is not before.role:
+            grant_database_role(session, login, after.role, revoke=before.role)
         if after.as_dict() != before.as_dict():
             write_audit(
                 session,
-                user=me.login,
+                user=me.recorder,
+                acting_for=me.acting_for,
                 at=now,
                 changes=[
                     Change(
@@ -416,6 +505,70 @@ def set_user(
                 ],
             )
     return after
+
+
+#: A login: letters (any script), digits, ``_ . @ -``; PostgreSQL's 63-byte limit.
+_LOGIN = re.compile(r"[\w][\w.@-]*")
+
+
+def checked_login(login: str) -> str:
+    """*login* if it can be a login (and a PostgreSQL role name), else InvalidUser."""
+    login = login.strip()
+    if not login:
+        raise InvalidUser("the login may not be empty")
+    if not _LOGIN.fullmatch(login) or len(login.encode()) > 63:
+        raise InvalidUser(
+            f"login {login!r}: letters, digits and _ . @ - only, at most 63 bytes "
+            "(it is also the PostgreSQL login)"
+        )
+    return login
+
+
+GROUP_ROLES = {
+    Role.STAFF: "pledgetrack_staff",
+    Role.SUPERVISOR: "pledgetrack_supervisor",
+    Role.ADMIN: "pledgetrack_admin",
+}
+
+
+def grant_database_role(
+    session: Session,
+    login: str,
+    role: Role,
+    *,
+    password: str | None = None,
+    revoke: Role | None = None,
+) -> None:
+    """PostgreSQL: give *login* a database login (created when the server has none) and
+    membership in its role's group role (migration 0005), revoking *revoke*'s. Admins
+    get CREATEROLE and the group roles with ADMIN OPTION, so they can add people."""
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return
+    quoted = conn.dialect.identifier_preparer.quote(login)
+    exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": login}).first()
+    if exists is None:
+        create = f"CREATE ROLE {quoted} LOGIN"
+        if password:
+            literal = password.replace("'", "''")
+            create += f" PASSWORD '{literal}'"
+        conn.exec_driver_sql(create)
+    elif password:
+        raise InvalidUser(
+            f"the server already has a login {login!r}: its password is not changed here "
+            "(ALTER ROLE … PASSWORD, by its owner)"
+        )
+    if revoke is Role.ADMIN and role is not Role.ADMIN:
+        conn.exec_driver_sql(f"REVOKE {', '.join(GROUP_ROLES.values())} FROM {quoted}")
+        conn.exec_driver_sql(f"ALTER ROLE {quoted} NOCREATEROLE")
+    elif revoke is not None and revoke is not role:
+        conn.exec_driver_sql(f"REVOKE {GROUP_ROLES[revoke]} FROM {quoted}")
+    conn.exec_driver_sql(f"GRANT {GROUP_ROLES[role]} TO {quoted}")
+    if role is Role.ADMIN:
+        conn.exec_driver_sql(f"ALTER ROLE {quoted} CREATEROLE")
+        conn.exec_driver_sql(
+            f"GRANT {', '.join(GROUP_ROLES.values())} TO {quoted} WITH ADMIN OPTION"
+        )
 
 
 def _role(role: Role | str) -> Role:

@@ -19,7 +19,7 @@ from pledgetrack.domain.numbers import format_number
 from pledgetrack.storage.tables import AuditEntry
 from pledgetrack.storage.writes import Change
 
-__all__ = ["Change", "audit_json", "describe", "list_audit", "write_audit"]
+__all__ = ["Change", "audit_json", "describe", "list_audit", "who", "write_audit"]
 
 
 def jsonable(value: Any) -> Any:
@@ -35,8 +35,17 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-def write_audit(session: Session, *, user: str, at: datetime, changes: Sequence[Change]) -> None:
-    """Append the audit rows of *changes* in the caller's transaction (one executemany)."""
+def write_audit(
+    session: Session,
+    *,
+    user: str,
+    at: datetime,
+    changes: Sequence[Change],
+    acting_for: str | None = None,
+) -> None:
+    """Append the audit rows of *changes* in the caller's transaction (one executemany).
+    *user* is who really acts; *acting_for* the user an admin acted for. (The entries of
+    readings and reviews are written by the database's triggers, migration 0004.)"""
     if not changes:
         return
     session.connection().execute(
@@ -51,6 +60,7 @@ def write_audit(session: Session, *, user: str, at: datetime, changes: Sequence[
                 "target_key": c.target_key,
                 "before": jsonable(c.before) if c.before is not None else None,
                 "after": jsonable(c.after) if c.after is not None else None,
+                "acting_for": acting_for,
             }
             for c in changes
         ],
@@ -73,7 +83,9 @@ def list_audit(
     if target:
         query = query.where(AuditEntry.target_key == target)
     if user:
-        query = query.where(AuditEntry.user_login == user)
+        query = query.where(
+            (AuditEntry.user_login == user) | (AuditEntry.acting_for == user)  # type: ignore[arg-type]
+        )
     if since is not None:
         start = datetime.combine(since, time()).astimezone().astimezone(UTC)
         query = query.where(AuditEntry.at >= start)
@@ -92,6 +104,8 @@ def audit_json(entry: AuditEntry) -> dict[str, Any]:
         "id": entry.id,
         "at": _utc(entry.at).isoformat(timespec="seconds"),
         "user": entry.user_login,
+        "acting_for": entry.acting_for,
+        "db_user": entry.db_user,
         "action": entry.action,
         "entity": entry.entity,
         "entity_id": entry.entity_id,
@@ -101,14 +115,31 @@ def audit_json(entry: AuditEntry) -> dict[str, Any]:
     }
 
 
+def who(entry: AuditEntry) -> str:
+    """``zhao for li``, or the user."""
+    return f"{entry.user_login} for {entry.acting_for}" if entry.acting_for else entry.user_login
+
+
 def describe(entry: AuditEntry) -> str:
     """A short readable account of what changed: ``value: 64 → 100; note: '' → 书亭全部建成``."""
     before, after = entry.before or {}, entry.after or {}
     if not before:
-        return ", ".join(f"{k}={_show(v)}" for k, v in after.items() if v not in (None, "", []))
-    keys = [k for k in after if before.get(k) != after.get(k)]
-    keys += [k for k in before if k not in after]
+        return ", ".join(
+            f"{k}={_show(after[k])}" for k in _ordered(after) if after[k] not in (None, "", [])
+        )
+    keys = [k for k in _ordered(after) if before.get(k) != after.get(k)]
+    keys += [k for k in _ordered(before) if k not in after]
     return "; ".join(f"{k}: {_show(before.get(k))} → {_show(after.get(k))}" for k in keys)
+
+
+#: The order keys are told in (PostgreSQL's jsonb keeps its own order): a reading's
+#: fields first, then review, then the rest as written.
+_KEY_ORDER = {k: i for i, k in enumerate(("as_of", "value", "done", "note", "entered_by",
+                                          "review", "comment", "id"))}  # fmt: skip
+
+
+def _ordered(state: Mapping[str, Any]) -> list[str]:
+    return sorted(state, key=lambda k: _KEY_ORDER.get(k, len(_KEY_ORDER)))
 
 
 def _show(value: Any) -> str:

@@ -24,6 +24,7 @@ from pledgetrack.domain.model import (
 )
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
+from pledgetrack.services.access import Actor
 from pledgetrack.services.progress import SaveOutcome, save_entries, to_store
 from pledgetrack.services.reading_check import (
     Problem,
@@ -261,6 +262,7 @@ def save_sheet(
     inputs: Mapping[int, LineInput],
     *,
     entered_by: str,
+    actor: Actor | str | None = None,
     confirm: bool = False,
     now: datetime | None = None,
 ) -> SaveOutcome:
@@ -286,4 +288,6 @@ def save_sheet(
             )
     if problems:
         raise ReadingRefused(problems)
-    return save_entries(engine, entries, now=now, check_base=True, actor=entered_by)
+    return save_entries(
+        engine, entries, now=now, check_base=True, actor=actor if actor else entered_by
+    )

@@ -43,7 +43,7 @@ def import_plan(
         for plan_saved in saved:
             plan, *rest = plan_saved.changes
             changes += [replace(plan, after={**(plan.after or {}), "file": path.name}), *rest]
-        write_audit(session, user=me.login, at=now, changes=changes)
+        write_audit(session, user=me.recorder, acting_for=me.acting_for, at=now, changes=changes)
         return saved
 
 

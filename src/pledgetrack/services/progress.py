@@ -19,7 +19,13 @@ from pledgetrack.domain.plan import PlanStructure, TargetInfo
 from pledgetrack.exchange.cells import parse_bool
 from pledgetrack.exchange.tables import Row, read_table, write_table
 from pledgetrack.i18n import t
-from pledgetrack.services.access import Actor, acting, require_entry_for_targets
+from pledgetrack.services.access import (
+    Actor,
+    PermissionDenied,
+    Role,
+    acting,
+    require_entry_for_targets,
+)
 from pledgetrack.services.audit import Change, write_audit
 from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.services.reading_check import (
@@ -92,13 +98,14 @@ def save_entries(
 ) -> SaveOutcome:
     """Store entries in one transaction, appending only.
 
-    *actor* (a login; default the OS login) must be allowed to enter figures for
-    every target (services.access: PermissionDenied, nothing stored); each new
-    reading and correction is written to the audit trail in the same transaction.
-    For a bulk import (*source* names the file) new readings are audited as one
-    ``progress.import`` entry (who, when, file, counts, the range of snapshot ids
-    — each snapshot row itself records who entered it and when), and every
-    correction still gets its own entry with before and after.
+    *actor* (a login or Actor; default the OS account) must be allowed to enter
+    figures for every target (services.access: PermissionDenied, nothing stored), and
+    only an admin stores entries whose ``entered_by`` names someone else. Each row
+    records who really stored it (``recorded_by``, the actor's recorder) beside the
+    ``entered_by`` it claims; the database's triggers write each new reading and
+    correction to the audit trail in the same transaction. A bulk import (*source*
+    names the file) adds one ``progress.import`` entry: the file, counts and the range
+    of snapshot ids.
 
     An entry identical to the current reading of its target and date is
     skipped (re-importing a file adds nothing). A different one for a date
@@ -132,6 +139,7 @@ def _save_entries(
         me = acting(session, actor)
         keys = {entry.target_id: entry.key for entry in entries}
         require_entry_for_targets(session, me, keys)
+        _require_own_entries(me, entries)
         current = _current_for(session, list(groups))
         if check_base:
             _check_bases(session, groups, current)
@@ -168,7 +176,9 @@ def _save_entries(
                     corrections += 1
                 previous = -len(rows)
         try:
-            ids = append_snapshots(session=session, rows=rows)
+            ids = append_snapshots(
+                session=session, rows=rows, recorded_by=me.recorder, recorded_at=now
+            )
         except IntegrityError as exc:
             # Another save of the same target and date committed between the read above
             # and this insert: nothing of this batch is kept; say who won.
@@ -178,8 +188,9 @@ def _save_entries(
             if not winners:
                 raise
             raise _save_conflict(session, winners) from exc
-        # A bulk import audits its new readings as one entry (below), corrections one by one.
-        changes = _audit(rows, ids, current, keys, additions=source is None)
+        # Each reading's own audit entry is written by the database (migration 0004's
+        # triggers); an import adds one entry saying where its readings came from.
+        changes: list[Change] = []
         if source is not None:
             changes.append(
                 Change(
@@ -198,59 +209,23 @@ def _save_entries(
                     },
                 )
             )
-        write_audit(session, user=me.login, at=now, changes=changes)
+        write_audit(session, user=me.recorder, acting_for=me.acting_for, at=now, changes=changes)
     return SaveOutcome(added, corrections, unchanged)
 
 
-def _audit(
-    rows: list[StoredReading],
-    ids: list[int],
-    current: dict[tuple[int, date], Snapshot],
-    keys: dict[int, str],
-    *,
-    additions: bool = True,
-) -> list[Change]:
-    """The audit entries of appended snapshots: added (unless not *additions*), or
-    correcting the one before."""
-    changes: list[Change] = []
-    for row, snapshot_id in zip(rows, ids, strict=True):
-        if row.supersedes_id is None:
-            if additions:
-                after = _reading_state(row)
-                changes.append(
-                    Change(
-                        "snapshot.add", "snapshot", snapshot_id, keys[row.target_id], None, after
-                    )
-                )
-            continue
-        after = _reading_state(row)
-        if row.supersedes_id >= 0:
-            before = _reading_state(current[row.target_id, row.as_of])  # type: ignore[index]
-            supersedes = row.supersedes_id
-        else:
-            before = _reading_state(rows[-row.supersedes_id - 1])
-            supersedes = ids[-row.supersedes_id - 1]
-        changes.append(
-            Change(
-                "snapshot.correct",
-                "snapshot",
-                snapshot_id,
-                keys[row.target_id],
-                {**before, "id": supersedes},
-                {**after, "id": snapshot_id},
+def _require_own_entries(me: Actor, entries: Sequence[StoredReading]) -> None:
+    """Only an admin (or anyone in a database without users) stores figures entered by
+    someone else: a file whose ``entered_by`` names another user, say."""
+    if me.single_user or (me.is_user and me.role is Role.ADMIN):
+        return
+    for entry in entries:
+        if entry.entered_by and entry.entered_by != me.login:
+            raise PermissionDenied(
+                f"{entry.key} ({entry.as_of}) is entered by {entry.entered_by}, and "
+                f"{me.label()} may store only figures they entered themselves: only an "
+                "admin imports figures on behalf of others (leave entered_by empty, or "
+                "give your own login)"
             )
-        )
-    return changes
-
-
-def _reading_state(snap: Snapshot | StoredReading) -> dict[str, object]:
-    return {
-        "as_of": snap.as_of,
-        "value": snap.value,
-        "done": snap.done,
-        "note": snap.note or "",
-        "entered_by": snap.entered_by or "",
-    }
 
 
 def _current_for(

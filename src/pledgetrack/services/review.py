@@ -18,7 +18,6 @@ from sqlmodel import Session, select
 from pledgetrack.domain.model import ReviewInfo, StoredReading
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
 from pledgetrack.services.access import Actor, acting
-from pledgetrack.services.audit import Change, write_audit
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.latest import APPROVED, RETURNED, SUBMITTED
 from pledgetrack.storage.queries import (
@@ -97,12 +96,18 @@ def review(
         me.require_review()
         snap, key = _find(session, snapshot_id, target_key, as_of, plan)
         assert snap.id is not None
+        if _own(me, snap):
+            raise ReviewRefused(
+                f"{key} ({snap.as_of}) was entered by {snap.entered_by or snap.recorded_by}: "
+                f"nobody reviews a figure they entered, admins included; another "
+                f"supervisor or admin reviews it"
+            )
         previous = latest_reviews(session=session, snapshot_ids=[snap.id]).get(snap.id)
         if decision == APPROVED and previous is not None and previous.decision == APPROVED:
             raise ReviewRefused(
                 f"{key} ({snap.as_of}) is already approved by {previous.reviewed_by}"
             )
-        _append(session, me.login, now, [(snap, key, previous)], decision, comment)
+        _append(session, me, now, [snap], decision, comment)
     return Reviewed(
         snapshot_id=snap.id,
         key=key,
@@ -123,7 +128,8 @@ def approve_submitted(
     now: datetime | None = None,
 ) -> int:
     """Approve every submitted current reading of a plan (dated up to *until*) in one
-    transaction — e.g. figures already published; returns how many."""
+    transaction — e.g. figures already published; returns how many. Readings the
+    reviewer entered are left submitted (nobody approves their own figures)."""
     now = now or datetime.now(UTC)
     with session_scope(engine) as session:
         me = acting(session, actor)
@@ -141,15 +147,9 @@ def approve_submitted(
                 select(Snapshot).where(Snapshot.id.in_([q.id for q in queued]))  # type: ignore[union-attr]
             ).all()
         }
-        _append(
-            session,
-            me.login,
-            now,
-            [(snaps[q.id], q.key, None) for q in queued],
-            APPROVED,
-            comment.strip(),
-        )
-    return len(queued)
+        others = [snaps[q.id] for q in queued if not _own(me, snaps[q.id])]
+        _append(session, me, now, others, APPROVED, comment.strip())
+    return len(others)
 
 
 def review_list(
@@ -240,53 +240,31 @@ def _current_of(
     return snaps[-1], key
 
 
-def _snapshot_state(snap: Snapshot) -> dict[str, object]:
-    return {"as_of": snap.as_of, "value": snap.value, "done": snap.done, "note": snap.note}
+def _own(me: Actor, snap: Snapshot) -> bool:
+    """Whether *me* entered or stored *snap* (or acts for who did)."""
+    mine = {me.login, me.recorder}
+    return not me.single_user and bool(mine & {snap.entered_by, snap.recorded_by})
 
 
 def _append(
     session: Session,
-    login: str,
+    me: Actor,
     now: datetime,
-    readings: Sequence[tuple[Snapshot, str, ReviewInfo | None]],
+    readings: Sequence[Snapshot],
     decision: str,
     comment: str,
 ) -> None:
-    """Append the reviews and their audit entries (the caller's transaction)."""
-    reviews = [
+    """Append the reviews (the caller's transaction); the database's trigger writes their
+    audit entries (migration 0004)."""
+    session.add_all(
         Review(
             snapshot_id=snap.id or 0,
             decision=decision,
             comment=comment,
-            reviewed_by=login,
+            reviewed_by=me.login,
             reviewed_at=now,
+            recorded_by=me.recorder,
         )
-        for snap, _, _ in readings
-    ]
-    session.add_all(reviews)
-    session.flush()
-    action = "review.approve" if decision == APPROVED else "review.return"
-    write_audit(
-        session,
-        user=login,
-        at=now,
-        changes=[
-            Change(
-                action,
-                "snapshot",
-                snap.id,
-                key,
-                before={
-                    **_snapshot_state(snap),
-                    "review": review_state(previous),
-                    "comment": previous.comment if previous is not None else "",
-                },
-                after={
-                    **_snapshot_state(snap),
-                    "review": decision,
-                    "comment": comment,
-                },
-            )
-            for snap, key, previous in readings
-        ],
+        for snap in readings
     )
+    session.flush()

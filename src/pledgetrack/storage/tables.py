@@ -106,8 +106,12 @@ class Snapshot(SQLModel, table=True):
     value: float | None = None
     done: bool | None = None
     note: str = ""
+    #: Who entered it, as claimed: the user an admin acted for, or what an imported file
+    #: says. ``recorded_by`` is who really stored it (on PostgreSQL forced by the database).
     entered_by: str = ""
     entered_at: datetime
+    recorded_by: str = Field(default="", max_length=100)
+    recorded_at: datetime | None = None
     #: The reading this one corrects (same target and date), if any.
     supersedes_id: int | None = Field(default=None, foreign_key="snapshot.id")
 
@@ -137,6 +141,8 @@ class Review(SQLModel, table=True):
     comment: str = ""
     reviewed_by: str = ""
     reviewed_at: datetime
+    #: Who really stored the review (differs from reviewed_by when an admin acted for them).
+    recorded_by: str = Field(default="", max_length=100)
 
 
 class AuditEntry(SQLModel, table=True):
@@ -158,6 +164,11 @@ class AuditEntry(SQLModel, table=True):
     target_key: str | None = Field(default=None, max_length=50)
     before: dict[str, object] | None = Field(default=None, sa_column=Column(JSON))
     after: dict[str, object] | None = Field(default=None, sa_column=Column(JSON))
+    #: The user *user_login* acted for (an admin's --user, or the entered_by of an imported
+    #: row), if any: shown as "zhao for li".
+    acting_for: str | None = Field(default=None, max_length=100)
+    #: The database login that wrote the row (PostgreSQL: session_user, set by the trigger).
+    db_user: str | None = Field(default=None, max_length=100)
 
 
 class RuleGeneration(SQLModel, table=True):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, insert
@@ -218,9 +219,17 @@ def _target_state(target: Target, item_no: Mapping[int | None, int]) -> dict[str
     }
 
 
-def append_snapshots(*, session: Session, rows: Sequence[StoredReading]) -> list[int]:
+def append_snapshots(
+    *,
+    session: Session,
+    rows: Sequence[StoredReading],
+    recorded_by: str = "",
+    recorded_at: datetime | None = None,
+) -> list[int]:
     """Append snapshots: one executemany INSERT for the whole batch; returns their ids
-    in the order of *rows* (for the audit trail).
+    in the order of *rows*. *recorded_by* / *recorded_at*: who really stores them and
+    when (default: each row's ``entered_by`` / ``entered_at``); the database's triggers
+    write their audit entries (migration 0004).
 
     Rows that supersede a snapshot written in the same call carry
     ``supersedes_id = -(index + 1)`` of that earlier row. Only then (a history
@@ -229,6 +238,21 @@ def append_snapshots(*, session: Session, rows: Sequence[StoredReading]) -> list
     """
     if not rows:
         return []
+
+    def values(row: StoredReading, supersedes: int | None) -> dict[str, object]:
+        return {
+            "target_id": row.target_id,
+            "as_of": row.as_of,
+            "value": row.value,
+            "done": row.done,
+            "note": row.note,
+            "entered_by": row.entered_by,
+            "entered_at": row.entered_at,
+            "recorded_by": recorded_by or row.entered_by,
+            "recorded_at": recorded_at or row.entered_at,
+            "supersedes_id": supersedes,
+        }
+
     if all(r.supersedes_id is None or r.supersedes_id >= 0 for r in rows):
         # Core insert on the session's connection: no ORM bookkeeping per row.
         table = Snapshot.__table__  # type: ignore[attr-defined]
@@ -238,12 +262,12 @@ def append_snapshots(*, session: Session, rows: Sequence[StoredReading]) -> list
             # row, slow for a bulk import. A plain executemany instead: this transaction
             # holds SQLite's only write lock from its first insert, so the rows get the
             # consecutive ids that end at the largest id right after the insert.
-            conn.execute(insert(table), [_values(r, r.supersedes_id) for r in rows])
+            conn.execute(insert(table), [values(r, r.supersedes_id) for r in rows])
             last = conn.execute(select(func.max(table.c.id))).scalar_one()
             return list(range(last - len(rows) + 1, last + 1))
         result = conn.execute(
             insert(table).returning(table.c.id, sort_by_parameter_order=True),
-            [_values(r, r.supersedes_id) for r in rows],
+            [values(r, r.supersedes_id) for r in rows],
         )
         return [int(i) for i in result.scalars().all()]
     ids: list[int] = []
@@ -251,19 +275,6 @@ def append_snapshots(*, session: Session, rows: Sequence[StoredReading]) -> list
         supersedes = row.supersedes_id
         if supersedes is not None and supersedes < 0:
             supersedes = ids[-supersedes - 1]
-        result = session.execute(insert(Snapshot).values(**_values(row, supersedes)))
+        result = session.execute(insert(Snapshot).values(**values(row, supersedes)))
         ids.append(int(result.inserted_primary_key[0]))  # type: ignore[attr-defined]
     return ids
-
-
-def _values(row: StoredReading, supersedes: int | None) -> dict[str, object]:
-    return {
-        "target_id": row.target_id,
-        "as_of": row.as_of,
-        "value": row.value,
-        "done": row.done,
-        "note": row.note,
-        "entered_by": row.entered_by,
-        "entered_at": row.entered_at,
-        "supersedes_id": supersedes,
-    }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 from collections.abc import Callable
 from datetime import date
 from typing import ClassVar, cast
@@ -15,6 +14,7 @@ from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 
 from pledgetrack.domain.model import Policy
+from pledgetrack.services.access import Actor, resolve_identity
 from pledgetrack.tui.cells import localize_bindings
 from pledgetrack.tui.commands import ItemCommands
 from pledgetrack.tui.screens.dashboard import DashboardScreen
@@ -42,16 +42,18 @@ class PledgeApp(App[None]):
         policy: Policy,
         as_of: date | None = None,
         today: date | None = None,
-        user: str = "",
+        user: Actor | str = "",
     ) -> None:
         super().__init__()
         self.engine = engine
         self.policy = policy
         #: "Today" (tests fix it); entries may not be dated after it.
         self.today = today or date.today()
-        #: Who is acting (the OS login, or the --user the CLI accepted); what they may do
-        #: is checked by the services when they save (services.access).
-        self.user = user or getpass.getuser()
+        #: Who is acting (the person, or the user an admin acts for with --user); what
+        #: they may do is checked by the services when they save (services.access).
+        self.actor: Actor | str = user or resolve_identity(engine)
+        #: The login figures are entered as.
+        self.user = self.actor.login if isinstance(self.actor, Actor) else self.actor
         #: The date the dashboard shows; None = today, at most the plan end (set on first load).
         self.as_of = as_of
         self.set_reactive(PledgeApp.lang, lang if lang in ("zh", "en") else "zh")
@@ -126,13 +128,13 @@ def create_app(
     policy: Policy,
     as_of: date | None = None,
     today: date | None = None,
-    user: str = "",
+    user: Actor | str = "",
 ) -> PledgeApp:
     """Build the app (tests pass a fixed *as_of*, *today* and *user*)."""
     return PledgeApp(engine, lang=lang, policy=policy, as_of=as_of, today=today, user=user)
 
 
-def run_tui(engine: Engine, *, lang: str, policy: Policy, user: str = "") -> None:
+def run_tui(engine: Engine, *, lang: str, policy: Policy, user: Actor | str = "") -> None:
     """Open the terminal UI on *engine* (called by ``pledgetrack`` without a command) as
     *user* (default: the OS login; the CLI passes the --user it accepted)."""
     create_app(engine, lang=lang, policy=policy, user=user).run()

@@ -359,7 +359,9 @@ class EntryScreen(Screen[date | None]):
     def _save_sheet(self, sheet: EntrySheet, inputs: dict[int, LineInput], confirm: bool) -> None:
         app = self.pledge_app
         try:
-            outcome = save_sheet(app.engine, sheet, inputs, entered_by=app.user, confirm=confirm)
+            outcome = save_sheet(
+                app.engine, sheet, inputs, entered_by=app.user, actor=app.actor, confirm=confirm
+            )
         except ReadingRefused as exc:
             self.post_message(SheetSaved(sheet, None, exc))
             return
