@@ -7,6 +7,7 @@ through the services every front end calls, and through the CLI.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -377,3 +378,95 @@ def test_cli_user_option_only_for_admins(cli_db: str, monkeypatch: pytest.Monkey
         assert [(s.value, s.entered_by) for s in november(engine)] == [(100.0, "li")]
     finally:
         engine.dispose()
+
+
+# ---- attribution -----------------------------------------------------------------------
+
+
+def test_the_identity_is_the_os_account_never_logname_or_user(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`LOGNAME=zhao pledgetrack record …` run by another account records nothing: the
+    identity is the account of the process (its real uid), not an environment variable."""
+    import pwd
+
+    from pledgetrack.services.access import os_account
+
+    me = pwd.getpwuid(os.getuid()).pw_name
+    assert os_account() == me
+    admin = "zhao" if me != "zhao" else "zhao2"
+    with database_url("sqlite", tmp_path) as url:
+        from pledgetrack.storage.db import make_engine
+
+        engine = make_engine(url)
+        load_sample(engine, DATA)
+        add_user(engine, login=admin, role="admin", actor="anyone")
+        engine.dispose()
+        for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+            monkeypatch.setenv(variable, admin)
+        result = runner.invoke(app, ["--db", url, "record", "1.1", "45", "--as-of", "2020-11-30"])
+        assert result.exit_code == 2
+        assert f"{me} is not a pledgetrack user" in result.output
+
+
+@BOTH
+def test_an_admin_acting_for_someone_is_recorded_as_both(
+    cli_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def run(*args: str, login: str):
+        return cli(cli_db, *args, login=login, monkeypatch=monkeypatch)
+
+    assert run("user", "add", "zhao", "--role", "admin", login="root").exit_code == 0
+    assert run("user", "add", "li", "--department", CULTURE, login="zhao").exit_code == 0
+    done = run("--user", "li", "record", "28.1", "100", "--as-of", "2020-11-30", login="zhao")
+    assert done.exit_code == 0, done.output
+    trail = run("audit", "--target", "28.1", login="li")
+    assert "zhao for li" in " ".join(trail.stdout.split())
+    entry = json.loads(run("audit", "--target", "28.1", "--json", login="li").stdout)[-1]
+    assert (entry["user"], entry["acting_for"], entry["action"]) == ("zhao", "li", "snapshot.add")
+    snap = next(s for s in november(make_engine_of(cli_db)) if s.value == 100)
+    assert (snap.entered_by, snap.recorded_by) == ("li", "zhao")
+
+
+def make_engine_of(url: str) -> Engine:
+    from pledgetrack.storage.db import make_engine
+
+    return make_engine(url)
+
+
+@BOTH
+def test_imported_entered_by_is_kept_beside_the_real_importer(
+    cli_db: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A file's entered_by / entered_at are kept as the file claims them, beside who
+    really imported it and when; only an admin imports figures entered by others, and
+    `audit --target` lists readings that came in by import."""
+
+    def run(*args: str, login: str):
+        return cli(cli_db, *args, login=login, monkeypatch=monkeypatch)
+
+    assert run("user", "add", "zhao", "--role", "admin", login="root").exit_code == 0
+    assert run("user", "add", "li", "--department", CULTURE, login="zhao").exit_code == 0
+    file = write(
+        tmp_path / "office.csv",
+        "plan,target,as_of,value,entered_by,entered_at\n"
+        "qingdao-2020,28.1,2020-11-30,100,wang,2020-12-01T09:00:00+08:00\n",
+    )
+    refused = run("import", "progress", str(file), login="li")
+    assert refused.exit_code == 2
+    assert "28.1 (2020-11-30) is entered by wang" in refused.output
+    assert "only an admin imports figures on behalf of others" in refused.output
+    own = write(tmp_path / "own.csv", "plan,target,as_of,value,entered_by\nqingdao-2020,28.2,2020-11-30,20,li\n")  # fmt: skip
+    assert run("import", "progress", str(own), login="li").exit_code == 0
+    done = run("import", "progress", str(file), login="zhao")
+    assert done.exit_code == 0, done.output
+    snap = next(s for s in november(make_engine_of(cli_db)) if s.value == 100)
+    assert (snap.entered_by, snap.recorded_by) == ("wang", "zhao")
+    assert snap.entered_at is not None and snap.entered_at.day == 1  # as the file claims
+    assert snap.recorded_at is not None and snap.recorded_at.year >= 2026  # the import
+    entries = json.loads(run("audit", "--target", "28.1", "--json", login="li").stdout)
+    assert [(e["user"], e["acting_for"], e["action"]) for e in entries][-1] == (
+        "zhao",
+        "wang",
+        "snapshot.add",
+    )

@@ -4,6 +4,7 @@ middle of a large import leaving the database as it was."""
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import signal
@@ -433,3 +434,37 @@ def test_kill_9_in_the_middle_of_a_large_import_leaves_the_database_as_it_was(
             finally:
                 engine.dispose()
     pytest.fail("the import always finished before it could be killed")
+
+
+def test_restore_is_an_admins_action_and_is_audited(
+    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    saved = tmp_path / "saved.sqlite"
+    assert run(db, "backup", str(saved)).exit_code == 0
+    login = {"who": "zhao"}
+    monkeypatch.setattr("pledgetrack.services.access.os_account", lambda: login["who"])
+    assert run(db, "user", "add", "zhao", "--role", "admin").exit_code == 0
+    added = run(db, "user", "add", "li", "--role", "staff", "--department", "市文化和旅游局")
+    assert added.exit_code == 0, added.output
+    before = sqlite_state(db)
+    # Staff may not; nor may an OS account that is not a user, whatever LOGNAME says.
+    for who, why in (
+        ("li", "li (staff, 市文化和旅游局) cannot restore the database: only admins do"),
+        ("mallory", "mallory is not a pledgetrack user"),
+    ):
+        login["who"] = who
+        monkeypatch.setenv("LOGNAME", "zhao")
+        refused = run(db, "restore", str(saved))
+        assert refused.exit_code == 2
+        assert why in refused.output
+        assert sqlite_state(db) == before
+        assert not [p for p in tmp_path.iterdir() if ".before-restore-" in p.name]
+    login["who"] = "zhao"
+    done = run(db, "restore", str(saved))
+    assert done.exit_code == 0, done.output
+    trail = run(db, "audit", "--json")
+    entry = json.loads(trail.stdout)[-1]
+    kept = next(p for p in tmp_path.iterdir() if ".before-restore-" in p.name)
+    assert (entry["user"], entry["action"]) == ("zhao", "database.restore")
+    assert entry["before"] == {"readings": 91, "kept": str(kept)}
+    assert entry["after"] == {"file": str(saved.resolve()), "readings": 91}

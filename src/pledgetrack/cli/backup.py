@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pledgetrack.cli.app import app, database_url, fail
+from pledgetrack.cli.app import app, database_url, fail, state
 
 
 @app.command("backup")
@@ -32,13 +32,17 @@ def backup_cmd(
 def restore_cmd(
     file: Annotated[Path, typer.Argument(help="A backup made by 'pledgetrack backup'.")],
 ) -> None:
-    """Replace the database by the backup FILE; the replaced database is kept beside it as
-    <db>.before-restore-<time> (SQLite; for PostgreSQL it says how to use pg_restore)."""
+    """Replace the database by the backup FILE (admins); the replaced database is kept
+    beside it as <db>.before-restore-<time>, and the restore is in the audit trail
+    (SQLite; for PostgreSQL it says how the owner uses pg_restore)."""
+    from pledgetrack.services.access import Actor, os_account
     from pledgetrack.services.backup import BackupError, restore_database
     from pledgetrack.services.database import program_revision
 
+    requested = state.user or state.settings.user
+    actor = None if not requested else Actor(login=requested, by=os_account())
     try:
-        done = restore_database(database_url(), file)
+        done = restore_database(database_url(), file, actor=actor)
     except BackupError as exc:
         fail(str(exc))
     typer.echo(f"restored {done.source} into {done.database}: {done.snapshots} readings")

@@ -546,6 +546,9 @@ def grant_database_role(
     if conn.dialect.name != "postgresql":
         return
     quoted = conn.dialect.identifier_preparer.quote(login)
+    # Roles belong to the whole server: one role change at a time, to the end of the
+    # transaction (two deployments adding the same person at once would otherwise race).
+    conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('pledgetrack roles'))"))
     exists = conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": login}).first()
     if exists is None:
         create = f"CREATE ROLE {quoted} LOGIN"

@@ -16,12 +16,13 @@ import shlex
 import sqlite3
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
-from pledgetrack.storage.db import normalise_url
+from pledgetrack.services.access import Actor, PermissionDenied, acting
+from pledgetrack.storage.db import make_engine, normalise_url
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Tables every pledgetrack database has, at any schema revision.
@@ -217,17 +218,25 @@ def _describe(file: Path) -> tuple[str, int]:
         conn.close()
 
 
-def restore_database(url: str, file: Path, *, now: datetime | None = None) -> RestoreDone:
-    """Replace the database at *url* by the pledgetrack backup *file*.
+def restore_database(
+    url: str, file: Path, *, actor: Actor | str | None = None, now: datetime | None = None
+) -> RestoreDone:
+    """Replace the database at *url* by the pledgetrack backup *file* — an admin's action
+    (anyone's while the database has no users, or cannot be read at all: then the file's
+    permissions are the boundary, as always on SQLite).
 
     The database as it was is first copied to ``<db>.before-restore-<timestamp>``
     so nothing is lost; then the backup API writes *file* into the database in one
-    transaction (others who have it open see the old or the new state).
+    transaction (others who have it open see the old or the new state). The restored
+    database's audit trail gets a ``database.restore`` entry: by whom, from which file,
+    what was replaced (its readings and where it is kept).
     """
     database = _database_of(url, file, restore=True)
     revision = check_backup_file(file)
     if database.exists() and database.resolve() == file.resolve():
         raise BackupError(f"{file} is the database itself")
+    me = _restorer(url, database, actor)
+    replaced = _describe(database)[1] if database.exists() and me is not None else None
     if not database.parent.is_dir():
         raise BackupError(f"directory {database.parent} does not exist")
     kept: Path | None = None
@@ -259,4 +268,71 @@ def restore_database(url: str, file: Path, *, now: datetime | None = None) -> Re
         where = f"; the database as it was is in {kept}" if kept else ""
         raise BackupError(f"cannot restore {file} into {database}: {exc}{where}") from exc
     _, snapshots = _describe(database)
+    _audit_restore(database, me, file, kept, replaced, snapshots, now)
     return RestoreDone(database, file, revision, snapshots, kept)
+
+
+def _restorer(url: str, database: Path, actor: Actor | str | None) -> Actor | None:
+    """Who restores, checked against the database being replaced: an admin (or anyone
+    in a database without users). None when that database cannot be read."""
+    if not database.exists():
+        return None
+    from sqlalchemy.exc import SQLAlchemyError
+    from sqlmodel import Session
+
+    engine = make_engine(url)
+    try:
+        with Session(engine) as session:
+            me = acting(session, actor)
+    except SQLAlchemyError:
+        return None  # not a pledgetrack database, or damaged: nothing to ask
+    finally:
+        engine.dispose()
+    try:
+        me.require_admin("restore the database")
+    except PermissionDenied as exc:
+        raise BackupError(exc.message) from None
+    return me
+
+
+def _audit_restore(
+    database: Path,
+    me: Actor | None,
+    file: Path,
+    kept: Path | None,
+    replaced: int | None,
+    snapshots: int,
+    now: datetime | None,
+) -> None:
+    """The ``database.restore`` entry, written into the restored database (whose audit
+    table has the columns of its revision: from 0002 on)."""
+    import json
+
+    from pledgetrack.services.access import os_account
+
+    conn = sqlite3.connect(database, timeout=30)
+    try:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(audit)")}
+        if not columns:
+            return  # a backup from before the audit trail (revision 0001)
+        values = {
+            "at": (now or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M:%S.%f"),
+            "user_login": me.recorder if me is not None else os_account(),
+            "action": "database.restore",
+            "entity": "database",
+            "before": json.dumps(
+                {"readings": replaced, "kept": str(kept) if kept else None}, ensure_ascii=False
+            ),
+            "after": json.dumps(
+                {"file": str(file.resolve()), "readings": snapshots}, ensure_ascii=False
+            ),
+        }
+        if "acting_for" in columns and me is not None:
+            values["acting_for"] = me.acting_for  # type: ignore[assignment]
+        marks = ", ".join("?" for _ in values)
+        with conn:
+            conn.execute(
+                f"INSERT INTO audit ({', '.join(values)}) VALUES ({marks})", list(values.values())
+            )
+    finally:
+        conn.close()
