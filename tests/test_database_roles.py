@@ -267,3 +267,57 @@ def test_the_program_through_a_persons_login_keeps_its_messages(
     )
     approve = run(deployment.supervisor, "review", "approve", "28.1", "--as-of", "2020-11-30")
     assert approve.exit_code == 0, approve.output
+
+
+def test_a_department_server_set_up_as_the_readme_says(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An owner who is not a superuser (CREATEROLE only) runs `db upgrade` and adds the
+    first admin; the admin, with their own login, adds staff; the staff member records.
+    `db upgrade` again keeps every row."""
+    tag = uuid.uuid4().hex[:6]
+    owner, admin, staff, schema = f"own_{tag}", f"zhao_{tag}", f"li_{tag}", f"s_{tag}"
+    server = create_engine(pg_url(), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        conn.execute(text(f'CREATE ROLE "{owner}" LOGIN CREATEROLE'))
+        conn.execute(text(f'CREATE SCHEMA "{schema}" AUTHORIZATION "{owner}"'))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "none.toml").write_text("", encoding="utf-8")
+    monkeypatch.setenv("PLEDGETRACK_CONFIG", str(tmp_path / "none.toml"))
+    base = make_url(pg_url()).update_query_dict({"options": f"-csearch_path={schema}"})
+    runner = CliRunner()
+
+    def run(login: str, *args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
+        url = base.set(username=login).render_as_string(hide_password=False)
+        return runner.invoke(app, ["--db", url, *args], input=stdin)
+
+    try:
+        steps = [
+            run(owner, "db", "upgrade"),
+            run(owner, "import", "plan", str(DATA / "qingdao-2020-plan.csv")),
+            run(owner, "user", "add", admin, "--role", "admin", "--password", stdin="s3cret\n"),
+            run(admin, "user", "add", staff, "--department", CULTURE),
+            run(staff, "record", "28.1", "64", "--as-of", "2020-11-30"),
+            run(owner, "db", "upgrade"),
+        ]
+        for step in steps:
+            assert step.exit_code == 0, step.output
+        # The owner's own login is not a person, and is not a user: it reads only.
+        refused = run(owner, "record", "28.1", "65", "--as-of", "2020-11-30")
+        assert refused.exit_code == 2 and "is not a pledgetrack user" in refused.output
+        with server.connect() as conn:
+            password = conn.execute(
+                text("SELECT rolpassword IS NOT NULL FROM pg_authid WHERE rolname = :r"),
+                {"r": admin},
+            ).scalar_one()
+            assert password
+            rows = conn.execute(
+                text(f'SELECT value, entered_by, recorded_by FROM "{schema}".snapshot')
+            ).all()
+            assert [tuple(r) for r in rows] == [(64.0, staff, staff)]
+    finally:
+        with server.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+            for login in (staff, admin, owner):
+                conn.execute(text(f'DROP ROLE IF EXISTS "{login}"'))
+        server.dispose()

@@ -296,7 +296,7 @@ def database_login(engine: Engine) -> str | None:
             text(
                 "SELECT session_user, NOT (r.rolsuper OR pg_has_role(session_user, "
                 "c.relowner, 'MEMBER')) FROM pg_roles r, pg_class c "
-                "WHERE r.rolname = session_user AND c.oid = 'snapshot'::regclass"
+                "WHERE r.rolname = session_user AND c.oid = to_regclass('snapshot')"
             )
         ).first()
     if row is None or not row[1]:
