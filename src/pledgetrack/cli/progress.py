@@ -14,6 +14,7 @@ from pledgetrack.cli.app import Lang, app, as_text, engine_for, err, fail, lang_
 from pledgetrack.domain.errors import ImportRejected, PlanNotFound, UnsupportedFileType
 from pledgetrack.domain.model import Status
 from pledgetrack.domain.numbers import format_number
+from pledgetrack.domain.text import one_line
 from pledgetrack.i18n import status_label, t
 
 import_app = typer.Typer(help="Import a plan or progress file (CSV or .xlsx).")
@@ -101,7 +102,7 @@ def record(
             message,
             language,
             key=target,
-            name=info.name,
+            name=one_line(info.name),
             value=f"{shown}{info.unit}",
             date=entry.as_of,
         )

@@ -466,6 +466,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "“{text}”不是“是/否”",
         "en": "{text!r} is not yes/no (use yes/no, 是/否, 1/0)",
     },
+    "check.bad_text": {
+        "zh": "说明中含有不允许的控制字符 {code}（{char}），请删去后再保存",
+        "en": "the note contains the control character {code} ({char}): remove it and save again",
+    },
     "check.lower_needs_note": {
         "zh": "{text}低于上次填报的{previous}，请在说明中写明原因",
         "en": "{text} is lower than the last figure ({previous}): say why in the note",

@@ -12,7 +12,13 @@ from sqlmodel import Session
 from pledgetrack.domain.model import TargetKind
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.domain.plan_draft import ItemDraft, PlanDraft, TargetDraft
-from pledgetrack.exchange.plan_file import REQUIRED, parse_plan_rows, plan_file_rows
+from pledgetrack.exchange.plan_file import (
+    FREE_TEXT,
+    NUMBER_COLUMNS,
+    REQUIRED,
+    parse_plan_rows,
+    plan_file_rows,
+)
 from pledgetrack.exchange.tables import read_table, write_table
 from pledgetrack.services.access import Actor, acting
 from pledgetrack.services.audit import write_audit
@@ -34,7 +40,9 @@ def import_plan(
     Admins only (anyone in a database without users): raises PermissionDenied.
     """
     now = now or datetime.now(UTC)
-    drafts = parse_plan_rows(read_table(path, REQUIRED, sheet="plan"), str(path))
+    drafts = parse_plan_rows(
+        read_table(path, REQUIRED, sheet="plan", free_text=FREE_TEXT), str(path)
+    )
     with session_scope(engine) as session:
         me = acting(session, actor)
         me.require_admin("import or change plans")
@@ -91,5 +99,5 @@ def export_plan(engine: Engine, path: Path, *, plan: str | None = None) -> int:
     with Session(engine) as session:
         structure = load_structure(session=session, code=plan)
     header, rows = plan_file_rows(structure_to_draft(structure))
-    write_table(path, header, rows, sheet="plan")
+    write_table(path, header, rows, sheet="plan", numbers=NUMBER_COLUMNS)
     return len(rows)

@@ -479,7 +479,7 @@ def read_progress_file(
     """Parse and check every row of a progress file (CSV, or .xlsx by suffix) against the
     database, or raise ImportRejected."""
     with gc_paused():  # a province file: 100k rows of short-lived objects
-        rows = read_table(path, REQUIRED, filled=FILLED, sheet="progress")
+        rows = read_table(path, REQUIRED, filled=FILLED, sheet="progress", checked_later=("note",))
         return parse_progress_rows(engine, rows, str(path), today=today, confirm=confirm, lang=lang)
 
 
@@ -674,5 +674,5 @@ def export_progress(
         ]
         for key, snap in snaps
     ]
-    write_table(path, header, rows, sheet="progress")
+    write_table(path, header, rows, sheet="progress", numbers=("value",))
     return len(rows)
