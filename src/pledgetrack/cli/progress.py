@@ -10,8 +10,24 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from pledgetrack.cli.app import Lang, app, as_text, engine_for, err, fail, lang_of, state
-from pledgetrack.domain.errors import ImportRejected, PlanNotFound, UnsupportedFileType
+from pledgetrack.cli.app import (
+    Force,
+    Lang,
+    app,
+    as_text,
+    engine_for,
+    err,
+    fail,
+    lang_of,
+    os_reason,
+    state,
+)
+from pledgetrack.domain.errors import (
+    ImportRejected,
+    OutputRefused,
+    PlanNotFound,
+    UnsupportedFileType,
+)
 from pledgetrack.domain.model import Status
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.text import one_line
@@ -203,6 +219,7 @@ def export_plan_cmd(
     plan: Annotated[
         str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
     ] = None,
+    force: Force = False,
 ) -> None:
     """Write a plan as a plan file (CSV or .xlsx) that re-imports to the same state."""
     from pledgetrack.services.plans import export_plan
@@ -210,7 +227,7 @@ def export_plan_cmd(
     _require_output_file(file)
     engine = engine_for()
     with _export_errors(file):
-        n = export_plan(engine, file, plan=plan)
+        n = export_plan(engine, file, plan=plan, force=force)
     typer.echo(f"wrote {n} targets to {file}")
 
 
@@ -221,10 +238,10 @@ def _export_errors(file: Path) -> Iterator[None]:
         yield
     except PlanNotFound as exc:
         fail(str(exc))
-    except UnsupportedFileType as exc:
+    except (UnsupportedFileType, OutputRefused) as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"cannot write {file}: {exc.strerror or exc}")
+        fail(f"cannot write {file}: {os_reason(exc)}")
 
 
 @export_app.command("progress")
@@ -236,6 +253,7 @@ def export_progress_cmd(
     history: Annotated[
         bool, typer.Option("--history", help="Include superseded readings (corrections).")
     ] = False,
+    force: Force = False,
 ) -> None:
     """Write the current readings (or the whole history) as a progress file (CSV or .xlsx)."""
     from pledgetrack.services.progress import export_progress
@@ -243,5 +261,5 @@ def export_progress_cmd(
     _require_output_file(file)
     engine = engine_for()
     with _export_errors(file):
-        n = export_progress(engine, file, plan=plan, history=history)
+        n = export_progress(engine, file, plan=plan, history=history, force=force)
     typer.echo(f"wrote {n} readings to {file}")

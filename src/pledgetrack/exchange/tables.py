@@ -73,7 +73,12 @@ def read_csv(path: Path, required: tuple[str, ...]) -> list[Row]:
 
 
 def write_csv(
-    path: Path, header: list[str], rows: list[list[str]], *, numbers: Collection[str] = ()
+    path: Path,
+    header: list[str],
+    rows: list[list[str]],
+    *,
+    numbers: Collection[str] = (),
+    replace: bool = True,
 ) -> None:
     """Write UTF-8 with BOM (Excel opens it as Unicode), replacing the file atomically.
 
@@ -99,7 +104,7 @@ def write_csv(
         handle.flush()
         handle.detach()  # the caller syncs and closes the file
 
-    write_atomically(path, write)
+    write_atomically(path, write, replace=replace)
 
 
 #: First characters of a cell that may need a formula quote (domain.text.FORMULA_STARTS, and
@@ -179,21 +184,23 @@ def write_table(
     *,
     sheet: str,
     numbers: Collection[str] = (),
+    replace: bool = True,
 ) -> None:
     """Write a CSV (UTF-8 with BOM) or, for ``.xlsx``, a workbook with one sheet *sheet*.
 
     A name without a suffix gets CSV; any other suffix is refused (UnsupportedFileType),
     so that a file is what its name says it is. *numbers*: the columns holding figures,
     which are not given a formula quote in CSV (see :func:`write_csv`); in a workbook every
-    cell is stored as text, which a spreadsheet never runs.
+    cell is stored as text, which a spreadsheet never runs. Without *replace* an existing
+    file is kept (OutputRefused).
     """
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         from pledgetrack.exchange.xlsx import write_xlsx_table
 
-        write_xlsx_table(path, header, rows, sheet)
+        write_xlsx_table(path, header, rows, sheet, replace=replace)
     elif suffix in ("", ".csv"):
-        write_csv(path, header, rows, numbers=numbers)
+        write_csv(path, header, rows, numbers=numbers, replace=replace)
     else:
         raise UnsupportedFileType(
             f"cannot write {path.name}: {suffix} is not supported — use .xlsx or .csv"

@@ -299,17 +299,20 @@ def write_xlsx_table(
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
     sheet_title: str,
+    *,
+    replace: bool = True,
 ) -> None:
     """Write one table as text cells (as the CSV writer would), header bold, frozen, filtered.
 
-    A path is replaced atomically; a stream is written as is.
+    A path is written atomically (an existing one kept without *replace*); a stream is
+    written as is.
     """
 
     def save(out: IO[bytes]) -> None:
         _table_workbook(header, rows, sheet_title).save(out)
 
     if isinstance(target, Path):
-        write_atomically(target, save)
+        write_atomically(target, save, replace=replace)
     else:
         save(target)
 

@@ -22,6 +22,7 @@ from pledgetrack.exchange.plan_file import (
 from pledgetrack.exchange.tables import read_table, write_table
 from pledgetrack.services.access import Actor, acting
 from pledgetrack.services.audit import write_audit
+from pledgetrack.services.output import check_output_file
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.queries import load_structure
 from pledgetrack.storage.writes import PlanSaved, save_plan
@@ -94,10 +95,14 @@ def structure_to_draft(structure: PlanStructure) -> PlanDraft:
     return draft
 
 
-def export_plan(engine: Engine, path: Path, *, plan: str | None = None) -> int:
-    """Write a plan as a plan file (CSV, or .xlsx by suffix); returns the number of targets."""
+def export_plan(engine: Engine, path: Path, *, plan: str | None = None, force: bool = False) -> int:
+    """Write a plan as a plan file (CSV, or .xlsx by suffix); returns the number of targets.
+
+    An existing *path* is replaced only with *force*, the database's own files never
+    (OutputRefused, services.output)."""
+    check_output_file(engine, path, force=force)
     with Session(engine) as session:
         structure = load_structure(session=session, code=plan)
     header, rows = plan_file_rows(structure_to_draft(structure))
-    write_table(path, header, rows, sheet="plan", numbers=NUMBER_COLUMNS)
+    write_table(path, header, rows, sheet="plan", numbers=NUMBER_COLUMNS, replace=force)
     return len(rows)

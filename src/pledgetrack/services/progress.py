@@ -22,6 +22,7 @@ from pledgetrack.i18n import t
 from pledgetrack.services.access import Actor, acting, require_entry_for_targets
 from pledgetrack.services.audit import Change, write_audit
 from pledgetrack.services.gc_pause import gc_paused
+from pledgetrack.services.output import check_output_file
 from pledgetrack.services.reading_check import (
     NO_CONTEXT,
     ReadingContext,
@@ -646,10 +647,17 @@ def _row_confirms(row: Row, name: str, errors: list[CellError], lang: str) -> bo
 
 
 def export_progress(
-    engine: Engine, path: Path, *, plan: str | None = None, history: bool = False
+    engine: Engine,
+    path: Path,
+    *,
+    plan: str | None = None,
+    history: bool = False,
+    force: bool = False,
 ) -> int:
     """Write the current readings of a plan (with ``history``, every record) as a progress file
-    (CSV, or .xlsx by suffix)."""
+    (CSV, or .xlsx by suffix). An existing *path* is replaced only with *force*, the
+    database's own files never (OutputRefused, services.output)."""
+    check_output_file(engine, path, force=force)
     with Session(engine) as session:
         plan_row = find_plan(session=session, code=plan)
         assert plan_row.id is not None
@@ -674,5 +682,5 @@ def export_progress(
         ]
         for key, snap in snaps
     ]
-    write_table(path, header, rows, sheet="progress", numbers=("value",))
+    write_table(path, header, rows, sheet="progress", numbers=("value",), replace=force)
     return len(rows)
