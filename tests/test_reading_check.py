@@ -72,6 +72,7 @@ CASES = {
     "bad_stage": Case(("bad_stage",), "31.1", "9"),
     "no_stages": Case(("no_stages",), "29.1", "2", done=True),
     "done_for_quantity": Case(("done_for_quantity",), "28.1", "70", done=True),
+    "bad_text": Case(("bad_text",), "28.1", "70", note="ok\x1b[2J"),
     "bad_done": Case(
         ("bad_done",), "29.1", done_text="perhaps",
         not_by_record="record's --done is a flag: it cannot be anything but yes or no",
@@ -232,6 +233,7 @@ def test_the_screen_covers_every_code_it_can_show() -> None:
     assert cannot == {
         "unknown_plan", "unknown_target", "bad_date", "outside_plan", "future",
         "no_stages", "done_for_quantity", "bad_done",
+        "bad_text",  # an escape key is a key there, not a character in the note
     }  # fmt: skip
 
 

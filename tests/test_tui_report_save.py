@@ -13,8 +13,8 @@ from pledgetrack.domain.model import Policy
 from pledgetrack.domain.report_format import ReportFormat
 from pledgetrack.services.month_report import build_month_report, render_report
 from pledgetrack.tui.app import PledgeApp
-from pledgetrack.tui.screens.report import ReportScreen, SaveReportScreen
-from tests.tui_support import OCTOBER, SIZE, make_app, settle
+from pledgetrack.tui.screens.report import ReportScreen
+from tests.tui_support import OCTOBER, SIZE, make_app, open_save_dialog, settle
 
 
 def notifications(app: PledgeApp) -> list[tuple[str, str]]:
@@ -23,13 +23,8 @@ def notifications(app: PledgeApp) -> list[tuple[str, str]]:
 
 async def save_as(app: PledgeApp, pilot, name: str) -> None:  # type: ignore[no-untyped-def]
     """Open the report, press s, type *name*, enter; wait for the save to finish."""
-    await settle(pilot)
-    await pilot.press("r")
-    await settle(pilot)
-    await pilot.press("s")
-    await settle(pilot)
-    assert isinstance(app.screen, SaveReportScreen)
-    app.screen.query_one("#save-path").value = name
+    dialog = await open_save_dialog(pilot)
+    dialog.query_one("#save-path").value = name
     await pilot.press("enter")
     await settle(pilot)
     assert isinstance(app.screen, ReportScreen)

@@ -15,8 +15,16 @@ from pledgetrack.tui.app import PledgeApp
 from pledgetrack.tui.screens.attention import AttentionScreen
 from pledgetrack.tui.screens.dashboard import DashboardScreen
 from pledgetrack.tui.screens.item_detail import ItemDetailScreen
-from pledgetrack.tui.screens.report import ReportScreen, SaveReportScreen
-from tests.tui_support import OCTOBER, SIZE, make_app, notifications, settle, text_of
+from pledgetrack.tui.screens.report import ReportScreen
+from tests.tui_support import (
+    OCTOBER,
+    SIZE,
+    make_app,
+    notifications,
+    open_save_dialog,
+    settle,
+    text_of,
+)
 
 #: The six behind items of October 2020 with their lead departments.
 OCTOBER_BEHIND = {
@@ -186,13 +194,8 @@ async def test_save_writes_the_rendered_text(
     monkeypatch.chdir(out)
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        await pilot.press("r")
-        await settle(pilot)
-        await pilot.press("s")
-        await settle(pilot)
-        assert isinstance(app.screen, SaveReportScreen)
-        assert app.screen.query_one("#save-path").value == "report-2020-10-zh.txt"
+        dialog = await open_save_dialog(pilot)
+        assert dialog.query_one("#save-path").value == "report-2020-10-zh.txt"
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ReportScreen)

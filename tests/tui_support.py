@@ -28,6 +28,7 @@ from pledgetrack.tui.screens.dashboard import DashboardScreen
 from pledgetrack.tui.screens.entry import EntryScreen
 from pledgetrack.tui.screens.item_detail import ItemDetailScreen
 from pledgetrack.tui.screens.month_report import MonthReportScreen
+from pledgetrack.tui.screens.report import SaveReportScreen
 
 DB = Path(__file__).resolve().parents[1] / "data" / "pledges.sqlite"
 SIZE = (120, 40)
@@ -167,3 +168,15 @@ def shown_as_drawn(table: DataTable[object]) -> bool:
 
 def text_of(app: PledgeApp, selector: str) -> str:
     return str(app.screen.query_one(selector).render())
+
+
+async def open_save_dialog(pilot: Pilot[object]) -> SaveReportScreen:
+    """From the dashboard: open the month's report (r), then its save dialog (s)."""
+    await settle(pilot)
+    await pilot.press("r")
+    await settle(pilot)
+    await pilot.press("s")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, SaveReportScreen)
+    return screen

@@ -74,6 +74,21 @@ def fail(message: str, code: int = 2) -> NoReturn:
     raise typer.Exit(code)
 
 
+def os_reason(exc: OSError) -> str:
+    """What the system says of a failed file operation: ``No space left on device``."""
+    if exc.strerror:
+        return exc.strerror
+    if exc.errno:
+        import os
+
+        return os.strerror(exc.errno)
+    return str(exc)
+
+
+#: The --force option of every command that writes a file a person names.
+Force = Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")]
+
+
 def load_settings() -> Settings:
     """The settings, or exit 2 naming the config file or variable and the key at fault."""
     from pydantic import ValidationError

@@ -10,10 +10,27 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from pledgetrack.cli.app import Lang, app, as_text, engine_for, err, fail, lang_of, state
-from pledgetrack.domain.errors import ImportRejected, PlanNotFound, UnsupportedFileType
+from pledgetrack.cli.app import (
+    Force,
+    Lang,
+    app,
+    as_text,
+    engine_for,
+    err,
+    fail,
+    lang_of,
+    os_reason,
+    state,
+)
+from pledgetrack.domain.errors import (
+    ImportRejected,
+    OutputRefused,
+    PlanNotFound,
+    UnsupportedFileType,
+)
 from pledgetrack.domain.model import Status
 from pledgetrack.domain.numbers import format_number
+from pledgetrack.domain.text import one_line
 from pledgetrack.i18n import status_label, t
 
 import_app = typer.Typer(help="Import a plan or progress file (CSV or .xlsx).")
@@ -102,7 +119,7 @@ def record(
             message,
             language,
             key=target,
-            name=info.name,
+            name=one_line(info.name),
             value=f"{shown}{info.unit}",
             date=entry.as_of,
         )
@@ -203,6 +220,7 @@ def export_plan_cmd(
     plan: Annotated[
         str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
     ] = None,
+    force: Force = False,
 ) -> None:
     """Write a plan as a plan file (CSV or .xlsx) that re-imports to the same state."""
     from pledgetrack.services.plans import export_plan
@@ -210,7 +228,7 @@ def export_plan_cmd(
     _require_output_file(file)
     engine = engine_for()
     with _export_errors(file):
-        n = export_plan(engine, file, plan=plan)
+        n = export_plan(engine, file, plan=plan, force=force)
     typer.echo(f"wrote {n} targets to {file}")
 
 
@@ -221,10 +239,10 @@ def _export_errors(file: Path) -> Iterator[None]:
         yield
     except PlanNotFound as exc:
         fail(str(exc))
-    except UnsupportedFileType as exc:
+    except (UnsupportedFileType, OutputRefused) as exc:
         fail(str(exc))
     except OSError as exc:
-        fail(f"cannot write {file}: {exc.strerror or exc}")
+        fail(f"cannot write {file}: {os_reason(exc)}")
 
 
 @export_app.command("progress")
@@ -236,6 +254,7 @@ def export_progress_cmd(
     history: Annotated[
         bool, typer.Option("--history", help="Include superseded readings (corrections).")
     ] = False,
+    force: Force = False,
 ) -> None:
     """Write the current readings (or the whole history) as a progress file (CSV or .xlsx)."""
     from pledgetrack.services.progress import export_progress
@@ -243,5 +262,5 @@ def export_progress_cmd(
     _require_output_file(file)
     engine = engine_for()
     with _export_errors(file):
-        n = export_progress(engine, file, plan=plan, history=history)
+        n = export_progress(engine, file, plan=plan, history=history, force=force)
     typer.echo(f"wrote {n} readings to {file}")

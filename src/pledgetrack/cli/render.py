@@ -26,6 +26,7 @@ from pledgetrack.cli.app import err
 from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.model import Status
 from pledgetrack.domain.numbers import format_number, format_percent, pledge_heading, round_percent
+from pledgetrack.domain.text import one_line, shown
 from pledgetrack.i18n import status_label, t
 
 if TYPE_CHECKING:
@@ -42,6 +43,12 @@ STATUS_STYLE = {
     Status.OVERDUE: "bold red",
     Status.NOT_REPORTED: "bright_black",
 }
+
+
+def plain(text: str, style: str = "") -> Text:
+    """A table cell or title from stored text: shown as it reads (``[/]`` is not markup),
+    without control characters or escape sequences (domain.text)."""
+    return Text(one_line(text), style=style)
 
 
 def progress_line() -> Progress:
@@ -90,7 +97,7 @@ def summary_lines(found: StatusSummary, on: date, lang: str) -> list[str]:
     but on track (``已完成:1、3-4、6-7``)."""
     counts = found.counts()
     lines = [
-        t("status.title", lang, plan=found.plan_title, date=date_label(on, lang)),
+        t("status.title", lang, plan=one_line(found.plan_title), date=date_label(on, lang)),
         t("status.summary", lang, total=found.total, **{s.value: n for s, n in counts.items()}),
     ]
     for status_ in counts:
@@ -156,11 +163,13 @@ def status_table(evaluation: PlanEvaluation, lang: str) -> Table:
     """The completion table for the terminal, items grouped under their pledges."""
     counts = evaluation.counts()
     table = Table(
-        title=t(
-            "status.title",
-            lang,
-            plan=evaluation.structure.title,
-            date=date_label(evaluation.as_of, lang),
+        title=plain(
+            t(
+                "status.title",
+                lang,
+                plan=evaluation.structure.title,
+                date=date_label(evaluation.as_of, lang),
+            )
         ),
         caption=t(
             "status.summary",
@@ -179,13 +188,13 @@ def status_table(evaluation: PlanEvaluation, lang: str) -> Table:
     table.add_column(t("col.last_report", lang))
     for no, rows in evaluation.by_pledge():
         heading = f"{pledge_heading(no, lang)}{evaluation.structure.pledge(no).title}"
-        table.add_row("", Text(heading, style="bold", no_wrap=True, overflow="ellipsis"))
+        table.add_row("", Text(one_line(heading), style="bold", no_wrap=True, overflow="ellipsis"))
         for row in rows:
             style = STATUS_STYLE[row.result.status]
             table.add_row(
                 str(row.info.no),
-                row.info.title,
-                row.info.lead,
+                plain(row.info.title),
+                plain(row.info.lead),
                 format_percent(row.result.completion),
                 format_percent(row.result.expected),
                 Text("● " + status_label(row.result.status, lang), style=style),
@@ -204,7 +213,11 @@ def users_table(users: Sequence[UserInfo]) -> Table:
         table.add_column(column)
     for u in users:
         table.add_row(
-            u.login, u.display_name, u.role.value, u.department or "", "yes" if u.active else "no"
+            plain(u.login),
+            plain(u.display_name),
+            u.role.value,
+            plain(u.department or ""),
+            "yes" if u.active else "no",
         )
     return table
 
@@ -247,13 +260,13 @@ def review_table(lines: Sequence[ReviewLine]) -> Table:
         )
         table.add_row(
             str(r.id),
-            line.target.key,
-            line.target.name,
+            plain(line.target.key),
+            plain(line.target.name),
             r.as_of.isoformat(),
-            value,
-            r.entered_by,
+            plain(value),
+            plain(r.entered_by),
             Text(line.state, style=style[line.state]),
-            line.comment,
+            plain(line.comment),
         )
     return table
 
@@ -268,9 +281,9 @@ def audit_table(entries: Sequence[AuditEntry]) -> Table:
     for e in entries:
         table.add_row(
             local_time(e.at),
-            who(e),
+            plain(who(e)),
             e.action,
-            e.target_key or f"{e.entity} {e.entity_id or ''}".strip(),
-            describe(e),
+            plain(e.target_key or f"{e.entity} {e.entity_id or ''}".strip()),
+            Text(shown(describe(e))),
         )
     return table

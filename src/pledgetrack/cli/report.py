@@ -8,10 +8,10 @@ from typing import Annotated
 
 import typer
 
-from pledgetrack.cli.app import Lang, app, engine_for, err, fail, lang_of, policy
+from pledgetrack.cli.app import Force, Lang, app, engine_for, err, fail, lang_of, os_reason, policy
 from pledgetrack.cli.render import progress_line
 from pledgetrack.domain.dates import DateFormatError, parse_month
-from pledgetrack.domain.errors import PlanNotFound, UnsupportedFileType
+from pledgetrack.domain.errors import OutputRefused, PlanNotFound, UnsupportedFileType
 from pledgetrack.domain.report_format import ReportFormat, report_format
 from pledgetrack.i18n import t
 
@@ -46,6 +46,7 @@ def report(
             help="From approved figures only (per target the latest approved reading).",
         ),
     ] = False,
+    force: Force = False,
 ) -> None:
     """The month-end summary, structured like the official progress report."""
     from pledgetrack.services.month_report import build_month_report, render_report, write_report
@@ -67,6 +68,15 @@ def report(
             fail(f"--out: directory {out.parent} does not exist")
     language = lang_of(lang)
     engine = engine_for()
+    if out is not None:
+        from pledgetrack.services.output import check_output_file
+
+        try:
+            check_output_file(engine, out, force=force)
+        except OutputRefused as exc:
+            fail(f"--out: {exc}")
+        except OSError as exc:
+            fail(f"--out: cannot write {out}: {os_reason(exc)}")
     with progress_line() as progress:
         task = progress.add_task(t("cli.progress.build", language), total=None)
         try:
@@ -93,7 +103,9 @@ def report(
             progress.update(task, completed=done, total=total)
 
         try:
-            write_report(model, chosen, language, out, progress=step)
+            write_report(model, chosen, language, out, progress=step, replace=force)
+        except OutputRefused as exc:
+            fail(f"--out: {exc}")
         except OSError as exc:
-            fail(f"--out: cannot write {out}: {exc.strerror or exc}")
+            fail(f"--out: cannot write {out}: {os_reason(exc)}")
     err.print(f"wrote {out}")

@@ -38,6 +38,16 @@ class UnsupportedFileType(ValueError):
     """A file was asked for in a type that is not written (e.g. ``.xls``, ``.pdf``)."""
 
 
+class OutputRefused(ValueError):
+    """A file is not written where it would destroy something: over the live database (or
+    its -wal, -shm, -journal), or over an existing file without --force. *exists* tells
+    the second case (the front end offers to replace it)."""
+
+    def __init__(self, message: str, *, exists: bool = False):
+        self.exists = exists
+        super().__init__(message)
+
+
 class PlanNotFound(LookupError):
     """No plan with that code, or no plan at all."""
 

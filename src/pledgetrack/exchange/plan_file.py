@@ -39,6 +39,11 @@ PLAN_COLUMNS = (
     "note",
 )
 OPTIONAL_PLAN_COLUMNS = ("plan_title", "plan_start", "plan_end")
+#: Columns that may hold tabs and line breaks (Alt+Enter in an Excel cell); every other
+#: cell is a name, code, figure or date on one line (domain.text).
+FREE_TEXT = ("plan_title", "pledge_title", "item_title", "target_name", "note")
+#: Columns holding figures: written to CSV as they are, never given a formula quote.
+NUMBER_COLUMNS = ("target_value", "baseline")
 REQUIRED = (
     "plan",
     "pledge",

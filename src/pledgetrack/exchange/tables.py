@@ -1,17 +1,22 @@
 """Reading CSV tables: encodings Excel writes, header checks, numbered rows.
 
 ``read_table`` / ``write_table`` choose CSV or XLSX (exchange/xlsx.py) by the file suffix.
+Every cell read, CSV or XLSX, passes one check (domain.text): no control characters,
+escape sequences or bidi overrides. Text cells written to CSV are kept from being read as
+formulas by a leading ``'``, which reading drops again.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from pledgetrack.domain.errors import CellError, ImportRejected, UnsupportedFileType
+from pledgetrack.domain.text import as_formula_safe, from_formula_safe, text_problem
 from pledgetrack.exchange.files import write_atomically
 
 # Tried in order: UTF-8 (with or without BOM) first, then what Chinese Excel writes.
@@ -67,18 +72,75 @@ def read_csv(path: Path, required: tuple[str, ...]) -> list[Row]:
     return rows
 
 
-def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
-    """Write UTF-8 with BOM (Excel opens it as Unicode), replacing the file atomically."""
+def write_csv(
+    path: Path,
+    header: list[str],
+    rows: list[list[str]],
+    *,
+    numbers: Collection[str] = (),
+    replace: bool = True,
+) -> None:
+    """Write UTF-8 with BOM (Excel opens it as Unicode), replacing the file atomically.
+
+    Text cells that a spreadsheet would run as a formula (``=…``, ``+…``, ``-…``, ``@…``)
+    are written with a leading ``'`` (domain.text.as_formula_safe); the columns named in
+    *numbers* hold figures this program wrote (``-5`` stays a number) and are left as they are.
+    """
+    text_columns = [i for i, name in enumerate(header) if name not in numbers]
+
+    def safe(row: list[str]) -> list[str]:
+        if not any(row[i][:1] in _RISKY_FIRST for i in text_columns):
+            return row
+        row = list(row)
+        for i in text_columns:
+            row[i] = as_formula_safe(row[i])
+        return row
 
     def write(out: BinaryIO) -> None:
         handle = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
         writer = csv.writer(handle)
         writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerows(safe(row) for row in rows)
         handle.flush()
         handle.detach()  # the caller syncs and closes the file
 
-    write_atomically(path, write)
+    write_atomically(path, write, replace=replace)
+
+
+#: First characters of a cell that may need a formula quote (domain.text.FORMULA_STARTS, and
+#: the quote itself).
+_RISKY_FIRST = frozenset("=+-@\t\r'")
+
+
+def as_given(
+    rows: list[Row],
+    name: str,
+    *,
+    free_text: Collection[str] = (),
+    checked_later: Collection[str] = (),
+) -> list[Row]:
+    """*rows* with each cell as its writer meant it (a formula quote dropped), or
+    ImportRejected naming every cell that holds a refused character (domain.text).
+
+    *free_text* are the columns that may hold tabs and line breaks (notes, titles);
+    *checked_later* those a later check refuses in its own words (a progress note:
+    services.reading_check, as on every path that stores a reading).
+    """
+    errors: list[CellError] = []
+    for row in rows:
+        cells = row.cells
+        joined = "".join(cells.values())
+        if joined.isprintable() and "'" not in joined:
+            continue  # nearly every row
+        for column, text in cells.items():
+            if text[:1] == "'":
+                cells[column] = text = from_formula_safe(text)
+            problem = text_problem(text.strip(), free=column in free_text)
+            if problem is not None and column not in checked_later:
+                errors.append(CellError(name, row.number, column, problem))
+    if errors:
+        raise ImportRejected(errors)
+    return rows
 
 
 #: Suffixes read and written as Excel workbooks; everything else is CSV.
@@ -93,10 +155,13 @@ def read_table(
     *,
     filled: tuple[str, ...] | None = None,
     sheet: str | None = None,
+    free_text: Collection[str] = (),
+    checked_later: Collection[str] = (),
 ) -> list[Row]:
     """Rows of a CSV or .xlsx table (by suffix); an old .xls is refused with advice.
 
-    *filled* and *sheet* apply to workbooks only (see ``exchange.xlsx.read_xlsx``).
+    *filled* and *sheet* apply to workbooks only (see ``exchange.xlsx.read_xlsx``). Every
+    cell passes :func:`as_given` (*free_text*, *checked_later* as there).
     """
     suffix = path.suffix.lower()
     if suffix in OLD_EXCEL_SUFFIXES:
@@ -106,23 +171,36 @@ def read_table(
     if suffix in XLSX_SUFFIXES:
         from pledgetrack.exchange.xlsx import read_xlsx
 
-        return read_xlsx(path, required, filled=filled, sheet=sheet)
-    return read_csv(path, required)
+        rows = read_xlsx(path, required, filled=filled, sheet=sheet)
+    else:
+        rows = read_csv(path, required)
+    return as_given(rows, str(path), free_text=free_text, checked_later=checked_later)
 
 
-def write_table(path: Path, header: list[str], rows: list[list[str]], *, sheet: str) -> None:
+def write_table(
+    path: Path,
+    header: list[str],
+    rows: list[list[str]],
+    *,
+    sheet: str,
+    numbers: Collection[str] = (),
+    replace: bool = True,
+) -> None:
     """Write a CSV (UTF-8 with BOM) or, for ``.xlsx``, a workbook with one sheet *sheet*.
 
     A name without a suffix gets CSV; any other suffix is refused (UnsupportedFileType),
-    so that a file is what its name says it is.
+    so that a file is what its name says it is. *numbers*: the columns holding figures,
+    which are not given a formula quote in CSV (see :func:`write_csv`); in a workbook every
+    cell is stored as text, which a spreadsheet never runs. Without *replace* an existing
+    file is kept (OutputRefused).
     """
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         from pledgetrack.exchange.xlsx import write_xlsx_table
 
-        write_xlsx_table(path, header, rows, sheet)
+        write_xlsx_table(path, header, rows, sheet, replace=replace)
     elif suffix in ("", ".csv"):
-        write_csv(path, header, rows)
+        write_csv(path, header, rows, numbers=numbers, replace=replace)
     else:
         raise UnsupportedFileType(
             f"cannot write {path.name}: {suffix} is not supported — use .xlsx or .csv"

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from pledgetrack.domain.errors import CellError, ImportRejected
+from pledgetrack.domain.text import shown
 from pledgetrack.exchange.files import write_atomically
 from pledgetrack.exchange.tables import Row
 
@@ -298,17 +299,20 @@ def write_xlsx_table(
     header: Sequence[str],
     rows: Sequence[Sequence[str]],
     sheet_title: str,
+    *,
+    replace: bool = True,
 ) -> None:
     """Write one table as text cells (as the CSV writer would), header bold, frozen, filtered.
 
-    A path is replaced atomically; a stream is written as is.
+    A path is written atomically (an existing one kept without *replace*); a stream is
+    written as is.
     """
 
     def save(out: IO[bytes]) -> None:
         _table_workbook(header, rows, sheet_title).save(out)
 
     if isinstance(target, Path):
-        write_atomically(target, save)
+        write_atomically(target, save, replace=replace)
     else:
         save(target)
 
@@ -337,7 +341,6 @@ def _table_workbook(
     return wb
 
 
-_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
 #: What openpyxl would store as an error value rather than text.
 _ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
 
@@ -345,12 +348,11 @@ _ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#N
 def _text_value(ws: Any, make: Callable[..., Any], value: str) -> Any:
     """*value* as a text cell, also when it reads ``=1+1`` or ``#N/A`` (a note may).
 
-    Control characters a worksheet cannot hold are dropped.
+    Control characters a worksheet cannot hold are dropped (domain.text.shown).
     """
     if not value:
         return None
-    if _ILLEGAL.search(value):
-        value = _ILLEGAL.sub("", value)
+    value = shown(value)
     if value.startswith("=") or value in _ERROR_CODES:
         cell = make(ws, value=value)
         cell.data_type = "s"

@@ -349,6 +349,18 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.preview.error.no_dir": {"zh": "目录不存在", "en": "the directory does not exist"},
     "tui.preview.error.permission": {"zh": "没有写入权限", "en": "permission denied"},
     "tui.preview.error.is_dir": {"zh": "这是一个目录", "en": "it is a directory"},
+    "tui.preview.error.exists": {
+        "zh": "文件已存在（刚被其他程序写入），未覆盖",
+        "en": "the file exists (written meanwhile by someone else) and was kept",
+    },
+    "tui.preview.error.database": {
+        "zh": "这是正在使用的数据库文件，不能覆盖，请换一个文件名",
+        "en": "it is the database itself: choose another file name",
+    },
+    "tui.preview.replace": {
+        "zh": "{path} 已存在，要替换吗？",
+        "en": "{path} exists. Replace it?",
+    },
     "tui.preview.error.format": {
         "zh": "只能保存为 .txt、.md、.html、.xlsx 或 .docx",
         "en": "save as .txt, .md, .html, .xlsx or .docx",
@@ -465,6 +477,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "check.bad_done": {
         "zh": "“{text}”不是“是/否”",
         "en": "{text!r} is not yes/no (use yes/no, 是/否, 1/0)",
+    },
+    "check.bad_text": {
+        "zh": "说明中含有不允许的控制字符 {code}（{char}），请删去后再保存",
+        "en": "the note contains the control character {code} ({char}): remove it and save again",
     },
     "check.lower_needs_note": {
         "zh": "{text}低于上次填报的{previous}，请在说明中写明原因",

@@ -1,18 +1,29 @@
-"""The month-end report model: built once per month and plan; renderers only read it."""
+"""The month-end report model: built once per month and plan; renderers only read it.
+
+Text people gave (titles, names, units, notes, departments) is :data:`Shown`: made safe
+for every renderer as the model is built (domain.text.shown), so a control character
+stored long ago can break neither a terminal nor an XLSX or DOCX file.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
+from typing import Annotated
 
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel, field_validator
 
 from pledgetrack.domain.model import Status, StoredReading
+from pledgetrack.domain.text import shown
+
+#: Text from people, without control characters or escape sequences.
+Shown = Annotated[str, AfterValidator(shown)]
 
 
 class TargetLine(BaseModel):
-    key: str
-    name: str
-    unit: str
+    key: Shown
+    name: Shown
+    unit: Shown
     kind: str
     assessed: bool
     target_value: float | None
@@ -20,14 +31,14 @@ class TargetLine(BaseModel):
     deadline: date
     value: float | None
     done: bool | None
-    stage: str | None
+    stage: Shown | None
     stage_no: int | None
     stage_count: int
     completion: float | None
     """Rounded to one decimal, as published."""
     expected: float | None
     status: Status
-    note: str
+    note: Shown
     as_of: date | None
     entered_late: bool = False
     """Its figure for this month was entered after the reporting deadline."""
@@ -35,9 +46,9 @@ class TargetLine(BaseModel):
 
 class ItemLine(BaseModel):
     no: int
-    title: str
+    title: Shown
     pledge_no: int
-    departments: list[str]
+    departments: list[Shown]
     status: Status
     completion: float | None
     expected: float | None
@@ -50,14 +61,14 @@ class ItemLine(BaseModel):
 
 class PledgeSection(BaseModel):
     no: int
-    title: str
+    title: Shown
     items: list[ItemLine]
 
 
 class Mover(BaseModel):
-    key: str
-    name: str
-    unit: str
+    key: Shown
+    name: Shown
+    unit: Shown
     item_no: int
     old: float | None
     new: float | None
@@ -66,7 +77,7 @@ class Mover(BaseModel):
 
 class StatusChange(BaseModel):
     no: int
-    title: str
+    title: Shown
     old: Status
     new: Status
 
@@ -83,7 +94,7 @@ class Changes(BaseModel):
 class DepartmentScore(BaseModel):
     """One responsible department's month: the items it answers for (lead or co-operating)."""
 
-    name: str
+    name: Shown
     items: int
     lead_items: int
     counts: dict[Status, int]
@@ -103,14 +114,22 @@ class HistoryLine(BaseModel):
     item_no: int
     reading: StoredReading
 
+    @field_validator("reading")
+    @classmethod
+    def _shown(cls, reading: StoredReading) -> StoredReading:
+        note, who = shown(reading.note), shown(reading.entered_by)
+        if note == reading.note and who == reading.entered_by:
+            return reading
+        return dataclasses.replace(reading, note=note, entered_by=who)
+
 
 class MonthReport(BaseModel):
-    plan_code: str
-    plan_title: str
+    plan_code: Shown
+    plan_title: Shown
     month: str
     as_of: date
     plan_end: date
-    department: str | None
+    department: Shown | None
     pledge_count: int
     item_count: int
     counts: dict[Status, int]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
 from pledgetrack.domain.dates import date_label, month_label
 from pledgetrack.domain.model import Status
@@ -197,8 +198,10 @@ def render_text(report: MonthReport, lang: str) -> str:
 
 
 def render_markdown(report: MonthReport, lang: str) -> str:
-    """The report as Markdown."""
-    return "\n".join(_blocks(report, lang, markdown=True)) + "\n"
+    """The report as Markdown. ``&``, ``<`` and ``>`` are escaped, so text people typed
+    (``<script>``, ``<img onerror=…>``) is shown, never run, where Markdown becomes HTML;
+    the catalog's own wording holds none of them (tests/test_shown_as_text.py)."""
+    return escape("\n".join(_blocks(report, lang, markdown=True)) + "\n", quote=False)
 
 
 def _blocks(report: MonthReport, lang: str, *, markdown: bool) -> list[str]:

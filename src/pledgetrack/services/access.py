@@ -34,6 +34,7 @@ from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from pledgetrack.domain.text import TextRefused, require_text
 from pledgetrack.services.audit import Change, write_audit
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.tables import Department, ItemDepartment, Target, User
@@ -389,6 +390,7 @@ def add_user(
     now = now or datetime.now(UTC)
     role = _role(role)
     login = checked_login(login)
+    display_name = _checked_name(display_name)
     with session_scope(engine) as session:
         me = acting(session, actor)
         me.require_admin("add users")
@@ -457,7 +459,7 @@ def set_user(
         if role is not None:
             user.role = _role(role).value
         if display_name is not None:
-            user.display_name = display_name
+            user.display_name = _checked_name(display_name)
         if not isinstance(department, _Unset):
             user.department_id = _department_id(session, department)
             new_department = department or None
@@ -522,6 +524,14 @@ def checked_login(login: str) -> str:
             "(it is also the PostgreSQL login)"
         )
     return login
+
+
+def _checked_name(name: str) -> str:
+    """A display name as typed, unless it holds control characters (InvalidUser)."""
+    try:
+        return require_text(name, "name")
+    except TextRefused as exc:
+        raise InvalidUser(str(exc)) from None
 
 
 GROUP_ROLES = {

@@ -24,6 +24,7 @@ from pledgetrack.domain.model import (
 )
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
+from pledgetrack.domain.text import shown
 from pledgetrack.services.access import Actor
 from pledgetrack.services.progress import SaveOutcome, save_entries, to_store
 from pledgetrack.services.reading_check import (
@@ -78,7 +79,9 @@ class SheetLine:
         return bool(latest is not None and latest.done)
 
     def initial_note(self) -> str:
-        return self.current.note if self.current is not None else ""
+        """The stored note, as it can be shown and saved again (domain.text.shown: a
+        control character stored before the check existed is left out)."""
+        return shown(self.current.note) if self.current is not None else ""
 
     def initial_input(self) -> LineInput:
         """The line as the sheet first shows it (unchanged = nothing to save)."""

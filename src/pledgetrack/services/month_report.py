@@ -53,13 +53,19 @@ def write_report(
     lang: str,
     path: Path,
     progress: Progress | None = None,
+    *,
+    replace: bool = True,
 ) -> None:
     """Write the report to *path* in *fmt*: whole, or not at all (the file as it was).
 
     The file is created as ``open()`` would (0666 less the umask). Raises OSError
-    when it cannot be written (IsADirectoryError for a directory).
+    when it cannot be written (IsADirectoryError for a directory), OutputRefused when
+    a file appeared at *path* and *replace* is not given. Which paths a person may
+    name is services.output.check_output_file, asked before the report is built.
     """
-    write_atomically(path, lambda out: write_stream(report, fmt, lang, out, progress))
+    write_atomically(
+        path, lambda out: write_stream(report, fmt, lang, out, progress), replace=replace
+    )
 
 
 def build_month_report(

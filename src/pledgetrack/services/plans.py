@@ -12,10 +12,17 @@ from sqlmodel import Session
 from pledgetrack.domain.model import TargetKind
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.domain.plan_draft import ItemDraft, PlanDraft, TargetDraft
-from pledgetrack.exchange.plan_file import REQUIRED, parse_plan_rows, plan_file_rows
+from pledgetrack.exchange.plan_file import (
+    FREE_TEXT,
+    NUMBER_COLUMNS,
+    REQUIRED,
+    parse_plan_rows,
+    plan_file_rows,
+)
 from pledgetrack.exchange.tables import read_table, write_table
 from pledgetrack.services.access import Actor, acting
 from pledgetrack.services.audit import write_audit
+from pledgetrack.services.output import check_output_file
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.queries import load_structure
 from pledgetrack.storage.writes import PlanSaved, save_plan
@@ -34,7 +41,9 @@ def import_plan(
     Admins only (anyone in a database without users): raises PermissionDenied.
     """
     now = now or datetime.now(UTC)
-    drafts = parse_plan_rows(read_table(path, REQUIRED, sheet="plan"), str(path))
+    drafts = parse_plan_rows(
+        read_table(path, REQUIRED, sheet="plan", free_text=FREE_TEXT), str(path)
+    )
     with session_scope(engine) as session:
         me = acting(session, actor)
         me.require_admin("import or change plans")
@@ -86,10 +95,14 @@ def structure_to_draft(structure: PlanStructure) -> PlanDraft:
     return draft
 
 
-def export_plan(engine: Engine, path: Path, *, plan: str | None = None) -> int:
-    """Write a plan as a plan file (CSV, or .xlsx by suffix); returns the number of targets."""
+def export_plan(engine: Engine, path: Path, *, plan: str | None = None, force: bool = False) -> int:
+    """Write a plan as a plan file (CSV, or .xlsx by suffix); returns the number of targets.
+
+    An existing *path* is replaced only with *force*, the database's own files never
+    (OutputRefused, services.output)."""
+    check_output_file(engine, path, force=force)
     with Session(engine) as session:
         structure = load_structure(session=session, code=plan)
     header, rows = plan_file_rows(structure_to_draft(structure))
-    write_table(path, header, rows, sheet="plan")
+    write_table(path, header, rows, sheet="plan", numbers=NUMBER_COLUMNS, replace=force)
     return len(rows)

@@ -28,6 +28,7 @@ from pledgetrack.services.access import (
 )
 from pledgetrack.services.audit import Change, write_audit
 from pledgetrack.services.gc_pause import gc_paused
+from pledgetrack.services.output import check_output_file
 from pledgetrack.services.reading_check import (
     NO_CONTEXT,
     ReadingContext,
@@ -454,7 +455,7 @@ def read_progress_file(
     """Parse and check every row of a progress file (CSV, or .xlsx by suffix) against the
     database, or raise ImportRejected."""
     with gc_paused():  # a province file: 100k rows of short-lived objects
-        rows = read_table(path, REQUIRED, filled=FILLED, sheet="progress")
+        rows = read_table(path, REQUIRED, filled=FILLED, sheet="progress", checked_later=("note",))
         return parse_progress_rows(engine, rows, str(path), today=today, confirm=confirm, lang=lang)
 
 
@@ -621,10 +622,17 @@ def _row_confirms(row: Row, name: str, errors: list[CellError], lang: str) -> bo
 
 
 def export_progress(
-    engine: Engine, path: Path, *, plan: str | None = None, history: bool = False
+    engine: Engine,
+    path: Path,
+    *,
+    plan: str | None = None,
+    history: bool = False,
+    force: bool = False,
 ) -> int:
     """Write the current readings of a plan (with ``history``, every record) as a progress file
-    (CSV, or .xlsx by suffix)."""
+    (CSV, or .xlsx by suffix). An existing *path* is replaced only with *force*, the
+    database's own files never (OutputRefused, services.output)."""
+    check_output_file(engine, path, force=force)
     with Session(engine) as session:
         plan_row = find_plan(session=session, code=plan)
         assert plan_row.id is not None
@@ -649,5 +657,5 @@ def export_progress(
         ]
         for key, snap in snaps
     ]
-    write_table(path, header, rows, sheet="progress")
+    write_table(path, header, rows, sheet="progress", numbers=("value",), replace=force)
     return len(rows)

@@ -6,7 +6,8 @@ severity:
 
 * **error** — never stored: not a number, negative, no value, unknown plan or target,
   a date that is not a date, outside the plan or in the future, a stage that is not one
-  of the target's, ``done`` given for a quantity or not a yes/no;
+  of the target's, ``done`` given for a quantity or not a yes/no, a note holding a
+  control character or an escape sequence (domain.text);
 * **warning** — stored only when the person confirms: lower than the last figure
   without a note, a milestone reported done and now undone without a note, more than
   3× the target, a 万/亿 multiplier typed into a target whose unit already carries it,
@@ -40,6 +41,7 @@ from pledgetrack.domain.numbers import (
     parse_number,
 )
 from pledgetrack.domain.plan import TargetInfo
+from pledgetrack.domain.text import character_code, character_name, refused_character
 from pledgetrack.exchange.cells import parse_bool
 from pledgetrack.i18n import t
 
@@ -73,6 +75,7 @@ SEVERITIES: Mapping[str, Severity] = MappingProxyType(
         "no_stages": Severity.ERROR,
         "done_for_quantity": Severity.ERROR,
         "bad_done": Severity.ERROR,
+        "bad_text": Severity.ERROR,
         "lower_needs_note": Severity.WARNING,
         "undone_needs_note": Severity.WARNING,
         "over_target": Severity.WARNING,
@@ -210,6 +213,15 @@ def check_reading(
     day = _check_date(as_of, period, today, problems)
     text = (value or "").strip()
     note = (note or "").strip()
+    refused = refused_character(note, free=True)
+    if refused is not None:
+        problems.append(
+            Problem(
+                "bad_text",
+                "note",
+                {"char": character_name(refused), "code": character_code(refused)},
+            )
+        )
     rule = target.rule
     number: float | None = None
     flag: bool | None = None

@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from pledgetrack.domain.model import ReviewInfo, StoredReading
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
+from pledgetrack.domain.text import TextRefused, require_text
 from pledgetrack.services.access import Actor, acting
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.latest import APPROVED, RETURNED, SUBMITTED
@@ -87,7 +88,7 @@ def review(
     """
     if decision not in DECISIONS:
         raise ReviewRefused(f"decision {decision!r}: approved or returned")
-    comment = comment.strip()
+    comment = _checked_comment(comment)
     if decision == RETURNED and not comment:
         raise ReviewRefused("a returned figure needs a comment saying what to fix (--comment)")
     now = now or datetime.now(UTC)
@@ -148,7 +149,7 @@ def approve_submitted(
             ).all()
         }
         others = [snaps[q.id] for q in queued if not _own(me, snaps[q.id])]
-        _append(session, me, now, others, APPROVED, comment.strip())
+        _append(session, me, now, others, APPROVED, _checked_comment(comment))
     return len(others)
 
 
@@ -238,6 +239,14 @@ def _current_of(
         known = ", ".join(d.isoformat() for d in dates) or "none"
         raise ReviewRefused(f"no reading of {key} dated {as_of} (its readings: {known})")
     return snaps[-1], key
+
+
+def _checked_comment(comment: str) -> str:
+    """A comment as typed (stripped), unless it holds control characters."""
+    try:
+        return require_text(comment.strip(), "comment", free=True)
+    except TextRefused as exc:
+        raise ReviewRefused(str(exc)) from None
 
 
 def _own(me: Actor, snap: Snapshot) -> bool:

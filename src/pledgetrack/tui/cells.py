@@ -13,6 +13,7 @@ from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.model import Status, TargetKind
 from pledgetrack.domain.numbers import format_number, format_percent
 from pledgetrack.domain.plan import TargetInfo
+from pledgetrack.domain.text import one_line
 from pledgetrack.i18n import status_label, t
 
 BAR_CELLS = 10
@@ -29,8 +30,9 @@ STATUS_COLOUR = {
 
 
 def cell(text: str, style: str = "") -> Text:
-    """Plain text, one line, cut with an ellipsis when the column is narrower."""
-    return Text(text, style=style, no_wrap=True, overflow="ellipsis")
+    """Plain text, one line, cut with an ellipsis when the column is narrower; markup is not
+    read, control characters and escape sequences are not shown (domain.text)."""
+    return Text(one_line(text), style=style, no_wrap=True, overflow="ellipsis")
 
 
 def bar(completion: float | None, status: Status) -> Text:

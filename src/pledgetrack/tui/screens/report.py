@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Static, TextArea
 
 from pledgetrack.domain.dates import month_label
-from pledgetrack.domain.errors import UnsupportedFileType
+from pledgetrack.domain.errors import OutputRefused, UnsupportedFileType
 from pledgetrack.domain.report_format import ReportFormat, report_format
 from pledgetrack.i18n import t
 from pledgetrack.services.month_report import (
@@ -22,8 +22,10 @@ from pledgetrack.services.month_report import (
     render_report,
     write_report,
 )
+from pledgetrack.services.output import check_output_file
 from pledgetrack.tui.cells import localize_bindings
 from pledgetrack.tui.messages import ReportSaved
+from pledgetrack.tui.screens.confirm import ConfirmScreen
 from pledgetrack.tui.screens.month_report import MonthReportScreen
 from pledgetrack.tui.widgets.plain import Plain
 
@@ -42,6 +44,7 @@ def save_error(exc: OSError, lang: str) -> str:
         (FileNotFoundError, "tui.preview.error.no_dir"),
         (PermissionError, "tui.preview.error.permission"),
         (IsADirectoryError, "tui.preview.error.is_dir"),
+        (FileExistsError, "tui.preview.error.exists"),
     ):
         if isinstance(exc, kind):
             return t(key, lang)
@@ -147,15 +150,43 @@ class ReportScreen(MonthReportScreen[None]):
         if name is None or self.report is None:
             return
         path = Path(name).expanduser()
+        lang = self.lang
         try:
             fmt = report_format(None, path)
         except UnsupportedFileType:
-            self._save_failed(path.absolute(), t("tui.preview.error.format", self.lang))
+            self._save_failed(path.absolute(), t("tui.preview.error.format", lang))
             return
-        self._save(path, fmt, self.report, self.lang)
+        report = self.report
+        try:
+            check_output_file(self.pledge_app.engine, path, force=False)
+        except OutputRefused as exc:
+            if not exc.exists:  # the database itself
+                self._save_failed(path.absolute(), t("tui.preview.error.database", lang))
+                return
+
+            def answered(replace: bool | None) -> None:
+                if replace:
+                    self._save(path, fmt, report, lang, replace=True)
+
+            question = t("tui.preview.replace", lang, path=path.absolute())
+            yes, no = t("tui.confirm.yes", lang), t("tui.confirm.no", lang)
+            self.app.push_screen(ConfirmScreen(question, yes, no), answered)
+            return
+        except OSError as exc:
+            self._save_failed(path.absolute(), save_error(exc, lang))
+            return
+        self._save(path, fmt, report, lang)
 
     @work(thread=True, exit_on_error=False, group="save", description="save the report")
-    def _save(self, path: Path, fmt: ReportFormat, report: MonthReport, lang: str) -> None:
+    def _save(
+        self,
+        path: Path,
+        fmt: ReportFormat,
+        report: MonthReport,
+        lang: str,
+        *,
+        replace: bool = False,
+    ) -> None:
         """Write *report* to *path* in *fmt*, by the same renderers as ``pledgetrack report``."""
         try:
             if fmt.needs_history:  # the workbook's sheet of the month's records
@@ -168,7 +199,9 @@ class ReportScreen(MonthReportScreen[None]):
                     policy=app.policy,
                     with_history=True,
                 )
-            write_report(report, fmt, lang, path)
+            write_report(report, fmt, lang, path, replace=replace)
+        except OutputRefused:  # someone else wrote the file since the question
+            self.post_message(ReportSaved(path.absolute(), FileExistsError(path)))
         except OSError as exc:
             self.post_message(ReportSaved(path.absolute(), exc))
         else:
