@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer.core import TyperGroup
 
 from pledgetrack.config import ConfigError, Settings
 from pledgetrack.domain.dates import DateFormatError, parse_date
@@ -24,7 +25,28 @@ from pledgetrack.domain.model import Policy
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+
+class CommandGroup(TyperGroup):
+    """Runs a command (or the TUI), then closes the database it opened; a database or
+    disk fault met anywhere on the way (locked, disk full, read-only, connection lost)
+    is one line and exit 2 (services.faults), never a traceback."""
+
+    def invoke(self, ctx: typer.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except Exception as exc:
+            message = fault_message(exc)
+            if message is None:
+                raise
+            fail(message)
+        finally:
+            close_opened()
+
+
 app = typer.Typer(
+    cls=CommandGroup,
     help="pledgetrack — progress of a government pledge list (市办实事). "
     "Without a command it opens the terminal UI.",
     no_args_is_help=False,
@@ -42,6 +64,8 @@ class State:
     #: Who the command acts as, set by engine_for (see acting_login).
     login: str = ""
     settings: Settings
+    #: The database the command opened (engine_for), closed when it ends.
+    engine: Engine | None = None
 
 
 state = State()
@@ -102,11 +126,32 @@ def engine_for(*, create: bool = False) -> Engine:
     from pledgetrack.services.database import DatabaseUnavailable, open_database
 
     try:
-        engine = open_database(database_url(), create=create)
+        engine = open_database(database_url(), create=create, lock_wait=state.settings.lock_wait)
     except (DatabaseUnavailable, SchemaBehind, SchemaAhead) as exc:
         fail(str(exc))
+    state.engine = engine
     state.login = acting_login(engine)
     return engine
+
+
+def close_opened() -> None:
+    """Close the database the command opened: on SQLite its file then holds every change."""
+    engine, state.engine = state.engine, None
+    if engine is not None:
+        from pledgetrack.services.database import close_database
+
+        close_database(engine)
+
+
+def fault_message(exc: Exception) -> str | None:
+    """One line for a database or disk fault, or None for anything else."""
+    import sys
+
+    if "sqlalchemy" not in sys.modules and not isinstance(exc, OSError):
+        return None  # no database was touched; not a driver error
+    from pledgetrack.services.faults import explain
+
+    return explain(exc, url=database_url(), lock_wait=state.settings.lock_wait)
 
 
 def acting_login(engine: Engine) -> str:
