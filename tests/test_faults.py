@@ -24,7 +24,7 @@ from pledgetrack.cli import app
 from pledgetrack.config import sqlite_url
 from pledgetrack.services.sample import load_sample
 from pledgetrack.storage.db import make_engine
-from tests.backends import BOTH, NO_PG, PG_URL, database_url
+from tests.backends import NO_PG, PG_URL, database_url
 from tests.conftest import DATA, PLAN_CSV, PROGRESS_CSV
 
 runner = CliRunner()
@@ -55,6 +55,17 @@ def sample(backend: str, tmp_path: Path) -> Iterator[str]:
         load_sample(engine, DATA)
         engine.dispose()
         yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The sample on each engine (the PostgreSQL half needs PLEDGETRACK_TEST_DATABASE_URL)."""
+    with sample(request.param, tmp_path) as sample_url:
+        yield sample_url
+
+
+#: A write every database fault refuses.
+RECORD = ("record", "2.1", "23.4", "--as-of", "2020-11-30")
 
 
 def run(url: str, *args: str):
@@ -163,28 +174,28 @@ def locked(url: str) -> Iterator[None]:
         engine.dispose()
 
 
-@BOTH
 def test_a_database_locked_longer_than_the_wait_is_one_line_saying_how_long(
-    backend: str, tmp_path: Path
+    url: str, tmp_path: Path
 ) -> None:
-    with sample(backend, tmp_path) as url:
-        before = readings(url)
-        with locked(url):
-            line = refused(url, "record", "2.1", "23.4", "--as-of", "2020-11-30")
-        assert line == (
-            f"error: the database {shown(url)} is locked by another program; waited {WAIT} s "
-            "(lock_wait): nothing of this command was saved; try again when the other "
-            "program is done"
-        )
-        assert readings(url) == before
-        # Once the other program is done, the same command goes through.
-        assert run(url, "record", "2.1", "23.4", "--as-of", "2020-11-30").exit_code == 0
-        assert readings(url) == before + 1
+    before = readings(url)
+    with locked(url):
+        line = refused(url, *RECORD)
+    assert line == (
+        f"error: the database {shown(url)} is locked by another program; waited {WAIT} s "
+        "(lock_wait): nothing of this command was saved; try again when the other "
+        "program is done"
+    )
+    assert readings(url) == before
+    # Once the other program is done, the same command goes through.
+    assert run(url, *RECORD).exit_code == 0
+    assert readings(url) == before + 1
 
 
-def test_the_lock_wait_is_a_setting_checked_like_the_others(tmp_path: Path) -> None:
+def test_the_lock_wait_is_a_setting_checked_like_the_others(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PLEDGETRACK_LOCK_WAIT", "0")
     with sample("sqlite", tmp_path) as url:
-        os.environ["PLEDGETRACK_LOCK_WAIT"] = "0"
         result = run(url, "status")
     assert result.exit_code == 2
     assert "PLEDGETRACK_LOCK_WAIT" in result.stderr and "greater than 0" in result.stderr
@@ -193,36 +204,32 @@ def test_the_lock_wait_is_a_setting_checked_like_the_others(tmp_path: Path) -> N
 # ---- disk full ------------------------------------------------------------------------
 
 
-@BOTH
 def test_a_disk_full_during_an_import_is_one_line_and_leaves_nothing_half_written(
-    backend: str, tmp_path: Path
+    url: str, tmp_path: Path
 ) -> None:
     """SQLite: a real SQLITE_FULL — the database may not grow by a page (max_page_count),
     as on a full disk. PostgreSQL: a server's disk full (SQLSTATE 53100) is raised by the
     driver before the first reading is inserted (a full disk needs a mount we cannot make)."""
     november = november_progress(tmp_path)
-    with sample(backend, tmp_path) as url:
-        before = readings(url)
-        if backend == "sqlite":
-            fault = on_every_connection("PRAGMA page_count", "PRAGMA max_page_count = {}")
-        else:
-            from psycopg.errors import DiskFull
+    before = readings(url)
+    if make_url(url).get_backend_name() == "sqlite":
+        fault = on_every_connection("PRAGMA page_count", "PRAGMA max_page_count = {}")
+    else:
+        from psycopg.errors import DiskFull
 
-            def disk_full(_cursor) -> None:  # type: ignore[no-untyped-def]
-                raise DiskFull("could not extend file: No space left on device")
+        def disk_full(_cursor) -> None:  # type: ignore[no-untyped-def]
+            raise DiskFull("could not extend file: No space left on device")
 
-            fault = before_statement("INSERT INTO SNAPSHOT", disk_full)
-        with fault:
-            line = refused(url, "import", "progress", str(november))
-        assert line.startswith(f"error: the disk holding the database {shown(url)} is full (")
-        assert line.endswith(
-            "): nothing of this command was saved; free some space and run it again"
-        )
-        assert readings(url) == before
-        assert run(url, "db", "check").exit_code == 0
-        # With room again, the same import stores every reading.
-        assert run(url, "import", "progress", str(november)).exit_code == 0
-        assert readings(url) == before + 91
+        fault = before_statement("INSERT INTO SNAPSHOT", disk_full)
+    with fault:
+        line = refused(url, "import", "progress", str(november))
+    assert line.startswith(f"error: the disk holding the database {shown(url)} is full (")
+    assert line.endswith("): nothing of this command was saved; free some space and run it again")
+    assert readings(url) == before
+    assert run(url, "db", "check").exit_code == 0
+    # With room again, the same import stores every reading.
+    assert run(url, "import", "progress", str(november)).exit_code == 0
+    assert readings(url) == before + 91
 
 
 def test_a_disk_full_while_writing_an_export_leaves_no_file(
@@ -273,19 +280,17 @@ def read_only(url: str) -> Iterator[str]:
     yield parsed.update_query_dict({"options": options}).render_as_string(hide_password=False)
 
 
-@BOTH
 def test_a_read_only_database_refuses_writes_in_one_line_and_still_reads(
-    backend: str, tmp_path: Path
+    url: str, tmp_path: Path
 ) -> None:
-    with sample(backend, tmp_path) as url:
-        before = readings(url)
-        with read_only(url) as url_ro:
-            line = refused(url_ro, "record", "2.1", "23.4", "--as-of", "2020-11-30")
-            assert line.startswith(f"error: the database {shown(url_ro)} is read-only (")
-            assert line.endswith("): nothing of this command was saved")
-            status = run(url_ro, "status", "--as-of", "2020-10-31", "--summary")
-            assert status.exit_code == 0 and "18" in status.stdout
-        assert readings(url) == before
+    before = readings(url)
+    with read_only(url) as url_ro:
+        line = refused(url_ro, *RECORD)
+        assert line.startswith(f"error: the database {shown(url_ro)} is read-only (")
+        assert line.endswith("): nothing of this command was saved")
+        status = run(url_ro, "status", "--as-of", "2020-10-31", "--summary")
+        assert status.exit_code == 0 and "18" in status.stdout
+    assert readings(url) == before
 
 
 @pytest.mark.skipif(
@@ -300,7 +305,7 @@ def test_a_database_file_without_write_permission_refuses_writes_in_one_line(
         before = digest(path)
         path.chmod(0o444)
         try:
-            line = refused(url, "record", "2.1", "23.4", "--as-of", "2020-11-30")
+            line = refused(url, *RECORD)
         finally:
             path.chmod(0o644)
     assert f"the database {path} is read-only" in line, line
@@ -317,38 +322,35 @@ def stamp(url: str, revision: str) -> None:
     engine.dispose()
 
 
-@BOTH
 def test_a_database_from_a_newer_pledgetrack_is_refused_and_left_as_it_is(
-    backend: str, tmp_path: Path
+    url: str, tmp_path: Path
 ) -> None:
     from pledgetrack.services.database import program_revision
 
     head = program_revision()
-    with sample(backend, tmp_path) as url:
-        stamp(url, NEWER)
-        newer = (
-            f"error: the database schema {NEWER} is newer than this program ({head}): "
-            "upgrade pledgetrack"
-        )
-        assert refused(url, "status") == newer
-        assert refused(url, "record", "2.1", "23.4", "--as-of", "2020-11-30") == newer
-        assert refused(url, "db", "upgrade") == (
-            f"error: the database schema {NEWER} is newer than this program ({head}): "
-            "nothing was changed; upgrade pledgetrack instead"
-        )
-        # `db current` answers the question it is asked: exit 0, and says so.
-        current = run(url, "db", "current")
-        assert current.exit_code == 0
-        assert (
-            current.stdout
-            == f"{NEWER} (head {head}): newer than this program: upgrade pledgetrack\n"
-        )
-        engine = make_engine(url)
-        with engine.connect() as connection:
-            assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == [
-                (NEWER,)
-            ]
-        engine.dispose()
+    stamp(url, NEWER)
+    newer = (
+        f"error: the database schema {NEWER} is newer than this program ({head}): "
+        "upgrade pledgetrack"
+    )
+    assert refused(url, "status") == newer
+    assert refused(url, *RECORD) == newer
+    assert refused(url, "db", "upgrade") == (
+        f"error: the database schema {NEWER} is newer than this program ({head}): "
+        "nothing was changed; upgrade pledgetrack instead"
+    )
+    # `db current` answers the question it is asked: exit 0, and says so.
+    current = run(url, "db", "current")
+    assert current.exit_code == 0
+    assert (
+        current.stdout == f"{NEWER} (head {head}): newer than this program: upgrade pledgetrack\n"
+    )
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).all() == [
+            (NEWER,)
+        ]
+    engine.dispose()
 
 
 # ---- PostgreSQL: the connection ---------------------------------------------------------
@@ -377,7 +379,7 @@ def test_a_connection_dropped_in_the_middle_of_a_write_is_one_line_and_saves_not
 
         try:
             with before_statement("INSERT INTO SNAPSHOT", terminate):
-                line = refused(url, "record", "2.1", "23.4", "--as-of", "2020-11-30")
+                line = refused(url, *RECORD)
         finally:
             admin.dispose()
         assert line.startswith(f"error: the connection to the database {shown(url)} was lost (")
@@ -492,7 +494,7 @@ def test_a_file_with_a_sqlite_header_and_nothing_else_is_one_line(tmp_path: Path
 def test_after_a_write_the_database_file_alone_holds_it(tmp_path: Path) -> None:
     with sample("sqlite", tmp_path) as url:
         path = Path(make_url(url).database)
-        assert run(url, "record", "2.1", "23.4", "--as-of", "2020-11-30").exit_code == 0
+        assert run(url, *RECORD).exit_code == 0
         wal = Path(f"{path}-wal")
         assert not wal.exists() or wal.stat().st_size == 0
         elsewhere = tmp_path / "elsewhere"
