@@ -131,6 +131,13 @@ class Settings(BaseSettings):
     reporting_day: int = Field(
         default=5, ge=1, le=28, description="Day of the next month progress is due by."
     )
+    lock_wait: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="Seconds a command waits for a database another program holds locked "
+        "before it gives up with a message.",
+    )
     user: str | None = Field(
         default=None,
         description="Act as this user instead of the OS login (--user): accepted only when "

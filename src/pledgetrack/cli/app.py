@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
 from rich.text import Text
+from typer.core import TyperGroup
 
 from pledgetrack.config import ConfigError, Settings
 from pledgetrack.domain.dates import DateFormatError, parse_date
@@ -26,7 +27,27 @@ if TYPE_CHECKING:
 
     from pledgetrack.services.access import Actor
 
+class CommandGroup(TyperGroup):
+    """Runs a command (or the TUI), then closes the database it opened; a database or
+    disk fault met anywhere on the way (locked, disk full, read-only, connection lost)
+    is one line and exit 2 (services.faults), never a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:  # Typer's own (vendored) click Context
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, typer.TyperException):
+            raise
+        except Exception as exc:
+            message = fault_message(exc)
+            if message is None:
+                raise
+            fail(message)
+        finally:
+            close_opened()
+
+
 app = typer.Typer(
+    cls=CommandGroup,
     help="pledgetrack — progress of a government pledge list (市办实事). "
     "Without a command it opens the terminal UI.",
     no_args_is_help=False,
@@ -46,6 +67,8 @@ class State:
     login: str = ""
     actor: Actor | None = None
     settings: Settings
+    #: The database the command opened (engine_for), closed when it ends.
+    engine: Engine | None = None
 
 
 state = State()
@@ -121,12 +144,33 @@ def engine_for(*, create: bool = False) -> Engine:
     from pledgetrack.services.database import DatabaseUnavailable, open_database
 
     try:
-        engine = open_database(database_url(), create=create)
+        engine = open_database(database_url(), create=create, lock_wait=state.settings.lock_wait)
     except (DatabaseUnavailable, SchemaBehind, SchemaAhead) as exc:
         fail(str(exc))
+    state.engine = engine
     state.actor = acting_actor(engine)
     state.login = state.actor.login
     return engine
+
+
+def close_opened() -> None:
+    """Close the database the command opened: on SQLite its file then holds every change."""
+    engine, state.engine = state.engine, None
+    if engine is not None:
+        from pledgetrack.services.database import close_database
+
+        close_database(engine)
+
+
+def fault_message(exc: Exception) -> str | None:
+    """One line for a database or disk fault, or None for anything else."""
+    import sys
+
+    if "sqlalchemy" not in sys.modules and not isinstance(exc, OSError):
+        return None  # no database was touched; not a driver error
+    from pledgetrack.services.faults import explain
+
+    return explain(exc, url=database_url(), lock_wait=state.settings.lock_wait)
 
 
 def acting_actor(engine: Engine) -> Actor:

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
 from pledgetrack.storage import tables as _tables  # noqa: F401  (registers the tables)
@@ -20,24 +21,57 @@ def normalise_url(url: str) -> str:
     return url
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine; SQLite gets WAL, a busy timeout and foreign keys on; a
-    ``postgresql://`` URL is opened with psycopg 3."""
+#: Seconds a command waits for a lock another program holds (the lock_wait setting).
+DEFAULT_LOCK_WAIT = 30.0
+
+
+def make_engine(url: str, *, echo: bool = False, lock_wait: float = DEFAULT_LOCK_WAIT) -> Engine:
+    """Create an engine; SQLite gets WAL, foreign keys on and a busy timeout of *lock_wait*
+    seconds; a ``postgresql://`` URL is opened with psycopg 3 and a lock_timeout of
+    *lock_wait* seconds."""
     url = normalise_url(url)
+    wait_ms = max(1, round(lock_wait * 1000))
     if url.startswith("sqlite"):
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_engine(url, echo=echo, connect_args={"timeout": lock_wait})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute(f"PRAGMA busy_timeout={wait_ms}")
             if ":memory:" not in url and url != "sqlite://":
                 cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    engine = create_engine(url, echo=echo, pool_pre_ping=True)
+    if engine.dialect.name == "postgresql":
+
+        @event.listens_for(engine, "connect")
+        def _pg_lock_timeout(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            with dbapi_conn.cursor() as cursor:
+                cursor.execute(f"SET lock_timeout = {wait_ms}")
+            dbapi_conn.commit()  # a SET in a transaction rolled back would be undone
+
+    return engine
+
+
+def close_engine(engine: Engine) -> None:
+    """Close the engine's connections; on SQLite first copy the write-ahead log into the
+    database file and empty it, so the file alone holds every committed change (copying
+    it is a backup). Another program reading at that moment keeps the log in use: then
+    it is left for the last one to close, as SQLite does. Never raises: this runs after
+    a command, whatever became of it."""
+    try:
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as connection:
+                # Not waiting: a reader in the way is not worth holding the command up.
+                connection.exec_driver_sql("PRAGMA busy_timeout=0")
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    except DBAPIError:  # read-only, damaged, busy: the log stays, nothing is lost
+        pass
+    finally:
+        engine.dispose()
 
 
 def create_schema(engine: Engine) -> None:
