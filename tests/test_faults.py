@@ -401,17 +401,34 @@ def test_a_server_that_does_not_answer_is_one_line() -> None:
 
 
 def damaged_copy(tmp_path: Path, *, offset: int = 2048) -> Path:
-    """The sample with 8 KiB of garbage written *offset* bytes into its middle page: half
-    a page in, it breaks cells that SQLite's check then lists; page-aligned, it leaves the
-    file too damaged for the check to run at all."""
+    """The sample with 8 KiB of garbage written *offset* bytes into a page: page-aligned
+    (0) into its middle page, it leaves the file too damaged for the check to run at
+    all; half a page in, into the first page from the middle on whose damage SQLite's
+    check can list (found by trying: the sample's layout changes when it is rebuilt)."""
     copy = tmp_path / "damaged.sqlite"
-    data = bytearray((DATA / "pledges.sqlite").read_bytes())
+    original = (DATA / "pledges.sqlite").read_bytes()
     page = 4096
-    start = len(data) // page // 2 * page + offset
+    pages = len(original) // page
     garbage = hashlib.sha256(b"garbage").digest() * (2 * page // 32)
-    data[start : start + len(garbage)] = garbage
-    copy.write_bytes(bytes(data))
-    return copy
+    for number in range(pages // 2, pages - 2):
+        data = bytearray(original)
+        start = number * page + offset
+        data[start : start + len(garbage)] = garbage
+        copy.write_bytes(bytes(data))
+        if offset == 0 or _listed_problems(copy):
+            return copy
+    raise AssertionError("no page of the sample gives a listable damage")  # pragma: no cover
+
+
+def _listed_problems(path: Path) -> bool:
+    conn = sqlite3.connect(path)
+    try:
+        found = conn.execute("PRAGMA integrity_check").fetchall()
+    except sqlite3.DatabaseError:
+        return False
+    finally:
+        conn.close()
+    return any("btreeInitPage" in row[0] for row in found)
 
 
 def digest(path: Path) -> str:
@@ -421,7 +438,7 @@ def digest(path: Path) -> str:
 @pytest.mark.parametrize(
     ("offset", "found"),
     [
-        (2048, "Page 49: btreeInitPage() returns error code 11"),
+        (2048, ": btreeInitPage() returns error code 11"),
         (0, "database disk image is malformed"),
     ],
 )
@@ -432,11 +449,12 @@ def test_db_check_reports_what_sqlite_found_in_a_damaged_file(
     result = run(str(damaged), "db", "check")
     assert result.exit_code == 2
     listed = result.stdout.splitlines()
-    assert found in listed, result.stdout
+    assert any(found in line for line in listed), result.stdout
+    n = len(listed)
     counted = {
         1: "1 problem (listed)",
         20: "20 problems or more (the first 20 are listed)",  # SQLite stops at 20 here
-    }[len(listed)]
+    }.get(n, f"{n} problems (listed)")
     assert result.stderr.splitlines() == [
         f"error: the database {damaged} is damaged: SQLite's integrity_check found {counted}; "
         "do not write to it, restore a backup"

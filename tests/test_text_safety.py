@@ -40,6 +40,7 @@ from pledgetrack.services.progress import (
     save_entries,
 )
 from pledgetrack.services.review import review
+from tests.backends import drop_append_only_triggers
 from tests.conftest import DATA, PLAN_CSV, TODAY
 from tests.test_tui_detail import open_item
 from tests.tui_support import OCTOBER, SIZE, make_app, settle
@@ -252,6 +253,7 @@ def hostile(engine: Engine) -> Engine:
     (PostgreSQL stores no NUL in text, so there it holds the others)."""
     stored = HOSTILE if engine.url.get_backend_name() == "sqlite" else HOSTILE.replace("\x00", "")
     with engine.begin() as conn:
+        drop_append_only_triggers(conn)  # as someone with the file (SQLite) or the owner would
         conn.execute(text("UPDATE item SET title = :t WHERE no = 1"), {"t": stored})
         conn.execute(text("UPDATE pledge SET title = :t WHERE no = 1"), {"t": stored})
         conn.execute(
