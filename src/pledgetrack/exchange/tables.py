@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -83,6 +84,9 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> None:
     write_atomically(path, write)
 
 
+#: Told the title of the sheet a workbook import reads and how many worksheets it has.
+SheetNotice = Callable[[str, int], object]
+
 #: Suffixes read and written as Excel workbooks; everything else is CSV.
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 #: Old binary Excel files, refused with a hint to save as .xlsx.
@@ -93,12 +97,16 @@ def read_table(
     path: Path,
     required: tuple[str, ...],
     *,
+    table: str,
     filled: tuple[str, ...] | None = None,
     sheet: str | None = None,
+    on_sheet: SheetNotice | None = None,
 ) -> list[Row]:
     """Rows of a CSV or .xlsx table (by suffix); an old .xls is refused with advice.
 
-    *filled* and *sheet* apply to workbooks only (see ``exchange.xlsx.read_xlsx``).
+    *table* (``plan``, ``progress``), *filled*, *sheet* and *on_sheet* apply to
+    workbooks only (see ``exchange.xlsx.read_xlsx``); a CSV file named with a
+    *sheet* is refused, since it has none.
     """
     suffix = path.suffix.lower()
     if suffix in OLD_EXCEL_SUFFIXES:
@@ -108,7 +116,13 @@ def read_table(
     if suffix in XLSX_SUFFIXES:
         from pledgetrack.exchange.xlsx import read_xlsx
 
-        return read_xlsx(path, required, filled=filled, sheet=sheet)
+        return read_xlsx(
+            path, required, table=table, filled=filled, sheet=sheet, on_sheet=on_sheet
+        )
+    if sheet:
+        raise ImportRejected(
+            [CellError(str(path), 0, "-", "a CSV file has no sheets: --sheet is for .xlsx files")]
+        )
     return read_csv(path, required)
 
 

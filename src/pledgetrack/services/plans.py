@@ -13,7 +13,7 @@ from pledgetrack.domain.model import TargetKind
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.domain.plan_draft import ItemDraft, PlanDraft, TargetDraft
 from pledgetrack.exchange.plan_file import REQUIRED, parse_plan_rows, plan_file_rows
-from pledgetrack.exchange.tables import read_table, write_table
+from pledgetrack.exchange.tables import SheetNotice, read_table, write_table
 from pledgetrack.services.access import Actor, acting
 from pledgetrack.services.audit import write_audit
 from pledgetrack.storage.db import session_scope
@@ -27,14 +27,17 @@ def import_plan(
     *,
     actor: Actor | str | None = None,
     now: datetime | None = None,
+    sheet: str | None = None,
+    on_sheet: SheetNotice | None = None,
 ) -> list[PlanSaved]:
     """Check a whole plan file (CSV, or .xlsx by suffix), then save every plan in it in one
     transaction, with the audit trail of every plan, item and target added or changed.
+    A workbook's *sheet* may be named; *on_sheet* hears which one is read (read_table).
 
     Admins only (anyone in a database without users): raises PermissionDenied.
     """
     now = now or datetime.now(UTC)
-    drafts = parse_plan_rows(read_table(path, REQUIRED, sheet="plan"), str(path))
+    drafts = parse_plan_rows(read_table(path, REQUIRED, table="plan", sheet=sheet, on_sheet=on_sheet), str(path))
     with session_scope(engine) as session:
         me = acting(session, actor)
         me.require_admin("import or change plans")
