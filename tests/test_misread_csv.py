@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from pledgetrack.domain.errors import ImportRejected
 from pledgetrack.services.plans import import_plan
 from pledgetrack.services.progress import read_progress_file, save_entries
 from pledgetrack.storage.tables import Plan, Snapshot
-from tests.conftest import DATA, PROGRESS_CSV, TODAY
+from tests.conftest import PROGRESS_CSV, TODAY
 
 PROGRESS_HEADER = "plan,target,as_of,value,done,note,entered_by\n"
 PLAN_HEADER = (
@@ -260,16 +259,6 @@ def test_a_csv_file_over_the_size_bound_is_refused_before_it_is_read(
 # ---- the command line --------------------------------------------------------------
 
 
-@pytest.fixture
-def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.delenv("PLEDGETRACK_DATABASE_URL", raising=False)
-    monkeypatch.delenv("PLEDGETRACK_CONFIG", raising=False)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
-    copy = tmp_path / "pledges.sqlite"
-    shutil.copy(DATA / "pledges.sqlite", copy)
-    return copy
-
-
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -291,15 +280,15 @@ def digest(path: Path) -> str:
     ids=["mixed-encoding", "unterminated-quote", "thousands-separator"],
 )
 def test_the_cli_refusal_is_file_row_column_reason_and_changes_nothing(
-    db: Path, tmp_path: Path, content: bytes, where: str
+    cli_db: Path, tmp_path: Path, content: bytes, where: str
 ) -> None:
     path = tmp_path / "progress.csv"
     path.write_bytes(content)
-    before = digest(db)
-    result = CliRunner().invoke(app, ["--db", str(db), "import", "progress", str(path)])
+    before = digest(cli_db)
+    result = CliRunner().invoke(app, ["--db", str(cli_db), "import", "progress", str(path)])
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
     assert lines[0].startswith(f"{path}{where}"), lines
     assert lines[-1] == "error: 1 problem(s) found; nothing was imported"
     assert len(lines) == 2
-    assert digest(db) == before
+    assert digest(cli_db) == before

@@ -54,13 +54,9 @@ def decode_csv(data: bytes, name: str) -> str:
 
 
 def _lines(data: bytes) -> list[bytes]:
-    """The file's physical lines as the csv module counts them (\\n, \\r\\n or \\r).
-
-    Latin-1 maps every byte to one character, so the split is exact; neither
-    encoding has a line end byte inside a character.
-    """
-    text = io.StringIO(data.decode("latin-1"), newline="")
-    return [line.encode("latin-1") for line in text]
+    """The file's physical lines as the csv module counts them (\\n, \\r\\n or \\r);
+    neither encoding has a line end byte inside a character."""
+    return data.splitlines()
 
 
 def _decodes(raw: bytes, encoding: str) -> bool:

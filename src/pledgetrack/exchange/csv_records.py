@@ -22,20 +22,26 @@ def read_records(text: str, name: str) -> list[tuple[int, list[str]]]:
     """(row number, cells) of every record, the header first (row 1, as Excel numbers rows)."""
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
+    errors: list[CellError] = []
+    header: list[str] = []
+    width = 0
     start = 0  # the physical line (0-based) where the next record starts
     try:
         for number, cells in enumerate(reader, start=1):
             records.append((number, cells))
+            if number == 1:
+                header = [h.strip().lower() for h in cells]
+                width = len(header)
+            # Only a record over several lines or wider than the header needs a look.
+            elif (reader.line_num - start > 1 or len(cells) > width) and (
+                error := _shape_error(name, number, cells, header)
+            ):
+                errors.append(error)
             start = reader.line_num
     except csv.Error as exc:
-        header = records[0][1] if records else []
         raise ImportRejected(
             [_syntax_error(text, name, len(records) + 1, start, header, exc)]
         ) from None
-    header = [h.strip().lower() for h in records[0][1]] if records else []
-    errors = [
-        e for number, cells in records[1:] if (e := _shape_error(name, number, cells, header))
-    ]
     if errors:
         raise ImportRejected(errors)
     return records
@@ -47,7 +53,6 @@ def _syntax_error(
     """The strict reader's complaint about the record starting at physical *line*."""
     rest = "".join(io.StringIO(text, newline="").readlines()[line:])
     index, fault = _fault(rest, csv.field_size_limit())
-    names = [h.strip().lower() for h in header]
     reasons = {
         "open": "a quote opened in this cell is never closed, so the rest of the file would "
         f"be read into it: close it, or {QUOTE_ADVICE}",
@@ -55,7 +60,7 @@ def _syntax_error(
         "size": f"the cell is longer than {csv.field_size_limit():,} characters, the limit "
         "for a CSV cell: is a closing quote missing?",
     }
-    return CellError(name, row, column_name(names, index), reasons.get(fault, str(exc)))
+    return CellError(name, row, column_name(header, index), reasons.get(fault, str(exc)))
 
 
 def _fault(text: str, limit: int) -> tuple[int, str]:

@@ -116,9 +116,7 @@ def read_table(
     if suffix in XLSX_SUFFIXES:
         from pledgetrack.exchange.xlsx import read_xlsx
 
-        return read_xlsx(
-            path, required, table=table, filled=filled, sheet=sheet, on_sheet=on_sheet
-        )
+        return read_xlsx(path, required, table=table, filled=filled, sheet=sheet, on_sheet=on_sheet)
     if sheet:
         raise ImportRejected(
             [CellError(str(path), 0, "-", "a CSV file has no sheets: --sheet is for .xlsx files")]

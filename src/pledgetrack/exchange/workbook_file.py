@@ -25,7 +25,7 @@ MAX_SHEET_BYTES = 200 * MB
 #: The shared strings, which openpyxl holds in memory whole: their XML …
 MAX_SHARED_STRINGS_BYTES = 100 * MB
 #: … and their number (each costs about 100 bytes beyond its text).
-MAX_SHARED_STRINGS = 1_000_000
+MAX_SHARED_STRINGS = 500_000
 #: Any other XML part (workbook, styles, relationships…), parsed whole.
 MAX_PART_BYTES = 20 * MB
 
@@ -145,17 +145,13 @@ def _sheets(archive: zipfile.ZipFile, name: str) -> list[SheetEntry]:
     return sheets
 
 
-def choose_sheet(
-    sheets: list[SheetEntry], table: str, named: str | None, name: str
-) -> SheetEntry:
+def choose_sheet(sheets: list[SheetEntry], table: str, named: str | None, name: str) -> SheetEntry:
     """The sheet *named* (any case), else the visible one named like *table* (``plan``,
     ``progress``), else the first sheet if it is visible. A hidden sheet is read only
     when named: otherwise what Excel shows and what would be imported could differ."""
 
     def listed() -> str:
-        return ", ".join(
-            f"{s.title!r}" + (" (hidden)" if s.hidden else "") for s in sheets
-        )
+        return ", ".join(f"{s.title!r}" + (" (hidden)" if s.hidden else "") for s in sheets)
 
     def find(title: str) -> SheetEntry | None:
         return next((s for s in sheets if s.title.strip().lower() == title.lower()), None)

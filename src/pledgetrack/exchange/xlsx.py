@@ -75,18 +75,34 @@ def read_xlsx(
     workbook = _open(path, name)
     try:
         return _read_rows(path, workbook, workbook[chosen.title], name, required, filled)
-    except SyntaxError as exc:  # ElementTree's and lxml's parse errors
-        raise refuse(name, f"{NOT_A_WORKBOOK}: its XML is malformed ({exc})") from None
-    except DefusedXmlException:
-        raise refuse(
-            name,
-            f"{NOT_A_WORKBOOK}: it declares XML entities, which are refused "
-            "(a workbook Excel or WPS saves has none)",
-        ) from None
-    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
-        raise refuse(name, f"{NOT_A_WORKBOOK}: a part of it is damaged ({exc})") from None
+    except _DAMAGED as exc:
+        raise _unreadable(name, exc) from None
     finally:
         workbook.close()
+
+
+#: What parsing a damaged or hostile part raises: ElementTree's and lxml's parse errors
+#: (SyntaxError), defusedxml's refusal of entity declarations, a bad CRC or inflation.
+_DAMAGED = (SyntaxError, DefusedXmlException, zipfile.BadZipFile, zlib.error, EOFError)
+
+
+def _unreadable(name: str, exc: BaseException) -> ImportRejected:
+    """One line for a workbook openpyxl could not read, by the cause (openpyxl wraps
+    the parser's error in its own ValueError)."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return refuse(
+                name,
+                f"{NOT_A_WORKBOOK}: it declares XML entities, which are refused "
+                "(a workbook Excel or WPS saves has none)",
+            )
+        if isinstance(cause, SyntaxError):
+            return refuse(name, f"{NOT_A_WORKBOOK}: its XML is malformed ({cause})")
+        if isinstance(cause, zipfile.BadZipFile | zlib.error | EOFError):
+            return refuse(name, f"{NOT_A_WORKBOOK}: a part of it is damaged ({cause})")
+        cause = cause.__cause__ or cause.__context__
+    return refuse(name, f"{NOT_A_WORKBOOK} ({str(exc).splitlines()[0]})")
 
 
 def _read_rows(
@@ -126,9 +142,7 @@ def _read_rows(
     rows: list[Row] = []
     for number, cells in numbered:
         width = len(cells)
-        values = {
-            column: _text(cells[index]) if index < width else "" for index, column in columns
-        }
+        values = {column: _text(cells[index]) if index < width else "" for index, column in columns}
         if not any(v.strip() for v in values.values()):
             continue
         hidden = merges.hidden_in(number)
@@ -181,8 +195,8 @@ def _open(path: Path, name: str) -> Workbook:
     try:
         # Read-only (streaming) mode: a province's progress file has 100k rows.
         return load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, ValueError, TypeError) as exc:
-        raise refuse(name, f"{NOT_A_WORKBOOK} ({exc})") from None
+    except (InvalidFileException, KeyError, ValueError, TypeError, *_DAMAGED) as exc:
+        raise _unreadable(name, exc) from None
 
 
 #: Said of an old binary Excel file (.xls), whatever it is called.

@@ -37,7 +37,9 @@ def import_plan(
     Admins only (anyone in a database without users): raises PermissionDenied.
     """
     now = now or datetime.now(UTC)
-    drafts = parse_plan_rows(read_table(path, REQUIRED, table="plan", sheet=sheet, on_sheet=on_sheet), str(path))
+    drafts = parse_plan_rows(
+        read_table(path, REQUIRED, table="plan", sheet=sheet, on_sheet=on_sheet), str(path)
+    )
     with session_scope(engine) as session:
         me = acting(session, actor)
         me.require_admin("import or change plans")
