@@ -31,7 +31,8 @@ def decode_csv(data: bytes, name: str) -> str:
     except UnicodeDecodeError:
         pass
     lines = _lines(data)
-    utf8, other = [], []
+    utf8: list[int] = []
+    other: list[int] = []
     for number, line in enumerate(lines):
         if not line.isascii():
             (utf8 if _is_utf8(line) else other).append(number)
