@@ -40,6 +40,17 @@ def qingdao(empty_engine: Engine) -> Engine:
     return empty_engine
 
 
+@pytest.fixture
+def cli_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the shipped SQLite database for the command line, with no user config."""
+    monkeypatch.delenv("PLEDGETRACK_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PLEDGETRACK_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
+    copy = tmp_path / "pledges.sqlite"
+    shutil.copy(DATA / "pledges.sqlite", copy)
+    return copy
+
+
 def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     path.write_bytes(text.encode(encoding))
     return path

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from pledgetrack.services.access import Actor
 
+
 class CommandGroup(TyperGroup):
     """Runs a command (or the TUI), then closes the database it opened; a database or
     disk fault met anywhere on the way (locked, disk full, read-only, connection lost)

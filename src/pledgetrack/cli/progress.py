@@ -148,12 +148,29 @@ def _report_rejected(exc: ImportRejected) -> NoReturn:
     fail(f"{len(exc.errors)} problem(s) found; nothing was imported")
 
 
+SheetOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sheet",
+        help="Workbook sheet to read (default: the one named plan/progress, else the first; "
+        "a hidden sheet is read only when named).",
+    ),
+]
+
+
+def _say_sheet(title: str, sheets: int) -> None:
+    """Which sheet of a workbook of several is read."""
+    if sheets > 1:
+        typer.echo(f"reading sheet {as_text(title)!r} ({sheets} sheets in the workbook)")
+
+
 @import_app.command("plan")
 def import_plan_cmd(
     file: Annotated[
         Path,
         typer.Argument(help="Plan file: CSV (UTF-8, UTF-8 with BOM or GB18030) or .xlsx."),
     ],
+    sheet: SheetOption = None,
 ) -> None:
     """Import (or update) a plan: every row is checked first; any problem → nothing written."""
     from pledgetrack.services.access import PermissionDenied
@@ -162,7 +179,7 @@ def import_plan_cmd(
     _require_input_file(file, "plan")
     engine = engine_for(create=True)
     try:
-        saved = import_plan(engine, file, actor=state.actor)
+        saved = import_plan(engine, file, actor=state.actor, sheet=sheet, on_sheet=_say_sheet)
     except ImportRejected as exc:
         _report_rejected(exc)
         return
@@ -187,6 +204,7 @@ def import_progress_cmd(
             "--confirm", help="Store rows the check warns about (or a confirm column, per row)."
         ),
     ] = False,
+    sheet: SheetOption = None,
 ) -> None:
     """Import readings, each checked as the entry screen and `record` check it: every
     problem is listed and nothing is written until none is left (warnings confirmed);
@@ -197,7 +215,9 @@ def import_progress_cmd(
     _require_input_file(file, "progress")
     engine = engine_for()
     try:
-        entries = read_progress_file(engine, file, confirm=confirm, lang=lang_of(None))
+        entries = read_progress_file(
+            engine, file, confirm=confirm, lang=lang_of(None), sheet=sheet, on_sheet=_say_sheet
+        )
     except ImportRejected as exc:
         _report_rejected(exc)
         return

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from pledgetrack.domain.errors import CellError, ImportRejected, UnsupportedFileType
 from pledgetrack.domain.text import as_formula_safe, from_formula_safe, text_problem
+from pledgetrack.exchange.csv_encoding import decode_csv
+from pledgetrack.exchange.csv_records import read_records
 from pledgetrack.exchange.files import write_atomically
 
-# Tried in order: UTF-8 (with or without BOM) first, then what Chinese Excel writes.
-_ENCODINGS = ("utf-8-sig", "gb18030")
+#: Larger CSV files are refused before they are read: the file is read whole, and its
+#: text and rows take about six times its size in memory (see docs/exchange-format.md).
+MAX_CSV_BYTES = 200 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -34,42 +37,41 @@ class Row:
         return (self.cells.get(column) or "").strip()
 
 
-def decode(data: bytes, name: str) -> str:
-    """Decode UTF-8 (BOM or not) or GB18030, or say which file could not be read."""
-    for encoding in _ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportRejected(
-        [CellError(name, 1, "-", "cannot read the file: it is neither UTF-8 nor GB18030 text")]
-    )
-
-
 def read_csv(path: Path, required: tuple[str, ...]) -> list[Row]:
-    """Rows of a CSV file whose header has every *required* column (blank rows skipped)."""
+    """Rows of a CSV file whose header has every *required* column (blank rows skipped).
+
+    The file must be in one encoding and its quotes and cells must line up with the
+    header; anything that would be read as something else is refused
+    (exchange/csv_encoding.py, exchange/csv_records.py).
+    """
     name = str(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise ImportRejected(
+                [CellError(name, 0, "-", f"the file is larger than {_megabytes(MAX_CSV_BYTES)}")]
+            )
         data = path.read_bytes()
     except OSError as exc:
         raise ImportRejected([CellError(name, 0, "-", f"cannot open: {exc.strerror}")]) from None
-    text = decode(data, name)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip().lower() for h in next(reader)]
-    except StopIteration:
-        raise ImportRejected([CellError(name, 1, "-", "the file is empty")]) from None
+    records = read_records(decode_csv(data, name), name)
+    if not records:
+        raise ImportRejected([CellError(name, 1, "-", "the file is empty")])
+    header = [h.strip().lower() for h in records[0][1]]
     missing = [c for c in required if c not in header]
     if missing:
         raise ImportRejected(
             [CellError(name, 1, c, "required column is missing from the header") for c in missing]
         )
-    rows = []
-    for number, cells in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in cells):
-            continue
-        rows.append(Row(number, dict(zip(header, cells, strict=False))))
-    return rows
+    return [
+        Row(number, dict(zip(header, cells, strict=False)))
+        for number, cells in records[1:]
+        if any(cell.strip() for cell in cells)
+    ]
+
+
+def _megabytes(size: int) -> str:
+    return f"{size // (1024 * 1024)} MB"
 
 
 def write_csv(
@@ -143,6 +145,9 @@ def as_given(
     return rows
 
 
+#: Told the title of the sheet a workbook import reads and how many worksheets it has.
+SheetNotice = Callable[[str, int], object]
+
 #: Suffixes read and written as Excel workbooks; everything else is CSV.
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 #: Old binary Excel files, refused with a hint to save as .xlsx.
@@ -153,15 +158,19 @@ def read_table(
     path: Path,
     required: tuple[str, ...],
     *,
+    table: str,
     filled: tuple[str, ...] | None = None,
     sheet: str | None = None,
     free_text: Collection[str] = (),
     checked_later: Collection[str] = (),
+    on_sheet: SheetNotice | None = None,
 ) -> list[Row]:
     """Rows of a CSV or .xlsx table (by suffix); an old .xls is refused with advice.
 
-    *filled* and *sheet* apply to workbooks only (see ``exchange.xlsx.read_xlsx``). Every
-    cell passes :func:`as_given` (*free_text*, *checked_later* as there).
+    *table* (``plan``, ``progress``), *filled*, *sheet* and *on_sheet* apply to
+    workbooks only (see ``exchange.xlsx.read_xlsx``); a CSV file named with a
+    *sheet* is refused, since it has none. Every cell passes :func:`as_given`
+    (*free_text*, *checked_later* as there).
     """
     suffix = path.suffix.lower()
     if suffix in OLD_EXCEL_SUFFIXES:
@@ -171,7 +180,11 @@ def read_table(
     if suffix in XLSX_SUFFIXES:
         from pledgetrack.exchange.xlsx import read_xlsx
 
-        rows = read_xlsx(path, required, filled=filled, sheet=sheet)
+        rows = read_xlsx(path, required, table=table, filled=filled, sheet=sheet, on_sheet=on_sheet)
+    elif sheet:
+        raise ImportRejected(
+            [CellError(str(path), 0, "-", "a CSV file has no sheets: --sheet is for .xlsx files")]
+        )
     else:
         rows = read_csv(path, required)
     return as_given(rows, str(path), free_text=free_text, checked_later=checked_later)

@@ -1,7 +1,8 @@
 """Plan and progress tables as Excel workbooks (.xlsx), with the CSV files' columns and rules.
 
-Reading takes the sheet named like the table (``plan`` / ``progress``, any case)
-if the workbook has one, else the first sheet. The header is the first
+Reading takes the sheet named by the user, else the one named like the table
+(``plan`` / ``progress``, any case), else the first sheet; a hidden sheet only
+when named (exchange/workbook_file.py checks the file and chooses the sheet first). The header is the first
 non-empty row; row numbers in errors are the row numbers Excel shows.
 What Excel typed as numbers, dates, percentages or TRUE/FALSE is turned into
 the text the CSV parser expects, so both formats go through the same checks.
@@ -23,21 +24,24 @@ import math
 import re
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from defusedxml.common import DefusedXmlException
+
 from pledgetrack.domain.errors import CellError, ImportRejected
 from pledgetrack.domain.text import shown
 from pledgetrack.exchange.files import write_atomically
 from pledgetrack.exchange.tables import Row
+from pledgetrack.exchange.workbook_file import NOT_A_WORKBOOK, check_workbook, refuse
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.styles import Font
-    from openpyxl.worksheet.worksheet import Worksheet
 
 #: The reason given for a blank cell under a filled one, or a merged cell.
 REPEAT_EVERY_ROW = "repeat the value on every row (merged cells are not supported)"
@@ -49,88 +53,140 @@ def read_xlsx(
     path: Path,
     required: tuple[str, ...],
     *,
+    table: str,
     filled: tuple[str, ...] | None = None,
     sheet: str | None = None,
+    on_sheet: Callable[[str, int], object] | None = None,
 ) -> list[Row]:
     """Data rows of an .xlsx table whose header has every *required* column.
 
     *filled* are the columns that must have a value on every row (default:
     *required*): one left blank under a filled one is refused as a merged-looking
-    group. Merged cells anywhere in the table are refused. *sheet* names the
-    sheet to prefer (``plan``, ``progress``); otherwise the first sheet is read.
-    Blank rows are skipped, as in CSV files.
+    group. Merged cells anywhere in the table are refused. The sheet read is
+    *sheet* if given, else the one named *table* (``plan``, ``progress``), else
+    the first; a hidden one only when named (exchange/workbook_file.py), and
+    *on_sheet* is told its title and the number of worksheets. Blank rows are
+    skipped, as in CSV files.
     """
     name = str(path)
+    _refuse_old_excel(path, name)
+    chosen, sheets = check_workbook(path, table, sheet)
+    if on_sheet is not None:
+        on_sheet(chosen.title, sheets)
     workbook = _open(path, name)
     try:
-        ws = _pick_sheet(workbook, sheet)
-        merges = _MergedRanges(_merged_ranges(path, workbook, ws))
-        ws.reset_dimensions()  # some writers store a wrong size; read every row there is
-        numbered = enumerate(ws.iter_rows(min_row=1), start=1)
-        header: list[str] = []
-        header_row = 0
-        for number, cells in numbered:
-            texts = [_text(c) for c in cells]
-            if any(x.strip() for x in texts):
-                header = [x.strip().lower() for x in texts]
-                header_row = number
-                break
-        if not header:
-            raise ImportRejected([CellError(name, 1, "-", "the sheet is empty")])
-        missing = [c for c in required if c not in header]
-        if missing:
-            raise ImportRejected(
-                [
-                    CellError(name, header_row, c, "required column is missing from the header")
-                    for c in missing
-                ]
-            )
-        columns = [(i, h) for i, h in enumerate(header) if h]
-        must_fill = set(required if filled is None else filled)
-        last_filled: dict[str, int] = {}
-        errors: list[CellError] = []
-        reported: set[tuple[str, str]] = set()
-        rows: list[Row] = []
-        for number, cells in numbered:
-            width = len(cells)
-            values = {
-                column: _text(cells[index]) if index < width else "" for index, column in columns
-            }
-            if not any(v.strip() for v in values.values()):
-                continue
-            hidden = merges.hidden_in(number)
-            for index, column in columns:
-                span = hidden.get(index + 1) if hidden else None
-                if span is not None:
-                    if (span, column) not in reported:
-                        reported.add((span, column))
-                        errors.append(
-                            CellError(
-                                name,
-                                number,
-                                column,
-                                f"part of merged cells {span} — {REPEAT_EVERY_ROW}",
-                            )
-                        )
-                elif column in must_fill:
-                    if values[column].strip():
-                        last_filled[column] = number
-                    elif column in last_filled:
-                        errors.append(
-                            CellError(
-                                name,
-                                number,
-                                column,
-                                f"blank (filled on row {last_filled[column]} above) — "
-                                + REPEAT_EVERY_ROW,
-                            )
-                        )
-            rows.append(Row(number, values))
-        if errors:
-            raise ImportRejected(errors)
-        return rows
+        return _read_rows(path, workbook, workbook[chosen.title], name, required, filled)
+    except _DAMAGED as exc:
+        raise _unreadable(name, exc) from None
     finally:
         workbook.close()
+
+
+#: What parsing a damaged or hostile part raises: ElementTree's and lxml's parse errors
+#: (SyntaxError), defusedxml's refusal of entity declarations, a bad CRC or inflation.
+_DAMAGED = (SyntaxError, DefusedXmlException, zipfile.BadZipFile, zlib.error, EOFError)
+
+
+def _unreadable(name: str, exc: BaseException) -> ImportRejected:
+    """One line for a workbook openpyxl could not read, by the cause (openpyxl wraps
+    the parser's error in its own ValueError)."""
+    cause: BaseException | None = exc
+    while cause is not None:
+        if isinstance(cause, DefusedXmlException):
+            return refuse(
+                name,
+                f"{NOT_A_WORKBOOK}: it declares XML entities, which are refused "
+                "(a workbook Excel or WPS saves has none)",
+            )
+        if isinstance(cause, SyntaxError):
+            return refuse(name, f"{NOT_A_WORKBOOK}: its XML is malformed ({cause})")
+        if isinstance(cause, zipfile.BadZipFile | zlib.error | EOFError):
+            return refuse(name, f"{NOT_A_WORKBOOK}: a part of it is damaged ({cause})")
+        cause = cause.__cause__ or cause.__context__
+    return refuse(name, f"{NOT_A_WORKBOOK} ({str(exc).splitlines()[0]})")
+
+
+def _read_rows(
+    path: Path,
+    workbook: Workbook,
+    ws: Any,
+    name: str,
+    required: tuple[str, ...],
+    filled: tuple[str, ...] | None,
+) -> list[Row]:
+    merges = _MergedRanges(_merged_ranges(path, workbook, ws))
+    ws.reset_dimensions()  # some writers store a wrong size; read every row there is
+    numbered = enumerate(ws.iter_rows(min_row=1), start=1)
+    header: list[str] = []
+    header_row = 0
+    for number, cells in numbered:
+        texts = [_text(c) for c in cells]
+        if any(x.strip() for x in texts):
+            header = [x.strip().lower() for x in texts]
+            header_row = number
+            break
+    if not header:
+        raise ImportRejected([CellError(name, 1, "-", "the sheet is empty")])
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise ImportRejected(
+            [
+                CellError(name, header_row, c, "required column is missing from the header")
+                for c in missing
+            ]
+        )
+    columns = [(i, h) for i, h in enumerate(header) if h]
+    must_fill = set(required if filled is None else filled)
+    last_filled: dict[str, int] = {}
+    errors: list[CellError] = []
+    reported: set[tuple[str, str]] = set()
+    rows: list[Row] = []
+    for number, cells in numbered:
+        width = len(cells)
+        values = {column: _text(cells[index]) if index < width else "" for index, column in columns}
+        if not any(v.strip() for v in values.values()):
+            continue
+        hidden = merges.hidden_in(number)
+        for index, column in columns:
+            span = hidden.get(index + 1) if hidden else None
+            if span is not None:
+                if (span, column) not in reported:
+                    reported.add((span, column))
+                    errors.append(
+                        CellError(
+                            name,
+                            number,
+                            column,
+                            f"part of merged cells {span} — {REPEAT_EVERY_ROW}",
+                        )
+                    )
+            elif column in must_fill:
+                if values[column].strip():
+                    last_filled[column] = number
+                elif column in last_filled:
+                    errors.append(
+                        CellError(
+                            name,
+                            number,
+                            column,
+                            f"blank (filled on row {last_filled[column]} above) — "
+                            + REPEAT_EVERY_ROW,
+                        )
+                    )
+        rows.append(Row(number, values))
+    if errors:
+        raise ImportRejected(errors)
+    return rows
+
+
+def _refuse_old_excel(path: Path, name: str) -> None:
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(8)
+    except OSError as exc:
+        raise refuse(name, f"cannot open: {exc.strerror}") from None
+    if magic.startswith(b"\xd0\xcf\x11\xe0"):
+        raise refuse(name, OLD_EXCEL)
 
 
 def _open(path: Path, name: str) -> Workbook:
@@ -138,19 +194,10 @@ def _open(path: Path, name: str) -> Workbook:
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        with path.open("rb") as handle:
-            magic = handle.read(8)
-    except OSError as exc:
-        raise ImportRejected([CellError(name, 0, "-", f"cannot open: {exc.strerror}")]) from None
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportRejected([CellError(name, 0, "-", OLD_EXCEL)])
-    try:
         # Read-only (streaming) mode: a province's progress file has 100k rows.
         return load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError) as exc:
-        raise ImportRejected(
-            [CellError(name, 0, "-", f"not a readable .xlsx workbook ({exc})")]
-        ) from None
+    except (InvalidFileException, KeyError, ValueError, TypeError, *_DAMAGED) as exc:
+        raise _unreadable(name, exc) from None
 
 
 #: Said of an old binary Excel file (.xls), whatever it is called.
@@ -158,14 +205,6 @@ OLD_EXCEL = (
     "this is an old Excel 97–2003 workbook (.xls), which cannot be read: "
     "open it in Excel or WPS and save it as .xlsx (Excel Workbook) or as CSV"
 )
-
-
-def _pick_sheet(workbook: Workbook, wanted: str | None) -> Worksheet:
-    if wanted:
-        for ws in workbook.worksheets:
-            if ws.title.strip().lower() == wanted.lower():
-                return ws
-    return workbook.worksheets[0]
 
 
 _MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Za-z]+[0-9]+:[A-Za-z]+[0-9]+)"')

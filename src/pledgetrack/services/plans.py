@@ -19,7 +19,7 @@ from pledgetrack.exchange.plan_file import (
     parse_plan_rows,
     plan_file_rows,
 )
-from pledgetrack.exchange.tables import read_table, write_table
+from pledgetrack.exchange.tables import SheetNotice, read_table, write_table
 from pledgetrack.services.access import Actor, acting
 from pledgetrack.services.audit import write_audit
 from pledgetrack.services.output import check_output_file
@@ -34,15 +34,21 @@ def import_plan(
     *,
     actor: Actor | str | None = None,
     now: datetime | None = None,
+    sheet: str | None = None,
+    on_sheet: SheetNotice | None = None,
 ) -> list[PlanSaved]:
     """Check a whole plan file (CSV, or .xlsx by suffix), then save every plan in it in one
     transaction, with the audit trail of every plan, item and target added or changed.
+    A workbook's *sheet* may be named; *on_sheet* hears which one is read (read_table).
 
     Admins only (anyone in a database without users): raises PermissionDenied.
     """
     now = now or datetime.now(UTC)
     drafts = parse_plan_rows(
-        read_table(path, REQUIRED, sheet="plan", free_text=FREE_TEXT), str(path)
+        read_table(
+            path, REQUIRED, table="plan", sheet=sheet, on_sheet=on_sheet, free_text=FREE_TEXT
+        ),
+        str(path),
     )
     with session_scope(engine) as session:
         me = acting(session, actor)

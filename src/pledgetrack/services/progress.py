@@ -17,7 +17,7 @@ from pledgetrack.domain.model import Reading, StoredReading, TargetKind
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import PlanStructure, TargetInfo
 from pledgetrack.exchange.cells import parse_bool
-from pledgetrack.exchange.tables import Row, read_table, write_table
+from pledgetrack.exchange.tables import Row, SheetNotice, read_table, write_table
 from pledgetrack.i18n import t
 from pledgetrack.services.access import (
     Actor,
@@ -451,11 +451,22 @@ def read_progress_file(
     today: date | None = None,
     confirm: bool = False,
     lang: str = "en",
+    sheet: str | None = None,
+    on_sheet: SheetNotice | None = None,
 ) -> list[StoredReading]:
     """Parse and check every row of a progress file (CSV, or .xlsx by suffix) against the
-    database, or raise ImportRejected."""
+    database, or raise ImportRejected. A workbook's *sheet* may be named; *on_sheet*
+    hears which one is read (read_table)."""
     with gc_paused():  # a province file: 100k rows of short-lived objects
-        rows = read_table(path, REQUIRED, filled=FILLED, sheet="progress", checked_later=("note",))
+        rows = read_table(
+            path,
+            REQUIRED,
+            table="progress",
+            filled=FILLED,
+            sheet=sheet,
+            on_sheet=on_sheet,
+            checked_later=("note",),
+        )
         return parse_progress_rows(engine, rows, str(path), today=today, confirm=confirm, lang=lang)
 
 
