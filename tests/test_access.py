@@ -356,7 +356,9 @@ def test_cli_user_option_only_for_admins(cli_db: str, monkeypatch: pytest.Monkey
     def run(*args: str, login: str):
         return cli(cli_db, *args, login=login, monkeypatch=monkeypatch)
 
-    assert run("user", "add", "zhao", "--role", "admin", login="root").exit_code == 0
+    first = run("user", "add", "zhao", "--role", "admin", login="root")
+    assert first.exit_code == 0
+    assert "you (root) are not one of them: from now on you can only read" in first.stdout
     assert run("user", "add", "li", "--department", CULTURE, login="zhao").exit_code == 0
     # An admin may act as li: the figure is li's, and li's rules apply.
     result = run("--user", "li", "record", "28.1", "100", "--as-of", "2020-11-30", login="zhao")

@@ -45,7 +45,7 @@ def user_add(
     """Add a user (admins). The first user of a database must be an admin: from then on
     roles apply. On PostgreSQL the person also gets their own database login (created
     when the server has none of that name) in the group role of their role."""
-    from pledgetrack.services.access import InvalidUser, PermissionDenied, add_user
+    from pledgetrack.services.access import InvalidUser, PermissionDenied, add_user, list_users
 
     engine = engine_for()
     postgresql = engine.dialect.name == "postgresql"
@@ -67,6 +67,12 @@ def user_add(
         fail(str(exc))
     where = f", {info.department}" if info.department else ""
     typer.echo(f"added {info.login} ({info.role.value}{where})")
+    me = state.actor.recorder if state.actor is not None else info.login
+    if me != info.login and [u.login for u in list_users(engine)] == [info.login]:
+        typer.echo(
+            f"note: the database now has users, and you ({me}) are not one of them: "
+            f"from now on you can only read; {info.login} adds the others"
+        )
 
 
 @user_app.command("set")

@@ -166,7 +166,7 @@ def _save_entries(
                         entry.value,
                         entry.done,
                         entry.note,
-                        entry.entered_by,
+                        entry.entered_by or me.login,  # a file that names no one: the importer
                         entry.entered_at or now,
                         previous,
                     )

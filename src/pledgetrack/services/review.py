@@ -98,8 +98,11 @@ def review(
         snap, key = _find(session, snapshot_id, target_key, as_of, plan)
         assert snap.id is not None
         if _own(me, snap):
+            by = snap.entered_by or snap.recorded_by
+            if snap.recorded_by and snap.recorded_by != by:
+                by = f"{snap.recorded_by} for {by}"
             raise ReviewRefused(
-                f"{key} ({snap.as_of}) was entered by {snap.entered_by or snap.recorded_by}: "
+                f"{key} ({snap.as_of}) was entered by {by}: "
                 f"nobody reviews a figure they entered, admins included; another "
                 f"supervisor or admin reviews it"
             )
