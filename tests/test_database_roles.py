@@ -298,6 +298,10 @@ def test_a_department_server_set_up_as_the_readme_says(
             run(owner, "user", "add", admin, "--role", "admin", "--password", stdin="s3cret\n"),
             run(admin, "user", "add", staff, "--department", CULTURE),
             run(staff, "record", "28.1", "64", "--as-of", "2020-11-30"),
+            # The admin's own login changes plans and people, as the program allows.
+            run(admin, "import", "plan", str(DATA / "qingdao-2020-plan.csv")),
+            run(admin, "user", "set", staff, "--name", "李雷"),
+            run(staff, "status", "--as-of", "2020-11-30", "--summary"),
             run(owner, "db", "upgrade"),
         ]
         for step in steps:
