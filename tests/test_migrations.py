@@ -33,10 +33,14 @@ def exported(engine: Engine, tmp_path: Path, tag: str) -> tuple[bytes, bytes]:
     return plan.read_bytes(), progress.read_bytes()
 
 
-def at_first_revision_with_data(engine: Engine) -> None:
+def at_first_revision_with_data(
+    engine: Engine, tmp_path: Path | None = None
+) -> tuple[bytes, bytes]:
     """The sample list plus a correction, written by this program's services (which also
-    write the audit trail of 0002), then taken down to revision 0001 (the schema before
-    people, review and audit) by the migration's own downgrade."""
+    write the audit trail), then taken down to revision 0001 (the schema before people,
+    review and audit) by the migrations' own downgrades. Returns the plan and progress
+    as exported before the downgrade (the program's tables are those of the head
+    revision, so it exports only from there)."""
     from alembic import command
 
     from pledgetrack.services.plans import import_plan
@@ -49,8 +53,10 @@ def at_first_revision_with_data(engine: Engine) -> None:
         engine, read_progress_file(engine, DATA / "qingdao-2020-progress.csv", today=TODAY)
     )
     record(engine, target_key="1.1", value="42", as_of="2020-10-31", entered_by="x", today=TODAY)
+    before = exported(engine, tmp_path, "before") if tmp_path is not None else (b"", b"")
     with engine.begin() as connection:
         command.downgrade(alembic_config(connection), revisions()[0])
+    return before
 
 
 @pytest.mark.slow
@@ -58,11 +64,10 @@ def at_first_revision_with_data(engine: Engine) -> None:
 def test_upgrade_from_the_first_revision_keeps_every_row(backend: str, tmp_path: Path) -> None:
     assert revisions()[0] == "0001" and len(revisions()) >= 2
     with empty_database(backend, tmp_path) as engine:
-        at_first_revision_with_data(engine)
+        before = at_first_revision_with_data(engine, tmp_path)
         assert current_revision(engine) == "0001"
         with pytest.raises(SchemaBehind, match="pledgetrack db upgrade"):
             check_schema(engine)
-        before = exported(engine, tmp_path, "before")
         with engine.connect() as conn:
             counts = {
                 t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar_one()
