@@ -235,5 +235,5 @@ def main_callback(
             engine,
             lang=state.settings.resolved_lang(state.lang),
             policy=policy(),
-            user=state.actor,
+            user=state.actor or "",
         )
