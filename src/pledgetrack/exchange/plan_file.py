@@ -39,6 +39,9 @@ PLAN_COLUMNS = (
     "note",
 )
 OPTIONAL_PLAN_COLUMNS = ("plan_title", "plan_start", "plan_end")
+#: Every column a plan file may have: co-operating units (配合单位) may stand in a column of
+#: their own, added after the lead department.
+PLAN_FILE_COLUMNS = (*PLAN_COLUMNS, *OPTIONAL_PLAN_COLUMNS, "co_departments")
 #: Columns that may hold tabs and line breaks (Alt+Enter in an Excel cell); every other
 #: cell is a name, code, figure or date on one line (domain.text).
 FREE_TEXT = ("plan_title", "pledge_title", "item_title", "target_name", "note")
@@ -113,6 +116,7 @@ def parse_plan_rows(rows: list[Row], name: str) -> list[PlanDraft]:
         if not row.get("assessed"):
             errors.add(n, "assessed", "must not be empty (yes or no)")
         departments = split_list(row.get("department"))
+        departments += [d for d in split_list(row.get("co_departments")) if d not in departments]
 
         target_value = None
         at_least = False

@@ -15,11 +15,12 @@ from pledgetrack.domain.plan_draft import ItemDraft, PlanDraft, TargetDraft
 from pledgetrack.exchange.plan_file import (
     FREE_TEXT,
     NUMBER_COLUMNS,
+    PLAN_FILE_COLUMNS,
     REQUIRED,
     parse_plan_rows,
     plan_file_rows,
 )
-from pledgetrack.exchange.tables import SheetNotice, read_table, write_table
+from pledgetrack.exchange.tables import Notice, SheetNotice, read_table, write_table
 from pledgetrack.services.access import Actor, acting
 from pledgetrack.services.audit import write_audit
 from pledgetrack.services.output import check_output_file
@@ -36,6 +37,8 @@ def import_plan(
     now: datetime | None = None,
     sheet: str | None = None,
     on_sheet: SheetNotice | None = None,
+    columns: Path | None = None,
+    notice: Notice | None = None,
 ) -> list[PlanSaved]:
     """Check a whole plan file (CSV, or .xlsx by suffix), then save every plan in it in one
     transaction, with the audit trail of every plan, item and target added or changed.
@@ -46,7 +49,15 @@ def import_plan(
     now = now or datetime.now(UTC)
     drafts = parse_plan_rows(
         read_table(
-            path, REQUIRED, table="plan", sheet=sheet, on_sheet=on_sheet, free_text=FREE_TEXT
+            path,
+            REQUIRED,
+            table="plan",
+            sheet=sheet,
+            on_sheet=on_sheet,
+            free_text=FREE_TEXT,
+            documented=PLAN_FILE_COLUMNS,
+            columns=columns,
+            notice=notice,
         ),
         str(path),
     )

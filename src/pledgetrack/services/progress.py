@@ -17,7 +17,7 @@ from pledgetrack.domain.model import Reading, StoredReading, TargetKind
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import PlanStructure, TargetInfo
 from pledgetrack.exchange.cells import parse_bool
-from pledgetrack.exchange.tables import Row, SheetNotice, read_table, write_table
+from pledgetrack.exchange.tables import Notice, Row, SheetNotice, read_table, write_table
 from pledgetrack.i18n import t
 from pledgetrack.services.access import (
     Actor,
@@ -50,6 +50,8 @@ from pledgetrack.storage.tables import Snapshot, Target
 from pledgetrack.storage.writes import append_snapshots
 
 PROGRESS_COLUMNS = ("plan", "target", "as_of", "value", "done", "note", "entered_by")
+#: Every column a progress file may have.
+PROGRESS_FILE_COLUMNS = (*PROGRESS_COLUMNS, "entered_at", "confirm")
 REQUIRED = ("plan", "target", "as_of", "value")
 #: Columns with a value on every row (``value`` may be blank for a milestone).
 FILLED = ("plan", "target", "as_of")
@@ -453,6 +455,8 @@ def read_progress_file(
     lang: str = "en",
     sheet: str | None = None,
     on_sheet: SheetNotice | None = None,
+    columns: Path | None = None,
+    notice: Notice | None = None,
 ) -> list[StoredReading]:
     """Parse and check every row of a progress file (CSV, or .xlsx by suffix) against the
     database, or raise ImportRejected. A workbook's *sheet* may be named; *on_sheet*
@@ -466,6 +470,9 @@ def read_progress_file(
             sheet=sheet,
             on_sheet=on_sheet,
             checked_later=("note",),
+            documented=PROGRESS_FILE_COLUMNS,
+            columns=columns,
+            notice=notice,
         )
         return parse_progress_rows(engine, rows, str(path), today=today, confirm=confirm, lang=lang)
 
