@@ -21,11 +21,13 @@ def fill_merged(
     """Write each merged range's value into every cell it covers below the header, in
     place (*records*: every row of the sheet, from row 1; *columns*: cell index → column).
 
-    Ranges wholly above the header (a title over the table) are left alone.
+    Ranges wholly above the header (a title over the table) are left alone, and so are
+    rows left wholly blank (spacers), which stay blank.
     """
     from openpyxl.worksheet.cell_range import CellRange
 
     errors: list[CellError] = []
+    blank = {n for n, cells in records if n > header_row and not any(c.strip() for c in cells)}
     for ref in ranges:
         r = CellRange(ref.upper())
         if r.max_row < header_row:
@@ -60,6 +62,8 @@ def fill_merged(
             continue
         for number in range(r.min_row, min(r.max_row, len(records)) + 1):
             cells = records[number - 1][1]
+            if number in blank:
+                continue  # a spacer row under a merge stays a spacer
             for index in indexes:
                 if index in columns:
                     if len(cells) <= index:

@@ -39,10 +39,15 @@ def import_plan(
     on_sheet: SheetNotice | None = None,
     columns: Path | None = None,
     notice: Notice | None = None,
+    dry_run: bool = False,
 ) -> list[PlanSaved]:
     """Check a whole plan file (CSV, or .xlsx by suffix), then save every plan in it in one
     transaction, with the audit trail of every plan, item and target added or changed.
-    A workbook's *sheet* may be named; *on_sheet* hears which one is read (read_table).
+    A workbook's *sheet* may be named; *on_sheet* hears which one is read, *notice* what
+    was skipped, and *columns* maps the file's headers (read_table).
+
+    With *dry_run* everything is checked and saved as usual, then rolled back: the result
+    says what the import would do, and the database is unchanged.
 
     Admins only (anyone in a database without users): raises PermissionDenied.
     """
@@ -61,7 +66,7 @@ def import_plan(
         ),
         str(path),
     )
-    with session_scope(engine) as session:
+    with session_scope(engine, commit=not dry_run) as session:
         me = acting(session, actor)
         me.require_admin("import or change plans")
         saved = [save_plan(session=session, draft=d) for d in drafts]

@@ -98,8 +98,10 @@ def save_entries(
     check_base: bool = False,
     actor: Actor | str | None = None,
     source: str | None = None,
+    dry_run: bool = False,
 ) -> SaveOutcome:
-    """Store entries in one transaction, appending only.
+    """Store entries in one transaction, appending only (with *dry_run*, everything but
+    the commit: the outcome says what would be stored, and nothing is).
 
     *actor* (a login or Actor; default the OS account) must be allowed to enter
     figures for every target (services.access: PermissionDenied, nothing stored), and
@@ -122,7 +124,7 @@ def save_entries(
     the loser gets the same SaveConflict, naming the winner's reading.
     """
     with gc_paused():  # a bulk import makes ~10 objects per row, no cycles
-        return _save_entries(engine, entries, now, check_base, actor, source)
+        return _save_entries(engine, entries, now, check_base, actor, source, dry_run)
 
 
 def _save_entries(
@@ -132,13 +134,14 @@ def _save_entries(
     check_base: bool,
     actor: Actor | str | None,
     source: str | None,
+    dry_run: bool,
 ) -> SaveOutcome:
     now = now or datetime.now(UTC)
     groups: dict[tuple[int, date], list[StoredReading]] = {}
     for entry in entries:
         groups.setdefault((entry.target_id, entry.as_of), []).append(entry)
     added = corrections = unchanged = 0
-    with session_scope(engine) as session:
+    with session_scope(engine, commit=not dry_run) as session:
         me = acting(session, actor)
         keys = {entry.target_id: entry.key for entry in entries}
         require_entry_for_targets(session, me, keys)
