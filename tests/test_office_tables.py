@@ -4,6 +4,7 @@ cells, 序号 columns, spacer and total rows, notes under the table; and --dry-r
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,8 +14,10 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, SQLModel
 
 from pledgetrack.domain.errors import ImportRejected
+from pledgetrack.domain.model import Policy, Status
 from pledgetrack.services.plans import import_plan
 from pledgetrack.services.progress import read_progress_file, save_entries
+from pledgetrack.services.status import plan_status
 from pledgetrack.storage.db import create_schema
 from pledgetrack.storage.queries import load_structure
 from tests.backends import BOTH, empty_database
@@ -329,3 +332,55 @@ def test_the_dry_run_on_the_command_line_leaves_the_file_as_it_was(
     )
     assert "dry run: nothing was written" in result.output
     assert cli_db.read_bytes() == before
+
+
+# ------------------------------------------------------------------ a real published list
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
+
+
+def test_the_linan_2022_list_imports_as_the_office_lays_it_out(empty_engine, tmp_path) -> None:
+    """临安区 2022 (data/examples/README.md): the workbook the script writes is the one
+    shipped, and it imports unchanged; the September figures read as the district's table."""
+    from scripts.make_example_lists import LINAN_2022, write_office_plan
+
+    made = write_office_plan(tmp_path / "linan-2022-plan.xlsx", LINAN_2022)
+    import_plan(empty_engine, EXAMPLES / "linan-2022-plan.xlsx")
+    (saved,) = import_plan(empty_engine, made, dry_run=True)
+    assert (saved.created, saved.count("target.change"), saved.count("item.change")) == (
+        False,
+        0,
+        0,
+    )
+    structure = _structure(empty_engine, "linan-2022")
+    assert [(i.no, i.departments, len(i.targets)) for i in structure.items] == [
+        (1, ("教育局",), 2),
+        (2, ("卫生健康局",), 3),
+        (3, ("交通运输局",), 3),
+    ]
+    screening = next(t for t in structure.targets() if t.key == "2.3")
+    assert (screening.rule.target_value, screening.rule.at_least, screening.unit) == (
+        10000,
+        True,
+        "例",
+    )
+    entries = read_progress_file(empty_engine, EXAMPLES / "linan-2022-progress.csv", today=TODAY)
+    save_entries(empty_engine, entries)
+    status = plan_status(empty_engine, on=date(2022, 9, 30), plan="linan-2022", policy=Policy())
+    assert [(row.info.no, row.result.status) for row in status.items] == [
+        (1, Status.ACHIEVED),
+        (2, Status.ACHIEVED),
+        (3, Status.BEHIND),  # 50 of 100 km of rural roads at the end of September
+    ]
+
+
+def test_every_header_alias_is_documented() -> None:
+    from pledgetrack.exchange.header_map import PLAN_ALIASES, PROGRESS_ALIASES
+
+    doc = (Path(__file__).resolve().parents[1] / "docs" / "exchange-format.md").read_text()
+    office = doc[doc.index("## Office tables") :]
+    plan_part, progress_part = office.split("\nProgress file:\n", 1)
+    for aliases, part in ((PLAN_ALIASES, plan_part), (PROGRESS_ALIASES, progress_part)):
+        for column, names in aliases.items():
+            row = next(line for line in part.splitlines() if line.startswith(f"| `{column}` |"))
+            assert all(name in row for name in names), column

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,6 +100,16 @@ class HeaderRules:
     #: From a ``--columns`` map: the file's header text for a documented column.
     user_map: dict[str, str] = field(default_factory=dict)
     map_name: str = ""
+    #: What an office table (one without a ``plan`` column) must name instead of the
+    #: file's required columns; the rest is filled in (exchange/plan_file.py).
+    office_required: tuple[str, ...] = ()
+
+    def required_of(self, cells: Sequence[str], required: tuple[str, ...]) -> tuple[str, ...]:
+        """The columns a header row must name: *required*, or for an office table
+        (no ``plan`` column) the office's."""
+        if self.office_required and "plan" not in self.columns_of(cells).values():
+            return self.office_required
+        return required
 
     def _ranked(self) -> dict[str, tuple[str, int]]:
         ranked: dict[str, tuple[str, int]] = {}
@@ -140,9 +150,9 @@ class HeaderRules:
                 best["item"] = (99, index)
         return {index: column for column, (_, index) in best.items()}
 
-    def is_header(self, cells: Sequence[str], required: Iterable[str]) -> bool:
+    def is_header(self, cells: Sequence[str], required: tuple[str, ...]) -> bool:
         named = set(self.columns_of(cells).values())
-        return all(column in named for column in required)
+        return all(column in named for column in self.required_of(cells, required))
 
     def check_map(self, cells: Sequence[str], name: str, row: int) -> None:
         """Refuse a ``--columns`` map naming a header the file's header row does not have."""
@@ -162,14 +172,21 @@ class HeaderRules:
             raise ImportRejected(missing)
 
 
+#: An office plan table names at least these; the plan code, pledges, target keys, kind
+#: and assessment are filled in (exchange/plan_file.py ``office_plan_rows``).
+OFFICE_PLAN_REQUIRED = ("item", "item_title", "department", "target_name")
+
+
 def rules_for(table: str, documented: tuple[str, ...], columns: Path | None) -> HeaderRules:
     """The header rules of a ``plan`` or ``progress`` file, with the map in *columns*."""
-    aliases = PLAN_ALIASES if table == "plan" else PROGRESS_ALIASES
-    patterns = PROGRESS_PATTERNS if table == "progress" else ()
-    if columns is None:
-        return HeaderRules(documented, aliases, patterns)
+    plan = table == "plan"
     return HeaderRules(
-        documented, aliases, patterns, read_column_map(columns, documented), str(columns)
+        documented,
+        PLAN_ALIASES if plan else PROGRESS_ALIASES,
+        () if plan else PROGRESS_PATTERNS,
+        {} if columns is None else read_column_map(columns, documented),
+        "" if columns is None else str(columns),
+        OFFICE_PLAN_REQUIRED if plan else (),
     )
 
 

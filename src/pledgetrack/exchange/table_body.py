@@ -46,11 +46,11 @@ def find_header(
         texts = [c or "" for c in cells]
         if not any(t.strip() for t in texts):
             continue
-        named = set(rules.columns_of(texts).values())
-        if all(c in named for c in required):
+        if rules.is_header(texts, required):
             if rules.user_map:
                 rules.check_map(texts, name, number)
             return number, texts
+        named = set(rules.columns_of(texts).values())
         count = sum(c in named for c in required)
         if best is None or count > best[0]:
             best = (count, number, texts)
@@ -63,7 +63,7 @@ def find_header(
     raise ImportRejected(
         [
             CellError(name, row, c, "required column is missing from the header")
-            for c in required
+            for c in rules.required_of(texts, required)
             if c not in named
         ]
     )

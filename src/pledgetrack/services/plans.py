@@ -17,6 +17,8 @@ from pledgetrack.exchange.plan_file import (
     NUMBER_COLUMNS,
     PLAN_FILE_COLUMNS,
     REQUIRED,
+    office_plan_code,
+    office_plan_rows,
     parse_plan_rows,
     plan_file_rows,
 )
@@ -52,7 +54,7 @@ def import_plan(
     Admins only (anyone in a database without users): raises PermissionDenied.
     """
     now = now or datetime.now(UTC)
-    drafts = parse_plan_rows(
+    rows = office_plan_rows(
         read_table(
             path,
             REQUIRED,
@@ -64,8 +66,9 @@ def import_plan(
             columns=columns,
             notice=notice,
         ),
-        str(path),
+        office_plan_code(path),
     )
+    drafts = parse_plan_rows(rows, str(path))
     with session_scope(engine, commit=not dry_run) as session:
         me = acting(session, actor)
         me.require_admin("import or change plans")
