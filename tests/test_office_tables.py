@@ -90,6 +90,28 @@ def test_a_serial_number_column_is_ignored(empty_engine, tmp_path) -> None:
     assert len(list(_structure(empty_engine).targets())) == 3
 
 
+def test_an_office_table_without_codes_gets_keys_kinds_and_the_plan_from_its_name(
+    empty_engine, tmp_path
+) -> None:
+    text = (
+        f"{TITLE}\n"
+        "序号,件,项目名称,目标任务,目标值,单位,责任单位,完成时限\n"
+        "1,一、教育,学校建设,新建学校,7,所,教育局,11月底\n"
+        "1,一、教育,学校建设,新增学位,6800,个,教育局,\n"
+        "2,二、服务,政策平台,政策平台上线,,,大数据局,\n"
+    )
+    import_plan(empty_engine, write(tmp_path / "demo-2022-plan.csv", text))
+    structure = _structure(empty_engine)
+    assert [(p.no, p.title) for p in structure.pledges] == [(1, "教育"), (2, "服务")]
+    assert [
+        (t.key, t.rule.kind.value, t.rule.assessed, t.rule.deadline) for t in structure.targets()
+    ] == [
+        ("1.1", "quantity", True, date(2022, 11, 30)),
+        ("1.2", "quantity", True, date(2022, 12, 31)),
+        ("2.1", "milestone", True, date(2022, 12, 31)),
+    ]
+
+
 # ------------------------------------------------------------------ --columns
 
 
@@ -312,6 +334,22 @@ def test_a_dry_run_progress_import_counts_and_writes_nothing(both, tmp_path) -> 
     outcome = save_entries(both, entries, source="p2.csv", dry_run=True)
     assert (outcome.added, outcome.corrections, outcome.unchanged) == (1, 1, 0)
     assert _counts(both) == before
+
+
+def test_a_bad_columns_map_on_the_command_line_is_one_line_and_exit_2(
+    cli_db: Path, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from pledgetrack.cli import app
+
+    plan = write(tmp_path / "plan.csv", "\n".join([ZH_HEADER, *ZH_ROWS]) + "\n")
+    columns = write(tmp_path / "map.toml", 'unit = "计量"\n')
+    args = ["--db", str(cli_db), "import", "plan", str(plan), "--columns", str(columns)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "map.toml:0:unit: maps unit to the header '计量'" in result.output
+    assert "Traceback" not in result.output
 
 
 def test_the_dry_run_on_the_command_line_leaves_the_file_as_it_was(

@@ -206,7 +206,7 @@ def import_plan_cmd(
     from pledgetrack.services.plans import import_plan
 
     _require_input_file(file, "plan")
-    engine = engine_for(create=True)
+    engine = engine_for(create=not dry_run)  # a dry run creates no database either
     try:
         saved = import_plan(
             engine,

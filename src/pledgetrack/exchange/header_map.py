@@ -143,11 +143,11 @@ class HeaderRules:
             if column not in best or rank < best[column][0]:
                 best[column] = (rank, index)
         if "item" in self.documented and "item" not in best:
-            index = next(
+            serial = next(
                 (i for i, t in enumerate(cells) if header_key(t or "") in ITEM_FALLBACK), None
             )
-            if index is not None:
-                best["item"] = (99, index)
+            if serial is not None:
+                best["item"] = (99, serial)
         return {index: column for column, (_, index) in best.items()}
 
     def is_header(self, cells: Sequence[str], required: tuple[str, ...]) -> bool:

@@ -7,8 +7,12 @@ columns of different meaning."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from pledgetrack.domain.errors import CellError, ImportRejected
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.cell_range import CellRange
 
 
 def fill_merged(
@@ -78,11 +82,10 @@ def _cell(records: list[tuple[int, list[str]]], row: int, index: int) -> str:
     return cells[index] if index < len(cells) else ""
 
 
-def _lone_first_cell(records: list[tuple[int, list[str]]], r: object) -> bool:
+def _lone_first_cell(records: list[tuple[int, list[str]]], r: CellRange) -> bool:
     """A one-row merge from column A over a row that is otherwise empty: a note under the
     table ("注:…", read as such by exchange/table_body.py), not data."""
-    min_row, max_row, min_col = r.min_row, r.max_row, r.min_col  # type: ignore[attr-defined]
-    if min_row != max_row or min_col != 1:
+    if r.min_row != r.max_row or r.min_col != 1:
         return False
-    cells = records[min_row - 1][1]
+    cells = records[r.min_row - 1][1]
     return not any((c or "").strip() for c in cells[1:])

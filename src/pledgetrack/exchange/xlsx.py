@@ -2,14 +2,15 @@
 
 Reading takes the sheet named by the user, else the one named like the table
 (``plan`` / ``progress``, any case), else the first sheet; a hidden sheet only
-when named (exchange/workbook_file.py checks the file and chooses the sheet first). The header is the first
-non-empty row; row numbers in errors are the row numbers Excel shows.
+when named (exchange/workbook_file.py checks the file and chooses the sheet first). The
+header is the first row naming the required columns, under any title rows
+(exchange/header_map.py); row numbers in errors are the row numbers Excel shows.
 What Excel typed as numbers, dates, percentages or TRUE/FALSE is turned into
 the text the CSV parser expects, so both formats go through the same checks.
 
-Merged cells, and the habit they come from (a group's pledge / item cells
-filled on its first row only), are refused with the row and column named:
-every row of a plan file stands alone.
+Merged cells are the value on every row they span (exchange/merged_cells.py); a
+merge whose meaning is unclear, and a group's cells typed on its first row only
+("ditto" blanks, not merged), are refused with the row and column named.
 
 Writing puts every cell as text, exactly as the CSV writer would, so an
 export re-imports to the same state.
@@ -64,13 +65,14 @@ def read_xlsx(
 ) -> list[Row]:
     """Data rows of an .xlsx table whose header has every *required* column.
 
-    *filled* are the columns that must have a value on every row (default:
-    *required*): one left blank under a filled one is refused as a merged-looking
-    group. Merged cells anywhere in the table are refused. The sheet read is
+    The header is found by *rules* (exchange/header_map.py). *filled* are the columns
+    that must have a value on every row (default: *required*): one left blank under a
+    filled one is refused. Merged cells are filled in over the rows they span, or
+    refused where their meaning is unclear (exchange/merged_cells.py). The sheet read is
     *sheet* if given, else the one named *table* (``plan``, ``progress``), else
     the first; a hidden one only when named (exchange/workbook_file.py), and
-    *on_sheet* is told its title and the number of worksheets. Blank rows are
-    skipped, as in CSV files.
+    *on_sheet* is told its title and the number of worksheets. Blank rows, total rows
+    and notes under the table are left out as in CSV files (*notice* hears of them).
     """
     name = str(path)
     _refuse_old_excel(path, name)
