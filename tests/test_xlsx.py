@@ -29,6 +29,7 @@ from pledgetrack.services.progress import (
 )
 from pledgetrack.services.status import plan_status
 from pledgetrack.storage.db import create_schema, make_engine
+from pledgetrack.storage.queries import load_structure
 from pledgetrack.storage.tables import Plan, Snapshot
 from tests.conftest import TODAY, write
 
@@ -395,12 +396,12 @@ def test_a_plan_typed_with_ditto_blanks_is_refused_naming_row_and_column(
     ]
     assert all("blank (filled on row 2 above)" in reason for _, _, reason in errors)
     assert all(
-        "repeat the value on every row (merged cells are not supported)" in reason
+        "repeat the value on every row, or merge the cells over the rows it is for" in reason
         for _, _, reason in errors
     )
 
 
-def test_merged_cells_are_refused_naming_row_and_column(empty_engine, tmp_path) -> None:
+def test_merged_cells_are_the_value_on_each_row_they_span(empty_engine, tmp_path) -> None:
     wb = Workbook()
     ws = wb.active
     ws.append(PLAN_HEADER)
@@ -456,13 +457,17 @@ def test_merged_cells_are_refused_naming_row_and_column(empty_engine, tmp_path) 
         ]
     )
     ws.merge_cells("C2:C4")  # pledge_title over three rows
-    ws.merge_cells("K3:K4")  # deadline, an optional column: silently lost otherwise
+    ws["K3"] = "2021-06-30"
+    ws.merge_cells("K3:K4")  # deadline of 1.2 and 1.3
     path = tmp_path / "merged.xlsx"
     wb.save(path)
-    errors = _rejected(empty_engine, path)
-    assert [(row, col) for row, col, _ in errors] == [(3, "pledge_title"), (4, "deadline")]
-    assert "part of merged cells C2:C4" in errors[0][2]
-    assert "merged cells are not supported" in errors[1][2]
+    import_plan(empty_engine, path)
+    with Session(empty_engine) as session:
+        structure = load_structure(session=session, code="demo-2021")
+    assert structure.pledges[0].title == "促进就业"
+    deadlines = {t.key: t.rule.deadline for t in structure.targets()}
+    assert deadlines["1.2"] == deadlines["1.3"] == date(2021, 6, 30)
+    assert deadlines["1.1"] == date(2021, 12, 31)
 
 
 def test_a_typed_workbook_imports_numbers_and_dates_as_excel_holds_them(

@@ -140,12 +140,17 @@ def _require_output_file(file: Path) -> None:
         fail(f"{file} is a directory, not a file")
 
 
-def _report_rejected(exc: ImportRejected) -> NoReturn:
+def _report_rejected(exc: ImportRejected, *, dry_run: bool = False) -> NoReturn:
     for problem in exc.errors:
         err.print(as_text(str(problem)), highlight=False, soft_wrap=True, markup=False)
     if exc.hint:
         err.print(as_text(exc.hint), highlight=False, soft_wrap=True, markup=False)
-    fail(f"{len(exc.errors)} problem(s) found; nothing was imported")
+    found = f"{len(exc.errors)} problem(s) found"
+    fail(
+        f"dry run: {found}; the import would be refused"
+        if dry_run
+        else f"{found}; nothing was imported"
+    )
 
 
 SheetOption = Annotated[
@@ -158,10 +163,32 @@ SheetOption = Annotated[
 ]
 
 
+ColumnsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--columns",
+        help="TOML map for headers the aliases do not know: documented column = "
+        '"the file\'s header text" (docs/exchange-format.md).',
+    ),
+]
+DryRunOption = Annotated[
+    bool,
+    typer.Option(
+        "--dry-run",
+        help="Read and check everything, say what would be created or changed; write nothing.",
+    ),
+]
+
+
 def _say_sheet(title: str, sheets: int) -> None:
     """Which sheet of a workbook of several is read."""
     if sheets > 1:
         typer.echo(f"reading sheet {as_text(title)!r} ({sheets} sheets in the workbook)")
+
+
+def _say(line: str) -> None:
+    """What reading an office table skipped (a total row, notes under the table)."""
+    typer.echo(as_text(line))
 
 
 @import_app.command("plan")
@@ -171,28 +198,50 @@ def import_plan_cmd(
         typer.Argument(help="Plan file: CSV (UTF-8, UTF-8 with BOM or GB18030) or .xlsx."),
     ],
     sheet: SheetOption = None,
+    columns: ColumnsOption = None,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Import (or update) a plan: every row is checked first; any problem → nothing written."""
     from pledgetrack.services.access import PermissionDenied
     from pledgetrack.services.plans import import_plan
 
     _require_input_file(file, "plan")
-    engine = engine_for(create=True)
+    engine = engine_for(create=not dry_run)  # a dry run creates no database either
     try:
-        saved = import_plan(engine, file, actor=state.actor, sheet=sheet, on_sheet=_say_sheet)
+        saved = import_plan(
+            engine,
+            file,
+            actor=state.actor,
+            sheet=sheet,
+            on_sheet=_say_sheet,
+            columns=columns,
+            notice=_say,
+            dry_run=dry_run,
+        )
     except ImportRejected as exc:
-        _report_rejected(exc)
+        _report_rejected(exc, dry_run=dry_run)
         return
     except PermissionDenied as exc:
         fail(exc.message)
         return
     for s in saved:
-        verb = "created" if s.created else "updated"
-        typer.echo(
-            f"plan {s.code} {verb}: {s.items} items, {s.targets_added} targets added, {s.targets_updated} updated"
-        )
+        if dry_run:
+            verb = "would be created" if s.created else "would be updated"
+            typer.echo(
+                f"plan {s.code} {verb}: {s.pledges} pledges, {s.items} items "
+                f"({s.count('item.add')} added, {s.count('item.change')} changed), targets "
+                f"{s.count('target.add')} added, {s.count('target.change')} changed, "
+                f"{s.targets_added + s.targets_updated - s.count('target.add') - s.count('target.change')} unchanged"
+            )
+        else:
+            verb = "created" if s.created else "updated"
+            typer.echo(
+                f"plan {s.code} {verb}: {s.items} items, {s.targets_added} targets added, {s.targets_updated} updated"
+            )
         if s.targets_not_in_file:
             typer.echo(f"  kept (not in the file): {', '.join(s.targets_not_in_file)}")
+    if dry_run:
+        typer.echo("dry run: nothing was written")
 
 
 @import_app.command("progress")
@@ -205,6 +254,8 @@ def import_progress_cmd(
         ),
     ] = False,
     sheet: SheetOption = None,
+    columns: ColumnsOption = None,
+    dry_run: DryRunOption = False,
 ) -> None:
     """Import readings, each checked as the entry screen and `record` check it: every
     problem is listed and nothing is written until none is left (warnings confirmed);
@@ -216,22 +267,35 @@ def import_progress_cmd(
     engine = engine_for()
     try:
         entries = read_progress_file(
-            engine, file, confirm=confirm, lang=lang_of(None), sheet=sheet, on_sheet=_say_sheet
+            engine,
+            file,
+            confirm=confirm,
+            lang=lang_of(None),
+            sheet=sheet,
+            on_sheet=_say_sheet,
+            columns=columns,
+            notice=_say,
         )
     except ImportRejected as exc:
-        _report_rejected(exc)
+        _report_rejected(exc, dry_run=dry_run)
         return
     try:
-        outcome = save_entries(engine, entries, actor=state.actor, source=file.name)
+        outcome = save_entries(
+            engine, entries, actor=state.actor, source=file.name, dry_run=dry_run
+        )
     except SaveConflict as exc:  # a save of the same target and date won the race
         fail(f"{exc}; run the import again")
         return
     except PermissionDenied as exc:
         fail(exc.message)
         return
+    would = "would be " if dry_run else ""
     typer.echo(
-        f"{outcome.added} readings added, {outcome.corrections} corrections, {outcome.unchanged} already present"
+        f"{outcome.added} readings {would}added, {outcome.corrections} corrections, "
+        f"{outcome.unchanged} already present"
     )
+    if dry_run:
+        typer.echo("dry run: nothing was written")
 
 
 @export_app.command("plan")

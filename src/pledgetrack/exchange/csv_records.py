@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 
 from pledgetrack.domain.errors import CellError, ImportRejected
 from pledgetrack.exchange.csv_encoding import column_name
@@ -18,20 +19,29 @@ _LEADING_DIGITS = re.compile(r"[+-]?\d{1,3}")
 _THOUSANDS = re.compile(r"\d{3}(?:\.\d*)?%?")
 
 
-def read_records(text: str, name: str) -> list[tuple[int, list[str]]]:
-    """(row number, cells) of every record, the header first (row 1, as Excel numbers rows)."""
+def read_records(
+    text: str, name: str, is_header: Callable[[list[str]], bool] | None = None
+) -> list[tuple[int, list[str]]]:
+    """(row number, cells) of every record (row 1 first, as Excel numbers rows).
+
+    The header is the first record *is_header* accepts (default: the first record); rows
+    above it (titles) are not held to its width.
+    """
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     errors: list[CellError] = []
     header: list[str] = []
+    found = False
     width = 0
     start = 0  # the physical line (0-based) where the next record starts
     try:
         for number, cells in enumerate(reader, start=1):
             records.append((number, cells))
-            if number == 1:
-                header = [h.strip().lower() for h in cells]
-                width = len(header)
+            if not found:  # rows above the header (titles) have widths of their own
+                if is_header is None or is_header(cells):
+                    found = True
+                    header = [h.strip().lower() for h in cells]
+                    width = len(header)
             # Only a record over several lines or wider than the header needs a look.
             elif (reader.line_num - start > 1 or len(cells) > width) and (
                 error := _shape_error(name, number, cells, header)

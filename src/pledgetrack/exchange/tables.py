@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,25 +19,22 @@ from pledgetrack.domain.text import as_formula_safe, from_formula_safe, text_pro
 from pledgetrack.exchange.csv_encoding import decode_csv
 from pledgetrack.exchange.csv_records import read_records
 from pledgetrack.exchange.files import write_atomically
+from pledgetrack.exchange.header_map import HeaderRules, rules_for
+from pledgetrack.exchange.table_body import Notice, Row, body_rows, find_header
+
+__all__ = ["Notice", "Row", "read_table", "write_table"]
 
 #: Larger CSV files are refused before they are read: the file is read whole, and its
 #: text and rows take about six times its size in memory (see docs/exchange-format.md).
 MAX_CSV_BYTES = 200 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Row:
-    """A data row: its number as Excel shows it (header = 1) and its cells by column."""
-
-    number: int
-    cells: dict[str, str]
-
-    def get(self, column: str) -> str:
-        return (self.cells.get(column) or "").strip()
-
-
-def read_csv(path: Path, required: tuple[str, ...]) -> list[Row]:
-    """Rows of a CSV file whose header has every *required* column (blank rows skipped).
+def read_csv(
+    path: Path, required: tuple[str, ...], rules: HeaderRules, notice: Notice | None = None
+) -> list[Row]:
+    """Rows of a CSV file under its header, the first row naming every *required* column
+    (exchange/header_map.py), by documented column; blank rows, total rows and notes
+    under the table left out (exchange/table_body.py).
 
     The file must be in one encoding and its quotes and cells must line up with the
     header; anything that would be read as something else is refused
@@ -54,20 +50,11 @@ def read_csv(path: Path, required: tuple[str, ...]) -> list[Row]:
         data = path.read_bytes()
     except OSError as exc:
         raise ImportRejected([CellError(name, 0, "-", f"cannot open: {exc.strerror}")]) from None
-    records = read_records(decode_csv(data, name), name)
-    if not records:
-        raise ImportRejected([CellError(name, 1, "-", "the file is empty")])
-    header = [h.strip().lower() for h in records[0][1]]
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise ImportRejected(
-            [CellError(name, 1, c, "required column is missing from the header") for c in missing]
-        )
-    return [
-        Row(number, dict(zip(header, cells, strict=False)))
-        for number, cells in records[1:]
-        if any(cell.strip() for cell in cells)
-    ]
+    records = read_records(
+        decode_csv(data, name), name, lambda cells: rules.is_header(cells, required)
+    )
+    header_row, header = find_header(records, rules, required, name)
+    return body_rows(records[header_row:], rules.columns_of(header), name, notice)
 
 
 def _megabytes(size: int) -> str:
@@ -164,14 +151,22 @@ def read_table(
     free_text: Collection[str] = (),
     checked_later: Collection[str] = (),
     on_sheet: SheetNotice | None = None,
+    documented: tuple[str, ...] = (),
+    columns: Path | None = None,
+    notice: Notice | None = None,
 ) -> list[Row]:
-    """Rows of a CSV or .xlsx table (by suffix); an old .xls is refused with advice.
+    """Rows of a CSV or .xlsx table (by suffix), by *documented* column; an old .xls is
+    refused with advice.
 
-    *table* (``plan``, ``progress``), *filled*, *sheet* and *on_sheet* apply to
-    workbooks only (see ``exchange.xlsx.read_xlsx``); a CSV file named with a
-    *sheet* is refused, since it has none. Every cell passes :func:`as_given`
-    (*free_text*, *checked_later* as there).
+    The header is found under any title rows and office headers are read by their
+    aliases, or by the ``--columns`` map in *columns* (exchange/header_map.py);
+    *notice* hears what was skipped (a total row, notes under the table). *table*
+    (``plan``, ``progress``) names the aliases, and for workbooks the sheet; *filled*,
+    *sheet* and *on_sheet* apply to workbooks only (see ``exchange.xlsx.read_xlsx``); a
+    CSV file named with a *sheet* is refused, since it has none. Every cell passes
+    :func:`as_given` (*free_text*, *checked_later* as there).
     """
+    rules = rules_for(table, documented or required, columns)
     suffix = path.suffix.lower()
     if suffix in OLD_EXCEL_SUFFIXES:
         from pledgetrack.exchange.xlsx import OLD_EXCEL
@@ -180,13 +175,22 @@ def read_table(
     if suffix in XLSX_SUFFIXES:
         from pledgetrack.exchange.xlsx import read_xlsx
 
-        rows = read_xlsx(path, required, table=table, filled=filled, sheet=sheet, on_sheet=on_sheet)
+        rows = read_xlsx(
+            path,
+            required,
+            table=table,
+            rules=rules,
+            filled=filled,
+            sheet=sheet,
+            on_sheet=on_sheet,
+            notice=notice,
+        )
     elif sheet:
         raise ImportRejected(
             [CellError(str(path), 0, "-", "a CSV file has no sheets: --sheet is for .xlsx files")]
         )
     else:
-        rows = read_csv(path, required)
+        rows = read_csv(path, required, rules, notice)
     return as_given(rows, str(path), free_text=free_text, checked_later=checked_later)
 
 

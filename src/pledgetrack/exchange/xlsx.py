@@ -2,14 +2,15 @@
 
 Reading takes the sheet named by the user, else the one named like the table
 (``plan`` / ``progress``, any case), else the first sheet; a hidden sheet only
-when named (exchange/workbook_file.py checks the file and chooses the sheet first). The header is the first
-non-empty row; row numbers in errors are the row numbers Excel shows.
+when named (exchange/workbook_file.py checks the file and chooses the sheet first). The
+header is the first row naming the required columns, under any title rows
+(exchange/header_map.py); row numbers in errors are the row numbers Excel shows.
 What Excel typed as numbers, dates, percentages or TRUE/FALSE is turned into
 the text the CSV parser expects, so both formats go through the same checks.
 
-Merged cells, and the habit they come from (a group's pledge / item cells
-filled on its first row only), are refused with the row and column named:
-every row of a plan file stands alone.
+Merged cells are the value on every row they span (exchange/merged_cells.py); a
+merge whose meaning is unclear, and a group's cells typed on its first row only
+("ditto" blanks, not merged), are refused with the row and column named.
 
 Writing puts every cell as text, exactly as the CSV writer would, so an
 export re-imports to the same state.
@@ -36,15 +37,17 @@ from defusedxml.common import DefusedXmlException
 from pledgetrack.domain.errors import CellError, ImportRejected
 from pledgetrack.domain.text import shown
 from pledgetrack.exchange.files import write_atomically
-from pledgetrack.exchange.tables import Row
+from pledgetrack.exchange.header_map import HeaderRules
+from pledgetrack.exchange.merged_cells import fill_merged
+from pledgetrack.exchange.table_body import Notice, Row, body_rows, find_header
 from pledgetrack.exchange.workbook_file import NOT_A_WORKBOOK, check_workbook, refuse
 
 if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-#: The reason given for a blank cell under a filled one, or a merged cell.
-REPEAT_EVERY_ROW = "repeat the value on every row (merged cells are not supported)"
+#: The reason given for a blank cell under a filled one.
+REPEAT_EVERY_ROW = "repeat the value on every row, or merge the cells over the rows it is for"
 
 # ---------------------------------------------------------------- reading
 
@@ -54,19 +57,22 @@ def read_xlsx(
     required: tuple[str, ...],
     *,
     table: str,
+    rules: HeaderRules,
     filled: tuple[str, ...] | None = None,
     sheet: str | None = None,
     on_sheet: Callable[[str, int], object] | None = None,
+    notice: Notice | None = None,
 ) -> list[Row]:
     """Data rows of an .xlsx table whose header has every *required* column.
 
-    *filled* are the columns that must have a value on every row (default:
-    *required*): one left blank under a filled one is refused as a merged-looking
-    group. Merged cells anywhere in the table are refused. The sheet read is
+    The header is found by *rules* (exchange/header_map.py). *filled* are the columns
+    that must have a value on every row (default: *required*): one left blank under a
+    filled one is refused. Merged cells are filled in over the rows they span, or
+    refused where their meaning is unclear (exchange/merged_cells.py). The sheet read is
     *sheet* if given, else the one named *table* (``plan``, ``progress``), else
     the first; a hidden one only when named (exchange/workbook_file.py), and
-    *on_sheet* is told its title and the number of worksheets. Blank rows are
-    skipped, as in CSV files.
+    *on_sheet* is told its title and the number of worksheets. Blank rows, total rows
+    and notes under the table are left out as in CSV files (*notice* hears of them).
     """
     name = str(path)
     _refuse_old_excel(path, name)
@@ -75,7 +81,9 @@ def read_xlsx(
         on_sheet(chosen.title, sheets)
     workbook = _open(path, name)
     try:
-        return _read_rows(path, workbook, workbook[chosen.title], name, required, filled)
+        return _read_rows(
+            path, workbook, workbook[chosen.title], name, required, rules, filled, notice
+        )
     except _DAMAGED as exc:
         raise _unreadable(name, exc) from None
     finally:
@@ -112,71 +120,47 @@ def _read_rows(
     ws: Any,
     name: str,
     required: tuple[str, ...],
+    rules: HeaderRules,
     filled: tuple[str, ...] | None,
+    notice: Notice | None,
 ) -> list[Row]:
-    merges = _MergedRanges(_merged_ranges(path, workbook, ws))
+    ranges = _merged_ranges(path, workbook, ws)
     ws.reset_dimensions()  # some writers store a wrong size; read every row there is
-    numbered = enumerate(ws.iter_rows(min_row=1), start=1)
-    header: list[str] = []
-    header_row = 0
-    for number, cells in numbered:
-        texts = [_text(c) for c in cells]
-        if any(x.strip() for x in texts):
-            header = [x.strip().lower() for x in texts]
-            header_row = number
-            break
-    if not header:
+    records = [
+        (number, [_text(c) for c in cells])
+        for number, cells in enumerate(ws.iter_rows(min_row=1), start=1)
+    ]
+    if not any(any(t.strip() for t in texts) for _, texts in records):
         raise ImportRejected([CellError(name, 1, "-", "the sheet is empty")])
-    missing = [c for c in required if c not in header]
-    if missing:
-        raise ImportRejected(
-            [
-                CellError(name, header_row, c, "required column is missing from the header")
-                for c in missing
-            ]
-        )
-    columns = [(i, h) for i, h in enumerate(header) if h]
-    must_fill = set(required if filled is None else filled)
+    header_row, header = find_header(records, rules, required, name)
+    columns = rules.columns_of(header)
+    if ranges:
+        fill_merged(records, ranges, header_row, columns, name)
+    rows = body_rows(records[header_row:], columns, name, notice)
+    _refuse_ditto_blanks(rows, required if filled is None else filled, name)
+    return rows
+
+
+def _refuse_ditto_blanks(rows: list[Row], must_fill: tuple[str, ...], name: str) -> None:
+    """A required cell left blank under a filled one (a group's cells typed on its first
+    row only) is refused: merged cells say "this value for these rows", a blank does not."""
     last_filled: dict[str, int] = {}
     errors: list[CellError] = []
-    reported: set[tuple[str, str]] = set()
-    rows: list[Row] = []
-    for number, cells in numbered:
-        width = len(cells)
-        values = {column: _text(cells[index]) if index < width else "" for index, column in columns}
-        if not any(v.strip() for v in values.values()):
-            continue
-        hidden = merges.hidden_in(number)
-        for index, column in columns:
-            span = hidden.get(index + 1) if hidden else None
-            if span is not None:
-                if (span, column) not in reported:
-                    reported.add((span, column))
-                    errors.append(
-                        CellError(
-                            name,
-                            number,
-                            column,
-                            f"part of merged cells {span} — {REPEAT_EVERY_ROW}",
-                        )
+    for row in rows:
+        for column in must_fill:
+            if row.get(column):
+                last_filled[column] = row.number
+            elif column in last_filled and column in row.cells:
+                errors.append(
+                    CellError(
+                        name,
+                        row.number,
+                        column,
+                        f"blank (filled on row {last_filled[column]} above) — " + REPEAT_EVERY_ROW,
                     )
-            elif column in must_fill:
-                if values[column].strip():
-                    last_filled[column] = number
-                elif column in last_filled:
-                    errors.append(
-                        CellError(
-                            name,
-                            number,
-                            column,
-                            f"blank (filled on row {last_filled[column]} above) — "
-                            + REPEAT_EVERY_ROW,
-                        )
-                    )
-        rows.append(Row(number, values))
+                )
     if errors:
         raise ImportRejected(errors)
-    return rows
 
 
 def _refuse_old_excel(path: Path, name: str) -> None:
@@ -238,32 +222,6 @@ def _merged_ranges(path: Path, workbook: Workbook, ws: Any) -> list[str]:
             tail = data[cut:]
         found += (m.group(1).decode() for m in _MERGE_CELL.finditer(tail))
     return found
-
-
-class _MergedRanges:
-    """Which cells of a row lie hidden under a merge (all but each range's top-left cell)."""
-
-    def __init__(self, refs: list[str]):
-        from openpyxl.worksheet.cell_range import CellRange
-
-        self.pending = sorted(
-            (CellRange(ref.upper()) for ref in refs), key=lambda r: r.min_row, reverse=True
-        )
-        self.active: list[Any] = []
-
-    def hidden_in(self, row: int) -> dict[int, str]:
-        """Column → merged range, for the hidden cells of *row* (rows are asked in order)."""
-        while self.pending and self.pending[-1].min_row <= row:
-            self.active.append(self.pending.pop())
-        if not self.active:
-            return {}
-        self.active = [r for r in self.active if r.max_row >= row]
-        return {
-            col: r.coord
-            for r in self.active
-            for col in range(r.min_col, r.max_col + 1)
-            if (row, col) != (r.min_row, r.min_col)
-        }
 
 
 def _text(cell: Any) -> str:

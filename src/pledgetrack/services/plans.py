@@ -15,11 +15,14 @@ from pledgetrack.domain.plan_draft import ItemDraft, PlanDraft, TargetDraft
 from pledgetrack.exchange.plan_file import (
     FREE_TEXT,
     NUMBER_COLUMNS,
+    PLAN_FILE_COLUMNS,
     REQUIRED,
+    office_plan_code,
+    office_plan_rows,
     parse_plan_rows,
     plan_file_rows,
 )
-from pledgetrack.exchange.tables import SheetNotice, read_table, write_table
+from pledgetrack.exchange.tables import Notice, SheetNotice, read_table, write_table
 from pledgetrack.services.access import Actor, acting
 from pledgetrack.services.audit import write_audit
 from pledgetrack.services.output import check_output_file
@@ -36,21 +39,37 @@ def import_plan(
     now: datetime | None = None,
     sheet: str | None = None,
     on_sheet: SheetNotice | None = None,
+    columns: Path | None = None,
+    notice: Notice | None = None,
+    dry_run: bool = False,
 ) -> list[PlanSaved]:
     """Check a whole plan file (CSV, or .xlsx by suffix), then save every plan in it in one
     transaction, with the audit trail of every plan, item and target added or changed.
-    A workbook's *sheet* may be named; *on_sheet* hears which one is read (read_table).
+    A workbook's *sheet* may be named; *on_sheet* hears which one is read, *notice* what
+    was skipped, and *columns* maps the file's headers (read_table).
+
+    With *dry_run* everything is checked and saved as usual, then rolled back: the result
+    says what the import would do, and the database is unchanged.
 
     Admins only (anyone in a database without users): raises PermissionDenied.
     """
     now = now or datetime.now(UTC)
-    drafts = parse_plan_rows(
+    rows = office_plan_rows(
         read_table(
-            path, REQUIRED, table="plan", sheet=sheet, on_sheet=on_sheet, free_text=FREE_TEXT
+            path,
+            REQUIRED,
+            table="plan",
+            sheet=sheet,
+            on_sheet=on_sheet,
+            free_text=FREE_TEXT,
+            documented=PLAN_FILE_COLUMNS,
+            columns=columns,
+            notice=notice,
         ),
-        str(path),
+        office_plan_code(path),
     )
-    with session_scope(engine) as session:
+    drafts = parse_plan_rows(rows, str(path))
+    with session_scope(engine, commit=not dry_run) as session:
         me = acting(session, actor)
         me.require_admin("import or change plans")
         saved = [save_plan(session=session, draft=d) for d in drafts]

@@ -17,7 +17,7 @@ from pledgetrack.domain.model import Reading, StoredReading, TargetKind
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import PlanStructure, TargetInfo
 from pledgetrack.exchange.cells import parse_bool
-from pledgetrack.exchange.tables import Row, SheetNotice, read_table, write_table
+from pledgetrack.exchange.tables import Notice, Row, SheetNotice, read_table, write_table
 from pledgetrack.i18n import t
 from pledgetrack.services.access import (
     Actor,
@@ -50,6 +50,8 @@ from pledgetrack.storage.tables import Snapshot, Target
 from pledgetrack.storage.writes import append_snapshots
 
 PROGRESS_COLUMNS = ("plan", "target", "as_of", "value", "done", "note", "entered_by")
+#: Every column a progress file may have.
+PROGRESS_FILE_COLUMNS = (*PROGRESS_COLUMNS, "entered_at", "confirm")
 REQUIRED = ("plan", "target", "as_of", "value")
 #: Columns with a value on every row (``value`` may be blank for a milestone).
 FILLED = ("plan", "target", "as_of")
@@ -96,8 +98,10 @@ def save_entries(
     check_base: bool = False,
     actor: Actor | str | None = None,
     source: str | None = None,
+    dry_run: bool = False,
 ) -> SaveOutcome:
-    """Store entries in one transaction, appending only.
+    """Store entries in one transaction, appending only (with *dry_run*, everything but
+    the commit: the outcome says what would be stored, and nothing is).
 
     *actor* (a login or Actor; default the OS account) must be allowed to enter
     figures for every target (services.access: PermissionDenied, nothing stored), and
@@ -120,7 +124,7 @@ def save_entries(
     the loser gets the same SaveConflict, naming the winner's reading.
     """
     with gc_paused():  # a bulk import makes ~10 objects per row, no cycles
-        return _save_entries(engine, entries, now, check_base, actor, source)
+        return _save_entries(engine, entries, now, check_base, actor, source, dry_run)
 
 
 def _save_entries(
@@ -130,13 +134,14 @@ def _save_entries(
     check_base: bool,
     actor: Actor | str | None,
     source: str | None,
+    dry_run: bool,
 ) -> SaveOutcome:
     now = now or datetime.now(UTC)
     groups: dict[tuple[int, date], list[StoredReading]] = {}
     for entry in entries:
         groups.setdefault((entry.target_id, entry.as_of), []).append(entry)
     added = corrections = unchanged = 0
-    with session_scope(engine) as session:
+    with session_scope(engine, commit=not dry_run) as session:
         me = acting(session, actor)
         keys = {entry.target_id: entry.key for entry in entries}
         require_entry_for_targets(session, me, keys)
@@ -453,6 +458,8 @@ def read_progress_file(
     lang: str = "en",
     sheet: str | None = None,
     on_sheet: SheetNotice | None = None,
+    columns: Path | None = None,
+    notice: Notice | None = None,
 ) -> list[StoredReading]:
     """Parse and check every row of a progress file (CSV, or .xlsx by suffix) against the
     database, or raise ImportRejected. A workbook's *sheet* may be named; *on_sheet*
@@ -466,6 +473,9 @@ def read_progress_file(
             sheet=sheet,
             on_sheet=on_sheet,
             checked_later=("note",),
+            documented=PROGRESS_FILE_COLUMNS,
+            columns=columns,
+            notice=notice,
         )
         return parse_progress_rows(engine, rows, str(path), today=today, confirm=confirm, lang=lang)
 

@@ -82,12 +82,19 @@ def create_schema(engine: Engine) -> None:
 
 
 @contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A short-lived session committed on success and rolled back on error."""
+def session_scope(engine: Engine, *, commit: bool = True) -> Iterator[Session]:
+    """A short-lived session committed on success and rolled back on error.
+
+    Without *commit* it is rolled back in any case: a dry run does everything a save
+    does, the database's triggers included, and keeps none of it.
+    """
     with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
-            session.commit()
+            if commit:
+                session.commit()
+            else:
+                session.rollback()
         except BaseException:
             session.rollback()
             raise

@@ -48,6 +48,12 @@ class PlanSaved:
     targets_not_in_file: list[str]
     #: For the audit trail: the plan, and every item and target added or changed.
     changes: list[Change] = field(default_factory=list)
+    #: Pledges (件) in the file.
+    pledges: int = 0
+
+    def count(self, action: str) -> int:
+        """How many of the changes are *action* (``item.add``, ``target.change`` …)."""
+        return sum(change.action == action for change in self.changes)
 
 
 def save_plan(*, session: Session, draft: PlanDraft) -> PlanSaved:
@@ -156,6 +162,7 @@ def save_plan(*, session: Session, draft: PlanDraft) -> PlanSaved:
         code=draft.code,
         created=created,
         items=len(draft.items),
+        pledges=len(draft.pledges),
         targets_added=added,
         targets_updated=updated,
         targets_not_in_file=sorted(k for k in targets if k not in in_file),
