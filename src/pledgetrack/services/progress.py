@@ -31,6 +31,7 @@ from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.services.output import check_output_file
 from pledgetrack.services.reading_check import (
     NO_CONTEXT,
+    ReadingCheck,
     ReadingContext,
     ReadingRefused,
     check_reading,
@@ -384,22 +385,18 @@ def record(
             raise ReadingRefused({target_key: (unknown_target(target_key, structure.code),)}, lang)
         # Someone who may not enter this target is told so, whatever the figure.
         require_entry_for_targets(session, acting(session, who), {target.id: target.key})
-    given = {"value": value, "done": done, "note": note, "qualifier": qualifier}
-    check = check_reading(
-        target, structure.period, as_of=as_of, **given, forecast=forecast, today=today
-    )
+
+    def checked(day: str | date, context: ReadingContext = NO_CONTEXT) -> ReadingCheck:
+        return check_reading(
+            target, structure.period, as_of=day, value=value, done=done, note=note,
+            today=today, context=context, qualifier=qualifier, forecast=forecast,
+        )  # fmt: skip
+
+    check = checked(as_of)
     if check.reading is not None:
         key = (target.id, check.reading.as_of)
         context = reading_contexts(engine, structure.id, [key]).get(key, NO_CONTEXT)
-        check = check_reading(
-            target,
-            structure.period,
-            as_of=check.reading.as_of,
-            **given,
-            forecast=forecast,
-            today=today,
-            context=context,
-        )
+        check = checked(check.reading.as_of, context)
     if check.reading is None or not check.storable(confirmed=confirm):
         raise ReadingRefused({target.key: check.errors or check.warnings}, lang)
     reading = check.reading
