@@ -55,6 +55,9 @@ class Case:
     done_text: str | None = None
     #: Why `record` cannot say this (its options make it impossible), or "".
     not_by_record: str = ""
+    #: A qualifier column / --qualifier, and a forecast column / --forecast.
+    qualifier: str = ""
+    forecast: str = ""
 
 
 CASES = {
@@ -82,6 +85,10 @@ CASES = {
     "over_target": Case(("over_target",), "28.3", "1000"),  # target 30
     "unit_multiplier": Case(("unit_multiplier",), "29.2", "130万"),  # unit 万人次
     "changes_approved": Case(("changes_approved",), "28.1", "70", as_of="2020-10-31"),
+    "bad_qualifier": Case(("bad_qualifier",), "28.1", "70", qualifier="大概"),
+    "qualifier_conflict": Case(("qualifier_conflict",), "28.1", "约70", qualifier="以上"),
+    "qualifier_for_milestone": Case(("qualifier_for_milestone",), "29.1", done=True, qualifier="约"),
+    "bad_forecast": Case(("bad_forecast",), "28.1", "70", forecast="soon"),
 }  # fmt: skip
 
 
@@ -131,6 +138,8 @@ def by_record(engine: Engine, case: Case, lang: str) -> Outcome:
                 today=case.today,
                 confirm=confirm,
                 lang=lang,
+                qualifier=case.qualifier or None,
+                forecast=case.forecast or None,
             )
         except ReadingRefused as refused:
             return refused
@@ -158,8 +167,9 @@ def by_import(engine: Engine, case: Case, lang: str, tmp_path: Path) -> Outcome:
     )  # fmt: skip
     path = tmp_path / "progress.csv"
     path.write_text(
-        "plan,target,as_of,value,done,note,entered_by\n"
-        f"{case.plan},{case.key},{case.as_of},{case.value},{done},{case.note},wang\n",
+        "plan,target,as_of,value,done,note,entered_by,qualifier,forecast\n"
+        f"{case.plan},{case.key},{case.as_of},{case.value},{done},{case.note},wang,"
+        f"{case.qualifier},{case.forecast}\n",
         encoding="utf-8",
     )
     before = stored(engine)
@@ -234,6 +244,8 @@ def test_the_screen_covers_every_code_it_can_show() -> None:
         "unknown_plan", "unknown_target", "bad_date", "outside_plan", "future",
         "no_stages", "done_for_quantity", "bad_done",
         "bad_text",  # an escape key is a key there, not a character in the note
+        # no qualifier column or forecast field there (a qualifier is typed with the value)
+        "bad_qualifier", "qualifier_conflict", "qualifier_for_milestone", "bad_forecast",
     }  # fmt: skip
 
 

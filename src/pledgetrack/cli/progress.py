@@ -30,6 +30,7 @@ from pledgetrack.domain.errors import (
 )
 from pledgetrack.domain.model import Status
 from pledgetrack.domain.numbers import format_number
+from pledgetrack.domain.qualifier import qualified
 from pledgetrack.domain.text import one_line
 from pledgetrack.i18n import status_label, t
 
@@ -63,6 +64,20 @@ def record(
         typer.Option("--confirm", help="Store it although the check warns (lower, 3×, 万 …)."),
     ] = False,
     lang: Annotated[Lang | None, typer.Option("--lang", help="zh or en.")] = None,
+    qualifier: Annotated[
+        str | None,
+        typer.Option(
+            "--qualifier",
+            help="How the figure is approximate: 约, 余, 近, 以上, 超过 (or approx, more, "
+            "near, above, over); may also be typed with the value (约11890).",
+        ),
+    ] = None,
+    forecast: Annotated[
+        str | None,
+        typer.Option(
+            "--forecast", help="When the target is expected done: a date, or a month (2020-10)."
+        ),
+    ] = None,
 ) -> None:
     """Record one reading, checked exactly as the monthly entry screen and the import check
     it: exit 2 with the reason if refused; a warning is stored only with --confirm."""
@@ -86,6 +101,8 @@ def record(
             actor=state.actor,
             confirm=confirm,
             lang=language,
+            qualifier=qualifier,
+            forecast=forecast,
         )
     except PermissionDenied as exc:
         fail(exc.message)
@@ -101,11 +118,11 @@ def record(
         fail(f"{exc}: check the figure and record again if it still needs changing")
         return
     shown = (
-        format_number(entry.value)
+        qualified(format_number(entry.value), info.unit, entry.qualifier, language)
         if entry.value is not None
-        else status_label(Status.ACHIEVED, language)
+        else status_label(Status.ACHIEVED, language) + info.unit
         if entry.done
-        else "—"
+        else "—" + info.unit
     )
     message = (
         "cli.recorded"
@@ -120,7 +137,7 @@ def record(
             language,
             key=target,
             name=one_line(info.name),
-            value=f"{shown}{info.unit}",
+            value=shown,
             date=entry.as_of,
         )
     )

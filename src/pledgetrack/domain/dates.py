@@ -93,3 +93,17 @@ def date_label(day: date, lang: str) -> str:
     if lang == "zh":
         return f"{day.year}年{day.month}月{day.day}日"
     return day.isoformat()
+
+
+def forecast_label(day: date, lang: str, *, year: int | None = None) -> str:
+    """When a forecast says a target will be done: ``10月底`` / ``the end of October`` for a
+    month end, ``11月15日`` / ``15 November`` otherwise; the year is named only when it is
+    not *year* (the report's)."""
+    at_end = day == month_end(day.year, day.month)
+    named = day.year != year
+    if lang == "zh":
+        prefix = f"{day.year}年" if named else ""
+        return f"{prefix}{day.month}月底" if at_end else f"{prefix}{day.month}月{day.day}日"
+    suffix = f" {day.year}" if named else ""
+    month = calendar.month_name[day.month]
+    return f"the end of {month}{suffix}" if at_end else f"{day.day} {month}{suffix}"

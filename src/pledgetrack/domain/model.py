@@ -100,6 +100,11 @@ class Reading:
     done: bool | None = None
     #: Evidence or explanation given with the reading (not used by the rules).
     note: str = ""
+    #: How the figure is approximate (a domain.qualifier.Qualifier code), "" if exact:
+    #: said back in reports, never used by the rules.
+    qualifier: str = ""
+    #: When the department expects the target done, if it said.
+    forecast: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,11 +143,15 @@ class StoredReading:
     superseded: bool = False
     #: Its latest review (None: submitted, not reviewed; or not asked for).
     review: ReviewInfo | None = None
+    #: How the figure is approximate (domain.qualifier.Qualifier code), "" if exact.
+    qualifier: str = ""
+    #: When the department expects the target done, if it said.
+    forecast: date | None = None
 
     @property
     def reading(self) -> Reading:
         """The figure as the rules read it."""
-        return Reading(self.as_of, self.value, self.done, self.note)
+        return Reading(self.as_of, self.value, self.done, self.note, self.qualifier, self.forecast)
 
     @property
     def correction(self) -> bool:

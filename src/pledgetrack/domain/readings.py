@@ -16,7 +16,16 @@ from pledgetrack.domain.model import Reading
 class LatestReadings(Mapping[int, Reading]):
     """Target id → its latest reading as of a date (targets without one are absent)."""
 
-    __slots__ = ("_as_of", "_done", "_index", "_note", "_target_id", "_value")
+    __slots__ = (
+        "_as_of",
+        "_done",
+        "_forecast",
+        "_index",
+        "_note",
+        "_qualifier",
+        "_target_id",
+        "_value",
+    )
 
     def __init__(
         self,
@@ -25,8 +34,13 @@ class LatestReadings(Mapping[int, Reading]):
         value: Sequence[float | None],
         done: Sequence[object],
         note: Sequence[str | None],
+        qualifier: Sequence[str | None] | None = None,
+        forecast: Sequence[object] | None = None,
     ) -> None:
         self._target_id = target_id
+        #: How each figure is approximate, and its forecast (None: none of them has one).
+        self._qualifier = qualifier
+        self._forecast = forecast
         self._as_of = as_of
         self._value = value
         self._done = done
@@ -45,6 +59,8 @@ class LatestReadings(Mapping[int, Reading]):
             [r.value for _, r in pairs],
             [r.done for _, r in pairs],
             [r.note for _, r in pairs],
+            [r.qualifier for _, r in pairs],
+            [r.forecast for _, r in pairs],
         )
 
     def _positions(self) -> dict[int, int]:
@@ -55,11 +71,15 @@ class LatestReadings(Mapping[int, Reading]):
     def __getitem__(self, target_id: int) -> Reading:
         i = self._positions()[target_id]
         done = self._done[i]
+        forecast = self._forecast[i] if self._forecast is not None else None
         return Reading(
             self._as_of[i],
             self._value[i],
             None if done is None else bool(done),
             self._note[i] or "",
+            (self._qualifier[i] or "") if self._qualifier is not None else "",
+            # SQLite hands a date over as ISO text.
+            forecast if forecast is None or isinstance(forecast, date) else _day(forecast),
         )
 
     def __contains__(self, target_id: object) -> bool:
@@ -89,3 +109,7 @@ class LatestReadings(Mapping[int, Reading]):
         done = np.zeros(n, dtype=bool)
         done[at] = np.array(self._done, dtype=np.float64)[known] == 1.0
         return ReadingColumns(present=as_of > 0, value=value, done=done, as_of=as_of)
+
+
+def _day(raw: object) -> date:
+    return date.fromisoformat(str(raw))

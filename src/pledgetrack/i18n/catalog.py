@@ -77,6 +77,12 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": ", {pct} of the annual target (at least {target} {unit})",
     },
     "report.deadline": {"zh": "（期限{date}）", "en": " (due {date})"},
+    "report.forecast": {"zh": "，预计{when}前完成", "en": ", expected done by {when}"},
+    "report.forecast.late": {
+        "zh": "预计完成时间晚于期限：{no}.{title} {name}预计{when}前完成，期限{deadline}（{department}）",
+        "en": "forecast past the deadline: {no}. {title}, {name} expected done by {when}, "
+        "due {deadline} ({department})",
+    },
     "report.milestone.done": {"zh": "{name}已完成", "en": "{name}: done"},
     "report.milestone.stage": {
         "zh": "{name}正在推进，已到“{stage}”阶段（第{k}/{n}阶段）",
@@ -481,6 +487,23 @@ CATALOG: dict[str, dict[str, str]] = {
     "check.bad_text": {
         "zh": "说明中含有不允许的控制字符 {code}（{char}），请删去后再保存",
         "en": "the note contains the control character {code} ({char}): remove it and save again",
+    },
+    "check.bad_qualifier": {
+        "zh": "“{text}”不是约数说法（约、余、近、以上、超过）",
+        "en": "{text!r} is not a qualifier (约, 余, 近, 以上, 超过, or approx, more, near, "
+        "above, over)",
+    },
+    "check.qualifier_conflict": {
+        "zh": "数值“{text}”与qualifier列“{qualifier}”的约数说法不一致",
+        "en": "the value {text!r} and the qualifier column ({qualifier}) disagree",
+    },
+    "check.qualifier_for_milestone": {
+        "zh": "指标{target}是里程碑，不能带约数说法",
+        "en": "target {target} is a milestone: it takes no qualifier",
+    },
+    "check.bad_forecast": {
+        "zh": "预计完成时间“{text}”不是日期（如2020-10-31、2020-10、2020年10月底）",
+        "en": "the forecast {text!r} is not a date (e.g. 2020-10-31, 2020-10, 2020年10月底)",
     },
     "check.lower_needs_note": {
         "zh": "{text}低于上次填报的{previous}，请在说明中写明原因",

@@ -42,6 +42,13 @@ class TargetLine(BaseModel):
     as_of: date | None
     entered_late: bool = False
     """Its figure for this month was entered after the reporting deadline."""
+    qualifier: str = ""
+    """How the figure is approximate (domain.qualifier code: approx, more, near, above,
+    over), said back with it; "" for an exact figure."""
+    forecast: date | None = None
+    """When the department expects it done ("预计10月底前全部完成"), if it said."""
+    forecast_late: bool = False
+    """The forecast is past the target's deadline and the target is not achieved."""
 
 
 class ItemLine(BaseModel):
@@ -73,6 +80,19 @@ class Mover(BaseModel):
     old: float | None
     new: float | None
     delta_points: float
+    new_qualifier: str = ""
+    """How the new figure is approximate (TargetLine.qualifier)."""
+
+
+class LateForecast(BaseModel):
+    """A target expected done only after its deadline: a warning line of the report."""
+
+    item_no: int
+    item_title: Shown
+    name: Shown
+    forecast: date
+    deadline: date
+    departments: list[Shown]
 
 
 class StatusChange(BaseModel):
@@ -141,6 +161,8 @@ class MonthReport(BaseModel):
     """Figures for this month entered after this day are late."""
     departments: list[DepartmentScore]
     """The department scorecard, in list order (the lead of item 1 first)."""
+    late_forecasts: list[LateForecast] = []
+    """Targets not achieved whose department expects them done after their deadline."""
     history: list[HistoryLine] = []
     """Every record dated in the report month, corrections included; filled only when asked
     (the XLSX history sheet)."""

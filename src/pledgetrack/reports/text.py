@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from pledgetrack.domain.dates import date_label, month_label
+from pledgetrack.domain.dates import date_label, forecast_label, month_label
 from pledgetrack.domain.model import Status
 from pledgetrack.domain.numbers import format_number, format_percent, pledge_heading
+from pledgetrack.domain.qualifier import qualified
 from pledgetrack.i18n import status_label, t
 from pledgetrack.reports.model import ItemLine, MonthReport, TargetLine
 
@@ -36,7 +37,8 @@ def target_phrase(line: TargetLine, lang: str, plan_end: date | None = None) -> 
         text = t("report.no_reading", lang, name=line.name)
     else:
         sep = "" if lang == "zh" else " "
-        text = f"{line.name}{sep}{format_number(line.value)}{sep if line.unit else ''}{line.unit}"
+        figure = qualified(format_number(line.value), line.unit, line.qualifier, lang, sep=sep)
+        text = f"{line.name}{sep}{figure}"
         if line.target_value is not None:
             pct = format_percent(line.completion)
             if line.at_least:
@@ -51,7 +53,27 @@ def target_phrase(line: TargetLine, lang: str, plan_end: date | None = None) -> 
                 text += t("report.share", lang, pct=pct)
     if line.deadline != plan_end:
         text += t("report.deadline", lang, date=date_label(line.deadline, lang))
+    if line.forecast is not None and line.status is not Status.ACHIEVED:
+        when = forecast_label(line.forecast, lang, year=line.deadline.year)
+        text += t("report.forecast", lang, when=when)
     return text
+
+
+def forecast_lines(report: MonthReport, lang: str) -> list[str]:
+    """One warning line per target expected done only after its deadline."""
+    return [
+        t(
+            "report.forecast.late",
+            lang,
+            no=f.item_no,
+            title=f.item_title,
+            name=f.name,
+            when=forecast_label(f.forecast, lang, year=f.deadline.year),
+            deadline=date_label(f.deadline, lang),
+            department=t("report.list.sep", lang).join(f.departments),
+        )
+        for f in report.late_forecasts
+    ]
 
 
 def item_paragraph(line: ItemLine, lang: str, plan_end: date | None = None) -> str:
@@ -179,7 +201,9 @@ def change_lines(report: MonthReport, lang: str) -> list[str]:
                 lang,
                 name=m.name,
                 old="—" if m.old is None else format_number(m.old),
-                new="—" if m.new is None else format_number(m.new),
+                new="—"
+                if m.new is None
+                else qualified(format_number(m.new), "", m.new_qualifier, lang),
                 unit=m.unit,
                 delta=format_number(m.delta_points),
             )
@@ -223,7 +247,7 @@ def _blocks(report: MonthReport, lang: str, *, markdown: bool) -> list[str]:
         for line in section.items:
             out += ["", item_paragraph(line, lang, report.plan_end)]
     out += ["", h2 + t("report.attention", lang)]
-    lines = attention_lines(report, lang)
+    lines = attention_lines(report, lang) + forecast_lines(report, lang)
     out += [""] + ([bullet + x for x in lines] if lines else [t("report.attention.none", lang)])
     out += [
         "",

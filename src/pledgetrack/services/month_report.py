@@ -27,6 +27,7 @@ from pledgetrack.reports.model import (
     DepartmentScore,
     HistoryLine,
     ItemLine,
+    LateForecast,
     MonthReport,
     Mover,
     PledgeSection,
@@ -213,6 +214,19 @@ def report_from_evaluations(
         ),
         reporting_deadline=reporting_deadline(current.as_of, policy),
         departments=_scorecard(current, late_targets, department),
+        late_forecasts=[
+            LateForecast(
+                item_no=line.no,
+                item_title=line.title,
+                name=tl.name,
+                forecast=tl.forecast,
+                deadline=tl.deadline,
+                departments=line.departments,
+            )
+            for line in lines.values()
+            for tl in line.targets
+            if tl.forecast_late and tl.forecast is not None
+        ],
     )
 
 
@@ -272,6 +286,7 @@ def _item_line(
 def _target_line(row: TargetRow, current: PlanEvaluation, late: bool) -> TargetLine:
     rule = row.info.rule
     reading = row.result.reading
+    forecast = reading.forecast if reading else None
     stage_no = None
     stage = None
     if rule.kind is TargetKind.MILESTONE and rule.stages and reading and reading.value:
@@ -297,6 +312,9 @@ def _target_line(row: TargetRow, current: PlanEvaluation, late: bool) -> TargetL
         note=reading.note if reading else "",
         as_of=reading.as_of if reading else None,
         entered_late=late,
+        qualifier=reading.qualifier if reading else "",
+        forecast=forecast,
+        forecast_late=forecast is not None and forecast > rule.deadline and not row.result.achieved,
     )
 
 
@@ -346,6 +364,9 @@ def _changes(
                         old=old.result.reading.value if old and old.result.reading else None,
                         new=target.result.reading.value if target.result.reading else None,
                         delta_points=round_percent(delta),
+                        new_qualifier=target.result.reading.qualifier
+                        if target.result.reading
+                        else "",
                     )
                 )
     movers.sort(key=lambda m: (-m.delta_points, m.key))

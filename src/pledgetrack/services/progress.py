@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
@@ -31,6 +31,7 @@ from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.services.output import check_output_file
 from pledgetrack.services.reading_check import (
     NO_CONTEXT,
+    ReadingCheck,
     ReadingContext,
     ReadingRefused,
     check_reading,
@@ -45,6 +46,7 @@ from pledgetrack.storage.queries import (
     find_plan,
     latest_reviews,
     load_structure,
+    stored_reading,
 )
 from pledgetrack.storage.tables import Snapshot, Target
 from pledgetrack.storage.writes import append_snapshots
@@ -174,6 +176,8 @@ def _save_entries(
                         entry.entered_by or me.login,  # a file that names no one: the importer
                         entry.entered_at or now,
                         previous,
+                        qualifier=entry.qualifier,
+                        forecast=entry.forecast,
                     )
                 )
                 if previous is None:
@@ -255,21 +259,6 @@ def _current_for(
     return current
 
 
-def _winner(snap: Snapshot, key: str) -> StoredReading:
-    return StoredReading(
-        target_id=snap.target_id,
-        key=key,
-        as_of=snap.as_of,
-        value=snap.value,
-        done=snap.done,
-        note=snap.note or "",
-        entered_by=snap.entered_by or "",
-        entered_at=snap.entered_at,
-        supersedes_id=snap.supersedes_id,
-        id=snap.id,
-    )
-
-
 def _save_conflict(session: Session, winners: list[StoredReading]) -> SaveConflict:
     """The conflict naming the winners' figures with their targets' units."""
     ids = sorted({w.target_id for w in winners})
@@ -285,7 +274,7 @@ def _check_bases(
     """Raise SaveConflict for every target and date whose current reading is not the one
     the person saw (the ``supersedes_id`` of their entry)."""
     conflicts = [
-        _winner(snap, group[0].key)
+        stored_reading(snap, group[0].key)
         for key, group in groups.items()
         if (snap := current.get(key)) is not None and snap.id != group[0].supersedes_id
     ]
@@ -304,7 +293,7 @@ def _changed_since(
     for key, group in groups.items():
         snap = now.get(key)
         if snap is not None and snap.id != seen.get(key):
-            conflicts.append(_winner(snap, group[0].key))
+            conflicts.append(stored_reading(snap, group[0].key))
     return conflicts
 
 
@@ -313,6 +302,8 @@ def _same(snap: Snapshot, entry: StoredReading) -> bool:
         snap.value == entry.value
         and bool(snap.done) == bool(entry.done)
         and (snap.note or "") == entry.note
+        and (snap.qualifier or "") == entry.qualifier
+        and snap.forecast_done_by == entry.forecast
     )
 
 
@@ -355,9 +346,7 @@ def reading_contexts(
         review = reviews.get(snap.id) if snap is not None and snap.id else None
         out[key] = ReadingContext(
             previous=previous,
-            current=None
-            if snap is None
-            else Reading(snap.as_of, snap.value, snap.done, snap.note or ""),
+            current=None if snap is None else stored_reading(snap, "").reading,
             current_approved=review is not None and review.decision == "approved",
         )
     return out
@@ -381,8 +370,13 @@ def record(
     actor: Actor | str | None = None,
     confirm: bool = False,
     lang: str = "en",
+    qualifier: str | None = None,
+    forecast: str | date | None = None,
 ) -> tuple[TargetInfo, StoredReading, SaveOutcome]:
     """Check and store one reading (``pledgetrack record``) with services.reading_check.
+
+    *value* may carry its qualifier as typed (``约11890``), or *qualifier* names it;
+    *forecast* is the date (or month) the target is expected done by.
 
     Raises ReadingRefused for an error, or for a warning unless *confirm*; SaveConflict
     if someone saved the same target and date at the same moment.
@@ -396,22 +390,18 @@ def record(
             raise ReadingRefused({target_key: (unknown_target(target_key, structure.code),)}, lang)
         # Someone who may not enter this target is told so, whatever the figure.
         require_entry_for_targets(session, acting(session, who), {target.id: target.key})
-    check = check_reading(
-        target, structure.period, as_of=as_of, value=value, done=done, note=note, today=today
-    )
+
+    def checked(day: str | date, context: ReadingContext = NO_CONTEXT) -> ReadingCheck:
+        return check_reading(
+            target, structure.period, as_of=day, value=value, done=done, note=note,
+            today=today, context=context, qualifier=qualifier, forecast=forecast,
+        )  # fmt: skip
+
+    check = checked(as_of)
     if check.reading is not None:
         key = (target.id, check.reading.as_of)
         context = reading_contexts(engine, structure.id, [key]).get(key, NO_CONTEXT)
-        check = check_reading(
-            target,
-            structure.period,
-            as_of=check.reading.as_of,
-            value=value,
-            done=done,
-            note=note,
-            today=today,
-            context=context,
-        )
+        check = checked(check.reading.as_of, context)
     if check.reading is None or not check.storable(confirmed=confirm):
         raise ReadingRefused({target.key: check.errors or check.warnings}, lang)
     reading = check.reading
@@ -442,6 +432,8 @@ def to_store(
         entered_by,
         entered_at,
         supersedes_id,
+        qualifier=reading.qualifier,
+        forecast=reading.forecast,
     )
 
 
@@ -544,6 +536,8 @@ def parse_progress_rows(
             note=cells.get("note") or "",
             today=today,
             context=context,
+            qualifier=cells.get("qualifier"),
+            forecast=cells.get("forecast"),
         )
         confirmed = _row_confirms(p.row, name, errors, lang) or confirm
         if check.problems:
@@ -603,21 +597,7 @@ def _resolve_rows(
                 CellError(name, row.number, "target", problem.message(lang), problem.code)
             )
             continue
-        entered_at = None
-        if row.get("entered_at"):
-            try:
-                entered_at = datetime.fromisoformat(row.get("entered_at"))
-                if entered_at.tzinfo is None:  # a local time typed by a person
-                    entered_at = entered_at.astimezone()
-            except ValueError:
-                errors.append(
-                    CellError(
-                        name,
-                        row.number,
-                        "entered_at",
-                        f"not a date and time: {row.get('entered_at')!r}",
-                    )
-                )
+        entered_at = _entered_at(row, name, errors)
         try:
             day: date | None = parse_date(row.get("as_of"))
         except DateFormatError:
@@ -626,6 +606,27 @@ def _resolve_rows(
             day = None  # the check says why
         pending.append(_Pending(row, structure, target, day, entered_at))
     return pending
+
+
+def _entered_at(row: Row, name: str, errors: list[CellError]) -> datetime | None:
+    """When a row was entered, if the file says: ``entered_at`` (a date and time) or
+    ``entered_on`` (a day: history typed in after the fact, so not late). A time without
+    a zone is local; a day is its local noon (its own day in any zone near here)."""
+    at, on = row.get("entered_at"), row.get("entered_on")
+    try:
+        if at:
+            entered = datetime.fromisoformat(at)
+        elif on:
+            entered = datetime.combine(parse_date(on), time(12))
+        else:
+            return None
+    except (ValueError, DateFormatError):
+        column, text = ("entered_at", at) if at else ("entered_on", on)
+        kind = "a date and time" if at else "a date"
+        errors.append(CellError(name, row.number, column, f"not {kind}: {text!r}"))
+        return None
+    # A time typed by a person is local.
+    return entered.astimezone() if entered.tzinfo is None else entered
 
 
 def _row_confirms(row: Row, name: str, errors: list[CellError], lang: str) -> bool:
@@ -664,7 +665,7 @@ def export_progress(
     if not history:
         superseded = {s.supersedes_id for _, s in snaps if s.supersedes_id is not None}
         snaps = [(k, s) for k, s in snaps if s.id not in superseded]
-    header = [*PROGRESS_COLUMNS, "entered_at"]
+    header = [*PROGRESS_COLUMNS, "entered_at", "qualifier", "forecast"]
     rows = [
         [
             plan_row.code,
@@ -675,6 +676,8 @@ def export_progress(
             snap.note,
             snap.entered_by,
             snap.entered_at.isoformat(timespec="seconds"),
+            snap.qualifier or "",
+            snap.forecast_done_by.isoformat() if snap.forecast_done_by else "",
         ]
         for key, snap in snaps
     ]

@@ -41,6 +41,7 @@ from pledgetrack.domain.numbers import (
     parse_number,
 )
 from pledgetrack.domain.plan import TargetInfo
+from pledgetrack.domain.qualifier import Qualifier, parse_qualified, parse_qualifier
 from pledgetrack.domain.text import character_code, character_name, refused_character
 from pledgetrack.exchange.cells import parse_bool
 from pledgetrack.i18n import t
@@ -76,6 +77,10 @@ SEVERITIES: Mapping[str, Severity] = MappingProxyType(
         "done_for_quantity": Severity.ERROR,
         "bad_done": Severity.ERROR,
         "bad_text": Severity.ERROR,
+        "bad_qualifier": Severity.ERROR,
+        "qualifier_conflict": Severity.ERROR,
+        "qualifier_for_milestone": Severity.ERROR,
+        "bad_forecast": Severity.ERROR,
         "lower_needs_note": Severity.WARNING,
         "undone_needs_note": Severity.WARNING,
         "over_target": Severity.WARNING,
@@ -90,7 +95,7 @@ class Problem:
     """A reason a reading is refused (error) or needs confirming (warning).
 
     *field* names what it is about, as the progress file's column: ``plan``, ``target``,
-    ``as_of``, ``value``, ``done`` or ``note``.
+    ``as_of``, ``value``, ``done``, ``note``, ``qualifier`` or ``forecast``.
     """
 
     code: str
@@ -201,10 +206,15 @@ def check_reading(
     note: str = "",
     today: date,
     context: ReadingContext = NO_CONTEXT,
+    qualifier: str | None = None,
+    forecast: str | date | None = None,
 ) -> ReadingCheck:
     """Check a reading as a person gave it, against what is stored (*context*).
 
-    Quantity: a non-negative number in the target's unit (``6,800``, ``1.5万``).
+    Quantity: a non-negative number in the target's unit (``6,800``, ``1.5万``), maybe
+    approximate as typed (``约11890``, ``24500余``, ``近万``, ``70%以上``, ``超过9300``) or
+    with a *qualifier* word or code (domain.qualifier); the number counts, the qualifier
+    is kept. *forecast*: the date (or month: its end) the target is expected done by.
     Milestone: *done* yes/no, and for a staged milestone the stage reached, by number or
     by name (reaching the last stage is done). A reading equal to the one already stored
     for its date changes nothing and is not warned about.
@@ -226,14 +236,23 @@ def check_reading(
     number: float | None = None
     flag: bool | None = None
     multiplier = ""
+    given = _qualifier_cell(qualifier, problems)
+    typed: Qualifier | None = None
+    expected_by = _forecast(forecast, problems)
     if rule.kind is TargetKind.QUANTITY:
         if _flag(done, problems):
             problems.append(Problem("done_for_quantity", "done", {"target": target.key}))
         if not text:
             problems.append(Problem("value_missing", "value", {"target": target.key}))
         else:
-            number, multiplier = _number(text, problems)
+            number, multiplier, typed = _number(text, problems)
+        if given and typed and given is not typed:
+            problems.append(
+                Problem("qualifier_conflict", "qualifier", {"text": text, "qualifier": given})
+            )
     else:
+        if given:
+            problems.append(Problem("qualifier_for_milestone", "qualifier", {"target": target.key}))
         flag = _flag(done, problems)
         if text:
             number = _stage_number(target, text, problems)
@@ -246,7 +265,7 @@ def check_reading(
                 flag = number >= len(rule.stages)
     if problems or day is None:
         return ReadingCheck(None, tuple(problems))
-    reading = Reading(day, number, flag, note)
+    reading = Reading(day, number, flag, note, (typed or given or ""), expected_by)
     if not _same(reading, context.current):
         _warnings(target, text, multiplier, reading, context, problems)
     return ReadingCheck(reading, tuple(problems))
@@ -273,16 +292,37 @@ def _check_date(text: str | date, period: PlanPeriod, today: date, problems: lis
     return day
 
 
-def _number(text: str, problems: list[Problem]) -> tuple[float | None, str]:
+def _number(text: str, problems: list[Problem]) -> tuple[float | None, str, Qualifier | None]:
     try:
-        parsed = parse_number(text)
+        parsed, qualifier = parse_qualified(text)
     except NumberFormatError:
         problems.append(Problem("not_number", "value", {"text": text}))
-        return None, ""
+        return None, "", None
     if parsed.value < 0:
         problems.append(Problem("negative", "value", {"text": text}))
-        return None, ""
-    return parsed.value, parsed.multiplier
+        return None, "", None
+    return parsed.value, parsed.multiplier, qualifier
+
+
+def _qualifier_cell(text: str | None, problems: list[Problem]) -> Qualifier | None:
+    try:
+        return parse_qualifier(text or "")
+    except ValueError:
+        problems.append(Problem("bad_qualifier", "qualifier", {"text": text or ""}))
+        return None
+
+
+def _forecast(text: str | date | None, problems: list[Problem]) -> date | None:
+    """The forecast date: a date, or a month meaning its end (``2020-10``)."""
+    if text is None or isinstance(text, date):
+        return text
+    if not text.strip():
+        return None
+    try:
+        return parse_date(text)
+    except DateFormatError:
+        problems.append(Problem("bad_forecast", "forecast", {"text": text}))
+        return None
 
 
 def _flag(done: str | bool | None, problems: list[Problem]) -> bool | None:
@@ -325,6 +365,8 @@ def _same(reading: Reading, current: Reading | None) -> bool:
         and current.value == reading.value
         and bool(current.done) == bool(reading.done)
         and (current.note or "") == reading.note
+        and current.qualifier == reading.qualifier
+        and current.forecast == reading.forecast
     )
 
 

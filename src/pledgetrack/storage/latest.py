@@ -48,6 +48,8 @@ LATEST_COLUMNS = (
     Snapshot.value,
     Snapshot.done,
     Snapshot.note,
+    Snapshot.qualifier,
+    Snapshot.forecast_done_by,
 )
 
 #: How :func:`latest_snapshots` finds the latest rows: each engine's fast form by default.
@@ -84,9 +86,17 @@ def latest_readings(
             if row[0] is not None]  # fmt: skip
     if not rows:
         return LatestReadings((), (), (), (), ())
-    _, target_id, raw_as_of, value, done, note = zip(*rows, strict=True)
+    _, target_id, raw_as_of, value, done, note, qualifier, forecast = zip(*rows, strict=True)
     days = {raw: as_date(raw) for raw in set(raw_as_of)}
-    return LatestReadings(target_id, list(map(days.__getitem__, raw_as_of)), value, done, note)
+    return LatestReadings(
+        target_id,
+        list(map(days.__getitem__, raw_as_of)),
+        value,
+        done,
+        note,
+        qualifier,
+        forecast,
+    )
 
 
 def latest_snapshots(
@@ -112,7 +122,7 @@ def _latest_rows(
     approved_only: bool,
     target_ids: list[int] | None,
 ) -> Sequence[Any]:
-    """Rows of (snapshot id, target id, as_of, value, done, note); a target without a
+    """Rows of (snapshot id, target id, as_of, value, done, note, qualifier, forecast); a target without a
     reading has none, or (SQLite's outer join) one whose snapshot id is NULL."""
     dialect = session.get_bind().dialect
     if form == "auto":
@@ -139,13 +149,24 @@ def _readings(rows: Sequence[Any]) -> Iterator[tuple[int, int, Reading]]:
     over as ISO text and booleans as 0/1, psycopg as dates and booleans: each distinct
     date is converted once."""
     days: dict[object, date] = {}
-    for sid, tid, as_of, value, done, note in rows:
+    for sid, tid, as_of, value, done, note, qualifier, forecast in rows:
         if sid is None:
             continue
         day = days.get(as_of)
         if day is None:
             day = days[as_of] = as_date(as_of)
-        yield tid, sid, Reading(day, value, None if done is None else bool(done), note or "")
+        yield (
+            tid,
+            sid,
+            Reading(
+                day,
+                value,
+                None if done is None else bool(done),
+                note or "",
+                qualifier or "",
+                None if forecast is None else as_date(forecast),
+            ),
+        )
 
 
 def as_date(raw: object) -> date:

@@ -212,22 +212,31 @@ def target_history(*, session: Session, target_id: int, key: str = "") -> list[S
     corrected = {s.supersedes_id for s in snaps if s.supersedes_id is not None}
     reviews = latest_reviews(session=session, snapshot_ids=[s.id for s in snaps if s.id])
     return [
-        StoredReading(
-            target_id=s.target_id,
-            key=key,
-            as_of=s.as_of,
-            value=s.value,
-            done=s.done,
-            note=s.note or "",
-            entered_by=s.entered_by or "",
-            entered_at=s.entered_at,
-            supersedes_id=s.supersedes_id,
-            id=s.id,
-            superseded=s.id in corrected,
-            review=reviews.get(s.id or 0),
-        )
+        stored_reading(s, key, superseded=s.id in corrected, review=reviews.get(s.id or 0))
         for s in snaps
     ]
+
+
+def stored_reading(
+    snap: Snapshot, key: str, *, superseded: bool = False, review: ReviewInfo | None = None
+) -> StoredReading:
+    """A snapshot row as the one shape of a stored reading."""
+    return StoredReading(
+        target_id=snap.target_id,
+        key=key,
+        as_of=snap.as_of,
+        value=snap.value,
+        done=snap.done,
+        note=snap.note or "",
+        entered_by=snap.entered_by or "",
+        entered_at=snap.entered_at,
+        supersedes_id=snap.supersedes_id,
+        id=snap.id,
+        superseded=superseded,
+        review=review,
+        qualifier=snap.qualifier or "",
+        forecast=snap.forecast_done_by,
+    )
 
 
 def current_snapshots_on(
@@ -280,16 +289,19 @@ def plan_history(
     rows = session.connection().execute(
         sa_select(
             s.target_id, t.key, s.as_of, s.value, s.done, s.note, s.entered_by, s.entered_at,
-            s.supersedes_id, s.id,
+            s.supersedes_id, s.id, s.qualifier, s.forecast_done_by,
         )
         .join_from(Snapshot.__table__, Target.__table__, t.id == s.target_id)  # type: ignore[attr-defined]
         .where(t.plan_id == plan_id, s.as_of <= until, s.as_of >= (since or date.min))
         .order_by(t.item_id, t.position, s.as_of, s.id)
     )  # fmt: skip
     readings = [
-        StoredReading(tid, key, as_of, value, done, note or "", by or "", at, sup, sid)
-        for tid, key, as_of, value, done, note, by, at, sup, sid in rows
-    ]
+        StoredReading(
+            tid, key, as_of, value, done, note or "", by or "", at, sup, sid,
+            qualifier=q or "", forecast=forecast,
+        )
+        for tid, key, as_of, value, done, note, by, at, sup, sid, q, forecast in rows
+    ]  # fmt: skip
     corrected = {r.supersedes_id for r in readings if r.supersedes_id is not None}
     if not corrected:
         return readings
@@ -344,19 +356,4 @@ def review_queue(
         session=session,
         snapshot_ids=[snap.id for _, snap, state in rows if state != SUBMITTED and snap.id],
     )
-    return [
-        StoredReading(
-            target_id=snap.target_id,
-            key=key,
-            as_of=snap.as_of,
-            value=snap.value,
-            done=snap.done,
-            note=snap.note or "",
-            entered_by=snap.entered_by or "",
-            entered_at=snap.entered_at,
-            supersedes_id=snap.supersedes_id,
-            id=snap.id,
-            review=reviews.get(snap.id or 0),
-        )
-        for key, snap, state in rows
-    ]
+    return [stored_reading(snap, key, review=reviews.get(snap.id or 0)) for key, snap, _ in rows]

@@ -114,6 +114,10 @@ class Snapshot(SQLModel, table=True):
     recorded_at: datetime | None = None
     #: The reading this one corrects (same target and date), if any.
     supersedes_id: int | None = Field(default=None, foreign_key="snapshot.id")
+    #: How the figure is approximate (domain.qualifier.Qualifier code), None if exact.
+    qualifier: str | None = Field(default=None, max_length=10)
+    #: When the department expects the target done ("预计10月底前全部完成").
+    forecast_done_by: date | None = None
 
 
 class User(SQLModel, table=True):

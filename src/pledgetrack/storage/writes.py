@@ -258,6 +258,8 @@ def append_snapshots(
             "recorded_by": recorded_by or row.entered_by,
             "recorded_at": recorded_at or row.entered_at,
             "supersedes_id": supersedes,
+            "qualifier": row.qualifier or None,
+            "forecast_done_by": row.forecast,
         }
 
     if all(r.supersedes_id is None or r.supersedes_id >= 0 for r in rows):
