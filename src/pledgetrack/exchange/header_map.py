@@ -68,6 +68,9 @@ PROGRESS_ALIASES: dict[str, tuple[str, ...]] = {
     "note": ("进展情况", "完成情况", "备注", "说明", "progress", "remarks", "notes"),
     "entered_by": ("填报人", "entered by"),
     "entered_at": ("填报时间", "entered at"),
+    "entered_on": ("录入日期", "entered on"),
+    "qualifier": ("约数", "限定词"),
+    "forecast": ("预计完成时间", "预计完成", "expected done by"),
     "confirm": ("确认",),
 }
 

@@ -53,7 +53,14 @@ from pledgetrack.storage.writes import append_snapshots
 
 PROGRESS_COLUMNS = ("plan", "target", "as_of", "value", "done", "note", "entered_by")
 #: Every column a progress file may have.
-PROGRESS_FILE_COLUMNS = (*PROGRESS_COLUMNS, "entered_at", "confirm")
+PROGRESS_FILE_COLUMNS = (
+    *PROGRESS_COLUMNS,
+    "entered_at",
+    "entered_on",
+    "qualifier",
+    "forecast",
+    "confirm",
+)
 REQUIRED = ("plan", "target", "as_of", "value")
 #: Columns with a value on every row (``value`` may be blank for a milestone).
 FILLED = ("plan", "target", "as_of")
