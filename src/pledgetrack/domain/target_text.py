@@ -105,6 +105,11 @@ def split_targets(sentence: str) -> SentenceSplit:
     return SentenceSplit(tuple(targets), tuple(problems))
 
 
+def states_figures(sentence: str) -> bool:
+    """Whether *sentence* states a figure (a target value) anywhere."""
+    return any(_figures(clause) for clause in _clauses(sentence))
+
+
 def _clauses(sentence: str) -> list[str]:
     out = []
     for clause in _CLAUSE_END.split(sentence.translate(_FULLWIDTH)):
