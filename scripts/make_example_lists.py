@@ -1,12 +1,13 @@
 """Write the real published lists of data/examples/ as the offices lay them out.
 
-    python scripts/make_example_lists.py        # writes data/examples/linan-2022-plan.xlsx
+    python scripts/make_example_lists.py        # writes data/examples/linan-2022-plan*.xlsx
 
 Typed from the published text (sources in data/examples/README.md): a title row merged
 over the table, 序号, 实事项目 and 责任单位 merged down over the rows of each item, one
-row per target. The 目标值 and 单位 columns are not in the office's table, whose targets
-are sentences: they are added here from those sentences (what ``import plan --from-text``
-would read), so that the table imports as it is.
+row per 目标任务 sentence. ``linan-2022-plan-office.xlsx`` is the table as the office
+publishes it, targets only in sentences (``import plan --from-text`` reads them);
+``linan-2022-plan.xlsx`` has 目标值 and 单位 columns added from those sentences, one row
+per target, so that it imports without --from-text.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
 
 TITLE = "2022年区政府民生实事项目"
 HEADER = ("序号", "实事项目", "目标任务", "目标值", "单位", "责任单位")
+#: The office's own table: the 目标任务 sentence is all it says of a target.
+OFFICE_HEADER = ("序号", "实事项目", "目标任务", "责任单位")
 
 #: 临安区 2022: (序号, 实事项目, 责任单位, [(目标任务, 目标值, 单位), …]) — items 1–3.
 LINAN_2022: list[tuple[int, str, str, list[tuple[str, str, str]]]] = [
@@ -52,10 +55,30 @@ LINAN_2022: list[tuple[int, str, str, list[tuple[str, str, str]]]] = [
 ]
 
 
+#: Where the office's table gives one sentence for several targets (item 1: two).
+OFFICE_SENTENCES = {1: ["新建成公办中小学、幼儿园7所,新增中小学、幼儿园公办学位6800个。"]}
+
+
+def _office_rows(
+    items: list[tuple[int, str, str, list[tuple[str, str, str]]]], *, sentences: bool
+) -> list[tuple[int, str, str, list[list[str]]]]:
+    """Each item's rows: (目标任务, 目标值, 单位), or only the 目标任务 sentence."""
+    if not sentences:
+        return [(no, t, d, [list(target) for target in targets]) for no, t, d, targets in items]
+    return [
+        (no, t, d, [[s] for s in OFFICE_SENTENCES.get(no, [name for name, _, _ in targets])])
+        for no, t, d, targets in items
+    ]
+
+
 def write_office_plan(
-    path: Path, items: list[tuple[int, str, str, list[tuple[str, str, str]]]]
+    path: Path,
+    items: list[tuple[int, str, str, list[tuple[str, str, str]]]],
+    *,
+    sentences: bool = False,
 ) -> Path:
-    """One office plan table: title row, header, each item's number, title and unit merged."""
+    """One office plan table: title row, header, each item's number, title and unit merged;
+    with *sentences*, only the 目标任务 sentences, as the office publishes them."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -63,25 +86,23 @@ def write_office_plan(
     wb = Workbook()
     ws = wb.active
     ws.title = "实事项目"
-    last = get_column_letter(len(HEADER))
+    header = OFFICE_HEADER if sentences else HEADER
+    last = get_column_letter(len(header))
     ws.append([TITLE])
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
-    ws.append(list(HEADER))
-    for no, title, department, targets in items:
+    ws.append(list(header))
+    for no, title, department, rows in _office_rows(items, sentences=sentences):
         first = ws.max_row + 1
-        for n, (name, value, unit) in enumerate(targets):
-            ws.append(
-                [no, title, name, value, unit, department]
-                if n == 0
-                else [None, None, name, value, unit, None]
-            )
-        if len(targets) > 1:
-            for column in "ABF":
+        for n, cells in enumerate(rows):
+            ws.append([no, title, *cells, department] if n == 0 else [None, None, *cells, None])
+        if len(rows) > 1:
+            for column in ("A", "B", last):
                 ws.merge_cells(f"{column}{first}:{column}{ws.max_row}")
-    for column, width in zip("ABCDEF", (6, 40, 36, 10, 6, 12), strict=True):
-        ws.column_dimensions[column].width = width
+    widths = (6, 40, 50, 12) if sentences else (6, 40, 36, 10, 6, 12)
+    for n, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(n)].width = width
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
@@ -89,6 +110,7 @@ def write_office_plan(
 
 def main() -> None:
     print(write_office_plan(EXAMPLES / "linan-2022-plan.xlsx", LINAN_2022))
+    print(write_office_plan(EXAMPLES / "linan-2022-plan-office.xlsx", LINAN_2022, sentences=True))
 
 
 if __name__ == "__main__":

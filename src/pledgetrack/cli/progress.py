@@ -197,6 +197,16 @@ DryRunOption = Annotated[
 ]
 
 
+FromTextOption = Annotated[
+    bool,
+    typer.Option(
+        "--from-text",
+        help="Read an office table's targets from its 目标任务 sentences (look at the "
+        "proposal with --dry-run first).",
+    ),
+]
+
+
 def _say_sheet(title: str, sheets: int) -> None:
     """Which sheet of a workbook of several is read."""
     if sheets > 1:
@@ -217,8 +227,10 @@ def import_plan_cmd(
     sheet: SheetOption = None,
     columns: ColumnsOption = None,
     dry_run: DryRunOption = False,
+    from_text: FromTextOption = False,
 ) -> None:
     """Import (or update) a plan: every row is checked first; any problem → nothing written."""
+    from pledgetrack.cli.guesses import say_guesses
     from pledgetrack.services.access import PermissionDenied
     from pledgetrack.services.plans import import_plan
 
@@ -234,6 +246,8 @@ def import_plan_cmd(
             columns=columns,
             notice=_say,
             dry_run=dry_run,
+            from_text=from_text,
+            on_guesses=say_guesses,
         )
     except ImportRejected as exc:
         _report_rejected(exc, dry_run=dry_run)

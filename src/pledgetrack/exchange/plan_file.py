@@ -239,7 +239,7 @@ def office_plan_code(path: Path) -> str:
     return re.sub(r"[-_ ]?(plan|计划)$", "", path.stem, flags=re.I) or path.stem
 
 
-def office_plan_rows(rows: list[Row], code: str) -> list[Row]:
+def office_plan_rows(rows: list[Row], code: str, guesses: list[str] | None = None) -> list[Row]:
     """Rows of an office table (no ``plan`` column), completed with what the plan file
     needs and the office's table leaves unsaid; rows of a plan file are returned as
     they are. Documented in docs/exchange-format.md ("Office tables"):
@@ -251,10 +251,13 @@ def office_plan_rows(rows: list[Row], code: str) -> list[Row]:
       titled 促进就业; a table with no 件 column files each item as its own pledge
       (a flat list, until the model has lists without pledges);
     - a deadline of ``11月底`` is in the year of the plan code.
+
+    Each of these that applies is said in *guesses* (for ``--dry-run``).
     """
     if not rows or "plan" in rows[0].cells:
         return rows
     year = re.search(r"(19|20)\d{2}", code)
+    _say_office_guesses(rows[0].cells, code, guesses if guesses is not None else [])
     seen: dict[str, int] = {}
     for row in rows:
         cells = row.cells
@@ -276,6 +279,18 @@ def office_plan_rows(rows: list[Row], code: str) -> list[Row]:
         if year and _MONTH_ONLY.match(row.get("deadline")):
             cells["deadline"] = f"{year.group(0)}年{row.get('deadline')}"
     return rows
+
+
+def _say_office_guesses(columns: dict[str, str], code: str, guesses: list[str]) -> None:
+    guesses.append(f"plan code {code!r}: the file's name (the table has no plan column)")
+    if "pledge" not in columns:
+        guesses.append("no 件 column: each item is filed as its own pledge")
+    if "target" not in columns:
+        guesses.append("target keys <item>.<n>: the n-th target of each item")
+    if "kind" not in columns:
+        guesses.append("a target with a 目标值 is a quantity, one without a milestone")
+    if "assessed" not in columns:
+        guesses.append("every target is assessed (no 是否考核 column)")
 
 
 def _new_plan(code: str, row: Row, errors: _Collector) -> PlanDraft | None:

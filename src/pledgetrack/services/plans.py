@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,11 @@ from pledgetrack.exchange.plan_file import (
     parse_plan_rows,
     plan_file_rows,
 )
+from pledgetrack.exchange.sentence_rows import (
+    TableGuesses,
+    refuse_sentence_targets,
+    split_sentence_rows,
+)
 from pledgetrack.exchange.tables import Notice, SheetNotice, read_table, write_table
 from pledgetrack.services.access import Actor, acting
 from pledgetrack.services.audit import write_audit
@@ -29,6 +35,8 @@ from pledgetrack.services.output import check_output_file
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.queries import load_structure
 from pledgetrack.storage.writes import PlanSaved, save_plan
+
+__all__ = ["TableGuesses", "export_plan", "import_plan", "structure_to_draft"]
 
 
 def import_plan(
@@ -42,6 +50,8 @@ def import_plan(
     columns: Path | None = None,
     notice: Notice | None = None,
     dry_run: bool = False,
+    from_text: bool = False,
+    on_guesses: Callable[[TableGuesses], object] | None = None,
 ) -> list[PlanSaved]:
     """Check a whole plan file (CSV, or .xlsx by suffix), then save every plan in it in one
     transaction, with the audit trail of every plan, item and target added or changed.
@@ -51,24 +61,34 @@ def import_plan(
     With *dry_run* everything is checked and saved as usual, then rolled back: the result
     says what the import would do, and the database is unchanged.
 
+    An office table's targets stated only in 目标任务 sentences are read from them with
+    *from_text* (exchange/sentence_rows.py), and refused without it. *on_guesses* hears
+    what was guessed (office-table fill-ins, targets read from sentences) once the whole
+    file is checked, before anything is saved.
+
     Admins only (anyone in a database without users): raises PermissionDenied.
     """
     now = now or datetime.now(UTC)
-    rows = office_plan_rows(
-        read_table(
-            path,
-            REQUIRED,
-            table="plan",
-            sheet=sheet,
-            on_sheet=on_sheet,
-            free_text=FREE_TEXT,
-            documented=PLAN_FILE_COLUMNS,
-            columns=columns,
-            notice=notice,
-        ),
-        office_plan_code(path),
+    rows = read_table(
+        path,
+        REQUIRED,
+        table="plan",
+        sheet=sheet,
+        on_sheet=on_sheet,
+        free_text=FREE_TEXT,
+        documented=PLAN_FILE_COLUMNS,
+        columns=columns,
+        notice=notice,
     )
+    guesses = TableGuesses()
+    if from_text:
+        rows = split_sentence_rows(rows, str(path), guesses)
+    else:
+        refuse_sentence_targets(rows, str(path))
+    rows = office_plan_rows(rows, office_plan_code(path), guesses.lines)
     drafts = parse_plan_rows(rows, str(path))
+    if on_guesses is not None:
+        on_guesses(guesses)
     with session_scope(engine, commit=not dry_run) as session:
         me = acting(session, actor)
         me.require_admin("import or change plans")
