@@ -127,6 +127,21 @@ def test_the_dry_run_shows_the_proposal_by_item_and_writes_nothing(cli_db, tmp_p
     assert lines[-1] == "dry run: nothing was written"
 
 
+def test_a_first_dry_run_needs_no_database_and_leaves_none(tmp_path) -> None:
+    """A new user's first step: the dry run of a plan before any database exists."""
+    path = _table(tmp_path, *SENTENCES)
+    database = tmp_path / "new" / "pledges.sqlite"
+    database.parent.mkdir()
+    args = ["--db", str(database), "import", "plan", str(path), "--from-text", "--dry-run"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert f"no database at {database} yet: the plan is checked as a first import" in (
+        result.output
+    )
+    assert "would be created" in result.output
+    assert list(database.parent.iterdir()) == []
+
+
 def test_without_from_text_the_command_line_says_to_look_at_the_proposal(cli_db, tmp_path) -> None:
     result = CliRunner().invoke(
         app, ["--db", str(cli_db), "import", "plan", str(_table(tmp_path, *SENTENCES))]

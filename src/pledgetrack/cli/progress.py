@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
@@ -15,6 +15,7 @@ from pledgetrack.cli.app import (
     Lang,
     app,
     as_text,
+    database_url,
     engine_for,
     err,
     fail,
@@ -33,6 +34,9 @@ from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.qualifier import qualified
 from pledgetrack.domain.text import one_line
 from pledgetrack.i18n import status_label, t
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 import_app = typer.Typer(help="Import a plan or progress file (CSV or .xlsx).")
 export_app = typer.Typer(
@@ -235,7 +239,7 @@ def import_plan_cmd(
     from pledgetrack.services.plans import import_plan
 
     _require_input_file(file, "plan")
-    engine = engine_for(create=not dry_run)  # a dry run creates no database either
+    engine = _dry_run_engine() if dry_run else engine_for(create=True)
     try:
         saved = import_plan(
             engine,
@@ -273,6 +277,26 @@ def import_plan_cmd(
             typer.echo(f"  kept (not in the file): {', '.join(s.targets_not_in_file)}")
     if dry_run:
         typer.echo("dry run: nothing was written")
+
+
+def _dry_run_engine() -> Engine:
+    """The database a dry run of a plan import reads (and writes nothing to): the
+    configured one; while that SQLite file does not exist yet (a first import), an empty
+    one made for the dry run and removed when the command ends."""
+    import atexit
+    import shutil
+    import tempfile
+
+    from pledgetrack.services.backup import sqlite_path
+
+    path = sqlite_path(database_url())
+    if path is None or path.exists():
+        return engine_for()  # a dry run creates no database
+    scratch = tempfile.mkdtemp(prefix="pledgetrack-dry-run-")
+    atexit.register(shutil.rmtree, scratch, True)
+    state.db = str(Path(scratch) / "dry-run.sqlite")
+    typer.echo(f"no database at {path} yet: the plan is checked as a first import")
+    return engine_for(create=True)
 
 
 @import_app.command("progress")
