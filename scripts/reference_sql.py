@@ -5,9 +5,10 @@ checks the engine gives the same numbers (tests/test_reference.py)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlalchemy import text
-from sqlalchemy.engine import Connection
+if TYPE_CHECKING:  # the SQL text is read without SQLAlchemy (scripts/bench_process.py)
+    from sqlalchemy.engine import Connection
 
 _COMPLETION = """
   CASE WHEN t.kind = 'quantity' AND t.target_value IS NOT NULL AND t.target_value <> t.baseline
@@ -40,6 +41,8 @@ def reference_status(
     conn: Connection, plan_id: int, on: date
 ) -> dict[int, tuple[float | None, bool | None, date | None]]:
     """target id → (completion %, done, date of the reading) as of *on*."""
+    from sqlalchemy import text
+
     sql = POSTGRESQL if conn.dialect.name == "postgresql" else SQLITE
     rows = conn.execute(text(sql), {"plan": plan_id, "on": on}).all()
     return {

@@ -32,6 +32,8 @@ ALLOWED: dict[str, frozenset[str]] = {
     "config": frozenset({"domain"}),
     "domain": frozenset(),
     "root": frozenset(),
+    # `python -m pledgetrack`: the command line, nothing else.
+    "__main__": frozenset({"cli"}),
 }
 
 #: The one edge allowed only inside a function: the CLI opens the TUI lazily, so no

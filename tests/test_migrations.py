@@ -148,3 +148,27 @@ def test_migrations_create_what_the_models_describe(tmp_path: Path) -> None:
         with engine.connect() as conn:
             diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     assert diff == []
+
+
+def test_the_revisions_read_from_the_files_are_alembics() -> None:
+    """The schema check reads the migration files' revision lines instead of loading
+    Alembic (start-up time, storage/schema.py); Alembic's own walk is the oracle."""
+    from alembic.script import ScriptDirectory
+
+    from pledgetrack.storage.schema import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config())
+    assert revisions() == tuple(r.revision for r in reversed(list(script.walk_revisions())))
+    assert head_revision() == script.get_current_head()
+
+
+@BOTH
+def test_the_database_revision_is_read_as_alembic_reads_it(backend: str, tmp_path: Path) -> None:
+    from alembic.runtime.migration import MigrationContext
+
+    with empty_database(backend, tmp_path) as engine:
+        assert current_revision(engine) is None
+        upgrade(engine, revisions()[1])
+        with engine.connect() as connection:
+            alembic_says = MigrationContext.configure(connection).get_current_revision()
+        assert current_revision(engine) == alembic_says == revisions()[1]

@@ -18,13 +18,13 @@ from rich.console import Console
 from rich.text import Text
 from typer.core import TyperGroup
 
-from pledgetrack.config import ConfigError, Settings
 from pledgetrack.domain.dates import DateFormatError, parse_date
 from pledgetrack.domain.model import Policy
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from pledgetrack.config import Settings
     from pledgetrack.services.access import Actor
 
 
@@ -67,7 +67,16 @@ class State:
     #: are entered as, and the actor spec for the services (``by``: an admin acting).
     login: str = ""
     actor: Actor | None = None
-    settings: Settings
+    _settings: Settings | None = None
+
+    @property
+    def settings(self) -> Settings:
+        """The settings, read when a command first needs them: pydantic-settings costs
+        a tenth of a second, which ``--help`` and a refused option never pay."""
+        if self._settings is None:
+            self._settings = load_settings()
+        return self._settings
+
     #: The database the command opened (engine_for), closed when it ends.
     engine: Engine | None = None
 
@@ -116,6 +125,8 @@ Force = Annotated[bool, typer.Option("--force", help="Replace the file if it exi
 def load_settings() -> Settings:
     """The settings, or exit 2 naming the config file or variable and the key at fault."""
     from pydantic import ValidationError
+
+    from pledgetrack.config import ConfigError, Settings
 
     try:
         return Settings()
@@ -223,7 +234,7 @@ def main_callback(
     ] = None,
 ) -> None:
     """Open the TUI when no command is given."""
-    state.settings = load_settings()
+    state._settings = None  # read again for this invocation (tests run several in one process)
     state.db = db
     state.lang = lang.value if lang else None
     state.user = user

@@ -7,7 +7,7 @@ are named for the type checker only, so importing this module stays light.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +30,7 @@ from pledgetrack.domain.text import one_line, shown
 from pledgetrack.i18n import status_label, t
 
 if TYPE_CHECKING:
-    from pledgetrack.domain.evaluation import PlanEvaluation
+    from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation
     from pledgetrack.services.access import UserInfo
     from pledgetrack.services.audit import AuditEntry
     from pledgetrack.services.review import ReviewLine
@@ -108,54 +108,85 @@ def summary_lines(found: StatusSummary, on: date, lang: str) -> list[str]:
 
 
 def status_json(evaluation: PlanEvaluation) -> dict[str, Any]:
-    """The status as JSON (documented in the README)."""
+    """The status as JSON (documented in the README), whole."""
+    document = status_json_head(evaluation)
+    document["items"] = [item_json(evaluation, row) for row in evaluation.items]
+    return document
 
-    def pct(value: float | None) -> float | None:
-        return None if value is None else round_percent(value)
 
-    items = []
-    for row in evaluation.items:
-        items.append(
-            {
-                "no": row.info.no,
-                "title": row.info.title,
-                "pledge": row.info.pledge_no,
-                "pledge_title": evaluation.structure.pledge(row.info.pledge_no).title,
-                "departments": list(row.info.departments),
-                "status": row.result.status.value,
-                "completion": pct(row.result.completion),
-                "expected": pct(row.result.expected),
-                "last_report": row.last_report.isoformat() if row.last_report else None,
-                "targets": [
-                    {
-                        "key": tr.info.key,
-                        "name": tr.info.name,
-                        "unit": tr.info.unit,
-                        "target": tr.info.rule.target_value,
-                        "at_least": tr.info.rule.at_least,
-                        "value": tr.result.reading.value if tr.result.reading else None,
-                        "done": tr.result.reading.done if tr.result.reading else None,
-                        "as_of": tr.result.reading.as_of.isoformat() if tr.result.reading else None,
-                        "completion": pct(tr.result.completion),
-                        "expected": pct(tr.result.expected),
-                        "assessed": tr.info.rule.assessed,
-                        "kind": tr.info.rule.kind.value,
-                        "status": tr.result.status.value,
-                        "deadline": tr.info.rule.deadline.isoformat(),
-                    }
-                    for tr in row.targets
-                ],
-            }
-        )
+def status_json_head(evaluation: PlanEvaluation) -> dict[str, Any]:
+    """The status JSON without its items (``"items": []``), in the document's key order."""
     return {
         "plan": evaluation.structure.code,
         "plan_title": evaluation.structure.title,
         "as_of": evaluation.as_of.isoformat(),
-        "items": items,
+        "items": [],
         "summary": {
             "counts": {s.value: n for s, n in evaluation.counts().items()},
             "achieved": [row.info.no for row in evaluation.achieved_items()],
         },
+    }
+
+
+def write_status_json(evaluation: PlanEvaluation, write: Callable[[str], Any]) -> None:
+    """Write the status JSON through *write* an item at a time: the text is exactly
+    ``json.dumps(status_json(evaluation), ensure_ascii=False, indent=2)``, but a province
+    (100,000 targets) never holds it, or its dicts, whole (issue 15: 733 MB before)."""
+    import json
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=2)
+
+    head = dumps(status_json_head(evaluation))
+    before, marker, after = head.partition('"items": []')
+    assert marker, head
+    write(before)
+    write('"items": [')
+    first = True
+    for row in evaluation.items:
+        item = dumps(item_json(evaluation, row)).replace("\n", "\n    ")
+        write(("\n    " if first else ",\n    ") + item)
+        first = False
+    write("]" if first else "\n  ]")
+    write(after)
+    write("\n")
+
+
+def item_json(evaluation: PlanEvaluation, row: ItemRow) -> dict[str, Any]:
+    """One item of the status JSON, with its targets."""
+
+    def pct(value: float | None) -> float | None:
+        return None if value is None else round_percent(value)
+
+    return {
+        "no": row.info.no,
+        "title": row.info.title,
+        "pledge": row.info.pledge_no,
+        "pledge_title": evaluation.structure.pledge(row.info.pledge_no).title,
+        "departments": list(row.info.departments),
+        "status": row.result.status.value,
+        "completion": pct(row.result.completion),
+        "expected": pct(row.result.expected),
+        "last_report": row.last_report.isoformat() if row.last_report else None,
+        "targets": [
+            {
+                "key": tr.info.key,
+                "name": tr.info.name,
+                "unit": tr.info.unit,
+                "target": tr.info.rule.target_value,
+                "at_least": tr.info.rule.at_least,
+                "value": tr.result.reading.value if tr.result.reading else None,
+                "done": tr.result.reading.done if tr.result.reading else None,
+                "as_of": tr.result.reading.as_of.isoformat() if tr.result.reading else None,
+                "completion": pct(tr.result.completion),
+                "expected": pct(tr.result.expected),
+                "assessed": tr.info.rule.assessed,
+                "kind": tr.info.rule.kind.value,
+                "status": tr.result.status.value,
+                "deadline": tr.info.rule.deadline.isoformat(),
+            }
+            for tr in row.targets
+        ],
     }
 
 

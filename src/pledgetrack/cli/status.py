@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
@@ -10,7 +11,7 @@ import typer
 from rich.console import Console
 
 from pledgetrack.cli.app import Lang, app, engine_for, fail, lang_of, parse_date_option, policy
-from pledgetrack.cli.render import status_json, status_table, summary_json, summary_lines
+from pledgetrack.cli.render import status_table, summary_json, summary_lines, write_status_json
 from pledgetrack.domain.errors import PlanNotFound
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def status(
     except (PlanNotFound, UnknownDepartment) as exc:
         fail(str(exc))
     if as_json:
-        typer.echo(json.dumps(status_json(evaluation), ensure_ascii=False, indent=2))
+        write_status_json(evaluation, sys.stdout.write)
     else:
         Console().print(status_table(evaluation, lang_of(lang)))
 

@@ -2,25 +2,41 @@
 
 ``pledgetrack db upgrade`` brings a database to the program's schema; every
 other command refuses a database whose schema is behind and names that command.
+
+Checking costs no Alembic: every command checks the schema on opening, and importing
+Alembic and loading its scripts took longer than ``status`` on the sample (issue 15).
+The revisions are read from the migration files' ``revision``/``down_revision`` lines
+(tests/test_migrations.py holds them equal to Alembic's), the database's from its
+``alembic_version`` table; Alembic itself is imported only to migrate.
 """
 
 from __future__ import annotations
 
+import ast
+import re
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 from pledgetrack.domain.errors import SchemaAhead, SchemaBehind
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+#: The table Alembic keeps the database's revision in (its default name).
+VERSION_TABLE = "alembic_version"
+#: ``revision: str = "0001"`` and ``down_revision: str | None = None`` at the start of a
+#: line, as script.py.mako writes them.
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+?)\s*$", re.M)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -28,23 +44,44 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return config
 
 
+@cache
+def revisions() -> tuple[str, ...]:
+    """Every revision, oldest first (one line of migrations, as Alembic would walk it)."""
+    parent: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        if "revision" in found:
+            parent[ast.literal_eval(found["revision"])] = ast.literal_eval(
+                found.get("down_revision", "None")
+            )
+    children = {down: rev for rev, down in parent.items()}
+    if len(children) != len(parent):
+        raise RuntimeError(f"the migrations in {MIGRATIONS} are not one line: {parent}")
+    ordered: list[str] = []
+    revision = children.get(None)
+    while revision is not None:
+        ordered.append(revision)
+        revision = children.get(revision)
+    if len(ordered) != len(parent):
+        raise RuntimeError(f"the migrations in {MIGRATIONS} are not one line: {parent}")
+    return tuple(ordered)
+
+
 def head_revision() -> str:
     """The revision this program's code expects."""
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert head is not None
-    return head
-
-
-def revisions() -> list[str]:
-    """Every revision, oldest first."""
-    script = ScriptDirectory.from_config(alembic_config())
-    return [r.revision for r in reversed(list(script.walk_revisions()))]
+    return revisions()[-1]
 
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at; None for a database pledgetrack has not set up."""
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return None
+        found = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars()
+        versions = list(found)
+    if len(versions) > 1:
+        raise SchemaAhead(f"the database is at several schema revisions at once: {versions}")
+    return versions[0] if versions else None
 
 
 #: The tables of revision 0001, as pledgetrack 0.1 created them before migrations existed.
@@ -65,6 +102,9 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     A database made by pledgetrack 0.1 (its tables, no version) is first marked
     as revision 0001, which is exactly those tables.
     """
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
     with engine.begin() as connection:
         config = alembic_config(connection)
         tables = set(inspect(connection).get_table_names())

@@ -1,0 +1,5 @@
+"""``python -m pledgetrack``: the same as the ``pledgetrack`` command."""
+
+from pledgetrack.cli import main
+
+main()
