@@ -51,7 +51,10 @@ def test_with_from_text_each_sentence_becomes_its_targets(empty_engine, tmp_path
         ("1.1", 2, "新建成公办中小学、幼儿园7所"),
         ("1.2", 2, "新增中小学、幼儿园公办学位6800个"),
     ]
-    assert "plan code 'demo-2022': the file's name (the table has no plan column)" in guesses.lines
+    assert (
+        "plan code 'demo-2022': the file's name without '-plan' (the table has no plan column)"
+        in guesses.lines
+    )
 
 
 def test_a_sentence_only_table_is_refused_without_from_text(empty_engine, tmp_path) -> None:
@@ -166,9 +169,15 @@ def test_the_linan_office_table_from_text_gives_the_targets_of_the_explicit_tabl
         list(r) for r in load_workbook(shipped).active.iter_rows(values_only=True)
     ]
     import_plan(empty_engine, EXAMPLES / "linan-2022-plan.xlsx")
-    import_plan(empty_engine, shipped, from_text=True)
     explicit = _targets(empty_engine, "linan-2022")
-    from_text = _targets(empty_engine, "linan-2022-plan-office")
+    # The same list in the office's layout: linan-2022-plan-office.xlsx is plan linan-2022
+    # too, so importing it updates that plan: the same targets, named without the figure.
+    (saved,) = import_plan(empty_engine, shipped, from_text=True)
+    assert (saved.code, saved.created, saved.targets_added) == ("linan-2022", False, 0)
+    assert saved.targets_not_in_file == []
+    from_text = _targets(empty_engine, "linan-2022")
     assert [t[:1] + t[2:] for t in from_text] == [t[:1] + t[2:] for t in explicit]
     assert len(from_text) == 8
     assert all(e[1].startswith(f[1]) for e, f in zip(explicit, from_text, strict=True))
+    renamed = sum(e[1] != f[1] for e, f in zip(explicit, from_text, strict=True))
+    assert saved.targets_updated == saved.count("target.change") == renamed

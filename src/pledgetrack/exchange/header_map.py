@@ -176,7 +176,7 @@ class HeaderRules:
 
 
 #: An office plan table names at least these; the plan code, pledges, target keys, kind
-#: and assessment are filled in (exchange/plan_file.py ``office_plan_rows``).
+#: and assessment are filled in (exchange/office_plan.py ``office_plan_rows``).
 OFFICE_PLAN_REQUIRED = ("item", "item_title", "department", "target_name")
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from pathlib import Path
 
 from pledgetrack.domain.dates import DateFormatError, month_end, parse_date
 from pledgetrack.domain.errors import CellError, ImportRejected
@@ -227,70 +226,6 @@ def parse_plan_rows(rows: list[Row], name: str) -> list[PlanDraft]:
     if errors.errors:
         raise ImportRejected(errors.errors)
     return list(plans.values())
-
-
-_NUMBERED_TITLE = re.compile(r"([一二三四五六七八九十]+|\d+)\s*[、.．]\s*(.+)", re.S)
-_MONTH_ONLY = re.compile(r"\d{1,2}月")
-
-
-def office_plan_code(path: Path) -> str:
-    """The plan code an office table without one is imported under: its file name, without
-    a trailing ``-plan`` (``linan-2022-plan.xlsx`` → ``linan-2022``)."""
-    return re.sub(r"[-_ ]?(plan|计划)$", "", path.stem, flags=re.I) or path.stem
-
-
-def office_plan_rows(rows: list[Row], code: str, guesses: list[str] | None = None) -> list[Row]:
-    """Rows of an office table (no ``plan`` column), completed with what the plan file
-    needs and the office's table leaves unsaid; rows of a plan file are returned as
-    they are. Documented in docs/exchange-format.md ("Office tables"):
-
-    - the plan is *code*; a target's key is ``<item>.<n>``, its n-th row;
-    - a target with a ``target_value`` is an assessed quantity, one without an assessed
-      milestone (unless the table has ``kind`` / ``assessed`` columns);
-    - ``一、促进就业`` in a ``pledge`` column with no ``pledge_title`` column is pledge 一
-      titled 促进就业; a table with no 件 column files each item as its own pledge
-      (a flat list, until the model has lists without pledges);
-    - a deadline of ``11月底`` is in the year of the plan code.
-
-    Each of these that applies is said in *guesses* (for ``--dry-run``).
-    """
-    if not rows or "plan" in rows[0].cells:
-        return rows
-    year = re.search(r"(19|20)\d{2}", code)
-    _say_office_guesses(rows[0].cells, code, guesses if guesses is not None else [])
-    seen: dict[str, int] = {}
-    for row in rows:
-        cells = row.cells
-        cells["plan"] = code
-        item = row.get("item")
-        if "pledge" not in cells:
-            cells["pledge"], cells["pledge_title"] = item, row.get("item_title")
-        elif "pledge_title" not in cells:
-            numbered = _NUMBERED_TITLE.fullmatch(row.get("pledge"))
-            if numbered:
-                cells["pledge"], cells["pledge_title"] = numbered.group(1), numbered.group(2)
-        if "target" not in cells and item:
-            seen[item] = seen.get(item, 0) + 1
-            cells["target"] = f"{item}.{seen[item]}"
-        if "kind" not in cells:
-            cells["kind"] = "quantity" if row.get("target_value") else "milestone"
-        if "assessed" not in cells:
-            cells["assessed"] = "yes"
-        if year and _MONTH_ONLY.match(row.get("deadline")):
-            cells["deadline"] = f"{year.group(0)}年{row.get('deadline')}"
-    return rows
-
-
-def _say_office_guesses(columns: dict[str, str], code: str, guesses: list[str]) -> None:
-    guesses.append(f"plan code {code!r}: the file's name (the table has no plan column)")
-    if "pledge" not in columns:
-        guesses.append("no 件 column: each item is filed as its own pledge")
-    if "target" not in columns:
-        guesses.append("target keys <item>.<n>: the n-th target of each item")
-    if "kind" not in columns:
-        guesses.append("a target with a 目标值 is a quantity, one without a milestone")
-    if "assessed" not in columns:
-        guesses.append("every target is assessed (no 是否考核 column)")
 
 
 def _new_plan(code: str, row: Row, errors: _Collector) -> PlanDraft | None:

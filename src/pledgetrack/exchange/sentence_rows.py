@@ -34,7 +34,7 @@ class TableGuesses:
 
 
 def is_office_table(rows: list[Row]) -> bool:
-    """A plan table without a ``plan`` column (exchange/plan_file.py ``office_plan_rows``)."""
+    """A plan table without a ``plan`` column (exchange/office_plan.py ``office_plan_rows``)."""
     return bool(rows) and "plan" not in rows[0].cells
 
 

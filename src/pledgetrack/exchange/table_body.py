@@ -23,6 +23,26 @@ class Row:
         return (self.cells.get(column) or "").strip()
 
 
+@dataclass(frozen=True)
+class TitleLine:
+    """A non-empty row above the header (a title, a unit line): its number and first text."""
+
+    number: int
+    text: str
+
+
+def lines_above(records: Iterable[tuple[int, Sequence[str]]], header_row: int) -> list[TitleLine]:
+    """The rows above the header row *header_row*, by the first non-empty cell of each."""
+    lines = []
+    for number, cells in records:
+        if number >= header_row:
+            break
+        text = next((c.strip() for c in cells if c and c.strip()), "")
+        if text:
+            lines.append(TitleLine(number, text))
+    return lines
+
+
 #: Told one line about what was skipped (a title, a total row, notes under the table).
 Notice = Callable[[str], object]
 

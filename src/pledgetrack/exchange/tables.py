@@ -20,9 +20,16 @@ from pledgetrack.exchange.csv_encoding import decode_csv
 from pledgetrack.exchange.csv_records import read_records
 from pledgetrack.exchange.files import write_atomically
 from pledgetrack.exchange.header_map import HeaderRules, rules_for
-from pledgetrack.exchange.table_body import Notice, Row, body_rows, find_header
+from pledgetrack.exchange.table_body import (
+    Notice,
+    Row,
+    TitleLine,
+    body_rows,
+    find_header,
+    lines_above,
+)
 
-__all__ = ["Notice", "Row", "read_table", "write_table"]
+__all__ = ["Notice", "Row", "TitleLine", "read_table", "write_table"]
 
 #: Larger CSV files are refused before they are read: the file is read whole, and its
 #: text and rows take about six times its size in memory (see docs/exchange-format.md).
@@ -30,7 +37,11 @@ MAX_CSV_BYTES = 200 * 1024 * 1024
 
 
 def read_csv(
-    path: Path, required: tuple[str, ...], rules: HeaderRules, notice: Notice | None = None
+    path: Path,
+    required: tuple[str, ...],
+    rules: HeaderRules,
+    notice: Notice | None = None,
+    titles: list[TitleLine] | None = None,
 ) -> list[Row]:
     """Rows of a CSV file under its header, the first row naming every *required* column
     (exchange/header_map.py), by documented column; blank rows, total rows and notes
@@ -54,6 +65,8 @@ def read_csv(
         decode_csv(data, name), name, lambda cells: rules.is_header(cells, required)
     )
     header_row, header = find_header(records, rules, required, name)
+    if titles is not None:
+        titles += lines_above(records, header_row)
     return body_rows(records[header_row:], rules.columns_of(header), name, notice)
 
 
@@ -154,13 +167,15 @@ def read_table(
     documented: tuple[str, ...] = (),
     columns: Path | None = None,
     notice: Notice | None = None,
+    titles: list[TitleLine] | None = None,
 ) -> list[Row]:
     """Rows of a CSV or .xlsx table (by suffix), by *documented* column; an old .xls is
     refused with advice.
 
     The header is found under any title rows and office headers are read by their
     aliases, or by the ``--columns`` map in *columns* (exchange/header_map.py);
-    *notice* hears what was skipped (a total row, notes under the table). *table*
+    *notice* hears what was skipped (a total row, notes under the table), *titles* is
+    given the rows above the header (table_body.lines_above). *table*
     (``plan``, ``progress``) names the aliases, and for workbooks the sheet; *filled*,
     *sheet* and *on_sheet* apply to workbooks only (see ``exchange.xlsx.read_xlsx``); a
     CSV file named with a *sheet* is refused, since it has none. Every cell passes
@@ -184,13 +199,14 @@ def read_table(
             sheet=sheet,
             on_sheet=on_sheet,
             notice=notice,
+            titles=titles,
         )
     elif sheet:
         raise ImportRejected(
             [CellError(str(path), 0, "-", "a CSV file has no sheets: --sheet is for .xlsx files")]
         )
     else:
-        rows = read_csv(path, required, rules, notice)
+        rows = read_csv(path, required, rules, notice, titles)
     return as_given(rows, str(path), free_text=free_text, checked_later=checked_later)
 
 

@@ -39,7 +39,14 @@ from pledgetrack.domain.text import shown
 from pledgetrack.exchange.files import write_atomically
 from pledgetrack.exchange.header_map import HeaderRules
 from pledgetrack.exchange.merged_cells import fill_merged
-from pledgetrack.exchange.table_body import Notice, Row, body_rows, find_header
+from pledgetrack.exchange.table_body import (
+    Notice,
+    Row,
+    TitleLine,
+    body_rows,
+    find_header,
+    lines_above,
+)
 from pledgetrack.exchange.workbook_file import NOT_A_WORKBOOK, check_workbook, refuse
 
 if TYPE_CHECKING:
@@ -62,6 +69,7 @@ def read_xlsx(
     sheet: str | None = None,
     on_sheet: Callable[[str, int], object] | None = None,
     notice: Notice | None = None,
+    titles: list[TitleLine] | None = None,
 ) -> list[Row]:
     """Data rows of an .xlsx table whose header has every *required* column.
 
@@ -72,7 +80,8 @@ def read_xlsx(
     *sheet* if given, else the one named *table* (``plan``, ``progress``), else
     the first; a hidden one only when named (exchange/workbook_file.py), and
     *on_sheet* is told its title and the number of worksheets. Blank rows, total rows
-    and notes under the table are left out as in CSV files (*notice* hears of them).
+    and notes under the table are left out as in CSV files (*notice* hears of them);
+    *titles* is given the rows above the header.
     """
     name = str(path)
     _refuse_old_excel(path, name)
@@ -82,7 +91,7 @@ def read_xlsx(
     workbook = _open(path, name)
     try:
         return _read_rows(
-            path, workbook, workbook[chosen.title], name, required, rules, filled, notice
+            path, workbook, workbook[chosen.title], name, required, rules, filled, notice, titles
         )
     except _DAMAGED as exc:
         raise _unreadable(name, exc) from None
@@ -123,6 +132,7 @@ def _read_rows(
     rules: HeaderRules,
     filled: tuple[str, ...] | None,
     notice: Notice | None,
+    titles: list[TitleLine] | None = None,
 ) -> list[Row]:
     ranges = _merged_ranges(path, workbook, ws)
     ws.reset_dimensions()  # some writers store a wrong size; read every row there is
@@ -133,6 +143,8 @@ def _read_rows(
     if not any(any(t.strip() for t in texts) for _, texts in records):
         raise ImportRejected([CellError(name, 1, "-", "the sheet is empty")])
     header_row, header = find_header(records, rules, required, name)
+    if titles is not None:
+        titles += lines_above(records, header_row)
     columns = rules.columns_of(header)
     if ranges:
         fill_merged(records, ranges, header_row, columns, name)

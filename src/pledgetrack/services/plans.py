@@ -13,13 +13,12 @@ from sqlmodel import Session
 from pledgetrack.domain.model import TargetKind
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.domain.plan_draft import ItemDraft, PlanDraft, TargetDraft
+from pledgetrack.exchange.office_plan import office_plan_rows
 from pledgetrack.exchange.plan_file import (
     FREE_TEXT,
     NUMBER_COLUMNS,
     PLAN_FILE_COLUMNS,
     REQUIRED,
-    office_plan_code,
-    office_plan_rows,
     parse_plan_rows,
     plan_file_rows,
 )
@@ -28,7 +27,7 @@ from pledgetrack.exchange.sentence_rows import (
     refuse_sentence_targets,
     split_sentence_rows,
 )
-from pledgetrack.exchange.tables import Notice, SheetNotice, read_table, write_table
+from pledgetrack.exchange.tables import Notice, SheetNotice, TitleLine, read_table, write_table
 from pledgetrack.services.access import Actor, acting
 from pledgetrack.services.audit import write_audit
 from pledgetrack.services.output import check_output_file
@@ -69,6 +68,7 @@ def import_plan(
     Admins only (anyone in a database without users): raises PermissionDenied.
     """
     now = now or datetime.now(UTC)
+    titles: list[TitleLine] = []
     rows = read_table(
         path,
         REQUIRED,
@@ -79,13 +79,14 @@ def import_plan(
         documented=PLAN_FILE_COLUMNS,
         columns=columns,
         notice=notice,
+        titles=titles,
     )
     guesses = TableGuesses()
     if from_text:
         rows = split_sentence_rows(rows, str(path), guesses)
     else:
         refuse_sentence_targets(rows, str(path))
-    rows = office_plan_rows(rows, office_plan_code(path), guesses.lines)
+    rows = office_plan_rows(rows, path, titles, guesses.lines)
     drafts = parse_plan_rows(rows, str(path))
     if on_guesses is not None:
         on_guesses(guesses)
