@@ -15,6 +15,8 @@ from sqlmodel import Session, SQLModel
 
 from pledgetrack.domain.errors import ImportRejected
 from pledgetrack.domain.model import Policy, Status
+from pledgetrack.exchange.office_plan import list_title, office_plan_code
+from pledgetrack.exchange.table_body import TitleLine
 from pledgetrack.services.plans import import_plan
 from pledgetrack.services.progress import read_progress_file, save_entries
 from pledgetrack.services.status import plan_status
@@ -110,6 +112,137 @@ def test_an_office_table_without_codes_gets_keys_kinds_and_the_plan_from_its_nam
         ("1.2", "quantity", True, date(2022, 12, 31)),
         ("2.1", "milestone", True, date(2022, 12, 31)),
     ]
+
+
+OFFICE_HEADER = "序号,实事项目,目标任务,目标值,单位,责任单位,完成时限"
+OFFICE_ROWS = ["1,学校建设,新建学校,7,所,教育局,11月底", "2,政策平台,政策平台上线,,,大数据局,"]
+
+
+def _office_table(path: Path, *above: str) -> Path:
+    return write(path, "\n".join([*above, OFFICE_HEADER, *OFFICE_ROWS]) + "\n")
+
+
+def test_an_office_table_is_titled_by_its_title_row_and_says_so(empty_engine, tmp_path) -> None:
+    heard = []
+    path = _office_table(
+        tmp_path / "demo-2022-plan-office.csv",
+        "附件1",
+        "临安区2022年民生实事项目进展情况表(截至9月底),,",
+        "单位:个",
+    )
+    (saved,) = import_plan(empty_engine, path, on_guesses=heard.append)
+    structure = _structure(empty_engine, "demo-2022")
+    assert (saved.code, structure.title) == ("demo-2022", "临安区2022年民生实事项目")
+    assert (structure.period.start, structure.period.end) == (date(2022, 1, 1), date(2022, 12, 31))
+    assert structure.targets()[0].rule.deadline == date(2022, 11, 30)
+    assert heard[0].lines[:3] == [
+        "plan code 'demo-2022': the file's name without '-plan-office' "
+        "(the table has no plan column)",
+        "plan title '临安区2022年民生实事项目': the title row 2 "
+        "('临安区2022年民生实事项目进展情况表(截至9月底)')",
+        "plan period 2022-01-01 … 2022-12-31: the year 2022 in the file name",
+    ]
+
+
+def test_an_office_table_without_a_title_row_is_titled_by_its_code(empty_engine, tmp_path) -> None:
+    heard = []
+    import_plan(empty_engine, _office_table(tmp_path / "demo-2022.csv"), on_guesses=heard.append)
+    assert _structure(empty_engine).title == "demo-2022"
+    assert "plan title 'demo-2022': the code (no title row above the header)" in heard[0].lines
+
+
+def test_the_year_of_the_title_gives_the_period_when_the_file_name_has_none(
+    empty_engine, tmp_path
+) -> None:
+    heard = []
+    path = _office_table(tmp_path / "民生实事计划表.csv", "2023年区政府民生实事项目一览表")
+    import_plan(empty_engine, path, on_guesses=heard.append)
+    structure = _structure(empty_engine, "民生实事")
+    assert structure.title == "2023年区政府民生实事项目"
+    assert (structure.period.start, structure.period.end) == (date(2023, 1, 1), date(2023, 12, 31))
+    assert structure.targets()[0].rule.deadline == date(2023, 11, 30)
+    assert "plan period 2023-01-01 … 2023-12-31: the year 2023 in the title" in heard[0].lines
+
+
+def test_a_title_naming_another_year_than_the_file_name_is_refused(empty_engine, tmp_path) -> None:
+    path = _office_table(tmp_path / "demo-2022-plan.csv", "", "2021年民生实事项目")
+    with pytest.raises(ImportRejected) as exc:
+        import_plan(empty_engine, path)
+    assert _errors(exc) == [
+        (
+            2,
+            "plan_title",
+            "the title names 2021年 but the file name 2022: rename the file, "
+            "or add plan_start and plan_end columns",
+        )
+    ]
+
+
+def test_a_title_row_with_a_refused_character_is_named(empty_engine, tmp_path) -> None:
+    path = _office_table(tmp_path / "demo-2022-plan.csv", "2022年\x1b[31m民生实事")
+    with pytest.raises(ImportRejected) as exc:
+        import_plan(empty_engine, path)
+    ((row, column, reason),) = _errors(exc)
+    assert (row, column) == (1, "plan_title")
+    assert "not allowed" in reason
+
+
+def test_a_plan_title_column_wins_over_the_title_row(empty_engine, tmp_path) -> None:
+    text = "\n".join(
+        [
+            "2022年民生实事项目进展情况表",
+            "计划名称," + OFFICE_HEADER,
+            *(f"区政府实事,{row}" for row in OFFICE_ROWS),
+        ]
+    )
+    heard = []
+    import_plan(
+        empty_engine, write(tmp_path / "demo-2022.csv", text + "\n"), on_guesses=heard.append
+    )
+    assert _structure(empty_engine).title == "区政府实事"
+    assert not any(line.startswith("plan title") for line in heard[0].lines)
+
+
+@pytest.mark.parametrize(
+    ("lines", "title"),
+    [
+        (["临安区2022年民生实事项目进展情况表"], "临安区2022年民生实事项目"),
+        (["2022年区政府民生实事项目(截至9月底)"], "2022年区政府民生实事项目"),
+        (["2022年区政府民生实事项目完成情况表（截至2022年9月30日）"], "2022年区政府民生实事项目"),
+        (["2022年民生实事项目一览表"], "2022年民生实事项目"),
+        # 计划表 → 计划: "the plan" reads naturally, "the plan table" names the file.
+        (["表1 2022年民生实事项目计划表"], "2022年民生实事项目计划"),
+        (["附件2:", "2022年十大民生实事\n（截至11月底）"], "2022年十大民生实事"),
+        (["单位:万元", "2022年民生实事"], "2022年民生实事"),
+        (["单位:个"], None),
+        ([], None),
+    ],
+)
+def test_the_title_row_gives_the_list_title_without_date_notes_and_table_words(
+    lines: list[str], title: str | None
+) -> None:
+    found = list_title([TitleLine(n, text) for n, text in enumerate(lines, start=1)])
+    assert (found[1] if found else None) == title
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "dropped"),
+    [
+        ("linan-2022-plan.xlsx", "linan-2022", "-plan"),
+        ("linan-2022-plan-office.xlsx", "linan-2022", "-plan-office"),
+        ("linan-2022-office_plan.csv", "linan-2022", "-office_plan"),
+        ("linan-2022-progress.csv", "linan-2022", "-progress"),
+        ("临安2022计划表.xlsx", "临安2022", "计划表"),
+        ("临安2022-进展情况表.xlsx", "临安2022", "-进展情况表"),
+        ("demo-2022.csv", "demo-2022", ""),
+        ("plan.csv", "plan", ""),
+        ("explain.csv", "explain", ""),
+    ],
+)
+def test_the_code_is_the_file_name_without_words_for_the_file(
+    name: str, code: str, dropped: str
+) -> None:
+    assert office_plan_code(Path(name)) == (code, dropped)
 
 
 # ------------------------------------------------------------------ --columns
@@ -422,3 +555,24 @@ def test_every_header_alias_is_documented() -> None:
         for column, names in aliases.items():
             row = next(line for line in part.splitlines() if line.startswith(f"| `{column}` |"))
             assert all(name in row for name in names), column
+
+
+def test_status_of_the_imported_linan_list_shows_its_title(cli_db) -> None:
+    """The list's own title, read from its title row, heads `status`, not the plan code."""
+    from typer.testing import CliRunner
+
+    from pledgetrack.cli import app
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(app, ["--db", str(cli_db), *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    shown = run("import", "plan", str(EXAMPLES / "linan-2022-plan.xlsx"), "--dry-run")
+    assert (
+        "guessed: plan title '2022年区政府民生实事项目': the title row 1 ('2022年区政府民生实事项目')"
+    ) in shown.splitlines()
+    run("import", "plan", str(EXAMPLES / "linan-2022-plan.xlsx"))
+    status = run("status", "--plan", "linan-2022", "--as-of", "2022-09-30")
+    assert "2022年区政府民生实事项目 — status as of 2022-09-30" in status
+    assert "linan-2022 —" not in status

@@ -54,13 +54,15 @@ _NUMBER_ONLY = re.compile(r"[\d一二三四五六七八九十百]+[.、．]?")
 
 
 def find_header(
-    records: Iterable[tuple[int, Sequence[str]]],
+    records: Sequence[tuple[int, Sequence[str]]],
     rules: HeaderRules,
     required: tuple[str, ...],
     name: str,
+    titles: list[TitleLine] | None = None,
 ) -> tuple[int, list[str]]:
     """The header row (its number and cells): the first that names every *required*
-    column; else ImportRejected naming what the likeliest row lacks."""
+    column; else ImportRejected naming what the likeliest row lacks. *titles* is given
+    the rows above it (:func:`lines_above`)."""
     best: tuple[int, int, list[str]] | None = None  # (named, row, cells)
     for number, cells in records:
         texts = [c or "" for c in cells]
@@ -69,6 +71,8 @@ def find_header(
         if rules.is_header(texts, required):
             if rules.user_map:
                 rules.check_map(texts, name, number)
+            if titles is not None:
+                titles += lines_above(records, number)
             return number, texts
         named = set(rules.columns_of(texts).values())
         count = sum(c in named for c in required)

@@ -20,14 +20,7 @@ from pledgetrack.exchange.csv_encoding import decode_csv
 from pledgetrack.exchange.csv_records import read_records
 from pledgetrack.exchange.files import write_atomically
 from pledgetrack.exchange.header_map import HeaderRules, rules_for
-from pledgetrack.exchange.table_body import (
-    Notice,
-    Row,
-    TitleLine,
-    body_rows,
-    find_header,
-    lines_above,
-)
+from pledgetrack.exchange.table_body import Notice, Row, TitleLine, body_rows, find_header
 
 __all__ = ["Notice", "Row", "TitleLine", "read_table", "write_table"]
 
@@ -64,9 +57,7 @@ def read_csv(
     records = read_records(
         decode_csv(data, name), name, lambda cells: rules.is_header(cells, required)
     )
-    header_row, header = find_header(records, rules, required, name)
-    if titles is not None:
-        titles += lines_above(records, header_row)
+    header_row, header = find_header(records, rules, required, name, titles)
     return body_rows(records[header_row:], rules.columns_of(header), name, notice)
 
 

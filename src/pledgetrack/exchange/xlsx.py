@@ -39,14 +39,7 @@ from pledgetrack.domain.text import shown
 from pledgetrack.exchange.files import write_atomically
 from pledgetrack.exchange.header_map import HeaderRules
 from pledgetrack.exchange.merged_cells import fill_merged
-from pledgetrack.exchange.table_body import (
-    Notice,
-    Row,
-    TitleLine,
-    body_rows,
-    find_header,
-    lines_above,
-)
+from pledgetrack.exchange.table_body import Notice, Row, TitleLine, body_rows, find_header
 from pledgetrack.exchange.workbook_file import NOT_A_WORKBOOK, check_workbook, refuse
 
 if TYPE_CHECKING:
@@ -142,9 +135,7 @@ def _read_rows(
     ]
     if not any(any(t.strip() for t in texts) for _, texts in records):
         raise ImportRejected([CellError(name, 1, "-", "the sheet is empty")])
-    header_row, header = find_header(records, rules, required, name)
-    if titles is not None:
-        titles += lines_above(records, header_row)
+    header_row, header = find_header(records, rules, required, name, titles)
     columns = rules.columns_of(header)
     if ranges:
         fill_merged(records, ranges, header_row, columns, name)
