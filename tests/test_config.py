@@ -177,8 +177,15 @@ def test_a_bad_lang_in_the_config_file_is_refused(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("value", "lang"),
-    [("zh", "zh"), ("en", "en"), ("ZH", "zh"), ("zh_CN.UTF-8", "zh"), ("zh-Hans", "zh"),
-     ("en_US", "en"), ("en_GB.utf8", "en")],  # fmt: skip
+    [
+        ("zh", "zh"),
+        ("en", "en"),
+        ("ZH", "zh"),
+        ("zh_CN.UTF-8", "zh"),
+        ("zh-Hans", "zh"),
+        ("en_US", "en"),
+        ("en_GB.utf8", "en"),
+    ],
 )
 def test_zh_en_and_their_locales_are_accepted(
     monkeypatch: pytest.MonkeyPatch, value: str, lang: str
