@@ -198,6 +198,22 @@ def test_record_in_the_future_of_a_running_plan(tmp_path) -> None:
         assert result.exit_code == 2 and "in the future" in result.stderr
 
 
+def test_import_progress_counts_one_reading_in_the_singular(db, tmp_path: Path) -> None:
+    one = tmp_path / "one.csv"
+    one.write_text("plan,target,as_of,value\nqingdao-2020,1.1,2020-11-30,42\n", encoding="utf-8")
+    result = run(db, "import", "progress", str(one))
+    assert result.exit_code == 0, result.output
+    assert "1 reading added, 0 corrections, 0 already present" in result.stdout
+    two = tmp_path / "two.csv"
+    two.write_text(
+        "plan,target,as_of,value\nqingdao-2020,1.1,2020-11-30,43\nqingdao-2020,1.2,2020-11-30,4.4\n",
+        encoding="utf-8",
+    )
+    result = run(db, "import", "progress", str(two))
+    assert result.exit_code == 0, result.output
+    assert "1 reading added, 1 correction, 0 already present" in result.stdout
+
+
 def test_import_export_round_trip_through_the_cli(tmp_path) -> None:
     db = str(tmp_path / "fresh.sqlite")
     assert run(db, "status").exit_code == 2  # no database yet: told to import

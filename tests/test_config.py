@@ -156,3 +156,39 @@ def test_sqlite_keeps_its_pragmas(tmp_path: Path) -> None:
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
     engine.dispose()
+
+
+def test_a_bad_lang_in_the_environment_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLEDGETRACK_LANG", "fr")
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert "PLEDGETRACK_LANG" in message and "must be zh or en" in message and "'fr'" in message
+    assert "Value error" not in message and "Traceback" not in result.output
+
+
+def test_a_bad_lang_in_the_config_file_is_refused(tmp_path: Path) -> None:
+    path = write_config(tmp_path, 'lang = "fr"\n')
+    result = runner.invoke(app, ["status"])
+    assert result.exit_code == 2
+    message = " ".join(result.output.split())
+    assert str(path) in message and "key 'lang'" in message and "must be zh or en" in message
+
+
+@pytest.mark.parametrize(
+    ("value", "lang"),
+    [
+        ("zh", "zh"),
+        ("en", "en"),
+        ("ZH", "zh"),
+        ("zh_CN.UTF-8", "zh"),
+        ("zh-Hans", "zh"),
+        ("en_US", "en"),
+        ("en_GB.utf8", "en"),
+    ],
+)
+def test_zh_en_and_their_locales_are_accepted(
+    monkeypatch: pytest.MonkeyPatch, value: str, lang: str
+) -> None:
+    monkeypatch.setenv("PLEDGETRACK_LANG", value)
+    assert Settings().resolved_lang() == lang

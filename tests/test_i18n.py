@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from pledgetrack.domain.model import Status
-from pledgetrack.i18n import LANGS, status_label, t
+from pledgetrack.i18n import LANGS, counted, status_label, t
 from pledgetrack.i18n.catalog import CATALOG
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "pledgetrack"
@@ -156,3 +156,55 @@ def test_every_status_has_a_label_in_both_languages() -> None:
 def test_a_message_is_formatted_with_its_values() -> None:
     assert t("tui.counter", "en", label="behind", n=6, total=36) == "behind 6 of 36"
     assert t("col.status", "zh") == "状态"
+
+
+@pytest.mark.parametrize(
+    ("key", "values", "one", "two"),
+    [
+        ("tui.shown", {}, "1 item shown", "2 items shown"),
+        ("tui.department.option", {"name": "D"}, "D (1 item)", "D (2 items)"),
+        ("tui.confirm.quit", {}, "1 entry is not saved.", "2 entries are not saved."),
+        ("entry.confirm.discard", {}, "Discard it?", "Discard them?"),
+        ("entry.fix", {"keys": "1.1"}, "Fix 1 error first: 1.1", "Fix 2 errors first: 1.1"),
+        ("entry.confirm.warnings", {"list": ""}, "1 figure needs", "2 figures need"),
+        ("entry.conflict", {"list": ""}, "1 target was saved", "2 targets were saved"),
+        (
+            "entry.summary",
+            {"date": "2020-10-31", "changed": 0, "errors": 0, "warnings": 0},
+            "· 1 target ·",
+            "· 2 targets ·",
+        ),
+    ],
+)
+def test_english_counts_of_one_are_singular(key: str, values: dict, one: str, two: str) -> None:
+    assert one in t(key, "en", n=1, **values)
+    assert two in t(key, "en", n=2, **values)
+    assert "{" not in t(key, "zh", n=1, **values)  # Chinese has no plural: the same words
+
+
+def test_english_counts_in_the_status_summary_and_the_report() -> None:
+    counts = {"achieved": 1, "on_track": 0, "behind": 0, "overdue": 0, "not_reported": 0}
+    assert t("status.summary", "en", total=1, **counts).startswith("1 item: 1 achieved")
+    assert t("status.summary", "en", total=2, **counts).startswith("2 items: 1 achieved")
+    headline = {"date": "end of May 2020", "plan": "P", "which": ""}
+    assert t("report.headline", "en", achieved=1, total=1, pledges=1, **headline) == (
+        "As of the end of May 2020, 1 of the 1 item of P (1 pledge) has reached its annual target"
+    )
+    assert t("report.headline", "en", achieved=2, total=3, pledges=2, **headline) == (
+        "As of the end of May 2020, 2 of the 3 items of P (2 pledges) "
+        "have reached their annual target"
+    )
+    assert t("tui.attention.summary", "en", n=1, d=1, counts="x") == "1 item, 1 lead department: x"
+    assert t("tui.attention.summary", "en", n=2, d=3, counts="x") == (
+        "2 items, 3 lead departments: x"
+    )
+    assert t("html.scope", "en", pledges=1) == "items in 1 pledge"
+    assert t("tui.counter", "en", label="a|b", n=1, total=2) == "a|b 1 of 2"  # no plural asked
+
+
+def test_counted_says_one_item_and_two_items() -> None:
+    assert [counted(n, "reading", "readings") for n in (0, 1, 2)] == [
+        "0 readings",
+        "1 reading",
+        "2 readings",
+    ]

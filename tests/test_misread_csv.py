@@ -289,6 +289,6 @@ def test_the_cli_refusal_is_file_row_column_reason_and_changes_nothing(
     assert result.exit_code == 2, result.output
     lines = result.stderr.strip().splitlines()
     assert lines[0].startswith(f"{path}{where}"), lines
-    assert lines[-1] == "error: 1 problem(s) found; nothing was imported"
+    assert lines[-1] == "error: 1 problem found; nothing was imported"
     assert len(lines) == 2
     assert digest(cli_db) == before

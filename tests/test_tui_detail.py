@@ -77,6 +77,29 @@ def test_render_chart_sizes(width: int, height: int) -> None:
     assert "target" in out and "expected" in out and "actual" not in out
 
 
+@pytest.mark.parametrize(("width", "height"), [(60, 14), (100, 16), (40, 14)])
+def test_render_chart_legend_in_chinese_keeps_the_frame_square(width: int, height: int) -> None:
+    """The legend goes through the catalog: 实际 / 目标 / 应达, each line still *width* cells."""
+    from rich.cells import cell_len
+
+    rule = TargetRule(TargetKind.QUANTITY, END, target_value=30.0)
+    out = plain(
+        render_chart(
+            [(date(2020, 6, 30), 12.0), (date(2020, 10, 31), 41.58)],
+            30.0,
+            expected_path(rule, START),
+            width,
+            height,
+            start=START,
+            end=END,
+            lang="zh",
+        )
+    )
+    assert "实际" in out and "目标" in out and "应达" in out
+    assert not re.search(r"actual|target|expected", out)
+    assert {cell_len(line) for line in out.splitlines()} == {width}
+
+
 def test_render_chart_small() -> None:
     """plotext leaves out a legend taller than the canvas; below the minimum, nothing is drawn."""
     out = plain(render_chart([], 1.0, [], 40, 7, start=START, end=END))
@@ -131,9 +154,8 @@ async def test_chart_for_quantity_target_and_redraw(engine: Engine) -> None:
         chart = detail.query_one("#chart", TargetChart)
         assert chart.display
         first = chart_text(detail)
-        assert "actual" in first and "target" in first and "expected" in first
+        assert "实际" in first and "目标" in first and "应达" in first  # the legend in zh
         assert "2020-10" in first
-        assert not CJK.search(first)
         assert len(first.splitlines()) == chart.content_size.height
         assert "累计值与目标、应达进度" in text_of(app, "#chart-caption")
         assert "万人" in text_of(app, "#chart-caption")
@@ -142,7 +164,7 @@ async def test_chart_for_quantity_target_and_redraw(engine: Engine) -> None:
         second = chart_text(detail)
         assert chart.target is not None and chart.target.info.key == "1.2"
         assert second != first
-        assert "actual" in second
+        assert "实际" in second
 
 
 async def test_chart_redraws_on_resize_and_language(engine: Engine) -> None:
@@ -159,6 +181,8 @@ async def test_chart_redraws_on_resize_and_language(engine: Engine) -> None:
         await settle(pilot)
         assert app.lang == "en"
         assert "Cumulative value vs target and expected path" in text_of(app, "#chart-caption")
+        legend = chart_text(detail)
+        assert "actual" in legend and "expected" in legend and not CJK.search(legend)
 
 
 async def test_milestone_and_reference_targets_show_caption_not_chart(engine: Engine) -> None:

@@ -287,7 +287,7 @@ def test_the_cli_refuses_a_hidden_first_sheet_and_reads_the_one_named(
     assert result.exit_code == 2, result.output
     first, last = result.stderr.strip().splitlines()
     assert first.startswith(f"{path}:0:-: its first sheet '旧数据' is hidden")
-    assert last == "error: 1 problem(s) found; nothing was imported"
+    assert last == "error: 1 problem found; nothing was imported"
     assert hashlib.sha256(cli_db.read_bytes()).hexdigest() == before
     args = ["--db", str(cli_db), "import", "progress", str(path), "--sheet", "十一月"]
     result = runner.invoke(app, args)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import locale
 import os
+import re
 import sys
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import Field, ValidationError, create_model
+from pydantic import AfterValidator, Field, ValidationError, create_model
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -32,6 +33,21 @@ CONFIG_ENV = "PLEDGETRACK_CONFIG"
 def sqlite_url(path: Path | str) -> str:
     """The SQLAlchemy URL of a SQLite file."""
     return f"sqlite:///{Path(path)}"
+
+
+#: A language setting: zh or en, or a locale name of either (zh_CN, zh_CN.UTF-8, en-US).
+_LANG = re.compile(r"(zh|en)([_-][A-Za-z0-9]+)?(\.[A-Za-z0-9_-]+)?(@\w+)?", re.IGNORECASE)
+
+
+def checked_lang(value: str) -> str:
+    """*value* if it names Chinese or English (``zh``, ``en``, ``zh_CN.UTF-8``, …)."""
+    if not _LANG.fullmatch(value.strip()):
+        raise ValueError("must be zh or en (or a locale such as zh_CN.UTF-8 or en_US)")
+    return value.strip()
+
+
+#: The type of the lang setting: checked in the environment and in the config file alike.
+LangSetting = Annotated[str, AfterValidator(checked_lang)]
 
 
 class ConfigError(ValueError):
@@ -75,6 +91,11 @@ class ConfigFileSource(TomlConfigSettingsSource):
         return _checked(Path(file_path), data)
 
 
+def reason(error: Any) -> str:
+    """A pydantic error's message, without the ``Value error, `` of a custom check."""
+    return str(error["msg"]).removeprefix("Value error, ")
+
+
 def _checked(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     """The file's settings validated on their own, so an error names this file's key."""
     fields = Settings.model_fields
@@ -90,7 +111,7 @@ def _checked(path: Path, data: dict[str, Any]) -> dict[str, Any]:
         model.model_validate(data)
     except ValidationError as exc:
         problems = "; ".join(
-            f"key {'.'.join(str(p) for p in e['loc'])!r}: {e['msg']} (got {e['input']!r})"
+            f"key {'.'.join(str(p) for p in e['loc'])!r}: {reason(e)} (got {e['input']!r})"
             for e in exc.errors()
         )
         raise ConfigError(f"config file {path}: {problems}") from exc
@@ -124,7 +145,9 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL; default: data/pledges.sqlite in the current directory, "
         "else the sample database of the source checkout.",
     )
-    lang: str | None = Field(default=None, description="zh or en; default from the locale.")
+    lang: LangSetting | None = Field(
+        default=None, description="zh or en (or a locale: zh_CN.UTF-8); default from the locale."
+    )
     tolerance: float = Field(
         default=10.0, description="Percentage points below expected before 'behind'."
     )

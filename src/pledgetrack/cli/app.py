@@ -126,7 +126,7 @@ def load_settings() -> Settings:
     """The settings, or exit 2 naming the config file or variable and the key at fault."""
     from pydantic import ValidationError
 
-    from pledgetrack.config import ConfigError, Settings
+    from pledgetrack.config import ConfigError, Settings, reason
 
     try:
         return Settings()
@@ -134,7 +134,8 @@ def load_settings() -> Settings:
         fail(str(exc))
     except ValidationError as exc:
         problems = "; ".join(
-            f"PLEDGETRACK_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            f"PLEDGETRACK_{'_'.join(str(p) for p in e['loc']).upper()}: {reason(e)} "
+            f"(got {e['input']!r})"
             for e in exc.errors()
         )
         fail(f"environment: {problems}")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from pledgetrack.cli.app import app, database_url, fail, state
+from pledgetrack.i18n import counted
 
 
 @app.command("backup")
@@ -45,7 +46,8 @@ def restore_cmd(
         done = restore_database(database_url(), file, actor=actor)
     except BackupError as exc:
         fail(str(exc))
-    typer.echo(f"restored {done.source} into {done.database}: {done.snapshots} readings")
+    readings = counted(done.snapshots, "reading", "readings")
+    typer.echo(f"restored {done.source} into {done.database}: {readings}")
     if done.kept is not None:
         typer.echo(f"the database as it was is kept in {done.kept}")
     if done.revision != program_revision():

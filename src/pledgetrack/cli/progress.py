@@ -33,7 +33,7 @@ from pledgetrack.domain.model import Status
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.qualifier import qualified
 from pledgetrack.domain.text import one_line
-from pledgetrack.i18n import status_label, t
+from pledgetrack.i18n import counted, status_label, t
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -166,7 +166,7 @@ def _report_rejected(exc: ImportRejected, *, dry_run: bool = False) -> NoReturn:
         err.print(as_text(str(problem)), highlight=False, soft_wrap=True, markup=False)
     if exc.hint:
         err.print(as_text(exc.hint), highlight=False, soft_wrap=True, markup=False)
-    found = f"{len(exc.errors)} problem(s) found"
+    found = f"{counted(len(exc.errors), 'problem', 'problems')} found"
     fail(
         f"dry run: {found}; the import would be refused"
         if dry_run
@@ -263,7 +263,8 @@ def import_plan_cmd(
         if dry_run:
             verb = "would be created" if s.created else "would be updated"
             typer.echo(
-                f"plan {s.code} {verb}: {s.pledges} pledges, {s.items} items "
+                f"plan {s.code} {verb}: {counted(s.pledges, 'pledge', 'pledges')}, "
+                f"{counted(s.items, 'item', 'items')} "
                 f"({s.count('item.add')} added, {s.count('item.change')} changed), targets "
                 f"{s.count('target.add')} added, {s.count('target.change')} changed, "
                 f"{s.targets_added + s.targets_updated - s.count('target.add') - s.count('target.change')} unchanged"
@@ -271,7 +272,8 @@ def import_plan_cmd(
         else:
             verb = "created" if s.created else "updated"
             typer.echo(
-                f"plan {s.code} {verb}: {s.items} items, {s.targets_added} targets added, {s.targets_updated} updated"
+                f"plan {s.code} {verb}: {counted(s.items, 'item', 'items')}, "
+                f"{counted(s.targets_added, 'target', 'targets')} added, {s.targets_updated} updated"
             )
         if s.targets_not_in_file:
             typer.echo(f"  kept (not in the file): {', '.join(s.targets_not_in_file)}")
@@ -346,7 +348,8 @@ def import_progress_cmd(
         return
     would = "would be " if dry_run else ""
     typer.echo(
-        f"{outcome.added} readings {would}added, {outcome.corrections} corrections, "
+        f"{counted(outcome.added, 'reading', 'readings')} {would}added, "
+        f"{counted(outcome.corrections, 'correction', 'corrections')}, "
         f"{outcome.unchanged} already present"
     )
     if dry_run:
@@ -368,7 +371,7 @@ def export_plan_cmd(
     engine = engine_for()
     with _export_errors(file):
         n = export_plan(engine, file, plan=plan, force=force)
-    typer.echo(f"wrote {n} targets to {file}")
+    typer.echo(f"wrote {counted(n, 'target', 'targets')} to {file}")
 
 
 @contextmanager
@@ -402,4 +405,4 @@ def export_progress_cmd(
     engine = engine_for()
     with _export_errors(file):
         n = export_progress(engine, file, plan=plan, history=history, force=force)
-    typer.echo(f"wrote {n} readings to {file}")
+    typer.echo(f"wrote {counted(n, 'reading', 'readings')} to {file}")

@@ -11,7 +11,12 @@ import typer
 from pledgetrack.cli.app import Force, Lang, app, engine_for, err, fail, lang_of, os_reason, policy
 from pledgetrack.cli.render import progress_line
 from pledgetrack.domain.dates import DateFormatError, parse_month
-from pledgetrack.domain.errors import OutputRefused, PlanNotFound, UnsupportedFileType
+from pledgetrack.domain.errors import (
+    OutputRefused,
+    OutsidePlan,
+    PlanNotFound,
+    UnsupportedFileType,
+)
 from pledgetrack.domain.report_format import ReportFormat, report_format
 from pledgetrack.i18n import t
 
@@ -68,6 +73,14 @@ def report(
             fail(f"--out: directory {out.parent} does not exist")
     language = lang_of(lang)
     engine = engine_for()
+    from pledgetrack.services.status import check_in_period
+
+    try:
+        check_in_period(engine, plan=plan, day=month_end, month=True)
+    except PlanNotFound as exc:
+        fail(str(exc))
+    except OutsidePlan as exc:
+        fail(f"--month: {exc}")
     if out is not None:
         from pledgetrack.services.output import check_output_file
 

@@ -12,7 +12,7 @@ from rich.console import Console
 
 from pledgetrack.cli.app import Lang, app, engine_for, fail, lang_of, parse_date_option, policy
 from pledgetrack.cli.render import status_table, summary_json, summary_lines, write_status_json
-from pledgetrack.domain.errors import PlanNotFound
+from pledgetrack.domain.errors import OutsidePlan, PlanNotFound
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -49,13 +49,20 @@ def status(
     ] = False,
 ) -> None:
     """The completion table: items under their pledges, completion, expected, status."""
-    from pledgetrack.services.status import UnknownDepartment, default_as_of, plan_status
+    from pledgetrack.services.status import (
+        UnknownDepartment,
+        check_in_period,
+        default_as_of,
+        plan_status,
+    )
 
     engine = engine_for()
     on = parse_date_option(as_of, "--as-of")
     try:
         if on is None:
             on = default_as_of(engine, plan=plan)
+        else:
+            check_in_period(engine, plan=plan, day=on)
         if summary:
             print_summary(
                 engine, on=on, plan=plan, department=department, as_json=as_json,
@@ -72,6 +79,8 @@ def status(
         )
     except (PlanNotFound, UnknownDepartment) as exc:
         fail(str(exc))
+    except OutsidePlan as exc:
+        fail(f"--as-of: {exc}")
     if as_json:
         write_status_json(evaluation, sys.stdout.write)
     else:

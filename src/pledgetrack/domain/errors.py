@@ -52,6 +52,10 @@ class PlanNotFound(LookupError):
     """No plan with that code, or no plan at all."""
 
 
+class OutsidePlan(ValueError):
+    """A date or month asked for lies outside the plan's period; the message names both."""
+
+
 class SchemaBehind(RuntimeError):
     """The database was made by an older pledgetrack; it needs ``pledgetrack db upgrade``."""
 

@@ -4,7 +4,8 @@ A key's first segment says where it is used: ``sep``, ``status``, ``col``,
 ``assessed`` and ``review`` by every front end; ``report``, ``score``, ``html``,
 ``xlsx`` and ``docx`` by the month-end report's renderers; ``cli`` by the command
 line; ``tui`` and ``entry`` by the terminal UI. Chinese prose takes full-width
-punctuation (，：；（）？). tests/test_i18n.py holds the catalog to its rules: both
+punctuation (，：；（）？). English counts take a plural: ``{n} {n:item|items}``
+is ``1 item`` or ``2 items`` (see :func:`pledgetrack.i18n.t`). tests/test_i18n.py holds the catalog to its rules: both
 languages, the same placeholders in each, every key used and every key asked for
 present, no text under two keys.
 """
@@ -22,7 +23,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "status.title": {"zh": "{plan} 完成情况（截至{date}）", "en": "{plan} — status as of {date}"},
     "status.summary": {
         "zh": "共{total}项：已完成{achieved}，正常推进{on_track}，进度滞后{behind}，逾期{overdue}，未填报{not_reported}",
-        "en": "{total} items: {achieved} achieved, {on_track} on track, {behind} behind, "
+        "en": "{total} {total:item|items}: {achieved} achieved, {on_track} on track, {behind} behind, "
         "{overdue} overdue, {not_reported} not reported",
     },
     # col.*: Column headings, the same word in every table (CLI, TUI, reports)
@@ -58,8 +59,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "report.as_of": {"zh": "（截至{date}）", "en": " (as of the {date})"},
     "report.headline": {
         "zh": "截至{date}，{plan}{pledges}件{total}项中的{achieved}项已实现年度目标{which}",
-        "en": "As of the {date}, {achieved} of the {total} items of {plan} ({pledges} pledges) "
-        "have reached their annual target{which}",
+        "en": "As of the {date}, {achieved} of the {total} {total:item|items} of {plan} "
+        "({pledges} {pledges:pledge|pledges}) "
+        "{achieved:has reached its|have reached their} annual target{which}",
     },
     "report.headline.which": {"zh": "，包括{names}", "en": ": {names}"},
     "report.headline.rest": {
@@ -165,7 +167,10 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "html.contents": {"zh": "目录", "en": "Contents"},
     "html.summary": {"zh": "总体情况", "en": "Summary"},
-    "html.scope": {"zh": "{pledges}件{items}项", "en": "items in {pledges} pledges"},
+    "html.scope": {
+        "zh": "{pledges}件{items}项",
+        "en": "items in {pledges} {pledges:pledge|pledges}",
+    },
     "html.charts": {"zh": "图表", "en": "Charts"},
     "html.chart.status": {"zh": "事项状态分布", "en": "Items by status"},
     "html.chart.items": {
@@ -252,7 +257,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.counter.loading": {"zh": "{label} …", "en": "{label} …"},
     "tui.filter": {"zh": "筛选：{status}", "en": "Filter: {status}"},
     "tui.filter.all": {"zh": "全部", "en": "all"},
-    "tui.shown": {"zh": "显示{n}项", "en": "{n} items shown"},
+    "tui.shown": {"zh": "显示{n}项", "en": "{n} {n:item|items} shown"},
     "tui.shown.loading": {"zh": "正在加载其余事项…", "en": "Loading the rest of the items…"},
     "tui.still_loading": {
         "zh": "正在加载全部事项，请稍候",
@@ -294,7 +299,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.department.title": {"zh": "按责任单位筛选", "en": "Show one department"},
     "tui.department.placeholder": {"zh": "输入单位名称的一部分", "en": "type part of the name"},
     "tui.department.all": {"zh": "全部单位", "en": "all departments"},
-    "tui.department.option": {"zh": "{name}（{n}项）", "en": "{name} ({n} items)"},
+    "tui.department.option": {"zh": "{name}（{n}项）", "en": "{name} ({n} {n:item|items})"},
     "tui.detail.title": {"zh": "{no}. {title}", "en": "{no}. {title}"},
     "tui.detail.departments": {
         "zh": "责任单位：{lead}（牵头）{others}",
@@ -308,6 +313,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.detail.history": {"zh": "{key} {name} 填报记录", "en": "History of {key} {name}"},
     "tui.detail.history.empty": {"zh": "暂无填报记录", "en": "No readings yet"},
     "tui.detail.corrected": {"zh": "已更正", "en": "corrected"},
+    "tui.chart.actual": {"zh": "实际", "en": "actual"},
+    "tui.chart.target": {"zh": "目标", "en": "target"},
+    "tui.chart.expected": {"zh": "应达", "en": "expected"},
     "tui.goal.milestone": {"zh": "完成", "en": "done"},
     "tui.goal.at_least": {"zh": "≥{value}", "en": "≥{value}"},
     "tui.done.yes": {"zh": "已完成", "en": "done"},
@@ -331,7 +339,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "tui.attention.summary": {
         "zh": "共{n}项，涉及{d}个牵头单位：{counts}",
-        "en": "{n} items, {d} lead departments: {counts}",
+        "en": "{n} {n:item|items}, {d} lead {d:department|departments}: {counts}",
     },
     "tui.attention.count": {"zh": "{label}{n}项", "en": "{label} {n}"},
     "tui.attention.group": {"zh": "{name}（{n}项）", "en": "{name} ({n})"},
@@ -375,7 +383,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.confirm.no": {"zh": "否（n）", "en": "No (n)"},
     "tui.confirm.quit": {
         "zh": "有{n}条填报尚未保存，仍要退出？",
-        "en": "{n} entries are not saved. Quit anyway?",
+        "en": "{n} {n:entry is|entries are} not saved. Quit anyway?",
     },
     "tui.error.load": {"zh": "加载失败：{error}", "en": "Could not load: {error}"},
     # entry.*: Monthly entry (TUI screen) and the problems its checks report
@@ -389,7 +397,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "entry.summary": {
         "zh": "截至{date} · 共{n}个指标 · 已改{changed} · 错误{errors} · 待确认{warnings}",
-        "en": "as of {date} · {n} targets · changed {changed} · errors {errors} · "
+        "en": "as of {date} · {n} {n:target|targets} · changed {changed} · errors {errors} · "
         "to confirm {warnings}",
     },
     "entry.col.name": {"zh": "名称", "en": "Name"},
@@ -408,15 +416,15 @@ CATALOG: dict[str, dict[str, str]] = {
     "entry.nothing": {"zh": "没有需要保存的修改", "en": "Nothing changed to save"},
     "entry.fix": {
         "zh": "有{n}处错误需先改正：{keys}",
-        "en": "Fix {n} errors first: {keys}",
+        "en": "Fix {n} {n:error|errors} first: {keys}",
     },
     "entry.confirm.warnings": {
         "zh": "以下{n}处需要确认，仍要保存吗？\n{list}",
-        "en": "{n} figures need confirming. Save anyway?\n{list}",
+        "en": "{n} {n:figure needs|figures need} confirming. Save anyway?\n{list}",
     },
     "entry.confirm.discard": {
         "zh": "有{n}条填报尚未保存，放弃这些修改？",
-        "en": "{n} entries are not saved. Discard them?",
+        "en": "{n} {n:entry is|entries are} not saved. Discard {n:it|them}?",
     },
     "entry.rejected": {"zh": "未保存，请检查：{keys}", "en": "Not saved; check {keys}"},
     "entry.saved": {
@@ -425,7 +433,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "entry.conflict": {
         "zh": "未保存：{n}个指标在您填报期间已由他人保存。您填写的内容已保留，请核对后再保存。\n{list}",
-        "en": "Not saved: {n} targets were saved by someone else while you were entering. "
+        "en": "Not saved: {n} {n:target was|targets were} saved by someone else while you were entering. "
         "What you typed is kept; check and save again.\n{list}",
     },
     "entry.conflict.item": {

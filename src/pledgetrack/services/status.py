@@ -162,6 +162,24 @@ def first_items_status(
         return evaluate_plan(structure, readings, on, policy, partial=True)
 
 
+def check_in_period(engine: Engine, *, plan: str | None, day: date, month: bool = False) -> None:
+    """Raise OutsidePlan unless *day* (with *month*: any day of its month) lies in the
+    period of the plan *plan* (default: the newest). A view of a day before a plan
+    starts or after it ends shows nothing anyone reported for it, so it is refused."""
+    from pledgetrack.domain.dates import end_of_month
+    from pledgetrack.domain.errors import OutsidePlan
+
+    with Session(engine) as session:
+        found = find_plan(session=session, code=plan)
+    first, last = (day.replace(day=1), end_of_month(day)) if month else (day, day)
+    if last < found.start or first > found.end:
+        asked = f"{day:%Y-%m}" if month else day.isoformat()
+        raise OutsidePlan(
+            f"{asked} is outside the plan period {found.start} … {found.end} "
+            f"({found.code}): pick a {'month' if month else 'date'} in it"
+        )
+
+
 def default_as_of(engine: Engine, *, plan: str | None = None, today: date | None = None) -> date:
     """The date views open on: today while the plan runs; for a finished plan, the
     month end of its latest reading (the last state anyone reported), else its end."""

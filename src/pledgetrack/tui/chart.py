@@ -3,8 +3,8 @@
 Drawn with plotext, which keeps its figure in module-level state: every plotext
 call lives in :func:`render_chart`, under a lock, and takes plain values only,
 so the output depends on its arguments alone (no clock, no terminal size).
-Legends and tick labels are ASCII: plotext lays out a CJK label one column per
-character, which breaks its boxes.
+The legend is in the view's language (plotext counts a CJK character as two
+columns, so its box stays square); tick labels are ASCII.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import plotext as plt
 from pledgetrack.domain.dates import add_months, end_of_month
 from pledgetrack.domain.model import StoredReading, TargetKind, TargetRule
 from pledgetrack.domain.progress import expected_completion
+from pledgetrack.i18n import t
 
 Point = tuple[date, float]
 
@@ -84,12 +85,13 @@ def render_chart(
     *,
     start: date,
     end: date,
+    lang: str = "en",
 ) -> str:
     """The chart as ANSI text, *height* lines of *width* cells ("" when too small).
 
     *points* are the actual cumulative readings, *expected* the expected path,
     both ``(date, value)``; the x axis runs from the end of the day before
-    *start* to the end of *end* (widened to hold every point).
+    *start* to the end of *end* (widened to hold every point); the legend is in *lang*.
     """
     if width < MIN_WIDTH or height < MIN_HEIGHT:
         return ""
@@ -117,15 +119,19 @@ def render_chart(
                 [v for _, v in expected],
                 marker=_marker("hd", _EXPECTED_COLOR),
             )
-            fig.draw(path.label("expected").lines())
+            fig.draw(path.label(t("tui.chart.expected", lang)).lines())
         goal = fig.signal(
             [x_min, x_max], [target_value, target_value], marker=_marker("─", _TARGET_COLOR)
         )
-        fig.draw(goal.label("target").lines())
+        fig.draw(goal.label(t("tui.chart.target", lang)).lines())
         if points:
             xs, ys = [x_of(d) for d, _ in points], [v for _, v in points]
             fig.draw(fig.signal(xs, ys, marker=_marker("hd", _ACTUAL_COLOR)).lines())
-            fig.draw(fig.signal(xs, ys, marker=_marker("●", _ACTUAL_COLOR)).label("actual"))
+            fig.draw(
+                fig.signal(xs, ys, marker=_marker("●", _ACTUAL_COLOR)).label(
+                    t("tui.chart.actual", lang)
+                )
+            )
         fig.ruler("x").lim(x_min, x_max)
         fig.ruler("x").ticks(x_ticks, x_labels)
         fig.ruler("y").lim(y_ticks[0], y_ticks[-1])

@@ -94,7 +94,8 @@ class TargetChart(Static):
             width, height = FALLBACK_SIZE
         points = actual_points(self.entries)
         rule = target.info.rule
-        key = (target.info.id, rule, period, tuple(points), width, height)
+        lang = cast("PledgeApp", self.app).lang
+        key = (target.info.id, rule, period, tuple(points), width, height, lang)
         if key == self._drawn:
             return
         self._drawn = key
@@ -107,6 +108,7 @@ class TargetChart(Static):
             height,
             start=period.start,
             end=rule.deadline,
+            lang=lang,
         )
         self.update(Text.from_ansi(chart, no_wrap=True, overflow="crop"))
 
@@ -151,6 +153,7 @@ class ItemDetailScreen(Screen[None]):
 
     def _lang_changed(self, _lang: str) -> None:
         self._draw()
+        self.query_one(TargetChart).redraw()
 
     def _draw(self) -> None:
         lang = self.lang
