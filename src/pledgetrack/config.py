@@ -163,8 +163,8 @@ class Settings(BaseSettings):
     )
     user: str | None = Field(
         default=None,
-        description="Act as this user instead of the OS login (--user): accepted only when "
-        "the OS login is an admin, or the database has no users yet.",
+        description="Act for this user (--user): accepted only when you are "
+        "an active admin, or the database has no users yet; recorded as 'you for USER'.",
     )
 
     def resolved_url(self, override: str | None = None) -> str:

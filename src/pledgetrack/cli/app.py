@@ -61,7 +61,7 @@ class State:
 
     db: str | None = None
     lang: str | None = None
-    #: --user as given (None: PLEDGETRACK_USER, else the OS login).
+    #: --user as given (None: PLEDGETRACK_USER, else the person).
     user: str | None = None
     #: Who the command acts as, set by engine_for (see acting_login): the login figures
     #: are entered as, and the actor spec for the services (``by``: an admin acting).

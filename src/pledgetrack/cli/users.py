@@ -24,7 +24,10 @@ class RoleName(StrEnum):
 
 @user_app.command("add")
 def user_add(
-    login: Annotated[str, typer.Argument(help="The person's OS login.")],
+    login: Annotated[
+        str,
+        typer.Argument(help="The person's login: their OS account (SQLite) or PostgreSQL login."),
+    ],
     role: Annotated[RoleName, typer.Option("--role", help="staff, supervisor or admin.")] = (
         RoleName.staff
     ),

@@ -121,7 +121,7 @@ class Snapshot(SQLModel, table=True):
 
 
 class User(SQLModel, table=True):
-    """A person who may use the shared database: identity is the OS login."""
+    """A person who may use the shared database: identity is the OS account (SQLite) or the PostgreSQL login."""
 
     __tablename__ = "app_user"  # "user" is reserved in PostgreSQL
     id: int | None = Field(default=None, primary_key=True)

@@ -136,5 +136,5 @@ def create_app(
 
 def run_tui(engine: Engine, *, lang: str, policy: Policy, user: Actor | str = "") -> None:
     """Open the terminal UI on *engine* (called by ``pledgetrack`` without a command) as
-    *user* (default: the OS login; the CLI passes the --user it accepted)."""
+    *user* (default: the person, services.access.resolve_identity; the CLI passes the actor it accepted)."""
     create_app(engine, lang=lang, policy=policy, user=user).run()
