@@ -215,7 +215,7 @@ def test_an_entry_day_that_is_not_a_date_is_refused(qingdao: Engine, tmp_path: P
 def test_upgrading_to_0006_keeps_every_reading_exact(backend: str, tmp_path: Path) -> None:
     from alembic import command
 
-    from pledgetrack.storage.schema import alembic_config, upgrade
+    from pledgetrack.storage.schema import alembic_config, head_revision, upgrade
 
     with sample(backend, tmp_path) as engine:
         with engine.connect() as conn:
@@ -226,7 +226,7 @@ def test_upgrading_to_0006_keeps_every_reading_exact(backend: str, tmp_path: Pat
             command.downgrade(alembic_config(connection), "0005")
         assert current_revision(engine) == "0005"
         upgrade(engine)
-        assert current_revision(engine) == "0006"
+        assert current_revision(engine) == head_revision()
         with engine.connect() as conn:
             after = conn.execute(
                 text("SELECT id, target_id, as_of, value, done, note FROM snapshot ORDER BY id")
@@ -237,3 +237,38 @@ def test_upgrading_to_0006_keeps_every_reading_exact(backend: str, tmp_path: Pat
             ).scalar_one()  # fmt: skip
         assert after == before and before
         assert qualified_rows == 0
+
+
+@BOTH
+def test_upgrading_to_0007_keeps_plans_targets_and_readings(backend: str, tmp_path: Path) -> None:
+    """0007 adds plan.flat, target.per_period and snapshot.works_percent: every existing
+    row keeps its values and reads as before (not flat, cumulative, no works progress)."""
+    from alembic import command
+
+    from pledgetrack.storage.schema import alembic_config, upgrade
+
+    queries = {
+        "plan": 'SELECT id, code, title, start, "end" FROM plan ORDER BY id',
+        "target": "SELECT id, key, name, kind, target_value, unit, deadline FROM target ORDER BY id",
+        "snapshot": "SELECT id, target_id, as_of, value, done, note, qualifier FROM snapshot "
+        "ORDER BY id",
+    }
+    with sample(backend, tmp_path) as engine:
+        with engine.connect() as conn:
+            before = {name: conn.execute(text(sql)).all() for name, sql in queries.items()}
+        with engine.begin() as connection:
+            command.downgrade(alembic_config(connection), "0006")
+        assert current_revision(engine) == "0006"
+        upgrade(engine)
+        assert current_revision(engine) == "0007"
+        with engine.connect() as conn:
+            after = {name: conn.execute(text(sql)).all() for name, sql in queries.items()}
+            flat = conn.execute(text("SELECT COUNT(*) FROM plan WHERE flat")).scalar_one()
+            per_period = conn.execute(
+                text("SELECT COUNT(*) FROM target WHERE per_period")
+            ).scalar_one()
+            works = conn.execute(
+                text("SELECT COUNT(*) FROM snapshot WHERE works_percent IS NOT NULL")
+            ).scalar_one()
+        assert after == before and all(before.values())
+        assert (flat, per_period, works) == (0, 0, 0)

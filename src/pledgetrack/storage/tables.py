@@ -16,6 +16,9 @@ class Plan(SQLModel, table=True):
     title: str
     start: date
     end: date
+    #: Items are numbered directly under the plan, with no 件 level (storage still keeps
+    #: one pledge per item; screens and reports show no 件 level).
+    flat: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class Pledge(SQLModel, table=True):
@@ -77,6 +80,8 @@ class Target(SQLModel, table=True):
     #: Milestone: [{"name": "试运行", "planned": "2020-11-15" | null}, ...]
     stages: list[dict[str, object]] = Field(default_factory=list, sa_column=Column(JSON))
     note: str = ""
+    #: An amount per period of the schedule, not a cumulative figure (migration 0007).
+    per_period: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
 
 
 class Snapshot(SQLModel, table=True):
@@ -118,6 +123,8 @@ class Snapshot(SQLModel, table=True):
     qualifier: str | None = Field(default=None, max_length=10)
     #: When the department expects the target done ("预计10月底前全部完成").
     forecast_done_by: date | None = None
+    #: Works progress (形象进度) of an unfinished count target, 0–100 (migration 0007).
+    works_percent: float | None = None
 
 
 class User(SQLModel, table=True):
