@@ -39,10 +39,12 @@ APPEND_ONLY = ("snapshot", "review", "audit")
 def upgrade() -> None:
     # Plain ADD COLUMN (no table copy: SQLite would have to drop ``snapshot``, which
     # ``review`` refers to).
-    recorded_by = sa.Column("recorded_by", sa.String(length=100), nullable=False, server_default="")
-    op.add_column("snapshot", recorded_by)
+    def recorded_by() -> sa.Column[str]:
+        return sa.Column("recorded_by", sa.String(length=100), nullable=False, server_default="")
+
+    op.add_column("snapshot", recorded_by())
     op.add_column("snapshot", sa.Column("recorded_at", UTCDateTime(), nullable=True))
-    op.add_column("review", recorded_by.copy())
+    op.add_column("review", recorded_by())
     op.add_column("audit", sa.Column("acting_for", sa.String(length=100), nullable=True))
     op.add_column("audit", sa.Column("db_user", sa.String(length=100), nullable=True))
     op.execute("UPDATE snapshot SET recorded_by = entered_by, recorded_at = entered_at")
