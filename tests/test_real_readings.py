@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
+import docx
+import openpyxl
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -19,7 +21,7 @@ from pledgetrack.domain.errors import ImportRejected
 from pledgetrack.domain.numbers import NumberFormatError, format_number
 from pledgetrack.domain.qualifier import Qualifier, parse_qualified, parse_qualifier, qualified
 from pledgetrack.domain.report_format import ReportFormat
-from pledgetrack.services.month_report import build_month_report, render_report
+from pledgetrack.services.month_report import build_month_report, render_report, write_report
 from pledgetrack.services.progress import (
     export_progress,
     read_progress_file,
@@ -150,6 +152,17 @@ def test_approximate_readings_and_forecasts_go_through_record_import_reports_and
         assert "forecast past the deadline: 10. " in en
         # 28.1's deadline is the year's end: its forecast is said, not flagged.
         assert [f.item_no for f in report.late_forecasts] == [10]
+        # The late forecast is in every format, not only the text.
+        late_zh = "预计完成时间晚于期限：10.交通安全设施改造"
+        assert late_zh in render_report(report, ReportFormat.html, "zh")
+        docx_out, xlsx_out = tmp_path / "report.docx", tmp_path / "report.xlsx"
+        write_report(report, ReportFormat.docx, "zh", docx_out)
+        write_report(report, ReportFormat.xlsx, "zh", xlsx_out)
+        paragraphs = [p.text for p in docx.Document(str(docx_out)).paragraphs]
+        assert any(p.startswith(late_zh) for p in paragraphs)
+        summary = openpyxl.load_workbook(xlsx_out).worksheets[0]
+        cells = [c.value for row in summary.iter_rows() for c in row if isinstance(c.value, str)]
+        assert any(c.startswith(late_zh) for c in cells)
 
         for name in ("again.csv", "again.xlsx"):
             exported = tmp_path / name

@@ -44,6 +44,7 @@ from pledgetrack.reports.model import MonthReport
 from pledgetrack.reports.text import (
     attention_lines,
     change_lines,
+    forecast_lines,
     headline,
     item_paragraph,
 )
@@ -203,6 +204,8 @@ def write_docx(report: MonthReport, lang: str, out: BinaryIO) -> None:
             _paragraph(document, text, STYLE_BODY, look)
     else:
         _paragraph(document, t("report.attention.none", lang), STYLE_BODY, look)
+    for text in forecast_lines(report, lang):
+        _paragraph(document, text, STYLE_BODY, look)
 
     previous = month_label(report.changes.previous_as_of, lang)
     _paragraph(document, t("report.changes", lang, date=previous), STYLE_HEADING, look)

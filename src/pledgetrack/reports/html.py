@@ -22,6 +22,7 @@ from pledgetrack.reports.model import ItemLine, MonthReport
 from pledgetrack.reports.text import (
     attention_target,
     change_lines,
+    forecast_lines,
     headline,
     item_paragraph,
 )
@@ -314,8 +315,10 @@ def _item(line: ItemLine, report: MonthReport, lang: str) -> str:
 
 def _attention(report: MonthReport, lang: str) -> str:
     head = f'<section class="card" id="attention"><h2>{_e(t("report.attention", lang))}</h2>'
+    late = "".join(f"<li>{_e(line)}</li>" for line in forecast_lines(report, lang))
+    forecasts = f'<ul class="forecasts">{late}</ul>' if late else ""
     if not report.attention:
-        return f"{head}<p>{_e(t('report.attention.none', lang))}</p></section>"
+        return f"{head}<p>{_e(t('report.attention.none', lang))}</p>{forecasts}</section>"
     columns = [
         ("col.item", ""),
         ("col.status", ""),
@@ -340,7 +343,7 @@ def _attention(report: MonthReport, lang: str) -> str:
             f"<td>{_e(details)}</td>",
         ]
         rows.append(f'<tr class="s-{line.status.value}">{"".join(cells)}</tr>')
-    return head + _table("attention", columns, rows, lang) + "</section>"
+    return head + _table("attention", columns, rows, lang) + forecasts + "</section>"
 
 
 def _changes(report: MonthReport, lang: str) -> str:

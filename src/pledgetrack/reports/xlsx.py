@@ -39,7 +39,7 @@ from pledgetrack.exchange.xlsx import (
 )
 from pledgetrack.i18n import status_label, t
 from pledgetrack.reports.model import HistoryLine, ItemLine, MonthReport, TargetLine
-from pledgetrack.reports.text import attention_lines, headline
+from pledgetrack.reports.text import attention_lines, forecast_lines, headline
 
 #: Called with (rows written, rows in all) while the workbook is written.
 Progress = Callable[[int, int], None]
@@ -323,6 +323,8 @@ class _Writer:
             len(r.attention),
             _text(ws, named(line.no for line in r.attention)),
         )
+        for text in forecast_lines(r, lang):
+            long_text(text)
         add()
         changes = r.changes
         add(
