@@ -513,6 +513,26 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "预计完成时间“{text}”不是日期（如2020-10-31、2020-10、2020年10月底）",
         "en": "the forecast {text!r} is not a date (e.g. 2020-10-31, 2020-10, 2020年10月底)",
     },
+    "reading.works": {
+        "zh": "正在施工中，工程进度{percent}%",
+        "en": "works {percent}% complete",
+    },
+    "reading.per_period": {
+        "zh": "本期",
+        "en": "this period",
+    },
+    "check.bad_works": {
+        "zh": "工程进度“{text}”不是百分数（如90或90%）",
+        "en": "the works progress {text!r} is not a percentage (e.g. 90 or 90%)",
+    },
+    "check.works_out_of_range": {
+        "zh": "工程进度“{text}”应在0至100%之间",
+        "en": "the works progress {text!r} must lie between 0 and 100%",
+    },
+    "check.works_for_milestone": {
+        "zh": "指标{target}是定性指标，不填工程进度",
+        "en": "target {target} is a milestone: it takes no works progress",
+    },
     "check.lower_needs_note": {
         "zh": "{text}低于上次填报的{previous}，请在说明中写明原因",
         "en": "{text} is lower than the last figure ({previous}): say why in the note",

@@ -59,6 +59,7 @@ PROGRESS_FILE_COLUMNS = (
     "entered_on",
     "qualifier",
     "forecast",
+    "works_percent",
     "confirm",
 )
 REQUIRED = ("plan", "target", "as_of", "value")
@@ -95,6 +96,8 @@ class SaveConflict(RuntimeError):
 def _figure(reading: StoredReading, unit: str) -> str:
     """A figure as a person reads it: ``64万人``, ``done``, ``not done``."""
     if reading.value is None:
+        if reading.works is not None:
+            return f"works {format_number(reading.works)}%"
         return "done" if reading.done else "not done"
     return f"{format_number(reading.value)}{unit}"
 
@@ -185,6 +188,7 @@ def _save_entries(
                         previous,
                         qualifier=entry.qualifier,
                         forecast=entry.forecast,
+                        works=entry.works,
                     )
                 )
                 if previous is None:
@@ -311,6 +315,7 @@ def _same(snap: Snapshot, entry: StoredReading) -> bool:
         and (snap.note or "") == entry.note
         and (snap.qualifier or "") == entry.qualifier
         and snap.forecast_done_by == entry.forecast
+        and snap.works_percent == entry.works
     )
 
 
@@ -342,6 +347,7 @@ def reading_contexts(
                 plan_id=plan_id,
                 on=first - timedelta(days=1),
                 target_ids=wanted if len(wanted) <= MAX_LISTED_TARGETS else None,
+                period_totals=False,  # a per-period figure is checked against its own kind
             )
     out: dict[tuple[int, date], ReadingContext] = {}
     for key in keys:
@@ -379,11 +385,13 @@ def record(
     lang: str = "en",
     qualifier: str | None = None,
     forecast: str | date | None = None,
+    works: str | None = None,
 ) -> tuple[TargetInfo, StoredReading, SaveOutcome]:
     """Check and store one reading (``pledgetrack record``) with services.reading_check.
 
     *value* may carry its qualifier as typed (``约11890``), or *qualifier* names it;
-    *forecast* is the date (or month) the target is expected done by.
+    *forecast* is the date (or month) the target is expected done by; *works* the works
+    progress (形象进度) in percent, with or without a value.
 
     Raises ReadingRefused for an error, or for a warning unless *confirm*; SaveConflict
     if someone saved the same target and date at the same moment.
@@ -401,7 +409,7 @@ def record(
     def checked(day: str | date, context: ReadingContext = NO_CONTEXT) -> ReadingCheck:
         return check_reading(
             target, structure.period, as_of=day, value=value, done=done, note=note,
-            today=today, context=context, qualifier=qualifier, forecast=forecast,
+            today=today, context=context, qualifier=qualifier, forecast=forecast, works=works,
         )  # fmt: skip
 
     check = checked(as_of)
@@ -441,6 +449,7 @@ def to_store(
         supersedes_id,
         qualifier=reading.qualifier,
         forecast=reading.forecast,
+        works=reading.works,
     )
 
 
@@ -545,6 +554,7 @@ def parse_progress_rows(
             context=context,
             qualifier=cells.get("qualifier"),
             forecast=cells.get("forecast"),
+            works=cells.get("works_percent"),
         )
         confirmed = _row_confirms(p.row, name, errors, lang) or confirm
         if check.problems:
@@ -672,7 +682,7 @@ def export_progress(
     if not history:
         superseded = {s.supersedes_id for _, s in snaps if s.supersedes_id is not None}
         snaps = [(k, s) for k, s in snaps if s.id not in superseded]
-    header = [*PROGRESS_COLUMNS, "entered_at", "qualifier", "forecast"]
+    header = [*PROGRESS_COLUMNS, "entered_at", "qualifier", "forecast", "works_percent"]
     rows = [
         [
             plan_row.code,
@@ -685,8 +695,11 @@ def export_progress(
             snap.entered_at.isoformat(timespec="seconds"),
             snap.qualifier or "",
             snap.forecast_done_by.isoformat() if snap.forecast_done_by else "",
+            "" if snap.works_percent is None else format_number(snap.works_percent),
         ]
         for key, snap in snaps
     ]
-    write_table(path, header, rows, sheet="progress", numbers=("value",), replace=force)
+    write_table(
+        path, header, rows, sheet="progress", numbers=("value", "works_percent"), replace=force
+    )
     return len(rows)
