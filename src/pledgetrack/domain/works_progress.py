@@ -25,6 +25,8 @@ def works_percent_in(text: str) -> float | None:
     The number is returned as written (a "形象进度120%" gives 120.0): whether it can be
     stored is the reading check's business, which refuses it with a reason.
     """
+    if not text or ("%" not in text and "％" not in text):
+        return None  # most notes state no percentage: a province import reads 100k of them
     # NFKC: full-width digits, brackets and percent signs as their ASCII forms.
     plain = unicodedata.normalize("NFKC", text or "")
     for pattern in (_NAMED, _BRACKETED):

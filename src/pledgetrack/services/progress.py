@@ -16,6 +16,7 @@ from pledgetrack.domain.errors import CellError, ImportRejected
 from pledgetrack.domain.model import Reading, StoredReading, TargetKind
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import PlanStructure, TargetInfo
+from pledgetrack.domain.works_progress import works_percent_in
 from pledgetrack.exchange.cells import parse_bool
 from pledgetrack.exchange.tables import Notice, Row, SheetNotice, read_table, write_table
 from pledgetrack.i18n import t
@@ -554,7 +555,7 @@ def parse_progress_rows(
             context=context,
             qualifier=cells.get("qualifier"),
             forecast=cells.get("forecast"),
-            works=cells.get("works_percent"),
+            works=_works_cell(p.target, cells),
         )
         confirmed = _row_confirms(p.row, name, errors, lang) or confirm
         if check.problems:
@@ -581,6 +582,16 @@ def parse_progress_rows(
         raise ImportRejected(errors, hint)
     entries.sort(key=lambda pair: pair[0])  # file order: a date's corrections in sequence
     return [entry for _, entry in entries]
+
+
+def _works_cell(target: TargetInfo, cells: Mapping[str, str]) -> str | None:
+    """A row's works progress: its ``works_percent`` cell, else, for a count target, what
+    its note (完成情况) says ("正在施工中(90%)", "已完成总工程量的85%": domain.works_progress)."""
+    given = cells.get("works_percent")
+    if given or target.kind is not TargetKind.QUANTITY:
+        return given
+    stated = works_percent_in(cells.get("note") or "")
+    return None if stated is None else format_number(stated)
 
 
 def _resolve_rows(
