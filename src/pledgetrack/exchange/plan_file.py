@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import partial
 
 from pledgetrack.domain.dates import DateFormatError, month_end, parse_date
 from pledgetrack.domain.errors import CellError, ImportRejected
@@ -164,7 +165,8 @@ def parse_plan_rows(rows: list[Row], name: str) -> list[PlanDraft]:
                 )
             stages = _cell(errors, row, "schedule", parse_stages, default=[])
         elif kind is TargetKind.QUANTITY:
-            schedule = _cell(errors, row, "schedule", parse_schedule, default=[])
+            parse = partial(parse_schedule, per_period=per_period)
+            schedule = _cell(errors, row, "schedule", parse, default=[])
             if per_period:
                 target_value = _per_period_total(errors, n, schedule, target_value, baseline)
             if assessed and target_value is None:
