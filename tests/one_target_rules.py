@@ -21,7 +21,12 @@ from pledgetrack.domain.model import (
     TargetResult,
     TargetRule,
 )
-from pledgetrack.domain.progress import due_month_start, expected_completion, measure
+from pledgetrack.domain.progress import (
+    due_month_start,
+    expected_completion,
+    measure,
+    weighed_progress,
+)
 
 _ACHIEVED = Status.ACHIEVED
 _ON_TRACK = Status.ON_TRACK
@@ -42,7 +47,8 @@ def target_status(
 
     Order of precedence: achieved; overdue (deadline passed); not reported
     (nothing for the month that is due); behind (below expected by more than
-    the tolerance); on track.
+    the tolerance: works progress where the reading carries it, else completion);
+    on track.
     """
     policy = policy or Policy()
     due_start = due_month_start(on, period, policy)
@@ -57,7 +63,7 @@ def target_status(
     elif (
         expected is not None
         and reading is not None
-        and (done_pct or 0.0) < expected - policy.tolerance
+        and weighed_progress(done_pct, achieved, reading) < expected - policy.tolerance
     ):
         status = _BEHIND
     else:

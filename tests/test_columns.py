@@ -55,12 +55,24 @@ def rules(draw: st.DrawFn) -> TargetRule:
         else st.just(())
     )
     return TargetRule(
-        TargetKind.QUANTITY, deadline, draw(st.booleans()), target, baseline, schedule=schedule
+        TargetKind.QUANTITY,
+        deadline,
+        draw(st.booleans()),
+        target,
+        baseline,
+        schedule=schedule,
+        # A per-period target's expected progress follows the running total of its amounts.
+        per_period=bool(schedule) and draw(st.booleans()),
     )
 
 
 readings = st.none() | st.builds(
-    Reading, days, st.none() | figures | st.integers(0, 4).map(float), st.none() | st.booleans()
+    Reading,
+    days,
+    st.none() | figures | st.integers(0, 4).map(float),
+    st.none() | st.booleans(),
+    # Works progress (形象进度), weighed instead of completion while not achieved.
+    works=st.none() | st.floats(min_value=0, max_value=100) | st.sampled_from([0.0, 90.0, 100.0]),
 )
 
 

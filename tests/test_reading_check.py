@@ -58,6 +58,8 @@ class Case:
     #: A qualifier column / --qualifier, and a forecast column / --forecast.
     qualifier: str = ""
     forecast: str = ""
+    #: A works_percent column / --works.
+    works: str = ""
 
 
 CASES = {
@@ -89,6 +91,9 @@ CASES = {
     "qualifier_conflict": Case(("qualifier_conflict",), "28.1", "约70", qualifier="以上"),
     "qualifier_for_milestone": Case(("qualifier_for_milestone",), "29.1", done=True, qualifier="约"),
     "bad_forecast": Case(("bad_forecast",), "28.1", "70", forecast="soon"),
+    "bad_works": Case(("bad_works",), "28.1", "70", works="大半"),
+    "works_out_of_range": Case(("works_out_of_range",), "28.1", "70", works="120"),
+    "works_for_milestone": Case(("works_for_milestone",), "29.1", done=True, works="90"),
 }  # fmt: skip
 
 
@@ -140,6 +145,7 @@ def by_record(engine: Engine, case: Case, lang: str) -> Outcome:
                 lang=lang,
                 qualifier=case.qualifier or None,
                 forecast=case.forecast or None,
+                works=case.works or None,
             )
         except ReadingRefused as refused:
             return refused
@@ -167,9 +173,9 @@ def by_import(engine: Engine, case: Case, lang: str, tmp_path: Path) -> Outcome:
     )  # fmt: skip
     path = tmp_path / "progress.csv"
     path.write_text(
-        "plan,target,as_of,value,done,note,entered_by,qualifier,forecast\n"
+        "plan,target,as_of,value,done,note,entered_by,qualifier,forecast,works_percent\n"
         f"{case.plan},{case.key},{case.as_of},{case.value},{done},{case.note},wang,"
-        f"{case.qualifier},{case.forecast}\n",
+        f"{case.qualifier},{case.forecast},{case.works}\n",
         encoding="utf-8",
     )
     before = stored(engine)
@@ -246,6 +252,8 @@ def test_the_screen_covers_every_code_it_can_show() -> None:
         "bad_text",  # an escape key is a key there, not a character in the note
         # no qualifier column or forecast field there (a qualifier is typed with the value)
         "bad_qualifier", "qualifier_conflict", "qualifier_for_milestone", "bad_forecast",
+        # no works progress field there yet (record --works, a works_percent column)
+        "bad_works", "works_out_of_range", "works_for_milestone",
     }  # fmt: skip
 
 

@@ -131,7 +131,7 @@ def test_report_workbook_matches_the_model_cell_by_cell(report, tmp_path, lang) 
     # Targets: one row per target.
     targets = [(line, tl) for _, line in items for tl in line.targets]
     assert len(targets) == 91
-    _check_table(targets_ws, 18, len(targets))
+    _check_table(targets_ws, 19, len(targets))
     for r, (line, tl) in enumerate(targets, start=2):
         row = [c.value for c in targets_ws[r]]
         assert row[:5] == [tl.key, line.no, line.title, tl.name, tl.unit or None]
@@ -154,6 +154,7 @@ def test_report_workbook_matches_the_model_cell_by_cell(report, tmp_path, lang) 
         assert _day(row[15]) == tl.as_of
         assert row[16] == (yes if tl.entered_late else no)
         assert (row[17] or "") == tl.note
+        _pct(targets_ws.cell(r, 19), tl.works)
     jobs = targets_ws[2]
     assert (jobs[0].value, jobs[7].value, jobs[10].value) == ("1.1", 41.58, 1.386)
 
@@ -178,7 +179,7 @@ def test_report_workbook_matches_the_model_cell_by_cell(report, tmp_path, lang) 
         _pct(departments_ws.cell(r, 10), score.completion)
 
     assert len(report.history) == 92
-    _check_table(history_ws, 10, len(report.history))
+    _check_table(history_ws, 11, len(report.history))
     for r, line in enumerate(report.history, start=2):
         row = [c.value for c in history_ws[r]]
         h = line.reading
@@ -189,7 +190,8 @@ def test_report_workbook_matches_the_model_cell_by_cell(report, tmp_path, lang) 
             h.value,
         ]
         assert abs((row[7] - local(h.entered_at)).total_seconds()) < 0.001
-        assert row[8:] == [yes if h.correction else no, yes if h.superseded else no]
+        assert row[8:10] == [yes if h.correction else no, yes if h.superseded else no]
+        _pct(history_ws.cell(r, 11), h.works)
     assert sum(1 for h in report.history if h.reading.superseded) == 1
 
     # Columns fit their text, wide (CJK) characters counting double.

@@ -82,6 +82,14 @@ def record(
             "--forecast", help="When the target is expected done: a date, or a month (2020-10)."
         ),
     ] = None,
+    works: Annotated[
+        str | None,
+        typer.Option(
+            "--works",
+            help="Works progress (形象进度) of a count target in percent, 0-100 (e.g. 90): "
+            "with or without a value.",
+        ),
+    ] = None,
 ) -> None:
     """Record one reading, checked exactly as the monthly entry screen and the import check
     it: exit 2 with the reason if refused; a warning is stored only with --confirm."""
@@ -107,6 +115,7 @@ def record(
             lang=language,
             qualifier=qualifier,
             forecast=forecast,
+            works=works,
         )
     except PermissionDenied as exc:
         fail(exc.message)
@@ -128,6 +137,9 @@ def record(
         if entry.done
         else "—" + info.unit
     )
+    if entry.works is not None:
+        said = t("reading.works", language, percent=format_number(entry.works))
+        shown = said if entry.value is None else f"{shown}{t('report.clause.sep', language)}{said}"
     message = (
         "cli.recorded"
         if outcome.added

@@ -184,6 +184,8 @@ def item_json(evaluation: PlanEvaluation, row: ItemRow) -> dict[str, Any]:
                 "kind": tr.info.rule.kind.value,
                 "status": tr.result.status.value,
                 "deadline": tr.info.rule.deadline.isoformat(),
+                "works": tr.result.reading.works if tr.result.reading else None,
+                "per_period": tr.info.rule.per_period,
             }
             for tr in row.targets
         ],

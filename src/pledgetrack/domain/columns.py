@@ -73,8 +73,9 @@ class RuleColumns:
     stage_count: Ints
     #: Positions of the targets whose expected progress follows a schedule or stage dates,
     #: the distinct rule each follows, and those rules (one target's rule standing for
-    #: all with the same kind, deadline, target, baseline, schedule and stages: the
-    #: fields expected progress depends on; nothing else is read from them).
+    #: all with the same kind, deadline, target, baseline, schedule, stages and
+    #: per-period flag: the fields expected progress depends on; nothing else is read
+    #: from them).
     special_at: Ints
     special_rule: Ints
     special_rules: tuple[TargetRule, ...]
@@ -105,6 +106,7 @@ def rule_columns(
                 rule.baseline,
                 rule.schedule,
                 rule.stages,
+                rule.per_period,
             )
             special_at.append(position)
             special_rule.append(specials.setdefault(key, len(specials)))
@@ -140,6 +142,8 @@ class ReadingColumns:
     done: Bools
     #: Dates of the readings as ordinals (0 where there is none).
     as_of: Ints
+    #: Works progress in percent (NaN: none given); None when no reading has any.
+    works: Floats | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -217,8 +221,13 @@ def evaluate_columns(
     expected = _expected(rules, plan_start, on)
     present = readings.present
     has_target = rules.milestone | ~np.isnan(rules.target)
+    weighed = _nan_as_zero(completion)
+    if readings.works is not None:
+        # Works progress stands for completion while the target is not achieved.
+        works = readings.works
+        weighed = np.where(~achieved & ~np.isnan(works), works, weighed)
     with np.errstate(all="ignore"):
-        behind = present & (_nan_as_zero(completion) < expected - tolerance)
+        behind = present & (weighed < expected - tolerance)
     status = np.full(len(rules), _ON_TRACK, dtype=np.int64)
     # Later assignments win: the reverse of the order of precedence.
     status[behind] = _BEHIND

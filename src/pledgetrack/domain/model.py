@@ -84,6 +84,10 @@ class TargetRule:
     at_least: bool = False
     schedule: tuple[ScheduleNode, ...] = ()
     stages: tuple[Stage, ...] = ()
+    #: The target is an amount per period of its schedule (计划二季度完成…20场): each
+    #: schedule node is the amount planned for the period ending on its date, and each
+    #: reading the amount done in its period (domain.per_period), not a running total.
+    per_period: bool = False
 
     @property
     def has_target(self) -> bool:
@@ -93,7 +97,9 @@ class TargetRule:
 
 @dataclass(slots=True)
 class Reading:
-    """The cumulative value (or done flag) of a target as of a date."""
+    """The cumulative value (or done flag) of a target as of a date (for a per-period
+    target, as stored: the amount of its period; as the rules read it: the total of the
+    periods so far, domain.per_period)."""
 
     as_of: date
     value: float | None = None
@@ -105,6 +111,10 @@ class Reading:
     qualifier: str = ""
     #: When the department expects the target done, if it said.
     forecast: date | None = None
+    #: Works progress (形象进度) of a count target not yet finished, 0–100
+    #: ("正在施工中(90%)"); None when none was given. Weighed against expected progress
+    #: in place of the count's completion while the target is not achieved.
+    works: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,11 +157,15 @@ class StoredReading:
     qualifier: str = ""
     #: When the department expects the target done, if it said.
     forecast: date | None = None
+    #: Works progress (形象进度) in percent, None if none was given.
+    works: float | None = None
 
     @property
     def reading(self) -> Reading:
         """The figure as the rules read it."""
-        return Reading(self.as_of, self.value, self.done, self.note, self.qualifier, self.forecast)
+        return Reading(
+            self.as_of, self.value, self.done, self.note, self.qualifier, self.forecast, self.works
+        )
 
     @property
     def correction(self) -> bool:

@@ -27,6 +27,8 @@ class TargetDraft:
     stages: list[Stage]
     note: str
     row: int
+    #: Amounts per period of its schedule, not a running total (domain.per_period).
+    per_period: bool = False
 
 
 @dataclass

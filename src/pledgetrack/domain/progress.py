@@ -24,6 +24,7 @@ from pledgetrack.domain.model import (
     TargetKind,
     TargetRule,
 )
+from pledgetrack.domain.per_period import cumulative_schedule
 
 # Float noise must not turn 30 万人 of 30 into "not achieved".
 EPSILON = 1e-9
@@ -68,6 +69,17 @@ def measure(rule: TargetRule, reading: Reading | None) -> tuple[float | None, bo
     return (value - baseline) / span * 100.0, achieved
 
 
+def weighed_progress(completion: float | None, achieved: bool, reading: Reading | None) -> float:
+    """What is weighed against expected progress to tell behind from on track.
+
+    A count target not achieved whose latest reading carries works progress (形象进度,
+    "正在施工中(90%)") is weighed by that percentage; otherwise by its completion (none: 0).
+    """
+    if not achieved and reading is not None and reading.works is not None:
+        return reading.works
+    return completion or 0.0
+
+
 def elapsed_share(start: date, end: date, on: date) -> float:
     """Share of the days from *start* to *end* (both inclusive) elapsed by the end of *on*."""
     total = (end - start).days + 1
@@ -81,7 +93,8 @@ def expected_completion(rule: TargetRule, plan_start: date, on: date) -> float |
     """Where the target should be by *on*, in percent of the target.
 
     Quantity: linear from the plan start to the target's deadline, or
-    interpolated along its planned schedule nodes. Milestone: the share of its
+    interpolated along its planned schedule nodes (a per-period target: along the running
+    total of its period amounts). Milestone: the share of its
     stages planned by *on* when stages carry dates, else 0 until the deadline
     and 100 from it (a yes/no promise is not "40 % done" in May).
     """
@@ -101,11 +114,13 @@ def expected_completion(rule: TargetRule, plan_start: date, on: date) -> float |
     span = rule.target_value - rule.baseline
     if span == 0:
         return 100.0
+    # A per-period schedule plans amounts per period: its running total is the curve.
+    nodes = cumulative_schedule(rule.schedule) if rule.per_period else rule.schedule
     # Piecewise linear through (start, baseline), the nodes, (deadline, target).
     # A point (d, v) means "v by the end of day d"; the plan begins at the end
     # of the day before its start.
     points: list[tuple[date, float]] = [(plan_start - timedelta(days=1), rule.baseline)]
-    points += [(n.on, n.value) for n in sorted(rule.schedule, key=lambda n: n.on)]
+    points += [(n.on, n.value) for n in sorted(nodes, key=lambda n: n.on)]
     if points[-1][0] < rule.deadline:
         points.append((rule.deadline, rule.target_value))
     planned_value = points[-1][1]

@@ -25,6 +25,7 @@ class LatestReadings(Mapping[int, Reading]):
         "_qualifier",
         "_target_id",
         "_value",
+        "_works",
     )
 
     def __init__(
@@ -36,8 +37,11 @@ class LatestReadings(Mapping[int, Reading]):
         note: Sequence[str | None],
         qualifier: Sequence[str | None] | None = None,
         forecast: Sequence[object] | None = None,
+        works: Sequence[float | None] | None = None,
     ) -> None:
         self._target_id = target_id
+        #: Works progress of each reading (None: none of them has any).
+        self._works = works if works is not None and any(w is not None for w in works) else None
         #: How each figure is approximate, and its forecast (None: none of them has one).
         self._qualifier = qualifier
         self._forecast = forecast
@@ -61,6 +65,7 @@ class LatestReadings(Mapping[int, Reading]):
             [r.note for _, r in pairs],
             [r.qualifier for _, r in pairs],
             [r.forecast for _, r in pairs],
+            [r.works for _, r in pairs],
         )
 
     def _positions(self) -> dict[int, int]:
@@ -80,6 +85,7 @@ class LatestReadings(Mapping[int, Reading]):
             (self._qualifier[i] or "") if self._qualifier is not None else "",
             # SQLite hands a date over as ISO text.
             forecast if forecast is None or isinstance(forecast, date) else _day(forecast),
+            self._works[i] if self._works is not None else None,
         )
 
     def __contains__(self, target_id: object) -> bool:
@@ -108,7 +114,11 @@ class LatestReadings(Mapping[int, Reading]):
         value[at] = np.array(self._value, dtype=np.float64)[known]
         done = np.zeros(n, dtype=bool)
         done[at] = np.array(self._done, dtype=np.float64)[known] == 1.0
-        return ReadingColumns(present=as_of > 0, value=value, done=done, as_of=as_of)
+        works = None
+        if self._works is not None:
+            works = np.full(n, np.nan)
+            works[at] = np.array(self._works, dtype=np.float64)[known]
+        return ReadingColumns(present=as_of > 0, value=value, done=done, as_of=as_of, works=works)
 
 
 def _day(raw: object) -> date:

@@ -86,8 +86,9 @@ def split_list(text: str) -> list[str]:
     return [part.strip() for part in text.replace("；", ";").split(";") if part.strip()]
 
 
-def parse_schedule(text: str) -> list[ScheduleNode]:
-    """``2020-03=2; 2020-06=4`` → nodes sorted by date; dates must be distinct."""
+def parse_schedule(text: str, *, per_period: bool = False) -> list[ScheduleNode]:
+    """``2020-03=2; 2020-06=4`` → nodes sorted by date; dates must be distinct. Values
+    are cumulative and must not fall, unless they are *per_period* amounts."""
     nodes = []
     for part in split_list(text):
         when, sep, value = part.replace("＝", "=").partition("=")
@@ -104,7 +105,7 @@ def parse_schedule(text: str) -> list[ScheduleNode]:
     if len(set(dates)) != len(dates):
         raise ValueError("schedule has two nodes on the same date")
     values = [n.value for n in nodes]
-    if values != sorted(values):
+    if values != sorted(values) and not per_period:
         raise ValueError("schedule values must not fall over time (they are cumulative)")
     return nodes
 

@@ -55,6 +55,7 @@ PLAN_ALIASES: dict[str, tuple[str, ...]] = {
     "assessed": ("是否考核", "考核"),
     "kind": ("指标类型", "类型"),
     "schedule": ("节点安排", "计划进度", "节点目标"),
+    "per_period": ("按期", "分期", "按期计", "分期目标", "per period"),
     "note": ("备注", "说明", "remarks", "notes"),
 }
 
@@ -71,6 +72,7 @@ PROGRESS_ALIASES: dict[str, tuple[str, ...]] = {
     "entered_on": ("录入日期", "entered on"),
     "qualifier": ("约数", "限定词"),
     "forecast": ("预计完成时间", "预计完成", "expected done by"),
+    "works_percent": ("工程进度", "形象进度", "施工进度", "工程形象进度", "works progress"),
     "confirm": ("确认",),
 }
 

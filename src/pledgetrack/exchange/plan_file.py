@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import partial
 
 from pledgetrack.domain.dates import DateFormatError, month_end, parse_date
 from pledgetrack.domain.errors import CellError, ImportRejected
 from pledgetrack.domain.model import ScheduleNode, Stage, TargetKind
 from pledgetrack.domain.numbers import NumberFormatError, format_number, parse_number
+from pledgetrack.domain.per_period import annual_total
 from pledgetrack.domain.plan_draft import ItemDraft, PlanDraft, TargetDraft
 from pledgetrack.exchange.cells import (
     parse_bool,
@@ -41,7 +43,7 @@ PLAN_COLUMNS = (
 OPTIONAL_PLAN_COLUMNS = ("plan_title", "plan_start", "plan_end")
 #: Every column a plan file may have: co-operating units (配合单位) may stand in a column of
 #: their own, added after the lead department.
-PLAN_FILE_COLUMNS = (*PLAN_COLUMNS, *OPTIONAL_PLAN_COLUMNS, "co_departments")
+PLAN_FILE_COLUMNS = (*PLAN_COLUMNS, *OPTIONAL_PLAN_COLUMNS, "co_departments", "per_period")
 #: Columns that may hold tabs and line breaks (Alt+Enter in an Excel cell); every other
 #: cell is a name, code, figure or date on one line (domain.text).
 FREE_TEXT = ("plan_title", "pledge_title", "item_title", "target_name", "note")
@@ -147,6 +149,11 @@ def parse_plan_rows(rows: list[Row], name: str) -> list[PlanDraft]:
             except DateFormatError as exc:
                 errors.add(n, "deadline", str(exc))
 
+        per_period = bool(
+            row.get("per_period") and _cell(errors, row, "per_period", parse_bool, default=False)
+        )
+        if per_period and kind is TargetKind.MILESTONE:
+            errors.add(n, "per_period", "a milestone has no amount per period")
         schedule: list[ScheduleNode] = []
         stages: list[Stage] = []
         if kind is TargetKind.MILESTONE:
@@ -158,7 +165,10 @@ def parse_plan_rows(rows: list[Row], name: str) -> list[PlanDraft]:
                 )
             stages = _cell(errors, row, "schedule", parse_stages, default=[])
         elif kind is TargetKind.QUANTITY:
-            schedule = _cell(errors, row, "schedule", parse_schedule, default=[])
+            parse = partial(parse_schedule, per_period=per_period)
+            schedule = _cell(errors, row, "schedule", parse, default=[])
+            if per_period:
+                target_value = _per_period_total(errors, n, schedule, target_value, baseline)
             if assessed and target_value is None:
                 errors.add(
                     n,
@@ -171,7 +181,12 @@ def parse_plan_rows(rows: list[Row], name: str) -> list[PlanDraft]:
             for node in schedule:
                 if not plan.start <= node.on <= plan.end:
                     errors.add(n, "schedule", f"node {node.on} is outside the plan period")
-                if target_value is not None and node.value > target_value and not at_least:
+                if (
+                    target_value is not None
+                    and node.value > target_value
+                    and not at_least
+                    and not per_period
+                ):
                     errors.add(
                         n,
                         "schedule",
@@ -213,6 +228,7 @@ def parse_plan_rows(rows: list[Row], name: str) -> list[PlanDraft]:
                 stages=stages,
                 note=row.get("note"),
                 row=n,
+                per_period=per_period,
             )
         )
     for plan in plans.values():
@@ -272,9 +288,34 @@ def _cell(errors: _Collector, row: Row, column: str, parse, default=None):  # ty
         return default
 
 
+def _per_period_total(
+    errors: _Collector, row: int, schedule: list[ScheduleNode], target: float | None, base: float
+) -> float | None:
+    """The annual total of a per-period target: its target value, else the sum of its
+    period amounts (domain.per_period); a schedule is what makes it per-period."""
+    if not schedule:
+        errors.add(row, "per_period", "a per-period target needs its period amounts in schedule")
+        return target
+    if base:
+        errors.add(row, "baseline", "a per-period target counts from 0: it has no baseline")
+    planned = annual_total(schedule)
+    if target is not None and planned > target:
+        errors.add(
+            row,
+            "schedule",
+            f"the period amounts add up to {format_number(planned)}, "
+            f"more than the target value {format_number(target)}",
+        )
+    return planned if target is None else target
+
+
 def plan_file_rows(plan: PlanDraft) -> tuple[list[str], list[list[str]]]:
-    """A draft (e.g. read back from the database) as plan-file rows, for export."""
+    """A draft (e.g. read back from the database) as plan-file rows, for export; a
+    ``per_period`` column only when a target of the plan is per-period."""
+    per_period = any(t.per_period for item in plan.items.values() for t in item.targets)
     header = ["plan", "plan_title", "plan_start", "plan_end", *PLAN_COLUMNS[1:]]
+    if per_period:
+        header.append("per_period")
     out = []
     for item in sorted(plan.items.values(), key=lambda i: i.no):
         for t in item.targets:
@@ -310,6 +351,7 @@ def plan_file_rows(plan: PlanDraft) -> tuple[list[str], list[list[str]]]:
                     t.kind.value,
                     schedule,
                     t.note,
+                    *((("yes" if t.per_period else "no"),) if per_period else ()),
                 ]
             )
     return header, out

@@ -36,6 +36,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "col.last_report": {"zh": "最近填报", "en": "Last report"},
     "col.target": {"zh": "指标", "en": "Target"},
     "col.value": {"zh": "完成值", "en": "Value"},
+    "col.works": {"zh": "工程进度", "en": "Works progress"},
     "col.goal": {"zh": "目标值", "en": "Target value"},
     "col.unit": {"zh": "单位", "en": "Unit"},
     "col.deadline": {"zh": "期限", "en": "Deadline"},
@@ -92,6 +93,14 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "report.milestone.open": {"zh": "{name}正在推进", "en": "{name}: in progress"},
     "report.no_reading": {"zh": "{name}暂无填报", "en": "{name}: no figure reported"},
+    "report.works": {
+        "zh": "，正在施工中，工程进度{percent}%",
+        "en": ", works {percent}% complete",
+    },
+    "report.works.only": {
+        "zh": "{name}正在施工中，工程进度{percent}%",
+        "en": "{name}: works {percent}% complete",
+    },
     "report.item": {
         "zh": "{no}.{title}方面，{clauses}。{status}",
         "en": "{no}. {title}: {clauses}.{status}",
@@ -110,6 +119,10 @@ CATALOG: dict[str, dict[str, str]] = {
     "report.attention.target": {
         "zh": "{name}完成{completion}，应达{expected}",
         "en": "{name} {completion} done, {expected} expected",
+    },
+    "report.attention.works": {
+        "zh": "{name}工程进度{percent}%，应达{expected}",
+        "en": "{name} works {percent}% complete, {expected} expected",
     },
     "report.attention.overdue": {
         "zh": "{name}期限{date}已过，完成{completion}",
@@ -512,6 +525,27 @@ CATALOG: dict[str, dict[str, str]] = {
     "check.bad_forecast": {
         "zh": "预计完成时间“{text}”不是日期（如2020-10-31、2020-10、2020年10月底）",
         "en": "the forecast {text!r} is not a date (e.g. 2020-10-31, 2020-10, 2020年10月底)",
+    },
+    "reading.works": {
+        "zh": "正在施工中，工程进度{percent}%",
+        "en": "works {percent}% complete",
+    },
+    "reading.per_period": {
+        "zh": "本期{amount}",
+        "en": "{amount} this period",
+    },
+    "reading.with_works": {"zh": "{figure}（{works}）", "en": "{figure} ({works})"},
+    "check.bad_works": {
+        "zh": "工程进度“{text}”不是百分数（如90或90%）",
+        "en": "the works progress {text!r} is not a percentage (e.g. 90 or 90%)",
+    },
+    "check.works_out_of_range": {
+        "zh": "工程进度“{text}”应在0至100%之间",
+        "en": "the works progress {text!r} must lie between 0 and 100%",
+    },
+    "check.works_for_milestone": {
+        "zh": "指标{target}是定性指标，不填工程进度",
+        "en": "target {target} is a milestone: it takes no works progress",
     },
     "check.lower_needs_note": {
         "zh": "{text}低于上次填报的{previous}，请在说明中写明原因",

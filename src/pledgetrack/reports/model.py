@@ -49,6 +49,10 @@ class TargetLine(BaseModel):
     """When the department expects it done ("预计10月底前全部完成"), if it said."""
     forecast_late: bool = False
     """The forecast is past the target's deadline and the target is not achieved."""
+    works: float | None = None
+    """Works progress (形象进度) in percent its reading gives, if any ("正在施工中(90%)")."""
+    per_period: bool = False
+    """An amount per period: *value* is the total of its periods so far (domain.per_period)."""
 
 
 class ItemLine(BaseModel):

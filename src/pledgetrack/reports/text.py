@@ -34,7 +34,10 @@ def target_phrase(line: TargetLine, lang: str, plan_end: date | None = None) -> 
         if line.note and line.note not in line.name:
             text += t("report.note", lang, note=line.note)
     elif line.value is None:
-        text = t("report.no_reading", lang, name=line.name)
+        if line.works is not None:
+            text = t("report.works.only", lang, name=line.name, percent=format_number(line.works))
+        else:
+            text = t("report.no_reading", lang, name=line.name)
     else:
         sep = "" if lang == "zh" else " "
         figure = qualified(format_number(line.value), line.unit, line.qualifier, lang, sep=sep)
@@ -51,6 +54,8 @@ def target_phrase(line: TargetLine, lang: str, plan_end: date | None = None) -> 
                 )
             else:
                 text += t("report.share", lang, pct=pct)
+        if line.works is not None:
+            text += t("report.works", lang, percent=format_number(line.works))
     if line.deadline != plan_end:
         text += t("report.deadline", lang, date=date_label(line.deadline, lang))
     if line.forecast is not None and line.status is not Status.ACHIEVED:
@@ -158,6 +163,14 @@ def attention_target(line: TargetLine, lang: str) -> str:
             name=line.name,
             date=due,
             completion=format_percent(line.completion),
+        )
+    if line.works is not None:  # weighed by its works progress (README, "The rules")
+        return t(
+            "report.attention.works",
+            lang,
+            name=line.name,
+            percent=format_number(line.works),
+            expected=format_percent(line.expected),
         )
     return t(
         "report.attention.target",

@@ -177,6 +177,7 @@ class _Writer:
                 _Col(t("xlsx.col.as_of", lang), "date"),
                 _Col(t("xlsx.col.late", lang)),
                 _Col(t("xlsx.col.note", lang)),
+                _Col(t("col.works", lang), "percent"),
             ],
             lambda: (self._target_row(line, tl) for line in self.items for tl in line.targets),
         )
@@ -241,6 +242,7 @@ class _Writer:
                 _Col(t("xlsx.col.entered_at", lang), "datetime"),
                 _Col(t("xlsx.col.correction", lang)),
                 _Col(t("xlsx.col.superseded", lang)),
+                _Col(t("col.works", lang), "percent"),
             ],
             lambda: (self._history_row(h) for h in r.history),
         )
@@ -524,6 +526,7 @@ class _Writer:
             line.as_of,
             self._yes_no(line.entered_late),
             line.note,
+            line.works,
         ]
 
     def _history_row(self, line: HistoryLine) -> list[Any]:
@@ -539,6 +542,7 @@ class _Writer:
             h.entered_at,
             self._yes_no(h.correction),
             self._yes_no(h.superseded),
+            h.works,
         ]
 
 

@@ -175,8 +175,13 @@ def load_sheet(
         as_of = sheet_as_of(first, today)
         mine = [t.id for i in structure.items if department in i.departments for t in i.targets]
         only = mine if len(mine) <= MAX_LISTED_TARGETS else None
+        # Beside the field, a per-period target's last amount as entered, not its total.
         before = latest_readings(
-            session=session, plan_id=structure.id, on=first - timedelta(days=1), target_ids=only
+            session=session,
+            plan_id=structure.id,
+            on=first - timedelta(days=1),
+            target_ids=only,
+            period_totals=False,
         )
         now = latest_snapshots(session=session, plan_id=structure.id, on=as_of, target_ids=only)
         reviews = latest_reviews(

@@ -315,6 +315,8 @@ def _target_line(row: TargetRow, current: PlanEvaluation, late: bool) -> TargetL
         qualifier=reading.qualifier if reading else "",
         forecast=forecast,
         forecast_late=forecast is not None and forecast > rule.deadline and not row.result.achieved,
+        works=reading.works if reading else None,
+        per_period=rule.per_period,
     )
 
 

@@ -134,6 +134,7 @@ def structure_to_draft(structure: PlanStructure) -> PlanDraft:
                     stages=list(t.rule.stages),
                     note=t.note,
                     row=0,
+                    per_period=t.rule.per_period,
                 )
                 for t in item.targets
             ],

@@ -16,6 +16,7 @@ from pledgetrack.domain.errors import CellError, ImportRejected
 from pledgetrack.domain.model import Reading, StoredReading, TargetKind
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import PlanStructure, TargetInfo
+from pledgetrack.domain.works_progress import works_percent_in
 from pledgetrack.exchange.cells import parse_bool
 from pledgetrack.exchange.tables import Notice, Row, SheetNotice, read_table, write_table
 from pledgetrack.i18n import t
@@ -59,6 +60,7 @@ PROGRESS_FILE_COLUMNS = (
     "entered_on",
     "qualifier",
     "forecast",
+    "works_percent",
     "confirm",
 )
 REQUIRED = ("plan", "target", "as_of", "value")
@@ -95,6 +97,8 @@ class SaveConflict(RuntimeError):
 def _figure(reading: StoredReading, unit: str) -> str:
     """A figure as a person reads it: ``64万人``, ``done``, ``not done``."""
     if reading.value is None:
+        if reading.works is not None:
+            return f"works {format_number(reading.works)}%"
         return "done" if reading.done else "not done"
     return f"{format_number(reading.value)}{unit}"
 
@@ -185,6 +189,7 @@ def _save_entries(
                         previous,
                         qualifier=entry.qualifier,
                         forecast=entry.forecast,
+                        works=entry.works,
                     )
                 )
                 if previous is None:
@@ -311,6 +316,7 @@ def _same(snap: Snapshot, entry: StoredReading) -> bool:
         and (snap.note or "") == entry.note
         and (snap.qualifier or "") == entry.qualifier
         and snap.forecast_done_by == entry.forecast
+        and snap.works_percent == entry.works
     )
 
 
@@ -342,6 +348,7 @@ def reading_contexts(
                 plan_id=plan_id,
                 on=first - timedelta(days=1),
                 target_ids=wanted if len(wanted) <= MAX_LISTED_TARGETS else None,
+                period_totals=False,  # a per-period figure is checked against its own kind
             )
     out: dict[tuple[int, date], ReadingContext] = {}
     for key in keys:
@@ -379,11 +386,13 @@ def record(
     lang: str = "en",
     qualifier: str | None = None,
     forecast: str | date | None = None,
+    works: str | None = None,
 ) -> tuple[TargetInfo, StoredReading, SaveOutcome]:
     """Check and store one reading (``pledgetrack record``) with services.reading_check.
 
     *value* may carry its qualifier as typed (``约11890``), or *qualifier* names it;
-    *forecast* is the date (or month) the target is expected done by.
+    *forecast* is the date (or month) the target is expected done by; *works* the works
+    progress (形象进度) in percent, with or without a value.
 
     Raises ReadingRefused for an error, or for a warning unless *confirm*; SaveConflict
     if someone saved the same target and date at the same moment.
@@ -401,7 +410,7 @@ def record(
     def checked(day: str | date, context: ReadingContext = NO_CONTEXT) -> ReadingCheck:
         return check_reading(
             target, structure.period, as_of=day, value=value, done=done, note=note,
-            today=today, context=context, qualifier=qualifier, forecast=forecast,
+            today=today, context=context, qualifier=qualifier, forecast=forecast, works=works,
         )  # fmt: skip
 
     check = checked(as_of)
@@ -441,6 +450,7 @@ def to_store(
         supersedes_id,
         qualifier=reading.qualifier,
         forecast=reading.forecast,
+        works=reading.works,
     )
 
 
@@ -545,6 +555,7 @@ def parse_progress_rows(
             context=context,
             qualifier=cells.get("qualifier"),
             forecast=cells.get("forecast"),
+            works=_works_cell(p.target, cells),
         )
         confirmed = _row_confirms(p.row, name, errors, lang) or confirm
         if check.problems:
@@ -571,6 +582,16 @@ def parse_progress_rows(
         raise ImportRejected(errors, hint)
     entries.sort(key=lambda pair: pair[0])  # file order: a date's corrections in sequence
     return [entry for _, entry in entries]
+
+
+def _works_cell(target: TargetInfo, cells: Mapping[str, str]) -> str | None:
+    """A row's works progress: its ``works_percent`` cell, else, for a count target, what
+    its note (完成情况) says ("正在施工中(90%)", "已完成总工程量的85%": domain.works_progress)."""
+    given = cells.get("works_percent")
+    if given or target.kind is not TargetKind.QUANTITY:
+        return given
+    stated = works_percent_in(cells.get("note") or "")
+    return None if stated is None else format_number(stated)
 
 
 def _resolve_rows(
@@ -672,7 +693,7 @@ def export_progress(
     if not history:
         superseded = {s.supersedes_id for _, s in snaps if s.supersedes_id is not None}
         snaps = [(k, s) for k, s in snaps if s.id not in superseded]
-    header = [*PROGRESS_COLUMNS, "entered_at", "qualifier", "forecast"]
+    header = [*PROGRESS_COLUMNS, "entered_at", "qualifier", "forecast", "works_percent"]
     rows = [
         [
             plan_row.code,
@@ -685,8 +706,11 @@ def export_progress(
             snap.entered_at.isoformat(timespec="seconds"),
             snap.qualifier or "",
             snap.forecast_done_by.isoformat() if snap.forecast_done_by else "",
+            "" if snap.works_percent is None else format_number(snap.works_percent),
         ]
         for key, snap in snaps
     ]
-    write_table(path, header, rows, sheet="progress", numbers=("value",), replace=force)
+    write_table(
+        path, header, rows, sheet="progress", numbers=("value", "works_percent"), replace=force
+    )
     return len(rows)

@@ -7,9 +7,10 @@ severity:
 * **error** — never stored: not a number, negative, no value, unknown plan or target,
   a date that is not a date, outside the plan or in the future, a stage that is not one
   of the target's, ``done`` given for a quantity or not a yes/no, a note holding a
-  control character or an escape sequence (domain.text);
+  control character or an escape sequence (domain.text), works progress that is not a
+  percentage from 0 to 100 or is given for a milestone;
 * **warning** — stored only when the person confirms: lower than the last figure
-  without a note, a milestone reported done and now undone without a note, more than
+  without a note (not for a per-period target, whose figure is its period's amount), a milestone reported done and now undone without a note, more than
   3× the target, a 万/亿 multiplier typed into a target whose unit already carries it,
   a change to an approved figure.
 
@@ -81,6 +82,9 @@ SEVERITIES: Mapping[str, Severity] = MappingProxyType(
         "qualifier_conflict": Severity.ERROR,
         "qualifier_for_milestone": Severity.ERROR,
         "bad_forecast": Severity.ERROR,
+        "bad_works": Severity.ERROR,
+        "works_out_of_range": Severity.ERROR,
+        "works_for_milestone": Severity.ERROR,
         "lower_needs_note": Severity.WARNING,
         "undone_needs_note": Severity.WARNING,
         "over_target": Severity.WARNING,
@@ -95,7 +99,7 @@ class Problem:
     """A reason a reading is refused (error) or needs confirming (warning).
 
     *field* names what it is about, as the progress file's column: ``plan``, ``target``,
-    ``as_of``, ``value``, ``done``, ``note``, ``qualifier`` or ``forecast``.
+    ``as_of``, ``value``, ``done``, ``note``, ``qualifier``, ``forecast`` or ``works_percent``.
     """
 
     code: str
@@ -208,6 +212,7 @@ def check_reading(
     context: ReadingContext = NO_CONTEXT,
     qualifier: str | None = None,
     forecast: str | date | None = None,
+    works: str | float | None = None,
 ) -> ReadingCheck:
     """Check a reading as a person gave it, against what is stored (*context*).
 
@@ -215,6 +220,8 @@ def check_reading(
     approximate as typed (``约11890``, ``24500余``, ``近万``, ``70%以上``, ``超过9300``) or
     with a *qualifier* word or code (domain.qualifier); the number counts, the qualifier
     is kept. *forecast*: the date (or month: its end) the target is expected done by.
+    *works*: works progress (形象进度) of a quantity target in percent, 0–100 (``90``,
+    ``90%``); with it the value may be left blank (a report of works progress only).
     Milestone: *done* yes/no, and for a staged milestone the stage reached, by number or
     by name (reaching the last stage is done). A reading equal to the one already stored
     for its date changes nothing and is not warned about.
@@ -239,11 +246,13 @@ def check_reading(
     given = _qualifier_cell(qualifier, problems)
     typed: Qualifier | None = None
     expected_by = _forecast(forecast, problems)
+    works_percent = _works(works, problems)
     if rule.kind is TargetKind.QUANTITY:
         if _flag(done, problems):
             problems.append(Problem("done_for_quantity", "done", {"target": target.key}))
         if not text:
-            problems.append(Problem("value_missing", "value", {"target": target.key}))
+            if works_percent is None:
+                problems.append(Problem("value_missing", "value", {"target": target.key}))
         else:
             number, multiplier, typed = _number(text, problems)
         if given and typed and given is not typed:
@@ -253,6 +262,8 @@ def check_reading(
     else:
         if given:
             problems.append(Problem("qualifier_for_milestone", "qualifier", {"target": target.key}))
+        if works_percent is not None:
+            problems.append(Problem("works_for_milestone", "works_percent", {"target": target.key}))
         flag = _flag(done, problems)
         if text:
             number = _stage_number(target, text, problems)
@@ -265,7 +276,7 @@ def check_reading(
                 flag = number >= len(rule.stages)
     if problems or day is None:
         return ReadingCheck(None, tuple(problems))
-    reading = Reading(day, number, flag, note, (typed or given or ""), expected_by)
+    reading = Reading(day, number, flag, note, (typed or given or ""), expected_by, works_percent)
     if not _same(reading, context.current):
         _warnings(target, text, multiplier, reading, context, problems)
     return ReadingCheck(reading, tuple(problems))
@@ -325,6 +336,32 @@ def _forecast(text: str | date | None, problems: list[Problem]) -> date | None:
         return None
 
 
+def _works(given: str | float | None, problems: list[Problem]) -> float | None:
+    """Works progress in percent: a number from 0 to 100, ``%`` allowed; blank: none."""
+    if given is None or isinstance(given, (int, float)):
+        number = None if given is None else float(given)
+        text = "" if given is None else format_number(float(given))
+    else:
+        text = given.strip()
+        if not text:
+            return None
+        try:
+            parsed = parse_number(text)
+        except NumberFormatError:
+            problems.append(Problem("bad_works", "works_percent", {"text": text}))
+            return None
+        if parsed.at_least or parsed.multiplier:
+            problems.append(Problem("bad_works", "works_percent", {"text": text}))
+            return None
+        number = parsed.value
+    if number is None:
+        return None
+    if number != number or not 0.0 <= number <= 100.0:  # NaN is no percentage either
+        problems.append(Problem("works_out_of_range", "works_percent", {"text": text}))
+        return None
+    return number
+
+
 def _flag(done: str | bool | None, problems: list[Problem]) -> bool | None:
     if isinstance(done, bool) or done is None:
         return bool(done)
@@ -367,6 +404,7 @@ def _same(reading: Reading, current: Reading | None) -> bool:
         and (current.note or "") == reading.note
         and current.qualifier == reading.qualifier
         and current.forecast == reading.forecast
+        and current.works == reading.works
     )
 
 
@@ -382,7 +420,13 @@ def _warnings(
     previous = context.previous
     number = reading.value
     if previous is not None and not reading.note:
-        if number is not None and previous.value is not None and number < previous.value:
+        # A per-period figure is its period's amount: less than last period's is no fall.
+        if (
+            number is not None
+            and previous.value is not None
+            and number < previous.value
+            and not rule.per_period
+        ):
             problems.append(
                 Problem(
                     "lower_needs_note",

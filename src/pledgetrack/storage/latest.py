@@ -25,14 +25,16 @@ from datetime import date
 from functools import lru_cache
 from typing import Any, Literal
 
-from sqlalchemy import Date, ScalarSelect, and_, bindparam, func
+from sqlalchemy import Date, ScalarSelect, String, and_, bindparam, cast, func, type_coerce
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from pledgetrack.domain.model import Reading
+from pledgetrack.domain.model import Reading, TargetKind, TargetRule
+from pledgetrack.domain.per_period import period_total
 from pledgetrack.domain.readings import LatestReadings
+from pledgetrack.storage.rule_json import json_list, schedule_nodes
 from pledgetrack.storage.tables import Review, Snapshot, Target
 
 #: Review states of a reading: no review yet, or the decision of its latest review.
@@ -50,6 +52,8 @@ LATEST_COLUMNS = (
     Snapshot.note,
     Snapshot.qualifier,
     Snapshot.forecast_done_by,
+    Snapshot.works_percent,
+    Target.per_period,
 )
 
 #: How :func:`latest_snapshots` finds the latest rows: each engine's fast form by default.
@@ -78,16 +82,26 @@ def latest_readings(
     form: LatestForm = "auto",
     approved_only: bool = False,
     target_ids: list[int] | None = None,
+    period_totals: bool = True,
 ) -> LatestReadings:
     """The latest reading of every target of a plan as of *on*, in one SQL statement
     (with *target_ids*, only those targets of the plan), kept as columns: a reading is
-    made when it is looked up."""
+    made when it is looked up.
+
+    A per-period target's reading is, with *period_totals*, the one the rules use: its
+    value the sum of the latest amount of each period so far (domain.per_period, one more
+    statement for those targets only); without, the amount of its own period, as stored
+    (what an entry sheet shows beside the field)."""
     rows = [row for row in _latest_rows(session, plan_id, on, form, approved_only, target_ids)
             if row[0] is not None]  # fmt: skip
     if not rows:
         return LatestReadings((), (), (), (), ())
-    _, target_id, raw_as_of, value, done, note, qualifier, forecast = zip(*rows, strict=True)
+    _, target_id, raw_as_of, value, done, note, qualifier, forecast, works, per_period = zip(
+        *rows, strict=True
+    )
     days = {raw: as_date(raw) for raw in set(raw_as_of)}
+    if period_totals and any(per_period):
+        value = _with_period_totals(session, target_id, value, per_period, on, approved_only)
     return LatestReadings(
         target_id,
         list(map(days.__getitem__, raw_as_of)),
@@ -96,7 +110,50 @@ def latest_readings(
         note,
         qualifier,
         forecast,
+        works,
     )
+
+
+def _with_period_totals(
+    session: Session,
+    target_id: Sequence[int],
+    value: Sequence[float | None],
+    per_period: Sequence[object],
+    on: date,
+    approved_only: bool,
+) -> list[float | None]:
+    """*value* with each per-period target's replaced by the total of its periods so far."""
+    at = {tid: i for i, (tid, flag) in enumerate(zip(target_id, per_period, strict=True)) if flag}
+    approved = (latest_decision() == APPROVED,) if approved_only else ()
+    t = Target.__table__.c  # type: ignore[attr-defined]
+    schedules = session.connection().execute(
+        select(t.id, type_coerce(t.deadline, String), cast(t.schedule, String)).where(
+            t.id.in_(list(at))
+        )
+    )
+    rules = {
+        tid: TargetRule(
+            TargetKind.QUANTITY,
+            as_date(deadline) if deadline is not None else date.max,
+            schedule=schedule_nodes(json_list(schedule)),
+            per_period=True,
+        )
+        for tid, deadline, schedule in schedules
+    }
+    history = session.connection().execute(
+        select(Snapshot.target_id, Snapshot.as_of, Snapshot.value)
+        .where(Snapshot.target_id.in_(list(at)), Snapshot.as_of <= on, *approved)  # type: ignore[attr-defined]
+        .order_by(Snapshot.target_id, Snapshot.as_of, Snapshot.id)  # type: ignore[arg-type]
+    )
+    readings: dict[int, list[Reading]] = {}
+    for tid, as_of, amount in history:
+        readings.setdefault(tid, []).append(Reading(as_date(as_of), amount))
+    totals = list(value)
+    for tid, i in at.items():
+        total = period_total(rules[tid], readings.get(tid, ()))
+        if total is not None and total.value is not None:
+            totals[i] = total.value
+    return totals
 
 
 def latest_snapshots(
@@ -122,8 +179,8 @@ def _latest_rows(
     approved_only: bool,
     target_ids: list[int] | None,
 ) -> Sequence[Any]:
-    """Rows of (snapshot id, target id, as_of, value, done, note, qualifier, forecast); a target without a
-    reading has none, or (SQLite's outer join) one whose snapshot id is NULL."""
+    """Rows of (snapshot id, target id, as_of, value, done, note, qualifier, forecast,
+    works, per_period); a target without a reading has none, or (SQLite's outer join) one whose snapshot id is NULL."""
     dialect = session.get_bind().dialect
     if form == "auto":
         if dialect.name == "postgresql":
@@ -149,7 +206,7 @@ def _readings(rows: Sequence[Any]) -> Iterator[tuple[int, int, Reading]]:
     over as ISO text and booleans as 0/1, psycopg as dates and booleans: each distinct
     date is converted once."""
     days: dict[object, date] = {}
-    for sid, tid, as_of, value, done, note, qualifier, forecast in rows:
+    for sid, tid, as_of, value, done, note, qualifier, forecast, works, _per_period in rows:
         if sid is None:
             continue
         day = days.get(as_of)
@@ -165,6 +222,7 @@ def _readings(rows: Sequence[Any]) -> Iterator[tuple[int, int, Reading]]:
                 note or "",
                 qualifier or "",
                 None if forecast is None else as_date(forecast),
+                works,
             ),
         )
 
@@ -271,4 +329,8 @@ def _generic_latest(
         .where(*approved)
         .group_by(Snapshot.target_id)
     )
-    return select(*LATEST_COLUMNS).where(Snapshot.id.in_(latest_id))  # type: ignore[call-overload,union-attr]
+    return (
+        select(*LATEST_COLUMNS)  # type: ignore[call-overload]
+        .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
+        .where(Snapshot.id.in_(latest_id))  # type: ignore[union-attr]
+    )

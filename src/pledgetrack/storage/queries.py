@@ -135,7 +135,7 @@ def load_structure(
         sa_select(
             t.id, t.key, t.item_id, t.name, t.unit, t.note, t.kind,
             type_coerce(t.deadline, String), t.assessed, t.target_value, t.baseline,
-            t.at_least, cast(t.schedule, String), cast(t.stages, String),
+            t.at_least, cast(t.schedule, String), cast(t.stages, String), t.per_period,
         )
         .where(
             t.plan_id == plan.id,
@@ -153,7 +153,7 @@ def load_structure(
     stage_lists: dict[str | None, tuple[Stage, ...]] = {None: (), "[]": ()}
     for (
         tid, key, item_id, name, unit, note, kind, deadline, assessed,
-        target_value, baseline, at_least, schedule, stages,
+        target_value, baseline, at_least, schedule, stages, per_period,
     ) in target_rows:  # fmt: skip
         if deadline not in deadlines:
             deadlines[deadline] = as_date(deadline)
@@ -170,6 +170,7 @@ def load_structure(
             stage_lists[stages]
             if stages in stage_lists
             else stage_lists.setdefault(stages, stage_tuple(json_list(stages))),
+            bool(per_period),
         )
         by_item.setdefault(item_id, []).append(
             TargetInfo(tid, key, item_no[item_id], name, unit, rule, note)
@@ -236,6 +237,7 @@ def stored_reading(
         review=review,
         qualifier=snap.qualifier or "",
         forecast=snap.forecast_done_by,
+        works=snap.works_percent,
     )
 
 
@@ -289,7 +291,7 @@ def plan_history(
     rows = session.connection().execute(
         sa_select(
             s.target_id, t.key, s.as_of, s.value, s.done, s.note, s.entered_by, s.entered_at,
-            s.supersedes_id, s.id, s.qualifier, s.forecast_done_by,
+            s.supersedes_id, s.id, s.qualifier, s.forecast_done_by, s.works_percent,
         )
         .join_from(Snapshot.__table__, Target.__table__, t.id == s.target_id)  # type: ignore[attr-defined]
         .where(t.plan_id == plan_id, s.as_of <= until, s.as_of >= (since or date.min))
@@ -298,9 +300,9 @@ def plan_history(
     readings = [
         StoredReading(
             tid, key, as_of, value, done, note or "", by or "", at, sup, sid,
-            qualifier=q or "", forecast=forecast,
+            qualifier=q or "", forecast=forecast, works=works,
         )
-        for tid, key, as_of, value, done, note, by, at, sup, sid, q, forecast in rows
+        for tid, key, as_of, value, done, note, by, at, sup, sid, q, forecast, works in rows
     ]  # fmt: skip
     corrected = {r.supersedes_id for r in readings if r.supersedes_id is not None}
     if not corrected:

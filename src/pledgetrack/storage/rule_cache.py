@@ -39,7 +39,7 @@ from pledgetrack.storage.rule_json import json_list, schedule_nodes, stage_tuple
 from pledgetrack.storage.tables import Item, Target
 
 #: Bump when the payload's layout changes: older payloads are then read as misses.
-FORMAT = 1
+FORMAT = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,6 +107,7 @@ def read_plan_rules(conn: Connection, plan_id: int, plan_end: date) -> PlanRules
             # As text on both engines (psycopg would decode JSON): equal rules are
             # recognised by their text.
             t.target_value, t.baseline, cast(t.schedule, String), cast(t.stages, String),
+            t.per_period,
         ).where(t.plan_id == plan_id)
     ).all()  # fmt: skip
     item_id = [row[0] for row in items]
@@ -117,8 +118,8 @@ def _columns(rows: Sequence[Any], item_ids: list[int], plan_end: date) -> RuleCo
     """Rule rows (in any order) to columns in list order: item by item, by position."""
     n = len(rows)
     empty: tuple[Any, ...] = ()
-    tid, item_id, position, kind, deadline, assessed, target, baseline, schedule, stages = (
-        zip(*rows, strict=True) if n else (empty,) * 10
+    tid, item_id, position, kind, deadline, assessed, target, baseline, schedule, stages, per = (
+        zip(*rows, strict=True) if n else (empty,) * 11
     )
     ids = np.asarray(item_ids, dtype=np.int64)
     by_id = np.argsort(ids, kind="stable")
@@ -126,7 +127,7 @@ def _columns(rows: Sequence[Any], item_ids: list[int], plan_end: date) -> RuleCo
     order = np.lexsort((np.fromiter(position, np.int64, n), item_pos))
     days = {d: (as_date(d) if d is not None else plan_end).toordinal() for d in set(deadline)}
     groups, special_rules = _special_groups(
-        kind, deadline, target, baseline, schedule, stages, plan_end
+        kind, deadline, target, baseline, schedule, stages, per, plan_end
     )
     group_of = groups[order]
     special_at = np.flatnonzero(group_of >= 0)
@@ -155,6 +156,7 @@ def _special_groups(
     baseline: tuple[Any, ...],
     schedule: tuple[Any, ...],
     stages: tuple[Any, ...],
+    per_period: tuple[Any, ...],
     plan_end: date,
 ) -> tuple[Any, tuple[TargetRule, ...]]:
     """For each row, the distinct schedule-or-stages rule it follows (−1: none), and those
@@ -166,7 +168,7 @@ def _special_groups(
     for i, (plan, stage_list) in enumerate(zip(schedule, stages, strict=True)):
         if plan in blank and stage_list in blank:
             continue
-        key = (kind[i], deadline[i], target[i], baseline[i], plan, stage_list)
+        key = (kind[i], deadline[i], target[i], baseline[i], plan, stage_list, bool(per_period[i]))
         found = keys.get(key)
         if found is None:
             found = keys[key] = len(rules)
@@ -180,6 +182,7 @@ def _special_groups(
                     False,
                     schedule_nodes(json_list(plan)),
                     stage_tuple(json_list(stage_list)),
+                    bool(per_period[i]),
                 )
             )
         group[i] = found
@@ -204,6 +207,7 @@ def _encode(plan: PlanRules) -> bytes:
             rule.baseline,
             [[n.on.isoformat(), n.value] for n in rule.schedule],
             [[s.name, s.planned.isoformat() if s.planned else None] for s in rule.stages],
+            rule.per_period,
         ]
         for rule in r.special_rules
     ]
@@ -237,8 +241,9 @@ def _decode(payload: bytes) -> PlanRules | None:
             False,
             tuple(ScheduleNode(date.fromisoformat(on), value) for on, value in schedule),
             tuple(Stage(name, date.fromisoformat(p) if p else None) for name, p in stages),
+            per_period,
         )
-        for kind, deadline, target, baseline, schedule, stages in meta["special"]
+        for kind, deadline, target, baseline, schedule, stages, per_period in meta["special"]
     )
     rules = RuleColumns(items=meta["items"], special_rules=special, **arrays)
     return PlanRules(rules, item_id, item_no)

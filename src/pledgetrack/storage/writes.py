@@ -130,6 +130,7 @@ def save_plan(*, session: Session, draft: PlanDraft) -> PlanSaved:
                 for s in t.stages
             ]
             target.note = t.note
+            target.per_period = t.per_period
             session.add(target)
             targets[t.key] = target
     session.flush()
@@ -223,6 +224,8 @@ def _target_state(target: Target, item_no: Mapping[int | None, int]) -> dict[str
         "schedule": list(target.schedule or []),
         "stages": list(target.stages or []),
         "note": target.note,
+        # Only when set: the trail of targets from before per-period targets is unchanged.
+        **({"per_period": True} if target.per_period else {}),
     }
 
 
@@ -260,6 +263,7 @@ def append_snapshots(
             "supersedes_id": supersedes,
             "qualifier": row.qualifier or None,
             "forecast_done_by": row.forecast,
+            "works_percent": row.works,
         }
 
     if all(r.supersedes_id is None or r.supersedes_id >= 0 for r in rows):

@@ -18,6 +18,7 @@ import plotext as plt
 
 from pledgetrack.domain.dates import add_months, end_of_month
 from pledgetrack.domain.model import StoredReading, TargetKind, TargetRule
+from pledgetrack.domain.per_period import period_total
 from pledgetrack.domain.progress import expected_completion
 from pledgetrack.i18n import t
 
@@ -44,10 +45,17 @@ def chartable(rule: TargetRule) -> bool:
     return rule.kind is not TargetKind.MILESTONE and rule.target_value is not None
 
 
-def actual_points(entries: Iterable[StoredReading]) -> list[Point]:
-    """Current (not corrected) readings with a value, oldest first."""
-    points = [(e.as_of, e.value) for e in entries if not e.superseded and e.value is not None]
-    return sorted(points, key=lambda p: p[0])
+def actual_points(entries: Iterable[StoredReading], rule: TargetRule | None = None) -> list[Point]:
+    """Current (not corrected) readings with a value, oldest first; for a per-period
+    *rule*, the total of its periods as of each reading (domain.per_period)."""
+    current = sorted((e for e in entries if not e.superseded), key=lambda e: e.as_of)
+    if rule is not None and rule.per_period:
+        totals = (
+            period_total(rule, [c.reading for c in current[: i + 1]]) for i in range(len(current))
+        )
+        return [(e.as_of, r.value) for e, r in zip(current, totals, strict=True)
+                if e.value is not None and r is not None and r.value is not None]  # fmt: skip
+    return [(e.as_of, e.value) for e in current if e.value is not None]
 
 
 def expected_path(rule: TargetRule, plan_start: date) -> list[Point]:

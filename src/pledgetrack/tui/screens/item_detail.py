@@ -42,6 +42,20 @@ def reading_text(value: float | None, done: bool | None, lang: str) -> str:
     return "—"
 
 
+def history_figure(entry: StoredReading, per_period: bool, lang: str) -> str:
+    """A stored reading's figure in the history: a per-period target's amount said to be
+    its period's, and works progress (形象进度) beside the figure or alone."""
+    figure = "" if entry.value is None and entry.works is not None else None
+    if figure is None:
+        figure = reading_text(entry.value, entry.done, lang)
+        if per_period and entry.value is not None:
+            figure = t("reading.per_period", lang, amount=figure)
+    if entry.works is None:
+        return figure
+    works = t("reading.works", lang, percent=format_number(entry.works))
+    return t("reading.with_works", lang, figure=figure, works=works) if figure else works
+
+
 def review_cell(entry: StoredReading, lang: str) -> Text:
     """Submitted (awaiting review), approved, or returned with the supervisor's comment."""
     review = entry.review
@@ -92,7 +106,7 @@ class TargetChart(Static):
         width, height = self.content_size
         if width <= 0 or height <= 0:
             width, height = FALLBACK_SIZE
-        points = actual_points(self.entries)
+        points = actual_points(self.entries, target.info.rule)
         rule = target.info.rule
         lang = cast("PledgeApp", self.app).lang
         key = (target.info.id, rule, period, tuple(points), width, height, lang)
@@ -253,7 +267,7 @@ class ItemDetailScreen(Screen[None]):
             style = "bright_black strike" if entry.superseded else ""
             table.add_row(
                 day(entry.as_of, lang),
-                cell(reading_text(entry.value, entry.done, lang), style),
+                cell(history_figure(entry, target.info.rule.per_period, lang), style),
                 cell(change, style),
                 cell(entry.note, style),
                 cell(entry.entered_by),
