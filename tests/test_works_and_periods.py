@@ -350,6 +350,8 @@ def test_works_progress_and_period_totals_are_stored_and_read_back(
         report = build_month_report(engine, month=date(2020, 10, 31), plan="town-2020")
         zh = render_report(report, ReportFormat.text, "zh")
         assert "道路整治完工正在施工中，工程进度45%" in zh
+        html = render_report(report, ReportFormat.html, "en")
+        assert "道路整治完工: works 45% complete" in html
         exported = tmp_path / "plan-again.csv"
         export_plan(engine, exported, plan="town-2020")
         assert "per_period" in exported.read_text(encoding="utf-8-sig")

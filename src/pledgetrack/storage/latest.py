@@ -100,12 +100,13 @@ def latest_readings(
         *rows, strict=True
     )
     days = {raw: as_date(raw) for raw in set(raw_as_of)}
+    values: Sequence[float | None] = value
     if period_totals and any(per_period):
-        value = _with_period_totals(session, target_id, value, per_period, on, approved_only)
+        values = _with_period_totals(session, target_id, value, per_period, on, approved_only)
     return LatestReadings(
         target_id,
         list(map(days.__getitem__, raw_as_of)),
-        value,
+        values,
         done,
         note,
         qualifier,
@@ -141,7 +142,7 @@ def _with_period_totals(
         for tid, deadline, schedule in schedules
     }
     history = session.connection().execute(
-        select(Snapshot.target_id, Snapshot.as_of, Snapshot.value)
+        select(Snapshot.target_id, Snapshot.as_of, Snapshot.value)  # type: ignore[call-overload]
         .where(Snapshot.target_id.in_(list(at)), Snapshot.as_of <= on, *approved)  # type: ignore[attr-defined]
         .order_by(Snapshot.target_id, Snapshot.as_of, Snapshot.id)  # type: ignore[arg-type]
     )

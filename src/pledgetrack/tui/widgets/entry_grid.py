@@ -65,7 +65,7 @@ def previous_text(line: SheetLine, lang: str) -> str:
 def figure_text(line: SheetLine, value: float | None, done: bool | None, lang: str) -> str:
     """A stored figure of the line's target: a number, a stage, or done / not done."""
     if line.kind is TargetKind.MILESTONE and not line.staged:
-        return t("tui.done.yes" if done else "done.no", lang)
+        return t("tui.done.yes" if done else "tui.done.no", lang)
     if value is None:
         return "—"
     if line.staged:
