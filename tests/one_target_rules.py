@@ -24,6 +24,7 @@ from pledgetrack.domain.model import (
 from pledgetrack.domain.progress import due_month_start, expected_completion, measure
 
 _ACHIEVED = Status.ACHIEVED
+_AHEAD = Status.AHEAD
 _ON_TRACK = Status.ON_TRACK
 _BEHIND = Status.BEHIND
 _OVERDUE = Status.OVERDUE
@@ -42,7 +43,8 @@ def target_status(
 
     Order of precedence: achieved; overdue (deadline passed); not reported
     (nothing for the month that is due); behind (below expected by more than
-    the tolerance); on track.
+    the tolerance); ahead (above expected by more than the ahead margin, on a
+    target whose expected progress follows a path); on track.
     """
     policy = policy or Policy()
     due_start = due_month_start(on, period, policy)
@@ -60,6 +62,13 @@ def target_status(
         and (done_pct or 0.0) < expected - policy.tolerance
     ):
         status = _BEHIND
+    elif (
+        expected is not None
+        and reading is not None
+        and rule.paced
+        and (done_pct or 0.0) > expected + policy.ahead_margin
+    ):
+        status = _AHEAD
     else:
         status = _ON_TRACK
     return TargetResult(status, done_pct, expected, achieved, reading)

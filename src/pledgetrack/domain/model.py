@@ -25,6 +25,7 @@ class Status(StrEnum):
     """Status of a target or an item as of a date (README.md, "The rules")."""
 
     ACHIEVED = "achieved"
+    AHEAD = "ahead"
     ON_TRACK = "on_track"
     BEHIND = "behind"
     OVERDUE = "overdue"
@@ -39,15 +40,17 @@ class Status(StrEnum):
 #: Higher is worse (see Status.severity); a plain dict for hot loops.
 SEVERITY = {
     Status.ACHIEVED: 0,
-    Status.ON_TRACK: 1,
-    Status.BEHIND: 2,
-    Status.NOT_REPORTED: 3,
-    Status.OVERDUE: 4,
+    Status.AHEAD: 1,
+    Status.ON_TRACK: 2,
+    Status.BEHIND: 3,
+    Status.NOT_REPORTED: 4,
+    Status.OVERDUE: 5,
 }
 
 #: Display order of statuses in counters and summaries.
 STATUS_ORDER = (
     Status.ACHIEVED,
+    Status.AHEAD,
     Status.ON_TRACK,
     Status.BEHIND,
     Status.OVERDUE,
@@ -89,6 +92,15 @@ class TargetRule:
     def has_target(self) -> bool:
         """False for a reference figure recorded without a target (21.21万只 dogs)."""
         return self.kind is TargetKind.MILESTONE or self.target_value is not None
+
+    @property
+    def paced(self) -> bool:
+        """Its expected progress follows a path through the year (a quantity with a
+        target; a milestone whose stages carry planned dates): only such a target can
+        be ahead of it. A milestone without dated stages is expected only at its deadline."""
+        if self.kind is TargetKind.MILESTONE:
+            return any(stage.planned is not None for stage in self.stages)
+        return self.target_value is not None
 
 
 @dataclass(slots=True)
@@ -170,6 +182,8 @@ class Policy:
 
     #: Behind = more than this many percentage points below expected.
     tolerance: float = 10.0
+    #: Ahead = more than this many percentage points above expected (not yet achieved).
+    ahead_margin: float = 10.0
     #: Progress for month M is due by this day of month M+1.
     reporting_day: int = 5
 

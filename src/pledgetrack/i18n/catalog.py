@@ -16,14 +16,17 @@ CATALOG: dict[str, dict[str, str]] = {
     "sep.colon": {"zh": "：", "en": ": "},
     # status.*: Statuses (status.<value>) and the status table (CLI `status`)
     "status.achieved": {"zh": "已完成", "en": "achieved"},
+    "status.ahead": {"zh": "超前推进", "en": "ahead"},
     "status.on_track": {"zh": "正常推进", "en": "on track"},
     "status.behind": {"zh": "进度滞后", "en": "behind"},
     "status.overdue": {"zh": "逾期", "en": "overdue"},
     "status.not_reported": {"zh": "未填报", "en": "not reported"},
     "status.title": {"zh": "{plan} 完成情况（截至{date}）", "en": "{plan} — status as of {date}"},
     "status.summary": {
-        "zh": "共{total}项：已完成{achieved}，正常推进{on_track}，进度滞后{behind}，逾期{overdue}，未填报{not_reported}",
-        "en": "{total} {total:item|items}: {achieved} achieved, {on_track} on track, {behind} behind, "
+        "zh": "共{total}项：已完成{achieved}，超前推进{ahead}，正常推进{on_track}，进度滞后{behind}，"
+        "逾期{overdue}，未填报{not_reported}",
+        "en": "{total} {total:item|items}: {achieved} achieved, {ahead} ahead, {on_track} on track, "
+        "{behind} behind, "
         "{overdue} overdue, {not_reported} not reported",
     },
     # col.*: Column headings, the same word in every table (CLI, TUI, reports)

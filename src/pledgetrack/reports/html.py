@@ -26,9 +26,10 @@ from pledgetrack.reports.text import (
     item_paragraph,
 )
 
-#: Traffic lights: two greens, amber, red, grey.
+#: Traffic lights: two greens, amber, red, grey; blue for ahead of plan.
 COLOURS: dict[Status, str] = {
     Status.ACHIEVED: "#1e7b34",
+    Status.AHEAD: "#2b7bb9",
     Status.ON_TRACK: "#6cbf5a",
     Status.BEHIND: "#f0a202",
     Status.OVERDUE: "#d63031",
@@ -37,6 +38,7 @@ COLOURS: dict[Status, str] = {
 #: Each status as text on white (the badge after an item's paragraph).
 _TEXT: dict[Status, str] = {
     Status.ACHIEVED: "#1e7b34",
+    Status.AHEAD: "#1f5f91",
     Status.ON_TRACK: "#3b8a2a",
     Status.BEHIND: "#a66a00",
     Status.OVERDUE: "#c0392b",
@@ -45,6 +47,7 @@ _TEXT: dict[Status, str] = {
 #: Text drawn on top of each colour.
 _INK: dict[Status, str] = {
     Status.ACHIEVED: "#ffffff",
+    Status.AHEAD: "#ffffff",
     Status.ON_TRACK: "#10300a",
     Status.BEHIND: "#3a2800",
     Status.OVERDUE: "#ffffff",

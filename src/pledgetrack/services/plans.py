@@ -110,6 +110,7 @@ def structure_to_draft(structure: PlanStructure) -> PlanDraft:
         start=structure.period.start,
         end=structure.period.end,
         pledges={p.no: p.title for p in structure.pledges},
+        flat=structure.flat,
     )
     for item in structure.items:
         draft.items[item.no] = ItemDraft(
