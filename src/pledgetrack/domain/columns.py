@@ -237,7 +237,7 @@ def evaluate_columns(
 
 def _paced(rules: RuleColumns) -> Bools:
     """:attr:`~pledgetrack.domain.model.TargetRule.paced` of every target: quantities with
-    a target, and milestones with dated stages (all among the special rules)."""
+    a target, and milestones with every stage dated (all among the special rules)."""
     paced = ~rules.milestone & ~np.isnan(rules.target)
     if len(rules.special_at):
         dated = np.fromiter((r.paced for r in rules.special_rules), bool, len(rules.special_rules))

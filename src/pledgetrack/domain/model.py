@@ -96,10 +96,11 @@ class TargetRule:
     @property
     def paced(self) -> bool:
         """Its expected progress follows a path through the year (a quantity with a
-        target; a milestone whose stages carry planned dates): only such a target can
-        be ahead of it. A milestone without dated stages is expected only at its deadline."""
+        target; a milestone every stage of which carries a planned date): only such a
+        target can be ahead of it. A milestone with undated stages has no path to be
+        ahead of (nothing says when its first stage was due)."""
         if self.kind is TargetKind.MILESTONE:
-            return any(stage.planned is not None for stage in self.stages)
+            return bool(self.stages) and all(stage.planned is not None for stage in self.stages)
         return self.target_value is not None
 
 

@@ -60,6 +60,21 @@ REQUIRED = (
     "kind",
 )
 
+#: Cells every row must fill where the file has the column (a blank under a filled cell
+#: of a workbook is a "ditto", refused): the required columns and the optional group ones.
+MUST_FILL = (
+    "plan",
+    "pledge",
+    "pledge_title",
+    "item",
+    "item_title",
+    "department",
+    "target",
+    "target_name",
+    "assessed",
+    "kind",
+)
+
 
 class _Collector:
     """Gathers every problem of a file instead of stopping at the first."""
