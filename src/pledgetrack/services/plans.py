@@ -16,9 +16,9 @@ from pledgetrack.domain.plan_draft import ItemDraft, PlanDraft, TargetDraft
 from pledgetrack.exchange.office_plan import office_plan_rows
 from pledgetrack.exchange.plan_file import (
     FREE_TEXT,
+    MUST_FILL,
     NUMBER_COLUMNS,
     PLAN_FILE_COLUMNS,
-    MUST_FILL,
     REQUIRED,
     parse_plan_rows,
     plan_file_rows,
