@@ -305,7 +305,8 @@ def _cell(errors: _Collector, row: Row, column: str, parse, default=None):  # ty
 def plan_file_rows(plan: PlanDraft) -> tuple[list[str], list[list[str]]]:
     """A draft (e.g. read back from the database) as plan-file rows, for export. A flat
     plan is written without the ``pledge`` and ``pledge_title`` columns, so that it
-    imports flat again."""
+    imports flat again; a plan no item of which names a department (a published table
+    that names none) without the ``department`` column, so that it imports again."""
     header = ["plan", "plan_title", "plan_start", "plan_end", *PLAN_COLUMNS[1:]]
     out = []
     for item in sorted(plan.items.values(), key=lambda i: i.no):
@@ -344,8 +345,12 @@ def plan_file_rows(plan: PlanDraft) -> tuple[list[str], list[list[str]]]:
                     t.note,
                 ]
             )
+    drop: set[int] = set()
     if plan.flat:
-        drop = {header.index("pledge"), header.index("pledge_title")}
+        drop |= {header.index("pledge"), header.index("pledge_title")}
+    if not any(item.departments for item in plan.items.values()):
+        drop.add(header.index("department"))
+    if drop:
         header = [h for i, h in enumerate(header) if i not in drop]
         out = [[c for i, c in enumerate(row) if i not in drop] for row in out]
     return header, out
