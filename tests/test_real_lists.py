@@ -195,3 +195,20 @@ def test_the_ahead_margin_is_a_setting(cli_db: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("PLEDGETRACK_AHEAD_MARGIN", "-1")
     result = runner.invoke(app, ["--db", str(cli_db), "status"])
     assert result.exit_code == 2 and "PLEDGETRACK_AHEAD_MARGIN" in result.output
+
+
+def test_a_target_value_saying_routine_work_is_a_reference_figure(url: str, tmp_path: Path) -> None:
+    """目标值 常态化开展: the item has no annual target; no figure is made up for it."""
+    plan = write(
+        tmp_path / "y-2023.csv",
+        "plan,pledge,pledge_title,item,item_title,department,target,target_name,target_value,"
+        "unit,assessed,kind\n"
+        "y-2023,1,民生,1,就业,人社局,1.1,新增就业,10,万人,yes,quantity\n"
+        "y-2023,1,民生,2,志愿服务,文明办,2.1,志愿服务,常态化开展,场次,yes,quantity\n",
+    )
+    run(url, "import", "plan", str(plan))
+    data = json.loads(run(url, "status", "--as-of", "2023-03-31", "--json"))
+    routine = data["items"][1]
+    assert routine["annual_target"] is False and data["summary"]["without_annual_target"] == [2]
+    assert (routine["targets"][0]["target"], routine["targets"][0]["assessed"]) == (None, False)
+    assert data["flat"] is False and data["items"][0]["pledge_title"] == "民生"

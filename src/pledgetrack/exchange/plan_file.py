@@ -75,6 +75,10 @@ MUST_FILL = (
     "kind",
 )
 
+#: A 目标值 cell saying there is no annual target (不设年度目标，常态化开展): the target is a
+#: reference figure without a target, whatever the assessed cell says.
+NO_ANNUAL_TARGET = frozenset({"常态化开展", "常态化", "不设年度目标", "不设目标"})
+
 
 class _Collector:
     """Gathers every problem of a file instead of stopping at the first."""
@@ -156,7 +160,9 @@ def parse_plan_rows(rows: list[Row], name: str) -> list[PlanDraft]:
 
         target_value = None
         at_least = False
-        if row.get("target_value"):
+        if row.get("target_value") in NO_ANNUAL_TARGET:
+            assessed = False
+        elif row.get("target_value"):
             try:
                 parsed = parse_number(row.get("target_value"), allow_floor=True)
                 target_value, at_least = parsed.value, parsed.at_least
