@@ -64,6 +64,8 @@ def plan_header(path: Path) -> list[str]:
 
 def test_the_linan_list_is_flat_from_import_to_export(url: str, tmp_path: Path) -> None:
     """临安 2022 has no 件 level: nothing shows or counts one, and its export re-imports flat."""
+    dry = run(url, "import", "plan", str(EXAMPLES / "linan-2022-plan.xlsx"), "--dry-run")
+    assert "plan linan-2022 would be created: a flat list, 3 items (3 added" in dry
     said = run(url, "import", "plan", str(EXAMPLES / "linan-2022-plan.xlsx"))
     assert "no 件 column: a flat list" in said
     run(url, "import", "progress", str(EXAMPLES / "linan-2022-progress.csv"))

@@ -165,7 +165,7 @@ def save_plan(*, session: Session, draft: PlanDraft) -> PlanSaved:
         code=draft.code,
         created=created,
         items=len(draft.items),
-        pledges=len(draft.pledges),
+        pledges=0 if draft.flat else len(draft.pledges),  # a flat list counts no 件
         targets_added=added,
         targets_updated=updated,
         targets_not_in_file=sorted(k for k in targets if k not in in_file),
