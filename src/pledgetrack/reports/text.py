@@ -345,11 +345,11 @@ def _blocks(report: MonthReport, lang: str, *, markdown: bool) -> list[str]:
     if report.department:
         out += ["", t("report.department", lang, name=report.department)]
     out += ["", headline(report, lang)]
-    for heading, lines in report_sections(report, lang):
+    for heading, items in report_sections(report, lang):
         if heading is not None:
             out += ["", h2 + heading if markdown else heading]
-        for line in lines:
-            out += ["", item_paragraph(line, lang, report.plan_end)]
+        for item in items:
+            out += ["", item_paragraph(item, lang, report.plan_end)]
     out += ["", h2 + t("report.attention", lang)]
     lines = attention_lines(report, lang) + forecast_lines(report, lang)
     out += [""] + ([bullet + x for x in lines] if lines else [t("report.attention.none", lang)])
