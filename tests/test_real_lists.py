@@ -132,6 +132,7 @@ def test_a_documented_plan_file_without_pledges_or_departments(url: str, tmp_pat
     assert "开展志愿服务1200场次。【常态化开展】" in zh  # a reference figure: no share
     assert "（）" not in zh and "()" not in zh  # no department: none invented
     assert "1.公共场所急救设施：进度滞后。" in zh
+    assert "各责任单位情况" not in zh  # no department, no scorecard
 
     en = run(url, "--lang", "en", "report", "--month", "2023-09")
     assert (

@@ -359,9 +359,10 @@ def _blocks(report: MonthReport, lang: str, *, markdown: bool) -> list[str]:
         "",
     ]
     out += [bullet + x for x in change_lines(report, lang)]
-    out += ["", h2 + t("score.title", lang), ""]
-    out += [bullet + x for x in scorecard_lines(report, lang)]
-    out += ["", t("score.late.note", lang, date=date_label(report.reporting_deadline, lang))]
+    if report.departments:  # a list that names no department has no scorecard
+        out += ["", h2 + t("score.title", lang), ""]
+        out += [bullet + x for x in scorecard_lines(report, lang)]
+        out += ["", t("score.late.note", lang, date=date_label(report.reporting_deadline, lang))]
     return out
 
 
