@@ -29,6 +29,7 @@ from pledgetrack.domain.progress import (
 )
 
 _ACHIEVED = Status.ACHIEVED
+_AHEAD = Status.AHEAD
 _ON_TRACK = Status.ON_TRACK
 _BEHIND = Status.BEHIND
 _OVERDUE = Status.OVERDUE
@@ -48,6 +49,8 @@ def target_status(
     Order of precedence: achieved; overdue (deadline passed); not reported
     (nothing for the month that is due); behind (below expected by more than
     the tolerance: works progress where the reading carries it, else completion);
+    ahead (its completion above expected by more than the ahead margin, on a target
+    whose expected progress follows a path; works progress never makes it ahead);
     on track.
     """
     policy = policy or Policy()
@@ -66,6 +69,13 @@ def target_status(
         and weighed_progress(done_pct, achieved, reading) < expected - policy.tolerance
     ):
         status = _BEHIND
+    elif (
+        expected is not None
+        and reading is not None
+        and rule.paced
+        and (done_pct or 0.0) > expected + policy.ahead_margin
+    ):
+        status = _AHEAD
     else:
         status = _ON_TRACK
     return TargetResult(status, done_pct, expected, achieved, reading)

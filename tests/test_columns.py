@@ -112,12 +112,17 @@ def same(got: TargetResult | ItemResult, want: TargetResult | ItemResult) -> boo
 
 @pytest.mark.slow
 @settings(max_examples=300, deadline=None)
-@given(plan=plans(), on=days, tolerance=st.sampled_from([0.0, 10.0, 25.5]))
+@given(
+    plan=plans(),
+    on=days,
+    tolerance=st.sampled_from([0.0, 10.0, 25.5]),
+    ahead_margin=st.sampled_from([0.0, 10.0, 30.0]),
+)
 def test_whole_plan_columns_equal_the_one_target_rules(
-    plan: tuple[PlanStructure, dict[int, Reading]], on: date, tolerance: float
+    plan: tuple[PlanStructure, dict[int, Reading]], on: date, tolerance: float, ahead_margin: float
 ) -> None:
     structure, latest = plan
-    policy = Policy(tolerance=tolerance)
+    policy = Policy(tolerance=tolerance, ahead_margin=ahead_margin)
     evaluation = evaluate_plan(structure, latest, on, policy)
     for row in evaluation.items:
         expected_targets = [

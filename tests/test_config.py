@@ -109,6 +109,8 @@ def test_environment_beats_the_config_file_in_the_cli(
         ('database_url = "x.sqlite"\nreporting_day = 40\n', "key 'reporting_day'"),
         ('databse_url = "x.sqlite"\n', "unknown key 'databse_url'"),
         ('tolerance = "a lot"\n', "key 'tolerance'"),
+        ("ahead_margin = -5\n", "key 'ahead_margin'"),
+        ("ahead_margin = nan\n", "key 'ahead_margin'"),
         ('database_url = "x.sqlite\n', "not valid TOML"),
     ],
 )

@@ -192,3 +192,58 @@ def test_expected_progress_never_falls_over_time(days: list[int]) -> None:
     assert expected_completion(rule, YEAR.start, early) <= expected_completion(
         rule, YEAR.start, late
     )
+
+
+# ---- ahead (超额完成节点目标) -------------------------------------------------------------
+
+
+def test_quantity_above_expected_by_more_than_the_margin_is_ahead() -> None:
+    # 31 October: 83.3 % expected; 28 of 30 is 93.3 % (10 points: not more), 29 is 96.7 %.
+    assert status(quantity(), reading(28)) is Status.ON_TRACK
+    assert status(quantity(), reading(29)) is Status.AHEAD
+    assert status(quantity(), reading(29), ahead_margin=15) is Status.ON_TRACK
+    assert status(quantity(), reading(30)) is Status.ACHIEVED  # achieved ranks first
+
+
+def test_ahead_of_a_schedule_node_follows_the_node_not_the_calendar() -> None:
+    # 4 by the end of June, 7 by September: 31 July expects about 5 of 10 (the calendar
+    # would expect 58 %).
+    nodes = (ScheduleNode(date(2020, 6, 30), 4), ScheduleNode(date(2020, 9, 30), 7))
+    rule = quantity(10, schedule=nodes)
+    on = date(2020, 7, 31)
+    assert status(rule, reading(6.5, on), on) is Status.AHEAD
+    assert status(rule, reading(6.5, on), on, ahead_margin=20) is Status.ON_TRACK
+    assert status(quantity(10), reading(6.5, on), on) is Status.ON_TRACK
+
+
+def test_milestone_is_ahead_only_of_fully_dated_stages() -> None:
+    dated = tuple(
+        Stage(n, d) for n, d in (("立项", date(2020, 6, 30)), ("开工", date(2020, 11, 30)))
+    )
+    undated = (Stage("开发"), Stage("试运行", date(2020, 11, 15)), Stage("正式运行"))
+    rule = TargetRule(kind=TargetKind.MILESTONE, deadline=END, stages=dated)
+    # Both stages reached by October: 100 % of the stages, 50 % planned; yet not done.
+    assert status(rule, Reading(date(2020, 10, 31), 1.0, False)) is Status.ON_TRACK
+    assert status(rule, Reading(date(2020, 10, 31), 2.0, False)) is Status.ACHIEVED
+    three = TargetRule(kind=TargetKind.MILESTONE, deadline=END, stages=(*dated, Stage("验收", END)))
+    assert status(three, Reading(date(2020, 10, 31), 2.0, False)) is Status.AHEAD
+    loose = TargetRule(kind=TargetKind.MILESTONE, deadline=END, stages=undated)
+    assert status(loose, Reading(date(2020, 10, 31), 1.0, False)) is Status.ON_TRACK
+
+
+def test_a_milestone_without_stages_or_a_reference_figure_is_never_ahead() -> None:
+    plain = TargetRule(kind=TargetKind.MILESTONE, deadline=END)
+    assert status(plain, Reading(date(2020, 10, 31), None, False)) is Status.ON_TRACK
+    reference = TargetRule(kind=TargetKind.QUANTITY, deadline=END, assessed=False)
+    assert status(reference, reading(1e6)) is Status.ON_TRACK
+
+
+def test_an_item_is_ahead_when_its_worst_assessed_target_is_ahead() -> None:
+    rules = [quantity(), quantity(), quantity(10, assessed=False)]
+    results = [
+        target_status(r, reading(v), period=YEAR, on=date(2020, 10, 31))
+        for r, v in zip(rules, (30, 29, 1), strict=True)
+    ]
+    assert [r.status for r in results] == [Status.ACHIEVED, Status.AHEAD, Status.BEHIND]
+    item = item_status(rules, results)
+    assert item.status is Status.AHEAD and not item.achieved

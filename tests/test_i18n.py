@@ -23,7 +23,7 @@ KEY_SHAPE = re.compile(r"[a-z_]+(\.[a-z_0-9]+)+")
 #: Keys the code builds at run time, by prefix: the rest of the key is a status value,
 #: a key binding's action, or a reading problem's code. Such a key counts as used when
 #: that rest is a string the source holds (the action or code is written there).
-DYNAMIC_PREFIXES = ("status.", "tui.key.", "check.")
+DYNAMIC_PREFIXES = ("status.", "tui.key.", "check.", "report.group.")
 
 #: Text that is empty in one language on purpose: Chinese says 就业方面, English "Jobs".
 EMPTY_ON_PURPOSE = {("report.item.suffix", "en")}
@@ -183,16 +183,32 @@ def test_english_counts_of_one_are_singular(key: str, values: dict, one: str, tw
 
 
 def test_english_counts_in_the_status_summary_and_the_report() -> None:
-    counts = {"achieved": 1, "on_track": 0, "behind": 0, "overdue": 0, "not_reported": 0}
+    counts = {
+        "achieved": 1,
+        "ahead": 0,
+        "on_track": 0,
+        "behind": 0,
+        "overdue": 0,
+        "not_reported": 0,
+    }
     assert t("status.summary", "en", total=1, **counts).startswith("1 item: 1 achieved")
     assert t("status.summary", "en", total=2, **counts).startswith("2 items: 1 achieved")
-    headline = {"date": "end of May 2020", "plan": "P", "which": ""}
-    assert t("report.headline", "en", achieved=1, total=1, pledges=1, **headline) == (
+    headline = {"date": "end of May 2020", "which": ""}
+    one = t("report.scope", "en", plan="P", total=1, pledges=1)
+    assert t("report.headline", "en", achieved=1, scope=one, **headline) == (
         "As of the end of May 2020, 1 of the 1 item of P (1 pledge) has reached its annual target"
     )
-    assert t("report.headline", "en", achieved=2, total=3, pledges=2, **headline) == (
+    three = t("report.scope", "en", plan="P", total=3, pledges=2)
+    assert t("report.headline", "en", achieved=2, scope=three, **headline) == (
         "As of the end of May 2020, 2 of the 3 items of P (2 pledges) "
         "have reached their annual target"
+    )
+    flat = t("report.scope.flat", "en", plan="P", total=3)
+    assert t("report.headline.targeted", "en", targeted=1, achieved=1, scope=flat, **headline) == (
+        "As of the end of May 2020, 1 of the 3 items of P has an annual target; 1 has reached it"
+    )
+    assert t("report.headline.targetless", "en", n=1, names="x") == (
+        " 1 item has no annual target and is carried on as routine work: x."
     )
     assert t("tui.attention.summary", "en", n=1, d=1, counts="x") == "1 item, 1 lead department: x"
     assert t("tui.attention.summary", "en", n=2, d=3, counts="x") == (

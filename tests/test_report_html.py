@@ -190,7 +190,8 @@ def test_headline_and_counts(report: MonthReport, lang: str) -> None:
     }
     assert counts["total"][0] == "36"
     assert counts["s-achieved"] == ("18", status_label(Status.ACHIEVED, lang))
-    assert counts["s-on_track"] == ("12", status_label(Status.ON_TRACK, lang))
+    assert counts["s-ahead"] == ("2", status_label(Status.AHEAD, lang))
+    assert counts["s-on_track"] == ("10", status_label(Status.ON_TRACK, lang))
     assert counts["s-behind"] == ("6", status_label(Status.BEHIND, lang))
     assert counts["s-overdue"][0] == counts["s-not_reported"][0] == "0"
 
@@ -281,7 +282,7 @@ def test_three_charts_drawn_from_the_model(report: MonthReport, lang: str) -> No
         assert "xmlns" not in svg.attrs
     strip, items, departments = svgs
     # Status distribution: one segment per status that occurs, its count written on it.
-    assert [x.content() for x in strip.find_all("text")] == ["18", "12", "6"]
+    assert [x.content() for x in strip.find_all("text")] == ["18", "2", "10", "6"]
     assert "viewbox" not in strip.attrs  # html.parser lowercases attribute names
     # Completion per item, grouped by pledge: every item has a row and its percentage.
     assert items.attrs["viewbox"].startswith("0 0 360 ")

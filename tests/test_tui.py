@@ -93,8 +93,11 @@ async def test_filter_and_search_reduce_rows(engine: Engine) -> None:
         await pilot.press("f")  # achieved
         assert len(screen.item_keys()) == 18
         assert "已完成" in text_of(app, "#filter")
+        await pilot.press("f")  # ahead
+        assert screen.item_keys() == ["item-9", "item-32"]
+        assert "超前推进" in text_of(app, "#filter")
         await pilot.press("f")  # on track
-        assert len(screen.item_keys()) == 12
+        assert len(screen.item_keys()) == 10
         await pilot.press("f")  # behind
         assert len(screen.item_keys()) == 6
         await pilot.press("f", "f", "f")  # overdue, not reported, all

@@ -175,6 +175,24 @@ async def test_report_screen_shows_the_cli_text_and_toggles_language(engine: Eng
         assert isinstance(app.screen, DashboardScreen)
 
 
+async def test_g_groups_the_report_as_bulletins_do_and_back(engine: Engine) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = report_screen(app)
+        assert screen.text == expected_report(engine, "zh")
+        await pilot.press("g")
+        await settle(pilot)
+        grouped = build_month_report(engine, month=OCTOBER, policy=Policy(), grouped=True)
+        assert screen.text == render_text(grouped, "zh")
+        assert "完成全年目标（18项）" in screen.text and "一、" not in screen.text
+        await pilot.press("g")
+        await settle(pilot)
+        assert screen.text == expected_report(engine, "zh")
+
+
 async def test_report_screen_follows_the_dashboard_month(engine: Engine) -> None:
     app = make_app(engine, lang="en")
     async with app.run_test(size=SIZE) as pilot:

@@ -170,13 +170,13 @@ def test_report_workbook_matches_the_model_cell_by_cell(report, tmp_path, lang) 
         assert row[5].value == line.departments[0]
         assert line.title in row[7].value
 
-    _check_table(departments_ws, 10, len(report.departments))
+    _check_table(departments_ws, 11, len(report.departments))
     for r, score in enumerate(report.departments, start=2):
         row = [c.value for c in departments_ws[r]]
         assert row[:3] == [score.name, score.items, score.lead_items]
-        assert row[3:8] == [score.counts[s] for s in STATUS_ORDER]
-        assert row[8] == score.late_reports
-        _pct(departments_ws.cell(r, 10), score.completion)
+        assert row[3:9] == [score.counts[s] for s in STATUS_ORDER]
+        assert row[9] == score.late_reports
+        _pct(departments_ws.cell(r, 11), score.completion)
 
     assert len(report.history) == 92
     _check_table(history_ws, 11, len(report.history))

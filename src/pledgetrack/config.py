@@ -151,6 +151,12 @@ class Settings(BaseSettings):
     tolerance: float = Field(
         default=10.0, description="Percentage points below expected before 'behind'."
     )
+    ahead_margin: float = Field(
+        default=10.0,
+        ge=0,
+        le=100,
+        description="Percentage points above expected before 'ahead' (超额完成节点目标).",
+    )
     reporting_day: int = Field(
         default=5, ge=1, le=28, description="Day of the next month progress is due by."
     )

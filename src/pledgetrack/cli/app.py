@@ -199,7 +199,12 @@ def acting_actor(engine: Engine) -> Actor:
 
 
 def policy() -> Policy:
-    return Policy(tolerance=state.settings.tolerance, reporting_day=state.settings.reporting_day)
+    settings = state.settings
+    return Policy(
+        tolerance=settings.tolerance,
+        ahead_margin=settings.ahead_margin,
+        reporting_day=settings.reporting_day,
+    )
 
 
 def lang_of(option: Lang | None) -> str:

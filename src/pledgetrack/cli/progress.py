@@ -274,8 +274,9 @@ def import_plan_cmd(
     for s in saved:
         if dry_run:
             verb = "would be created" if s.created else "would be updated"
+            pledges = counted(s.pledges, "pledge", "pledges") if s.pledges else "a flat list"
             typer.echo(
-                f"plan {s.code} {verb}: {counted(s.pledges, 'pledge', 'pledges')}, "
+                f"plan {s.code} {verb}: {pledges}, "
                 f"{counted(s.items, 'item', 'items')} "
                 f"({s.count('item.add')} added, {s.count('item.change')} changed), targets "
                 f"{s.count('target.add')} added, {s.count('target.change')} changed, "

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 STATUS_STYLE = {
     Status.ACHIEVED: "bold green",
+    Status.AHEAD: "cyan",
     Status.ON_TRACK: "green",
     Status.BEHIND: "yellow",
     Status.OVERDUE: "bold red",
@@ -120,10 +121,14 @@ def status_json_head(evaluation: PlanEvaluation) -> dict[str, Any]:
         "plan": evaluation.structure.code,
         "plan_title": evaluation.structure.title,
         "as_of": evaluation.as_of.isoformat(),
+        "flat": evaluation.structure.flat,
         "items": [],
         "summary": {
             "counts": {s.value: n for s, n in evaluation.counts().items()},
             "achieved": [row.info.no for row in evaluation.achieved_items()],
+            "without_annual_target": [
+                row.info.no for row in evaluation.items if not row.info.has_annual_target
+            ],
         },
     }
 
@@ -161,8 +166,12 @@ def item_json(evaluation: PlanEvaluation, row: ItemRow) -> dict[str, Any]:
     return {
         "no": row.info.no,
         "title": row.info.title,
-        "pledge": row.info.pledge_no,
-        "pledge_title": evaluation.structure.pledge(row.info.pledge_no).title,
+        # A flat list has no 件: nothing to name.
+        "pledge": None if evaluation.structure.flat else row.info.pledge_no,
+        "pledge_title": None
+        if evaluation.structure.flat
+        else evaluation.structure.pledge(row.info.pledge_no).title,
+        "annual_target": row.info.has_annual_target,
         "departments": list(row.info.departments),
         "status": row.result.status.value,
         "completion": pct(row.result.completion),
@@ -193,7 +202,8 @@ def item_json(evaluation: PlanEvaluation, row: ItemRow) -> dict[str, Any]:
 
 
 def status_table(evaluation: PlanEvaluation, lang: str) -> Table:
-    """The completion table for the terminal, items grouped under their pledges."""
+    """The completion table for the terminal, items grouped under their pledges (a flat
+    list: items only, no pledge heading)."""
     counts = evaluation.counts()
     table = Table(
         title=plain(
@@ -219,9 +229,13 @@ def status_table(evaluation: PlanEvaluation, lang: str) -> Table:
     table.add_column(t("col.expected", lang), justify="right")
     table.add_column(t("col.status", lang))
     table.add_column(t("col.last_report", lang))
+    flat = evaluation.structure.flat
     for no, rows in evaluation.by_pledge():
-        heading = f"{pledge_heading(no, lang)}{evaluation.structure.pledge(no).title}"
-        table.add_row("", Text(one_line(heading), style="bold", no_wrap=True, overflow="ellipsis"))
+        if not flat:
+            heading = f"{pledge_heading(no, lang)}{evaluation.structure.pledge(no).title}"
+            table.add_row(
+                "", Text(one_line(heading), style="bold", no_wrap=True, overflow="ellipsis")
+            )
         for row in rows:
             style = STATUS_STYLE[row.result.status]
             table.add_row(

@@ -51,6 +51,14 @@ def report(
             help="From approved figures only (per target the latest approved reading).",
         ),
     ] = False,
+    grouped: Annotated[
+        bool,
+        typer.Option(
+            "--grouped",
+            help="Group the items as bulletins do (完成全年目标 / 超额完成节点目标 / 按计划推进 / "
+            "滞后 …) instead of under their pledges.",
+        ),
+    ] = False,
     force: Force = False,
 ) -> None:
     """The month-end summary, structured like the official progress report."""
@@ -101,6 +109,7 @@ def report(
                 policy=policy(),
                 with_history=chosen.needs_history,
                 approved_only=approved_only,
+                grouped=grouped,
             )
         except PlanNotFound as exc:
             fail(str(exc))

@@ -39,10 +39,11 @@ from pledgetrack.domain.progress import EPSILON, due_month_start, expected_compl
 
 #: Status by code; a code is the status's severity, so an item's worst is a maximum.
 STATUS_BY_CODE: tuple[Status, ...] = tuple(sorted(SEVERITY, key=SEVERITY.__getitem__))
-_ACHIEVED, _ON_TRACK, _BEHIND, _NOT_REPORTED, _OVERDUE = (
+_ACHIEVED, _AHEAD, _ON_TRACK, _BEHIND, _NOT_REPORTED, _OVERDUE = (
     SEVERITY[s]
     for s in (
         Status.ACHIEVED,
+        Status.AHEAD,
         Status.ON_TRACK,
         Status.BEHIND,
         Status.NOT_REPORTED,
@@ -201,6 +202,7 @@ def evaluate_plan_columns(
         plan_start=period.start,
         on=on,
         tolerance=policy.tolerance,
+        ahead_margin=policy.ahead_margin,
         due_start=due_month_start(on, period, policy),
     )
     return PlanColumns(on, rules, readings, targets, rollup_columns(rules, targets, readings))
@@ -214,6 +216,7 @@ def evaluate_columns(
     on: date,
     tolerance: float,
     due_start: date | None,
+    ahead_margin: float,
 ) -> TargetColumns:
     """Completion, expected progress and status of every target as of *on*
     (the one-target rule in tests/one_target_rules.py, column by column)."""
@@ -228,14 +231,28 @@ def evaluate_columns(
         weighed = np.where(~achieved & ~np.isnan(works), works, weighed)
     with np.errstate(all="ignore"):
         behind = present & (weighed < expected - tolerance)
+        # Ahead is said of the figure itself: works progress keeps a target from being
+        # called behind, it does not make it ahead of plan.
+        ahead = present & _paced(rules) & (_nan_as_zero(completion) > expected + ahead_margin)
     status = np.full(len(rules), _ON_TRACK, dtype=np.int64)
     # Later assignments win: the reverse of the order of precedence.
+    status[ahead] = _AHEAD
     status[behind] = _BEHIND
     if due_start is not None:
         status[~present | (readings.as_of < due_start.toordinal())] = _NOT_REPORTED
     status[has_target & (on.toordinal() > rules.deadline)] = _OVERDUE
     status[achieved] = _ACHIEVED
     return TargetColumns(status, completion, expected, achieved)
+
+
+def _paced(rules: RuleColumns) -> Bools:
+    """:attr:`~pledgetrack.domain.model.TargetRule.paced` of every target: quantities with
+    a target, and milestones with every stage dated (all among the special rules)."""
+    paced = ~rules.milestone & ~np.isnan(rules.target)
+    if len(rules.special_at):
+        dated = np.fromiter((r.paced for r in rules.special_rules), bool, len(rules.special_rules))
+        paced[rules.special_at] |= dated[rules.special_rule]
+    return paced
 
 
 def _measure(rules: RuleColumns, readings: ReadingColumns) -> tuple[Floats, Bools]:

@@ -25,6 +25,7 @@ class Status(StrEnum):
     """Status of a target or an item as of a date (README.md, "The rules")."""
 
     ACHIEVED = "achieved"
+    AHEAD = "ahead"
     ON_TRACK = "on_track"
     BEHIND = "behind"
     OVERDUE = "overdue"
@@ -39,15 +40,17 @@ class Status(StrEnum):
 #: Higher is worse (see Status.severity); a plain dict for hot loops.
 SEVERITY = {
     Status.ACHIEVED: 0,
-    Status.ON_TRACK: 1,
-    Status.BEHIND: 2,
-    Status.NOT_REPORTED: 3,
-    Status.OVERDUE: 4,
+    Status.AHEAD: 1,
+    Status.ON_TRACK: 2,
+    Status.BEHIND: 3,
+    Status.NOT_REPORTED: 4,
+    Status.OVERDUE: 5,
 }
 
 #: Display order of statuses in counters and summaries.
 STATUS_ORDER = (
     Status.ACHIEVED,
+    Status.AHEAD,
     Status.ON_TRACK,
     Status.BEHIND,
     Status.OVERDUE,
@@ -93,6 +96,16 @@ class TargetRule:
     def has_target(self) -> bool:
         """False for a reference figure recorded without a target (21.21万只 dogs)."""
         return self.kind is TargetKind.MILESTONE or self.target_value is not None
+
+    @property
+    def paced(self) -> bool:
+        """Its expected progress follows a path through the year (a quantity with a
+        target; a milestone every stage of which carries a planned date): only such a
+        target can be ahead of it. A milestone with undated stages has no path to be
+        ahead of (nothing says when its first stage was due)."""
+        if self.kind is TargetKind.MILESTONE:
+            return bool(self.stages) and all(stage.planned is not None for stage in self.stages)
+        return self.target_value is not None
 
 
 @dataclass(slots=True)
@@ -184,6 +197,8 @@ class Policy:
 
     #: Behind = more than this many percentage points below expected.
     tolerance: float = 10.0
+    #: Ahead = more than this many percentage points above expected (not yet achieved).
+    ahead_margin: float = 10.0
     #: Progress for month M is due by this day of month M+1.
     reporting_day: int = 5
 

@@ -41,6 +41,13 @@ class ItemInfo:
     def lead(self) -> str:
         return self.departments[0] if self.departments else ""
 
+    @property
+    def has_annual_target(self) -> bool:
+        """False for an item without an annual target (不设年度目标，常态化开展): every
+        target of it is a reference figure (not assessed). Such an item is tracked and
+        reported, but is not among the items that can be achieved."""
+        return any(t.rule.assessed for t in self.targets)
+
 
 @dataclass(frozen=True)
 class PledgeInfo:
@@ -60,6 +67,8 @@ class PlanStructure:
     period: PlanPeriod
     pledges: tuple[PledgeInfo, ...]
     items: tuple[ItemInfo, ...]
+    #: No 件 level (a flat list): screens and reports show no pledge and count none.
+    flat: bool = False
 
     def targets(self) -> list[TargetInfo]:
         return [t for item in self.items for t in item.targets]

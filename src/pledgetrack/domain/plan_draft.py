@@ -53,3 +53,6 @@ class PlanDraft:
     end: date
     pledges: dict[int, str] = field(default_factory=dict)
     items: dict[int, ItemDraft] = field(default_factory=dict)
+    #: The list numbers its items directly, with no 件 level: each item is stored as its
+    #: own pledge (numbered and titled as the item), and nothing shows that pledge.
+    flat: bool = False

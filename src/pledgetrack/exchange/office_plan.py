@@ -77,8 +77,8 @@ def office_plan_rows(
     - a target with a ``target_value`` is an assessed quantity, one without an assessed
       milestone (unless the table has ``kind`` / ``assessed`` columns);
     - ``一、促进就业`` in a ``pledge`` column with no ``pledge_title`` column is pledge 一
-      titled 促进就业; a table with no 件 column files each item as its own pledge
-      (a flat list, until the model has lists without pledges);
+      titled 促进就业; a table with no 件 column is a flat list (exchange/plan_file.py
+      files each item as its own pledge and marks the plan flat);
     - a deadline of ``11月底`` is in the plan's year.
 
     Each of these that applies is said in *guesses* (for ``--dry-run``).
@@ -107,9 +107,7 @@ def office_plan_rows(
         cells = row.cells
         cells.update(plan_cells)
         item = row.get("item")
-        if "pledge" not in cells:
-            cells["pledge"], cells["pledge_title"] = item, row.get("item_title")
-        elif "pledge_title" not in cells:
+        if "pledge" in cells and "pledge_title" not in cells:
             numbered = _NUMBERED_TITLE.fullmatch(row.get("pledge"))
             if numbered:
                 cells["pledge"], cells["pledge_title"] = numbered.group(1), numbered.group(2)
@@ -162,7 +160,7 @@ def _year(code: str, title: str, titles: list[TitleLine], name: str) -> int | No
 
 def _say_office_guesses(columns: dict[str, str], guesses: list[str]) -> None:
     if "pledge" not in columns:
-        guesses.append("no 件 column: each item is filed as its own pledge")
+        guesses.append("no 件 column: a flat list (items numbered directly under the plan)")
     if "target" not in columns:
         guesses.append("target keys <item>.<n>: the n-th target of each item")
     if "kind" not in columns:

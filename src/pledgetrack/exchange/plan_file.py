@@ -49,7 +49,22 @@ PLAN_FILE_COLUMNS = (*PLAN_COLUMNS, *OPTIONAL_PLAN_COLUMNS, "co_departments", "p
 FREE_TEXT = ("plan_title", "pledge_title", "item_title", "target_name", "note")
 #: Columns holding figures: written to CSV as they are, never given a formula quote.
 NUMBER_COLUMNS = ("target_value", "baseline")
+#: Every plan file names these; ``pledge`` and ``pledge_title`` too unless the list is
+#: flat (no 件 level: a file without a ``pledge`` column). A file without a ``department``
+#: column names no responsible department (some published tables do not).
 REQUIRED = (
+    "plan",
+    "item",
+    "item_title",
+    "target",
+    "target_name",
+    "assessed",
+    "kind",
+)
+
+#: Cells every row must fill where the file has the column (a blank under a filled cell
+#: of a workbook is a "ditto", refused): the required columns and the optional group ones.
+MUST_FILL = (
     "plan",
     "pledge",
     "pledge_title",
@@ -61,6 +76,10 @@ REQUIRED = (
     "assessed",
     "kind",
 )
+
+#: A 目标值 cell saying there is no annual target (不设年度目标，常态化开展): the target is a
+#: reference figure without a target, whatever the assessed cell says.
+NO_ANNUAL_TARGET = frozenset({"常态化开展", "常态化", "不设年度目标", "不设目标"})
 
 
 class _Collector:
@@ -80,6 +99,17 @@ def parse_plan_rows(rows: list[Row], name: str) -> list[PlanDraft]:
     if not rows:
         raise ImportRejected([CellError(name, 2, "-", "the file has no data rows")])
     plans: dict[str, PlanDraft] = {}
+    # No 件 column: a flat list. Each item is stored as its own pledge (numbered and
+    # titled as the item); the plan says it is flat, so nothing shows that pledge.
+    flat = "pledge" not in rows[0].cells
+    if not flat and "pledge_title" not in rows[0].cells:
+        raise ImportRejected(
+            [
+                CellError(
+                    name, rows[0].number, "pledge_title", "missing column (the file has pledge)"
+                )
+            ]
+        )
     first_row_of: dict[tuple[str, str, object], tuple[int, str]] = {}
     keys_seen: dict[tuple[str, str], int] = {}
 
@@ -103,14 +133,24 @@ def parse_plan_rows(rows: list[Row], name: str) -> list[PlanDraft]:
             plan = _new_plan(code, row, errors)
             if plan is None:
                 continue
+            plan.flat = flat
             plans[code] = plan
         for column in OPTIONAL_PLAN_COLUMNS:
             if row.get(column):
                 consistent(code, column, None, row.get(column), n)
 
-        pledge_no = _cell(errors, row, "pledge", parse_ordinal)
         item_no = _cell(errors, row, "item", parse_ordinal)
-        for column in ("pledge_title", "item_title", "target", "target_name", "department"):
+        if flat:
+            pledge_no, pledge_title = item_no, row.get("item_title")
+        else:
+            pledge_no, pledge_title = (
+                _cell(errors, row, "pledge", parse_ordinal),
+                row.get("pledge_title"),
+            )
+            if not pledge_title:
+                errors.add(n, "pledge_title", "must not be empty")
+        named = ("item_title", "target", "target_name")
+        for column in (*named, "department") if "department" in row.cells else named:
             if not row.get(column):
                 errors.add(n, column, "must not be empty")
         kind = _cell(errors, row, "kind", parse_kind)
@@ -122,7 +162,9 @@ def parse_plan_rows(rows: list[Row], name: str) -> list[PlanDraft]:
 
         target_value = None
         at_least = False
-        if row.get("target_value"):
+        if row.get("target_value") in NO_ANNUAL_TARGET:
+            assessed = False
+        elif row.get("target_value"):
             try:
                 parsed = parse_number(row.get("target_value"), allow_floor=True)
                 target_value, at_least = parsed.value, parsed.at_least
@@ -201,15 +243,15 @@ def parse_plan_rows(rows: list[Row], name: str) -> list[PlanDraft]:
                 )
             else:
                 keys_seen[code, key] = n
-        if pledge_no is not None:
-            consistent(code, "pledge_title", pledge_no, row.get("pledge_title"), n)
+        if pledge_no is not None and not flat:
+            consistent(code, "pledge_title", pledge_no, pledge_title, n)
         if item_no is not None:
             consistent(code, "pledge", ("item", item_no), str(pledge_no), n)
             consistent(code, "item_title", item_no, row.get("item_title"), n)
             consistent(code, "department", item_no, ";".join(departments), n)
         if pledge_no is None or item_no is None or kind is None or assessed is None:
             continue
-        plan.pledges.setdefault(pledge_no, row.get("pledge_title"))
+        plan.pledges.setdefault(pledge_no, pledge_title)
         item = plan.items.setdefault(
             item_no, ItemDraft(item_no, row.get("item_title"), pledge_no, departments, n)
         )
@@ -231,14 +273,8 @@ def parse_plan_rows(rows: list[Row], name: str) -> list[PlanDraft]:
                 per_period=per_period,
             )
         )
-    for plan in plans.values():
-        for item in plan.items.values():
-            if item.targets and not any(t.assessed for t in item.targets):
-                errors.add(
-                    item.row,
-                    "assessed",
-                    f"item {item.no} has no assessed target: mark at least one assessed=yes",
-                )
+    # An item whose targets are all assessed=no has no annual target (不设年度目标，常态化
+    # 开展): it is tracked and reported, and not counted among the items that can be achieved.
     if errors.errors:
         raise ImportRejected(errors.errors)
     return list(plans.values())
@@ -311,7 +347,10 @@ def _per_period_total(
 
 def plan_file_rows(plan: PlanDraft) -> tuple[list[str], list[list[str]]]:
     """A draft (e.g. read back from the database) as plan-file rows, for export; a
-    ``per_period`` column only when a target of the plan is per-period."""
+    ``per_period`` column only when a target of the plan is per-period. A flat
+    plan is written without the ``pledge`` and ``pledge_title`` columns, so that it
+    imports flat again; a plan no item of which names a department (a published table
+    that names none) without the ``department`` column, so that it imports again."""
     per_period = any(t.per_period for item in plan.items.values() for t in item.targets)
     header = ["plan", "plan_title", "plan_start", "plan_end", *PLAN_COLUMNS[1:]]
     if per_period:
@@ -354,4 +393,12 @@ def plan_file_rows(plan: PlanDraft) -> tuple[list[str], list[list[str]]]:
                     *((("yes" if t.per_period else "no"),) if per_period else ()),
                 ]
             )
+    drop: set[int] = set()
+    if plan.flat:
+        drop |= {header.index("pledge"), header.index("pledge_title")}
+    if not any(item.departments for item in plan.items.values()):
+        drop.add(header.index("department"))
+    if drop:
+        header = [h for i, h in enumerate(header) if i not in drop]
+        out = [[c for i, c in enumerate(row) if i not in drop] for row in out]
     return header, out

@@ -16,14 +16,17 @@ CATALOG: dict[str, dict[str, str]] = {
     "sep.colon": {"zh": "：", "en": ": "},
     # status.*: Statuses (status.<value>) and the status table (CLI `status`)
     "status.achieved": {"zh": "已完成", "en": "achieved"},
+    "status.ahead": {"zh": "超前推进", "en": "ahead"},
     "status.on_track": {"zh": "正常推进", "en": "on track"},
     "status.behind": {"zh": "进度滞后", "en": "behind"},
     "status.overdue": {"zh": "逾期", "en": "overdue"},
     "status.not_reported": {"zh": "未填报", "en": "not reported"},
     "status.title": {"zh": "{plan} 完成情况（截至{date}）", "en": "{plan} — status as of {date}"},
     "status.summary": {
-        "zh": "共{total}项：已完成{achieved}，正常推进{on_track}，进度滞后{behind}，逾期{overdue}，未填报{not_reported}",
-        "en": "{total} {total:item|items}: {achieved} achieved, {on_track} on track, {behind} behind, "
+        "zh": "共{total}项：已完成{achieved}，超前推进{ahead}，正常推进{on_track}，进度滞后{behind}，"
+        "逾期{overdue}，未填报{not_reported}",
+        "en": "{total} {total:item|items}: {achieved} achieved, {ahead} ahead, {on_track} on track, "
+        "{behind} behind, "
         "{overdue} overdue, {not_reported} not reported",
     },
     # col.*: Column headings, the same word in every table (CLI, TUI, reports)
@@ -58,11 +61,60 @@ CATALOG: dict[str, dict[str, str]] = {
     # report.*: The month-end report: sentences of the text, Markdown, HTML, XLSX and DOCX renderers
     "report.title": {"zh": "{plan}进展情况", "en": "{plan}: progress report"},
     "report.as_of": {"zh": "（截至{date}）", "en": " (as of the {date})"},
+    "report.scope": {
+        "zh": "{plan}{pledges}件{total}项",
+        "en": "the {total} {total:item|items} of {plan} ({pledges} {pledges:pledge|pledges})",
+    },
+    "report.scope.flat": {
+        "zh": "{plan}{total}项",
+        "en": "the {total} {total:item|items} of {plan}",
+    },
     "report.headline": {
-        "zh": "截至{date}，{plan}{pledges}件{total}项中的{achieved}项已实现年度目标{which}",
-        "en": "As of the {date}, {achieved} of the {total} {total:item|items} of {plan} "
-        "({pledges} {pledges:pledge|pledges}) "
+        "zh": "截至{date}，{scope}中的{achieved}项已实现年度目标{which}",
+        "en": "As of the {date}, {achieved} of {scope} "
         "{achieved:has reached its|have reached their} annual target{which}",
+    },
+    "report.headline.targeted": {
+        "zh": "截至{date}，{scope}中，{targeted}项设年度目标，已完成{achieved}项{which}",
+        "en": "As of the {date}, {targeted} of {scope} {targeted:has|have} an annual target; "
+        "{achieved} {achieved:has|have} reached it{which}",
+    },
+    "report.headline.rest.one": {
+        "zh": "；其余{rest}项{status}。",
+        "en": ". The other {rest} is {status}.",
+    },
+    "report.headline.rest.all": {
+        "zh": "；其余{rest}项均{status}。",
+        "en": ". The other {rest} {rest:is|are} all {status}.",
+    },
+    "report.headline.targetless": {
+        "zh": "不设年度目标、常态化开展的有{n}项：{names}。",
+        "en": " {n} {n:item has|items have} no annual target and {n:is|are} carried on as "
+        "routine work: {names}.",
+    },
+    "report.targetless.status": {"zh": "常态化开展", "en": "routine work, no annual target"},
+    "report.departments": {"zh": "（{names}）", "en": " ({names})"},
+    "report.group.achieved": {
+        "zh": "完成全年目标（{n}项）",
+        "en": "Annual target reached ({n} {n:item|items})",
+    },
+    "report.group.ahead": {
+        "zh": "超额完成节点目标（{n}项）",
+        "en": "Ahead of the schedule ({n} {n:item|items})",
+    },
+    "report.group.on_track": {
+        "zh": "按计划推进（{n}项）",
+        "en": "On schedule ({n} {n:item|items})",
+    },
+    "report.group.behind": {"zh": "滞后（{n}项）", "en": "Behind ({n} {n:item|items})"},
+    "report.group.overdue": {"zh": "逾期（{n}项）", "en": "Overdue ({n} {n:item|items})"},
+    "report.group.not_reported": {
+        "zh": "未填报（{n}项）",
+        "en": "Not reported ({n} {n:item|items})",
+    },
+    "report.group.targetless": {
+        "zh": "不设年度目标、常态化开展（{n}项）",
+        "en": "No annual target, routine work ({n} {n:item|items})",
     },
     "report.headline.which": {"zh": "，包括{names}", "en": ": {names}"},
     "report.headline.rest": {
@@ -75,6 +127,8 @@ CATALOG: dict[str, dict[str, str]] = {
     "report.list.sep": {"zh": "、", "en": "; "},
     "report.clause.sep": {"zh": "；", "en": "; "},
     "report.share": {"zh": "，占年计划的{pct}", "en": ", {pct} of the annual target"},
+    "report.share.node": {"zh": "，完成节点目标的{pct}", "en": ", {pct} of the target"},
+    "report.share.percent": {"zh": "（目标{target}{unit}）", "en": " (target {target}{unit})"},
     "report.share.floor": {
         "zh": "，占年计划（不少于{target}{unit}）的{pct}",
         "en": ", {pct} of the annual target (at least {target} {unit})",
@@ -82,9 +136,9 @@ CATALOG: dict[str, dict[str, str]] = {
     "report.deadline": {"zh": "（期限{date}）", "en": " (due {date})"},
     "report.forecast": {"zh": "，预计{when}前完成", "en": ", expected done by {when}"},
     "report.forecast.late": {
-        "zh": "预计完成时间晚于期限：{no}.{title} {name}预计{when}前完成，期限{deadline}（{department}）",
+        "zh": "预计完成时间晚于期限：{no}.{title} {name}预计{when}前完成，期限{deadline}{department}",
         "en": "forecast past the deadline: {no}. {title}, {name} expected done by {when}, "
-        "due {deadline} ({department})",
+        "due {deadline}{department}",
     },
     "report.milestone.done": {"zh": "{name}已完成", "en": "{name}: done"},
     "report.milestone.stage": {
@@ -113,8 +167,8 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Nothing is behind, overdue or unreported.",
     },
     "report.attention.line": {
-        "zh": "{no}.{title}（{department}）：{status}。{targets}",
-        "en": "{no}. {title} ({department}): {status}. {targets}",
+        "zh": "{no}.{title}{department}：{status}。{targets}",
+        "en": "{no}. {title}{department}: {status}. {targets}",
     },
     "report.attention.target": {
         "zh": "{name}完成{completion}，应达{expected}",
@@ -180,6 +234,7 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "html.contents": {"zh": "目录", "en": "Contents"},
     "html.summary": {"zh": "总体情况", "en": "Summary"},
+    "html.scope.flat": {"zh": "{items}项", "en": "{items:item|items}"},
     "html.scope": {
         "zh": "{pledges}件{items}项",
         "en": "items in {pledges} {pledges:pledge|pledges}",
@@ -294,6 +349,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.key.command_palette": {"zh": "跳转", "en": "jump"},
     "tui.key.report": {"zh": "报告", "en": "report"},
     "tui.key.save": {"zh": "保存", "en": "save"},
+    "tui.key.toggle_grouped": {"zh": "分组", "en": "group"},
     "tui.key.entry": {"zh": "填报", "en": "entry"},
     "tui.scorecard.header": {
         "zh": "{plan} · 各责任单位情况 · 截至{date}",

@@ -38,7 +38,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 
 from pledgetrack.domain.dates import date_label, month_label
-from pledgetrack.domain.numbers import format_percent, pledge_heading
+from pledgetrack.domain.numbers import format_percent
 from pledgetrack.i18n import status_label, t
 from pledgetrack.reports.model import MonthReport
 from pledgetrack.reports.text import (
@@ -47,6 +47,7 @@ from pledgetrack.reports.text import (
     forecast_lines,
     headline,
     item_paragraph,
+    report_sections,
 )
 
 #: The paragraph styles the document is built from (stable names, for reflowing and tests).
@@ -164,14 +165,10 @@ def write_docx(report: MonthReport, lang: str, out: BinaryIO) -> None:
         _paragraph(document, t("report.department", lang, name=report.department), STYLE_DATE, look)
     _paragraph(document, headline(report, lang), STYLE_BODY, look)
 
-    for section in report.pledges:
-        heading = (
-            f"{pledge_heading(section.no, lang)}{section.title}"
-            if lang == "zh"
-            else f"{section.no}. {section.title}"
-        )
-        _paragraph(document, heading, STYLE_HEADING, look)
-        for line in section.items:
+    for heading, lines in report_sections(report, lang):
+        if heading is not None:
+            _paragraph(document, heading, STYLE_HEADING, look)
+        for line in lines:
             _paragraph(document, item_paragraph(line, lang, report.plan_end), STYLE_BODY, look)
 
     _paragraph(document, t("report.attention", lang), STYLE_HEADING, look)

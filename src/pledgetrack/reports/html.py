@@ -16,7 +16,7 @@ from html import escape
 
 from pledgetrack.domain.dates import date_label, month_label
 from pledgetrack.domain.model import Status
-from pledgetrack.domain.numbers import format_percent, pledge_heading
+from pledgetrack.domain.numbers import format_percent
 from pledgetrack.i18n import status_label, t
 from pledgetrack.reports.model import ItemLine, MonthReport
 from pledgetrack.reports.text import (
@@ -25,11 +25,13 @@ from pledgetrack.reports.text import (
     forecast_lines,
     headline,
     item_paragraph,
+    report_sections,
 )
 
-#: Traffic lights: two greens, amber, red, grey.
+#: Traffic lights: two greens, amber, red, grey; blue for ahead of plan.
 COLOURS: dict[Status, str] = {
     Status.ACHIEVED: "#1e7b34",
+    Status.AHEAD: "#2b7bb9",
     Status.ON_TRACK: "#6cbf5a",
     Status.BEHIND: "#f0a202",
     Status.OVERDUE: "#d63031",
@@ -38,6 +40,7 @@ COLOURS: dict[Status, str] = {
 #: Each status as text on white (the badge after an item's paragraph).
 _TEXT: dict[Status, str] = {
     Status.ACHIEVED: "#1e7b34",
+    Status.AHEAD: "#1f5f91",
     Status.ON_TRACK: "#3b8a2a",
     Status.BEHIND: "#a66a00",
     Status.OVERDUE: "#c0392b",
@@ -46,6 +49,7 @@ _TEXT: dict[Status, str] = {
 #: Text drawn on top of each colour.
 _INK: dict[Status, str] = {
     Status.ACHIEVED: "#ffffff",
+    Status.AHEAD: "#ffffff",
     Status.ON_TRACK: "#10300a",
     Status.BEHIND: "#3a2800",
     Status.OVERDUE: "#ffffff",
@@ -226,7 +230,7 @@ def _nav(report: MonthReport, lang: str) -> str:
 def _summary(report: MonthReport, lang: str) -> str:
     cards = [
         f'<li class="total" style="--c:#1f4e79"><span class="n">{report.item_count}</span>'
-        f'<span class="l">{_e(t("html.scope", lang, pledges=report.pledge_count, items=report.item_count))}'
+        f'<span class="l">{_e(_scope(report, lang))}'
         "</span></li>"
     ]
     for status, n in report.counts.items():
@@ -282,18 +286,19 @@ def _legend(lang: str) -> str:
     return f'<ul class="legend">{entries}</ul>'
 
 
+def _scope(report: MonthReport, lang: str) -> str:
+    """``12件36项`` under the item count; a flat list counts no 件."""
+    if report.flat:
+        return t("html.scope.flat", lang, items=report.item_count)
+    return t("html.scope", lang, pledges=report.pledge_count, items=report.item_count)
+
+
 def _pledges(report: MonthReport, lang: str) -> str:
     sections = []
-    for section in report.pledges:
-        heading = (
-            f"{pledge_heading(section.no, lang)}{section.title}"
-            if lang == "zh"
-            else f"{section.no}. {section.title}"
-        )
-        items = "".join(_item(line, report, lang) for line in section.items)
-        sections.append(
-            f'<section class="pledge" id="pledge-{section.no}"><h3>{_e(heading)}</h3>{items}</section>'
-        )
+    for n, (heading, lines) in enumerate(report_sections(report, lang), 1):
+        items = "".join(_item(line, report, lang) for line in lines)
+        title = "" if heading is None else f"<h3>{_e(heading)}</h3>"
+        sections.append(f'<section class="pledge" id="pledge-{n}">{title}{items}</section>')
     return (
         f'<section class="card" id="pledges"><h2>{_e(t("html.pledges", lang))}</h2>'
         f"{''.join(sections)}</section>"
@@ -452,18 +457,14 @@ def _items_chart(report: MonthReport, lang: str) -> str:
     bar_w = _W - label_w - value_w
     shapes = []
     y = 0.0
-    for section in report.pledges:
-        heading = (
-            f"{pledge_heading(section.no, lang)}{section.title}"
-            if lang == "zh"
-            else f"{section.no}. {section.title}"
-        )
-        y += group_h
-        shapes.append(
-            f'<text x="0" y="{_f(y - 6)}" font-size="12.5" font-weight="700" fill="#1f4e79">'
-            f"<title>{_e(heading)}</title>{_e(_clip(heading, _W))}</text>"
-        )
-        for line in section.items:
+    for heading, lines in report_sections(report, lang):
+        if heading is not None:
+            y += group_h
+            shapes.append(
+                f'<text x="0" y="{_f(y - 6)}" font-size="12.5" font-weight="700" fill="#1f4e79">'
+                f"<title>{_e(heading)}</title>{_e(_clip(heading, _W))}</text>"
+            )
+        for line in lines:
             mid = y + row_h / 2
             name = _item_name(line, lang)
             tip = f"{name}: {format_percent(line.completion)} ({status_label(line.status, lang)})"

@@ -68,6 +68,10 @@ class ItemLine(BaseModel):
     reported_this_month: bool
     last_report: date | None = None
     """Date of the newest reading among its targets (as the dashboard shows it)."""
+    annual_target: bool = True
+    """False for an item without an annual target (不设年度目标，常态化开展: every target a
+    reference figure): reported in its own sentence, not among the items that can be
+    achieved."""
 
 
 class PledgeSection(BaseModel):
@@ -158,6 +162,15 @@ class MonthReport(BaseModel):
     item_count: int
     counts: dict[Status, int]
     achieved: list[int]
+    flat: bool = False
+    """The list has no 件 level: no pledge is shown or counted."""
+    targeted_counts: dict[Status, int] = {}
+    """Like *counts*, over the items that have an annual target only (the headline's)."""
+    targetless: list[int] = []
+    """Items without an annual target (不设年度目标，常态化开展), in list order."""
+    grouped: bool = False
+    """The body groups the items as bulletins do (完成全年目标 / 超额完成节点目标 / 按计划推进
+    / 滞后 …) instead of under their pledges (``report --grouped``)."""
     pledges: list[PledgeSection]
     attention: list[ItemLine]
     changes: Changes
@@ -170,6 +183,11 @@ class MonthReport(BaseModel):
     history: list[HistoryLine] = []
     """Every record dated in the report month, corrections included; filled only when asked
     (the XLSX history sheet)."""
+
+    @property
+    def targeted_count(self) -> int:
+        """How many items have an annual target (can be achieved)."""
+        return self.item_count - len(self.targetless)
 
     def item(self, no: int) -> ItemLine:
         return next(i for s in self.pledges for i in s.items if i.no == no)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from html import escape
 
@@ -11,6 +12,58 @@ from pledgetrack.domain.numbers import format_number, format_percent, pledge_hea
 from pledgetrack.domain.qualifier import qualified
 from pledgetrack.i18n import status_label, t
 from pledgetrack.reports.model import ItemLine, MonthReport, TargetLine
+
+#: Units of a target that is itself a percentage: its completion would repeat the figure.
+_PERCENT_UNITS = frozenset({"%", "％"})
+#: A name ending in a Latin letter or a digit runs into the figure after it without a space
+#: ("安装AED100台" reads as one code).
+_LATIN_END = re.compile(r"[A-Za-z0-9]$")
+#: A title's closing punctuation, dropped before 方面 or a heading's end.
+_TITLE_END = "。.；;，,、 "
+
+#: The bulletin groups of ``report --grouped``, in the bulletins' order.
+GROUP_ORDER = (
+    Status.ACHIEVED,
+    Status.AHEAD,
+    Status.ON_TRACK,
+    Status.BEHIND,
+    Status.OVERDUE,
+    Status.NOT_REPORTED,
+)
+
+
+def item_title(line: ItemLine) -> str:
+    """The item's title without closing punctuation (a list's title may be a sentence)."""
+    return line.title.rstrip(_TITLE_END) or line.title
+
+
+def _figure(line: TargetLine, lang: str) -> str:
+    """``城镇新增就业41.58万人``; ``安装AED 100台``; English ``new jobs 41.58 万人``."""
+    assert line.value is not None
+    unit_sep = "" if lang == "zh" or line.unit in _PERCENT_UNITS else " "
+    figure = qualified(format_number(line.value), line.unit, line.qualifier, lang, sep=unit_sep)
+    name = line.name.rstrip(_TITLE_END) or line.name
+    name_sep = " " if lang != "zh" or _LATIN_END.search(name) else ""
+    return f"{name}{name_sep}{figure}"
+
+
+def _share(line: TargetLine, lang: str, plan_end: date | None) -> str:
+    """``，占年计划的138.6%`` — only where it says something: a target figure that is not a
+    percentage itself; a target due before the plan's end is a node, not the year's plan."""
+    if line.target_value is None:
+        return ""
+    pct = format_percent(line.completion)
+    target = format_number(line.target_value)
+    if line.unit in _PERCENT_UNITS:
+        # 工程进度93%: the share would repeat the figure; a target other than 100% is said.
+        if line.target_value == 100:
+            return ""
+        return t("report.share.percent", lang, target=target, unit=line.unit)
+    if line.at_least:
+        return t("report.share.floor", lang, pct=pct, target=target, unit=line.unit)
+    if plan_end is not None and line.deadline < plan_end:
+        return t("report.share.node", lang, pct=pct)
+    return t("report.share", lang, pct=pct)
 
 
 def target_phrase(line: TargetLine, lang: str, plan_end: date | None = None) -> str:
@@ -39,21 +92,7 @@ def target_phrase(line: TargetLine, lang: str, plan_end: date | None = None) -> 
         else:
             text = t("report.no_reading", lang, name=line.name)
     else:
-        sep = "" if lang == "zh" else " "
-        figure = qualified(format_number(line.value), line.unit, line.qualifier, lang, sep=sep)
-        text = f"{line.name}{sep}{figure}"
-        if line.target_value is not None:
-            pct = format_percent(line.completion)
-            if line.at_least:
-                text += t(
-                    "report.share.floor",
-                    lang,
-                    pct=pct,
-                    target=format_number(line.target_value),
-                    unit=line.unit,
-                )
-            else:
-                text += t("report.share", lang, pct=pct)
+        text = _figure(line, lang) + _share(line, lang, plan_end)
         if line.works is not None:
             text += t("report.works", lang, percent=format_number(line.works))
     if line.deadline != plan_end:
@@ -75,7 +114,7 @@ def forecast_lines(report: MonthReport, lang: str) -> list[str]:
             name=f.name,
             when=forecast_label(f.forecast, lang, year=f.deadline.year),
             deadline=date_label(f.deadline, lang),
-            department=t("report.list.sep", lang).join(f.departments),
+            department=departments_said(f.departments, lang),
         )
         for f in report.late_forecasts
     ]
@@ -86,46 +125,107 @@ def item_paragraph(line: ItemLine, lang: str, plan_end: date | None = None) -> s
     clauses = t("report.clause.sep", lang).join(
         target_phrase(tl, lang, plan_end) for tl in line.targets
     )
-    status = t("report.item.status", lang, status=status_label(line.status, lang))
-    return t("report.item", lang, no=line.no, title=line.title, clauses=clauses, status=status)
+    status = (
+        t("report.item.status", lang, status=status_label(line.status, lang))
+        if line.annual_target
+        else t("report.item.status", lang, status=t("report.targetless.status", lang))
+    )
+    return t(
+        "report.item", lang, no=line.no, title=item_title(line), clauses=clauses, status=status
+    )
 
 
 def headline(report: MonthReport, lang: str) -> str:
-    """截至2020年10月底，…36项中的18项已实现年度目标，包括…；其余18项中，12项正常推进，6项进度滞后。"""
+    """截至2020年10月底，…36项中的18项已实现年度目标，包括…；其余18项中，12项正常推进，6项进度滞后。
+
+    A flat list names no 件; with items without an annual target the headline counts the
+    items that have one (``…30项中，27项设年度目标，已完成19项``) and says the others in
+    a sentence of their own."""
     items = {i.no: i for s in report.pledges for i in s.items}
-    names = [
-        f"{items[no].title}{t('report.item.suffix', lang)}"
-        if lang == "zh"
-        else f"{no} {items[no].title}"
-        for no in report.achieved
-    ]
-    which = (
-        t("report.headline.which", lang, names=t("report.list.sep", lang).join(names))
-        if names
-        else ""
+    sep = t("report.list.sep", lang)
+    names = [_item_name(items[no], lang) for no in report.achieved]
+    which = t("report.headline.which", lang, names=sep.join(names)) if names else ""
+    scope = (
+        t("report.scope.flat", lang, plan=report.plan_title, total=report.item_count)
+        if report.flat
+        else t(
+            "report.scope",
+            lang,
+            plan=report.plan_title,
+            pledges=report.pledge_count,
+            total=report.item_count,
+        )
     )
+    targeted = report.targeted_count
     text = t(
-        "report.headline",
+        "report.headline.targeted" if report.targetless else "report.headline",
         lang,
         date=month_label(report.as_of, lang),
-        plan=report.plan_title,
-        pledges=report.pledge_count,
-        total=report.item_count,
+        scope=scope,
+        targeted=targeted,
         achieved=len(report.achieved),
         which=which,
     )
-    rest = report.item_count - len(report.achieved)
-    parts = [
-        t("report.rest.part", lang, n=n, status=status_label(status, lang))
-        for status, n in report.counts.items()
-        if n and status is not Status.ACHIEVED
-    ]
-    if rest and parts:
-        sep = t("sep.comma", lang)
-        text += t("report.headline.rest", lang, rest=rest, parts=sep.join(parts))
+    counts = report.targeted_counts or report.counts
+    rest = targeted - len(report.achieved)
+    parts = [(status, n) for status, n in counts.items() if n and status is not Status.ACHIEVED]
+    if rest and len(parts) == 1 and parts[0][1] == rest:
+        key = "report.headline.rest.one" if rest == 1 else "report.headline.rest.all"
+        text += t(key, lang, rest=rest, status=status_label(parts[0][0], lang))
+    elif rest and parts:
+        described = t("sep.comma", lang).join(
+            t("report.rest.part", lang, n=n, status=status_label(status, lang))
+            for status, n in parts
+        )
+        text += t("report.headline.rest", lang, rest=rest, parts=described)
     else:
         text += t("report.headline.all", lang)
+    if report.targetless:
+        text += t(
+            "report.headline.targetless",
+            lang,
+            n=len(report.targetless),
+            names=sep.join(_item_name(items[no], lang) for no in report.targetless),
+        )
     return text
+
+
+def _item_name(line: ItemLine, lang: str) -> str:
+    """An item as the headline names it: ``就业方面`` / ``1 就业``."""
+    if lang == "zh":
+        return f"{item_title(line)}{t('report.item.suffix', lang)}"
+    return f"{line.no} {item_title(line)}"
+
+
+def report_sections(report: MonthReport, lang: str) -> list[tuple[str | None, list[ItemLine]]]:
+    """The report's body: each heading (None: none) with its items. Under their pledges
+    (``一、促进就业``); a flat list's items without a heading; with ``--grouped``, as the
+    bulletins group them (完成全年目标 / 超额完成节点目标 / 按计划推进 / 滞后 …, then the
+    items without an annual target), a group only where it has items."""
+    if report.grouped:
+        every = [i for s in report.pledges for i in s.items]
+        groups = [
+            (status, [i for i in every if i.annual_target and i.status is status])
+            for status in GROUP_ORDER
+        ]
+        out: list[tuple[str | None, list[ItemLine]]] = [
+            (t(f"report.group.{status.value}", lang, n=len(rows)), rows)
+            for status, rows in groups
+            if rows
+        ]
+        targetless = [i for i in every if not i.annual_target]
+        if targetless:
+            out.append((t("report.group.targetless", lang, n=len(targetless)), targetless))
+        return out
+    if report.flat:
+        return [(None, [i for s in report.pledges for i in s.items])]
+    return [
+        (
+            f"{pledge_heading(s.no, lang)}{s.title}" if lang == "zh" else f"{s.no}. {s.title}",
+            s.items,
+        )
+        for s in report.pledges
+    ]
 
 
 def attention_lines(report: MonthReport, lang: str) -> list[str]:
@@ -135,8 +235,8 @@ def attention_lines(report: MonthReport, lang: str) -> list[str]:
             "report.attention.line",
             lang,
             no=line.no,
-            title=line.title,
-            department=t("report.list.sep", lang).join(line.departments),
+            title=item_title(line),
+            department=departments_said(line.departments, lang),
             status=status_label(line.status, lang),
             targets=t("report.clause.sep", lang).join(
                 attention_target(tl, lang)
@@ -146,6 +246,14 @@ def attention_lines(report: MonthReport, lang: str) -> list[str]:
         )
         for line in report.attention
     ]
+
+
+def departments_said(names: list[str], lang: str) -> str:
+    """``（市人社局、市财政局）`` after an item; nothing for an item no department answers for
+    (a published table that names none): no placeholder is made up."""
+    if not names:
+        return ""
+    return t("report.departments", lang, names=t("report.list.sep", lang).join(names))
 
 
 def attention_target(line: TargetLine, lang: str) -> str:
@@ -250,15 +358,11 @@ def _blocks(report: MonthReport, lang: str, *, markdown: bool) -> list[str]:
     if report.department:
         out += ["", t("report.department", lang, name=report.department)]
     out += ["", headline(report, lang)]
-    for section in report.pledges:
-        heading = (
-            f"{pledge_heading(section.no, lang)}{section.title}"
-            if lang == "zh"
-            else (f"{section.no}. {section.title}")
-        )
-        out += ["", h2 + heading if markdown else heading]
-        for line in section.items:
-            out += ["", item_paragraph(line, lang, report.plan_end)]
+    for heading, items in report_sections(report, lang):
+        if heading is not None:
+            out += ["", h2 + heading if markdown else heading]
+        for item in items:
+            out += ["", item_paragraph(item, lang, report.plan_end)]
     out += ["", h2 + t("report.attention", lang)]
     lines = attention_lines(report, lang) + forecast_lines(report, lang)
     out += [""] + ([bullet + x for x in lines] if lines else [t("report.attention.none", lang)])
@@ -268,9 +372,10 @@ def _blocks(report: MonthReport, lang: str, *, markdown: bool) -> list[str]:
         "",
     ]
     out += [bullet + x for x in change_lines(report, lang)]
-    out += ["", h2 + t("score.title", lang), ""]
-    out += [bullet + x for x in scorecard_lines(report, lang)]
-    out += ["", t("score.late.note", lang, date=date_label(report.reporting_deadline, lang))]
+    if report.departments:  # a list that names no department has no scorecard
+        out += ["", h2 + t("score.title", lang), ""]
+        out += [bullet + x for x in scorecard_lines(report, lang)]
+        out += ["", t("score.late.note", lang, date=date_label(report.reporting_deadline, lang))]
     return out
 
 

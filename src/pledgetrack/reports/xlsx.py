@@ -47,6 +47,7 @@ Progress = Callable[[int, int], None]
 #: Traffic-light fills of status cells (RGB).
 STATUS_FILLS = {
     Status.ACHIEVED: "C6EFCE",
+    Status.AHEAD: "BDD7EE",
     Status.ON_TRACK: "C6EFCE",
     Status.BEHIND: "FFEB9C",
     Status.OVERDUE: "FFC7CE",

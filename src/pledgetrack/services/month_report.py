@@ -19,7 +19,7 @@ from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation, TargetRow, ev
 from pledgetrack.domain.model import Policy, Status, StoredReading, TargetKind
 from pledgetrack.domain.numbers import round_percent
 from pledgetrack.domain.plan import PlanStructure
-from pledgetrack.domain.progress import reporting_deadline
+from pledgetrack.domain.progress import count_statuses, reporting_deadline
 from pledgetrack.domain.report_format import ReportFormat
 from pledgetrack.exchange.files import write_atomically
 from pledgetrack.reports.model import (
@@ -79,6 +79,7 @@ def build_month_report(
     policy: Policy | None = None,
     with_history: bool = False,
     approved_only: bool = False,
+    grouped: bool = False,
 ) -> MonthReport:
     """The report for the month containing *month*, as of its last day.
 
@@ -90,12 +91,16 @@ def build_month_report(
     XLSX history sheet; the whole history is ``pledgetrack export progress --history``).
     *approved_only* builds it from approved figures only: per target the latest
     reading a supervisor approved (services.review), not figures still submitted
-    or returned. Raises PlanNotFound for an unknown *plan*.
+    or returned. *grouped*: the body groups the items as bulletins do (完成全年目标 /
+    超额完成节点目标 / 按计划推进 / 滞后 …) instead of under their pledges. Raises
+    PlanNotFound for an unknown *plan*.
     """
     with gc_paused():  # ~1M short-lived objects for a province plan, no cycles
-        return _build(
+        report = _build(
             engine, month, plan, structure, department, policy, with_history, approved_only
         )
+    report.grouped = grouped
+    return report
 
 
 def _build(
@@ -203,10 +208,15 @@ def report_from_evaluations(
         as_of=current.as_of,
         plan_end=structure.period.end,
         department=department,
-        pledge_count=len(sections),
+        pledge_count=0 if structure.flat else len(sections),
         item_count=len(current.items),
         counts=current.counts(),
         achieved=[row.info.no for row in current.achieved_items()],
+        flat=structure.flat,
+        targeted_counts=count_statuses(
+            row.result.status for row in current.items if row.info.has_annual_target
+        ),
+        targetless=[row.info.no for row in current.items if not row.info.has_annual_target],
         pledges=sections,
         attention=attention,
         changes=_changes(
@@ -276,6 +286,7 @@ def _item_line(
         targets=[_target_line(t, current, t.info.id in late_targets) for t in row.targets],
         previous_status=earlier_status.get(row.info.no),
         last_report=row.last_report,
+        annual_target=row.info.has_annual_target,
         reported_this_month=any(
             t.result.reading is not None and t.result.reading.as_of >= month_first
             for t in row.targets

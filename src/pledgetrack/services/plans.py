@@ -16,6 +16,7 @@ from pledgetrack.domain.plan_draft import ItemDraft, PlanDraft, TargetDraft
 from pledgetrack.exchange.office_plan import office_plan_rows
 from pledgetrack.exchange.plan_file import (
     FREE_TEXT,
+    MUST_FILL,
     NUMBER_COLUMNS,
     PLAN_FILE_COLUMNS,
     REQUIRED,
@@ -73,6 +74,7 @@ def import_plan(
         path,
         REQUIRED,
         table="plan",
+        filled=MUST_FILL,
         sheet=sheet,
         on_sheet=on_sheet,
         free_text=FREE_TEXT,
@@ -110,6 +112,7 @@ def structure_to_draft(structure: PlanStructure) -> PlanDraft:
         start=structure.period.start,
         end=structure.period.end,
         pledges={p.no: p.title for p in structure.pledges},
+        flat=structure.flat,
     )
     for item in structure.items:
         draft.items[item.no] = ItemDraft(

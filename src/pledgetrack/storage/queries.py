@@ -180,6 +180,7 @@ def load_structure(
         code=plan.code,
         title=plan.title,
         period=PlanPeriod(plan.start, plan.end),
+        flat=plan.flat,
         pledges=tuple(PledgeInfo(p.no, p.title) for p in pledges),
         items=tuple(
             ItemInfo(

@@ -62,9 +62,12 @@ def save_plan(*, session: Session, draft: PlanDraft) -> PlanSaved:
     created = plan is None
     plan_before = _plan_state(plan) if plan is not None else None
     if plan is None:
-        plan = Plan(code=draft.code, title=draft.title, start=draft.start, end=draft.end)
+        plan = Plan(
+            code=draft.code, title=draft.title, start=draft.start, end=draft.end, flat=draft.flat
+        )
     else:
         plan.title, plan.start, plan.end = draft.title, draft.start, draft.end
+        plan.flat = draft.flat
     session.add(plan)
     session.flush()
     assert plan.id is not None
@@ -163,7 +166,7 @@ def save_plan(*, session: Session, draft: PlanDraft) -> PlanSaved:
         code=draft.code,
         created=created,
         items=len(draft.items),
-        pledges=len(draft.pledges),
+        pledges=0 if draft.flat else len(draft.pledges),  # a flat list counts no 件
         targets_added=added,
         targets_updated=updated,
         targets_not_in_file=sorted(k for k in targets if k not in in_file),
@@ -181,6 +184,8 @@ def _plan_state(plan: Plan) -> dict[str, Any]:
         "title": plan.title,
         "start": plan.start.isoformat(),
         "end": plan.end.isoformat(),
+        # Said only of a flat list, so that the trail of every other plan reads as before.
+        **({"flat": True} if plan.flat else {}),
     }
 
 

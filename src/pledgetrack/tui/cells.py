@@ -22,6 +22,7 @@ BAR_EMPTY = "░"
 
 STATUS_COLOUR = {
     Status.ACHIEVED: "green",
+    Status.AHEAD: "cyan",
     Status.ON_TRACK: "green",
     Status.BEHIND: "yellow",
     Status.OVERDUE: "red",

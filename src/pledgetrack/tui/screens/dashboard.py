@@ -206,7 +206,9 @@ class DashboardScreen(Screen[None]):
             self.structure = message.evaluation.structure
         # Look-ups by number, made once per evaluation (no scan per keypress).
         self._by_no = {row.info.no: row for row in self.evaluation.items}
-        self._pledges = {p.no: p.title for p in message.evaluation.structure.pledges}
+        structure = message.evaluation.structure
+        # A flat list has no 件: no pledge heading rows.
+        self._pledges = {} if structure.flat else {p.no: p.title for p in structure.pledges}
         self._counts = self.evaluation.counts()
         self.pledge_app.as_of = message.evaluation.as_of
         self.refresh_view()
@@ -290,8 +292,9 @@ class DashboardScreen(Screen[None]):
         else:
             no = item_no(event.row_key.value)
             row = self._item(no) if no is not None else None
+            departments = "、".join(row.info.departments) if row else ""
             context.update(
-                f"{row.info.no}. {row.info.title} — {'、'.join(row.info.departments)}"
+                f"{row.info.no}. {row.info.title}" + (f" — {departments}" if departments else "")
                 if row
                 else ""
             )

@@ -86,10 +86,12 @@ class SaveReportScreen(ModalScreen[str | None]):
 
 
 class ReportScreen(MonthReportScreen[None]):
-    """The report text, read-only and scrollable; "s" saves it to a file."""
+    """The report text, read-only and scrollable; "s" saves it to a file, "g" groups the
+    items as bulletins do (完成全年目标 / 超额完成节点目标 / …) or under their pledges again."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "save", "save"),
+        Binding("g", "toggle_grouped", "group"),
         Binding("escape", "back", "back", key_display="esc"),
     ]
 
@@ -136,6 +138,14 @@ class ReportScreen(MonthReportScreen[None]):
         )
         area.load_text(render_report(self.report, ReportFormat.text, lang))
         area.scroll_home(animate=False)
+
+    def action_toggle_grouped(self) -> None:
+        """Group the items by status as bulletins do, or under their pledges again (the
+        report saved with "s" is grouped the same way)."""
+        if self.report is None:
+            return
+        self.report.grouped = not self.report.grouped
+        self._draw()
 
     # ---- saving -----------------------------------------------------------------
 

@@ -136,7 +136,7 @@ class ItemTable(DataTable[object]):
     def show_rows(self, rows: list[ItemRow] | None, pledges: dict[int, str], lang: str) -> None:
         """Put *rows* (in list order; None: nothing loaded yet) in the table, sorted, the
         first page at once, under the headings of *pledges* (number → title) when in list
-        order; the cursor stays on the row it was on."""
+        order (none: a flat list, no headings); the cursor stays on the row it was on."""
         self._rows, self._pledge_titles, self._lang = rows, pledges, lang
         keep = None
         if self.row_count:
@@ -164,8 +164,8 @@ class ItemTable(DataTable[object]):
         if self._rows is None or self._shown_rows >= len(self._pending):
             return
         lang = self._lang
-        grouped = self.sort_column is None
         pledges = self._pledge_titles
+        grouped = self.sort_column is None and bool(pledges)  # no pledges: a flat list
         end = min(self._shown_rows + PAGE, len(self._pending))
         for row in self._pending[self._shown_rows : end]:
             if grouped and row.info.pledge_no != self._last_pledge:

@@ -1,0 +1,217 @@
+"""What real lists say (PRODUCT.md): flat lists, items without an annual target, no
+department, being ahead — through the command line: import → status → report → export,
+on SQLite and (PLEDGETRACK_TEST_BACKEND=postgresql) PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from pledgetrack.cli import app
+from pledgetrack.storage.db import create_schema, make_engine
+from tests.backends import DEFAULT_BACKEND, database_url
+from tests.conftest import write
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "data" / "examples"
+runner = CliRunner()
+
+#: A flat list (no pledge column) that names no department, with one item without an annual
+#: target (常态化开展: its only target a reference figure with no 目标值), one node target
+#: (due in June), a percentage, and a name ending in Latin letters.
+FLAT_PLAN = (
+    "plan,plan_title,item,item_title,target,target_name,target_value,unit,deadline,assessed,kind\n"
+    "town-2023,2023年民生实事,1,公共场所急救设施,1.1,安装AED,100,台,,yes,quantity\n"
+    "town-2023,2023年民生实事,1,公共场所急救设施,1.2,工程进度,100,%,,yes,quantity\n"
+    "town-2023,2023年民生实事,2,老旧小区加装电梯,2.1,加装电梯,40,部,2023-06-30,yes,quantity\n"
+    "town-2023,2023年民生实事,3,文明城市常态长效,3.1,开展志愿服务,,场次,,no,quantity\n"
+)
+FLAT_PROGRESS = (
+    "plan,target,as_of,value\n"
+    "town-2023,1.1,2023-09-30,60\n"
+    "town-2023,1.2,2023-09-30,93\n"
+    "town-2023,2.1,2023-09-30,40\n"
+    "town-2023,3.1,2023-09-30,1200\n"
+)
+
+
+@pytest.fixture
+def url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """An empty database at this program's schema, and no user config."""
+    monkeypatch.delenv("PLEDGETRACK_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PLEDGETRACK_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
+    with database_url(DEFAULT_BACKEND, tmp_path) as found:
+        engine = make_engine(found)
+        create_schema(engine)
+        engine.dispose()
+        yield found
+
+
+def run(url: str, *args: str) -> str:
+    result = runner.invoke(app, ["--db", url, *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def plan_header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        return next(csv.reader(f))
+
+
+def test_the_linan_list_is_flat_from_import_to_export(url: str, tmp_path: Path) -> None:
+    """临安 2022 has no 件 level: nothing shows or counts one, and its export re-imports flat."""
+    dry = run(url, "import", "plan", str(EXAMPLES / "linan-2022-plan.xlsx"), "--dry-run")
+    assert "plan linan-2022 would be created: a flat list, 3 items (3 added" in dry
+    said = run(url, "import", "plan", str(EXAMPLES / "linan-2022-plan.xlsx"))
+    assert "no 件 column: a flat list" in said
+    run(url, "import", "progress", str(EXAMPLES / "linan-2022-progress.csv"))
+
+    table = run(url, "--lang", "zh", "status", "--plan", "linan-2022", "--as-of", "2022-09-30")
+    assert "一、" not in table and "三、" not in table
+    data = json.loads(run(url, "status", "--plan", "linan-2022", "--as-of", "2022-09", "--json"))
+    assert data["flat"] is True
+    assert [(i["no"], i["pledge"], i["pledge_title"]) for i in data["items"]] == [
+        (1, None, None),
+        (2, None, None),
+        (3, None, None),
+    ]
+
+    zh = run(url, "--lang", "zh", "report", "--plan", "linan-2022", "--month", "2022-09")
+    headline = zh.splitlines()[2]
+    assert headline.startswith("截至2022年9月底，2022年区政府民生实事项目3项中的2项已实现年度目标")
+    assert headline.endswith("；其余1项进度滞后。")
+    assert "件" not in zh and "一、" not in zh and "1件" not in zh
+    # A title written as a sentence is not followed by its full stop before 方面.
+    assert "6800个方面" in zh and "。方面" not in zh
+    en = run(url, "--lang", "en", "report", "--plan", "linan-2022", "--month", "2022-09")
+    assert "2 of the 3 items of 2022年区政府民生实事项目 have reached" in en
+    assert "pledge" not in en
+    html = run(url, "report", "--plan", "linan-2022", "--month", "2022-09", "--format", "html")
+    assert "<h3>" not in html.split('id="pledges"', 1)[1].split("</section></section>", 1)[0]
+
+    exported = tmp_path / "linan.csv"
+    runner.invoke(app, ["--db", url, "export", "plan", str(exported), "--plan", "linan-2022"])
+    assert "pledge" not in plan_header(exported) and "item" in plan_header(exported)
+    again = tmp_path / "again.sqlite"
+    create_schema(make_engine(f"sqlite:///{again}"))
+    run(str(again), "import", "plan", str(exported))
+    data = json.loads(run(str(again), "status", "--as-of", "2022-09-30", "--json"))
+    assert data["flat"] is True and len(data["items"]) == 3
+    second = tmp_path / "second.csv"
+    run(str(again), "export", "plan", str(second))
+    assert second.read_bytes() == exported.read_bytes()
+
+
+def test_a_documented_plan_file_without_pledges_or_departments(url: str, tmp_path: Path) -> None:
+    """Items without an annual target are tracked and said apart; no department is made up."""
+    plan = write(tmp_path / "town-2023-plan.csv", FLAT_PLAN)
+    run(url, "import", "plan", str(plan))
+    run(url, "import", "progress", str(write(tmp_path / "p.csv", FLAT_PROGRESS)))
+
+    data = json.loads(run(url, "status", "--as-of", "2023-09-30", "--json"))
+    assert data["flat"] is True
+    assert data["summary"]["without_annual_target"] == [3]
+    items = {i["no"]: i for i in data["items"]}
+    assert [items[n]["annual_target"] for n in (1, 2, 3)] == [True, True, False]
+    assert items[3]["departments"] == [] and items[3]["targets"][0]["target"] is None
+    assert items[3]["targets"][0]["value"] == 1200  # tracked all the same
+
+    zh = run(url, "--lang", "zh", "report", "--month", "2023-09")
+    lines = zh.splitlines()
+    assert lines[2] == (
+        "截至2023年9月底，2023年民生实事3项中，2项设年度目标，已完成1项，包括老旧小区加装电梯方面"
+        "；其余1项进度滞后。不设年度目标、常态化开展的有1项：文明城市常态长效方面。"
+    )
+    assert "安装AED 60台，占年计划的60%" in zh  # a space after Latin letters
+    assert "工程进度93%。" in zh and "93%，占年计划" not in zh  # a percentage is not repeated
+    assert "加装电梯40部，完成节点目标的100%（期限2023年6月30日）" in zh  # a node, not the year
+    assert "开展志愿服务1200场次。【常态化开展】" in zh  # a reference figure: no share
+    assert "（）" not in zh and "()" not in zh  # no department: none invented
+    assert "1.公共场所急救设施：进度滞后。" in zh
+    assert "各责任单位情况" not in zh  # no department, no scorecard
+
+    en = run(url, "--lang", "en", "report", "--month", "2023-09")
+    assert (
+        "As of the end of September 2023, 2 of the 3 items of 2023年民生实事 have an annual "
+        "target; 1 has reached it: 2 老旧小区加装电梯. The other 1 is behind. 1 item has no "
+        "annual target and is carried on as routine work: 3 文明城市常态长效."
+    ) in en
+    assert "安装AED 60 台, 60% of the annual target" in en and "工程进度 93%." in en
+    assert "1. 公共场所急救设施: behind." in en
+
+    exported = tmp_path / "town.csv"
+    run(url, "export", "plan", str(exported))
+    header = plan_header(exported)
+    assert "pledge" not in header
+    with exported.open(encoding="utf-8-sig", newline="") as f:
+        rows = {r["target"]: r for r in csv.DictReader(f)}
+    assert (rows["3.1"]["target_value"], rows["3.1"]["assessed"]) == ("", "no")
+    assert "department" not in header  # no item names one
+    again = tmp_path / "again.sqlite"
+    create_schema(make_engine(f"sqlite:///{again}"))
+    run(str(again), "import", "plan", str(exported))
+    back = json.loads(run(str(again), "status", "--as-of", "2023-09-30", "--json"))
+    assert back["flat"] is True and back["summary"]["without_annual_target"] == [3]
+
+
+def test_a_plan_file_with_pledges_needs_their_titles(url: str, tmp_path: Path) -> None:
+    plan = write(
+        tmp_path / "x-2023.csv",
+        "plan,pledge,item,item_title,department,target,target_name,target_value,assessed,kind\n"
+        "x-2023,1,1,就业,人社局,1.1,新增就业,10,yes,quantity\n",
+    )
+    result = runner.invoke(app, ["--db", url, "import", "plan", str(plan)])
+    assert result.exit_code != 0
+    assert "pledge_title: missing column" in " ".join(result.output.split())
+
+
+def test_the_grouped_report_follows_the_bulletins(cli_db: Path) -> None:
+    """Qingdao, October 2020, grouped as the bulletins group it."""
+    zh = run(str(cli_db), "--lang", "zh", "report", "--month", "2020-10", "--grouped")
+    headings = [line for line in zh.splitlines() if line.endswith("项）")]
+    assert headings == [
+        "完成全年目标（18项）",
+        "超额完成节点目标（2项）",
+        "按计划推进（10项）",
+        "滞后（6项）",
+    ]
+    assert "一、" not in zh
+    body = zh.split("超额完成节点目标（2项）", 1)[1].split("按计划推进", 1)[0]
+    assert body.lstrip().startswith("9.供热燃气设施建设方面") and "32." in body
+    en = run(str(cli_db), "--lang", "en", "report", "--month", "2020-10", "--grouped")
+    assert "Ahead of the schedule (2 items)" in en and "Behind (6 items)" in en
+    plain = run(str(cli_db), "--lang", "zh", "report", "--month", "2020-10")
+    assert "超额完成节点目标" not in plain and "一、" in plain
+
+
+def test_the_ahead_margin_is_a_setting(cli_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    summary = json.loads(run(str(cli_db), "status", "--as-of", "2020-10", "--summary", "--json"))
+    assert summary["items"]["ahead"] == [9, 32]
+    monkeypatch.setenv("PLEDGETRACK_AHEAD_MARGIN", "15")
+    wider = json.loads(run(str(cli_db), "status", "--as-of", "2020-10", "--summary", "--json"))
+    assert wider["items"]["ahead"] == [9]  # 98.5 % against 83.3 %; 32 is 94.4 %
+    assert wider["counts"]["achieved"] == 18
+    monkeypatch.setenv("PLEDGETRACK_AHEAD_MARGIN", "-1")
+    result = runner.invoke(app, ["--db", str(cli_db), "status"])
+    assert result.exit_code == 2 and "PLEDGETRACK_AHEAD_MARGIN" in result.output
+
+
+def test_a_target_value_saying_routine_work_is_a_reference_figure(url: str, tmp_path: Path) -> None:
+    """目标值 常态化开展: the item has no annual target; no figure is made up for it."""
+    plan = write(
+        tmp_path / "y-2023.csv",
+        "plan,pledge,pledge_title,item,item_title,department,target,target_name,target_value,"
+        "unit,assessed,kind\n"
+        "y-2023,1,民生,1,就业,人社局,1.1,新增就业,10,万人,yes,quantity\n"
+        "y-2023,1,民生,2,志愿服务,文明办,2.1,志愿服务,常态化开展,场次,yes,quantity\n",
+    )
+    run(url, "import", "plan", str(plan))
+    data = json.loads(run(url, "status", "--as-of", "2023-03-31", "--json"))
+    routine = data["items"][1]
+    assert routine["annual_target"] is False and data["summary"]["without_annual_target"] == [2]
+    assert (routine["targets"][0]["target"], routine["targets"][0]["assessed"]) == (None, False)
+    assert data["flat"] is False and data["items"][0]["pledge_title"] == "民生"
