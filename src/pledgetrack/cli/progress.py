@@ -409,15 +409,40 @@ def export_plan_cmd(
         str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
     ] = None,
     force: Force = False,
+    layout: Annotated[
+        str,
+        typer.Option(
+            "--layout",
+            help="file: the documented columns (CSV or .xlsx); office: an .xlsx laid out as "
+            "offices keep their lists (title row, merged 件/项 cells, headers in --lang, "
+            "print setup).",
+        ),
+    ] = "file",
+    lang: Lang | None = None,
 ) -> None:
-    """Write a plan as a plan file (CSV or .xlsx) that re-imports to the same state."""
+    """Write a plan as a plan file (CSV or .xlsx) that re-imports to the same state; with
+    --layout office, as the office's own table (it re-imports too, its plan code taken from
+    the file name)."""
+    from pledgetrack.exchange.office_plan import office_plan_code
     from pledgetrack.services.plans import export_plan
 
+    if layout not in ("file", "office"):
+        fail(f"--layout: {layout!r} is not a layout: file or office")
     _require_output_file(file)
     engine = engine_for()
     with _export_errors(file):
-        n = export_plan(engine, file, plan=plan, force=force)
+        # The office layout is headed in Chinese unless English is asked for.
+        language = lang.value if lang else ("zh" if layout == "office" else lang_of(None))
+        n = export_plan(engine, file, plan=plan, force=force, layout=layout, lang=language)
     typer.echo(f"wrote {counted(n, 'target', 'targets')} to {file}")
+    code = office_plan_code(file)[0]
+    if layout == "office" and plan is not None and code != plan:
+        typer.echo(
+            as_text(
+                f"note: the office layout has no plan code column; importing {file.name} "
+                f"makes plan {code!r}: name it {plan}-office.xlsx to update plan {plan!r}"
+            )
+        )
 
 
 @contextmanager

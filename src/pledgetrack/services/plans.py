@@ -10,6 +10,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from pledgetrack.domain.errors import UnsupportedFileType
 from pledgetrack.domain.model import TargetKind
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.domain.plan_draft import ItemDraft, PlanDraft, TargetDraft
@@ -141,14 +142,34 @@ def structure_to_draft(structure: PlanStructure) -> PlanDraft:
     return draft
 
 
-def export_plan(engine: Engine, path: Path, *, plan: str | None = None, force: bool = False) -> int:
+def export_plan(
+    engine: Engine,
+    path: Path,
+    *,
+    plan: str | None = None,
+    force: bool = False,
+    layout: str = "file",
+    lang: str = "zh",
+) -> int:
     """Write a plan as a plan file (CSV, or .xlsx by suffix); returns the number of targets.
+    With *layout* ``office``, an .xlsx workbook laid out as offices keep their lists
+    (exchange/office_plan_export.py), headed in *lang*; a CSV file cannot hold its merged
+    cells and print setup, and is refused (UnsupportedFileType).
 
     An existing *path* is replaced only with *force*, the database's own files never
     (OutputRefused, services.output)."""
+    if layout == "office" and path.suffix.lower() != ".xlsx":
+        raise UnsupportedFileType(
+            f"cannot write {path.name} in the office layout: it is an .xlsx workbook (a CSV "
+            "file has no merged cells, borders or print setup); name the file with .xlsx"
+        )
     check_output_file(engine, path, force=force)
     with Session(engine) as session:
         structure = load_structure(session=session, code=plan)
+    if layout == "office":
+        from pledgetrack.exchange.office_plan_export import write_office_plan
+
+        return write_office_plan(path, structure_to_draft(structure), lang=lang, replace=force)
     header, rows = plan_file_rows(structure_to_draft(structure))
     write_table(path, header, rows, sheet="plan", numbers=NUMBER_COLUMNS, replace=force)
     return len(rows)
