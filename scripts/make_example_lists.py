@@ -154,31 +154,79 @@ def write_office_progress(
 ) -> Path:
     """One office progress table: title row, header, each item's 序号 and 责任单位 merged
     over its rows, one row per 项目内容 with its 进展情况 text."""
+    rows: list[list[object]] = []
+    merges: list[tuple[int, int, int]] = []  # (column, first row, last row) of the body
+    for no, department, texts in items:
+        first = len(rows)
+        for n, cells in enumerate(texts):
+            rows.append([no, *cells, department] if n == 0 else [None, *cells, None])
+        if len(texts) > 1:
+            merges += [(0, first, len(rows) - 1), (len(header) - 1, first, len(rows) - 1)]
+    return write_titled_table(path, "进展情况", title, header, rows, merges, (6, 50, 50, 14))
+
+
+def write_titled_table(
+    path: Path,
+    sheet: str,
+    title: str,
+    header: tuple[str, ...],
+    rows: list[list[object]],
+    merges: list[tuple[int, int, int]],
+    widths: tuple[int, ...],
+) -> Path:
+    """A table as offices publish it: the title merged over it, the header, the rows, the
+    body cells *merges* names ((column, first row, last row), from 0) merged."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     ws = wb.active
-    ws.title = "进展情况"
-    last = get_column_letter(len(header))
+    ws.title = sheet
     ws.append([title])
-    ws.merge_cells(f"A1:{last}1")
+    ws.merge_cells(f"A1:{get_column_letter(len(header))}1")
     ws["A1"].font = Font(bold=True, size=14)
     ws["A1"].alignment = Alignment(horizontal="center")
     ws.append(list(header))
-    for no, department, rows in items:
-        first = ws.max_row + 1
-        for n, cells in enumerate(rows):
-            ws.append([no, *cells, department] if n == 0 else [None, *cells, None])
-        if len(rows) > 1:
-            for column in ("A", last):
-                ws.merge_cells(f"{column}{first}:{column}{ws.max_row}")
-    for n, width in enumerate((6, 50, 50, 14), start=1):
+    for row in rows:
+        ws.append(row)
+    for column, first, last in merges:
+        letter = get_column_letter(column + 1)
+        ws.merge_cells(f"{letter}{first + 3}:{letter}{last + 3}")
+    for n, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(n)].width = width
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path
+
+
+#: 苍南县 2022: the table 苍南县人民政府办公室 published on 2022-12-14 (data/examples/README.md),
+#: row for row as the page shows it, but its row 12 (see the README). One row per item;
+#: 当前进度 is works progress (形象进度), which `import progress` lists as not read yet.
+CANGNAN_TITLE = "2022年度市县民生实事未完成项目进度表(截至10月31日)"
+CANGNAN_HEADER = ("序号", "项目内容", "当前进度", "牵头单位", "备注")
+CANGNAN_2022: list[tuple[int, str, str, str, str]] = [
+    (1, "新(改、扩)建公办园5所,新增公办幼儿学位1000个。", "80%(新区实验幼儿园进度滞后)", "县教育局", "市民生实事"),
+    (2, "建设四好农村路55公里。", "95%", "县交通局", "县民生实事"),
+    (3, "完成农村公路大中修70公里。", "90%", "县交通局", "县民生实事"),
+    (4, "建成投用沿浦、宜山、莒溪、炎亭、望里、赤溪、岱岭、灵溪浦亭等8家卫生院", "98%", "县卫健局", "县民生实事"),
+    (5, "打通县城人民大道(苍南大道至山海大道)等12条断头路。", "88%(灵溪镇园区六路、金乡镇四好农村路推进缓慢)", "县住建局", "县民生实事"),
+    (6, "建成投用桥墩镇、赤溪镇、灵溪镇观美等3家中心敬老院。", "57%(赤溪、灵溪偏慢)", "县民政局", "县民生实事"),
+    (7, "开工建设矾山镇、马站镇等2家中心敬老院。", "50%(马站未开工", "县民政局", "县民生实事"),
+    (8, "推进县职业中专扩容提升。", "22%(严重滞后)", "县教育局", "县民生实事"),
+    (9, "建成投用中小学3所,新增学位3800位。", "95%", "县教育局", "县民生实事"),
+    (10, "完成上横河泵站和萧江水闸主体工程,开工建设萧江塘河控制闸。", "95%", "县水利局", "县民生实事"),
+    (11, "开工建设海塘安澜(南片海塘4.65公里)。", "70%", "县水利局", "县民生实事"),
+    (13, "新增16个“文化驿站”。", "98.4%", "县文广旅体局", "县民生实事"),
+]  # fmt: skip
+
+
+def write_cangnan_2022(path: Path) -> Path:
+    """The 苍南县 table as published: title row merged over it, one row per item."""
+    rows: list[list[object]] = [list(row) for row in CANGNAN_2022]
+    return write_titled_table(
+        path, "Sheet1", CANGNAN_TITLE, CANGNAN_HEADER, rows, [], (6, 50, 24, 14, 12)
+    )
 
 
 def main() -> None:
@@ -192,6 +240,7 @@ def main() -> None:
             LINAN_2022_PROGRESS,
         )
     )
+    print(write_cangnan_2022(EXAMPLES / "cangnan-2022-office.xlsx"))
 
 
 if __name__ == "__main__":

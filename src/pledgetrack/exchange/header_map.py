@@ -203,8 +203,9 @@ class HeaderRules:
 
 
 #: An office plan table names at least these; the plan code, pledges, target keys, kind
-#: and assessment are filled in (exchange/office_plan.py ``office_plan_rows``).
-OFFICE_PLAN_REQUIRED = ("item", "item_title", "department", "target_name")
+#: and assessment are filled in (exchange/office_plan.py ``office_plan_rows``), and without
+#: an item title column each item is titled by its first 项目内容 (``item_titles_from_content``).
+OFFICE_PLAN_REQUIRED = ("item", "department", "target_name")
 
 
 def rules_for(table: str, documented: tuple[str, ...], columns: Path | None) -> HeaderRules:

@@ -160,9 +160,10 @@ def office_readings(table: OfficeTable, structure: PlanStructure, as_of: date) -
                 cells["forecast"] = read.forecast.on(as_of.year).isoformat()
             if target.rule.kind.value == "milestone":
                 if not read.done:
-                    out.not_read.append(
-                        NotRead(row.number, "progress", text, "says no milestone done", target.key)
+                    reason = (
+                        "works progress, not read yet" if read.works else "says no milestone done"
                     )
+                    out.not_read.append(NotRead(row.number, "progress", text, reason, target.key))
                     continue
                 cells["done"] = "yes"
             else:

@@ -14,7 +14,7 @@ from pledgetrack.domain.errors import UnsupportedFileType
 from pledgetrack.domain.model import TargetKind
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.domain.plan_draft import ItemDraft, PlanDraft, TargetDraft
-from pledgetrack.exchange.office_plan import office_plan_rows
+from pledgetrack.exchange.office_plan import item_titles_from_content, office_plan_rows
 from pledgetrack.exchange.plan_file import (
     FREE_TEXT,
     NUMBER_COLUMNS,
@@ -83,6 +83,7 @@ def import_plan(
         titles=titles,
     )
     guesses = TableGuesses()
+    rows = item_titles_from_content(rows, guesses.lines)
     if from_text:
         rows = split_sentence_rows(rows, str(path), guesses)
     else:
