@@ -291,3 +291,50 @@ def test_a_forecast_is_a_month_end_and_a_vague_one_is_none() -> None:
     assert read_progress_text("预计10月底前全部完成").forecast.on(2022).isoformat() == "2022-10-31"  # type: ignore[union-attr]
     vague = read_progress_text("预计10月中旬完成")
     assert (vague.forecast, vague.vague_forecast) == (None, "预计10月中旬完成")
+
+
+# ------------------------------------------------------------------ a second real list
+
+
+def _cells(path: Path) -> tuple[list[tuple[object, ...]], set[str]]:
+    from openpyxl import load_workbook
+
+    ws = load_workbook(path).active
+    return list(ws.iter_rows(values_only=True)), {str(r) for r in ws.merged_cells.ranges}
+
+
+def test_the_cangnan_2022_list_imports_as_published_and_reads_right(tmp_path, monkeypatch) -> None:
+    """苍南县 2022 (data/examples/README.md): the shipped workbook is the script's; it
+    imports as a plan with --from-text, its 当前进度 percentages are works progress that
+    `import progress` lists as not read, and status and report say nothing invented."""
+    from scripts.make_example_lists import write_cangnan_2022
+
+    shipped = EXAMPLES / "cangnan-2022-office.xlsx"
+    assert _cells(write_cangnan_2022(tmp_path / "made.xlsx")) == _cells(shipped)
+    monkeypatch.delenv("PLEDGETRACK_DATABASE_URL", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
+    db = tmp_path / "cangnan.sqlite"
+
+    def invoke(*args: str) -> str:
+        result = CliRunner().invoke(app, ["--db", str(db), *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    shown = invoke("import", "plan", str(shipped), "--from-text")
+    assert "plan cangnan-2022 created: 12 items, 15 targets added" in shown
+    assert (
+        "guessed: no 实事项目 column: each item is titled by the 项目内容 of its first row" in shown
+    )
+    assert "    9.2 新增学位: 3800 位  ← '新增学位3800位' (row 11)" in shown
+    progress = invoke("import", "progress", str(shipped))
+    assert "as of 2022-10-31 ('截至10月31日' in the title)" in progress
+    assert "0 readings added, 0 corrections, 0 already present, 15 not read" in progress
+    assert f"{shipped}:10:progress: 8.1: '22%(严重滞后)': works progress, not read yet" in progress
+    status = invoke("--lang", "en", "status", "--plan", "cangnan-2022", "--as-of", "2022-10-31")
+    assert "2022年度市县民生实事未完成项目 — status as of 2022-10-31" in status
+    assert "12 items: 0 achieved, 0 on track, 0 behind, 0 overdue, 12 not reported" in status
+    assert "县文广旅体局" in status
+    report = invoke("--lang", "zh", "report", "--plan", "cangnan-2022", "--month", "2022-10")
+    assert "截至2022年10月底" in report and "中的0项已实现年度目标" in report
+    assert "12项未填报" in report
+    assert "占年计划" not in report  # no figure was read, none is said
