@@ -1,13 +1,15 @@
 """Write the real published lists of data/examples/ as the offices lay them out.
 
-    python scripts/make_example_lists.py        # writes data/examples/linan-2022-plan*.xlsx
+    python scripts/make_example_lists.py        # writes data/examples/*.xlsx
 
 Typed from the published text (sources in data/examples/README.md): a title row merged
 over the table, 序号, 实事项目 and 责任单位 merged down over the rows of each item, one
 row per 目标任务 sentence. ``linan-2022-plan-office.xlsx`` is the table as the office
 publishes it, targets only in sentences (``import plan --from-text`` reads them);
 ``linan-2022-plan.xlsx`` has 目标值 and 单位 columns added from those sentences, one row
-per target, so that it imports without --from-text.
+per target, so that it imports without --from-text. ``linan-2022-progress-office.xlsx``
+is the district's progress table (截至9月底) in its layout, ``cangnan-2022-office.xlsx`` a
+second district's table (苍南县, 截至10月31日) as published.
 """
 
 from __future__ import annotations
