@@ -423,8 +423,7 @@ def export_plan_cmd(
     """Write a plan as a plan file (CSV or .xlsx) that re-imports to the same state; with
     --layout office, as the office's own table (it re-imports too, its plan code taken from
     the file name)."""
-    from pledgetrack.exchange.office_plan import office_plan_code
-    from pledgetrack.services.plans import export_plan
+    from pledgetrack.services.plans import export_plan, office_file_plan
 
     if layout not in ("file", "office"):
         fail(f"--layout: {layout!r} is not a layout: file or office")
@@ -435,7 +434,7 @@ def export_plan_cmd(
         language = lang.value if lang else ("zh" if layout == "office" else lang_of(None))
         n = export_plan(engine, file, plan=plan, force=force, layout=layout, lang=language)
     typer.echo(f"wrote {counted(n, 'target', 'targets')} to {file}")
-    code = office_plan_code(file)[0]
+    code = office_file_plan(file)
     if layout == "office" and plan is not None and code != plan:
         typer.echo(
             as_text(

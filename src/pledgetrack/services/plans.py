@@ -14,7 +14,11 @@ from pledgetrack.domain.errors import UnsupportedFileType
 from pledgetrack.domain.model import TargetKind
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.domain.plan_draft import ItemDraft, PlanDraft, TargetDraft
-from pledgetrack.exchange.office_plan import item_titles_from_content, office_plan_rows
+from pledgetrack.exchange.office_plan import (
+    item_titles_from_content,
+    office_plan_code,
+    office_plan_rows,
+)
 from pledgetrack.exchange.plan_file import (
     FREE_TEXT,
     NUMBER_COLUMNS,
@@ -36,7 +40,12 @@ from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.queries import load_structure
 from pledgetrack.storage.writes import PlanSaved, save_plan
 
-__all__ = ["TableGuesses", "export_plan", "import_plan", "structure_to_draft"]
+__all__ = ["TableGuesses", "export_plan", "import_plan", "office_file_plan", "structure_to_draft"]
+
+
+def office_file_plan(path: Path) -> str:
+    """The plan an office table at *path* imports as: its file name's code."""
+    return office_plan_code(path)[0]
 
 
 def import_plan(
