@@ -9,7 +9,6 @@ listed with its reason. Documented in docs/exchange-format.md ("Office progress 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,7 +20,8 @@ from pledgetrack.domain.progress_text import NoDate, figure_for, read_progress_t
 from pledgetrack.domain.target_text import split_targets
 from pledgetrack.exchange.cells import parse_ordinal
 from pledgetrack.exchange.header_map import OFFICE_PROGRESS_COLUMNS, OFFICE_PROGRESS_REQUIRED
-from pledgetrack.exchange.table_body import Row, TitleLine
+from pledgetrack.exchange.table_body import Notice, Row, TitleLine
+from pledgetrack.exchange.tables import read_table
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,13 @@ class OfficeTable:
 
 
 def read_office_progress(
-    path: Path, read: Callable[..., list[Row]], **options: object
+    path: Path, *, sheet: str | None = None, notice: Notice | None = None
 ) -> OfficeTable:
-    """The rows of an office progress table, read by *read* (exchange.tables.read_table)
-    with the office headers (header_map.OFFICE_PROGRESS_ALIASES)."""
+    """The rows of an office progress table (CSV or .xlsx), by the office headers
+    (header_map.OFFICE_PROGRESS_ALIASES), with the lines above its header and the header."""
     titles: list[TitleLine] = []
     header: list[str] = []
-    rows = read(
+    rows = read_table(
         path,
         OFFICE_PROGRESS_REQUIRED,
         table="office_progress",
@@ -51,17 +51,10 @@ def read_office_progress(
         documented=OFFICE_PROGRESS_COLUMNS,
         titles=titles,
         header_cells=header,
-        **options,
+        sheet=sheet,
+        notice=notice,
     )
     return OfficeTable(str(path), rows, titles, header)
-
-
-def is_office_header(cells: list[str]) -> bool:
-    """Whether a header row is an office progress table's (names 序号 and 进展情况 …)."""
-    from pledgetrack.exchange.header_map import rules_for
-
-    rules = rules_for("office_progress", OFFICE_PROGRESS_COLUMNS, None)
-    return rules.is_header(cells, OFFICE_PROGRESS_REQUIRED)
 
 
 def table_date(table: OfficeTable, as_of: date | None, plan_year: int | None) -> tuple[date, str]:

@@ -21,7 +21,7 @@ from pledgetrack.exchange.office_progress import (
     read_office_progress,
     table_date,
 )
-from pledgetrack.exchange.tables import Notice, SheetNotice, read_table
+from pledgetrack.exchange.tables import Notice, SheetNotice
 from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.services.progress import parse_progress_rows, read_progress_file
 from pledgetrack.storage.queries import load_structure
@@ -74,7 +74,7 @@ def read_progress(
         if not exc.errors or any(e.reason != _MISSING for e in exc.errors):
             raise
         try:
-            table = read_office_progress(path, read_table, sheet=sheet, notice=notice)
+            table = read_office_progress(path, sheet=sheet, notice=notice)
         except ImportRejected as office:
             if all(e.reason == _MISSING for e in office.errors):
                 raise exc from None  # neither layout: say what the documented one lacks
@@ -108,7 +108,7 @@ def _read_office(
     with Session(engine) as session:
         try:
             structure = load_structure(session=session, code=code)
-        except (PlanNotFound, LookupError):
+        except PlanNotFound:
             how = "given with --plan" if plan else "named by the file's name"
             raise ImportRejected(
                 [
