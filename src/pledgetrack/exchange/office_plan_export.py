@@ -8,6 +8,7 @@ plan code is the file's name (exchange/office_plan.py), its title the title row.
 from __future__ import annotations
 
 import re
+from copy import copy
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -117,6 +118,7 @@ def _workbook(title: str, header: list[str], rows: list[list[str]], names: list[
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.merge import MergedCellRange
 
     font_name = CJK_FONT if lang == "zh" else "Calibri"
     charset = GB2312_CHARSET if lang == "zh" else None
@@ -141,16 +143,30 @@ def _workbook(title: str, header: list[str], rows: list[list[str]], names: list[
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
         cell.border = border
-    body = Font(name=font_name, sz=11, charset=charset, family=2)
-    centred = Alignment(horizontal="center", vertical="center", wrap_text=True)
-    left = Alignment(horizontal="left", vertical="center", wrap_text=True)
-    for values in rows:
-        ws.append([_cell_value(name, value) for name, value in zip(names, values, strict=True)])
-        for cell, name in zip(ws[ws.max_row], names, strict=True):
-            cell.font = body
-            cell.border = border
-            cell.alignment = left if name in _WRAPPED else centred
-    _merge_groups(ws, rows, names)
+    groups = _groups(rows, names)
+    covered = {(column, r) for column, first, last in groups for r in range(first + 1, last + 1)}
+    # One styled cell per column, its style array copied to the others: setting font,
+    # border and alignment on every cell hashes them each time (slow for a province plan).
+    styles = []
+    for c, name in enumerate(names, start=1):
+        template = ws.cell(row=3, column=c)
+        template.font = Font(name=font_name, sz=11, charset=charset, family=2)
+        template.border = border
+        template.alignment = Alignment(
+            horizontal="left" if name in _WRAPPED else "center", vertical="center", wrap_text=True
+        )
+        styles.append(copy(template._style))
+    for r, values in enumerate(rows):
+        for c, (name, value) in enumerate(zip(names, values, strict=True)):
+            # A merged group's value stands in its first cell only, as Excel keeps it.
+            shown_value = None if (c, r) in covered else _cell_value(name, value)
+            cell = ws.cell(row=r + 3, column=c + 1, value=shown_value)
+            cell._style = copy(styles[c])
+    for column, first, last in groups:
+        letter = get_column_letter(column + 1)
+        # Added as ranges: Worksheet.merge_cells checks each against every other (quadratic)
+        # and restyles the cells, which already have their borders.
+        ws.merged_cells.ranges.add(MergedCellRange(ws, f"{letter}{first + 3}:{letter}{last + 3}"))
     widths = column_widths([header, *rows])
     for n, (name, width) in enumerate(zip(names, widths, strict=True), start=1):
         ws.column_dimensions[get_column_letter(n)].width = min(width, _WRAPPED.get(name, width))
@@ -179,12 +195,10 @@ def _cell_value(name: str, value: str) -> Any:
     return shown(value)
 
 
-def _merge_groups(ws: Any, rows: list[list[str]], names: list[str]) -> None:
-    """Merge 序号, 实事项目 and 责任单位 down over each item's rows, 件 and 件名称 over each
-    pledge's (the first row of a group keeps the value)."""
-    from openpyxl.utils import get_column_letter
-
-    first_row = 3
+def _groups(rows: list[list[str]], names: list[str]) -> list[tuple[int, int, int]]:
+    """The cells to merge, as (column, first row, last row) from 0: 序号, 实事项目 and 责任单位
+    over each item's rows, 件 and 件名称 over each pledge's."""
+    groups = []
     for columns, key in ((_ITEM_COLUMNS, "item"), (_PLEDGE_COLUMNS, "pledge")):
         if key not in names:
             continue
@@ -194,7 +208,6 @@ def _merge_groups(ws: Any, rows: list[list[str]], names: list[str]) -> None:
             if n < len(rows) and rows[n][at] == rows[start][at]:
                 continue
             if n - start > 1:
-                for column in columns:
-                    letter = get_column_letter(names.index(column) + 1)
-                    ws.merge_cells(f"{letter}{first_row + start}:{letter}{first_row + n - 1}")
+                groups += [(names.index(column), start, n - 1) for column in columns]
             start = n
+    return groups
