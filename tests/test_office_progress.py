@@ -120,7 +120,7 @@ def test_the_date_comes_from_as_of_or_the_header_of_the_progress_column(run, tmp
         "序号,项目内容,截至9月底完成,责任单位\n1,城镇新增就业12000人,城镇新增就业9000人,人社局\n",
     )
     shown = run("import", "progress", str(header_dated))
-    assert "as of 2022-09-30 ('截至9月底' in the title)" in shown  # year: the plan's
+    assert "as of 2022-09-30 ('截至9月底' in the header)" in shown  # year: the plan's
     shown = run("import", "progress", str(_table(tmp_path, ROWS[0])), "--as-of", "2022-08-31")
     assert "as of 2022-08-31 (--as-of)" in shown
 

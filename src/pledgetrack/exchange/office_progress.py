@@ -63,9 +63,12 @@ def table_date(table: OfficeTable, as_of: date | None, plan_year: int | None) ->
     when neither gives a date."""
     if as_of is not None:
         return as_of, "--as-of"
-    lines = [t.text for t in table.titles] + [h for h in table.header if h]
+    titles = [t.text for t in table.titles]
     try:
-        found = title_date(lines, plan_year)
+        found, where = title_date(titles, plan_year), "in the title"
+        if found is None:
+            # 截至9月底完成 as the progress column's header; the year may be the title's.
+            found, where = title_date([*table.header, *titles], plan_year), "in the header"
     except NoDate as exc:
         raise ImportRejected([CellError(table.name, 1, "as_of", str(exc))]) from None
     if found is None:
@@ -81,7 +84,7 @@ def table_date(table: OfficeTable, as_of: date | None, plan_year: int | None) ->
             ]
         )
     day, text = found
-    return day, f"{text!r} in the title"
+    return day, f"{text!r} {where}"
 
 
 @dataclass(frozen=True)
