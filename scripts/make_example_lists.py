@@ -1,13 +1,15 @@
 """Write the real published lists of data/examples/ as the offices lay them out.
 
-    python scripts/make_example_lists.py        # writes data/examples/linan-2022-plan*.xlsx
+    python scripts/make_example_lists.py        # writes data/examples/*.xlsx
 
 Typed from the published text (sources in data/examples/README.md): a title row merged
 over the table, 序号, 实事项目 and 责任单位 merged down over the rows of each item, one
 row per 目标任务 sentence. ``linan-2022-plan-office.xlsx`` is the table as the office
 publishes it, targets only in sentences (``import plan --from-text`` reads them);
 ``linan-2022-plan.xlsx`` has 目标值 and 单位 columns added from those sentences, one row
-per target, so that it imports without --from-text.
+per target, so that it imports without --from-text. ``linan-2022-progress-office.xlsx``
+is the district's progress table (截至9月底) in its layout, ``cangnan-2022-office.xlsx`` a
+second district's table (苍南县, 截至10月31日) as published.
 """
 
 from __future__ import annotations
@@ -108,9 +110,139 @@ def write_office_plan(
     return path
 
 
+#: 临安区 2022 progress as of the end of September, as the office's table lays it out:
+#: (序号, 项目内容, 进展情况) by row; 序号 and 责任单位 merged over an item's rows. The
+#: figures are the published ones; the wording of 进展情况 is written around them (see
+#: data/examples/README.md).
+PROGRESS_TITLE = "2022年区政府民生实事项目进展情况表(截至9月底)"
+PROGRESS_HEADER = ("序号", "项目内容", "进展情况", "责任单位")
+LINAN_2022_PROGRESS: list[tuple[int, str, list[tuple[str, str]]]] = [
+    (
+        1,
+        "教育局",
+        [
+            (
+                "新建成公办中小学、幼儿园7所,新增中小学、幼儿园公办学位6800个。",
+                "已新建成公办中小学、幼儿园7所,新增中小学、幼儿园公办学位6800个。",
+            )
+        ],
+    ),
+    (
+        2,
+        "卫生健康局",
+        [
+            ("新建成婴幼儿照护服务成长驿站7家。", "已新建成婴幼儿照护服务成长驿站13家。"),
+            ("新增婴幼儿照护服务托位500个。", "已新增婴幼儿照护服务托位600个。"),
+            ("开展胃肠癌联合筛查1万例以上。", "已开展胃肠癌联合筛查10111例。"),
+        ],
+    ),
+    (
+        3,
+        "交通运输局",
+        [
+            ("实施农村公路大中修100公里。", "完成农村公路大中修50公里,剩余预计11月底前完成。"),
+            ("新增公交线路3条。", "已新增公交线路4条。"),
+            ("优化调整公交线路20条。", "已优化调整公交线路25条。"),
+        ],
+    ),
+]
+
+
+def write_office_progress(
+    path: Path,
+    title: str,
+    header: tuple[str, ...],
+    items: list[tuple[int, str, list[tuple[str, str]]]],
+) -> Path:
+    """One office progress table: title row, header, each item's 序号 and 责任单位 merged
+    over its rows, one row per 项目内容 with its 进展情况 text."""
+    rows: list[list[object]] = []
+    merges: list[tuple[int, int, int]] = []  # (column, first row, last row) of the body
+    for no, department, texts in items:
+        first = len(rows)
+        for n, cells in enumerate(texts):
+            rows.append([no, *cells, department] if n == 0 else [None, *cells, None])
+        if len(texts) > 1:
+            merges += [(0, first, len(rows) - 1), (len(header) - 1, first, len(rows) - 1)]
+    return write_titled_table(path, "进展情况", title, header, rows, merges, (6, 50, 50, 14))
+
+
+def write_titled_table(
+    path: Path,
+    sheet: str,
+    title: str,
+    header: tuple[str, ...],
+    rows: list[list[object]],
+    merges: list[tuple[int, int, int]],
+    widths: tuple[int, ...],
+) -> Path:
+    """A table as offices publish it: the title merged over it, the header, the rows, the
+    body cells *merges* names ((column, first row, last row), from 0) merged."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet
+    ws.append([title])
+    ws.merge_cells(f"A1:{get_column_letter(len(header))}1")
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A1"].alignment = Alignment(horizontal="center")
+    ws.append(list(header))
+    for row in rows:
+        ws.append(row)
+    for column, first, last in merges:
+        letter = get_column_letter(column + 1)
+        ws.merge_cells(f"{letter}{first + 3}:{letter}{last + 3}")
+    for n, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(n)].width = width
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+#: 苍南县 2022: the table 苍南县人民政府办公室 published on 2022-12-14 (data/examples/README.md),
+#: row for row as the page shows it, but its row 12 (see the README). One row per item;
+#: 当前进度 is works progress (形象进度), which `import progress` lists as not read yet.
+CANGNAN_TITLE = "2022年度市县民生实事未完成项目进度表(截至10月31日)"
+CANGNAN_HEADER = ("序号", "项目内容", "当前进度", "牵头单位", "备注")
+CANGNAN_2022: list[tuple[int, str, str, str, str]] = [
+    (1, "新(改、扩)建公办园5所,新增公办幼儿学位1000个。", "80%(新区实验幼儿园进度滞后)", "县教育局", "市民生实事"),
+    (2, "建设四好农村路55公里。", "95%", "县交通局", "县民生实事"),
+    (3, "完成农村公路大中修70公里。", "90%", "县交通局", "县民生实事"),
+    (4, "建成投用沿浦、宜山、莒溪、炎亭、望里、赤溪、岱岭、灵溪浦亭等8家卫生院", "98%", "县卫健局", "县民生实事"),
+    (5, "打通县城人民大道(苍南大道至山海大道)等12条断头路。", "88%(灵溪镇园区六路、金乡镇四好农村路推进缓慢)", "县住建局", "县民生实事"),
+    (6, "建成投用桥墩镇、赤溪镇、灵溪镇观美等3家中心敬老院。", "57%(赤溪、灵溪偏慢)", "县民政局", "县民生实事"),
+    (7, "开工建设矾山镇、马站镇等2家中心敬老院。", "50%(马站未开工", "县民政局", "县民生实事"),
+    (8, "推进县职业中专扩容提升。", "22%(严重滞后)", "县教育局", "县民生实事"),
+    (9, "建成投用中小学3所,新增学位3800位。", "95%", "县教育局", "县民生实事"),
+    (10, "完成上横河泵站和萧江水闸主体工程,开工建设萧江塘河控制闸。", "95%", "县水利局", "县民生实事"),
+    (11, "开工建设海塘安澜(南片海塘4.65公里)。", "70%", "县水利局", "县民生实事"),
+    (13, "新增16个“文化驿站”。", "98.4%", "县文广旅体局", "县民生实事"),
+]  # fmt: skip
+
+
+def write_cangnan_2022(path: Path) -> Path:
+    """The 苍南县 table as published: title row merged over it, one row per item."""
+    rows: list[list[object]] = [list(row) for row in CANGNAN_2022]
+    return write_titled_table(
+        path, "Sheet1", CANGNAN_TITLE, CANGNAN_HEADER, rows, [], (6, 50, 24, 14, 12)
+    )
+
+
 def main() -> None:
     print(write_office_plan(EXAMPLES / "linan-2022-plan.xlsx", LINAN_2022))
     print(write_office_plan(EXAMPLES / "linan-2022-plan-office.xlsx", LINAN_2022, sentences=True))
+    print(
+        write_office_progress(
+            EXAMPLES / "linan-2022-progress-office.xlsx",
+            PROGRESS_TITLE,
+            PROGRESS_HEADER,
+            LINAN_2022_PROGRESS,
+        )
+    )
+    print(write_cangnan_2022(EXAMPLES / "cangnan-2022-office.xlsx"))
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from pledgetrack.cli.app import (
     fail,
     lang_of,
     os_reason,
+    parse_date_option,
     state,
 )
 from pledgetrack.domain.errors import (
@@ -37,6 +38,8 @@ from pledgetrack.i18n import counted, status_label, t
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+    from pledgetrack.services.office_progress import ProgressRead
 
 import_app = typer.Typer(help="Import a plan or progress file (CSV or .xlsx).")
 export_app = typer.Typer(
@@ -326,19 +329,38 @@ def import_progress_cmd(
     sheet: SheetOption = None,
     columns: ColumnsOption = None,
     dry_run: DryRunOption = False,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Office progress table: the date it is as of (default: the 截至… of its title).",
+        ),
+    ] = None,
+    plan: Annotated[
+        str | None,
+        typer.Option(
+            "--plan", help="Office progress table: the plan (default: the one its file name names)."
+        ),
+    ] = None,
 ) -> None:
     """Import readings, each checked as the entry screen and `record` check it: every
     problem is listed and nothing is written until none is left (warnings confirmed);
-    readings already stored are not added again."""
+    readings already stored are not added again. An office progress table (序号 |
+    项目内容 | 进展情况, title …(截至9月底)) is read by its plain figures; what it does
+    not say plainly is listed as not read."""
     from pledgetrack.services.access import PermissionDenied
-    from pledgetrack.services.progress import SaveConflict, read_progress_file, save_entries
+    from pledgetrack.services.office_progress import read_progress
+    from pledgetrack.services.progress import SaveConflict, save_entries
 
     _require_input_file(file, "progress")
+    day = parse_date_option(as_of, "--as-of")
     engine = engine_for()
     try:
-        entries = read_progress_file(
+        read = read_progress(
             engine,
             file,
+            plan=plan,
+            as_of=day,
             confirm=confirm,
             lang=lang_of(None),
             sheet=sheet,
@@ -349,9 +371,11 @@ def import_progress_cmd(
     except ImportRejected as exc:
         _report_rejected(exc, dry_run=dry_run)
         return
+    if read.office:
+        _say_office_table(file, read, dry_run=dry_run)
     try:
         outcome = save_entries(
-            engine, entries, actor=state.actor, source=file.name, dry_run=dry_run
+            engine, read.entries, actor=state.actor, source=file.name, dry_run=dry_run
         )
     except SaveConflict as exc:  # a save of the same target and date won the race
         fail(f"{exc}; run the import again")
@@ -364,9 +388,31 @@ def import_progress_cmd(
         f"{counted(outcome.added, 'reading', 'readings')} {would}added, "
         f"{counted(outcome.corrections, 'correction', 'corrections')}, "
         f"{outcome.unchanged} already present"
+        + (f", {len(read.not_read)} not read" if read.office else "")
     )
     if dry_run:
         typer.echo("dry run: nothing was written")
+
+
+def _say_office_table(file: Path, read: ProgressRead, *, dry_run: bool) -> None:
+    """How an office progress table was read: its plan and date, what would be stored
+    (with --dry-run), and every cell or target not read, with the reason."""
+    typer.echo(
+        as_text(f"office progress table: plan {read.plan}, as of {read.as_of} ({read.date_from})")
+    )
+    if dry_run:
+        for entry in read.entries:
+            value = (
+                "done"
+                if entry.value is None
+                else qualified(
+                    format_number(entry.value), read.units.get(entry.key, ""), entry.qualifier, "en"
+                )
+            )
+            forecast = f", expected done by {entry.forecast}" if entry.forecast else ""
+            typer.echo(as_text(f"  would store {entry.key}: {value}{forecast}"))
+    for miss in read.not_read:
+        typer.echo(as_text(f"not read: {file}:{miss.row}:{miss.column}: {miss}"))
 
 
 @export_app.command("plan")
@@ -376,15 +422,39 @@ def export_plan_cmd(
         str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
     ] = None,
     force: Force = False,
+    layout: Annotated[
+        str,
+        typer.Option(
+            "--layout",
+            help="file: the documented columns (CSV or .xlsx); office: an .xlsx laid out as "
+            "offices keep their lists (title row, merged 件/项 cells, headers in --lang, "
+            "print setup).",
+        ),
+    ] = "file",
+    lang: Lang | None = None,
 ) -> None:
-    """Write a plan as a plan file (CSV or .xlsx) that re-imports to the same state."""
-    from pledgetrack.services.plans import export_plan
+    """Write a plan as a plan file (CSV or .xlsx) that re-imports to the same state; with
+    --layout office, as the office's own table (it re-imports too, its plan code taken from
+    the file name)."""
+    from pledgetrack.services.plans import export_plan, office_file_plan
 
+    if layout not in ("file", "office"):
+        fail(f"--layout: {layout!r} is not a layout: file or office")
     _require_output_file(file)
     engine = engine_for()
     with _export_errors(file):
-        n = export_plan(engine, file, plan=plan, force=force)
+        # The office layout is headed in Chinese unless English is asked for.
+        language = lang.value if lang else ("zh" if layout == "office" else lang_of(None))
+        n = export_plan(engine, file, plan=plan, force=force, layout=layout, lang=language)
     typer.echo(f"wrote {counted(n, 'target', 'targets')} to {file}")
+    code = office_file_plan(file)
+    if layout == "office" and plan is not None and code != plan:
+        typer.echo(
+            as_text(
+                f"note: the office layout has no plan code column; importing {file.name} "
+                f"makes plan {code!r}: name it {plan}-office.xlsx to update plan {plan!r}"
+            )
+        )
 
 
 @contextmanager

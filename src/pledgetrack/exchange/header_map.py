@@ -76,6 +76,33 @@ PROGRESS_ALIASES: dict[str, tuple[str, ...]] = {
     "confirm": ("确认",),
 }
 
+#: Office headers of a progress table in the office layout (序号 | 项目内容 | 进展情况 |
+#: 责任单位): one row per item or target, its progress said in text
+#: (exchange/office_progress.py). Its item, title and department headers are the plan's.
+OFFICE_PROGRESS_ALIASES: dict[str, tuple[str, ...]] = {
+    "item": PLAN_ALIASES["item"],
+    "item_title": PLAN_ALIASES["item_title"],
+    "target_name": PLAN_ALIASES["target_name"],
+    "department": PLAN_ALIASES["department"],
+    "progress": (
+        "进展情况",
+        "完成情况",
+        "工作进展",
+        "项目进展",
+        "推进情况",
+        "落实情况",
+        "实施情况",
+        "目前实施情况",
+        "当前进度",
+        "完成进度",
+        "progress",
+    ),
+    "note": ("备注", "说明", "remarks", "notes"),
+}
+#: The columns of an office progress table, and the ones its header must name.
+OFFICE_PROGRESS_COLUMNS = ("item", "item_title", "target_name", "department", "progress", "note")
+OFFICE_PROGRESS_REQUIRED = ("item", "progress")
+
 #: Headers read by their shape: ``截至9月底完成``, ``截至10月底累计完成`` (a progress value).
 PROGRESS_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"截[至止]\S{0,6}月底?\S{0,4}完成(值|数|量)?"), "value"),
@@ -178,12 +205,22 @@ class HeaderRules:
 
 
 #: An office plan table names at least these; the plan code, pledges, target keys, kind
-#: and assessment are filled in (exchange/office_plan.py ``office_plan_rows``).
-OFFICE_PLAN_REQUIRED = ("item", "item_title", "department", "target_name")
+#: and assessment are filled in (exchange/office_plan.py ``office_plan_rows``), and without
+#: an item title column each item is titled by its first 项目内容 (``item_titles_from_content``).
+OFFICE_PLAN_REQUIRED = ("item", "department", "target_name")
 
 
 def rules_for(table: str, documented: tuple[str, ...], columns: Path | None) -> HeaderRules:
-    """The header rules of a ``plan`` or ``progress`` file, with the map in *columns*."""
+    """The header rules of a ``plan``, ``progress`` or ``office_progress`` file, with the
+    map in *columns*."""
+    if table == "office_progress":
+        return HeaderRules(
+            documented,
+            OFFICE_PROGRESS_ALIASES,
+            tuple((pattern, "progress") for pattern, _ in PROGRESS_PATTERNS),
+            {} if columns is None else read_column_map(columns, documented),
+            "" if columns is None else str(columns),
+        )
     plan = table == "plan"
     return HeaderRules(
         documented,

@@ -60,6 +60,19 @@ def list_title(lines: list[TitleLine]) -> tuple[TitleLine, str] | None:
     return None
 
 
+def item_titles_from_content(rows: list[Row], guesses: list[str]) -> list[Row]:
+    """An office table with no item title column (序号 | 项目内容 | 牵头单位, as progress
+    tables are kept) titles each item by the 项目内容 of its first row, said as a guess;
+    other tables are returned as they are."""
+    if not rows or "plan" in rows[0].cells or "item_title" in rows[0].cells:
+        return rows
+    guesses.append("no 实事项目 column: each item is titled by the 项目内容 of its first row")
+    first: dict[str, str] = {}
+    for row in rows:
+        row.cells["item_title"] = first.setdefault(row.get("item"), row.get("target_name"))
+    return rows
+
+
 def office_plan_rows(
     rows: list[Row],
     path: Path,

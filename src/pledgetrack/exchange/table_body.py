@@ -59,10 +59,11 @@ def find_header(
     required: tuple[str, ...],
     name: str,
     titles: list[TitleLine] | None = None,
+    header_cells: list[str] | None = None,
 ) -> tuple[int, list[str]]:
     """The header row (its number and cells): the first that names every *required*
     column; else ImportRejected naming what the likeliest row lacks. *titles* is given
-    the rows above it (:func:`lines_above`)."""
+    the rows above it (:func:`lines_above`), *header_cells* the header's cells."""
     best: tuple[int, int, list[str]] | None = None  # (named, row, cells)
     for number, cells in records:
         texts = [c or "" for c in cells]
@@ -73,6 +74,8 @@ def find_header(
                 rules.check_map(texts, name, number)
             if titles is not None:
                 titles += lines_above(records, number)
+            if header_cells is not None:
+                header_cells += texts
             return number, texts
         named = set(rules.columns_of(texts).values())
         count = sum(c in named for c in required)

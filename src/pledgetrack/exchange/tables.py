@@ -35,6 +35,7 @@ def read_csv(
     rules: HeaderRules,
     notice: Notice | None = None,
     titles: list[TitleLine] | None = None,
+    header_cells: list[str] | None = None,
 ) -> list[Row]:
     """Rows of a CSV file under its header, the first row naming every *required* column
     (exchange/header_map.py), by documented column; blank rows, total rows and notes
@@ -57,7 +58,7 @@ def read_csv(
     records = read_records(
         decode_csv(data, name), name, lambda cells: rules.is_header(cells, required)
     )
-    header_row, header = find_header(records, rules, required, name, titles)
+    header_row, header = find_header(records, rules, required, name, titles, header_cells)
     return body_rows(records[header_row:], rules.columns_of(header), name, notice)
 
 
@@ -159,6 +160,7 @@ def read_table(
     columns: Path | None = None,
     notice: Notice | None = None,
     titles: list[TitleLine] | None = None,
+    header_cells: list[str] | None = None,
 ) -> list[Row]:
     """Rows of a CSV or .xlsx table (by suffix), by *documented* column; an old .xls is
     refused with advice.
@@ -166,7 +168,8 @@ def read_table(
     The header is found under any title rows and office headers are read by their
     aliases, or by the ``--columns`` map in *columns* (exchange/header_map.py);
     *notice* hears what was skipped (a total row, notes under the table), *titles* is
-    given the rows above the header (table_body.lines_above). *table*
+    given the rows above the header (table_body.lines_above), *header_cells* the header's
+    cells. *table*
     (``plan``, ``progress``) names the aliases, and for workbooks the sheet; *filled*,
     *sheet* and *on_sheet* apply to workbooks only (see ``exchange.xlsx.read_xlsx``); a
     CSV file named with a *sheet* is refused, since it has none. Every cell passes
@@ -191,13 +194,14 @@ def read_table(
             on_sheet=on_sheet,
             notice=notice,
             titles=titles,
+            header_cells=header_cells,
         )
     elif sheet:
         raise ImportRejected(
             [CellError(str(path), 0, "-", "a CSV file has no sheets: --sheet is for .xlsx files")]
         )
     else:
-        rows = read_csv(path, required, rules, notice, titles)
+        rows = read_csv(path, required, rules, notice, titles, header_cells)
     return as_given(rows, str(path), free_text=free_text, checked_later=checked_later)
 
 

@@ -63,6 +63,7 @@ def read_xlsx(
     on_sheet: Callable[[str, int], object] | None = None,
     notice: Notice | None = None,
     titles: list[TitleLine] | None = None,
+    header_cells: list[str] | None = None,
 ) -> list[Row]:
     """Data rows of an .xlsx table whose header has every *required* column.
 
@@ -74,17 +75,26 @@ def read_xlsx(
     the first; a hidden one only when named (exchange/workbook_file.py), and
     *on_sheet* is told its title and the number of worksheets. Blank rows, total rows
     and notes under the table are left out as in CSV files (*notice* hears of them);
-    *titles* is given the rows above the header.
+    *titles* is given the rows above the header, *header_cells* the header's cells.
     """
     name = str(path)
     _refuse_old_excel(path, name)
-    chosen, sheets = check_workbook(path, table, sheet)
+    chosen, sheets = check_workbook(path, table.removeprefix("office_"), sheet)
     if on_sheet is not None:
         on_sheet(chosen.title, sheets)
     workbook = _open(path, name)
     try:
         return _read_rows(
-            path, workbook, workbook[chosen.title], name, required, rules, filled, notice, titles
+            path,
+            workbook,
+            workbook[chosen.title],
+            name,
+            required,
+            rules,
+            filled,
+            notice,
+            titles,
+            header_cells,
         )
     except _DAMAGED as exc:
         raise _unreadable(name, exc) from None
@@ -126,6 +136,7 @@ def _read_rows(
     filled: tuple[str, ...] | None,
     notice: Notice | None,
     titles: list[TitleLine] | None = None,
+    header_cells: list[str] | None = None,
 ) -> list[Row]:
     ranges = _merged_ranges(path, workbook, ws)
     ws.reset_dimensions()  # some writers store a wrong size; read every row there is
@@ -135,7 +146,7 @@ def _read_rows(
     ]
     if not any(any(t.strip() for t in texts) for _, texts in records):
         raise ImportRejected([CellError(name, 1, "-", "the sheet is empty")])
-    header_row, header = find_header(records, rules, required, name, titles)
+    header_row, header = find_header(records, rules, required, name, titles, header_cells)
     columns = rules.columns_of(header)
     if ranges:
         fill_merged(records, ranges, header_row, columns, name)

@@ -10,10 +10,15 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from pledgetrack.domain.errors import UnsupportedFileType
 from pledgetrack.domain.model import TargetKind
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.domain.plan_draft import ItemDraft, PlanDraft, TargetDraft
-from pledgetrack.exchange.office_plan import office_plan_rows
+from pledgetrack.exchange.office_plan import (
+    item_titles_from_content,
+    office_plan_code,
+    office_plan_rows,
+)
 from pledgetrack.exchange.plan_file import (
     FREE_TEXT,
     MUST_FILL,
@@ -36,7 +41,12 @@ from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.queries import load_structure
 from pledgetrack.storage.writes import PlanSaved, save_plan
 
-__all__ = ["TableGuesses", "export_plan", "import_plan", "structure_to_draft"]
+__all__ = ["TableGuesses", "export_plan", "import_plan", "office_file_plan", "structure_to_draft"]
+
+
+def office_file_plan(path: Path) -> str:
+    """The plan an office table at *path* imports as: its file name's code."""
+    return office_plan_code(path)[0]
 
 
 def import_plan(
@@ -84,6 +94,7 @@ def import_plan(
         titles=titles,
     )
     guesses = TableGuesses()
+    rows = item_titles_from_content(rows, guesses.lines)
     if from_text:
         rows = split_sentence_rows(rows, str(path), guesses)
     else:
@@ -145,14 +156,34 @@ def structure_to_draft(structure: PlanStructure) -> PlanDraft:
     return draft
 
 
-def export_plan(engine: Engine, path: Path, *, plan: str | None = None, force: bool = False) -> int:
+def export_plan(
+    engine: Engine,
+    path: Path,
+    *,
+    plan: str | None = None,
+    force: bool = False,
+    layout: str = "file",
+    lang: str = "zh",
+) -> int:
     """Write a plan as a plan file (CSV, or .xlsx by suffix); returns the number of targets.
+    With *layout* ``office``, an .xlsx workbook laid out as offices keep their lists
+    (exchange/office_plan_export.py), headed in *lang*; a CSV file cannot hold its merged
+    cells and print setup, and is refused (UnsupportedFileType).
 
     An existing *path* is replaced only with *force*, the database's own files never
     (OutputRefused, services.output)."""
+    if layout == "office" and path.suffix.lower() != ".xlsx":
+        raise UnsupportedFileType(
+            f"cannot write {path.name} in the office layout: it is an .xlsx workbook (a CSV "
+            "file has no merged cells, borders or print setup); name the file with .xlsx"
+        )
     check_output_file(engine, path, force=force)
     with Session(engine) as session:
         structure = load_structure(session=session, code=plan)
+    if layout == "office":
+        from pledgetrack.exchange.office_plan_export import write_office_plan
+
+        return write_office_plan(path, structure_to_draft(structure), lang=lang, replace=force)
     header, rows = plan_file_rows(structure_to_draft(structure))
     write_table(path, header, rows, sheet="plan", numbers=NUMBER_COLUMNS, replace=force)
     return len(rows)

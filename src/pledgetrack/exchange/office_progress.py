@@ -1,0 +1,248 @@
+"""A progress table in the office layout (序号 | 项目内容 | 进展情况 | 责任单位, a title
+``…进展情况表(截至9月底)``): one row per item or target, its progress said in text. Its
+rows are matched to the plan's items and targets, and the plain figures of the text are
+turned into the rows of a progress file (plan, target, as_of, value, qualifier, forecast,
+note), which then go through the check every reading goes through. What cannot be read is
+listed with its reason. Documented in docs/exchange-format.md ("Office progress tables").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pledgetrack.domain.errors import CellError, ImportRejected
+from pledgetrack.domain.numbers import format_number
+from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
+from pledgetrack.domain.progress_text import NoDate, figure_for, read_progress_text, title_date
+from pledgetrack.domain.target_text import split_targets
+from pledgetrack.exchange.cells import parse_ordinal
+from pledgetrack.exchange.header_map import OFFICE_PROGRESS_COLUMNS, OFFICE_PROGRESS_REQUIRED
+from pledgetrack.exchange.table_body import Notice, Row, TitleLine
+from pledgetrack.exchange.tables import read_table
+
+
+@dataclass(frozen=True)
+class OfficeTable:
+    """An office progress table as read: its rows, the lines above its header, its header."""
+
+    name: str
+    rows: list[Row]
+    titles: list[TitleLine]
+    header: list[str]
+
+
+def read_office_progress(
+    path: Path, *, sheet: str | None = None, notice: Notice | None = None
+) -> OfficeTable:
+    """The rows of an office progress table (CSV or .xlsx), by the office headers
+    (header_map.OFFICE_PROGRESS_ALIASES), with the lines above its header and the header."""
+    titles: list[TitleLine] = []
+    header: list[str] = []
+    rows = read_table(
+        path,
+        OFFICE_PROGRESS_REQUIRED,
+        table="office_progress",
+        filled=("item",),
+        free_text=("item_title", "target_name", "note"),
+        checked_later=("progress",),
+        documented=OFFICE_PROGRESS_COLUMNS,
+        titles=titles,
+        header_cells=header,
+        sheet=sheet,
+        notice=notice,
+    )
+    return OfficeTable(str(path), rows, titles, header)
+
+
+def table_date(table: OfficeTable, as_of: date | None, plan_year: int | None) -> tuple[date, str]:
+    """The date the table is as of and where it was read: *as_of* (``--as-of``), else
+    ``截至9月底`` in a title row or the progress column's header; refused naming the file
+    when neither gives a date."""
+    if as_of is not None:
+        return as_of, "--as-of"
+    titles = [t.text for t in table.titles]
+    try:
+        found, where = title_date(titles, plan_year), "in the title"
+        if found is None:
+            # 截至9月底完成 as the progress column's header; the year may be the title's.
+            found, where = title_date([*table.header, *titles], plan_year), "in the header"
+    except NoDate as exc:
+        raise ImportRejected([CellError(table.name, 1, "as_of", str(exc))]) from None
+    if found is None:
+        raise ImportRejected(
+            [
+                CellError(
+                    table.name,
+                    1,
+                    "as_of",
+                    "no date: neither a title row nor the header says 截至X月底 or 截至X月X日; "
+                    "give the date with --as-of",
+                )
+            ]
+        )
+    day, text = found
+    return day, f"{text!r} {where}"
+
+
+@dataclass(frozen=True)
+class NotRead:
+    """A cell, or a target in it, that says nothing readable: shown, never guessed."""
+
+    row: int
+    column: str
+    text: str
+    reason: str
+    target: str = ""
+
+    def __str__(self) -> str:
+        about = f"{self.target}: " if self.target else ""
+        return f"{about}{self.text!r}: {self.reason}"
+
+
+@dataclass
+class OfficeReadings:
+    """What an office progress table says: progress-file rows to check and store, and
+    what could not be read."""
+
+    rows: list[Row] = field(default_factory=list)
+    not_read: list[NotRead] = field(default_factory=list)
+
+
+def office_readings(table: OfficeTable, structure: PlanStructure, as_of: date) -> OfficeReadings:
+    """Match each row of *table* to its item and targets in *structure* and read its
+    progress text (domain.progress_text); rows that match no item or target are refused
+    (ImportRejected, every one named), what the text does not say plainly is listed."""
+    errors: list[CellError] = []
+    out = OfficeReadings()
+    placed: list[tuple[Row, ItemInfo]] = []
+    for row in table.rows:
+        item = _item_of(row, structure, table.name, errors)
+        if item is not None:
+            placed.append((row, item))
+    rows_of_item: dict[int, int] = {}
+    for _, item in placed:
+        rows_of_item[item.no] = rows_of_item.get(item.no, 0) + 1
+    for row, item in placed:
+        targets = _targets_of(row, item, rows_of_item[item.no] == 1)
+        if not targets:
+            errors.append(
+                CellError(
+                    table.name,
+                    row.number,
+                    "target_name",
+                    f"{row.get('target_name')!r} names no target of item {item.no} "
+                    f"({', '.join(f'{t.key} {t.name}' for t in item.targets)}), and the table "
+                    f"has {rows_of_item[item.no]} rows for that item",
+                )
+            )
+            continue
+        text = row.get("progress")
+        if not text:
+            out.not_read.append(NotRead(row.number, "progress", text, "no progress text"))
+            continue
+        read = read_progress_text(text)
+        units = [t.unit for t in targets]
+        for target in targets:
+            cells = {
+                "plan": structure.code,
+                "target": target.key,
+                "as_of": as_of.isoformat(),
+                "note": text,
+            }
+            if read.forecast is not None:
+                cells["forecast"] = read.forecast.on(as_of.year).isoformat()
+            if target.rule.kind.value == "milestone":
+                if not read.done:
+                    reason = (
+                        "works progress, not read yet" if read.works else "says no milestone done"
+                    )
+                    out.not_read.append(NotRead(row.number, "progress", text, reason, target.key))
+                    continue
+                cells["done"] = "yes"
+            else:
+                found = figure_for(read, target.unit, sharing=units.count(target.unit))
+                if found.value is None:
+                    reason = found.reason
+                    if read.vague_forecast:
+                        reason += f"; {read.vague_forecast!r} names no day"
+                    out.not_read.append(NotRead(row.number, "progress", text, reason, target.key))
+                    continue
+                cells["value"] = format_number(found.value)
+                if found.qualifier is not None:
+                    cells["qualifier"] = found.qualifier.value
+            out.rows.append(Row(row.number, cells))
+    if errors:
+        raise ImportRejected(errors)
+    return out
+
+
+def _item_of(
+    row: Row, structure: PlanStructure, name: str, errors: list[CellError]
+) -> ItemInfo | None:
+    """The plan item of a row: by its 序号 / item number; its title, if the table has one,
+    must be that item's."""
+    text = row.get("item")
+    try:
+        no = parse_ordinal(text)
+    except ValueError:
+        errors.append(CellError(name, row.number, "item", f"{text!r} is not an item number"))
+        return None
+    item = next((i for i in structure.items if i.no == no), None)
+    if item is None:
+        errors.append(
+            CellError(
+                name,
+                row.number,
+                "item",
+                f"plan {structure.code} has no item {text} (its items are "
+                f"{structure.items[0].no}…{structure.items[-1].no})"
+                if structure.items
+                else f"plan {structure.code} has no items",
+            )
+        )
+        return None
+    title = row.get("item_title")
+    if title and _plain(title) != _plain(item.title):
+        errors.append(
+            CellError(
+                name,
+                row.number,
+                "item_title",
+                f"{title!r} is not the title of item {item.no} in plan {structure.code} "
+                f"({item.title!r}): is this table of another list?",
+            )
+        )
+        return None
+    return item
+
+
+_PUNCTUATION = re.compile(r"[\s。.;；,，、:：]+")
+
+
+def _plain(text: str) -> str:
+    return _PUNCTUATION.sub("", text)
+
+
+def _targets_of(row: Row, item: ItemInfo, only_row: bool) -> list[TargetInfo]:
+    """The targets of *item* a row is about: those its 项目内容 names (by the figure and
+    unit of its sentence, or by name); every target of the item when the row is the item's
+    only one and names none in particular."""
+    text = row.get("target_name")
+    if text:
+        stated = split_targets(text).targets
+        by_figure = [
+            t
+            for t in item.targets
+            if any(p.value == t.rule.target_value and p.unit == t.unit for p in stated)
+        ]
+        if by_figure:
+            return by_figure
+        plain = _plain(text)
+        by_name = [t for t in item.targets if _plain(t.name) == plain]
+        by_name = by_name or [t for t in item.targets if _plain(t.name) and _plain(t.name) in plain]
+        if by_name:
+            return by_name
+    return list(item.targets) if only_row else []
