@@ -77,19 +77,20 @@ def test_plain_figures_are_read_and_the_rest_is_listed_with_its_reason(run, tmp_
         "office progress table: plan demo-2022, as of 2022-10-31 ('截至10月底' in the title)"
         in shown
     )
-    assert "4 readings added, 0 corrections, 0 already present, 2 not read" in shown
+    assert "5 readings added, 0 corrections, 0 already present, 1 not read" in shown
     name = tmp_path / "demo-2022-progress.csv"
     assert f"not read: {name}:6:progress: 2.3: '正在优化调整中': no figure in 条" in shown
-    assert (
-        f"not read: {name}:8:progress: 4.1: '正在施工中(90%)': works progress, not read yet "
-        "(no figure in 所)"
-    ) in shown
     assert _readings(run, tmp_path, "out.csv") == [
         ("1.1", "2022-10-31", "11890", "", "approx", ""),
         ("2.1", "2022-10-31", "50", "", "", "2022-11-30"),
         ("2.2", "2022-10-31", "4", "", "", ""),
         ("3.1", "2022-10-31", "", "yes", "", ""),
+        # '正在施工中(90%)': no count, works progress 90% (形象进度).
+        ("4.1", "2022-10-31", "", "", "", ""),
     ]
+    with (tmp_path / "out.csv").open(encoding="utf-8-sig") as f:
+        works = {r["target"]: r["works_percent"] for r in csv.DictReader(f)}
+    assert works["4.1"] == "90" and works["1.1"] == ""
 
 
 def test_dry_run_shows_what_would_be_stored_and_stores_nothing(run, tmp_path) -> None:
@@ -97,7 +98,8 @@ def test_dry_run_shows_what_would_be_stored_and_stores_nothing(run, tmp_path) ->
     assert "  would store 1.1: about 11890人" in shown
     assert "  would store 2.1: 50公里, expected done by 2022-11-30" in shown
     assert "  would store 3.1: done" in shown
-    assert "4 readings would be added, 0 corrections, 0 already present, 2 not read" in shown
+    assert "5 readings would be added, 0 corrections, 0 already present, 1 not read" in shown
+    assert "  would store 4.1: works 90% complete" in shown
     assert "dry run: nothing was written" in shown
     assert _readings(run, tmp_path, "out.csv") == []
 
@@ -329,10 +331,15 @@ def test_the_cangnan_2022_list_imports_as_published_and_reads_right(tmp_path, mo
     progress = invoke("import", "progress", str(shipped))
     assert "as of 2022-10-31 ('截至10月31日' in the title)" in progress
     assert "0 readings added, 0 corrections, 0 already present, 15 not read" in progress
-    assert f"{shipped}:10:progress: 8.1: '22%(严重滞后)': works progress, not read yet" in progress
+    assert (
+        f"{shipped}:10:progress: 8.1: '22%(严重滞后)': says no milestone done (works progress is "
+        "for count targets)"
+    ) in progress
     status = invoke("--lang", "en", "status", "--plan", "cangnan-2022", "--as-of", "2022-10-31")
     assert "2022年度市县民生实事未完成项目 — status as of 2022-10-31" in status
-    assert "12 items: 0 achieved, 0 on track, 0 behind, 0 overdue, 12 not reported" in status
+    assert (
+        "12 items: 0 achieved, 0 ahead, 0 on track, 0 behind, 0 overdue, 12 not reported" in status
+    )
     assert "县文广旅体局" in status
     report = invoke("--lang", "zh", "report", "--plan", "cangnan-2022", "--month", "2022-10")
     assert "截至2022年10月底" in report and "中的0项已实现年度目标" in report

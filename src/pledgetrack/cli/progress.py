@@ -402,15 +402,17 @@ def _say_office_table(file: Path, read: ProgressRead, *, dry_run: bool) -> None:
     )
     if dry_run:
         for entry in read.entries:
-            value = (
-                "done"
-                if entry.value is None
-                else qualified(
-                    format_number(entry.value), read.units.get(entry.key, ""), entry.qualifier, "en"
-                )
-            )
-            forecast = f", expected done by {entry.forecast}" if entry.forecast else ""
-            typer.echo(as_text(f"  would store {entry.key}: {value}{forecast}"))
+            said = []
+            if entry.value is not None:
+                unit = read.units.get(entry.key, "")
+                said.append(qualified(format_number(entry.value), unit, entry.qualifier, "en"))
+            elif entry.done:
+                said.append("done")
+            if entry.works is not None:
+                said.append(f"works {format_number(entry.works)}% complete")
+            if entry.forecast:
+                said.append(f"expected done by {entry.forecast}")
+            typer.echo(as_text(f"  would store {entry.key}: {', '.join(said)}"))
     for miss in read.not_read:
         typer.echo(as_text(f"not read: {file}:{miss.row}:{miss.column}: {miss}"))
 

@@ -12,7 +12,8 @@ The rules:
   ``41.58万人``), or the bare unit with the 万/亿 applied (``1.2万例`` for a target in 例);
 - a figure after a word of plan or remainder in its clause (``计划``, ``目标``, ``剩余``,
   ``预计`` …) is no progress: ``剩余50公里预计11月底前完成`` reads nothing as done;
-- a percentage for a target not counted in % is works progress (形象进度), not read here;
+- a percentage for a target not counted in % is no figure of it: works progress (形象进度)
+  is read by domain.works_progress where the words say so (``正在施工中(90%)``);
 - two different figures in a target's unit are ambiguous: neither is read.
 """
 
@@ -188,7 +189,11 @@ def figure_for(read: ProgressText, unit: str, *, sharing: int = 1) -> TargetFigu
                 None, reason=f"{shown} is a planned or remaining figure, not progress"
             )
         if read.works and unit != "%":
-            return TargetFigure(None, reason=f"works progress, not read yet (no figure in {unit})")
+            return TargetFigure(
+                None,
+                reason=f"no figure in {unit}, and a percentage not said to be works progress "
+                "(形象进度/工程进度 …%, 施工中(…%))",
+            )
         if read.done:
             return TargetFigure(None, reason=f"says done but gives no figure in {unit}")
         return TargetFigure(None, reason=f"no figure in {unit}")

@@ -18,6 +18,7 @@ from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
 from pledgetrack.domain.progress_text import NoDate, figure_for, read_progress_text, title_date
 from pledgetrack.domain.target_text import split_targets
+from pledgetrack.domain.works_progress import works_percent_in
 from pledgetrack.exchange.cells import parse_ordinal
 from pledgetrack.exchange.header_map import OFFICE_PROGRESS_COLUMNS, OFFICE_PROGRESS_REQUIRED
 from pledgetrack.exchange.table_body import Notice, Row, TitleLine
@@ -157,22 +158,29 @@ def office_readings(table: OfficeTable, structure: PlanStructure, as_of: date) -
             if target.rule.kind.value == "milestone":
                 if not read.done:
                     reason = (
-                        "works progress, not read yet" if read.works else "says no milestone done"
+                        "says no milestone done (works progress is for count targets)"
+                        if read.works
+                        else "says no milestone done"
                     )
                     out.not_read.append(NotRead(row.number, "progress", text, reason, target.key))
                     continue
                 cells["done"] = "yes"
             else:
                 found = figure_for(read, target.unit, sharing=units.count(target.unit))
-                if found.value is None:
+                works = works_percent_in(text)
+                if found.value is None and works is None:
                     reason = found.reason
                     if read.vague_forecast:
                         reason += f"; {read.vague_forecast!r} names no day"
                     out.not_read.append(NotRead(row.number, "progress", text, reason, target.key))
                     continue
-                cells["value"] = format_number(found.value)
-                if found.qualifier is not None:
-                    cells["qualifier"] = found.qualifier.value
+                if found.value is not None:
+                    cells["value"] = format_number(found.value)
+                    if found.qualifier is not None:
+                        cells["qualifier"] = found.qualifier.value
+                if works is not None:
+                    # "正在施工中(90%)": works progress (形象进度) of the count target.
+                    cells["works_percent"] = format_number(works)
             out.rows.append(Row(row.number, cells))
     if errors:
         raise ImportRejected(errors)
