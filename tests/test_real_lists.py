@@ -9,6 +9,7 @@ import json
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from pledgetrack.cli import app
@@ -92,6 +93,22 @@ def test_the_linan_list_is_flat_from_import_to_export(url: str, tmp_path: Path) 
     assert "pledge" not in en
     html = run(url, "report", "--plan", "linan-2022", "--month", "2022-09", "--format", "html")
     assert "<h3>" not in html.split('id="pledges"', 1)[1].split("</section></section>", 1)[0]
+
+    book = tmp_path / "linan.xlsx"
+    run(
+        url,
+        "--lang",
+        "zh",
+        "report",
+        "--plan",
+        "linan-2022",
+        "--month",
+        "2022-09",
+        "--out",
+        str(book),
+    )
+    items = load_workbook(book)["事项"]
+    assert [c.value for c in items[1]][:3] == ["序号", "事项", "牵头单位"]
 
     exported = tmp_path / "linan.csv"
     runner.invoke(app, ["--db", url, "export", "plan", str(exported), "--plan", "linan-2022"])

@@ -125,12 +125,20 @@ class _Writer:
     def write(self, out: BinaryIO) -> None:
         r, lang = self.report, self.lang
         self._summary()
+        # A flat list has no 件: no pledge columns.
+        pledge_cols = (
+            []
+            if r.flat
+            else [
+                _Col(t("xlsx.col.pledge", lang), "number"),
+                _Col(t("xlsx.col.pledge_title", lang)),
+            ]
+        )
         self._table(
             t("xlsx.sheet.items", lang),
             [
                 _Col(t("col.no", lang), "number"),
-                _Col(t("xlsx.col.pledge", lang), "number"),
-                _Col(t("xlsx.col.pledge_title", lang)),
+                *pledge_cols,
                 _Col(t("col.item", lang)),
                 _Col(t("xlsx.col.lead", lang)),
                 _Col(t("xlsx.col.partners", lang)),
@@ -143,8 +151,7 @@ class _Writer:
             lambda: (
                 [
                     line.no,
-                    section.no,
-                    section.title,
+                    *(() if r.flat else (section.no, section.title)),
                     line.title,
                     *self._departments(line),
                     line.status,
