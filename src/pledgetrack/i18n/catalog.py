@@ -254,6 +254,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.header": {"zh": "{plan} · 截至{date}", "en": "{plan} · as of {date}"},
     "tui.loading": {"zh": "正在加载…", "en": "Loading…"},
     "tui.counter": {"zh": "{label} {n}/{total}", "en": "{label} {n} of {total}"},
+    "tui.counter.short": {"zh": "{label} {n}/{total}", "en": "{label} {n}/{total}"},
     "tui.counter.loading": {"zh": "{label} …", "en": "{label} …"},
     "tui.filter": {"zh": "筛选：{status}", "en": "Filter: {status}"},
     "tui.filter.all": {"zh": "全部", "en": "all"},

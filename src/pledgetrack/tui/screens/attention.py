@@ -8,7 +8,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation
@@ -16,6 +16,7 @@ from pledgetrack.domain.model import STATUS_ORDER
 from pledgetrack.domain.numbers import format_percent
 from pledgetrack.i18n import status_label, t
 from pledgetrack.tui.cells import bar, cell, day, light, localize_bindings
+from pledgetrack.tui.widgets.fitting_footer import FittingFooter
 from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ class AttentionScreen(Screen[None]):
         yield Plain(id="attention-summary")
         yield Plain(id="attention-empty")
         yield AttentionTable(id="attention", cursor_type="row")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._lang_changed, init=False)

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Select, Static
+from textual.widgets import Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from pledgetrack.domain.dates import date_label
@@ -42,6 +42,7 @@ from pledgetrack.tui.widgets.entry_grid import (
     problem_text,
     row_of,
 )
+from pledgetrack.tui.widgets.fitting_footer import FittingFooter
 from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
@@ -146,7 +147,7 @@ class EntryScreen(Screen[date | None]):
                 yield Plain(id=f"head-{key}", classes=f"e-{key}")
         yield EntryGrid(id="entry-grid")
         yield Plain(id="entry-help")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._lang_changed, init=False)

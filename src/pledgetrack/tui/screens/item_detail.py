@@ -10,7 +10,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from pledgetrack.domain.dates import date_label
@@ -28,6 +28,7 @@ from pledgetrack.tui.chart import (
     render_chart,
 )
 from pledgetrack.tui.messages import HistoryLoaded
+from pledgetrack.tui.widgets.fitting_footer import FittingFooter
 from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
@@ -142,7 +143,7 @@ class ItemDetailScreen(Screen[None]):
         yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Plain(id="chart-caption")
         yield TargetChart(id="chart")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._lang_changed, init=False)

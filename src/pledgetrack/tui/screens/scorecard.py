@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.model import STATUS_ORDER, Status
@@ -15,6 +15,7 @@ from pledgetrack.domain.numbers import format_percent
 from pledgetrack.i18n import status_label, t
 from pledgetrack.tui.cells import STATUS_COLOUR, cell, localize_bindings
 from pledgetrack.tui.screens.month_report import MonthReportScreen
+from pledgetrack.tui.widgets.fitting_footer import FittingFooter
 from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
@@ -36,7 +37,7 @@ class ScorecardScreen(MonthReportScreen[str | None]):
         yield Plain(id="score-header")
         yield ScoreTable(id="scorecard", cursor_type="row", zebra_stripes=True)
         yield Plain(id="score-note")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", lambda _lang: self._draw(), init=False)
