@@ -282,6 +282,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.key.command_palette": {"zh": "跳转", "en": "jump"},
     "tui.key.report": {"zh": "报告", "en": "report"},
     "tui.key.save": {"zh": "保存", "en": "save"},
+    "tui.key.edit_note": {"zh": "说明", "en": "note"},
     "tui.key.entry": {"zh": "填报", "en": "entry"},
     "tui.scorecard.header": {
         "zh": "{plan} · 各责任单位情况 · 截至{date}",
@@ -407,6 +408,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "entry.col.value": {"zh": "本月累计", "en": "This month"},
     "entry.col.check": {"zh": "校验", "en": "Check"},
     "entry.note.placeholder": {"zh": "说明", "en": "note"},
+    "entry.note.title": {"zh": "说明 · {line}", "en": "Note · {line}"},
+    "entry.note.hint": {
+        "zh": "Enter 或 Ctrl+S 保留 · Esc 取消",
+        "en": "Enter or Ctrl+S keeps it · Esc cancels",
+    },
     "entry.stage.placeholder": {"zh": "阶段0–{max}", "en": "stage 0–{max}"},
     "entry.stages": {"zh": "阶段：{stages}", "en": "stages: {stages}"},
     "entry.ok": {"zh": "可保存", "en": "ready"},
