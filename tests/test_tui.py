@@ -15,7 +15,7 @@ from pledgetrack.i18n import t
 from pledgetrack.tui.app import PledgeApp
 from pledgetrack.tui.screens.dashboard import DashboardScreen
 from pledgetrack.tui.screens.item_detail import ItemDetailScreen
-from pledgetrack.tui.widgets.item_table import CELL_PADDING
+from pledgetrack.tui.widgets.fitted_table import CELL_PADDING
 from tests.tui_support import (
     OCTOBER,
     SIZE,

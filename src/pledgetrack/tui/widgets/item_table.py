@@ -8,20 +8,21 @@ from datetime import date
 from typing import ClassVar
 
 from rich.cells import cell_len
-from textual import events, on
+from rich.text import Text
+from textual import on
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
 
-from pledgetrack.domain.column_fit import ColumnSpec, fit_columns
+from pledgetrack.domain.column_fit import ColumnSpec
 from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.evaluation import ItemRow
-from pledgetrack.domain.model import STATUS_ORDER
+from pledgetrack.domain.model import STATUS_ORDER, ItemResult
 from pledgetrack.domain.numbers import format_percent, pledge_heading
-from pledgetrack.domain.text import one_line
 from pledgetrack.i18n import status_label, t
 from pledgetrack.tui.cells import BAR_CELLS, bar, cell, day, light
+from pledgetrack.tui.widgets.fitted_table import FittedTable, longest
 
 #: The table's columns: key → catalog key of the heading, and fixed width.
 COLUMN_LABELS = {
@@ -33,60 +34,60 @@ COLUMN_LABELS = {
     "status": "col.status",
     "last": "col.last_report",
 }
-#: Cells a DataTable adds around each column (its cell padding, both sides).
-CELL_PADDING = 2
 #: The completion column with its bar (``▇▇▇▇▇▇▇▇░░ 83.3%``); narrower, the percentage alone.
 BAR_WIDTH = BAR_CELLS + 1 + len("100.0%")
 #: Cells the item title gets at least, and when the screen is too narrow for anything else.
 TITLE_WIDTH, TITLE_FLOOR = 16, 8
 
 
-def column_specs(rows: list[ItemRow], pledges: dict[int, str], lang: str) -> list[ColumnSpec]:
-    """The dashboard's columns, in cells: 序号, 事项, 完成率 and 状态 stay; the date of the
-    last report gives way first, then the department, then the bar (its percentage stays),
-    then the expected figure; the title grows to the longest title or pledge heading."""
+def item_columns(lang: str, *, titles: int, numbers: int) -> dict[str, ColumnSpec]:
+    """The columns an item table shares (dashboard, attention board), in cells: 序号, 事项,
+    完成率 and 状态 stay; the date of the last report gives way first (4), the bar next
+    (2: its percentage stays), then the expected figure (1); the title grows up to *titles*
+    cells. *numbers*: cells of the largest item number."""
 
     def head(key: str) -> int:
         return cell_len(t(COLUMN_LABELS[key], lang))
 
-    def longest(texts: Iterable[str]) -> int:
-        return max((cell_len(one_line(text)) for text in texts), default=0)
+    status = longest("● " + status_label(s, lang) for s in STATUS_ORDER)
+    last = cell_len(date_label(date(2020, 12, 31), lang))
+    return {
+        "no": ColumnSpec("no", max(head("no"), numbers, len(pledge_heading(99, lang)))),
+        "item": ColumnSpec("item", max(head("item"), TITLE_WIDTH), grow=3,
+                           limit=max(titles, TITLE_WIDTH), floor=TITLE_FLOOR),
+        "completion": ColumnSpec("completion", max(head("completion"), BAR_WIDTH),
+                                 minimum=max(head("completion"), len("100.0%")), gives_way=2),
+        "expected": ColumnSpec("expected", max(head("expected"), len("100.0%")), gives_way=1),
+        "status": ColumnSpec("status", max(head("status"), status)),
+        "last": ColumnSpec("last", max(head("last"), last), gives_way=4),
+    }  # fmt: skip
 
+
+def department_column(key: str, heading: str, names: Iterable[str]) -> ColumnSpec:
+    """A column of department names: gives way after the date (3), grows to the longest."""
+    widest = max(longest(names), cell_len(heading))
+    return ColumnSpec(key, min(widest, 20), gives_way=3, grow=1, limit=widest)
+
+
+def completion_cell(result: ItemResult, width: int) -> Text:
+    """The completion with its bar when the column is wide enough, else the percentage."""
+    if width >= BAR_WIDTH:
+        return bar(result.completion, result.status)
+    return cell(format_percent(result.completion))
+
+
+def column_specs(rows: list[ItemRow], pledges: dict[int, str], lang: str) -> list[ColumnSpec]:
+    """The dashboard's columns (item_columns, and the lead department's); the title grows
+    to the longest title or pledge heading."""
     titles = max(
         longest(r.info.title for r in rows),
         longest(pledge_heading(n, lang) + title for n, title in pledges.items()),
     )
-    leads = longest(r.info.lead for r in rows)
     numbers = len(str(max((r.info.no for r in rows), default=0)))
-    status = longest("● " + status_label(s, lang) for s in STATUS_ORDER)
-    return [
-        ColumnSpec("no", max(head("no"), numbers, len(pledge_heading(99, lang)))),
-        ColumnSpec(
-            "item",
-            max(head("item"), TITLE_WIDTH),
-            grow=3,
-            limit=max(titles, TITLE_WIDTH),
-            floor=TITLE_FLOOR,
-        ),
-        ColumnSpec(
-            "lead",
-            max(head("lead"), min(leads, 20)),
-            gives_way=3,
-            grow=1,
-            limit=max(leads, head("lead")),
-        ),
-        ColumnSpec(
-            "completion",
-            max(head("completion"), BAR_WIDTH),
-            minimum=max(head("completion"), len("100.0%")),
-            gives_way=2,
-        ),
-        ColumnSpec("expected", max(head("expected"), len("100.0%")), gives_way=1),
-        ColumnSpec("status", max(head("status"), status)),
-        ColumnSpec(
-            "last", max(head("last"), cell_len(date_label(date(2020, 12, 31), lang))), gives_way=4
-        ),
-    ]
+    shared = item_columns(lang, titles=titles, numbers=numbers)
+    lead = department_column("lead", t(COLUMN_LABELS["lead"], lang), (r.info.lead for r in rows))
+    return [shared["no"], shared["item"], lead, *(shared[k] for k in ("completion", "expected",
+            "status", "last"))]  # fmt: skip
 
 
 #: Rows added to the table at a time; more are added when the cursor or scroll nears the end.
@@ -119,7 +120,7 @@ def pledge_no(row_key: object) -> int | None:
     return int(key.removeprefix("pledge-")) if key.startswith("pledge-") else None
 
 
-class ItemTable(DataTable[object]):
+class ItemTable(FittedTable):
     """The item table; "enter" opens the highlighted item (shown in the footer)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "open")]
@@ -140,9 +141,6 @@ class ItemTable(DataTable[object]):
         self._pending: list[ItemRow] = []
         self._shown_rows = 0
         self._last_pledge: int | None = None
-        #: The columns of the rows shown (measured once per show_rows) and their widths.
-        self._specs: list[ColumnSpec] = []
-        self.widths: dict[str, int] = {}
 
     def on_mount(self) -> None:
         self.watch(self, "scroll_y", self._near_end, init=False)
@@ -198,11 +196,11 @@ class ItemTable(DataTable[object]):
         # Nothing pending while the table is rebuilt (clearing scrolls, which adds pages).
         self._pending, self._shown_rows = [], 0
         self.clear(columns=True)
-        self._specs = column_specs(list(rows or ()), pledges, lang)
-        self.widths = self._fit()
         # Fixed widths: rows arrive after the columns, so auto widths would follow the headers.
-        for key, width in self.widths.items():
-            self.add_column(t(COLUMN_LABELS[key], lang), key=key, width=width)
+        self.add_fitted_columns(
+            column_specs(list(rows or ()), pledges, lang),
+            {key: t(label, lang) for key, label in COLUMN_LABELS.items()},
+        )
         ordered = list(rows or ())
         if self.sort_column is not None:
             ordered.sort(key=SORT_KEYS[self.sort_column], reverse=self.sort_reverse)
@@ -215,16 +213,9 @@ class ItemTable(DataTable[object]):
         if keep is not None and keep in self.rows:
             self.move_cursor(row=self.get_row_index(keep), animate=False)
 
-    def _fit(self) -> dict[str, int]:
-        """The columns that fit the table's width now (the vertical scrollbar's room kept,
-        so the columns do not change when it comes and goes)."""
-        width = (self.size.width or 80) - self.styles.scrollbar_size_vertical
-        return fit_columns(self._specs, width, CELL_PADDING)
-
-    def on_resize(self, _event: events.Resize) -> None:
-        """Another width: lay the columns out again when that changes what fits."""
-        if self._specs and self._fit() != self.widths:
-            self.show_rows(self._rows, self._pledge_titles, self._lang)
+    def refit(self) -> None:
+        """Another width changed what fits: the same rows, laid out again."""
+        self.show_rows(self._rows, self._pledge_titles, self._lang)
 
     def _append_page(self) -> None:
         """Add the next PAGE of rows to the table (rows are added as you scroll)."""
@@ -247,14 +238,12 @@ class ItemTable(DataTable[object]):
                 "no": cell(str(row.info.no)),
                 "item": cell(row.info.title),
                 "lead": cell(row.info.lead),
-                "completion": bar(result.completion, result.status)
-                if self.widths["completion"] >= BAR_WIDTH
-                else cell(format_percent(result.completion)),
+                "completion": completion_cell(result, self.widths["completion"]),
                 "expected": cell(format_percent(result.expected)),
                 "status": light(result.status, lang),
                 "last": day(row.last_report, lang),
             }
-            self.add_row(*(cells[key] for key in self.widths), key=f"item-{row.info.no}")
+            self.add_fitted_row(cells, key=f"item-{row.info.no}")
         self._shown_rows = end
 
     def _near_end(self, *_args: object) -> None:
