@@ -9,6 +9,7 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.console import RenderableType
+from rich.text import Text
 from textual import events
 from textual.message import Message
 from textual.widgets import DataTable
@@ -18,6 +19,8 @@ from pledgetrack.domain.text import one_line
 
 #: Cells a DataTable adds around each column (its cell padding, both sides).
 CELL_PADDING = 2
+#: Cells a growing column (a name, a note) is given before the others give way.
+COMFORTABLE = 16
 
 
 def longest(texts: Iterable[str]) -> int:
@@ -72,3 +75,15 @@ class FittedTable(DataTable[object]):
     def refit(self) -> None:
         """Lay the columns out again: the owner fills the table again on Refit."""
         self.post_message(self.Refit(self))
+
+
+def measured(
+    key: str, heading: str, cells: Iterable[Text], *, gives_way: int = 0, grow: int = 0
+) -> ColumnSpec:
+    """A column as wide as its heading or its widest cell; a growing one (names, notes)
+    starts at COMFORTABLE cells and grows to its widest."""
+    widest = max([cell_len(heading), *(c.cell_len for c in cells)])
+    if grow:
+        return ColumnSpec(key, min(widest, COMFORTABLE), gives_way=gives_way, grow=grow,
+                          limit=widest, floor=min(widest, 8))  # fmt: skip
+    return ColumnSpec(key, widest, gives_way=gives_way)
