@@ -265,7 +265,7 @@ def status_table(evaluation: PlanEvaluation, lang: str) -> Table:
         show_lines=False,
     )
     table.add_column(t("col.no", lang), justify="right", no_wrap=True)
-    table.add_column(t("col.item", lang), min_width=8, ratio=3)
+    table.add_column(t("col.item", lang), min_width=16, ratio=3)
     table.add_column(t("col.department", lang), max_width=14, no_wrap=True, overflow="ellipsis")
     table.add_column(t("col.completion", lang), justify="right", no_wrap=True)
     table.add_column(t("col.expected", lang), justify="right", no_wrap=True)
