@@ -44,7 +44,8 @@ def item_columns(lang: str, *, titles: int, numbers: int) -> dict[str, ColumnSpe
     """The columns an item table shares (dashboard, attention board), in cells: 序号, 事项,
     完成率 and 状态 stay; the date of the last report gives way first (4), the bar next
     (2: its percentage stays), then the expected figure (1); the title grows up to *titles*
-    cells. *numbers*: cells of the largest item number."""
+    cells. *numbers*: cells of the widest text in the number column (the largest item
+    number, a pledge heading such as 十一、)."""
 
     def head(key: str) -> int:
         return cell_len(t(COLUMN_LABELS[key], lang))
@@ -52,7 +53,7 @@ def item_columns(lang: str, *, titles: int, numbers: int) -> dict[str, ColumnSpe
     status = longest("● " + status_label(s, lang) for s in STATUS_ORDER)
     last = cell_len(date_label(date(2020, 12, 31), lang))
     return {
-        "no": ColumnSpec("no", max(head("no"), numbers, len(pledge_heading(99, lang)))),
+        "no": ColumnSpec("no", max(head("no"), numbers)),
         "item": ColumnSpec("item", max(head("item"), TITLE_WIDTH), grow=3,
                            limit=max(titles, TITLE_WIDTH), floor=TITLE_FLOOR),
         "completion": ColumnSpec("completion", max(head("completion"), BAR_WIDTH),
@@ -83,7 +84,10 @@ def column_specs(rows: list[ItemRow], pledges: dict[int, str], lang: str) -> lis
         longest(r.info.title for r in rows),
         longest(pledge_heading(n, lang) + title for n, title in pledges.items()),
     )
-    numbers = len(str(max((r.info.no for r in rows), default=0)))
+    numbers = max(
+        len(str(max((r.info.no for r in rows), default=0))),
+        longest(pledge_heading(n, lang) for n in pledges),
+    )
     shared = item_columns(lang, titles=titles, numbers=numbers)
     lead = department_column("lead", t(COLUMN_LABELS["lead"], lang), (r.info.lead for r in rows))
     return [shared["no"], shared["item"], lead, *(shared[k] for k in ("completion", "expected",
