@@ -39,7 +39,8 @@ async def test_dashboard_at_80_columns_keeps_what_matters_and_fits(
 ) -> None:
     app = make_app(engine, lang=lang)
     async with app.run_test(size=NARROW) as pilot:
-        await settle(pilot)
+        # The footer lists its keys once the screen's bindings are in (after a refresh).
+        await settle(pilot, until=lambda: any(k.display for k in app.screen.query(FooterKey)))
         screen = dashboard(app)
         table = screen.table
         assert STAYING <= table.widths.keys()

@@ -282,7 +282,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.key.command_palette": {"zh": "跳转", "en": "jump"},
     "tui.key.report": {"zh": "报告", "en": "report"},
     "tui.key.save": {"zh": "保存", "en": "save"},
-    "tui.key.edit_note": {"zh": "说明", "en": "note"},
+    "tui.key.edit_note": {"zh": "编辑说明", "en": "edit note"},
     "tui.key.entry": {"zh": "填报", "en": "entry"},
     "tui.scorecard.header": {
         "zh": "{plan} · 各责任单位情况 · 截至{date}",
