@@ -15,6 +15,7 @@ from pledgetrack.i18n import t
 from pledgetrack.tui.app import PledgeApp
 from pledgetrack.tui.screens.dashboard import DashboardScreen
 from pledgetrack.tui.screens.item_detail import ItemDetailScreen
+from pledgetrack.tui.widgets.fitted_table import CELL_PADDING
 from tests.tui_support import (
     OCTOBER,
     SIZE,
@@ -201,10 +202,13 @@ async def test_clicking_a_heading_sorts(engine: Engine) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         screen = dashboard(app)
-        await pilot.click("#items", offset=(40, 0))  # the department heading
+        # The department heading: past the columns before it (each with its padding).
+        widths = list(screen.table.widths.items())
+        x = sum(w + CELL_PADDING for _, w in widths[: [k for k, _ in widths].index("lead")]) + 1
+        await pilot.click("#items", offset=(x, 0))
         await settle(pilot)
         assert screen.sort_column == "lead"
-        await pilot.click("#items", offset=(40, 0))
+        await pilot.click("#items", offset=(x, 0))
         assert screen.sort_reverse is True
 
 

@@ -6,10 +6,9 @@ import json
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from pledgetrack.cli.app import app, engine_for, parse_date_option
-from pledgetrack.cli.render import audit_table
+from pledgetrack.cli.render import audit_table, print_table
 
 
 @app.command()
@@ -36,4 +35,4 @@ def audit(
     if not entries:
         typer.echo("no audit entries")
         return
-    Console().print(audit_table(entries))
+    print_table(audit_table(entries))

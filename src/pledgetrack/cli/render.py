@@ -11,6 +11,9 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
+from rich.console import Console
+from rich.measure import Measurement
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -23,6 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from pledgetrack.cli.app import err
+from pledgetrack.domain.column_fit import ColumnSpec, fit_columns
 from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.model import Status
 from pledgetrack.domain.numbers import format_number, format_percent, pledge_heading, round_percent
@@ -64,6 +68,50 @@ def progress_line() -> Progress:
         transient=True,
         disable=not err.is_terminal,
     )
+
+
+# ---- printing a table -----------------------------------------------------------------
+
+
+def print_table(
+    table: Table, gives_way: Sequence[str] = (), console: Console | None = None
+) -> None:
+    """Print *table* on stdout with every line whole.
+
+    On a terminal the table fits its width (domain.column_fit, in cells): the columns
+    headed *gives_way* leave it, the first first, until the others fit at their widths
+    (a column that wraps counts at its ``min_width``, and wraps). To a file or a pipe it is
+    printed as wide as its widest row, so no line is cut at the 80 columns rich would
+    assume and every border is there.
+    """
+    console = console or Console()
+    if console.is_terminal:
+        kept = fit_columns(_column_specs(table, gives_way), console.width - 1, padding=3)
+        table.columns[:] = [c for i, c in enumerate(table.columns) if str(i) in kept]
+    else:
+        wide = Console(width=10**5)
+        width = Measurement.get(wide, wide.options, table).maximum
+        console = Console(width=max(1, width), soft_wrap=False)
+    console.print(table)
+
+
+def _column_specs(table: Table, gives_way: Sequence[str]) -> list[ColumnSpec]:
+    """Each column of *table* (keyed by its index) as wide as its widest cell or heading,
+    a wrapping one as its min_width; the ones headed *gives_way* give way, the first first."""
+    specs = []
+    for i, column in enumerate(table.columns):
+        widest = max(_cells(column.header), *(_cells(cell) for cell in column.cells))
+        if column.max_width is not None:
+            widest = min(widest, column.max_width)
+        width = widest if column.no_wrap else min(widest, column.min_width or widest)
+        rank = len(gives_way) - gives_way.index(column.header) if column.header in gives_way else 0
+        specs.append(ColumnSpec(str(i), width, gives_way=rank))
+    return specs
+
+
+def _cells(renderable: object) -> int:
+    """Cells a table cell takes on one line (a CJK character is two)."""
+    return renderable.cell_len if isinstance(renderable, Text) else cell_len(str(renderable))
 
 
 # ---- status ---------------------------------------------------------------------------
@@ -201,6 +249,12 @@ def item_json(evaluation: PlanEvaluation, row: ItemRow) -> dict[str, Any]:
     }
 
 
+def status_gives_way(lang: str) -> list[str]:
+    """The status table's columns that leave a narrow terminal, the first first: 序号, 事项,
+    完成率 and 状态 stay."""
+    return [t(key, lang) for key in ("col.last_report", "col.department", "col.expected")]
+
+
 def status_table(evaluation: PlanEvaluation, lang: str) -> Table:
     """The completion table for the terminal, items grouped under their pledges (a flat
     list: items only, no pledge heading)."""
@@ -222,13 +276,13 @@ def status_table(evaluation: PlanEvaluation, lang: str) -> Table:
         ),
         show_lines=False,
     )
-    table.add_column(t("col.no", lang), justify="right")
-    table.add_column(t("col.item", lang), min_width=14, ratio=3)
+    table.add_column(t("col.no", lang), justify="right", no_wrap=True)
+    table.add_column(t("col.item", lang), min_width=16, ratio=3)
     table.add_column(t("col.department", lang), max_width=14, no_wrap=True, overflow="ellipsis")
-    table.add_column(t("col.completion", lang), justify="right")
-    table.add_column(t("col.expected", lang), justify="right")
-    table.add_column(t("col.status", lang))
-    table.add_column(t("col.last_report", lang))
+    table.add_column(t("col.completion", lang), justify="right", no_wrap=True)
+    table.add_column(t("col.expected", lang), justify="right", no_wrap=True)
+    table.add_column(t("col.status", lang), no_wrap=True)
+    table.add_column(t("col.last_report", lang), no_wrap=True)
     flat = evaluation.structure.flat
     for no, rows in evaluation.by_pledge():
         if not flat:
@@ -290,6 +344,10 @@ def review_json(lines: Sequence[ReviewLine]) -> list[dict[str, Any]]:
         }
         for line in lines
     ]
+
+
+#: The review table's columns that leave a narrow terminal, the first first.
+REVIEW_GIVES_WAY = ("entered by", "as of", "name")
 
 
 def review_table(lines: Sequence[ReviewLine]) -> Table:

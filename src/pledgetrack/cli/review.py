@@ -7,10 +7,9 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from pledgetrack.cli.app import app, engine_for, fail, parse_date_option, state
-from pledgetrack.cli.render import review_json, review_table
+from pledgetrack.cli.render import REVIEW_GIVES_WAY, print_table, review_json, review_table
 from pledgetrack.domain.errors import PlanNotFound
 
 review_app = typer.Typer(help="Review submitted figures: list them, approve, or return.")
@@ -62,7 +61,7 @@ def review_list_cmd(
     if not lines:
         typer.echo(f"no figures {' or '.join(states)}")
         return
-    Console().print(review_table(lines))
+    print_table(review_table(lines), REVIEW_GIVES_WAY)
 
 
 def _review(

@@ -8,10 +8,16 @@ from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from pledgetrack.cli.app import Lang, app, engine_for, fail, lang_of, parse_date_option, policy
-from pledgetrack.cli.render import status_table, summary_json, summary_lines, write_status_json
+from pledgetrack.cli.render import (
+    print_table,
+    status_gives_way,
+    status_table,
+    summary_json,
+    summary_lines,
+    write_status_json,
+)
 from pledgetrack.domain.errors import OutsidePlan, PlanNotFound
 
 if TYPE_CHECKING:
@@ -84,7 +90,7 @@ def status(
     if as_json:
         write_status_json(evaluation, sys.stdout.write)
     else:
-        Console().print(status_table(evaluation, lang_of(lang)))
+        print_table(status_table(evaluation, lang_of(lang)), status_gives_way(lang_of(lang)))
 
 
 def print_summary(

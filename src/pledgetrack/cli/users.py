@@ -7,10 +7,9 @@ from enum import StrEnum
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from pledgetrack.cli.app import app, engine_for, fail, state
-from pledgetrack.cli.render import users_table
+from pledgetrack.cli.render import print_table, users_table
 
 user_app = typer.Typer(help="People and roles (staff, supervisor, admin): add, list, change.")
 app.add_typer(user_app, name="user")
@@ -128,7 +127,7 @@ def user_list(
     if not users:
         typer.echo("no users: single-user mode, anyone may do anything")
         return
-    Console().print(users_table(users))
+    print_table(users_table(users))
 
 
 def _read_password() -> str:

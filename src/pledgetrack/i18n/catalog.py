@@ -322,6 +322,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.header": {"zh": "{plan} · 截至{date}", "en": "{plan} · as of {date}"},
     "tui.loading": {"zh": "正在加载…", "en": "Loading…"},
     "tui.counter": {"zh": "{label} {n}/{total}", "en": "{label} {n} of {total}"},
+    "tui.counter.short": {"zh": "{label} {n}/{total}", "en": "{label} {n}/{total}"},
     "tui.counter.loading": {"zh": "{label} …", "en": "{label} …"},
     "tui.filter": {"zh": "筛选：{status}", "en": "Filter: {status}"},
     "tui.filter.all": {"zh": "全部", "en": "all"},
@@ -350,6 +351,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.key.report": {"zh": "报告", "en": "report"},
     "tui.key.save": {"zh": "保存", "en": "save"},
     "tui.key.toggle_grouped": {"zh": "分组", "en": "group"},
+    "tui.key.edit_note": {"zh": "编辑说明", "en": "edit note"},
     "tui.key.entry": {"zh": "填报", "en": "entry"},
     "tui.scorecard.header": {
         "zh": "{plan} · 各责任单位情况 · 截至{date}",
@@ -475,6 +477,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "entry.col.value": {"zh": "本月累计", "en": "This month"},
     "entry.col.check": {"zh": "校验", "en": "Check"},
     "entry.note.placeholder": {"zh": "说明", "en": "note"},
+    "entry.note.title": {"zh": "说明 · {line}", "en": "Note · {line}"},
+    "entry.note.hint": {
+        "zh": "Enter 或 Ctrl+S 保留 · Esc 取消",
+        "en": "Enter or Ctrl+S keeps it · Esc cancels",
+    },
     "entry.stage.placeholder": {"zh": "阶段0–{max}", "en": "stage 0–{max}"},
     "entry.stages": {"zh": "阶段：{stages}", "en": "stages: {stages}"},
     "entry.ok": {"zh": "可保存", "en": "ready"},

@@ -8,21 +8,29 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation
 from pledgetrack.domain.model import STATUS_ORDER
 from pledgetrack.domain.numbers import format_percent
 from pledgetrack.i18n import status_label, t
-from pledgetrack.tui.cells import bar, cell, day, light, localize_bindings
+from pledgetrack.tui.cells import cell, day, light, localize_bindings
+from pledgetrack.tui.widgets.fitted_table import FittedTable, longest
+from pledgetrack.tui.widgets.fitting_footer import FittingFooter
+from pledgetrack.tui.widgets.item_table import (
+    COLUMN_LABELS,
+    completion_cell,
+    department_column,
+    item_columns,
+)
 from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
 
 
-class AttentionTable(DataTable[object]):
+class AttentionTable(FittedTable):
     """The board; "enter" opens the highlighted item (shown in the footer)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "open")]
@@ -49,7 +57,7 @@ class AttentionScreen(Screen[None]):
         yield Plain(id="attention-summary")
         yield Plain(id="attention-empty")
         yield AttentionTable(id="attention", cursor_type="row")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._lang_changed, init=False)
@@ -65,6 +73,10 @@ class AttentionScreen(Screen[None]):
 
     def _lang_changed(self, _lang: str) -> None:
         self._draw()
+
+    @on(FittedTable.Refit, "#attention")
+    def _refit(self) -> None:
+        self._fill_table()
 
     def _draw(self) -> None:
         lang = self.lang
@@ -101,32 +113,41 @@ class AttentionScreen(Screen[None]):
         table = self.query_one("#attention", AttentionTable)
         cursor = table.cursor_row if table.row_count else None
         table.clear(columns=True)
-        # Fixed widths (rows arrive after the columns); they fit 120 columns. The item column
-        # takes the longest department heading, 市公安局交通警察支队（1项）.
-        table.add_column(t("col.no", lang), key="no", width=4)
-        table.add_column(t("col.item", lang), key="item", width=28)
-        table.add_column(t("col.status", lang), key="status", width=14)
-        table.add_column(t("col.completion", lang), key="completion", width=18)
-        table.add_column(t("col.expected", lang), key="expected", width=8)
-        table.add_column(t("col.last_report", lang), key="last", width=14)
-        table.add_column(t("col.cooperating", lang), key="cooperating", width=18)
+        # Fixed widths (rows arrive after the columns), fitted to the width: the item column
+        # also holds the department headings, 市公安局交通警察支队（1项）.
+        rows = self.item_rows()
+        headings = [
+            t("tui.attention.group", lang, name=department, n=len(group))
+            for department, group in self.groups
+        ]
         sep = t("tui.attention.dept.sep", lang)
-        for index, (department, rows) in enumerate(self.groups):
-            table.add_row(
-                cell(""),
-                cell(t("tui.attention.group", lang, name=department, n=len(rows)), "bold"),
-                key=f"dept-{index}",
-            )
-            for row in rows:
+        cooperating = {row.info.no: sep.join(row.info.departments[1:]) or "—" for row in rows}
+        shared = item_columns(
+            lang,
+            titles=max(longest(r.info.title for r in rows), longest(headings)),
+            numbers=len(str(max((r.info.no for r in rows), default=0))),
+        )
+        specs = [shared[k] for k in ("no", "item", "status", "completion", "expected", "last")]
+        heading = t("col.cooperating", lang)
+        specs.append(department_column("cooperating", heading, cooperating.values()))
+        labels = {key: t(label, lang) for key, label in COLUMN_LABELS.items()}
+        widths = table.add_fitted_columns(specs, {**labels, "cooperating": heading})
+        for index, (rows_heading, (_department, group)) in enumerate(
+            zip(headings, self.groups, strict=True)
+        ):
+            table.add_row(cell(""), cell(rows_heading, "bold"), key=f"dept-{index}")
+            for row in group:
                 result = row.result
-                table.add_row(
-                    cell(str(row.info.no)),
-                    cell(row.info.title),
-                    light(result.status, lang),
-                    bar(result.completion, result.status),
-                    cell(format_percent(result.expected)),
-                    day(row.last_report, lang),
-                    cell(sep.join(row.info.departments[1:]) or "—"),
+                table.add_fitted_row(
+                    {
+                        "no": cell(str(row.info.no)),
+                        "item": cell(row.info.title),
+                        "status": light(result.status, lang),
+                        "completion": completion_cell(result, widths["completion"]),
+                        "expected": cell(format_percent(result.expected)),
+                        "last": day(row.last_report, lang),
+                        "cooperating": cell(cooperating[row.info.no]),
+                    },
                     key=f"item-{row.info.no}",
                 )
         if cursor is not None and cursor < table.row_count:

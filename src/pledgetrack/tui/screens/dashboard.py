@@ -6,12 +6,13 @@ from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on, work
+from rich.cells import cell_len
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from pledgetrack.domain.dates import add_months, date_label, end_of_month
@@ -24,6 +25,7 @@ from pledgetrack.services.dashboard import load_evaluation, load_first_items
 from pledgetrack.services.status import default_as_of
 from pledgetrack.tui.cells import localize_bindings
 from pledgetrack.tui.messages import EvaluationLoaded
+from pledgetrack.tui.widgets.fitting_footer import FittingFooter
 from pledgetrack.tui.widgets.item_table import (
     PAGE,
     ItemTable,
@@ -34,6 +36,9 @@ from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
+
+#: Cells between two counters (app.tcss), and when they are shown short.
+COUNTER_GAP, COUNTER_GAP_COMPACT = 3, 2
 
 #: Filter cycle: all, then each status in display order.
 FILTERS: tuple[Status | None, ...] = (None, *STATUS_ORDER)
@@ -70,6 +75,16 @@ class DashboardScreen(Screen[None]):
         Binding("r", "report", "report"),
         Binding("c", "scorecard", "scorecard"),
     ]
+    #: The keys the footer keeps first on a narrow terminal (widgets/fitting_footer.py).
+    FOOTER_KEEP: ClassVar[tuple[str, ...]] = (
+        "select_cursor",
+        "prev_month",
+        "next_month",
+        "entry",
+        "report",
+        "attention",
+        "cycle_filter",
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -81,6 +96,8 @@ class DashboardScreen(Screen[None]):
         self._by_no: dict[int, ItemRow] = {}
         self._pledges: dict[int, str] = {}
         self._counts: dict[Status, int] = {}
+        #: Each counter in words and short (``已完成 18/36``), as the width allows.
+        self._counter_texts: dict[Status, tuple[str, str]] = {}
 
     @property
     def pledge_app(self) -> PledgeApp:
@@ -124,7 +141,7 @@ class DashboardScreen(Screen[None]):
             yield Plain(id="shown")
         yield ItemTable(id="items")
         yield Plain(id="context")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         search = self.query_one("#search", Input)
@@ -246,13 +263,19 @@ class DashboardScreen(Screen[None]):
             )
             counts = self._counts
             total = len(evaluation.items)
-            for status in STATUS_ORDER:
-                label = status_label(status, lang)
-                self.query_one(f"#count-{status.value}", Static).update(
+            self._counter_texts = {
+                status: (
                     t("tui.counter.loading", lang, label=label)
                     if evaluation.partial
-                    else t("tui.counter", lang, label=label, n=counts[status], total=total)
+                    else t("tui.counter", lang, label=label, n=counts[status], total=total),
+                    t("tui.counter.loading", lang, label=label)
+                    if evaluation.partial
+                    else t("tui.counter.short", lang, label=label, n=counts[status], total=total),
                 )
+                for status in STATUS_ORDER
+                for label in [status_label(status, lang)]
+            }
+            self._fit_counters()
         label = (
             t("tui.filter.all", lang)
             if self.status_filter is None
@@ -266,6 +289,28 @@ class DashboardScreen(Screen[None]):
             parts.append(sort)
         self.query_one("#filter", Static).update(" · ".join(parts))
         self._fill_table()
+
+    def on_resize(self, _event: events.Resize) -> None:
+        self._fit_counters()
+
+    def _fit_counters(self) -> None:
+        """The counters in words when they fit the width, as ``18/36`` closer together when
+        only that fits, and on two lines when not even that does."""
+        if not self._counter_texts:
+            return
+        row = self.query_one("#counters")
+        width = row.content_region.width or self.app.size.width - 2
+
+        def need(texts: list[str], gap: int) -> int:
+            return sum(cell_len(text) + gap for text in texts)
+
+        full = [texts[0] for texts in self._counter_texts.values()]
+        short = [texts[1] for texts in self._counter_texts.values()]
+        fits = need(full, COUNTER_GAP) <= width
+        row.set_class(not fits, "-compact")
+        row.set_class(need(short, COUNTER_GAP_COMPACT) > width, "-wrap")
+        for status, texts in self._counter_texts.items():
+            self.query_one(f"#count-{status.value}", Static).update(texts[0 if fits else 1])
 
     def _fill_table(self) -> None:
         lang = self.lang

@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Select, Static
+from textual.widgets import Input, Select, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from pledgetrack.domain.dates import date_label
@@ -35,6 +35,7 @@ from pledgetrack.services.reading_check import ReadingCheck, ReadingRefused
 from pledgetrack.tui.cells import localize_bindings
 from pledgetrack.tui.messages import SheetDenied, SheetLoaded, SheetSaved
 from pledgetrack.tui.screens.confirm import ConfirmScreen
+from pledgetrack.tui.screens.note_editor import NoteEditorScreen
 from pledgetrack.tui.widgets.entry_grid import (
     EntryGrid,
     EntryRow,
@@ -42,6 +43,7 @@ from pledgetrack.tui.widgets.entry_grid import (
     problem_text,
     row_of,
 )
+from pledgetrack.tui.widgets.fitting_footer import FittingFooter
 from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
@@ -84,9 +86,16 @@ class EntryScreen(Screen[date | None]):
 
     #: The first value field takes the focus once the sheet is loaded.
     AUTO_FOCUS = None
+    #: Column widths by screen width (app.tcss): the check column stays on screen at 80.
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+        (0, "-narrow"),
+        (110, "-normal"),
+        (170, "-wide"),
+    ]
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "save", key_display="^s"),
         Binding("escape", "back", "back", key_display="esc"),
+        Binding("f2", "edit_note", "edit_note", key_display="F2"),
         Binding("pagedown", "turn_page(1)", show=False),
         Binding("pageup", "turn_page(-1)", show=False),
     ]
@@ -146,7 +155,7 @@ class EntryScreen(Screen[date | None]):
                 yield Plain(id=f"head-{key}", classes=f"e-{key}")
         yield EntryGrid(id="entry-grid")
         yield Plain(id="entry-help")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._lang_changed, init=False)
@@ -239,6 +248,21 @@ class EntryScreen(Screen[date | None]):
         if problem is not None:
             parts.append(problem_text(problem, lang))
         self.query_one("#entry-help", Static).update(" · ".join(parts))
+
+    def action_edit_note(self) -> None:
+        """The focused line's note, whole, in an editor across the screen (F2)."""
+        row = row_of(self.focused)
+        if row is None:
+            self.app.bell()
+            return
+        field = row.query_one(".e-note", Input)
+        label = f"{row.line.target.key} {row.line.target.name}"
+
+        def keep(note: str | None) -> None:
+            if note is not None:
+                field.value = note  # Input.Changed checks the line again
+
+        self.app.push_screen(NoteEditorScreen(field.value, label), keep)
 
     def pending(self) -> list[tuple[SheetLine, ReadingCheck]]:
         """Lines changed and not saved, on every page, in sheet order, with their checks."""

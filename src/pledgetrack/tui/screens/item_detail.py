@@ -10,7 +10,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from pledgetrack.domain.dates import date_label
@@ -28,6 +28,8 @@ from pledgetrack.tui.chart import (
     render_chart,
 )
 from pledgetrack.tui.messages import HistoryLoaded
+from pledgetrack.tui.widgets.fitted_table import FittedTable, measured
+from pledgetrack.tui.widgets.fitting_footer import FittingFooter
 from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
@@ -64,6 +66,49 @@ def review_cell(entry: StoredReading, lang: str) -> Text:
     if review.decision == "returned":
         return cell(t("review.returned.comment", lang, comment=review.comment), "bold red")
     return cell(t("review.approved", lang), "green")
+
+
+#: The columns of the targets and history tables: column key → (gives way, grows). A column
+#: that gives way leaves the table on a narrow screen, the highest first; names and notes
+#: grow on a wide one (widgets/fitted_table.py).
+TARGET_COLUMNS = {
+    "col.no": (0, 0),
+    "col.target": (0, 1),
+    "col.goal": (1, 0),
+    "col.value": (0, 0),
+    "col.unit": (0, 0),
+    "col.completion": (0, 0),
+    "col.expected": (2, 0),
+    "col.assessed": (3, 0),
+    "col.deadline": (4, 0),
+    "col.status": (0, 0),
+}
+HISTORY_COLUMNS = {
+    "col.date": (0, 0),
+    "col.value": (0, 0),
+    "col.change": (1, 0),
+    "col.note": (0, 2),
+    "col.entered_by": (3, 0),
+    "col.corrected": (2, 0),
+    "col.review": (4, 1),
+}
+
+
+def fit(
+    table: FittedTable,
+    rows: list[tuple[dict[str, Text], str | None]],
+    lang: str,
+    columns: dict[str, tuple[int, int]],
+) -> None:
+    """Put *rows* (cells by column key, row key) in *table*, the columns measured on them
+    and fitted to its width."""
+    specs = [
+        measured(key, t(key, lang), (cells[key] for cells, _ in rows), gives_way=g, grow=w)
+        for key, (g, w) in columns.items()
+    ]
+    table.add_fitted_columns(specs, {key: t(key, lang) for key in columns})
+    for cells, key in rows:
+        table.add_fitted_row(cells, key=key)
 
 
 def changes(entries: list[StoredReading]) -> list[str]:
@@ -151,12 +196,12 @@ class ItemDetailScreen(Screen[None]):
         yield Plain(id="detail-title")
         yield Plain(id="detail-departments")
         yield Plain(id="detail-status")
-        yield DataTable(id="targets", cursor_type="row", zebra_stripes=True)
+        yield FittedTable(id="targets", cursor_type="row", zebra_stripes=True)
         yield Plain(id="history-title")
-        yield DataTable(id="history", cursor_type="row", zebra_stripes=True)
+        yield FittedTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Plain(id="chart-caption")
         yield TargetChart(id="chart")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._lang_changed, init=False)
@@ -201,45 +246,35 @@ class ItemDetailScreen(Screen[None]):
 
     def _fill_targets(self) -> None:
         lang = self.lang
-        table = self.query_one("#targets", DataTable)
+        table = self.query_one("#targets", FittedTable)
         cursor = table.cursor_row
         table.clear(columns=True)
-        for key in (
-            "col.no",
-            "col.target",
-            "col.goal",
-            "col.value",
-            "col.unit",
-            "col.completion",
-            "col.expected",
-            "col.assessed",
-            "col.deadline",
-            "col.status",
-        ):
-            table.add_column(t(key, lang), key=key, width=30 if key == "col.target" else None)
+        rows: list[tuple[dict[str, Text], str | None]] = []
         for target in self.row.targets:
             t_info, t_result = target.info, target.result
             reading = t_result.reading
-            table.add_row(
-                cell(t_info.key),
-                cell(t_info.name),
-                cell(goal_text(t_info, lang)),
-                cell(reading_text(reading.value, reading.done, lang) if reading else "—"),
-                cell(t_info.unit),
-                cell(format_percent(t_result.completion)),
-                cell(format_percent(t_result.expected)),
-                cell(t("assessed.yes" if t_info.rule.assessed else "assessed.no", lang)),
-                day(t_info.rule.deadline, lang),
-                light(t_result.status, lang),
-                key=str(t_info.id),
-            )
+            cells = {
+                "col.no": cell(t_info.key),
+                "col.target": cell(t_info.name),
+                "col.goal": cell(goal_text(t_info, lang)),
+                "col.value": cell(reading_text(reading.value, reading.done, lang) if reading else "—"),
+                "col.unit": cell(t_info.unit),
+                "col.completion": cell(format_percent(t_result.completion)),
+                "col.expected": cell(format_percent(t_result.expected)),
+                "col.assessed": cell(t("assessed.yes" if t_info.rule.assessed else "assessed.no", lang)),
+                "col.deadline": day(t_info.rule.deadline, lang),
+                "col.status": light(t_result.status, lang),
+            }  # fmt: skip
+            rows.append((cells, str(t_info.id)))
+        # At 80 columns the deadline gives way first, then assessed, expected, target value.
+        fit(table, rows, lang, TARGET_COLUMNS)
         if 0 < cursor < table.row_count:
             table.move_cursor(row=cursor, animate=False)
 
     def _fill_history(self) -> None:
         lang = self.lang
         title = self.query_one("#history-title", Static)
-        table = self.query_one("#history", DataTable)
+        table = self.query_one("#history", FittedTable)
         table.clear(columns=True)
         target = next((t for t in self.row.targets if t.info.id == self.target_id), None)
         self._fill_chart(target)
@@ -248,33 +283,25 @@ class ItemDetailScreen(Screen[None]):
             return
         entries = self.history.get(target.info.id)
         title.update(t("tui.detail.history", lang, key=target.info.key, name=target.info.name))
-        for key in (
-            "col.date",
-            "col.value",
-            "col.change",
-            "col.note",
-            "col.entered_by",
-            "col.corrected",
-            "col.review",
-        ):
-            table.add_column(t(key, lang), key=key, width=40 if key == "col.note" else None)
-        if entries is None:
-            return
-        if not entries:
-            table.add_row(cell(t("tui.detail.history.empty", lang), "bright_black"))
-            return
-        for entry, change in zip(entries, changes(entries), strict=True):
+        rows: list[tuple[dict[str, Text], str | None]] = []
+        if entries is not None and not entries:
+            empty = cell(t("tui.detail.history.empty", lang), "bright_black")
+            rows.append(({key: empty if key == "col.date" else cell("") for key in HISTORY_COLUMNS},
+                         None))  # fmt: skip
+        for entry, change in zip(entries or [], changes(entries or []), strict=True):
             style = "bright_black strike" if entry.superseded else ""
-            table.add_row(
-                day(entry.as_of, lang),
-                cell(history_figure(entry, target.info.rule.per_period, lang), style),
-                cell(change, style),
-                cell(entry.note, style),
-                cell(entry.entered_by),
-                cell(t("tui.detail.corrected", lang) if entry.superseded else "", "yellow"),
-                review_cell(entry, lang),
-                key=str(entry.id),
-            )
+            cells = {
+                "col.date": day(entry.as_of, lang),
+                "col.value": cell(history_figure(entry, target.info.rule.per_period, lang), style),
+                "col.change": cell(change, style),
+                "col.note": cell(entry.note, style),
+                "col.entered_by": cell(entry.entered_by),
+                "col.corrected": cell(t("tui.detail.corrected", lang) if entry.superseded else "",
+                                      "yellow"),
+                "col.review": review_cell(entry, lang),
+            }  # fmt: skip
+            rows.append((cells, str(entry.id)))
+        fit(table, rows, lang, HISTORY_COLUMNS)
 
     def _fill_chart(self, target: TargetRow | None) -> None:
         """Caption and chart of *target*: a one-line note instead for milestones and figures."""
@@ -307,6 +334,14 @@ class ItemDetailScreen(Screen[None]):
         self.history[message.target_id] = message.entries
         if message.target_id == self.target_id:
             self._fill_history()
+
+    @on(FittedTable.Refit, "#targets")
+    def _refit_targets(self) -> None:
+        self._fill_targets()
+
+    @on(FittedTable.Refit, "#history")
+    def _refit_history(self) -> None:
+        self._fill_history()
 
     @on(DataTable.RowHighlighted, "#targets")
     def _target_highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from pledgetrack.domain.dates import month_label
 from pledgetrack.domain.errors import OutputRefused, UnsupportedFileType
@@ -27,6 +27,7 @@ from pledgetrack.tui.cells import localize_bindings
 from pledgetrack.tui.messages import ReportSaved
 from pledgetrack.tui.screens.confirm import ConfirmScreen
 from pledgetrack.tui.screens.month_report import MonthReportScreen
+from pledgetrack.tui.widgets.fitting_footer import FittingFooter
 from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
@@ -109,7 +110,7 @@ class ReportScreen(MonthReportScreen[None]):
             show_cursor=False,
             highlight_cursor_line=False,
         )
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", self._lang_changed, init=False)

@@ -2,26 +2,49 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
+from pledgetrack.domain.column_fit import ColumnSpec
 from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.model import STATUS_ORDER, Status
 from pledgetrack.domain.numbers import format_percent
 from pledgetrack.i18n import status_label, t
 from pledgetrack.tui.cells import STATUS_COLOUR, cell, localize_bindings
 from pledgetrack.tui.screens.month_report import MonthReportScreen
+from pledgetrack.tui.widgets.fitted_table import FittedTable, longest
+from pledgetrack.tui.widgets.fitting_footer import FittingFooter
 from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
     pass
 
 
-class ScoreTable(DataTable[object]):
+#: The order the scorecard's columns give way on a narrow screen (first gives way first):
+#: the department, its items, the statuses that need action, late reports and the mean stay.
+GIVES_WAY = ("lead", Status.ON_TRACK.value, Status.ACHIEVED.value, Status.NOT_REPORTED.value)
+
+
+def score_columns(labels: dict[str, str], names: Iterable[str]) -> list[ColumnSpec]:
+    """The scorecard's columns in cells: each as wide as its heading (at least six), the
+    department's growing to the longest of *names*."""
+    widest = longest(names)
+    specs = [ColumnSpec("department", min(max(widest, 8), 12), grow=1,
+                        limit=max(widest, 12), floor=8)]  # fmt: skip
+    for key, label in labels.items():
+        if key != "department":
+            rank = len(GIVES_WAY) - GIVES_WAY.index(key) if key in GIVES_WAY else 0
+            specs.append(ColumnSpec(key, max(cell_len(label), 6), gives_way=rank))
+    return specs
+
+
+class ScoreTable(FittedTable):
     """The scorecard; "enter" shows the department's items on the dashboard."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "open")]
@@ -36,7 +59,7 @@ class ScorecardScreen(MonthReportScreen[str | None]):
         yield Plain(id="score-header")
         yield ScoreTable(id="scorecard", cursor_type="row", zebra_stripes=True)
         yield Plain(id="score-note")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.watch(self.app, "lang", lambda _lang: self._draw(), init=False)
@@ -66,25 +89,35 @@ class ScorecardScreen(MonthReportScreen[str | None]):
         )
         cursor = table.cursor_row
         table.clear(columns=True)
-        table.add_column(t("col.department", lang), key="department", width=22)
-        table.add_column(t("score.col.items", lang), key="items")
-        table.add_column(t("score.col.lead", lang), key="lead")
-        for status in STATUS_ORDER:
-            table.add_column(status_label(status, lang), key=status.value)
-        table.add_column(t("score.col.late", lang), key="late")
-        table.add_column(t("score.col.completion", lang), key="completion")
+        labels = {
+            "department": t("col.department", lang),
+            "items": t("score.col.items", lang),
+            "lead": t("score.col.lead", lang),
+            **{status.value: status_label(status, lang) for status in STATUS_ORDER},
+            "late": t("score.col.late", lang),
+            "completion": t("score.col.completion", lang),
+        }
+        table.add_fitted_columns(
+            score_columns(labels, (d.name for d in report.departments)), labels
+        )
         for score in report.departments:
-            table.add_row(
-                cell(score.name),
-                cell(str(score.items)),
-                cell(str(score.lead_items)),
-                *(_count(score.counts[status], status) for status in STATUS_ORDER),
-                cell(str(score.late_reports), "yellow" if score.late_reports else ""),
-                cell(format_percent(score.completion)),
+            table.add_fitted_row(
+                {
+                    "department": cell(score.name),
+                    "items": cell(str(score.items)),
+                    "lead": cell(str(score.lead_items)),
+                    **{s.value: _count(score.counts[s], s) for s in STATUS_ORDER},
+                    "late": cell(str(score.late_reports), "yellow" if score.late_reports else ""),
+                    "completion": cell(format_percent(score.completion)),
+                },
                 key=score.name,
             )
         if 0 < cursor < table.row_count:
             table.move_cursor(row=cursor, animate=False)
+
+    @on(FittedTable.Refit, "#scorecard")
+    def _refit(self) -> None:
+        self._draw()
 
     @on(DataTable.RowSelected, "#scorecard")
     def _chosen(self, event: DataTable.RowSelected) -> None:

@@ -3,20 +3,26 @@ added to the table a page at a time as the cursor or the scroll nears the end.""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import ClassVar
 
+from rich.cells import cell_len
+from rich.text import Text
 from textual import on
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.message import Message
 from textual.widgets import DataTable
 
+from pledgetrack.domain.column_fit import ColumnSpec
+from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.evaluation import ItemRow
+from pledgetrack.domain.model import STATUS_ORDER, ItemResult
 from pledgetrack.domain.numbers import format_percent, pledge_heading
-from pledgetrack.i18n import t
-from pledgetrack.tui.cells import bar, cell, day, light
+from pledgetrack.i18n import status_label, t
+from pledgetrack.tui.cells import BAR_CELLS, bar, cell, day, light
+from pledgetrack.tui.widgets.fitted_table import FittedTable, longest
 
 #: The table's columns: key → catalog key of the heading, and fixed width.
 COLUMN_LABELS = {
@@ -28,15 +34,65 @@ COLUMN_LABELS = {
     "status": "col.status",
     "last": "col.last_report",
 }
-COLUMN_WIDTHS = {
-    "no": 4,
-    "item": 25,
-    "lead": 20,
-    "completion": 18,
-    "expected": 8,
-    "status": 14,
-    "last": 15,
-}
+#: The completion column with its bar (``▇▇▇▇▇▇▇▇░░ 83.3%``); narrower, the percentage alone.
+BAR_WIDTH = BAR_CELLS + 1 + len("100.0%")
+#: Cells the item title gets at least, and when the screen is too narrow for anything else.
+TITLE_WIDTH, TITLE_FLOOR = 16, 8
+
+
+def item_columns(lang: str, *, titles: int, numbers: int) -> dict[str, ColumnSpec]:
+    """The columns an item table shares (dashboard, attention board), in cells: 序号, 事项,
+    完成率 and 状态 stay; the date of the last report gives way first (4), the bar next
+    (2: its percentage stays), then the expected figure (1); the title grows up to *titles*
+    cells. *numbers*: cells of the widest text in the number column (the largest item
+    number, a pledge heading such as 十一、)."""
+
+    def head(key: str) -> int:
+        return cell_len(t(COLUMN_LABELS[key], lang))
+
+    status = longest("● " + status_label(s, lang) for s in STATUS_ORDER)
+    last = cell_len(date_label(date(2020, 12, 31), lang))
+    return {
+        "no": ColumnSpec("no", max(head("no"), numbers)),
+        "item": ColumnSpec("item", max(head("item"), TITLE_WIDTH), grow=3,
+                           limit=max(titles, TITLE_WIDTH), floor=TITLE_FLOOR),
+        "completion": ColumnSpec("completion", max(head("completion"), BAR_WIDTH),
+                                 minimum=max(head("completion"), len("100.0%")), gives_way=2),
+        "expected": ColumnSpec("expected", max(head("expected"), len("100.0%")), gives_way=1),
+        "status": ColumnSpec("status", max(head("status"), status)),
+        "last": ColumnSpec("last", max(head("last"), last), gives_way=4),
+    }  # fmt: skip
+
+
+def department_column(key: str, heading: str, names: Iterable[str]) -> ColumnSpec:
+    """A column of department names: gives way after the date (3), grows to the longest."""
+    widest = max(longest(names), cell_len(heading))
+    return ColumnSpec(key, min(widest, 20), gives_way=3, grow=1, limit=widest)
+
+
+def completion_cell(result: ItemResult, width: int) -> Text:
+    """The completion with its bar when the column is wide enough, else the percentage."""
+    if width >= BAR_WIDTH:
+        return bar(result.completion, result.status)
+    return cell(format_percent(result.completion))
+
+
+def column_specs(rows: list[ItemRow], pledges: dict[int, str], lang: str) -> list[ColumnSpec]:
+    """The dashboard's columns (item_columns, and the lead department's); the title grows
+    to the longest title or pledge heading."""
+    titles = max(
+        longest(r.info.title for r in rows),
+        longest(pledge_heading(n, lang) + title for n, title in pledges.items()),
+    )
+    numbers = max(
+        len(str(max((r.info.no for r in rows), default=0))),
+        longest(pledge_heading(n, lang) for n in pledges),
+    )
+    shared = item_columns(lang, titles=titles, numbers=numbers)
+    lead = department_column("lead", t(COLUMN_LABELS["lead"], lang), (r.info.lead for r in rows))
+    return [shared["no"], shared["item"], lead, *(shared[k] for k in ("completion", "expected",
+            "status", "last"))]  # fmt: skip
+
 
 #: Rows added to the table at a time; more are added when the cursor or scroll nears the end.
 PAGE = 200
@@ -68,7 +124,7 @@ def pledge_no(row_key: object) -> int | None:
     return int(key.removeprefix("pledge-")) if key.startswith("pledge-") else None
 
 
-class ItemTable(DataTable[object]):
+class ItemTable(FittedTable):
     """The item table; "enter" opens the highlighted item (shown in the footer)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "open")]
@@ -145,8 +201,10 @@ class ItemTable(DataTable[object]):
         self._pending, self._shown_rows = [], 0
         self.clear(columns=True)
         # Fixed widths: rows arrive after the columns, so auto widths would follow the headers.
-        for key, width in COLUMN_WIDTHS.items():
-            self.add_column(t(COLUMN_LABELS[key], lang), key=key, width=width)
+        self.add_fitted_columns(
+            column_specs(list(rows or ()), pledges, lang),
+            {key: t(label, lang) for key, label in COLUMN_LABELS.items()},
+        )
         ordered = list(rows or ())
         if self.sort_column is not None:
             ordered.sort(key=SORT_KEYS[self.sort_column], reverse=self.sort_reverse)
@@ -158,6 +216,10 @@ class ItemTable(DataTable[object]):
         self._append_page()
         if keep is not None and keep in self.rows:
             self.move_cursor(row=self.get_row_index(keep), animate=False)
+
+    def refit(self) -> None:
+        """Another width changed what fits: the same rows, laid out again."""
+        self.show_rows(self._rows, self._pledge_titles, self._lang)
 
     def _append_page(self) -> None:
         """Add the next PAGE of rows to the table (rows are added as you scroll)."""
@@ -176,16 +238,16 @@ class ItemTable(DataTable[object]):
                     key=f"pledge-{row.info.pledge_no}",
                 )
             result = row.result
-            self.add_row(
-                cell(str(row.info.no)),
-                cell(row.info.title),
-                cell(row.info.lead),
-                bar(result.completion, result.status),
-                cell(format_percent(result.expected)),
-                light(result.status, lang),
-                day(row.last_report, lang),
-                key=f"item-{row.info.no}",
-            )
+            cells = {
+                "no": cell(str(row.info.no)),
+                "item": cell(row.info.title),
+                "lead": cell(row.info.lead),
+                "completion": completion_cell(result, self.widths["completion"]),
+                "expected": cell(format_percent(result.expected)),
+                "status": light(result.status, lang),
+                "last": day(row.last_report, lang),
+            }
+            self.add_fitted_row(cells, key=f"item-{row.info.no}")
         self._shown_rows = end
 
     def _near_end(self, *_args: object) -> None:

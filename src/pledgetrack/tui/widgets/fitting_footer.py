@@ -1,0 +1,48 @@
+"""The footer of every screen, fitted to the terminal's width: closer together below
+COMPACT_BELOW columns, and when the keys still do not fit, the least needed leave the
+footer (they stay on their keys and in the command palette, which always shows)."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+from textual import events
+from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
+
+#: Below this many columns the keys are shown compact (one space less around each).
+COMPACT_BELOW = 120
+
+
+class FittingFooter(Footer):
+    """A Footer that shows the keys that fit, the screen's ``FOOTER_KEEP`` actions first
+    (in that order), then the others in the order of the screen's bindings."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.compact = event.size.width < COMPACT_BELOW
+        self._fit()
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self._fit()
+
+    def _key_width(self, key: FooterKey) -> int:
+        """Cells *key* takes in the footer (FooterKey's padding and the footer's margins)."""
+        return cell_len(key.key_display) + cell_len(key.description) + (2 if self.compact else 3)
+
+    def _fit(self) -> None:
+        keys = list(self.query(FooterKey))
+        palette = [key for key in keys if key.has_class("-command-palette")]
+        keys = [key for key in keys if key not in palette]
+        # The palette key is docked right, with a border before it.
+        room = self.size.width - sum(self._key_width(key) + 1 for key in palette)
+        keep: tuple[str, ...] = getattr(self.screen, "FOOTER_KEEP", ())
+        order = sorted(
+            range(len(keys)),
+            key=lambda i: (keep.index(keys[i].action) if keys[i].action in keep else len(keep), i),
+        )
+        used, fits = 0, True
+        for i in order:
+            width = self._key_width(keys[i])
+            fits = fits and used + width <= room
+            used += width if fits else 0
+            keys[i].display = fits
