@@ -4,8 +4,9 @@ beside the raw ``sqlite3`` command that prints the same figures (issue 15).
     python scripts/bench_process.py SAMPLE.sqlite PROVINCE.sqlite    # prints the table
     (scripts/bench.py runs it too, into docs/PERFORMANCE.md)
 
-Each command runs as its own process, output to /dev/null; its wall time and maximum
-resident size come from ``os.wait4`` (the peak counts the forked copy of this small
+Each command runs as its own process, output to /dev/null; its wall time, CPU time (user
+and system: on a shared machine that is busy, close to what the wall time would be on
+an idle one) and maximum resident size come from ``os.wait4`` (the peak counts the forked copy of this small
 process before the command starts, about 10 MB, so tiny figures are an upper bound). Every pledgetrack command runs interleaved with
 its ``sqlite3`` counterpart (the machine's noisy spells hit both alike) and the figure
 is the median of --repeat runs. ``python -c "import typer"`` is the floor any Typer
@@ -34,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -49,9 +51,9 @@ TARGETS_JSON_SQL = LATEST_READING_SQL.replace(
 )
 
 
-def run_once(argv: list[str], before: Any = None) -> tuple[float, float]:
-    """(wall seconds, peak MB) of one run of *argv*; its output is thrown away. *before*
-    (a callable) runs first, outside the time."""
+def run_once(argv: list[str], before: Any = None) -> tuple[float, float, float]:
+    """(wall seconds, peak MB, CPU seconds) of one run of *argv*; its output is thrown
+    away. *before* (a callable) runs first, outside the time."""
     if before is not None:
         before()
     began = time.perf_counter()
@@ -60,16 +62,16 @@ def run_once(argv: list[str], before: Any = None) -> tuple[float, float]:
     wall = time.perf_counter() - began
     if os.waitstatus_to_exitcode(status) not in (0, 2):
         raise SystemExit(f"{argv} failed ({status})")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 #: What the dashboard draws in item rows only: the status dot.
 FIRST_ROWS = re.compile("●")
 
 
-def tui_first_paint(argv: list[str], before: Any = None) -> tuple[float, float]:
-    """(seconds until the first item rows are on the screen, peak MB until then) of the
-    TUI started by *argv* in a detached tmux session, then closed."""
+def tui_first_paint(argv: list[str], before: Any = None) -> tuple[float, float, float]:
+    """(seconds until the first item rows are on the screen, peak MB and CPU seconds
+    until then) of the TUI started by *argv* in a detached tmux session, then closed."""
     if before is not None:
         before()
     socket = f"pledgetrack-bench-{os.getpid()}-{time.monotonic_ns()}"  # a server per run
@@ -97,10 +99,10 @@ def tui_first_paint(argv: list[str], before: Any = None) -> tuple[float, float]:
             if time.perf_counter() - began > 120:
                 raise SystemExit(f"{argv}: no rows on the screen after 120 s:\n{screen}")
             time.sleep(0.02)
-        peak = peak_mb(pid)
+        peak, cpu = peak_mb(pid), cpu_seconds(pid)
     finally:
         subprocess.run([*tmux, "kill-server"], capture_output=True)
-    return wall, peak
+    return wall, peak, cpu
 
 
 def peak_mb(pid: int) -> float:
@@ -109,6 +111,12 @@ def peak_mb(pid: int) -> float:
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a running process so far, all its threads."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def shlex_quote(arg: str) -> str:
@@ -147,7 +155,7 @@ def cases(sample: Path, province: Path | None) -> list[dict[str, Any]]:
         out += [
             {"name": f"{size}_status", "argv": base, "raw": raw, "warm": True,
              "goal": None if big else 0.5, "peak_goal": 500 if big else None},
-            {"name": f"{size}_summary", "argv": [*base, "--summary"], "raw": raw,
+            {"name": f"{size}_summary", "argv": [*base, "--summary"], "raw": raw, "warm": True,
              "ratio_goal": 3.0 if big else None, "peak_goal": 500 if big else None},
         ]  # fmt: skip
         if big:
@@ -167,12 +175,16 @@ def cases(sample: Path, province: Path | None) -> list[dict[str, Any]]:
     return out
 
 
-def measure_processes(sample: Path, province: Path | None, repeat: int = 5) -> dict[str, Any]:
+def measure_processes(
+    sample: Path, province: Path | None, repeat: int = 5, skip: Sequence[str] = ()
+) -> dict[str, Any]:
     """Median wall time and peak memory of every case, and of its raw counterpart."""
     results: dict[str, Any] = {}
     for case in cases(sample, province):
-        own: list[tuple[float, float]] = []
-        raw: list[tuple[float, float]] = []
+        if case["name"] in skip:
+            continue
+        own: list[tuple[float, float, float]] = []
+        raw: list[tuple[float, float, float]] = []
         measure = tui_first_paint if case.get("tui") else run_once
         if case.get("warm"):
             run_once(case["argv"])  # stores the rule columns and notes the check, untimed
@@ -181,12 +193,14 @@ def measure_processes(sample: Path, province: Path | None, repeat: int = 5) -> d
             if case.get("raw"):
                 raw.append(run_once(case["raw"]))
         entry = {
-            "seconds": statistics.median(w for w, _ in own),
-            "peak_mb": max(m for _, m in own),
+            "seconds": statistics.median(w for w, _, _ in own),
+            "cpu_seconds": statistics.median(c for _, _, c in own),
+            "peak_mb": max(m for _, m, _ in own),
         }
         if raw:
-            entry["raw_seconds"] = statistics.median(w for w, _ in raw)
-            entry["raw_peak_mb"] = max(m for _, m in raw)
+            entry["raw_seconds"] = statistics.median(w for w, _, _ in raw)
+            entry["raw_cpu_seconds"] = statistics.median(c for _, _, c in raw)
+            entry["raw_peak_mb"] = max(m for _, m, _ in raw)
         for key in ("goal", "ratio_goal", "peak_goal"):
             if case.get(key):
                 entry[key] = case[key]
@@ -215,15 +229,21 @@ LABELS = {
 
 
 def process_rows(results: dict[str, Any]) -> list[str]:
-    """Markdown table rows: measurement | figure | goal | peak memory."""
+    """Markdown table rows: measurement | wall time | CPU time | goal | peak memory."""
     rows = []
     for name, r in results.items():
         figure = f"**{r['seconds']:.2f} s**"
+        cpu = f"{r['cpu_seconds']:.2f} s" if "cpu_seconds" in r else ""
         goals = []
         if "raw_seconds" in r:
             figure += (
                 f" ({r['seconds'] / r['raw_seconds']:.1f}× sqlite3's {r['raw_seconds']:.3f} s)"
             )
+            if "raw_cpu_seconds" in r and r["raw_cpu_seconds"] > 0:
+                cpu += (
+                    f" ({r['cpu_seconds'] / r['raw_cpu_seconds']:.1f}× sqlite3's "
+                    f"{r['raw_cpu_seconds']:.3f} s)"
+                )
         if "goal" in r:
             goals.append(f"< {r['goal']} s")
         if "ratio_goal" in r:
@@ -233,12 +253,17 @@ def process_rows(results: dict[str, Any]) -> list[str]:
         peak = f"{r['peak_mb']:.0f} MB"
         if "raw_peak_mb" in r:
             peak += f" / {r['raw_peak_mb']:.0f} MB"
-        rows.append(f"| {LABELS.get(name, name)} | {figure} | {', '.join(goals)} | {peak} |")
+        rows.append(
+            f"| {LABELS.get(name, name)} | {figure} | {cpu} | {', '.join(goals)} | {peak} |"
+        )
     return rows
 
 
 def process_table(results: dict[str, Any]) -> str:
-    head = ["| whole process (median) | figure | goal | peak memory |", "|---|---|---|---|"]
+    head = [
+        "| whole process (median) | wall time | CPU time | goal | peak memory |",
+        "|---|---|---|---|---|",
+    ]
     return "\n".join(head + process_rows(results))
 
 
@@ -249,11 +274,15 @@ def main() -> int:
     parser.add_argument("sample", type=Path)
     parser.add_argument("province", type=Path, nargs="?")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument(
+        "--skip", action="append", default=[], metavar="NAME",
+        help="leave out a measurement (e.g. province_status, the whole table: minutes)",
+    )  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         sample = Path(tmp) / "sample.sqlite"  # a status may store the plan's rule columns
         shutil.copy(args.sample, sample)
-        results = measure_processes(sample, args.province, args.repeat)
+        results = measure_processes(sample, args.province, args.repeat, skip=args.skip)
     print(process_table(results))
     print(open("/proc/loadavg").read().strip() if Path("/proc/loadavg").exists() else "")
     return 0
