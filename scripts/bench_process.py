@@ -74,8 +74,8 @@ def tui_first_paint(argv: list[str], before: Any = None) -> tuple[float, float, 
     until then) of the TUI started by *argv* in a detached tmux session, then closed."""
     if before is not None:
         before()
-    socket = f"pledgetrack-bench-{os.getpid()}-{time.monotonic_ns()}"  # a server per run
-    tmux = ["tmux", "-L", socket]
+    socket = Path(tempfile.gettempdir()) / f"pledgetrack-bench-{os.getpid()}-{time.monotonic_ns()}"
+    tmux = ["tmux", "-S", str(socket)]  # a server of its own per run
     command = " ".join(shlex_quote(a) for a in argv)
     began = time.perf_counter()
     subprocess.run(
@@ -102,6 +102,7 @@ def tui_first_paint(argv: list[str], before: Any = None) -> tuple[float, float, 
         peak, cpu = peak_mb(pid), cpu_seconds(pid)
     finally:
         subprocess.run([*tmux, "kill-server"], capture_output=True)
+        socket.unlink(missing_ok=True)
     return wall, peak, cpu
 
 
