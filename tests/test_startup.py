@@ -7,10 +7,14 @@ timing. docs/PERFORMANCE.md ("Start-up") has the times."""
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+
+from tests.conftest import DATA
 
 #: Never imported to show help or refuse an option, with what each is for and what it
 #: costs to import on the reference machine (idle, whole process).
@@ -33,6 +37,12 @@ HELP_ONLY = {"pydantic": "Typer's option conversion; no option is converted for 
 
 def imported_by(*args: str) -> tuple[set[str], subprocess.CompletedProcess[str]]:
     """The top-level packages a fresh ``python -m pledgetrack ARGS`` imports."""
+    modules, run = modules_imported_by(*args)
+    return {name.split(".")[0] for name in modules}, run
+
+
+def modules_imported_by(*args: str) -> tuple[set[str], subprocess.CompletedProcess[str]]:
+    """Every module a fresh ``python -m pledgetrack ARGS`` imports, by its full name."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PLEDGETRACK_")}
     env["PYTHONDONTWRITEBYTECODE"] = "1"
     run = subprocess.run(
@@ -43,7 +53,7 @@ def imported_by(*args: str) -> tuple[set[str], subprocess.CompletedProcess[str]]
         timeout=120,
     )
     names = {
-        line.rsplit("|", 1)[1].strip().split(".")[0]
+        line.rsplit("|", 1)[1].strip()
         for line in run.stderr.splitlines()
         if line.startswith("import time:") and "|" in line
     }
@@ -97,3 +107,53 @@ def test_the_test_sees_a_heavy_import() -> None:
     names, run = imported_by("--db", "/nonexistent/dir/x.sqlite", "status")
     assert run.returncode == 2
     assert "sqlalchemy" in names
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--lang", "xx", "status"],
+        ["status", "--as-of"],
+        ["record"],
+    ],
+)
+def test_an_argument_error_imports_no_heavy_library(args: list[str]) -> None:
+    """Refused before a command runs: nothing a command's work needs is imported."""
+    names, run = imported_by(*args)
+    assert run.returncode == 2
+    assert heavy_in(names, HEAVY) == []
+
+
+#: Not needed by a status on SQLite, with what it is for and costs.
+NOT_FOR_STATUS = {
+    "textual": "the terminal UI",
+    "openpyxl": "xlsx import and reports",
+    "docx": "docx reports",
+    "alembic": "migrations; the schema check reads the revision lines instead",
+    "plotext": "the TUI's chart",
+    "psycopg": "the PostgreSQL driver",
+    "mako": "Alembic's templates",
+    "pledgetrack.reports": "the month report and its renderers",
+    "pledgetrack.exchange": "file import and export",
+    "pledgetrack.tui": "the terminal UI",
+    "sqlalchemy.dialects.postgresql": "SQLAlchemy's PostgreSQL dialect loads every "
+    "driver's module (~0.05–0.1 s); a SQLite session never needs it",
+    "rich.progress": "the progress line of imports and reports",
+}
+
+
+@pytest.mark.parametrize("extra", [[], ["--summary"], ["--json"]])
+def test_status_on_a_sqlite_file_imports_only_what_it_uses(
+    tmp_path: Path, extra: list[str]
+) -> None:
+    db = tmp_path / "pledges.sqlite"
+    shutil.copy(DATA / "pledges.sqlite", db)
+    modules, run = modules_imported_by("--db", str(db), "status", "--as-of", "2020-10-31", *extra)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip()
+    unneeded = sorted(
+        f"{m}: {why}"
+        for m, why in NOT_FOR_STATUS.items()
+        if m in modules or any(n.startswith(m + ".") for n in modules)
+    )
+    assert unneeded == []

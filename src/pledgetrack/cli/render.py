@@ -14,14 +14,6 @@ from typing import TYPE_CHECKING, Any
 from rich.cells import cell_len
 from rich.console import Console
 from rich.measure import Measurement
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-)
 from rich.table import Table
 from rich.text import Text
 
@@ -34,6 +26,8 @@ from pledgetrack.domain.text import one_line, shown
 from pledgetrack.i18n import status_label, t
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation
     from pledgetrack.services.access import UserInfo
     from pledgetrack.services.audit import AuditEntry
@@ -58,6 +52,16 @@ def plain(text: str, style: str = "") -> Text:
 
 def progress_line() -> Progress:
     """A progress line on stderr, shown only on a terminal (nothing in pipes and CI logs)."""
+    # Imported here: only imports and reports show one, and rich.progress is not light.
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     return Progress(
         SpinnerColumn(),
         TextColumn("{task.description}"),

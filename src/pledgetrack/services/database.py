@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from pledgetrack.domain.errors import SchemaAhead
 from pledgetrack.services.backup import SQLITE_MAGIC, sqlite_path
 from pledgetrack.services.faults import database_label, explain
+from pledgetrack.storage.check_record import file_identity, known_whole, note_whole
 from pledgetrack.storage.db import DEFAULT_LOCK_WAIT, close_engine, create_schema, make_engine
 from pledgetrack.storage.integrity import PROBLEMS_SHOWN, integrity_problems
 from pledgetrack.storage.schema import (
@@ -103,16 +104,25 @@ def open_database(
 
 
 def _refuse_damaged(engine: Engine, url: str) -> None:
-    """Raise DatabaseDamaged when SQLite's quick_check finds the file damaged."""
+    """Raise DatabaseDamaged when SQLite's quick_check finds the file damaged. A large
+    file found whole before and not written to since (by any program) is not read
+    again (storage.check_record says when, and what that gives up)."""
+    path = sqlite_path(url)
+    if path is not None and known_whole(path):
+        return
+    identity = file_identity(path) if path is not None else None
     problems = integrity_problems(engine)
-    if problems:
-        close_engine(engine)
-        more = f"; {len(problems) - 1} more" if len(problems) > 1 else ""
-        raise DatabaseDamaged(
-            f"the database {database_label(url)} is damaged (SQLite's quick_check: "
-            f"{problems[0]}{more}): nothing was read or written; run 'pledgetrack db check', "
-            "then restore a backup"
-        )
+    if not problems:
+        if path is not None:
+            note_whole(path, identity)
+        return
+    close_engine(engine)
+    more = f"; {len(problems) - 1} more" if len(problems) > 1 else ""
+    raise DatabaseDamaged(
+        f"the database {database_label(url)} is damaged (SQLite's quick_check: "
+        f"{problems[0]}{more}): nothing was read or written; run 'pledgetrack db check', "
+        "then restore a backup"
+    )
 
 
 def close_database(engine: Engine) -> None:

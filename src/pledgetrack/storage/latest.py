@@ -26,7 +26,6 @@ from functools import lru_cache
 from typing import Any, Literal
 
 from sqlalchemy import Date, ScalarSelect, String, and_, bindparam, cast, func, type_coerce
-from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
@@ -276,6 +275,9 @@ def _cached_latest(form: LatestForm, *, approved_only: bool, with_ids: bool) -> 
         where.append(Target.id.in_(bindparam("target_ids", expanding=True)))  # type: ignore[union-attr]
     on = bindparam("on", type_=Date)
     if form == "distinct_on":
+        # Imported here: SQLAlchemy's PostgreSQL dialect loads every driver's module.
+        from sqlalchemy.dialects.postgresql import distinct_on
+
         approved = (latest_decision() == APPROVED,) if approved_only else ()
         return (
             select(*LATEST_COLUMNS)  # type: ignore[call-overload]

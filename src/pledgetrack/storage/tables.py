@@ -100,8 +100,11 @@ class Snapshot(SQLModel, table=True):
             "target_id",
             "as_of",
             unique=True,
+            # Partial on both engines; migration 0002 creates it so. Only SQLite's clause
+            # is declared here: naming a dialect's option loads that dialect, and
+            # SQLAlchemy's PostgreSQL one brings every driver's module (a tenth of a
+            # second) into each SQLite command. A PostgreSQL session loads it anyway.
             sqlite_where=text("supersedes_id IS NULL"),
-            postgresql_where=text("supersedes_id IS NULL"),
         ),
         Index("uq_snapshot_supersedes", "supersedes_id", unique=True),
     )
