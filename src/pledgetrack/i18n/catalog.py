@@ -445,6 +445,29 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{who} saved {figure} meanwhile",
     },
     "entry.conflict.someone": {"zh": "他人", "en": "someone"},
+    "entry.readonly.other_department": {
+        "zh": "只读：{login}是{own}的填报人员，只能填报本单位的指标；{department}的指标由该单位填报",
+        "en": "Read only: {login} enters figures for {own} only; {department}'s figures are "
+        "entered by its own staff",
+    },
+    "entry.readonly.supervisor": {
+        "zh": "只读：督查人员审核数据，不填报数据；{department}的指标由该单位填报",
+        "en": "Read only: supervisors review figures, they do not enter them; {department}'s "
+        "staff enter them",
+    },
+    "entry.readonly.not_user": {
+        "zh": "只读：{login}不是pledgetrack用户，请管理员（{admins}）添加",
+        "en": "Read only: {login} is not a pledgetrack user; ask an admin ({admins}) to add you",
+    },
+    "entry.readonly.deactivated": {
+        "zh": "只读：{login}已停用，请管理员（{admins}）恢复",
+        "en": "Read only: {login} is deactivated; ask an admin ({admins}) to reactivate you",
+    },
+    "entry.readonly.no_department": {
+        "zh": "只读：{login}尚未设定所属单位，请管理员（{admins}）设定",
+        "en": "Read only: {login} has no department; ask an admin ({admins}) to set it",
+    },
+    "entry.readonly.no_admin": {"zh": "暂无管理员", "en": "there is none"},
     "entry.no_month": {
         "zh": "本计划尚无可填报的月份",
         "en": "No month of this plan can be reported yet",

@@ -1,0 +1,162 @@
+"""A staff member's and a supervisor's month in the TUI: the entry sheet opens on the
+person's own department, other departments are read only and say why, in the UI's
+language; single-letter keys do not act while a field takes the keys."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+from textual.widgets import Checkbox, Input, Select
+
+from pledgetrack.domain.model import Policy
+from pledgetrack.services.access import add_user
+from pledgetrack.storage.tables import Snapshot
+from pledgetrack.tui.app import PledgeApp, create_app
+from pledgetrack.tui.screens.dashboard import DashboardScreen
+from pledgetrack.tui.screens.entry import EntryScreen
+from tests.test_tui_entry import target_ids, type_into
+from tests.tui_support import OCTOBER, SIZE, TODAY, notifications, settle, text_of, wait_until
+
+CIVIL = "市民政局"
+CULTURE = "市文化和旅游局"
+NOVEMBER_END = date(2020, 11, 30)
+
+
+@pytest.fixture
+def staffed(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Engine:
+    """The sample with an admin, li (staff of 市民政局) and zhang (a supervisor); the
+    program runs as li's OS account."""
+    add_user(engine, login="zhao", role="admin", display_name="赵敏")
+    add_user(engine, login="li", role="staff", department=CIVIL, actor="zhao")
+    add_user(engine, login="zhang", role="supervisor", actor="zhao")
+    monkeypatch.setattr("pledgetrack.services.access.os_account", lambda: "li")
+    return engine
+
+
+def app_as_os_account(engine: Engine, lang: str = "zh") -> PledgeApp:
+    """The app as `pledgetrack` opens it: the person is the OS account (no --user)."""
+    from tests.tui_support import _record_notifications
+
+    app = create_app(engine, lang=lang, policy=Policy(), as_of=OCTOBER, today=TODAY)
+    _record_notifications(app)
+    return app
+
+
+async def open_entry(pilot, item: str) -> EntryScreen:  # type: ignore[no-untyped-def]
+    """From the dashboard, with item *item* highlighted, press e."""
+    await settle(pilot)
+    dash = pilot.app.screen
+    assert isinstance(dash, DashboardScreen)
+    dash.query_one("#search", Input).value = item
+    await settle(pilot, until=lambda: dash.query_text == item)
+    dash.table.focus()
+    await pilot.press("e")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, EntryScreen)
+    return screen
+
+
+def snapshots_on(engine: Engine, day: date) -> list[Snapshot]:
+    with Session(engine) as session:
+        return list(session.exec(select(Snapshot).where(Snapshot.as_of == day)).all())
+
+
+async def test_staff_sheet_opens_on_own_department_refuses_others_and_saves_own(
+    staffed: Engine,
+) -> None:
+    ids = target_ids(staffed)
+    app = app_as_os_account(staffed)
+    async with app.run_test(size=SIZE) as pilot:
+        # Item 28 (市文化和旅游局) is highlighted, but li's own sheet opens.
+        screen = await open_entry(pilot, "28")
+        assert screen.department == CIVIL
+        assert screen.query_one("#entry-department", Select).value == CIVIL
+        assert {row.line.item.no for row in screen.rows()} == {22, 23, 25}
+        assert not screen.query_one("#entry-readonly").display
+
+        # Another department's sheet: read only, and it says why, in Chinese.
+        screen.query_one("#entry-department", Select).value = CULTURE
+        await settle(pilot, until=lambda: screen.sheet is not None and screen.sheet.read_only)
+        banner = text_of(app, "#entry-readonly")
+        assert screen.query_one("#entry-readonly").display
+        assert banner == (
+            "只读：li是市民政局的填报人员，只能填报本单位的指标；市文化和旅游局的指标由该单位填报"
+        )
+        field = screen.query_one(f"#value-{ids['28.1']}", Input)
+        before = field.value
+        await type_into(pilot, field, "99")
+        await settle(pilot)
+        assert field.value == before  # nothing typed in
+        assert screen.pending() == []
+        said = [m for m, severity in notifications(app) if severity == "warning"]
+        assert said == [banner]  # once for the field, not once per key
+        # A milestone's box is refused too, and ctrl+s saves nothing.
+        box = screen.query_one(f"#done-{ids['29.1']}", Checkbox)
+        ticked = box.value
+        box.focus()
+        await pilot.press("space")
+        await settle(pilot)
+        assert box.value == ticked
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert snapshots_on(staffed, NOVEMBER_END) == []
+
+        # In English, the same reason in English.
+        app.lang = "en"
+        await settle(pilot)
+        assert text_of(app, "#entry-readonly") == (
+            "Read only: li enters figures for 市民政局 only; 市文化和旅游局's figures are "
+            "entered by its own staff"
+        )
+
+        # Back on li's own department: typing and saving work.
+        screen.query_one("#entry-department", Select).value = CIVIL
+        await settle(pilot, until=lambda: screen.sheet is not None and not screen.sheet.read_only)
+        assert not screen.query_one("#entry-readonly").display
+        await type_into(pilot, screen.query_one(f"#value-{ids['23.1']}", Input), "17000")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot, until=lambda: isinstance(app.screen, DashboardScreen))
+    stored = snapshots_on(staffed, NOVEMBER_END)
+    assert [(s.target_id, s.value, s.entered_by) for s in stored] == [(ids["23.1"], 17000, "li")]
+
+
+async def test_supervisor_sheet_is_read_only_and_says_supervisors_review(
+    staffed: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pledgetrack.services.access.os_account", lambda: "zhang")
+    app = app_as_os_account(staffed, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_entry(pilot, "28")
+        # A supervisor has no department: the highlighted item's sheet, read only.
+        assert screen.department == CULTURE
+        assert text_of(app, "#entry-readonly") == (
+            "Read only: supervisors review figures, they do not enter them; "
+            "市文化和旅游局's staff enter them"
+        )
+
+
+async def test_unknown_login_sheet_is_read_only_and_names_the_admins(
+    staffed: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("pledgetrack.services.access.os_account", lambda: "wang")
+    app = app_as_os_account(staffed)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_entry(pilot, "28")
+        assert (
+            text_of(app, "#entry-readonly") == "只读：wang不是pledgetrack用户，请管理员（zhao）添加"
+        )
+
+
+async def test_single_user_database_sheet_is_writable(engine: Engine) -> None:
+    """Without users anyone may enter: the highlighted item's department, not read only."""
+    app = app_as_os_account(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_entry(pilot, "28")
+        assert screen.department == CULTURE
+        assert screen.sheet is not None and not screen.sheet.read_only
+        await wait_until(pilot, lambda: not screen.query_one("#entry-readonly").display)
