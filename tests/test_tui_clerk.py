@@ -160,3 +160,46 @@ async def test_single_user_database_sheet_is_writable(engine: Engine) -> None:
         assert screen.department == CULTURE
         assert screen.sheet is not None and not screen.sheet.read_only
         await wait_until(pilot, lambda: not screen.query_one("#entry-readonly").display)
+
+
+async def test_last_figure_column_shows_the_day_of_the_figure(engine: Engine) -> None:
+    """The 上月 column says which day its figure is of; the help line gives the full date."""
+    ids = target_ids(engine)
+    app = app_as_os_account(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_entry(pilot, "28")
+        row = next(r for r in screen.rows() if r.line.target.key == "28.1")
+        assert str(row.query_one(".e-prev").render()) == "64 10/31"
+        screen.query_one(f"#value-{ids['28.1']}", Input).focus()
+        await settle(pilot)
+        assert "上次填报：64（2020年10月31日）" in text_of(app, "#entry-help")
+
+
+async def test_single_letter_keys_do_not_act_in_fields(engine: Engine) -> None:
+    """q and l type into a text field, and do nothing on a box or a drop-down: neither
+    quits nor switches the language. ctrl+q still quits."""
+    ids = target_ids(engine)
+    app = app_as_os_account(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_entry(pilot, "28")
+        note = screen.query_one(f"#note-{ids['28.1']}", Input)
+        await type_into(pilot, note, "ql")
+        await settle(pilot)
+        assert note.value == "ql"
+        for selector in (f"#done-{ids['29.1']}", "#entry-department", "#entry-month"):
+            widget = screen.query_one(selector)
+            widget.focus()
+            await wait_until(pilot, lambda w=widget: w.has_focus)  # type: ignore[misc]
+            await pilot.press("l", "q")
+            await settle(pilot)
+            assert app.lang == "zh" and app.screen is screen and app.is_running, selector
+        # On the dashboard's table l does switch the language.
+        screen.query_one(f"#note-{ids['28.1']}", Input).value = ""
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot, until=lambda: isinstance(app.screen, DashboardScreen))
+        await pilot.press("l")
+        await settle(pilot)
+        assert app.lang == "en"
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: not app.is_running)

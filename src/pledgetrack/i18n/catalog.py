@@ -403,6 +403,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "entry.col.name": {"zh": "名称", "en": "Name"},
     "entry.col.goal": {"zh": "目标值", "en": "Goal"},
     "entry.col.prev": {"zh": "上月", "en": "Last month"},
+    "entry.prev.help": {
+        "zh": "上次填报：{figure}（{date}）",
+        "en": "last figure: {figure} ({date})",
+    },
+    "entry.prev.none": {"zh": "此前未填报", "en": "no figure before this month"},
     "entry.col.value": {"zh": "本月累计", "en": "This month"},
     "entry.col.check": {"zh": "校验", "en": "Check"},
     "entry.note.placeholder": {"zh": "说明", "en": "note"},

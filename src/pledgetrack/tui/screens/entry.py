@@ -41,9 +41,11 @@ from pledgetrack.tui.widgets.entry_grid import (
     EntryRow,
     FieldRefused,
     conflict_values,
+    previous_help,
     problem_text,
     row_of,
 )
+from pledgetrack.tui.widgets.fields import FieldSelect
 from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
@@ -155,7 +157,7 @@ class EntryScreen(Screen[date | None]):
         yield Plain(id="entry-title")
         with Horizontal(id="entry-bar"):
             yield Plain(id="entry-department-label", classes="entry-label")
-            yield Select(
+            yield FieldSelect(
                 [(name, name) for name in self.structure.departments()],
                 value=self.department,
                 allow_blank=False,
@@ -163,7 +165,7 @@ class EntryScreen(Screen[date | None]):
                 compact=True,
             )
             yield Plain(id="entry-month-label", classes="entry-label")
-            yield Select(
+            yield FieldSelect(
                 [
                     (month_option(m, lang), m)
                     for m in entry_months(self.structure.period, self.pledge_app.today)
@@ -239,11 +241,12 @@ class EntryScreen(Screen[date | None]):
                 self.query_one("#entry-department", Select).value = sheet.department
         if (sheet.department, sheet.month) != (self.department, self.month):
             return
-        self.sheet = sheet
         # What was typed before a save conflict reloaded the sheet, and who saved meanwhile.
         typed, self._typed = self._typed, {}
         conflicts, self._conflicts = self._conflicts, {}
         await self.grid.show_sheet(sheet, typed, conflicts)
+        # The screen has the sheet once its rows are on screen (tests wait for it).
+        self.sheet = sheet
         self._draw_summary()
 
     @on(FieldRefused)
@@ -280,7 +283,10 @@ class EntryScreen(Screen[date | None]):
     def _show_help(self, row: EntryRow) -> None:
         lang = self.lang
         line = row.line
-        parts = [f"{line.item.no}. {line.item.title} · {line.target.key} {line.target.name}"]
+        parts = [
+            f"{line.item.no}. {line.item.title} · {line.target.key} {line.target.name}",
+            previous_help(line, lang),
+        ]
         if line.staged:
             names = " / ".join(
                 f"{i} {s.name}" for i, s in enumerate(line.target.rule.stages, start=1)

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Static
 
+from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.model import Reading, StoredReading, TargetKind
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.i18n import t
@@ -23,6 +24,7 @@ from pledgetrack.services.entry import (
 )
 from pledgetrack.services.reading_check import Problem, ReadingCheck
 from pledgetrack.tui.cells import goal_text
+from pledgetrack.tui.widgets.fields import FieldCheckbox
 from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
@@ -54,12 +56,28 @@ def review_text(line: SheetLine, lang: str) -> str:
     return t("review.approved", lang)
 
 
-def previous_text(line: SheetLine, lang: str) -> str:
-    """Last month's figure as the field beside it shows it."""
+def previous_text(line: SheetLine, lang: str, *, year: int | None = None) -> str:
+    """The latest figure before the month, and the day it is of (``16595 10/31``; the
+    year too when it is not *year*): it may be older than last month."""
     reading: Reading | None = line.previous
     if reading is None:
         return "—"
-    return figure_text(line, reading.value, reading.done, lang)
+    day = reading.as_of
+    when = f"{day.month}/{day.day}" if day.year == year else f"{day.year}/{day.month}/{day.day}"
+    return f"{figure_text(line, reading.value, reading.done, lang)} {when}"
+
+
+def previous_help(line: SheetLine, lang: str) -> str:
+    """The help line's words for the figure before the month and its full date."""
+    reading = line.previous
+    if reading is None:
+        return t("entry.prev.none", lang)
+    return t(
+        "entry.prev.help",
+        lang,
+        figure=figure_text(line, reading.value, reading.done, lang),
+        date=date_label(reading.as_of, lang),
+    )
 
 
 def figure_text(line: SheetLine, value: float | None, done: bool | None, lang: str) -> str:
@@ -117,7 +135,7 @@ class SheetInput(Input):
         return super().check_action(action, parameters)
 
 
-class SheetCheckbox(Checkbox):
+class SheetCheckbox(FieldCheckbox):
     """A milestone's box; on a read-only sheet ticking it is refused (see SheetInput)."""
 
     locked = False
@@ -151,6 +169,8 @@ class EntryRow(Horizontal):
         self.conflict = conflict
         #: The sheet is read only: the fields refuse changes.
         self.locked = False
+        #: The sheet's year: dates in it are shown without the year.
+        self.month_year: int | None = None
 
     def compose(self) -> ComposeResult:
         line, tid = self.line, self.line.target.id
@@ -193,7 +213,7 @@ class EntryRow(Horizontal):
     def draw(self, lang: str) -> None:
         line = self.line
         self.query_one(".e-goal", Static).update(goal_text(line.target, lang))
-        self.query_one(".e-prev", Static).update(previous_text(line, lang))
+        self.query_one(".e-prev", Static).update(previous_text(line, lang, year=self.month_year))
         value = self.query(".e-value").first()
         if isinstance(value, Input):
             value.placeholder = (
@@ -322,6 +342,7 @@ class EntryGrid(VerticalScroll):
             self._held_checks.pop(tid, None)
             row = EntryRow(line, self._held.pop(tid, None), self._sheet_conflicts.get(tid))
             row.locked = sheet.read_only
+            row.month_year = sheet.month.year
             widgets.append(row)
         if not sheet.lines:
             widgets.append(Plain(t("entry.empty", self.lang), classes="entry-item"))
