@@ -203,3 +203,132 @@ async def test_single_letter_keys_do_not_act_in_fields(engine: Engine) -> None:
         assert app.lang == "en"
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: not app.is_running)
+
+
+# ---- the supervisor's dashboard --------------------------------------------------
+
+
+def dashboard(app: PledgeApp) -> DashboardScreen:
+    screen = app.screen
+    assert isinstance(screen, DashboardScreen)
+    return screen
+
+
+def heading_labels(screen: DashboardScreen) -> dict[str, str]:
+    return {str(c.key.value): c.label.plain for c in screen.table.ordered_columns}
+
+
+async def test_sorted_column_heading_shows_the_direction(engine: Engine) -> None:
+    app = app_as_os_account(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = dashboard(app)
+        assert not any("▲" in h or "▼" in h for h in heading_labels(screen).values())
+        await pilot.press("s", "s", "s", "s")  # number, item, department, completion
+        await settle(pilot)
+        labels = heading_labels(screen)
+        assert labels["completion"] == "完成率 ▲"
+        assert [k for k, h in labels.items() if "▲" in h or "▼" in h] == ["completion"]
+        await pilot.press("S")
+        await settle(pilot)
+        assert heading_labels(screen)["completion"] == "完成率 ▼"
+        assert "完成率▼" in text_of(app, "#filter")
+
+
+async def test_departments_and_titles_sort_by_pinyin(engine: Engine) -> None:
+    """市城市管理局 (cheng) before 市教育局 (jiao) before 市民政局 (min), as a Chinese
+    index has them, whatever their code points."""
+    from pledgetrack.domain.names import pinyin_key
+
+    app = app_as_os_account(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = dashboard(app)
+        screen.sort_column, screen.sort_reverse = "lead", False
+        screen.refresh_view()
+        await settle(pilot)
+        leads = [screen._item(int(k.removeprefix("item-"))).info.lead for k in screen.item_keys()]  # type: ignore[union-attr]
+        firsts = list(dict.fromkeys(leads))
+        assert firsts.index("市城市管理局") < firsts.index("市教育局") < firsts.index("市民政局")
+        assert firsts == sorted(firsts, key=pinyin_key)
+        assert firsts != sorted(firsts)  # code point order differs: the test means something
+        screen.sort_column = "item"
+        screen.refresh_view()
+        await settle(pilot)
+        titles = [screen._item(int(k.removeprefix("item-"))).info.title for k in screen.item_keys()]  # type: ignore[union-attr]
+        assert titles[0] == "安居提升工程"  # an ju
+        assert titles == sorted(titles, key=pinyin_key)
+
+
+async def test_pledge_headings_above_ten_are_whole(engine: Engine) -> None:
+    app = app_as_os_account(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = dashboard(app).table
+        headings = {
+            str(key.value): table.get_row(key)[1].plain
+            for key in table.rows
+            if str(key.value).startswith("pledge-")
+        }
+        assert headings["pledge-10"].startswith("十、")
+        assert headings["pledge-11"].startswith("十一、")
+        assert headings["pledge-12"].startswith("十二、")
+        # The number column holds no part of it (a 4-cell column cut 十一、 to 十…).
+        assert all(
+            table.get_row(key)[0].plain == ""
+            for key in table.rows
+            if str(key.value).startswith("pledge-")
+        )
+
+
+async def test_enter_on_a_pledge_heading_opens_its_first_item(engine: Engine) -> None:
+    from pledgetrack.tui.screens.item_detail import ItemDetailScreen
+
+    app = app_as_os_account(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = dashboard(app).table
+        table.move_cursor(row=table.get_row_index("pledge-3"), animate=False)
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot, until=lambda: isinstance(app.screen, ItemDetailScreen))
+        screen = app.screen
+        assert isinstance(screen, ItemDetailScreen) and screen.row.info.no == 6
+
+
+async def test_an_empty_filter_result_says_so(engine: Engine) -> None:
+    app = app_as_os_account(engine, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = dashboard(app)
+        screen.query_one("#search", Input).value = "no such item"
+        await settle(pilot, until=lambda: screen.query_text == "no such item")
+        assert screen.item_keys() == []
+        said = "No item matches (f: status filter, d: department, /: search)"
+        assert text_of(app, "#shown") == said
+        assert text_of(app, "#context") == said
+        screen.query_one("#search", Input).value = ""
+        await settle(pilot, until=lambda: len(screen.item_keys()) == 36)
+        assert text_of(app, "#shown") == "36 items shown"
+
+
+async def test_month_steps_say_when_they_reach_the_plan_ends(engine: Engine) -> None:
+    app = app_as_os_account(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("n", "n")
+        await settle(pilot, until=lambda: app.as_of == date(2020, 12, 31))
+        assert notifications(app) == []
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.as_of == date(2020, 12, 31)
+        assert notifications(app)[-1][0] == "已是计划的最后一个月（2020年12月31日），不能再往后"
+        for _ in range(11):
+            await pilot.press("left_square_bracket")
+            await settle(pilot)
+        assert app.as_of == date(2020, 1, 31)
+        assert len(notifications(app)) == 1
+        await pilot.press("p")
+        await settle(pilot)
+        assert app.as_of == date(2020, 1, 31)
+        assert notifications(app)[-1][0] == "已是计划的第一个月（2020年1月31日），不能再往前"

@@ -258,6 +258,18 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.filter": {"zh": "筛选：{status}", "en": "Filter: {status}"},
     "tui.filter.all": {"zh": "全部", "en": "all"},
     "tui.shown": {"zh": "显示{n}项", "en": "{n} {n:item|items} shown"},
+    "tui.shown.none": {
+        "zh": "没有符合条件的事项（f切换状态筛选，d选择单位，/修改搜索）",
+        "en": "No item matches (f: status filter, d: department, /: search)",
+    },
+    "tui.month.first": {
+        "zh": "已是计划的第一个月（{date}），不能再往前",
+        "en": "This is the plan's first month ({date}); there is none before it",
+    },
+    "tui.month.last": {
+        "zh": "已是计划的最后一个月（{date}），不能再往后",
+        "en": "This is the plan's last month ({date}); there is none after it",
+    },
     "tui.shown.loading": {"zh": "正在加载其余事项…", "en": "Loading the rest of the items…"},
     "tui.still_loading": {
         "zh": "正在加载全部事项，请稍候",
