@@ -305,7 +305,7 @@ async def test_an_empty_filter_result_says_so(engine: Engine) -> None:
         await settle(pilot, until=lambda: screen.query_text == "no such item")
         assert screen.item_keys() == []
         said = "No item matches (f: status filter, d: department, /: search)"
-        assert text_of(app, "#shown") == said
+        assert text_of(app, "#shown") == "0 items shown"
         assert text_of(app, "#context") == said
         screen.query_one("#search", Input).value = ""
         await settle(pilot, until=lambda: len(screen.item_keys()) == 36)
@@ -332,3 +332,46 @@ async def test_month_steps_say_when_they_reach_the_plan_ends(engine: Engine) -> 
         await settle(pilot)
         assert app.as_of == date(2020, 1, 31)
         assert notifications(app)[-1][0] == "已是计划的第一个月（2020年1月31日），不能再往前"
+
+
+async def test_attention_board_names_the_lagging_target_and_gives_the_phone_list(
+    engine: Engine,
+) -> None:
+    from pledgetrack.tui.screens.attention import AttentionScreen
+    from pledgetrack.tui.screens.phone_list import PhoneListScreen
+
+    app = app_as_os_account(engine)
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot, until=lambda: isinstance(app.screen, AttentionScreen))
+        board = app.screen
+        assert isinstance(board, AttentionScreen)
+        # Worst gap first (30.3 at 0 % of 83.3 %), 18 (13.3 points behind) last.
+        assert [r.info.no for r in board.item_rows()] == [30, 15, 26, 28, 8, 18]
+        table = board.query_one("#attention")
+        lagging = {
+            str(key.value): table.get_row(key)[-1].plain  # type: ignore[attr-defined]
+            for key in table.rows  # type: ignore[attr-defined]
+            if str(key.value).startswith("item-")
+        }
+        assert lagging["item-18"] == "18.3 农村生活垃圾镇级处置站完工7处，应达8.3处"
+        assert lagging["item-28"] == "28.2 书屋10处，应达16.7处"
+        assert text_of(app, "#attention-context") == (
+            "30. 健身场地设施建设 — 市体育局 · 30.3 健身设施安装0处，应达83.3处"
+        )
+        # The highlighted item's department, as lines to read out, copied as shown.
+        await pilot.press("t")
+        await settle(pilot, until=lambda: isinstance(app.screen, PhoneListScreen))
+        phone = app.screen
+        assert isinstance(phone, PhoneListScreen)
+        assert phone.text == (
+            "市体育局：截至2020年10月31日，1项需关注\n"
+            "1. 第30项 健身场地设施建设（进度滞后）：30.3 健身设施安装0处，应达83.3处；"
+            "最近填报：2020年10月31日"
+        )
+        assert copied == [phone.text]
+        await pilot.press("escape")
+        await settle(pilot, until=lambda: app.screen is board)

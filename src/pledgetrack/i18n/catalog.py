@@ -287,6 +287,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.key.quit": {"zh": "退出", "en": "quit"},
     "tui.key.back": {"zh": "返回", "en": "back"},
     "tui.key.attention": {"zh": "关注", "en": "attention"},
+    "tui.key.phone_list": {"zh": "电话稿", "en": "phone list"},
     "tui.key.department": {"zh": "单位", "en": "dept"},
     "tui.key.scorecard": {"zh": "考核", "en": "scores"},
     "tui.key.cycle_sort": {"zh": "排序", "en": "sort"},
@@ -357,6 +358,37 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.attention.group": {"zh": "{name}（{n}项）", "en": "{name} ({n})"},
     "tui.attention.empty": {"zh": "本月无需关注事项", "en": "Nothing needs attention this month"},
     "tui.attention.dept.sep": {"zh": "、", "en": ", "},
+    "tui.attention.phone.title": {
+        "zh": "电话稿 · {department}（已复制到剪贴板）",
+        "en": "To read out · {department} (copied to the clipboard)",
+    },
+    "tui.attention.phone.none": {
+        "zh": "请先选中一个单位或事项",
+        "en": "Highlight a department or an item first",
+    },
+    # attention.*: the attention board's words for an item's lagging target (services/attention.py)
+    "attention.lag.figure": {
+        "zh": "{key} {name}{value}{unit}，应达{expected}{unit}",
+        "en": "{key} {name}: {value} {unit}, {expected} {unit} expected by now",
+    },
+    "attention.lag.none": {
+        "zh": "{key} {name}尚无填报，应达{expected}{unit}",
+        "en": "{key} {name}: no figure yet, {expected} {unit} expected by now",
+    },
+    "attention.lag.milestone": {
+        "zh": "{key} {name}尚未完成，应已完成",
+        "en": "{key} {name}: not done, expected done by now",
+    },
+    "attention.phone.header": {
+        "zh": "{department}：截至{date}，{n}项需关注",
+        "en": "{department}: as of {date}, {n} {n:item needs|items need} attention",
+    },
+    "attention.phone.line": {
+        "zh": "{index}. 第{no}项 {title}（{status}）：{lag}；最近填报：{last}",
+        "en": "{index}. Item {no}, {title} ({status}): {lag}; last report: {last}",
+    },
+    "attention.phone.never": {"zh": "尚无", "en": "none yet"},
+    "col.lagging": {"zh": "滞后指标", "en": "Lagging target"},
     "tui.preview.header": {
         "zh": "{plan} · {month}进展情况报告",
         "en": "{plan} · progress report, {month}",

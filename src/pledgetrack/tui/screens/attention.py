@@ -15,6 +15,7 @@ from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation
 from pledgetrack.domain.model import STATUS_ORDER
 from pledgetrack.domain.numbers import format_percent
 from pledgetrack.i18n import status_label, t
+from pledgetrack.services.attention import item_lag_text, phone_list
 from pledgetrack.tui.cells import bar, cell, day, light, localize_bindings
 from pledgetrack.tui.widgets.plain import Plain
 
@@ -31,7 +32,10 @@ class AttentionTable(DataTable[object]):
 class AttentionScreen(Screen[None]):
     """Items needing attention in the evaluated month, grouped by lead department."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "back", key_display="esc")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "back", key_display="esc"),
+        Binding("t", "phone_list", "phone_list"),
+    ]
 
     def __init__(self, evaluation: PlanEvaluation) -> None:
         super().__init__()
@@ -49,6 +53,7 @@ class AttentionScreen(Screen[None]):
         yield Plain(id="attention-summary")
         yield Plain(id="attention-empty")
         yield AttentionTable(id="attention", cursor_type="row")
+        yield Plain(id="attention-context")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -109,8 +114,8 @@ class AttentionScreen(Screen[None]):
         table.add_column(t("col.completion", lang), key="completion", width=18)
         table.add_column(t("col.expected", lang), key="expected", width=8)
         table.add_column(t("col.last_report", lang), key="last", width=14)
-        table.add_column(t("col.cooperating", lang), key="cooperating", width=18)
-        sep = t("tui.attention.dept.sep", lang)
+        # What holds the item back (services.attention); co-operating units go below the table.
+        table.add_column(t("col.lagging", lang), key="lagging", width=40)
         for index, (department, rows) in enumerate(self.groups):
             table.add_row(
                 cell(""),
@@ -126,11 +131,54 @@ class AttentionScreen(Screen[None]):
                     bar(result.completion, result.status),
                     cell(format_percent(result.expected)),
                     day(row.last_report, lang),
-                    cell(sep.join(row.info.departments[1:]) or "—"),
+                    cell(item_lag_text(row, lang)),
                     key=f"item-{row.info.no}",
                 )
         if cursor is not None and cursor < table.row_count:
             table.move_cursor(row=cursor, animate=False)
+
+    @on(DataTable.RowHighlighted, "#attention")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Under the table: the highlighted item's departments and what holds it back."""
+        lang = self.lang
+        key = str(event.row_key.value)
+        row = self._rows.get(int(key.removeprefix("item-"))) if key.startswith("item-") else None
+        text = ""
+        if row is not None:
+            parts = [f"{row.info.no}. {row.info.title} — {row.info.lead}"]
+            cooperating = t("tui.attention.dept.sep", lang).join(row.info.departments[1:])
+            if cooperating:
+                parts.append(t("col.cooperating", lang) + t("sep.colon", lang) + cooperating)
+            parts.append(item_lag_text(row, lang))
+            text = " · ".join(parts)
+        self.query_one("#attention-context", Static).update(text)
+
+    def highlighted_department(self) -> str | None:
+        """The department of the highlighted heading or item (None: the board is empty)."""
+        table = self.query_one("#attention", AttentionTable)
+        if not table.row_count:
+            return None
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        if key.startswith("dept-"):
+            return self.groups[int(key.removeprefix("dept-"))][0]
+        row = self._rows.get(int(key.removeprefix("item-")))
+        return row.info.lead if row is not None else None
+
+    def action_phone_list(self) -> None:
+        """The highlighted department's items as lines to read out, copied as shown."""
+        lang = self.lang
+        department = self.highlighted_department()
+        if department is None:
+            self.notify(t("tui.attention.phone.none", lang))
+            return
+        from pledgetrack.tui.screens.phone_list import PhoneListScreen
+
+        self.app.push_screen(
+            PhoneListScreen(
+                t("tui.attention.phone.title", lang, department=department),
+                phone_list(self.evaluation, department, lang),
+            )
+        )
 
     # ---- what tests look at --------------------------------------------------
 

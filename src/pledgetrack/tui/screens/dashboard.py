@@ -273,11 +273,9 @@ class DashboardScreen(Screen[None]):
             partial = self.evaluation.partial
             shown = t("tui.shown.loading", lang) if partial else t("tui.shown", lang, n=len(rows))
             if not rows and not partial:
-                shown = t("tui.shown.none", lang)
+                # Nothing highlighted to describe: the line under the table says why it is empty.
+                self.query_one("#context", Static).update(t("tui.shown.none", lang))
         self.query_one("#shown", Static).update(shown)
-        if self.evaluation is not None and not rows:
-            # Nothing highlighted to describe: the line under the table says why it is empty.
-            self.query_one("#context", Static).update(shown)
         self.table.show_rows(rows if self.evaluation is not None else None, self._pledges, lang)
 
     def item_keys(self) -> list[str]:
