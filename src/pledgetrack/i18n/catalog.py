@@ -3,7 +3,8 @@
 A key's first segment says where it is used: ``sep``, ``status``, ``col``,
 ``assessed`` and ``review`` by every front end; ``report``, ``score``, ``html``,
 ``xlsx`` and ``docx`` by the month-end report's renderers; ``cli`` by the command
-line; ``tui`` and ``entry`` by the terminal UI. Chinese prose takes full-width
+line; ``tui`` and ``entry`` by the terminal UI; ``attention`` by the attention board's
+words for a lagging target and its phone list (services/attention.py). Chinese prose takes full-width
 punctuation (，：；（）？). English counts take a plural: ``{n} {n:item|items}``
 is ``1 item`` or ``2 items`` (see :func:`pledgetrack.i18n.t`). tests/test_i18n.py holds the catalog to its rules: both
 languages, the same placeholders in each, every key used and every key asked for
