@@ -218,6 +218,9 @@ async def _entry_with_checks(pilot) -> None:  # type: ignore[no-untyped-def]
     await type_into(pilot, screen.query_one(f"#value-{ids['28.2']}", Input), "8")
     await type_into(pilot, screen.query_one(f"#value-{ids['28.3']}", Input), "95")
     await type_into(pilot, screen.query_one(f"#note-{ids['28.1']}", Input), "")
+    # A blinking cursor is on or off by the time the picture is taken: keep it on.
+    for field in screen.query(Input):
+        field.cursor_blink = False
     await settle(pilot)
 
 
