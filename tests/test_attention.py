@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy.engine import Engine
 
 from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation
+from pledgetrack.domain.lagging import attention_gap
 from pledgetrack.domain.model import ItemResult, PlanPeriod, Policy, Status
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, PledgeInfo
 from pledgetrack.services.status import plan_status
@@ -92,15 +93,23 @@ def test_empty_when_nothing_needs_attention() -> None:
 
 def test_qingdao_october_six_behind_items(qingdao: Engine) -> None:
     groups = plan_status(qingdao, on=ON, policy=Policy()).attention_by_department()
-    # Six behind items, each the only one of its lead department: ordered by name.
     assert len(groups) == 6
     assert sorted(r.info.no for _, rows in groups for r in rows) == [8, 15, 18, 26, 28, 30]
     assert all(len(rows) == 1 and rows[0].result.status is Status.BEHIND for _, rows in groups)
-    names = [name for name, _ in groups]
-    assert names == sorted(names)
+    # Worst gap first: three targets at 0 % of 83.3 % (by name among them), then 28.2
+    # (33.3 points), 8.2 (19.9), 18.3 (13.3) — not by name, not by item number.
+    assert shape(groups) == [
+        ("市体育局", [30]),
+        ("市卫生健康委", [15]),
+        ("市市场监管局", [26]),
+        ("市文化和旅游局", [28]),
+        ("市住房城乡建设局", [8]),
+        ("市城市管理局", [18]),
+    ]
+    gaps = [round(attention_gap(rows[0]), 1) for _, rows in groups]
+    assert gaps == [83.3, 83.3, 83.3, 33.3, 19.9, 13.3]
     # 献血屋设置 is led by 市卫生健康委 (市红十字会 co-operates).
-    assert ("市卫生健康委", [15]) in shape(groups)
-    assert "市红十字会" not in names
+    assert "市红十字会" not in [name for name, _ in groups]
 
 
 def test_qingdao_september_all_not_reported(qingdao: Engine) -> None:
@@ -127,7 +136,6 @@ def test_qingdao_december_overdue_first(qingdao: Engine) -> None:
     groups = plan_status(qingdao, on=date(2020, 12, 31), policy=Policy()).attention_by_department()
     assert groups[0][1][0].result.status is Status.OVERDUE
     assert shape(groups)[0] == ("市公安局交通警察支队", [10])
-    # then the two-item departments, by name, then the one-item ones
-    assert [len(rows) for _, rows in groups[1:3]] == [2, 2]
-    assert all(len(rows) == 1 for _, rows in groups[3:])
-    assert shape(groups)[1:3] == sorted(shape(groups)[1:3])
+    # then the not-reported ones, worst gap first
+    gaps = [attention_gap(rows[0]) for _, rows in groups[1:]]
+    assert gaps == sorted(gaps, reverse=True)

@@ -41,7 +41,7 @@ ALLOWED: dict[str, frozenset[str]] = {
 LAZY_ONLY = {("cli", "pledgetrack.tui.app")}
 
 #: Besides pledgetrack and the standard library, the domain imports only these.
-DOMAIN_THIRD_PARTY = frozenset({"numpy", "dateutil"})
+DOMAIN_THIRD_PARTY = frozenset({"numpy", "dateutil", "pypinyin"})
 
 
 def layer_of(module: str) -> str:

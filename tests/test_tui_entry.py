@@ -69,7 +69,9 @@ async def test_enter_november_for_item_28_save_and_travel_back(engine: Engine) -
         keys = [row.line.target.key for row in screen.rows()]
         assert keys == ["28.1", "28.2", "28.3", "29.1", "29.2", "29.3"]
         row = next(r for r in screen.rows() if r.line.target.key == "28.1")
-        assert str(row.query_one(".e-prev").render()) == "64"
+        assert (
+            str(row.query_one(".e-prev").render()) == "64 10/31"
+        )  # the figure and the day it is of
         # The first value field has the focus; type, Enter moves on to the note.
         first = screen.query_one(f"#value-{ids['28.1']}", Input)
         assert first.has_focus

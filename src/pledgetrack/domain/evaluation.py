@@ -98,18 +98,28 @@ class PlanEvaluation:
     def attention_by_department(self) -> list[tuple[str, list[ItemRow]]]:
         """Overdue, behind and not-reported items, grouped under their lead department.
 
-        Groups come most severe first (by their worst item), then the larger group,
-        then by name; items within a group by severity, then number.
+        Worst first: items within a group by severity, then by the gap of their lagging
+        target (points below expected, domain.lagging), then number; groups by their
+        worst item the same way, then the larger group, then by name.
         """
+        from pledgetrack.domain.lagging import attention_gap
+
         groups: dict[str, list[ItemRow]] = {}
+        gaps: dict[int, float] = {}
         for row in self.items:
             if row.result.status in ATTENTION_STATUSES:
                 groups.setdefault(row.info.lead, []).append(row)
+                gaps[row.info.no] = attention_gap(row)
         for rows in groups.values():
-            rows.sort(key=lambda r: (-r.result.status.severity, r.info.no))
+            rows.sort(key=lambda r: (-r.result.status.severity, -gaps[r.info.no], r.info.no))
         return sorted(
             groups.items(),
-            key=lambda g: (-g[1][0].result.status.severity, -len(g[1]), g[0]),
+            key=lambda g: (
+                -g[1][0].result.status.severity,
+                -gaps[g[1][0].info.no],
+                -len(g[1]),
+                g[0],
+            ),
         )
 
     def filtered(self, *, department: str | None = None) -> PlanEvaluation:

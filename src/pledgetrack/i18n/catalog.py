@@ -3,7 +3,8 @@
 A key's first segment says where it is used: ``sep``, ``status``, ``col``,
 ``assessed`` and ``review`` by every front end; ``report``, ``score``, ``html``,
 ``xlsx`` and ``docx`` by the month-end report's renderers; ``cli`` by the command
-line; ``tui`` and ``entry`` by the terminal UI. Chinese prose takes full-width
+line; ``tui`` and ``entry`` by the terminal UI; ``attention`` by the attention board's
+words for a lagging target and its phone list (services/attention.py). Chinese prose takes full-width
 punctuation (，：；（）？). English counts take a plural: ``{n} {n:item|items}``
 is ``1 item`` or ``2 items`` (see :func:`pledgetrack.i18n.t`). tests/test_i18n.py holds the catalog to its rules: both
 languages, the same placeholders in each, every key used and every key asked for
@@ -327,6 +328,18 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.filter": {"zh": "筛选：{status}", "en": "Filter: {status}"},
     "tui.filter.all": {"zh": "全部", "en": "all"},
     "tui.shown": {"zh": "显示{n}项", "en": "{n} {n:item|items} shown"},
+    "tui.shown.none": {
+        "zh": "没有符合条件的事项（f切换状态筛选，d选择单位，/修改搜索）",
+        "en": "No item matches (f: status filter, d: department, /: search)",
+    },
+    "tui.month.first": {
+        "zh": "已是计划的第一个月（{date}），不能再往前",
+        "en": "This is the plan's first month ({date}); there is none before it",
+    },
+    "tui.month.last": {
+        "zh": "已是计划的最后一个月（{date}），不能再往后",
+        "en": "This is the plan's last month ({date}); there is none after it",
+    },
     "tui.shown.loading": {"zh": "正在加载其余事项…", "en": "Loading the rest of the items…"},
     "tui.still_loading": {
         "zh": "正在加载全部事项，请稍候",
@@ -344,6 +357,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.key.quit": {"zh": "退出", "en": "quit"},
     "tui.key.back": {"zh": "返回", "en": "back"},
     "tui.key.attention": {"zh": "关注", "en": "attention"},
+    "tui.key.phone_list": {"zh": "电话稿", "en": "phone list"},
     "tui.key.department": {"zh": "单位", "en": "dept"},
     "tui.key.scorecard": {"zh": "考核", "en": "scores"},
     "tui.key.cycle_sort": {"zh": "排序", "en": "sort"},
@@ -416,6 +430,37 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.attention.group": {"zh": "{name}（{n}项）", "en": "{name} ({n})"},
     "tui.attention.empty": {"zh": "本月无需关注事项", "en": "Nothing needs attention this month"},
     "tui.attention.dept.sep": {"zh": "、", "en": ", "},
+    "tui.attention.phone.title": {
+        "zh": "电话稿 · {department}（已复制到剪贴板）",
+        "en": "To read out · {department} (copied to the clipboard)",
+    },
+    "tui.attention.phone.none": {
+        "zh": "请先选中一个单位或事项",
+        "en": "Highlight a department or an item first",
+    },
+    # attention.*: the attention board's words for an item's lagging target (services/attention.py)
+    "attention.lag.figure": {
+        "zh": "{key} {name}{value}{unit}，应达{expected}{unit}",
+        "en": "{key} {name}: {value} {unit}, {expected} {unit} expected by now",
+    },
+    "attention.lag.none": {
+        "zh": "{key} {name}尚无填报，应达{expected}{unit}",
+        "en": "{key} {name}: no figure yet, {expected} {unit} expected by now",
+    },
+    "attention.lag.milestone": {
+        "zh": "{key} {name}尚未完成，应已完成",
+        "en": "{key} {name}: not done, expected done by now",
+    },
+    "attention.phone.header": {
+        "zh": "{department}：截至{date}，{n}项需关注",
+        "en": "{department}: as of {date}, {n} {n:item needs|items need} attention",
+    },
+    "attention.phone.line": {
+        "zh": "{index}. 第{no}项 {title}（{status}）：{lag}；最近填报：{last}",
+        "en": "{index}. Item {no}, {title} ({status}): {lag}; last report: {last}",
+    },
+    "attention.phone.never": {"zh": "尚无", "en": "none yet"},
+    "col.lagging": {"zh": "滞后指标", "en": "Lagging target"},
     "tui.preview.header": {
         "zh": "{plan} · {month}进展情况报告",
         "en": "{plan} · progress report, {month}",
@@ -474,6 +519,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "entry.col.name": {"zh": "名称", "en": "Name"},
     "entry.col.goal": {"zh": "目标值", "en": "Goal"},
     "entry.col.prev": {"zh": "上月", "en": "Last month"},
+    "entry.prev.help": {
+        "zh": "上次填报：{figure}（{date}）",
+        "en": "last figure: {figure} ({date})",
+    },
+    "entry.prev.none": {"zh": "此前未填报", "en": "no figure before this month"},
     "entry.col.value": {"zh": "本月累计", "en": "This month"},
     "entry.col.check": {"zh": "校验", "en": "Check"},
     "entry.note.placeholder": {"zh": "说明", "en": "note"},
@@ -521,6 +571,29 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{who} saved {figure} meanwhile",
     },
     "entry.conflict.someone": {"zh": "他人", "en": "someone"},
+    "entry.readonly.other_department": {
+        "zh": "只读：{login}是{own}的填报人员，只能填报本单位的指标；{department}的指标由该单位填报",
+        "en": "Read only: {login} enters figures for {own} only; {department}'s figures are "
+        "entered by its own staff",
+    },
+    "entry.readonly.supervisor": {
+        "zh": "只读：督查人员审核数据，不填报数据；{department}的指标由该单位填报",
+        "en": "Read only: supervisors review figures, they do not enter them; {department}'s "
+        "staff enter them",
+    },
+    "entry.readonly.not_user": {
+        "zh": "只读：{login}不是pledgetrack用户，请管理员（{admins}）添加",
+        "en": "Read only: {login} is not a pledgetrack user; ask an admin ({admins}) to add you",
+    },
+    "entry.readonly.deactivated": {
+        "zh": "只读：{login}已停用，请管理员（{admins}）恢复",
+        "en": "Read only: {login} is deactivated; ask an admin ({admins}) to reactivate you",
+    },
+    "entry.readonly.no_department": {
+        "zh": "只读：{login}尚未设定所属单位，请管理员（{admins}）设定",
+        "en": "Read only: {login} has no department; ask an admin ({admins}) to set it",
+    },
+    "entry.readonly.no_admin": {"zh": "暂无管理员", "en": "there is none"},
     "entry.no_month": {
         "zh": "本计划尚无可填报的月份",
         "en": "No month of this plan can be reported yet",

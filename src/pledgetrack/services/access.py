@@ -59,6 +59,19 @@ class InvalidUser(ValueError):
 
 
 @dataclass(frozen=True)
+class EntryRefusal:
+    """Why someone may not enter a department's figures; *reason* is one of
+    ``not_user``, ``deactivated``, ``supervisor``, ``no_department``,
+    ``other_department`` (their own department is *own*)."""
+
+    reason: str
+    login: str
+    department: str
+    own: str | None
+    admins: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Actor:
     """Who is acting, as the database knows them."""
 
@@ -156,6 +169,24 @@ class Actor:
             and self.department is not None
             and self.department in departments
         )
+
+    def entry_refusal(self, department: str) -> EntryRefusal | None:
+        """Why the actor may not enter the figures of *department*'s sheet (None: they
+        may): the same rules as :meth:`require_entry`, as a reason a front end words in
+        the person's language."""
+        if self.may_enter_for((department,)):
+            return None
+        if self.role is None:
+            reason = "not_user"
+        elif not self.active:
+            reason = "deactivated"
+        elif self.role is Role.SUPERVISOR:
+            reason = "supervisor"
+        elif self.department is None:
+            reason = "no_department"
+        else:
+            reason = "other_department"
+        return EntryRefusal(reason, self.login, department, self.department, self.admins)
 
     def label(self) -> str:
         """``li (staff, 市文化和旅游局)``."""

@@ -25,7 +25,7 @@ from pledgetrack.domain.model import (
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
 from pledgetrack.domain.text import shown
-from pledgetrack.services.access import Actor
+from pledgetrack.services.access import Actor, EntryRefusal, Role
 from pledgetrack.services.progress import SaveOutcome, save_entries, to_store
 from pledgetrack.services.reading_check import (
     Problem,
@@ -102,6 +102,13 @@ class EntrySheet:
     lines: tuple[SheetLine, ...]
     #: The day the sheet was loaded: its month was offered as reportable on that day.
     today: date | None = None
+    #: Why the person who loaded the sheet may not enter its figures (None: they may):
+    #: the sheet is then read only (saving would be refused by services.access anyway).
+    refusal: EntryRefusal | None = None
+
+    @property
+    def read_only(self) -> bool:
+        return self.refusal is not None
 
 
 @dataclass(frozen=True)
@@ -151,6 +158,14 @@ def sheet_as_of(month: date, today: date) -> date:
     return min(end_of_month(month), today)
 
 
+def own_department(actor: Actor, departments: list[str]) -> str | None:
+    """The department a staff member's sheet opens on: their own, when the plan has it
+    (None: not staff, or their department answers for nothing in this plan)."""
+    if actor.role is Role.STAFF and actor.department in departments:
+        return actor.department
+    return None
+
+
 # ---- loading ------------------------------------------------------------------
 
 
@@ -162,8 +177,10 @@ def load_sheet(
     today: date,
     plan: str | None = None,
     structure: PlanStructure | None = None,
+    actor: Actor | None = None,
 ) -> EntrySheet:
-    """The sheet of *department* for the month containing *month* (four queries).
+    """The sheet of *department* for the month containing *month* (four queries); read
+    only when *actor* (as :meth:`Actor.resolve` loaded them) may not enter its figures.
 
     The latest readings are read for the department's targets only: a province plan has
     100k targets, a department a few hundred.
@@ -209,6 +226,7 @@ def load_sheet(
         as_of=as_of,
         lines=tuple(lines),
         today=today,
+        refusal=actor.entry_refusal(department) if actor is not None else None,
     )
 
 

@@ -10,18 +10,19 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
+from pledgetrack.domain.column_fit import ColumnSpec
 from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation
 from pledgetrack.domain.model import STATUS_ORDER
 from pledgetrack.domain.numbers import format_percent
 from pledgetrack.i18n import status_label, t
+from pledgetrack.services.attention import item_lag_text, phone_list
 from pledgetrack.tui.cells import cell, day, light, localize_bindings
 from pledgetrack.tui.widgets.fitted_table import FittedTable, longest
 from pledgetrack.tui.widgets.fitting_footer import FittingFooter
 from pledgetrack.tui.widgets.item_table import (
     COLUMN_LABELS,
     completion_cell,
-    department_column,
     item_columns,
 )
 from pledgetrack.tui.widgets.plain import Plain
@@ -39,7 +40,10 @@ class AttentionTable(FittedTable):
 class AttentionScreen(Screen[None]):
     """Items needing attention in the evaluated month, grouped by lead department."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "back", key_display="esc")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "back", key_display="esc"),
+        Binding("t", "phone_list", "phone_list"),
+    ]
 
     def __init__(self, evaluation: PlanEvaluation) -> None:
         super().__init__()
@@ -57,6 +61,7 @@ class AttentionScreen(Screen[None]):
         yield Plain(id="attention-summary")
         yield Plain(id="attention-empty")
         yield AttentionTable(id="attention", cursor_type="row")
+        yield Plain(id="attention-context")
         yield FittingFooter()
 
     def on_mount(self) -> None:
@@ -120,18 +125,20 @@ class AttentionScreen(Screen[None]):
             t("tui.attention.group", lang, name=department, n=len(group))
             for department, group in self.groups
         ]
-        sep = t("tui.attention.dept.sep", lang)
-        cooperating = {row.info.no: sep.join(row.info.departments[1:]) or "—" for row in rows}
+        lagging = {row.info.no: item_lag_text(row, lang) for row in rows}
         shared = item_columns(
             lang,
             titles=max(longest(r.info.title for r in rows), longest(headings)),
             numbers=len(str(max((r.info.no for r in rows), default=0))),
         )
         specs = [shared[k] for k in ("no", "item", "status", "completion", "expected", "last")]
-        heading = t("col.cooperating", lang)
-        specs.append(department_column("cooperating", heading, cooperating.values()))
+        # What holds the item back (services.attention): gives way after the date, grows to
+        # the longest; co-operating units are under the table, with the highlighted item.
+        heading = t("col.lagging", lang)
+        widest = max(longest(lagging.values()), longest([heading]))
+        specs.append(ColumnSpec("lagging", min(widest, 24), gives_way=3, grow=2, limit=widest))
         labels = {key: t(label, lang) for key, label in COLUMN_LABELS.items()}
-        widths = table.add_fitted_columns(specs, {**labels, "cooperating": heading})
+        widths = table.add_fitted_columns(specs, {**labels, "lagging": heading})
         for index, (rows_heading, (_department, group)) in enumerate(
             zip(headings, self.groups, strict=True)
         ):
@@ -146,12 +153,55 @@ class AttentionScreen(Screen[None]):
                         "completion": completion_cell(result, widths["completion"]),
                         "expected": cell(format_percent(result.expected)),
                         "last": day(row.last_report, lang),
-                        "cooperating": cell(cooperating[row.info.no]),
+                        "lagging": cell(lagging[row.info.no]),
                     },
                     key=f"item-{row.info.no}",
                 )
         if cursor is not None and cursor < table.row_count:
             table.move_cursor(row=cursor, animate=False)
+
+    @on(DataTable.RowHighlighted, "#attention")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """Under the table: the highlighted item's departments and what holds it back."""
+        lang = self.lang
+        key = str(event.row_key.value)
+        row = self._rows.get(int(key.removeprefix("item-"))) if key.startswith("item-") else None
+        text = ""
+        if row is not None:
+            parts = [f"{row.info.no}. {row.info.title} — {row.info.lead}"]
+            cooperating = t("tui.attention.dept.sep", lang).join(row.info.departments[1:])
+            if cooperating:
+                parts.append(t("col.cooperating", lang) + t("sep.colon", lang) + cooperating)
+            parts.append(item_lag_text(row, lang))
+            text = " · ".join(parts)
+        self.query_one("#attention-context", Static).update(text)
+
+    def highlighted_department(self) -> str | None:
+        """The department of the highlighted heading or item (None: the board is empty)."""
+        table = self.query_one("#attention", AttentionTable)
+        if not table.row_count:
+            return None
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        if key.startswith("dept-"):
+            return self.groups[int(key.removeprefix("dept-"))][0]
+        row = self._rows.get(int(key.removeprefix("item-")))
+        return row.info.lead if row is not None else None
+
+    def action_phone_list(self) -> None:
+        """The highlighted department's items as lines to read out, copied as shown."""
+        lang = self.lang
+        department = self.highlighted_department()
+        if department is None:
+            self.notify(t("tui.attention.phone.none", lang))
+            return
+        from pledgetrack.tui.screens.phone_list import PhoneListScreen
+
+        self.app.push_screen(
+            PhoneListScreen(
+                t("tui.attention.phone.title", lang, department=department),
+                phone_list(self.evaluation, department, lang),
+            )
+        )
 
     # ---- what tests look at --------------------------------------------------
 

@@ -319,6 +319,9 @@ class DashboardScreen(Screen[None]):
         if self.evaluation is not None:
             partial = self.evaluation.partial
             shown = t("tui.shown.loading", lang) if partial else t("tui.shown", lang, n=len(rows))
+            if not rows and not partial:
+                # Nothing highlighted to describe: the line under the table says why it is empty.
+                self.query_one("#context", Static).update(t("tui.shown.none", lang))
         self.query_one("#shown", Static).update(shown)
         self.table.show_rows(rows if self.evaluation is not None else None, self._pledges, lang)
 
@@ -357,6 +360,10 @@ class DashboardScreen(Screen[None]):
         on = max(min(on, period.end), end_of_month(period.start))
         if on != self.evaluation.as_of:
             self.load(on)
+            return
+        # At either end of the plan: say so, rather than do nothing.
+        key = "tui.month.first" if months < 0 else "tui.month.last"
+        self.notify(t(key, self.lang, date=date_label(on, self.lang)))
 
     def action_prev_month(self) -> None:
         self._step(-1)
@@ -428,7 +435,10 @@ class DashboardScreen(Screen[None]):
 
     @on(DataTable.RowSelected, "#items")
     def _open(self, event: DataTable.RowSelected) -> None:
+        """Enter on an item opens it; on a pledge heading, the pledge's first item."""
         no = item_no(event.row_key.value)
+        if no is None:
+            no = self.table.highlighted_item_no()
         if no is None or self.evaluation is None:
             return
         self.open_item(no)

@@ -20,7 +20,7 @@ from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.model import StoredReading
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.i18n import t
-from pledgetrack.services.access import PermissionDenied
+from pledgetrack.services.access import Actor, EntryRefusal, PermissionDenied
 from pledgetrack.services.entry import (
     EntrySheet,
     LineInput,
@@ -28,6 +28,7 @@ from pledgetrack.services.entry import (
     entry_months,
     is_changed,
     load_sheet,
+    own_department,
     save_sheet,
 )
 from pledgetrack.services.progress import SaveConflict
@@ -39,10 +40,13 @@ from pledgetrack.tui.screens.note_editor import NoteEditorScreen
 from pledgetrack.tui.widgets.entry_grid import (
     EntryGrid,
     EntryRow,
+    FieldRefused,
     conflict_values,
+    previous_help,
     problem_text,
     row_of,
 )
+from pledgetrack.tui.widgets.fields import FieldSelect
 from pledgetrack.tui.widgets.fitting_footer import FittingFooter
 from pledgetrack.tui.widgets.plain import Plain
 
@@ -61,6 +65,29 @@ HEADINGS = {
     "note": "col.note",
     "check": "entry.col.check",
 }
+
+
+#: Why a sheet is read only (EntryRefusal.reason) → what the screen says.
+READ_ONLY_REASONS = {
+    "not_user": "entry.readonly.not_user",
+    "deactivated": "entry.readonly.deactivated",
+    "supervisor": "entry.readonly.supervisor",
+    "no_department": "entry.readonly.no_department",
+    "other_department": "entry.readonly.other_department",
+}
+
+
+def refusal_text(refusal: EntryRefusal, lang: str) -> str:
+    """Why the sheet is read only, in the UI's language."""
+    admins = t("sep.comma", lang).join(refusal.admins) or t("entry.readonly.no_admin", lang)
+    return t(
+        READ_ONLY_REASONS[refusal.reason],
+        lang,
+        login=refusal.login,
+        own=refusal.own or "",
+        department=refusal.department,
+        admins=admins,
+    )
 
 
 def month_option(month: date, lang: str) -> str:
@@ -100,17 +127,25 @@ class EntryScreen(Screen[date | None]):
         Binding("pageup", "turn_page(-1)", show=False),
     ]
 
-    def __init__(self, structure: PlanStructure, department: str, month: date) -> None:
+    def __init__(
+        self, structure: PlanStructure, department: str, month: date, *, own: bool = True
+    ) -> None:
+        """*department*: the sheet to open, unless *own* and the person is staff of a
+        department of the plan: then their own department's sheet opens."""
         super().__init__()
         self.structure = structure
         self.department = department
         self.month = month
+        #: Open on the person's own department (decided when the sheet first loads).
+        self._open_own = own
         self.sheet: EntrySheet | None = None
         self._reverting = False
         self._saving = False
         #: After a save conflict: what was typed, and who saved what meanwhile, by target id.
         self._typed: dict[int, LineInput] = {}
         self._conflicts: dict[int, StoredReading] = {}
+        #: The field a refusal was last said for (said again for another field).
+        self._refused_at: object = None
 
     @property
     def pledge_app(self) -> PledgeApp:
@@ -131,7 +166,7 @@ class EntryScreen(Screen[date | None]):
         yield Plain(id="entry-title")
         with Horizontal(id="entry-bar"):
             yield Plain(id="entry-department-label", classes="entry-label")
-            yield Select(
+            yield FieldSelect(
                 [(name, name) for name in self.structure.departments()],
                 value=self.department,
                 allow_blank=False,
@@ -139,7 +174,7 @@ class EntryScreen(Screen[date | None]):
                 compact=True,
             )
             yield Plain(id="entry-month-label", classes="entry-label")
-            yield Select(
+            yield FieldSelect(
                 [
                     (month_option(m, lang), m)
                     for m in entry_months(self.structure.period, self.pledge_app.today)
@@ -150,6 +185,7 @@ class EntryScreen(Screen[date | None]):
                 compact=True,
             )
         yield Plain(id="entry-summary")
+        yield Plain(id="entry-readonly")
         with Horizontal(id="entry-head"):
             for key in HEADINGS:
                 yield Plain(id=f"head-{key}", classes=f"e-{key}")
@@ -192,9 +228,13 @@ class EntryScreen(Screen[date | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="sheet", description="load sheet")
     def _load_sheet(self, department: str, month: date) -> None:
         app = self.pledge_app
+        # The person's role and department, read again at each load (an admin may change them).
+        actor = Actor.resolve(app.engine, app.user)
+        if self._open_own:
+            department = own_department(actor, self.structure.departments()) or department
         sheet = load_sheet(
             app.engine, department=department, month=month, today=app.today,
-            structure=self.structure,
+            structure=self.structure, actor=actor,
         )  # fmt: skip
         if not get_current_worker().is_cancelled:
             self.post_message(SheetLoaded(sheet))
@@ -202,14 +242,30 @@ class EntryScreen(Screen[date | None]):
     @on(SheetLoaded)
     async def _sheet_loaded(self, message: SheetLoaded) -> None:
         sheet = message.sheet
+        if self._open_own and sheet.month == self.month:
+            # The first sheet: the person's own department's, where they have one.
+            self._open_own = False
+            if sheet.department != self.department:
+                self.department = sheet.department  # so the select's change is no switch
+                self.query_one("#entry-department", Select).value = sheet.department
         if (sheet.department, sheet.month) != (self.department, self.month):
             return
-        self.sheet = sheet
         # What was typed before a save conflict reloaded the sheet, and who saved meanwhile.
         typed, self._typed = self._typed, {}
         conflicts, self._conflicts = self._conflicts, {}
         await self.grid.show_sheet(sheet, typed, conflicts)
+        # The screen has the sheet once its rows are on screen (tests wait for it).
+        self.sheet = sheet
         self._draw_summary()
+
+    @on(FieldRefused)
+    def _field_refused(self) -> None:
+        """Typing into a read-only sheet: say why (once per field, not per key)."""
+        focused = self.focused
+        if self.sheet is None or self.sheet.refusal is None or focused is self._refused_at:
+            return
+        self._refused_at = focused
+        self.notify(refusal_text(self.sheet.refusal, self.lang), severity="warning", timeout=8)
 
     async def action_turn_page(self, step: int) -> None:
         """PgDn / PgUp: the next or previous page of lines."""
@@ -236,7 +292,10 @@ class EntryScreen(Screen[date | None]):
     def _show_help(self, row: EntryRow) -> None:
         lang = self.lang
         line = row.line
-        parts = [f"{line.item.no}. {line.item.title} · {line.target.key} {line.target.name}"]
+        parts = [
+            f"{line.item.no}. {line.item.title} · {line.target.key} {line.target.name}",
+            previous_help(line, lang),
+        ]
         if line.staged:
             names = " / ".join(
                 f"{i} {s.name}" for i, s in enumerate(line.target.rule.stages, start=1)
@@ -276,6 +335,10 @@ class EntryScreen(Screen[date | None]):
     def _draw_summary(self) -> None:
         lang = self.lang
         summary = self.query_one("#entry-summary", Static)
+        banner = self.query_one("#entry-readonly", Static)
+        refusal = self.sheet.refusal if self.sheet is not None else None
+        banner.display = refusal is not None
+        banner.update(refusal_text(refusal, lang) if refusal is not None else "")
         if self.sheet is None:
             summary.update(t("tui.loading", lang))
             return
@@ -337,6 +400,9 @@ class EntryScreen(Screen[date | None]):
         if self.sheet is None or self._saving:
             return
         lang = self.lang
+        if self.sheet.refusal is not None:
+            self.notify(refusal_text(self.sheet.refusal, lang), severity="warning", timeout=8)
+            return
         if not self.pending():
             self.notify(t("entry.nothing", lang))
             return

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widgets import Checkbox, Input, Static
 
+from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.model import Reading, StoredReading, TargetKind
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.i18n import t
@@ -23,6 +24,7 @@ from pledgetrack.services.entry import (
 )
 from pledgetrack.services.reading_check import Problem, ReadingCheck
 from pledgetrack.tui.cells import goal_text
+from pledgetrack.tui.widgets.fields import FieldCheckbox
 from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
@@ -54,12 +56,28 @@ def review_text(line: SheetLine, lang: str) -> str:
     return t("review.approved", lang)
 
 
-def previous_text(line: SheetLine, lang: str) -> str:
-    """Last month's figure as the field beside it shows it."""
+def previous_text(line: SheetLine, lang: str, *, year: int | None = None) -> str:
+    """The latest figure before the month, and the day it is of (``16595 10/31``; the
+    year too when it is not *year*): it may be older than last month."""
     reading: Reading | None = line.previous
     if reading is None:
         return "—"
-    return figure_text(line, reading.value, reading.done, lang)
+    day = reading.as_of
+    when = f"{day.month}/{day.day}" if day.year == year else f"{day.year}/{day.month}/{day.day}"
+    return f"{figure_text(line, reading.value, reading.done, lang)} {when}"
+
+
+def previous_help(line: SheetLine, lang: str) -> str:
+    """The help line's words for the figure before the month and its full date."""
+    reading = line.previous
+    if reading is None:
+        return t("entry.prev.none", lang)
+    return t(
+        "entry.prev.help",
+        lang,
+        figure=figure_text(line, reading.value, reading.done, lang),
+        date=date_label(reading.as_of, lang),
+    )
 
 
 def figure_text(line: SheetLine, value: float | None, done: bool | None, lang: str) -> str:
@@ -85,6 +103,57 @@ def conflict_values(line: SheetLine, conflict: StoredReading, lang: str) -> dict
     }
 
 
+class FieldRefused(Message):
+    """A key or click that would change a field of a read-only sheet (the screen says why)."""
+
+
+class SheetInput(Input):
+    """A value or note field; on a read-only sheet (``locked``) typing is refused, not
+    silently dropped: the screen is told, and says why."""
+
+    locked = False
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.locked and event.is_printable:
+            event.stop()
+            event.prevent_default()
+            self.post_message(FieldRefused())
+            return
+        await super()._on_key(event)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        if self.locked:
+            event.stop()
+            self.post_message(FieldRefused())
+            return
+        super()._on_paste(event)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Deleting and cutting change nothing either (the banner above says why).
+        if self.locked and action.startswith(("delete", "cut", "paste")):
+            return False
+        return super().check_action(action, parameters)
+
+
+class SheetCheckbox(FieldCheckbox):
+    """A milestone's box; on a read-only sheet ticking it is refused (see SheetInput)."""
+
+    locked = False
+
+    def action_toggle_button(self) -> None:
+        if self.locked:
+            self.post_message(FieldRefused())
+            return
+        super().action_toggle_button()
+
+    async def _on_click(self, event: events.Click) -> None:
+        if self.locked:
+            event.stop()
+            self.post_message(FieldRefused())
+            return
+        await super()._on_click(event)
+
+
 class EntryRow(Horizontal):
     """One target: what it is, last month's figure, the fields, the verdict."""
 
@@ -98,23 +167,34 @@ class EntryRow(Horizontal):
         self.typed = typed
         #: The reading someone else saved meanwhile (shown until the screen is left).
         self.conflict = conflict
+        #: The sheet is read only: the fields refuse changes.
+        self.locked = False
+        #: The sheet's year: dates in it are shown without the year.
+        self.month_year: int | None = None
 
     def compose(self) -> ComposeResult:
         line, tid = self.line, self.line.target.id
         start = self.typed or line.initial_input()
+        locked = self.locked
         yield Plain(line.target.key, classes="e-key")
         yield Plain(line.target.name, classes="e-name")
         yield Plain(line.target.unit, classes="e-unit")
         yield Plain(classes="e-goal")
         yield Plain(classes="e-prev")
         if line.kind is TargetKind.MILESTONE and not line.staged:
-            yield Checkbox(value=start.done, id=f"done-{tid}", classes="e-value",
-                           compact=True)  # fmt: skip
+            box = SheetCheckbox(value=start.done, id=f"done-{tid}", classes="e-value",
+                                compact=True)  # fmt: skip
+            box.locked = locked
+            yield box
         else:
-            yield Input(start.value, id=f"value-{tid}", classes="e-value", compact=True,
-                        select_on_focus=False)  # fmt: skip
-        yield Input(start.note, id=f"note-{tid}", classes="e-note", compact=True,
-                    select_on_focus=False)  # fmt: skip
+            value = SheetInput(start.value, id=f"value-{tid}", classes="e-value", compact=True,
+                               select_on_focus=False)  # fmt: skip
+            value.locked = locked
+            yield value
+        note = SheetInput(start.note, id=f"note-{tid}", classes="e-note", compact=True,
+                          select_on_focus=False)  # fmt: skip
+        note.locked = locked
+        yield note
         yield Plain(classes="e-check")
 
     def given(self) -> LineInput:
@@ -133,7 +213,7 @@ class EntryRow(Horizontal):
     def draw(self, lang: str) -> None:
         line = self.line
         self.query_one(".e-goal", Static).update(goal_text(line.target, lang))
-        self.query_one(".e-prev", Static).update(previous_text(line, lang))
+        self.query_one(".e-prev", Static).update(previous_text(line, lang, year=self.month_year))
         value = self.query(".e-value").first()
         if isinstance(value, Input):
             value.placeholder = (
@@ -260,9 +340,10 @@ class EntryGrid(VerticalScroll):
                 widgets.append(Plain(f"{line.item.no}. {line.item.title}", classes="entry-item"))
             tid = line.target.id
             self._held_checks.pop(tid, None)
-            widgets.append(
-                EntryRow(line, self._held.pop(tid, None), self._sheet_conflicts.get(tid))
-            )
+            row = EntryRow(line, self._held.pop(tid, None), self._sheet_conflicts.get(tid))
+            row.locked = sheet.read_only
+            row.month_year = sheet.month.year
+            widgets.append(row)
         if not sheet.lines:
             widgets.append(Plain(t("entry.empty", self.lang), classes="entry-item"))
         await self.mount_all(widgets)

@@ -19,6 +19,7 @@ from pledgetrack.domain.column_fit import ColumnSpec
 from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.evaluation import ItemRow
 from pledgetrack.domain.model import STATUS_ORDER, ItemResult
+from pledgetrack.domain.names import pinyin_key
 from pledgetrack.domain.numbers import format_percent, pledge_heading
 from pledgetrack.i18n import status_label, t
 from pledgetrack.tui.cells import BAR_CELLS, bar, cell, day, light
@@ -101,8 +102,9 @@ LOOKAHEAD = 20
 #: Sortable columns: table column key → sort key of an item row (missing values last).
 SORT_KEYS: dict[str, Callable[[ItemRow], tuple[object, ...]]] = {
     "no": lambda r: (r.info.no,),
-    "item": lambda r: (r.info.title, r.info.no),
-    "lead": lambda r: (r.info.lead, r.info.no),
+    # Names by pinyin, as a Chinese index is (domain.names).
+    "item": lambda r: (pinyin_key(r.info.title), r.info.no),
+    "lead": lambda r: (pinyin_key(r.info.lead), r.info.no),
     "completion": lambda r: (r.result.completion is None, r.result.completion or 0.0, r.info.no),
     "expected": lambda r: (r.result.expected is None, r.result.expected or 0.0, r.info.no),
     "status": lambda r: (-r.result.status.severity, r.info.no),
@@ -173,7 +175,16 @@ class ItemTable(FittedTable):
         if self.sort_column is None:
             return ""
         column = t(COLUMN_LABELS[self.sort_column], lang)
-        return t("tui.sort", lang, column=column, arrow="↓" if self.sort_reverse else "↑")
+        return t("tui.sort", lang, column=column, arrow=self.sort_arrow())
+
+    def sort_arrow(self) -> str:
+        """▲ ascending, ▼ descending: beside the sorted column's heading and in the toolbar."""
+        return "▼" if self.sort_reverse else "▲"
+
+    def heading(self, key: str, lang: str) -> str:
+        """A column's heading, with the sort arrow when the table is sorted by it."""
+        label = t(COLUMN_LABELS[key], lang)
+        return f"{label} {self.sort_arrow()}" if key == self.sort_column else label
 
     @on(DataTable.HeaderSelected)
     def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
@@ -203,7 +214,7 @@ class ItemTable(FittedTable):
         # Fixed widths: rows arrive after the columns, so auto widths would follow the headers.
         self.add_fitted_columns(
             column_specs(list(rows or ()), pledges, lang),
-            {key: t(label, lang) for key, label in COLUMN_LABELS.items()},
+            {key: self.heading(key, lang) for key in COLUMN_LABELS},
         )
         ordered = list(rows or ())
         if self.sort_column is not None:
@@ -232,11 +243,9 @@ class ItemTable(FittedTable):
         for row in self._pending[self._shown_rows : end]:
             if grouped and row.info.pledge_no != self._last_pledge:
                 self._last_pledge = row.info.pledge_no
-                self.add_row(
-                    cell(pledge_heading(row.info.pledge_no, lang), "bold"),
-                    cell(pledges[row.info.pledge_no], "bold"),
-                    key=f"pledge-{row.info.pledge_no}",
-                )
+                # The whole heading in the wide column: 十一、 is wider than the number column.
+                heading = pledge_heading(row.info.pledge_no, lang) + pledges[row.info.pledge_no]
+                self.add_row(cell(""), cell(heading, "bold"), key=f"pledge-{row.info.pledge_no}")
             result = row.result
             cells = {
                 "no": cell(str(row.info.no)),
