@@ -230,3 +230,33 @@ def test_entry_months_and_default_month() -> None:
         2020, 6, 1
     )
     assert default_entry_month(date(2020, 1, 2), YEAR, policy, date(2019, 12, 1)) is None
+
+
+def test_a_note_that_states_works_progress_or_a_forecast_gives_them_to_the_reading(
+    qingdao: Engine,
+) -> None:
+    """The entry sheet has no works or forecast field: its note says them, as an office's
+    完成情况 does, and they are kept with the reading (the import reads notes the same way)."""
+    sheet = sheet_of(qingdao)
+    inputs = {
+        # No count yet: works progress only.
+        line_of(sheet, "28.2").target.id: LineInput("", note="2处正在施工中(90%)"),
+        line_of(sheet, "28.3").target.id: LineInput("28", note="预计12月底前全部完成"),
+        # A plain note reads as nothing more.
+        line_of(sheet, "28.1").target.id: LineInput("100", note="书亭全部建成"),
+    }
+    checks = check_sheet(sheet, inputs)
+    assert checks[line_of(sheet, "28.2").target.id].reading.works == 90.0
+    outcome = save_sheet(qingdao, sheet, inputs, entered_by="wang")
+    assert outcome.added == 3
+    with Session(qingdao) as session:
+        rows = session.exec(select(Snapshot).where(Snapshot.as_of == date(2020, 11, 30))).all()
+    assert sorted((r.value or 0, r.works_percent, r.forecast_done_by) for r in rows) == [
+        (0, 90.0, None),
+        (28.0, None, date(2020, 12, 31)),
+        (100.0, None, None),
+    ]
+    # A works percentage out of range is refused with its reason, nothing stored.
+    bad = {line_of(sheet, "28.2").target.id: LineInput("", note="形象进度120%")}
+    with pytest.raises(ReadingRefused):
+        save_sheet(qingdao, sheet_of(qingdao), bad, entered_by="wang")

@@ -24,7 +24,9 @@ from pledgetrack.domain.model import (
 )
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
+from pledgetrack.domain.progress_text import read_progress_text
 from pledgetrack.domain.text import shown
+from pledgetrack.domain.works_progress import works_percent_in
 from pledgetrack.services.access import Actor, EntryRefusal, Role
 from pledgetrack.services.progress import SaveOutcome, save_entries, to_store
 from pledgetrack.services.reading_check import (
@@ -257,6 +259,7 @@ def check_line(sheet: EntrySheet, line: SheetLine, given: LineInput) -> ReadingC
     if not is_changed(line, given):
         return ReadingCheck()
     plain_milestone = line.kind is TargetKind.MILESTONE and not line.staged
+    works, forecast = stated_in_note(line, given.note, sheet.as_of)
     return check_reading(
         line.target,
         sheet.period,
@@ -266,6 +269,23 @@ def check_line(sheet: EntrySheet, line: SheetLine, given: LineInput) -> ReadingC
         note=given.note,
         today=sheet.today or date.today(),
         context=line_context(line, sheet.as_of),
+        forecast=forecast,
+        works=works,
+    )
+
+
+def stated_in_note(line: SheetLine, note: str, as_of: date) -> tuple[str | None, date | None]:
+    """What a note says besides its words, read as an office progress cell is: works
+    progress of a count target ("正在施工中(90%)", domain.works_progress) and a forecast
+    ("预计11月底前全部完成", domain.progress_text). Both are kept with the reading and
+    said back; nothing else in a note is read."""
+    if not note:
+        return None, None
+    works = works_percent_in(note) if line.kind is TargetKind.QUANTITY else None
+    found = read_progress_text(note).forecast
+    return (
+        None if works is None else format_number(works),
+        None if found is None else found.on(as_of.year),
     )
 
 
