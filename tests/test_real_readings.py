@@ -258,7 +258,7 @@ def test_upgrading_to_0007_keeps_plans_targets_and_readings(backend: str, tmp_pa
     row keeps its values and reads as before (not flat, cumulative, no works progress)."""
     from alembic import command
 
-    from pledgetrack.storage.schema import alembic_config, upgrade
+    from pledgetrack.storage.schema import alembic_config, head_revision, upgrade
 
     queries = {
         "plan": 'SELECT id, code, title, start, "end" FROM plan ORDER BY id',
@@ -273,7 +273,7 @@ def test_upgrading_to_0007_keeps_plans_targets_and_readings(backend: str, tmp_pa
             command.downgrade(alembic_config(connection), "0006")
         assert current_revision(engine) == "0006"
         upgrade(engine)
-        assert current_revision(engine) == "0007"
+        assert current_revision(engine) == head_revision()
         with engine.connect() as conn:
             after = {name: conn.execute(text(sql)).all() for name, sql in queries.items()}
             flat = conn.execute(text("SELECT COUNT(*) FROM plan WHERE flat")).scalar_one()
@@ -285,3 +285,31 @@ def test_upgrading_to_0007_keeps_plans_targets_and_readings(backend: str, tmp_pa
             ).scalar_one()
         assert after == before and all(before.values())
         assert (flat, per_period, works) == (0, 0, 0)
+
+
+@BOTH
+def test_upgrading_to_0008_drops_two_audit_indexes_and_keeps_the_trail(
+    backend: str, tmp_path: Path
+) -> None:
+    """0008 drops ix_audit_at and ix_audit_user (they cost imports and served no query);
+    every audit row stays, ix_audit_target stays, and a downgrade puts them back."""
+    from alembic import command
+    from sqlalchemy import inspect
+
+    from pledgetrack.storage.schema import alembic_config, upgrade
+
+    def indexes(engine: Engine) -> set[str]:
+        return {str(ix["name"]) for ix in inspect(engine).get_indexes("audit")}
+
+    with sample(backend, tmp_path) as engine:
+        trail = "SELECT id, at, user_login, action, target_key FROM audit ORDER BY id"
+        with engine.connect() as conn:
+            before = conn.execute(text(trail)).all()
+        assert indexes(engine) == {"ix_audit_target"}
+        with engine.begin() as connection:
+            command.downgrade(alembic_config(connection), "0007")
+        assert indexes(engine) == {"ix_audit_at", "ix_audit_user", "ix_audit_target"}
+        upgrade(engine)
+        assert indexes(engine) == {"ix_audit_target"}
+        with engine.connect() as conn:
+            assert conn.execute(text(trail)).all() == before and before

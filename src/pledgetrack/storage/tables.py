@@ -164,8 +164,7 @@ class AuditEntry(SQLModel, table=True):
 
     __tablename__ = "audit"
     __table_args__ = (
-        Index("ix_audit_at", "at"),
-        Index("ix_audit_user", "user_login", "at"),
+        # Only the target's: the others cost imports 3× and served no query (migration 0008).
         Index("ix_audit_target", "target_key", "at"),
     )
     id: int | None = Field(default=None, primary_key=True)
