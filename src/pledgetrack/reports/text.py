@@ -7,7 +7,7 @@ from datetime import date
 from html import escape
 
 from pledgetrack.domain.dates import date_label, forecast_label, month_label
-from pledgetrack.domain.model import Status
+from pledgetrack.domain.model import STATUS_ORDER, Status
 from pledgetrack.domain.numbers import format_number, format_percent, pledge_heading
 from pledgetrack.domain.qualifier import qualified
 from pledgetrack.i18n import status_label, t
@@ -21,15 +21,9 @@ _LATIN_END = re.compile(r"[A-Za-z0-9]$")
 #: A title's closing punctuation, dropped before 方面 or a heading's end.
 _TITLE_END = "。.；;，,、 "
 
-#: The bulletin groups of ``report --grouped``, in the bulletins' order.
-GROUP_ORDER = (
-    Status.ACHIEVED,
-    Status.AHEAD,
-    Status.ON_TRACK,
-    Status.BEHIND,
-    Status.OVERDUE,
-    Status.NOT_REPORTED,
-)
+#: The bulletin groups of ``report --grouped``, in the bulletins' order (完成全年目标,
+#: 超额完成节点目标, 按计划推进, 滞后 …): the order statuses are shown in everywhere.
+GROUP_ORDER = STATUS_ORDER
 
 
 def item_title(line: ItemLine) -> str:
