@@ -25,15 +25,15 @@ from datetime import date
 
 from pledgetrack.domain.dates import month_end
 from pledgetrack.domain.qualifier import Qualifier
-from pledgetrack.domain.target_text import MULTIPLIERS, UNITS
+from pledgetrack.domain.target_text import MULTIPLIERS, NUMBER, UNIT
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，％（）", "0123456789.,%()")
 _FIGURE = re.compile(
     r"(?P<before>大约|约|将近|近|超过)?"
-    r"(?<![\d.])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d.A-Za-z])"
-    r"(?P<multiplier>[万亿])?(?P<more>余|多)?"
-    r"(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r")?"
-    r"(?P<after>以上)?"
+    + NUMBER
+    + r"(?P<multiplier>[万亿])?(?P<more>余|多)?"
+    + UNIT
+    + r"(?P<after>以上)?"
 )
 _DATE = re.compile(
     r"((19|20)\d{2}年)?\d{1,2}月(\d{1,2}日)?(底|份|末|初|上旬|中旬|下旬)?|\d{1,2}日"

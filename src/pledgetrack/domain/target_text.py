@@ -51,12 +51,17 @@ COUNTED_IN_WAN = frozenset(
 MULTIPLIERS = {"万": Decimal(10_000), "亿": Decimal(100_000_000)}
 
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
+#: A number as lists write it (6,800 / 41.58), not part of a longer number or a code;
+#: shared with domain.progress_text, which reads progress sentences.
+NUMBER = r"(?<![\d.])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d.A-Za-z])"
+#: One of UNITS, as a named group.
+UNIT = r"(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r")?"
 _FIGURE = re.compile(
     r"(?P<before>不少于|不低于|至少|超过|多于)?"
-    r"(?<![\d.])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d.A-Za-z])"
-    r"(?P<multiplier>[万亿])?"
-    r"(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r")?"
-    r"(?P<after>及以上|以上)?"
+    + NUMBER
+    + r"(?P<multiplier>[万亿])?"
+    + UNIT
+    + r"(?P<after>及以上|以上)?"
 )
 _DATE = re.compile(
     r"(19|20)\d{2}年|\d{1,2}月(底|份|末|初|上旬|中旬|下旬)?|\d{1,2}日|\d{1,2}季度|第\d+"
