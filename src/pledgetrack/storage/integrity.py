@@ -16,7 +16,6 @@ from pledgetrack.storage.sqlite_file import DAMAGED_CODES, PROBLEMS_SHOWN, check
 __all__ = ["PROBLEMS_SHOWN", "integrity_problems"]
 
 
-
 def integrity_problems(engine: Engine, *, thorough: bool = False) -> list[str]:
     """What SQLite finds wrong with the database file (empty: nothing), by ``quick_check``,
     or ``integrity_check`` when *thorough*. A file too damaged to check is one problem,

@@ -11,7 +11,6 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from pledgetrack.domain.errors import PlanNotFound
 from pledgetrack.domain.model import (
     ReviewInfo,
     StoredReading,
@@ -19,7 +18,7 @@ from pledgetrack.domain.model import (
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.storage.latest import RETURNED, SUBMITTED, latest_decision
 from pledgetrack.storage.rule_cache import current_generation, stored_plan_rules
-from pledgetrack.storage.status_rows import structure_from_rows
+from pledgetrack.storage.status_rows import no_plan_yet, no_such_plan, structure_from_rows
 from pledgetrack.storage.tables import (
     Department,
     Item,
@@ -42,14 +41,11 @@ def find_plan(*, session: Session, code: str | None) -> Plan:
     if code:
         plan = session.exec(select(Plan).where(Plan.code == code)).first()
         if plan is None:
-            known = ", ".join(p.code for p in list_plans(session=session)) or "none"
-            raise PlanNotFound(f"no plan {code!r} (plans in this database: {known})")
+            raise no_such_plan(code, [p.code for p in list_plans(session=session)])
         return plan
     plans = list_plans(session=session)
     if not plans:
-        raise PlanNotFound(
-            "the database has no plan yet: import one with 'pledgetrack import plan FILE'"
-        )
+        raise no_plan_yet()
     return plans[0]
 
 

@@ -39,6 +39,7 @@ from pledgetrack.storage.tables import Item, Target
 
 __all__ = ["PlanRules", "current_generation", "plan_rules", "read_plan_rules", "stored_plan_rules"]
 
+
 def plan_rules(*, session: Session, plan_id: int, plan_end: date) -> PlanRules:
     """The rules of every target of a plan: the cached copy if it is current, else read
     from the target table (and cached for next time)."""

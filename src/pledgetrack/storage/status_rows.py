@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from pledgetrack.domain.errors import PlanNotFound
 from pledgetrack.domain.model import (
     PlanPeriod,
     Reading,
@@ -43,6 +44,16 @@ class PlanRow:
 
 #: A plan as either kind of row gives it: id, code, title, start, end, flat.
 PlanLike = Any
+
+
+def no_such_plan(code: str, known: list[str]) -> PlanNotFound:
+    return PlanNotFound(f"no plan {code!r} (plans in this database: {', '.join(known) or 'none'})")
+
+
+def no_plan_yet() -> PlanNotFound:
+    return PlanNotFound(
+        "the database has no plan yet: import one with 'pledgetrack import plan FILE'"
+    )
 
 
 def structure_from_rows(
