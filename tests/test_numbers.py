@@ -20,7 +20,7 @@ def test_any_figure(value: float) -> None:
     same(value)
 
 
-@given(st.integers(min_value=-10**9, max_value=10**9), st.sampled_from([10, 100, 1000, 10**4]))
+@given(st.integers(min_value=-(10**9), max_value=10**9), st.sampled_from([10, 100, 1000, 10**4]))
 def test_written_figures_with_few_decimals(numerator: int, denominator: int) -> None:
     """Ties as written (12.25, 0.35, -99.95) round away from zero, whatever the binary."""
     same(numerator / denominator)

@@ -70,10 +70,12 @@ def status(
 ) -> None:
     """The completion table: items under their pledges, completion, expected, status."""
     from pledgetrack.services.status import (
+        PlanChanged,
         UnknownDepartment,
         check_in_period,
         default_as_of,
         plan_status,
+        status_listing,
     )
 
     on = parse_date_option(as_of, "--as-of")
@@ -89,22 +91,18 @@ def status(
                     lang=lang_of(lang), approved_only=approved_only,
                 )  # fmt: skip
                 return
-            evaluation = plan_status(
-                engine,
-                on=on,
-                plan=plan,
-                department=department,
-                policy=policy(),
-                approved_only=approved_only,
-            )
-        except (PlanNotFound, UnknownDepartment) as exc:
+            chosen = {"on": on, "plan": plan, "department": department, "policy": policy(),
+                      "approved_only": approved_only}  # fmt: skip
+            if as_json:
+                with status_listing(engine, **chosen) as listing:
+                    write_status_json(listing, sys.stdout.write)
+                return
+            evaluation = plan_status(engine, **chosen)
+        except (PlanNotFound, UnknownDepartment, PlanChanged) as exc:
             fail(str(exc))
         except OutsidePlan as exc:
             fail(f"--as-of: {exc}")
-    if as_json:
-        write_status_json(evaluation, sys.stdout.write)
-    else:
-        print_table(status_table(evaluation, lang_of(lang)), status_gives_way(lang_of(lang)))
+    print_table(status_table(evaluation, lang_of(lang)), status_gives_way(lang_of(lang)))
 
 
 @contextmanager

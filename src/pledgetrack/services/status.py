@@ -10,10 +10,12 @@ holds them equal.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,10 +23,12 @@ import numpy as np
 from pledgetrack.domain.columns import PlanColumns, evaluate_plan_columns
 from pledgetrack.domain.evaluation import PlanEvaluation, evaluate_plan
 from pledgetrack.domain.model import STATUS_ORDER, PlanPeriod, Policy, Status
-from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.services import person as _person
+from pledgetrack.services.gc_pause import gc_paused
+from pledgetrack.storage.rule_payload import PlanRules
 from pledgetrack.storage.sqlite_file import DatabaseUnavailable, plain_sqlite_file
 from pledgetrack.storage.sqlite_status import SqliteStatus
+from pledgetrack.storage.status_rows import as_date
 
 __all__ = ["DatabaseUnavailable", "SqliteStatus", "open_sqlite_status", "plan_status"]
 
@@ -154,23 +158,146 @@ def status_summary(
     (:class:`UnknownDepartment` if none)."""
     with _reading(engine) as db:
         found = db.find_plan(plan)
-        stored = db.plan_rules(found)
-        readings = db.latest_readings(found.id, on, approved_only)
+        stored, columns = _evaluated(db, found, on, policy, approved_only)
         counted = list(range(len(stored.item_id)))
         if department:
             mine = db.department_item_ids(found.id, department)
             if not mine:
                 raise UnknownDepartment.of(department, db.plan_departments(found.id))
             counted = [i for i, item_id in enumerate(stored.item_id) if item_id in mine]
+    item_no = stored.item_no
+    return StatusSummary(found.code, found.title, on, columns, item_no, counted)
+
+
+@dataclass(frozen=True)
+class StatusListing:
+    """What `status --json` prints, in columns: every target and item of a plan evaluated
+    as of a date (the rules over whole columns, as :func:`status_summary`), the names a
+    listing shows, and the targets' own fields, read in list order while they are
+    written (:meth:`targets`): a province's 100k targets are never objects at once."""
+
+    plan: Any
+    as_of: date
+    columns: PlanColumns
+    #: Every item of the plan (id, no, title, pledge no), in list order.
+    items: list[tuple[int, int, str, int]]
+    pledge_titles: dict[int, str]
+    #: Item id → the departments answering for it, the lead first.
+    departments: dict[int, list[str]]
+    #: The positions of the items listed (all, or a department's), in list order.
+    counted: list[int]
+    #: The targets' rows (storage.status_rows.TARGET_COLUMNS), in list order.
+    target_rows: Iterable[Sequence[Any]]
+    _deadlines: dict[object, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def counts(self) -> dict[Status, int]:
+        """Items listed per status, every status present, in display order."""
+        codes = self.columns.items.status[self.counted]
+        return {s: int(np.count_nonzero(codes == s.severity)) for s in STATUS_ORDER}
+
+    def assessed_per_item(self) -> list[int]:
+        """How many assessed targets each item has (none: no annual target)."""
+        rules = self.columns.rules
+        return np.bincount(rules.item_of[rules.assessed], minlength=rules.items).tolist()
+
+    @cached_property
+    def per_item(self) -> list[int]:
+        """How many targets each item has."""
+        rules = self.columns.rules
+        return np.bincount(rules.item_of, minlength=rules.items).tolist()
+
+    def deadline(self, raw: object) -> str:
+        """A target's deadline as read (None: the plan's end), as ISO text."""
+        made = self._deadlines.get(raw)
+        if made is None:
+            made = self._deadlines[raw] = (
+                self.plan.end if raw is None else as_date(raw)
+            ).isoformat()
+        return made
+
+    def target_batches(self, items: int) -> Iterator[tuple[int, int, int, list[Sequence[Any]]]]:
+        """The target rows of *items* items at a time, in list order: (first item, item
+        after the last, first target's position, rows). A plan changed while it was read
+        (the rows are not the evaluated targets) is refused (:class:`PlanChanged`)."""
+        ids = self.columns.rules.target_id.tolist()
+        rows = iter(self.target_rows)
+        begin = 0
+        for first in range(0, len(self.items), items):
+            last = min(first + items, len(self.items))
+            count = sum(self.per_item[first:last])
+            batch = list(islice(rows, count))
+            if [row[0] for row in batch] != ids[begin : begin + count]:
+                raise PlanChanged()
+            yield first, last, begin, batch
+            begin += count
+        if next(rows, None) is not None:
+            raise PlanChanged()
+
+
+class PlanChanged(RuntimeError):
+    """The plan was changed while a status was read from it."""
+
+    def __init__(self) -> None:
+        super().__init__("the plan was changed while it was read: run the command again")
+
+
+@contextmanager
+def status_listing(
+    engine: Engine | SqliteStatus,
+    *,
+    on: date,
+    plan: str | None = None,
+    department: str | None = None,
+    policy: Policy | None = None,
+    approved_only: bool = False,
+) -> Iterator[StatusListing]:
+    """The status of every target and item of a plan as of *on*, in columns, with what a
+    listing shows (`status --json`); the target rows are read while the listing is used,
+    inside this context. *department*: only the items it leads or co-operates on
+    (:class:`UnknownDepartment` if none)."""
+    with _reading(engine) as db:
+        found = db.find_plan(plan)
+        stored, columns = _evaluated(db, found, on, policy, approved_only)
+        rows = db.listing_rows(found)
+        items = [(item_id, no, title, pledge_id) for item_id, no, title, pledge_id in rows.items]
+        if [item_id for item_id, *_ in items] != stored.item_id:
+            raise PlanChanged()
+        pledge_no = {pledge_id: no for pledge_id, no, _title in rows.pledges}
+        departments: dict[int, list[str]] = {}
+        for item_id, name in rows.departments:
+            departments.setdefault(item_id, []).append(name)
+        counted = list(range(len(items)))
+        if department:
+            counted = [i for i in counted if department in departments.get(items[i][0], ())]
+            if not counted:
+                known = dict.fromkeys(n for item in items for n in departments.get(item[0], ()))
+                raise UnknownDepartment.of(department, list(known))
+        yield StatusListing(
+            plan=found,
+            as_of=on,
+            columns=columns,
+            items=[(item_id, no, title, pledge_no[p]) for item_id, no, title, p in items],
+            pledge_titles={no: title for _pid, no, title in rows.pledges},
+            departments=departments,
+            counted=counted,
+            target_rows=db.target_rows(found),
+        )
+
+
+def _evaluated(
+    db: Any, found: Any, on: date, policy: Policy | None, approved_only: bool
+) -> tuple[PlanRules, PlanColumns]:
+    """The plan's rules (the stored copy when current) and every target and item
+    evaluated as of *on* over whole columns."""
+    stored = db.plan_rules(found)
     columns = evaluate_plan_columns(
         stored.rules,
-        readings.columns(stored.rules),
+        db.latest_columns(found.id, on, approved_only, stored.rules),
         period=PlanPeriod(found.start, found.end),
         on=on,
         policy=policy or Policy(),
     )
-    item_no = stored.item_no
-    return StatusSummary(found.code, found.title, on, columns, item_no, counted)
+    return stored, columns
 
 
 def evaluate_structure(

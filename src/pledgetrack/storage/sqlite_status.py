@@ -19,13 +19,17 @@ check_record), the schema revision; closing checkpoints the write-ahead log.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from pledgetrack.domain.columns import ReadingColumns, RuleColumns
 from pledgetrack.domain.errors import PlanNotFound
 from pledgetrack.domain.plan import PlanStructure
-from pledgetrack.domain.readings import LatestReadings
+from pledgetrack.domain.readings import LatestReadings, reading_columns
 from pledgetrack.storage.check_record import file_identity, known_whole, note_whole
 from pledgetrack.storage.rule_payload import (
     GENERATION_SQL,
@@ -39,6 +43,9 @@ from pledgetrack.storage.rule_payload import (
 from pledgetrack.storage.schema import VERSION_TABLE, check_revision, one_revision
 from pledgetrack.storage.sqlite_file import check_sqlite_file, damaged, quick_check
 from pledgetrack.storage.status_rows import (
+    TARGET_COLUMNS,
+    ListingRows,
+    PlanLike,
     PlanRow,
     as_date,
     no_plan_yet,
@@ -84,6 +91,22 @@ WHERE s.id IN (
 """
 
 _PER_PERIOD_TARGETS = "SELECT id FROM target WHERE plan_id = :plan AND per_period"
+
+#: The figures of the latest readings only, dates as day numbers (``date.toordinal``),
+#: for the rules over columns: (target id, snapshot id, day, value, done, works).
+_FIGURES = (
+    "t.id, s.id, CAST(julianday(s.as_of) - 1721424.5 AS INTEGER), s.value, s.done, s.works_percent"
+)
+LATEST_FIGURES_SQL = LATEST_SQL.replace(_LATEST_COLUMNS, _FIGURES, 1)
+LATEST_APPROVED_FIGURES_SQL = LATEST_APPROVED_SQL.replace(_LATEST_COLUMNS, _FIGURES, 1)
+
+#: The targets of a plan in list order (items by number, targets by position), as
+#: :data:`~pledgetrack.storage.status_rows.TARGET_COLUMNS`.
+TARGETS_SQL = f"""
+SELECT {", ".join(f't."{c}"' for c in TARGET_COLUMNS)}
+FROM target t JOIN item i ON i.id = t.item_id
+WHERE t.plan_id = ? ORDER BY i.no, t.position, t.id
+"""
 
 
 class SqliteStatus:
@@ -290,28 +313,66 @@ class SqliteStatus:
 
         return readings_from_rows(rows, period_rows)
 
-    def load_structure(self, plan: PlanRow) -> PlanStructure:
-        """The plan's pledges, items, departments and targets (as
-        storage.queries.load_structure), with the stored rule columns when current."""
-        generation = self._generation()
+    def listing_rows(self, plan: PlanLike) -> ListingRows:
+        """The plan's pledges (id, no, title) by number, items (id, no, title, pledge id)
+        by number, and (item id, department) by item and position."""
         q = self.conn.execute
         pledges = q("SELECT id, no, title FROM pledge WHERE plan_id = ? ORDER BY no", (plan.id,))
         items = q(
             "SELECT id, no, title, pledge_id FROM item WHERE plan_id = ? ORDER BY no", (plan.id,)
-        ).fetchall()
+        )
         departments = q(
             "SELECT l.item_id, d.name FROM itemdepartment l "
             "JOIN department d ON d.id = l.department_id JOIN item i ON i.id = l.item_id "
             "WHERE i.plan_id = ? ORDER BY l.item_id, l.position",
             (plan.id,),
         )
-        targets = q(
+        return ListingRows(pledges.fetchall(), items.fetchall(), departments.fetchall())
+
+    def target_rows(self, plan: PlanLike) -> Iterator[tuple[Any, ...]]:
+        """The plan's targets in list order, as :data:`TARGET_COLUMNS`, read as they are
+        used (a province's 100k are never held at once)."""
+        return self.conn.execute(TARGETS_SQL, (plan.id,))
+
+    def latest_columns(
+        self, plan_id: int, on: date, approved_only: bool, rules: RuleColumns
+    ) -> ReadingColumns:
+        """:meth:`latest_readings` lined up with *rules*, as columns: the figures only,
+        turned into arrays in one step (a province has 100k). A plan with per-period
+        targets (their totals are summed in Python) goes through the readings."""
+        params = {"plan": plan_id, "on": on.isoformat()}
+        per_period = self.conn.execute(f"SELECT EXISTS ({_PER_PERIOD_TARGETS})", params)
+        if not per_period.fetchone()[0]:
+            sql = LATEST_APPROVED_FIGURES_SQL if approved_only else LATEST_FIGURES_SQL
+            rows = self.conn.execute(sql, params).fetchall()
+            table = np.array(rows, dtype=np.float64).reshape(len(rows), 6)
+            table = table[~np.isnan(table[:, 1])]  # targets without a reading
+            if not np.isnan(table[:, 2]).any():  # else a date SQLite cannot read: below
+                works = table[:, 5]
+                return reading_columns(
+                    rules,
+                    table[:, 0].astype(np.int64),
+                    table[:, 2].astype(np.int64),
+                    table[:, 3],
+                    table[:, 4],
+                    None if np.isnan(works).all() else works,
+                )
+        return self.latest_readings(plan_id, on, approved_only).columns(rules)
+
+    def load_structure(self, plan: PlanRow) -> PlanStructure:
+        """The plan's pledges, items, departments and targets (as
+        storage.queries.load_structure), with the stored rule columns when current."""
+        generation = self._generation()
+        listing = self.listing_rows(plan)
+        targets = self.conn.execute(
             'SELECT id, "key", item_id, name, unit, note, kind, deadline, assessed, '
             "target_value, baseline, at_least, schedule, stages, per_period "
             "FROM target WHERE plan_id = ? ORDER BY item_id, position",
             (plan.id,),
         )
-        structure = structure_from_rows(plan, pledges.fetchall(), items, departments, targets)
+        structure = structure_from_rows(
+            plan, listing.pledges, listing.items, listing.departments, targets
+        )
         if generation is not None:
             stored = self._stored_rules(plan.id, generation)
             if stored is not None:

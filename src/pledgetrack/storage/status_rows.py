@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from pledgetrack.domain.errors import PlanNotFound
 from pledgetrack.domain.model import (
@@ -44,6 +44,22 @@ class PlanRow:
 
 #: A plan as either kind of row gives it: id, code, title, start, end, flat.
 PlanLike = Any
+
+
+class ListingRows(NamedTuple):
+    """A plan's pledges (id, no, title) by number, items (id, no, title, pledge id) by
+    number, and (item id, department name) by item and position."""
+
+    pledges: Sequence[tuple[int, int, str]]
+    items: Sequence[tuple[int, int, str, int]]
+    departments: Sequence[tuple[int, str]]
+
+
+#: What `status --json` shows of each target (and its id), in this order.
+TARGET_COLUMNS = (
+    "id", "key", "name", "unit", "target_value", "at_least", "assessed", "kind", "deadline",
+    "per_period",
+)  # fmt: skip
 
 
 def no_such_plan(code: str, known: list[str]) -> PlanNotFound:
