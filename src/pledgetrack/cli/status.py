@@ -54,7 +54,13 @@ def status(
         str | None,
         typer.Option("--department", help="Only items this department leads or co-operates on."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option(
+            "--json",
+            help="Print JSON instead of a table (indented, one item with its targets a line).",
+        ),
+    ] = False,
     lang: Annotated[Lang | None, typer.Option("--lang", help="zh or en.")] = None,
     approved_only: Annotated[
         bool,
