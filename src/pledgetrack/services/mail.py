@@ -121,9 +121,9 @@ def send_letters(server: MailServer, letters: Sequence[Letter]) -> list[Delivery
     return deliveries
 
 
-def _reason_of(reply: tuple[int, bytes]) -> str:
+def _reason_of(reply: tuple[int, bytes | str]) -> str:
     code, text = reply
-    return f"{code} {text.decode('utf-8', 'replace')}"
+    return f"{code} {text.decode('utf-8', 'replace') if isinstance(text, bytes) else text}"
 
 
 def _reason(exc: BaseException) -> str:
