@@ -271,6 +271,29 @@ def test_send_in_english_before_the_reporting_day(
     assert "Please report them by 2020-12-05." in message.get_content()
 
 
+def test_send_beside_json_keeps_stdout_json(
+    cli_db: Path, tmp_path: Path, smtp_server: Collector
+) -> None:
+    contacts = write(tmp_path / "c.csv", "责任单位,邮箱\n市教育局,jyj@example.gov.cn\n")
+    result = run(cli_db, *NOVEMBER_LATE, "--department", "市教育局", "--json", "--lang", "en",
+                 "--send", "--contacts", str(contacts))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["departments"][0]["department"] == "市教育局"
+    assert "sent: 市教育局 (jyj@example.gov.cn)" in result.stderr
+    assert len(smtp_server.envelopes) == 1
+
+
+def test_send_with_nothing_owed_sends_nothing(
+    cli_db: Path, tmp_path: Path, smtp_server: Collector
+) -> None:
+    contacts = write(tmp_path / "c.csv", "责任单位,邮箱\n市教育局,jyj@example.gov.cn\n")
+    result = run(cli_db, "--month", "2020-09", "--as-of", "2020-11-08", "--lang", "en",
+                 "--send", "--contacts", str(contacts))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "Every target is reported for September 2020 (as of 2020-11-08).\n"
+    assert smtp_server.envelopes == []
+
+
 def test_send_without_addresses_is_refused(cli_db: Path, smtp_server: Collector) -> None:
     result = run(cli_db, *NOVEMBER_LATE, "--send")
     assert result.exit_code == 2
@@ -290,3 +313,17 @@ def test_an_unreachable_server_is_one_line(
     result = run(cli_db, *NOVEMBER_LATE, "--send", "--contacts", str(contacts))
     assert result.exit_code == 2
     assert "--send: cannot reach the SMTP server 127.0.0.1:" in result.output
+
+
+def test_the_contact_list_can_be_named_in_the_config_file(
+    cli_db: Path, tmp_path: Path, smtp_server: Collector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "office"
+    folder.mkdir()
+    write(folder / "通讯录.csv", "责任单位,邮箱\n市教育局,jyj@example.gov.cn\n")
+    config = write(folder / "config.toml", 'contacts = "通讯录.csv"\nsmtp_port = 2525\n')
+    monkeypatch.setenv("PLEDGETRACK_CONFIG", str(config))  # relative to the config file
+    result = run(cli_db, *NOVEMBER_LATE, "--department", "市教育局", "--send", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "sent: 市教育局 (jyj@example.gov.cn)\n"
+    assert len(smtp_server.envelopes) == 1

@@ -25,6 +25,8 @@ from pledgetrack.domain.dates import DateFormatError, parse_month
 from pledgetrack.domain.errors import ImportRejected, OutputRefused, OutsidePlan, PlanNotFound
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy.engine import Engine
 
     from pledgetrack.domain.reminders import Reminders
@@ -126,7 +128,9 @@ def remind(
     if docx is not None:
         write_docx(reminders, language, docx, force)
     if server is not None:
-        send_reminders(reminders, language, server, addresses)
+        # Beside --json, what became of each letter goes to stderr: stdout stays JSON.
+        say = (lambda line: typer.echo(line, err=True)) if as_json else typer.echo
+        send_reminders(reminders, language, server, addresses, say)
 
 
 def check_docx(engine: "Engine", path: Path, force: bool) -> None:
@@ -186,13 +190,17 @@ def send_reminders(
     lang: str,
     server: "MailServer",
     addresses: dict[str, tuple[str, ...]],
+    say: "Callable[[str], object]",
 ) -> None:
     """Mail every department that owes figures and has an address; say what became of
     each (exit 1 when the server refused any)."""
     from pledgetrack.i18n import t
     from pledgetrack.services.mail import MailUnavailable, send_letters
-    from pledgetrack.services.remind import reminder_letters
+    from pledgetrack.services.remind import reminder_letters, reminder_lines
 
+    if not reminders.departments:
+        say(reminder_lines(reminders, lang)[-1])  # every target reported: nothing to send
+        return
     letters, unaddressed = reminder_letters(
         reminders, addresses, lang, office=state.settings.office
     )
@@ -204,11 +212,11 @@ def send_reminders(
     for delivery in deliveries:
         name = delivery.letter.department
         if delivery.error is None:
-            typer.echo(t("remind.sent", lang, department=name, to=", ".join(delivery.letter.to)))
+            say(t("remind.sent", lang, department=name, to=", ".join(delivery.letter.to)))
         else:
             refused += 1
-            typer.echo(t("remind.not_sent.refused", lang, department=name, reason=delivery.error))
+            say(t("remind.not_sent.refused", lang, department=name, reason=delivery.error))
     for name in unaddressed:
-        typer.echo(t("remind.not_sent.no_address", lang, department=name))
+        say(t("remind.not_sent.no_address", lang, department=name))
     if refused:
         raise typer.Exit(1)
