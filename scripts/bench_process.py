@@ -176,6 +176,72 @@ def cases(sample: Path, province: Path | None) -> list[dict[str, Any]]:
     return out
 
 
+def command_cases(province: Path, out: Path) -> list[dict[str, Any]]:
+    """Every command that reads or writes a whole plan, on the province (issue 15: peak
+    memory < 500 MB each). Commands that write run on a copy made first, outside the
+    time; files go to *out*."""
+    me = [sys.executable, "-m", "pledgetrack", "--db", str(province)]
+    copy = out / "province-copy.sqlite"
+
+    def fresh_copy() -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{copy}{suffix}").unlink(missing_ok=True)
+        shutil.copy(province, copy)
+
+    month = ["--month", "2020-12"]
+    progress = out / "one-row.csv"
+    progress.write_text(
+        "plan,target,as_of,value,done,note\nsynthetic-2020,1.1,2020-12-31,1,,bench\n",
+        encoding="utf-8",
+    )
+    on_copy = [sys.executable, "-m", "pledgetrack", "--db", str(copy)]
+    return [
+        {"name": "status", "argv": [*me, "status", "--as-of", "2020-12-31"]},
+        {"name": "status --summary", "argv": [*me, "status", "--as-of", "2020-12-31", "--summary"]},
+        {"name": "status --json", "argv": [*me, "status", "--as-of", "2020-12-31", "--json"]},
+        {"name": "report (text)", "argv": [*me, "report", *month]},
+        {"name": "report --format md", "argv": [*me, "report", *month, "--format", "md"]},
+        {"name": "report html", "argv": [*me, "report", *month, "--out", str(out / "r.html"), "--force"]},
+        {"name": "report xlsx", "argv": [*me, "report", *month, "--out", str(out / "r.xlsx"), "--force"]},
+        {"name": "report docx", "argv": [*me, "report", *month, "--out", str(out / "r.docx"), "--force"]},
+        {"name": "export plan (csv)", "argv": [*me, "export", "plan", str(out / "p.csv"), "--force"]},
+        {"name": "export plan (xlsx)", "argv": [*me, "export", "plan", str(out / "p.xlsx"), "--force"]},
+        {"name": "export progress (csv)", "argv": [*me, "export", "progress", str(out / "g.csv"), "--force"]},
+        {"name": "export progress --history (xlsx)", "argv": [*me, "export", "progress", str(out / "g.xlsx"), "--history", "--force"]},
+        {"name": "review list --json", "argv": [*me, "review", "list", "--status", "all", "--json"]},
+        {"name": "audit --limit 50", "argv": [*me, "audit", "--limit", "50"]},
+        {"name": "audit --target 1.1", "argv": [*me, "audit", "--target", "1.1"]},
+        {"name": "db check", "argv": [*me, "db", "check"]},
+        {"name": "backup", "argv": [*me, "backup", str(out / "b.sqlite"), "--force"]},
+        {"name": "record (on a copy)", "argv": [*on_copy, "record", "1.1", "1", "--as-of", "2020-12-31", "--confirm"], "before": fresh_copy},
+        {"name": "import progress, one row (on a copy)", "argv": [*on_copy, "import", "progress", str(progress), "--confirm"], "before": fresh_copy},
+    ]  # fmt: skip
+
+
+def measure_commands(province: Path) -> dict[str, Any]:
+    """Wall time, CPU time and peak memory of one run of every command of
+    :func:`command_cases` (exit status 0 or 2 both count: the figure is the memory)."""
+    results: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for case in command_cases(province, Path(tmp)):
+            wall, peak, cpu = run_once(case["argv"], case.get("before"))
+            results[case["name"]] = {"seconds": wall, "cpu_seconds": cpu, "peak_mb": peak}
+            print(f"  {case['name']}: {results[case['name']]}", flush=True)
+    return results
+
+
+def command_table(results: dict[str, Any]) -> str:
+    rows = [
+        "| command, on the province (one run) | wall time | CPU time | peak memory |",
+        "|---|---|---|---|",
+    ]
+    for name, r in results.items():
+        rows.append(
+            f"| `{name}` | {r['seconds']:.2f} s | {r['cpu_seconds']:.2f} s | {r['peak_mb']:.0f} MB |"
+        )
+    return "\n".join(rows)
+
+
 def measure_processes(
     sample: Path, province: Path | None, repeat: int = 5, skip: Sequence[str] = ()
 ) -> dict[str, Any]:
@@ -279,7 +345,17 @@ def main() -> int:
         "--skip", action="append", default=[], metavar="NAME",
         help="leave out a measurement (e.g. province_status, the whole table: minutes)",
     )  # fmt: skip
+    parser.add_argument(
+        "--commands", action="store_true",
+        help="instead: every command that reads or writes a whole plan, once, on PROVINCE "
+        "(wall, CPU, peak memory; the goal is < 500 MB each)",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.commands:
+        if args.province is None:
+            parser.error("--commands needs PROVINCE")
+        print(command_table(measure_commands(args.province)))
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         sample = Path(tmp) / "sample.sqlite"  # a status may store the plan's rule columns
         shutil.copy(args.sample, sample)

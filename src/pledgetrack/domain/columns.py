@@ -145,6 +145,9 @@ class ReadingColumns:
     as_of: Ints
     #: Works progress in percent (NaN: none given); None when no reading has any.
     works: Floats | None = None
+    #: Where a reading says done or not done (False: it says nothing, as a figure's
+    #: reading does); None when not known.
+    done_given: Bools | None = None
 
 
 @dataclass(frozen=True, eq=False)

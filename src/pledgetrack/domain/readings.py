@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 
 import numpy as np
+from numpy.typing import NDArray
 
 from pledgetrack.domain.columns import ReadingColumns, RuleColumns
 from pledgetrack.domain.model import Reading
@@ -100,25 +101,55 @@ class LatestReadings(Mapping[int, Reading]):
     def columns(self, rules: RuleColumns) -> ReadingColumns:
         """The readings lined up with *rules* (a target of the readings that *rules* do
         not hold is left out; a target of *rules* without a reading is not present)."""
-        n = len(rules)
-        ids = np.fromiter(self._target_id, np.int64, len(self._target_id))
-        order = rules.id_order
-        sorted_ids = rules.target_id[order]
-        found = np.minimum(np.searchsorted(sorted_ids, ids), max(n - 1, 0))
-        known = sorted_ids[found] == ids if n else np.zeros(len(ids), dtype=bool)
-        at = order[found[known]]
         ordinals = {d: d.toordinal() for d in set(self._as_of)}
-        as_of = np.zeros(n, dtype=np.int64)
-        as_of[at] = np.fromiter(map(ordinals.__getitem__, self._as_of), np.int64, len(ids))[known]
-        value = np.full(n, np.nan)
-        value[at] = np.array(self._value, dtype=np.float64)[known]
-        done = np.zeros(n, dtype=bool)
-        done[at] = np.array(self._done, dtype=np.float64)[known] == 1.0
-        works = None
-        if self._works is not None:
-            works = np.full(n, np.nan)
-            works[at] = np.array(self._works, dtype=np.float64)[known]
-        return ReadingColumns(present=as_of > 0, value=value, done=done, as_of=as_of, works=works)
+        n = len(self._target_id)
+        return reading_columns(
+            rules,
+            np.fromiter(self._target_id, np.int64, n),
+            np.fromiter(map(ordinals.__getitem__, self._as_of), np.int64, n),
+            np.array(self._value, dtype=np.float64),
+            np.array(self._done, dtype=np.float64),
+            None if self._works is None else np.array(self._works, dtype=np.float64),
+        )
+
+
+def reading_columns(
+    rules: RuleColumns,
+    target_id: NDArray[np.int64],
+    as_of: NDArray[np.int64],
+    value: NDArray[np.float64],
+    done: NDArray[np.float64],
+    works: NDArray[np.float64] | None,
+) -> ReadingColumns:
+    """Latest readings given as columns in any order — target ids, dates as ordinals,
+    values, done as 1/0 (NaN: not said), works progress (NaN: none; None: none at all) —
+    lined up with *rules* (a target *rules* do not hold is left out)."""
+    n = len(rules)
+    order = rules.id_order
+    sorted_ids = rules.target_id[order]
+    found = np.minimum(np.searchsorted(sorted_ids, target_id), max(n - 1, 0))
+    known = sorted_ids[found] == target_id if n else np.zeros(len(target_id), dtype=bool)
+    at = order[found[known]]
+    dates = np.zeros(n, dtype=np.int64)
+    dates[at] = as_of[known]
+    values = np.full(n, np.nan)
+    values[at] = value[known]
+    said = np.zeros(n, dtype=bool)
+    given = np.zeros(n, dtype=bool)
+    said[at] = done[known] == 1.0
+    given[at] = ~np.isnan(done[known])
+    progress = None
+    if works is not None:
+        progress = np.full(n, np.nan)
+        progress[at] = works[known]
+    return ReadingColumns(
+        present=dates > 0,
+        value=values,
+        done=said,
+        as_of=dates,
+        works=progress,
+        done_given=given,
+    )
 
 
 def _day(raw: object) -> date:

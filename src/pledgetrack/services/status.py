@@ -1,31 +1,92 @@
-"""The completion table of a plan as of a date."""
+"""The completion table of a plan as of a date.
+
+The views here (:func:`plan_status`, :func:`status_summary`, :func:`default_as_of`,
+:func:`check_in_period`) take either a SQLAlchemy engine or a SQLite file opened by
+:func:`open_sqlite_status` — `pledgetrack status` reads a SQLite file with the standard
+library's sqlite3 alone and never imports SQLAlchemy (issue 15: 0.3 s of its start-up).
+Both give their rows to the same code and the same rules; tests/test_status_paths.py
+holds them equal.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from datetime import date
+from functools import cached_property
+from itertools import islice
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from pledgetrack.domain.columns import PlanColumns, evaluate_plan_columns
 from pledgetrack.domain.evaluation import PlanEvaluation, evaluate_plan
 from pledgetrack.domain.model import STATUS_ORDER, PlanPeriod, Policy, Status
-from pledgetrack.domain.plan import PlanStructure
+from pledgetrack.services import person as _person
 from pledgetrack.services.gc_pause import gc_paused
-from pledgetrack.storage.latest import latest_readings
-from pledgetrack.storage.queries import (
-    department_item_ids,
-    find_plan,
-    load_structure,
-    plan_departments,
-)
-from pledgetrack.storage.rule_cache import plan_rules
+from pledgetrack.storage.rule_payload import PlanRules
+from pledgetrack.storage.sqlite_file import DatabaseUnavailable, plain_sqlite_file
+from pledgetrack.storage.sqlite_status import SqliteStatus
+from pledgetrack.storage.status_rows import as_date
+
+__all__ = ["DatabaseUnavailable", "SqliteStatus", "open_sqlite_status", "plan_status"]
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from pledgetrack.domain.plan import PlanStructure
+
+
+def open_sqlite_status(
+    url: str, *, lock_wait: float, requested_user: str | None = None
+) -> SqliteStatus | None:
+    """The database at *url* opened for a status with the standard library's sqlite3, when
+    it is a plain SQLite file (else None: open it with SQLAlchemy). Checked as
+    services.database.open_database checks it (DatabaseUnavailable, DatabaseDamaged,
+    SchemaBehind, SchemaAhead); *requested_user* (--user) refused unless the person may
+    act for others, as services.access.resolve_identity (PermissionDenied). A driver
+    error (locked, unreadable) is sqlite3.Error: :func:`sqlite_fault` words it."""
+    path = plain_sqlite_file(url)
+    if path is None:
+        return None
+    db = SqliteStatus.open(path, lock_wait=lock_wait)
+    try:
+        person = _person.os_account()
+        if requested_user and requested_user != person:
+            single_user = db.user_count() == 0
+            role, active = db.user_role(person) or (None, False)
+            if not _person.may_act_for_others(single_user=single_user, role=role, active=active):
+                raise _person.acting_refused(requested_user, person, db.active_admins())
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def sqlite_fault(exc: BaseException, url: str, lock_wait: float) -> str | None:
+    """One line for a sqlite3 error met reading a status (as services.faults words it)."""
+    from pledgetrack.services.faults import explain
+
+    return explain(exc, url=url, lock_wait=lock_wait)
+
+
+@contextmanager
+def _reading(db: Any) -> Iterator[Any]:
+    """The reads of one view: the SQLite file itself, or a session of the engine."""
+    if isinstance(db, SqliteStatus):
+        yield db
+        return
+    from sqlmodel import Session
+
+    from pledgetrack.storage.session_status import SessionStatus
+
+    with Session(db) as session:
+        yield SessionStatus(session)
 
 
 def plan_status(
-    engine: Engine,
+    engine: Engine | SqliteStatus,
     *,
     on: date,
     plan: str | None = None,
@@ -36,11 +97,9 @@ def plan_status(
     """Evaluate a plan as of *on*: one query for the structure, one for all latest readings
     (with *approved_only*, the latest approved reading of each target). *department*: only
     the items it leads or co-operates on (:class:`UnknownDepartment` if none)."""
-    with gc_paused(), Session(engine) as session:
-        structure = load_structure(session=session, code=plan)
-        readings = latest_readings(
-            session=session, plan_id=structure.id, on=on, approved_only=approved_only
-        )
+    with gc_paused(), _reading(engine) as db:
+        structure = db.load_structure(db.find_plan(plan))
+        readings = db.latest_readings(structure.id, on, approved_only)
         evaluation = evaluate_plan(structure, readings, on, policy)
     mine = evaluation.filtered(department=department)
     if department and not mine.items:
@@ -84,7 +143,7 @@ class StatusSummary:
 
 
 def status_summary(
-    engine: Engine,
+    engine: Engine | SqliteStatus,
     *,
     on: date,
     plan: str | None = None,
@@ -97,29 +156,148 @@ def status_summary(
     statement for the latest reading of every target, the rules applied over whole
     columns. *department*: count only the items it leads or co-operates on
     (:class:`UnknownDepartment` if none)."""
-    with Session(engine) as session:
-        found = find_plan(session=session, code=plan)
-        assert found.id is not None
-        stored = plan_rules(session=session, plan_id=found.id, plan_end=found.end)
-        readings = latest_readings(
-            session=session, plan_id=found.id, on=on, approved_only=approved_only
-        )
+    with _reading(engine) as db:
+        found = db.find_plan(plan)
+        stored, columns = _evaluated(db, found, on, policy, approved_only)
         counted = list(range(len(stored.item_id)))
         if department:
-            mine = department_item_ids(session=session, plan_id=found.id, department=department)
+            mine = db.department_item_ids(found.id, department)
             if not mine:
-                known = plan_departments(session=session, plan_id=found.id)
-                raise UnknownDepartment.of(department, known)
+                raise UnknownDepartment.of(department, db.plan_departments(found.id))
             counted = [i for i, item_id in enumerate(stored.item_id) if item_id in mine]
+    item_no = stored.item_no
+    return StatusSummary(found.code, found.title, on, columns, item_no, counted)
+
+
+@dataclass(frozen=True)
+class StatusListing:
+    """What `status --json` prints, in columns: every target and item of a plan evaluated
+    as of a date (the rules over whole columns, as :func:`status_summary`), the names a
+    listing shows, and the targets' own fields, read in list order while they are
+    written (:meth:`targets`): a province's 100k targets are never objects at once."""
+
+    plan: Any
+    as_of: date
+    columns: PlanColumns
+    #: Every item of the plan (id, no, title, pledge no), in list order.
+    items: list[tuple[int, int, str, int]]
+    pledge_titles: dict[int, str]
+    #: Item id → the departments answering for it, the lead first.
+    departments: dict[int, list[str]]
+    #: The positions of the items listed (all, or a department's), in list order.
+    counted: list[int]
+    #: The targets' rows (storage.status_rows.TARGET_COLUMNS), in list order.
+    target_rows: Iterable[Sequence[Any]]
+    _deadlines: dict[object, str] = field(default_factory=dict, repr=False, compare=False)
+
+    def counts(self) -> dict[Status, int]:
+        """Items listed per status, every status present, in display order."""
+        codes = self.columns.items.status[self.counted]
+        return {s: int(np.count_nonzero(codes == s.severity)) for s in STATUS_ORDER}
+
+    def assessed_per_item(self) -> list[int]:
+        """How many assessed targets each item has (none: no annual target)."""
+        rules = self.columns.rules
+        return np.bincount(rules.item_of[rules.assessed], minlength=rules.items).tolist()
+
+    @cached_property
+    def per_item(self) -> list[int]:
+        """How many targets each item has."""
+        rules = self.columns.rules
+        return np.bincount(rules.item_of, minlength=rules.items).tolist()
+
+    def deadline(self, raw: object) -> str:
+        """A target's deadline as read (None: the plan's end), as ISO text."""
+        made = self._deadlines.get(raw)
+        if made is None:
+            made = self._deadlines[raw] = (
+                self.plan.end if raw is None else as_date(raw)
+            ).isoformat()
+        return made
+
+    def target_batches(self, items: int) -> Iterator[tuple[int, int, int, list[Sequence[Any]]]]:
+        """The target rows of *items* items at a time, in list order: (first item, item
+        after the last, first target's position, rows). A plan changed while it was read
+        (the rows are not the evaluated targets) is refused (:class:`PlanChanged`)."""
+        ids = self.columns.rules.target_id.tolist()
+        rows = iter(self.target_rows)
+        begin = 0
+        for first in range(0, len(self.items), items):
+            last = min(first + items, len(self.items))
+            count = sum(self.per_item[first:last])
+            batch = list(islice(rows, count))
+            if [row[0] for row in batch] != ids[begin : begin + count]:
+                raise PlanChanged()
+            yield first, last, begin, batch
+            begin += count
+        if next(rows, None) is not None:
+            raise PlanChanged()
+
+
+class PlanChanged(RuntimeError):
+    """The plan was changed while a status was read from it."""
+
+    def __init__(self) -> None:
+        super().__init__("the plan was changed while it was read: run the command again")
+
+
+@contextmanager
+def status_listing(
+    engine: Engine | SqliteStatus,
+    *,
+    on: date,
+    plan: str | None = None,
+    department: str | None = None,
+    policy: Policy | None = None,
+    approved_only: bool = False,
+) -> Iterator[StatusListing]:
+    """The status of every target and item of a plan as of *on*, in columns, with what a
+    listing shows (`status --json`); the target rows are read while the listing is used,
+    inside this context. *department*: only the items it leads or co-operates on
+    (:class:`UnknownDepartment` if none)."""
+    with _reading(engine) as db:
+        found = db.find_plan(plan)
+        stored, columns = _evaluated(db, found, on, policy, approved_only)
+        rows = db.listing_rows(found)
+        items = [(item_id, no, title, pledge_id) for item_id, no, title, pledge_id in rows.items]
+        if [item_id for item_id, *_ in items] != stored.item_id:
+            raise PlanChanged()
+        pledge_no = {pledge_id: no for pledge_id, no, _title in rows.pledges}
+        departments: dict[int, list[str]] = {}
+        for item_id, name in rows.departments:
+            departments.setdefault(item_id, []).append(name)
+        counted = list(range(len(items)))
+        if department:
+            counted = [i for i in counted if department in departments.get(items[i][0], ())]
+            if not counted:
+                known = dict.fromkeys(n for item in items for n in departments.get(item[0], ()))
+                raise UnknownDepartment.of(department, list(known))
+        yield StatusListing(
+            plan=found,
+            as_of=on,
+            columns=columns,
+            items=[(item_id, no, title, pledge_no[p]) for item_id, no, title, p in items],
+            pledge_titles={no: title for _pid, no, title in rows.pledges},
+            departments=departments,
+            counted=counted,
+            target_rows=db.target_rows(found),
+        )
+
+
+def _evaluated(
+    db: Any, found: Any, on: date, policy: Policy | None, approved_only: bool
+) -> tuple[PlanRules, PlanColumns]:
+    """The plan's rules (the stored copy when current) and every target and item
+    evaluated as of *on* over whole columns."""
+    stored = db.plan_rules(found)
     columns = evaluate_plan_columns(
         stored.rules,
-        readings.columns(stored.rules),
+        db.latest_columns(found.id, on, approved_only, stored.rules),
         period=PlanPeriod(found.start, found.end),
         on=on,
         policy=policy or Policy(),
     )
-    item_no = stored.item_no
-    return StatusSummary(found.code, found.title, on, columns, item_no, counted)
+    return stored, columns
 
 
 def evaluate_structure(
@@ -139,6 +317,10 @@ def evaluate_structure(
         if first_items is not None:
             structure = replace(structure, items=structure.items[:first_items])
             ids = [t.id for item in structure.items for t in item.targets]
+        from sqlmodel import Session
+
+        from pledgetrack.storage.latest import latest_readings
+
         with Session(engine) as session:
             readings = latest_readings(session=session, plan_id=structure.id, on=on, target_ids=ids)
         return evaluate_plan(structure, readings, on, policy, partial=first_items is not None)
@@ -154,6 +336,11 @@ def first_items_status(
 ) -> PlanEvaluation:
     """The first *items* items of a plan evaluated as of *on*, marked partial: what the
     dashboard shows at once while the whole plan (100k targets in a province) loads."""
+    from sqlmodel import Session
+
+    from pledgetrack.storage.latest import latest_readings
+    from pledgetrack.storage.queries import load_structure
+
     with gc_paused():
         with Session(engine) as session:
             structure = load_structure(session=session, code=plan, first_items=items)
@@ -162,15 +349,17 @@ def first_items_status(
         return evaluate_plan(structure, readings, on, policy, partial=True)
 
 
-def check_in_period(engine: Engine, *, plan: str | None, day: date, month: bool = False) -> None:
+def check_in_period(
+    engine: Engine | SqliteStatus, *, plan: str | None, day: date, month: bool = False
+) -> None:
     """Raise OutsidePlan unless *day* (with *month*: any day of its month) lies in the
     period of the plan *plan* (default: the newest). A view of a day before a plan
     starts or after it ends shows nothing anyone reported for it, so it is refused."""
     from pledgetrack.domain.dates import end_of_month
     from pledgetrack.domain.errors import OutsidePlan
 
-    with Session(engine) as session:
-        found = find_plan(session=session, code=plan)
+    with _reading(engine) as db:
+        found = db.find_plan(plan)
     first, last = (day.replace(day=1), end_of_month(day)) if month else (day, day)
     if last < found.start or first > found.end:
         asked = f"{day:%Y-%m}" if month else day.isoformat()
@@ -180,28 +369,21 @@ def check_in_period(engine: Engine, *, plan: str | None, day: date, month: bool 
         )
 
 
-def default_as_of(engine: Engine, *, plan: str | None = None, today: date | None = None) -> date:
+def default_as_of(
+    engine: Engine | SqliteStatus, *, plan: str | None = None, today: date | None = None
+) -> date:
     """The date views open on: today while the plan runs; for a finished plan, the
     month end of its latest reading (the last state anyone reported), else its end."""
-    from sqlalchemy import func
-    from sqlmodel import select
-
     from pledgetrack.domain.dates import end_of_month
-    from pledgetrack.storage.queries import find_plan
-    from pledgetrack.storage.tables import Snapshot, Target
 
     today = today or date.today()
-    with Session(engine) as session:
-        found = find_plan(session=session, code=plan)
+    with _reading(engine) as db:
+        found = db.find_plan(plan)
         if found.start <= today <= found.end:
             return today
         if today < found.start:
             return found.start
-        latest = session.exec(
-            select(func.max(Snapshot.as_of))
-            .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
-            .where(Target.plan_id == found.id)
-        ).one()
+        latest = db.latest_day(found.id)
     if latest is None:
         return found.end
     return min(end_of_month(latest), found.end)
