@@ -5,6 +5,7 @@ Called from the TUI's thread workers, never on the UI thread.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy.engine import Engine
@@ -50,3 +51,20 @@ def load_first_items(
     if structure is not None:
         return evaluate_structure(engine, structure, on=on, policy=policy, first_items=items)
     return first_items_status(engine, on=on, items=items, policy=policy)
+
+
+def load_first_page(
+    engine: Engine,
+    *,
+    on: date | None,
+    policy: Policy,
+    page: int,
+    today: date | None = None,
+) -> PlanEvaluation:
+    """What the dashboard opens on: the plan's first *page* + 1 items as of *on* (None:
+    ``default_as_of``), marked partial, or the whole plan (not partial) when it has at
+    most *page* items. One query for the date, then ``first_items_status``."""
+    if on is None:
+        on = default_as_of(engine, today=today)
+    first = load_first_items(engine, on=on, policy=policy, items=page + 1)
+    return first if len(first.items) > page else replace(first, partial=False)

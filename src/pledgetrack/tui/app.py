@@ -1,12 +1,19 @@
-"""The Textual app: a thin shell holding the engine, language, policy and date."""
+"""The Textual app: a thin shell holding the engine, language, policy and date.
+
+Start-up (docs/PERFORMANCE.md, "TUI first paint"): importing this module loads Textual
+and what the dashboard draws, not SQLAlchemy, numpy or the services (they load in the
+workers); the dashboard's first page is loaded in a thread while Textual starts, so the
+first paint already shows it.
+"""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import date
-from typing import ClassVar, cast
+from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
-from sqlalchemy.engine import Engine
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, Provider
@@ -14,10 +21,33 @@ from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 
 from pledgetrack.domain.model import Policy
-from pledgetrack.services.access import Actor, resolve_identity
 from pledgetrack.tui.cells import localize_bindings
 from pledgetrack.tui.commands import ItemCommands
 from pledgetrack.tui.screens.dashboard import DashboardScreen
+from pledgetrack.tui.widgets.item_table import PAGE
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from pledgetrack.domain.evaluation import PlanEvaluation
+    from pledgetrack.services.access import Actor
+
+T = TypeVar("T")
+
+
+def in_thread(load: Callable[[], T], name: str) -> Future[T]:
+    """Run *load* in a thread of its own at once; its result (or error) in the future."""
+    future: Future[T] = Future()
+
+    def run() -> None:
+        if future.set_running_or_notify_cancel():
+            try:
+                future.set_result(load())
+            except BaseException as exc:  # handed to whoever takes the result
+                future.set_exception(exc)
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    return future
 
 
 class PledgeApp(App[None]):
@@ -49,14 +79,34 @@ class PledgeApp(App[None]):
         self.policy = policy
         #: "Today" (tests fix it); entries may not be dated after it.
         self.today = today or date.today()
+        if not user:
+            from pledgetrack.services.access import resolve_identity
+
+            user = resolve_identity(engine)
         #: Who is acting (the person, or the user an admin acts for with --user); what
         #: they may do is checked by the services when they save (services.access).
-        self.actor: Actor | str = user or resolve_identity(engine)
+        self.actor: Actor | str = user
         #: The login figures are entered as.
-        self.user = self.actor.login if isinstance(self.actor, Actor) else self.actor
+        self.user: str = user if isinstance(user, str) else user.login
         #: The date the dashboard shows; None = today, at most the plan end (set on first load).
         self.as_of = as_of
         self.set_reactive(PledgeApp.lang, lang if lang in ("zh", "en") else "zh")
+        #: The dashboard's first page, loading while Textual starts (taken once).
+        self._first_page: Future[PlanEvaluation] | None = in_thread(
+            self._load_first_page, "first page"
+        )
+
+    def _load_first_page(self) -> PlanEvaluation:
+        from pledgetrack.services.dashboard import load_first_page
+
+        return load_first_page(
+            self.engine, on=self.as_of, policy=self.policy, page=PAGE, today=self.today
+        )
+
+    def take_first_page(self) -> Future[PlanEvaluation] | None:
+        """The first page started with the app (None once taken: later loads query)."""
+        first, self._first_page = self._first_page, None
+        return first
 
     def notify(  # type: ignore[override]
         self,
