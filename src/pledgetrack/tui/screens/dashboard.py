@@ -161,8 +161,8 @@ class DashboardScreen(Screen[None]):
         if first is not None and first.done() and first.exception() is None:
             page = first.result()
             self._loaded(EvaluationLoaded(page))
-            if page.partial:
-                self._load(page.as_of, None, rest_only=True)
+            if page.partial:  # the whole plan after the first paint, not competing with it
+                self.call_after_refresh(self._load, page.as_of, None, rest_only=True)
             return
         self._load(self.pledge_app.as_of, None, first_page=first)
 
