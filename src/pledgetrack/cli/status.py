@@ -1,7 +1,5 @@
 """`pledgetrack status`: the completion table, its JSON, or the summary per status."""
 
-from __future__ import annotations
-
 import json
 import sys
 from datetime import date
@@ -10,14 +8,6 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pledgetrack.cli.app import Lang, app, engine_for, fail, lang_of, parse_date_option, policy
-from pledgetrack.cli.render import (
-    print_table,
-    status_gives_way,
-    status_table,
-    summary_json,
-    summary_lines,
-    write_status_json,
-)
 from pledgetrack.domain.errors import OutsidePlan, PlanNotFound
 
 if TYPE_CHECKING:
@@ -55,6 +45,12 @@ def status(
     ] = False,
 ) -> None:
     """The completion table: items under their pledges, completion, expected, status."""
+    from pledgetrack.cli.render import (
+        print_table,
+        status_gives_way,
+        status_table,
+        write_status_json,
+    )
     from pledgetrack.services.status import (
         UnknownDepartment,
         check_in_period,
@@ -94,7 +90,7 @@ def status(
 
 
 def print_summary(
-    engine: Engine,
+    engine: "Engine",
     *,
     on: date,
     plan: str | None,
@@ -104,6 +100,7 @@ def print_summary(
     approved_only: bool,
 ) -> None:
     """`status --summary`: counts per status and the item numbers of each."""
+    from pledgetrack.cli.render import summary_json, summary_lines
     from pledgetrack.services.status import status_summary
 
     found = status_summary(

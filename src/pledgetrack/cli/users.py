@@ -1,7 +1,5 @@
 """`pledgetrack user`: people and their roles (staff, supervisor, admin)."""
 
-from __future__ import annotations
-
 import json
 from enum import StrEnum
 from typing import Annotated
@@ -9,7 +7,6 @@ from typing import Annotated
 import typer
 
 from pledgetrack.cli.app import app, engine_for, fail, state
-from pledgetrack.cli.render import print_table, users_table
 
 user_app = typer.Typer(help="People and roles (staff, supervisor, admin): add, list, change.")
 app.add_typer(user_app, name="user")
@@ -117,6 +114,7 @@ def user_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Every user, active or not."""
+    from pledgetrack.cli.render import print_table, users_table
     from pledgetrack.services.access import list_users
 
     engine = engine_for()
