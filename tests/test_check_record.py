@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 import pledgetrack.services.database as database
 from pledgetrack.cli import app
-from pledgetrack.storage import check_record
+from pledgetrack.storage import check_record, sqlite_status
 from tests.conftest import DATA
 
 runner = CliRunner()
@@ -32,6 +32,14 @@ def checks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Path]:
         return real(engine, **kwargs)
 
     monkeypatch.setattr(database, "integrity_problems", counted)
+    # `status` reads a SQLite file with the standard library (storage.sqlite_status).
+    real_quick = sqlite_status.quick_check
+
+    def counted_quick(conn):  # type: ignore[no-untyped-def]
+        seen.append(Path(conn.execute("PRAGMA database_list").fetchone()[2]))
+        return real_quick(conn)
+
+    monkeypatch.setattr(sqlite_status, "quick_check", counted_quick)
     return seen
 
 

@@ -2,16 +2,30 @@
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pledgetrack.cli.app import Lang, app, engine_for, fail, lang_of, parse_date_option, policy
+from pledgetrack.cli.app import (
+    Lang,
+    app,
+    database_url,
+    engine_for,
+    fail,
+    lang_of,
+    parse_date_option,
+    policy,
+    state,
+)
 from pledgetrack.domain.errors import OutsidePlan, PlanNotFound
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+
+    from pledgetrack.services.status import SqliteStatus
 
 
 @app.command()
@@ -58,39 +72,76 @@ def status(
         plan_status,
     )
 
-    engine = engine_for()
     on = parse_date_option(as_of, "--as-of")
-    try:
-        if on is None:
-            on = default_as_of(engine, plan=plan)
-        else:
-            check_in_period(engine, plan=plan, day=on)
-        if summary:
-            print_summary(
-                engine, on=on, plan=plan, department=department, as_json=as_json,
-                lang=lang_of(lang), approved_only=approved_only,
-            )  # fmt: skip
-            return
-        evaluation = plan_status(
-            engine,
-            on=on,
-            plan=plan,
-            department=department,
-            policy=policy(),
-            approved_only=approved_only,
-        )
-    except (PlanNotFound, UnknownDepartment) as exc:
-        fail(str(exc))
-    except OutsidePlan as exc:
-        fail(f"--as-of: {exc}")
+    with status_database() as engine:
+        try:
+            if on is None:
+                on = default_as_of(engine, plan=plan)
+            else:
+                check_in_period(engine, plan=plan, day=on)
+            if summary:
+                print_summary(
+                    engine, on=on, plan=plan, department=department, as_json=as_json,
+                    lang=lang_of(lang), approved_only=approved_only,
+                )  # fmt: skip
+                return
+            evaluation = plan_status(
+                engine,
+                on=on,
+                plan=plan,
+                department=department,
+                policy=policy(),
+                approved_only=approved_only,
+            )
+        except (PlanNotFound, UnknownDepartment) as exc:
+            fail(str(exc))
+        except OutsidePlan as exc:
+            fail(f"--as-of: {exc}")
     if as_json:
         write_status_json(evaluation, sys.stdout.write)
     else:
         print_table(status_table(evaluation, lang_of(lang)), status_gives_way(lang_of(lang)))
 
 
+@contextmanager
+def status_database() -> "Iterator[Engine | SqliteStatus]":
+    """The configured database, for reading a status: a plain SQLite file is read with
+    the standard library's sqlite3 (no SQLAlchemy to import: issue 15), checked as
+    every command checks it; any other database through :func:`engine_for`."""
+    import sqlite3
+
+    from pledgetrack.domain.errors import SchemaAhead, SchemaBehind
+    from pledgetrack.services.person import PermissionDenied
+    from pledgetrack.services.status import (
+        DatabaseUnavailable,
+        open_sqlite_status,
+        sqlite_fault,
+    )
+
+    url, wait = database_url(), state.settings.lock_wait
+    try:
+        db = open_sqlite_status(
+            url, lock_wait=wait, requested_user=state.user or state.settings.user
+        )
+    except (DatabaseUnavailable, SchemaBehind, SchemaAhead) as exc:
+        fail(str(exc))
+    except PermissionDenied as exc:
+        fail(exc.message)
+    except sqlite3.Error as exc:
+        fail(sqlite_fault(exc, url, wait) or str(exc))
+    if db is None:
+        yield engine_for()
+        return
+    try:
+        yield db
+    except sqlite3.Error as exc:
+        fail(sqlite_fault(exc, url, wait) or str(exc))
+    finally:
+        db.close()
+
+
 def print_summary(
-    engine: "Engine",
+    engine: "Engine | SqliteStatus",
     *,
     on: date,
     plan: str | None,

@@ -23,7 +23,6 @@ writes are recorded as zhao's ("zhao for li").
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -36,6 +35,13 @@ from sqlmodel import Session, select
 
 from pledgetrack.domain.text import TextRefused, require_text
 from pledgetrack.services.audit import Change, write_audit
+from pledgetrack.services.person import (
+    PermissionDenied,
+    acting_refused,
+    admins_text,
+    may_act_for_others,
+    os_account,
+)
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.tables import Department, ItemDepartment, Target, User
 
@@ -44,14 +50,6 @@ class Role(StrEnum):
     STAFF = "staff"
     SUPERVISOR = "supervisor"
     ADMIN = "admin"
-
-
-class PermissionDenied(Exception):
-    """A write the actor may not make; the message says why and whom to ask."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class InvalidUser(ValueError):
@@ -196,7 +194,7 @@ class Actor:
         return f"{self.login} ({', '.join(parts)})"
 
     def _admins(self) -> str:
-        return f"admins: {', '.join(self.admins)}" if self.admins else "no active admin"
+        return admins_text(self.admins)
 
     # ---- checks (raise PermissionDenied) ------------------------------------
 
@@ -299,25 +297,6 @@ def require_entry_for_targets(session: Session, actor: Actor, targets: Mapping[i
     actor.require_entry({targets[tid]: depts for tid, depts in departments.items()})
 
 
-def os_account() -> str:
-    """The OS account this process runs as: its real uid's name (environment variables
-    such as LOGNAME or USER are not asked; anyone can set them)."""
-    if os.name == "nt":  # pragma: no cover - Windows asks the system, not %USERNAME%
-        import ctypes
-
-        size = ctypes.c_ulong(257)
-        buffer = ctypes.create_unicode_buffer(size.value)
-        if ctypes.windll.advapi32.GetUserNameW(buffer, ctypes.byref(size)):  # type: ignore[attr-defined]
-            return buffer.value
-        raise PermissionDenied("cannot tell which Windows account runs pledgetrack")
-    import pwd
-
-    try:
-        return pwd.getpwuid(os.getuid()).pw_name
-    except KeyError:  # a uid without a name (a container): the number itself
-        return f"uid{os.getuid()}"
-
-
 def database_login(engine: Engine) -> str | None:
     """On PostgreSQL, the connection's login when it is a person (not a superuser, not
     the tables' owner); None on SQLite or for the owner."""
@@ -346,13 +325,10 @@ def resolve_identity(
     if not requested or requested == person:
         return Actor(login=person)
     me = Actor.resolve(engine, person)
-    if me.single_user or (me.is_user and me.role is Role.ADMIN):
+    role = me.role.value if me.role else None
+    if may_act_for_others(single_user=me.single_user, role=role, active=me.active):
         return Actor(login=requested, by=person)
-    raise PermissionDenied(
-        f"--user {requested}: only an admin may act as another user, and {person} is not "
-        f"an active admin ({me._admins()}); run without --user (or PLEDGETRACK_USER) "
-        f"to act as {person}"
-    )
+    raise acting_refused(requested, person, me.admins)
 
 
 def identity(engine: Engine, *, os_login: str | None = None, requested: str | None = None) -> str:

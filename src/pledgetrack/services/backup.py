@@ -23,8 +23,8 @@ from sqlalchemy.engine import make_url
 
 from pledgetrack.services.access import Actor, PermissionDenied, acting
 from pledgetrack.storage.db import make_engine, normalise_url
+from pledgetrack.storage.sqlite_file import SQLITE_MAGIC
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 #: Tables every pledgetrack database has, at any schema revision.
 CORE_TABLES = {"plan", "pledge", "item", "target", "snapshot"}
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 from pledgetrack.domain.errors import SchemaAhead
-from pledgetrack.services.backup import SQLITE_MAGIC, sqlite_path
+from pledgetrack.services.backup import sqlite_path
 from pledgetrack.services.faults import database_label, explain
 from pledgetrack.storage.check_record import file_identity, known_whole, note_whole
 from pledgetrack.storage.db import DEFAULT_LOCK_WAIT, close_engine, create_schema, make_engine
@@ -30,14 +29,12 @@ from pledgetrack.storage.schema import (
     revisions,
 )
 from pledgetrack.storage.schema import upgrade as upgrade_schema
-
-
-class DatabaseUnavailable(RuntimeError):
-    """The database cannot be opened; the message says why, in one line."""
-
-
-class DatabaseDamaged(DatabaseUnavailable):
-    """SQLite's check found the file damaged; nothing is read from it or written to it."""
+from pledgetrack.storage.sqlite_file import (
+    DatabaseDamaged,  # noqa: F401  (raised here; callers catch it from this module)
+    DatabaseUnavailable,
+    check_sqlite_file,
+    damaged,
+)
 
 
 @dataclass(frozen=True)
@@ -117,12 +114,7 @@ def _refuse_damaged(engine: Engine, url: str) -> None:
             note_whole(path, identity)
         return
     close_engine(engine)
-    more = f"; {len(problems) - 1} more" if len(problems) > 1 else ""
-    raise DatabaseDamaged(
-        f"the database {database_label(url)} is damaged (SQLite's quick_check: "
-        f"{problems[0]}{more}): nothing was read or written; run 'pledgetrack db check', "
-        "then restore a backup"
-    )
+    raise damaged(database_label(url), problems)
 
 
 def close_database(engine: Engine) -> None:
@@ -180,30 +172,8 @@ def program_revision() -> str:
 def _connect(url: str, *, must_exist: bool, lock_wait: float = DEFAULT_LOCK_WAIT) -> Engine:
     path = sqlite_path(url)
     if path is not None:
-        _check_sqlite_file(path, must_exist=must_exist)
+        check_sqlite_file(path, must_exist=must_exist)
     return make_engine(url, lock_wait=lock_wait)
-
-
-def _check_sqlite_file(path: Path, *, must_exist: bool) -> None:
-    """Refuse what SQLite would fail on with a driver error (or silently create)."""
-    if path.is_dir():
-        raise DatabaseUnavailable(f"{path} is a directory, not a database file")
-    if not path.exists():
-        if must_exist:
-            raise DatabaseUnavailable(
-                f"no database at {path}: import a plan first "
-                "('pledgetrack import plan FILE') or pass --db"
-            )
-        if not path.parent.is_dir():
-            raise DatabaseUnavailable(f"directory {path.parent} does not exist")
-        return
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(len(SQLITE_MAGIC))
-    except OSError as exc:
-        raise DatabaseUnavailable(f"cannot read {path}: {exc.strerror or exc}") from None
-    if head and head != SQLITE_MAGIC:  # an empty file is a new, empty database
-        raise DatabaseUnavailable(f"{path} is not a SQLite database")
 
 
 @contextmanager

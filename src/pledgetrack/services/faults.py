@@ -12,11 +12,9 @@ interrupted is rolled back: the messages say so.
 from __future__ import annotations
 
 import errno
+import sqlite3
 
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
-
-from pledgetrack.storage.db import normalise_url
+from pledgetrack.storage.sqlite_file import plain_sqlite_file
 
 #: SQLite primary result codes (sqlite3.h) a command can meet.
 _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY, _SQLITE_IOERR = 5, 6, 8, 10
@@ -46,6 +44,13 @@ NOT_SAVED = "nothing of this command was saved"
 def database_label(url: str) -> str:
     """The database as a person would name it: a SQLite file's path, else the URL without
     its password."""
+    path = plain_sqlite_file(url)
+    if path is not None:
+        return str(path)
+    from sqlalchemy.engine import make_url
+
+    from pledgetrack.storage.db import normalise_url
+
     parsed = make_url(normalise_url(url))
     if parsed.get_backend_name() == "sqlite":
         return parsed.database or ":memory:"
@@ -55,8 +60,18 @@ def database_label(url: str) -> str:
 def explain(exc: BaseException, *, url: str, lock_wait: float) -> str | None:
     """One line for a database or disk fault *exc*, or None when it is not one."""
     where = database_label(url)
+    if isinstance(exc, sqlite3.Error):  # read with the standard library (a status)
+        return _driver_fault(exc, where, lock_wait, statement=True, invalidated=False)
+    from sqlalchemy.exc import DBAPIError
+
     if isinstance(exc, DBAPIError):
-        return _driver_fault(exc, where, lock_wait)
+        return _driver_fault(
+            exc.orig if exc.orig is not None else exc,
+            where,
+            lock_wait,
+            statement=exc.statement is not None,
+            invalidated=exc.connection_invalidated,
+        )
     if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
         name = f" writing {exc.filename}" if exc.filename else ""
         return f"the disk is full{name}: {NOT_SAVED}; free some space and run it again"
@@ -66,9 +81,12 @@ def explain(exc: BaseException, *, url: str, lock_wait: float) -> str | None:
     return None
 
 
-def _driver_fault(exc: DBAPIError, where: str, lock_wait: float) -> str:
-    orig = exc.orig
-    said = _first_line(orig) if orig is not None else _first_line(exc)
+def _driver_fault(
+    orig: BaseException, where: str, lock_wait: float, *, statement: bool, invalidated: bool
+) -> str:
+    """*orig*: the driver's error; *statement*: met running a statement (not connecting);
+    *invalidated*: the connection was lost."""
+    said = _first_line(orig)
     code = _sqlite_code(orig)
     state = str(getattr(orig, "sqlstate", "") or "")
     if code in (_SQLITE_BUSY, _SQLITE_LOCKED) or state in _PG_LOCKED:
@@ -94,9 +112,9 @@ def _driver_fault(exc: DBAPIError, where: str, lock_wait: float) -> str:
         )
     if code == _SQLITE_CANTOPEN:
         return f"cannot open the database {where} ({said}): check the file and its folder"
-    if exc.statement is None and not exc.connection_invalidated and not state:
+    if not statement and not invalidated and not state:
         return f"cannot connect to the database {where}: {said}"
-    if exc.connection_invalidated or state in _PG_GONE or state.startswith("08"):
+    if invalidated or state in _PG_GONE or state.startswith("08"):
         return (
             f"the connection to the database {where} was lost ({said}): "
             "a write it interrupted is rolled back; run the command again"

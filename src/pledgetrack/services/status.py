@@ -1,31 +1,88 @@
-"""The completion table of a plan as of a date."""
+"""The completion table of a plan as of a date.
+
+The views here (:func:`plan_status`, :func:`status_summary`, :func:`default_as_of`,
+:func:`check_in_period`) take either a SQLAlchemy engine or a SQLite file opened by
+:func:`open_sqlite_status` — `pledgetrack status` reads a SQLite file with the standard
+library's sqlite3 alone and never imports SQLAlchemy (issue 15: 0.3 s of its start-up).
+Both give their rows to the same code and the same rules; tests/test_status_paths.py
+holds them equal.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
 
 from pledgetrack.domain.columns import PlanColumns, evaluate_plan_columns
 from pledgetrack.domain.evaluation import PlanEvaluation, evaluate_plan
 from pledgetrack.domain.model import STATUS_ORDER, PlanPeriod, Policy, Status
-from pledgetrack.domain.plan import PlanStructure
+from pledgetrack.services import person as _person
 from pledgetrack.services.gc_pause import gc_paused
-from pledgetrack.storage.latest import latest_readings
-from pledgetrack.storage.queries import (
-    department_item_ids,
-    find_plan,
-    load_structure,
-    plan_departments,
-)
-from pledgetrack.storage.rule_cache import plan_rules
+from pledgetrack.storage.sqlite_file import DatabaseUnavailable, plain_sqlite_file
+from pledgetrack.storage.sqlite_status import SqliteStatus
+
+__all__ = ["DatabaseUnavailable", "SqliteStatus", "open_sqlite_status", "plan_status"]
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from pledgetrack.domain.plan import PlanStructure
+
+
+def open_sqlite_status(
+    url: str, *, lock_wait: float, requested_user: str | None = None
+) -> SqliteStatus | None:
+    """The database at *url* opened for a status with the standard library's sqlite3, when
+    it is a plain SQLite file (else None: open it with SQLAlchemy). Checked as
+    services.database.open_database checks it (DatabaseUnavailable, DatabaseDamaged,
+    SchemaBehind, SchemaAhead); *requested_user* (--user) refused unless the person may
+    act for others, as services.access.resolve_identity (PermissionDenied). A driver
+    error (locked, unreadable) is sqlite3.Error: :func:`sqlite_fault` words it."""
+    path = plain_sqlite_file(url)
+    if path is None:
+        return None
+    db = SqliteStatus.open(path, lock_wait=lock_wait)
+    try:
+        person = _person.os_account()
+        if requested_user and requested_user != person:
+            single_user = db.user_count() == 0
+            role, active = db.user_role(person) or (None, False)
+            if not _person.may_act_for_others(single_user=single_user, role=role, active=active):
+                raise _person.acting_refused(requested_user, person, db.active_admins())
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def sqlite_fault(exc: BaseException, url: str, lock_wait: float) -> str | None:
+    """One line for a sqlite3 error met reading a status (as services.faults words it)."""
+    from pledgetrack.services.faults import explain
+
+    return explain(exc, url=url, lock_wait=lock_wait)
+
+
+@contextmanager
+def _reading(db: Any) -> Iterator[Any]:
+    """The reads of one view: the SQLite file itself, or a session of the engine."""
+    if isinstance(db, SqliteStatus):
+        yield db
+        return
+    from sqlmodel import Session
+
+    from pledgetrack.storage.session_status import SessionStatus
+
+    with Session(db) as session:
+        yield SessionStatus(session)
 
 
 def plan_status(
-    engine: Engine,
+    engine: Engine | SqliteStatus,
     *,
     on: date,
     plan: str | None = None,
@@ -36,11 +93,9 @@ def plan_status(
     """Evaluate a plan as of *on*: one query for the structure, one for all latest readings
     (with *approved_only*, the latest approved reading of each target). *department*: only
     the items it leads or co-operates on (:class:`UnknownDepartment` if none)."""
-    with gc_paused(), Session(engine) as session:
-        structure = load_structure(session=session, code=plan)
-        readings = latest_readings(
-            session=session, plan_id=structure.id, on=on, approved_only=approved_only
-        )
+    with gc_paused(), _reading(engine) as db:
+        structure = db.load_structure(db.find_plan(plan))
+        readings = db.latest_readings(structure.id, on, approved_only)
         evaluation = evaluate_plan(structure, readings, on, policy)
     mine = evaluation.filtered(department=department)
     if department and not mine.items:
@@ -84,7 +139,7 @@ class StatusSummary:
 
 
 def status_summary(
-    engine: Engine,
+    engine: Engine | SqliteStatus,
     *,
     on: date,
     plan: str | None = None,
@@ -97,19 +152,15 @@ def status_summary(
     statement for the latest reading of every target, the rules applied over whole
     columns. *department*: count only the items it leads or co-operates on
     (:class:`UnknownDepartment` if none)."""
-    with Session(engine) as session:
-        found = find_plan(session=session, code=plan)
-        assert found.id is not None
-        stored = plan_rules(session=session, plan_id=found.id, plan_end=found.end)
-        readings = latest_readings(
-            session=session, plan_id=found.id, on=on, approved_only=approved_only
-        )
+    with _reading(engine) as db:
+        found = db.find_plan(plan)
+        stored = db.plan_rules(found)
+        readings = db.latest_readings(found.id, on, approved_only)
         counted = list(range(len(stored.item_id)))
         if department:
-            mine = department_item_ids(session=session, plan_id=found.id, department=department)
+            mine = db.department_item_ids(found.id, department)
             if not mine:
-                known = plan_departments(session=session, plan_id=found.id)
-                raise UnknownDepartment.of(department, known)
+                raise UnknownDepartment.of(department, db.plan_departments(found.id))
             counted = [i for i, item_id in enumerate(stored.item_id) if item_id in mine]
     columns = evaluate_plan_columns(
         stored.rules,
@@ -139,6 +190,10 @@ def evaluate_structure(
         if first_items is not None:
             structure = replace(structure, items=structure.items[:first_items])
             ids = [t.id for item in structure.items for t in item.targets]
+        from sqlmodel import Session
+
+        from pledgetrack.storage.latest import latest_readings
+
         with Session(engine) as session:
             readings = latest_readings(session=session, plan_id=structure.id, on=on, target_ids=ids)
         return evaluate_plan(structure, readings, on, policy, partial=first_items is not None)
@@ -154,6 +209,11 @@ def first_items_status(
 ) -> PlanEvaluation:
     """The first *items* items of a plan evaluated as of *on*, marked partial: what the
     dashboard shows at once while the whole plan (100k targets in a province) loads."""
+    from sqlmodel import Session
+
+    from pledgetrack.storage.latest import latest_readings
+    from pledgetrack.storage.queries import load_structure
+
     with gc_paused():
         with Session(engine) as session:
             structure = load_structure(session=session, code=plan, first_items=items)
@@ -162,15 +222,17 @@ def first_items_status(
         return evaluate_plan(structure, readings, on, policy, partial=True)
 
 
-def check_in_period(engine: Engine, *, plan: str | None, day: date, month: bool = False) -> None:
+def check_in_period(
+    engine: Engine | SqliteStatus, *, plan: str | None, day: date, month: bool = False
+) -> None:
     """Raise OutsidePlan unless *day* (with *month*: any day of its month) lies in the
     period of the plan *plan* (default: the newest). A view of a day before a plan
     starts or after it ends shows nothing anyone reported for it, so it is refused."""
     from pledgetrack.domain.dates import end_of_month
     from pledgetrack.domain.errors import OutsidePlan
 
-    with Session(engine) as session:
-        found = find_plan(session=session, code=plan)
+    with _reading(engine) as db:
+        found = db.find_plan(plan)
     first, last = (day.replace(day=1), end_of_month(day)) if month else (day, day)
     if last < found.start or first > found.end:
         asked = f"{day:%Y-%m}" if month else day.isoformat()
@@ -180,28 +242,21 @@ def check_in_period(engine: Engine, *, plan: str | None, day: date, month: bool 
         )
 
 
-def default_as_of(engine: Engine, *, plan: str | None = None, today: date | None = None) -> date:
+def default_as_of(
+    engine: Engine | SqliteStatus, *, plan: str | None = None, today: date | None = None
+) -> date:
     """The date views open on: today while the plan runs; for a finished plan, the
     month end of its latest reading (the last state anyone reported), else its end."""
-    from sqlalchemy import func
-    from sqlmodel import select
-
     from pledgetrack.domain.dates import end_of_month
-    from pledgetrack.storage.queries import find_plan
-    from pledgetrack.storage.tables import Snapshot, Target
 
     today = today or date.today()
-    with Session(engine) as session:
-        found = find_plan(session=session, code=plan)
+    with _reading(engine) as db:
+        found = db.find_plan(plan)
         if found.start <= today <= found.end:
             return today
         if today < found.start:
             return found.start
-        latest = session.exec(
-            select(func.max(Snapshot.as_of))
-            .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
-            .where(Target.plan_id == found.id)
-        ).one()
+        latest = db.latest_day(found.id)
     if latest is None:
         return found.end
     return min(end_of_month(latest), found.end)

@@ -11,10 +11,9 @@ from __future__ import annotations
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-#: How many problems a check lists before it stops.
-PROBLEMS_SHOWN = 20
-#: SQLITE_CORRUPT and SQLITE_NOTADB: the file is too damaged for the check to run.
-_DAMAGED = {11, 26}
+from pledgetrack.storage.sqlite_file import DAMAGED_CODES, PROBLEMS_SHOWN, check_findings
+
+__all__ = ["PROBLEMS_SHOWN", "integrity_problems"]
 
 
 def integrity_problems(engine: Engine, *, thorough: bool = False) -> list[str]:
@@ -28,15 +27,7 @@ def integrity_problems(engine: Engine, *, thorough: bool = False) -> list[str]:
         with engine.connect() as connection:
             rows = connection.exec_driver_sql(f"PRAGMA {pragma}({PROBLEMS_SHOWN})").all()
     except DBAPIError as exc:
-        if getattr(exc.orig, "sqlite_errorcode", 0) & 0xFF not in _DAMAGED:
+        if getattr(exc.orig, "sqlite_errorcode", 0) & 0xFF not in DAMAGED_CODES:
             raise  # locked, unreadable …: not a finding about the pages
         return [str(exc.orig)]
-    # SQLite may put several findings in one row, a line each, under a heading line
-    # naming the schema ("*** in database main ***").
-    found = [
-        line
-        for row in rows
-        for line in str(row[0]).splitlines()
-        if line.strip() and not line.startswith("*** in database")
-    ]
-    return [] if found == ["ok"] else found
+    return check_findings([tuple(row) for row in rows])

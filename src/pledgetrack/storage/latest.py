@@ -30,11 +30,12 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
-from pledgetrack.domain.model import Reading, TargetKind, TargetRule
-from pledgetrack.domain.per_period import period_total
+from pledgetrack.domain.model import Reading
 from pledgetrack.domain.readings import LatestReadings
-from pledgetrack.storage.rule_json import json_list, schedule_nodes
+from pledgetrack.storage.status_rows import as_date, readings_from_rows
 from pledgetrack.storage.tables import Review, Snapshot, Target
+
+__all__ = ["APPROVED", "RETURNED", "SUBMITTED", "as_date", "latest_readings", "latest_snapshots"]
 
 #: Review states of a reading: no review yet, or the decision of its latest review.
 SUBMITTED = "submitted"
@@ -91,69 +92,24 @@ def latest_readings(
     value the sum of the latest amount of each period so far (domain.per_period, one more
     statement for those targets only); without, the amount of its own period, as stored
     (what an entry sheet shows beside the field)."""
-    rows = [row for row in _latest_rows(session, plan_id, on, form, approved_only, target_ids)
-            if row[0] is not None]  # fmt: skip
-    if not rows:
-        return LatestReadings((), (), (), (), ())
-    _, target_id, raw_as_of, value, done, note, qualifier, forecast, works, per_period = zip(
-        *rows, strict=True
-    )
-    days = {raw: as_date(raw) for raw in set(raw_as_of)}
-    values: Sequence[float | None] = value
-    if period_totals and any(per_period):
-        values = _with_period_totals(session, target_id, value, per_period, on, approved_only)
-    return LatestReadings(
-        target_id,
-        list(map(days.__getitem__, raw_as_of)),
-        values,
-        done,
-        note,
-        qualifier,
-        forecast,
-        works,
-    )
+    rows = _latest_rows(session, plan_id, on, form, approved_only, target_ids)
 
+    def period_rows(ids: list[int]) -> tuple[Any, Any]:
+        approved = (latest_decision() == APPROVED,) if approved_only else ()
+        t = Target.__table__.c  # type: ignore[attr-defined]
+        schedules = session.connection().execute(
+            select(t.id, type_coerce(t.deadline, String), cast(t.schedule, String)).where(
+                t.id.in_(ids)
+            )
+        )
+        history = session.connection().execute(
+            select(Snapshot.target_id, Snapshot.as_of, Snapshot.value)  # type: ignore[call-overload]
+            .where(Snapshot.target_id.in_(ids), Snapshot.as_of <= on, *approved)  # type: ignore[attr-defined]
+            .order_by(Snapshot.target_id, Snapshot.as_of, Snapshot.id)  # type: ignore[arg-type]
+        )
+        return schedules, history
 
-def _with_period_totals(
-    session: Session,
-    target_id: Sequence[int],
-    value: Sequence[float | None],
-    per_period: Sequence[object],
-    on: date,
-    approved_only: bool,
-) -> list[float | None]:
-    """*value* with each per-period target's replaced by the total of its periods so far."""
-    at = {tid: i for i, (tid, flag) in enumerate(zip(target_id, per_period, strict=True)) if flag}
-    approved = (latest_decision() == APPROVED,) if approved_only else ()
-    t = Target.__table__.c  # type: ignore[attr-defined]
-    schedules = session.connection().execute(
-        select(t.id, type_coerce(t.deadline, String), cast(t.schedule, String)).where(
-            t.id.in_(list(at))
-        )
-    )
-    rules = {
-        tid: TargetRule(
-            TargetKind.QUANTITY,
-            as_date(deadline) if deadline is not None else date.max,
-            schedule=schedule_nodes(json_list(schedule)),
-            per_period=True,
-        )
-        for tid, deadline, schedule in schedules
-    }
-    history = session.connection().execute(
-        select(Snapshot.target_id, Snapshot.as_of, Snapshot.value)  # type: ignore[call-overload]
-        .where(Snapshot.target_id.in_(list(at)), Snapshot.as_of <= on, *approved)  # type: ignore[attr-defined]
-        .order_by(Snapshot.target_id, Snapshot.as_of, Snapshot.id)  # type: ignore[arg-type]
-    )
-    readings: dict[int, list[Reading]] = {}
-    for tid, as_of, amount in history:
-        readings.setdefault(tid, []).append(Reading(as_date(as_of), amount))
-    totals = list(value)
-    for tid, i in at.items():
-        total = period_total(rules[tid], readings.get(tid, ()))
-        if total is not None and total.value is not None:
-            totals[i] = total.value
-    return totals
+    return readings_from_rows(rows, period_rows if period_totals else None)
 
 
 def latest_snapshots(
@@ -225,11 +181,6 @@ def _readings(rows: Sequence[Any]) -> Iterator[tuple[int, int, Reading]]:
                 works,
             ),
         )
-
-
-def as_date(raw: object) -> date:
-    """A date column read raw: SQLite gives ISO text, PostgreSQL a date."""
-    return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
 
 
 def _driver_rows(

@@ -11,20 +11,14 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from pledgetrack.domain.errors import PlanNotFound
 from pledgetrack.domain.model import (
-    PlanPeriod,
     ReviewInfo,
-    ScheduleNode,
-    Stage,
     StoredReading,
-    TargetKind,
-    TargetRule,
 )
-from pledgetrack.domain.plan import ItemInfo, PlanStructure, PledgeInfo, TargetInfo
-from pledgetrack.storage.latest import RETURNED, SUBMITTED, as_date, latest_decision
+from pledgetrack.domain.plan import PlanStructure
+from pledgetrack.storage.latest import RETURNED, SUBMITTED, latest_decision
 from pledgetrack.storage.rule_cache import current_generation, stored_plan_rules
-from pledgetrack.storage.rule_json import json_list, schedule_nodes, stage_tuple
+from pledgetrack.storage.status_rows import no_plan_yet, no_such_plan, structure_from_rows
 from pledgetrack.storage.tables import (
     Department,
     Item,
@@ -47,14 +41,11 @@ def find_plan(*, session: Session, code: str | None) -> Plan:
     if code:
         plan = session.exec(select(Plan).where(Plan.code == code)).first()
         if plan is None:
-            known = ", ".join(p.code for p in list_plans(session=session)) or "none"
-            raise PlanNotFound(f"no plan {code!r} (plans in this database: {known})")
+            raise no_such_plan(code, [p.code for p in list_plans(session=session)])
         return plan
     plans = list_plans(session=session)
     if not plans:
-        raise PlanNotFound(
-            "the database has no plan yet: import one with 'pledgetrack import plan FILE'"
-        )
+        raise no_plan_yet()
     return plans[0]
 
 
@@ -104,7 +95,6 @@ def load_structure(
     pledges = session.exec(
         select(Pledge).where(Pledge.plan_id == plan.id).order_by(Pledge.no)
     ).all()
-    pledge_no = {p.id: p.no for p in pledges}
     item_table, dept_table = Item.__table__, Department.__table__  # type: ignore[attr-defined]
     link_table = ItemDepartment.__table__  # type: ignore[attr-defined]
     i, d, link = item_table.c, dept_table.c, link_table.c
@@ -127,9 +117,6 @@ def load_structure(
         .where(of_items)
         .order_by(link.item_id, link.position)
     ).all()
-    departments: dict[int, list[str]] = {}
-    for item_id, name in dept_rows:
-        departments.setdefault(item_id, []).append(name)
     t = Target.__table__.c  # type: ignore[attr-defined]
     target_rows = conn.execute(
         sa_select(
@@ -143,56 +130,8 @@ def load_structure(
         )
         .order_by(t.item_id, t.position)
     ).all()  # fmt: skip
-    item_no = {item_id: no for item_id, no, _title, _pledge in items}
-    by_item: dict[int, list[TargetInfo]] = {}
-    kinds = {k.value: k for k in TargetKind}
-    deadlines: dict[object, date] = {None: plan.end}
-    # Read as text on both engines and parsed once per distinct text: a province list
-    # repeats a few quarterly schedules and stage lists over thousands of targets.
-    schedules: dict[str | None, tuple[ScheduleNode, ...]] = {None: (), "[]": ()}
-    stage_lists: dict[str | None, tuple[Stage, ...]] = {None: (), "[]": ()}
-    for (
-        tid, key, item_id, name, unit, note, kind, deadline, assessed,
-        target_value, baseline, at_least, schedule, stages, per_period,
-    ) in target_rows:  # fmt: skip
-        if deadline not in deadlines:
-            deadlines[deadline] = as_date(deadline)
-        rule = TargetRule(
-            kinds[kind],
-            deadlines[deadline],
-            bool(assessed),
-            target_value,
-            baseline or 0.0,
-            bool(at_least),
-            schedules[schedule]
-            if schedule in schedules
-            else schedules.setdefault(schedule, schedule_nodes(json_list(schedule))),
-            stage_lists[stages]
-            if stages in stage_lists
-            else stage_lists.setdefault(stages, stage_tuple(json_list(stages))),
-            bool(per_period),
-        )
-        by_item.setdefault(item_id, []).append(
-            TargetInfo(tid, key, item_no[item_id], name, unit, rule, note)
-        )
-    structure = PlanStructure(
-        id=plan.id,
-        code=plan.code,
-        title=plan.title,
-        period=PlanPeriod(plan.start, plan.end),
-        flat=plan.flat,
-        pledges=tuple(PledgeInfo(p.no, p.title) for p in pledges),
-        items=tuple(
-            ItemInfo(
-                item_id,
-                no,
-                title,
-                pledge_no[pledge_id],
-                tuple(departments.get(item_id, ())),
-                tuple(by_item.get(item_id, ())),
-            )
-            for item_id, no, title, pledge_id in items
-        ),
+    structure = structure_from_rows(
+        plan, [(p.id, p.no, p.title) for p in pledges], items, dept_rows, target_rows
     )
     if generation is not None:
         # The whole plan: its rules as stored columns, if current and unchanged since the

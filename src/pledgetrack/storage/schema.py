@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from sqlalchemy import inspect, text
-from sqlalchemy.engine import Connection, Engine
 
 from pledgetrack.domain.errors import SchemaAhead, SchemaBehind
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy.engine import Connection, Engine
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 #: The table Alembic keeps the database's revision in (its default name).
@@ -74,11 +73,17 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     """The revision the database is at; None for a database pledgetrack has not set up."""
+    from sqlalchemy import inspect, text
+
     with engine.connect() as connection:
         if not inspect(connection).has_table(VERSION_TABLE):
             return None
         found = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars()
-        versions = list(found)
+        return one_revision(list(found))
+
+
+def one_revision(versions: list[str]) -> str | None:
+    """The revision of the rows of ``alembic_version`` (None: no row)."""
     if len(versions) > 1:
         raise SchemaAhead(f"the database is at several schema revisions at once: {versions}")
     return versions[0] if versions else None
@@ -104,6 +109,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """
     from alembic import command
     from alembic.runtime.migration import MigrationContext
+    from sqlalchemy import inspect
 
     with engine.begin() as connection:
         config = alembic_config(connection)
@@ -119,18 +125,25 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def is_empty(engine: Engine) -> bool:
+    from sqlalchemy import inspect
+
     return not inspect(engine).get_table_names()
 
 
 def check_schema(engine: Engine) -> None:
     """Raise SchemaBehind / SchemaAhead unless the database is at this program's schema."""
-    current = current_revision(engine)
+    check_revision(current_revision(engine), lambda: is_empty(engine))
+
+
+def check_revision(current: str | None, empty: Callable[[], bool]) -> None:
+    """Raise SchemaBehind / SchemaAhead unless *current* is this program's revision
+    (*empty* tells whether a database without a revision has no table at all)."""
     head = head_revision()
     if current == head:
         return
     known = revisions()
     if current is None:
-        if is_empty(engine):
+        if empty():
             raise SchemaBehind(
                 "the database is empty: run 'pledgetrack db upgrade' (or import a plan)"
             )

@@ -1,0 +1,191 @@
+"""What the status queries return, made into domain values: the same code whichever way
+the rows were read (SQLAlchemy on either engine, or the standard library's sqlite3 in
+storage.sqlite_status). No SQLAlchemy here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from pledgetrack.domain.errors import PlanNotFound
+from pledgetrack.domain.model import (
+    PlanPeriod,
+    Reading,
+    ScheduleNode,
+    Stage,
+    TargetKind,
+    TargetRule,
+)
+from pledgetrack.domain.per_period import period_total
+from pledgetrack.domain.plan import ItemInfo, PlanStructure, PledgeInfo, TargetInfo
+from pledgetrack.domain.readings import LatestReadings
+from pledgetrack.storage.rule_json import json_list, schedule_nodes, stage_tuple
+
+
+def as_date(raw: object) -> date:
+    """A date column read raw: SQLite gives ISO text, PostgreSQL a date."""
+    return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """A plan's own row (what ``storage.tables.Plan`` holds), read without SQLAlchemy."""
+
+    id: int
+    code: str
+    title: str
+    start: date
+    end: date
+    flat: bool = False
+
+
+#: A plan as either kind of row gives it: id, code, title, start, end, flat.
+PlanLike = Any
+
+
+def no_such_plan(code: str, known: list[str]) -> PlanNotFound:
+    return PlanNotFound(f"no plan {code!r} (plans in this database: {', '.join(known) or 'none'})")
+
+
+def no_plan_yet() -> PlanNotFound:
+    return PlanNotFound(
+        "the database has no plan yet: import one with 'pledgetrack import plan FILE'"
+    )
+
+
+def structure_from_rows(
+    plan: PlanLike,
+    pledges: Sequence[tuple[int, int, str]],
+    items: Sequence[tuple[int, int, str, int]],
+    departments: Iterable[tuple[int, str]],
+    targets: Iterable[Sequence[Any]],
+) -> PlanStructure:
+    """A plan's structure from its rows: pledges (id, no, title) by number; items (id,
+    no, title, pledge id) by number; (item id, department name) by item and position;
+    targets (id, key, item id, name, unit, note, kind, deadline, assessed, target value,
+    baseline, at least, schedule, stages, per period) by item and position, dates and
+    JSON as text.
+
+    Dates and JSON are converted once per distinct value: a province list repeats a few
+    quarterly schedules and stage lists over thousands of targets."""
+    pledge_no = {pid: no for pid, no, _title in pledges}
+    pledge_infos = tuple(PledgeInfo(no, title) for _pid, no, title in pledges)
+    by_item_departments: dict[int, list[str]] = {}
+    for item_id, name in departments:
+        by_item_departments.setdefault(item_id, []).append(name)
+    item_no = {item_id: no for item_id, no, _title, _pledge in items}
+    by_item: dict[int, list[TargetInfo]] = {}
+    kinds = {k.value: k for k in TargetKind}
+    deadlines: dict[object, date] = {None: plan.end}
+    schedules: dict[str | None, tuple[ScheduleNode, ...]] = {None: (), "[]": ()}
+    stage_lists: dict[str | None, tuple[Stage, ...]] = {None: (), "[]": ()}
+    for (
+        tid, key, item_id, name, unit, note, kind, deadline, assessed,
+        target_value, baseline, at_least, schedule, stages, per_period,
+    ) in targets:  # fmt: skip
+        if deadline not in deadlines:
+            deadlines[deadline] = as_date(deadline)
+        rule = TargetRule(
+            kinds[kind],
+            deadlines[deadline],
+            bool(assessed),
+            target_value,
+            baseline or 0.0,
+            bool(at_least),
+            schedules[schedule]
+            if schedule in schedules
+            else schedules.setdefault(schedule, schedule_nodes(json_list(schedule))),
+            stage_lists[stages]
+            if stages in stage_lists
+            else stage_lists.setdefault(stages, stage_tuple(json_list(stages))),
+            bool(per_period),
+        )
+        by_item.setdefault(item_id, []).append(
+            TargetInfo(tid, key, item_no[item_id], name, unit, rule, note)
+        )
+    return PlanStructure(
+        id=plan.id,
+        code=plan.code,
+        title=plan.title,
+        period=PlanPeriod(plan.start, plan.end),
+        flat=bool(plan.flat),
+        pledges=pledge_infos,
+        items=tuple(
+            ItemInfo(
+                item_id,
+                no,
+                title,
+                pledge_no[pledge_id],
+                tuple(by_item_departments.get(item_id, ())),
+                tuple(by_item.get(item_id, ())),
+            )
+            for item_id, no, title, pledge_id in items
+        ),
+    )
+
+
+#: What reads the rows a per-period total needs, given the targets' ids: (target id,
+#: deadline, schedule as text) of each, and (target id, as_of, value) of every reading
+#: of them as of the date, by target, date and id.
+PeriodRows = Callable[[list[int]], tuple[Iterable[Sequence[Any]], Iterable[Sequence[Any]]]]
+
+
+def readings_from_rows(
+    rows: Iterable[Sequence[Any]], period_rows: PeriodRows | None = None
+) -> LatestReadings:
+    """The latest readings from the latest-reading rows (snapshot id, target id, as_of,
+    value, done, note, qualifier, forecast, works, per period; a row whose snapshot id is
+    None is a target without a reading). With *period_rows*, a per-period target's value
+    is the total of its periods so far (domain.per_period), as the rules use it."""
+    found = [row for row in rows if row[0] is not None]
+    if not found:
+        return LatestReadings((), (), (), (), ())
+    _, target_id, raw_as_of, value, done, note, qualifier, forecast, works, per_period = zip(
+        *found, strict=True
+    )
+    days = {raw: as_date(raw) for raw in set(raw_as_of)}
+    values: Sequence[float | None] = value
+    if period_rows is not None and any(per_period):
+        values = period_totals(target_id, value, per_period, period_rows)
+    return LatestReadings(
+        target_id,
+        list(map(days.__getitem__, raw_as_of)),
+        values,
+        done,
+        note,
+        qualifier,
+        forecast,
+        works,
+    )
+
+
+def period_totals(
+    target_id: Sequence[int],
+    value: Sequence[float | None],
+    per_period: Sequence[object],
+    period_rows: PeriodRows,
+) -> list[float | None]:
+    """*value* with each per-period target's replaced by the total of its periods so far."""
+    at = {tid: i for i, (tid, flag) in enumerate(zip(target_id, per_period, strict=True)) if flag}
+    schedules, history = period_rows(list(at))
+    rules = {
+        tid: TargetRule(
+            TargetKind.QUANTITY,
+            as_date(deadline) if deadline is not None else date.max,
+            schedule=schedule_nodes(json_list(schedule)),
+            per_period=True,
+        )
+        for tid, deadline, schedule in schedules
+    }
+    readings: dict[int, list[Reading]] = {}
+    for tid, as_of, amount in history:
+        readings.setdefault(tid, []).append(Reading(as_date(as_of), amount))
+    totals = list(value)
+    for tid, i in at.items():
+        total = period_total(rules[tid], readings.get(tid, ()))
+        if total is not None and total.value is not None:
+            totals[i] = total.value
+    return totals
