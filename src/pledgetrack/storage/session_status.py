@@ -4,6 +4,7 @@ SqliteStatus, so services.status states each view once."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import func
@@ -33,6 +34,15 @@ class SessionStatus:
             .where(Target.plan_id == plan_id)
         ).one()
 
+    def reading_since(self, plan_id: int, day: date) -> bool:
+        found = self.session.exec(
+            select(Snapshot.id)
+            .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
+            .where(Target.plan_id == plan_id, Snapshot.as_of >= day)
+            .limit(1)
+        ).first()
+        return found is not None
+
     def department_item_ids(self, plan_id: int, department: str) -> set[int]:
         return queries.department_item_ids(
             session=self.session, plan_id=plan_id, department=department
@@ -45,10 +55,21 @@ class SessionStatus:
         assert plan.id is not None
         return plan_rules(session=self.session, plan_id=plan.id, plan_end=plan.end)
 
-    def latest_readings(self, plan_id: int, on: date, approved_only: bool) -> LatestReadings:
+    def latest_readings(
+        self,
+        plan_id: int,
+        on: date,
+        approved_only: bool,
+        *,
+        target_ids: Sequence[int] | None = None,
+    ) -> LatestReadings:
         return latest_readings(
-            session=self.session, plan_id=plan_id, on=on, approved_only=approved_only
+            session=self.session,
+            plan_id=plan_id,
+            on=on,
+            approved_only=approved_only,
+            target_ids=None if target_ids is None else list(target_ids),
         )
 
-    def load_structure(self, plan: Plan) -> PlanStructure:
-        return queries.load_structure(session=self.session, code=plan.code)
+    def load_structure(self, plan: Plan, *, first_items: int | None = None) -> PlanStructure:
+        return queries.load_structure(session=self.session, code=plan.code, first_items=first_items)

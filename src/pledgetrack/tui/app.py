@@ -66,35 +66,94 @@ class PledgeApp(App[None]):
 
     def __init__(
         self,
-        engine: Engine,
+        engine: Engine | Callable[[], tuple[Engine, Actor | str]],
         *,
         lang: str,
         policy: Policy,
         as_of: date | None = None,
         today: date | None = None,
         user: Actor | str = "",
+        first_page: PlanEvaluation | None = None,
     ) -> None:
+        """*engine*: the database, or how to open it (with who acts) when the dashboard's
+        *first_page* was read without it (the CLI on a SQLite file): it is opened after
+        the first paint, or when something needs it first."""
         super().__init__()
-        self.engine = engine
+        self._engine: Engine | None = None
+        self._actor: Actor | str = ""
+        self._open: Callable[[], tuple[Engine, Actor | str]] | None = None
+        self._opening = threading.Lock()
+        if callable(engine):
+            self._open = engine
+        else:
+            self._engine, self._actor = engine, user
         self.policy = policy
         #: "Today" (tests fix it); entries may not be dated after it.
         self.today = today or date.today()
-        if not user:
-            from pledgetrack.services.access import resolve_identity
-
-            user = resolve_identity(engine)
-        #: Who is acting (the person, or the user an admin acts for with --user); what
-        #: they may do is checked by the services when they save (services.access).
-        self.actor: Actor | str = user
-        #: The login figures are entered as.
-        self.user: str = user if isinstance(user, str) else user.login
         #: The date the dashboard shows; None = today, at most the plan end (set on first load).
         self.as_of = as_of
         self.set_reactive(PledgeApp.lang, lang if lang in ("zh", "en") else "zh")
-        #: The dashboard's first page, loading while Textual starts (taken once).
-        self._first_page: Future[PlanEvaluation] | None = in_thread(
-            self._load_first_page, "first page"
-        )
+        #: The dashboard's first page: read already, or loading while Textual starts
+        #: (taken once).
+        self._first_page: Future[PlanEvaluation] | None
+        #: What waits for the first frame to be on the screen (None once it is).
+        self._after_paint: list[Callable[[], object]] | None = []
+        if first_page is not None:
+            self._first_page = Future()
+            self._first_page.set_result(first_page)
+        else:
+            self._first_page = in_thread(self._load_first_page, "first page")
+
+    @property
+    def engine(self) -> Engine:
+        """The database (opened here on first use when the app was given how to open it)."""
+        if self._engine is None:
+            with self._opening:
+                if self._engine is None and self._open is not None:
+                    self._engine, self._actor = self._open()
+        assert self._engine is not None
+        return self._engine
+
+    @property
+    def actor(self) -> Actor | str:
+        """Who is acting (the person, or the user an admin acts for with --user); what
+        they may do is checked by the services when they save (services.access)."""
+        engine = self.engine
+        if not self._actor:
+            from pledgetrack.services.access import resolve_identity
+
+            self._actor = resolve_identity(engine)
+        return self._actor
+
+    @property
+    def user(self) -> str:
+        """The login figures are entered as."""
+        actor = self.actor
+        return actor if isinstance(actor, str) else actor.login
+
+    def after_first_paint(self, callback: Callable[[], object]) -> None:
+        """Call *callback* (on the UI thread) once the first frame is on the screen, so
+        that work not needed for it does not compete with it; at once if it is."""
+        if self._after_paint is None:
+            callback()
+        else:
+            self._after_paint.append(callback)
+
+    def on_ready(self) -> None:
+        # Ready: the DOM is ready and the first frame displayed; after that refresh, the
+        # frame with the dashboard's first page is written (docs/PERFORMANCE.md).
+        self.call_after_refresh(self._first_paint_done)
+
+    def _first_paint_done(self) -> None:
+        waiting, self._after_paint = self._after_paint or [], None
+        for callback in waiting:
+            callback()
+
+    def open_database_soon(self) -> None:
+        """Open the database in a thread now (after the first paint), so that what needs
+        it next (a month step, a sheet) does not wait for SQLAlchemy to be imported."""
+        if self._engine is None:
+            in_thread(lambda: self.engine, "open the database")
 
     def _load_first_page(self) -> PlanEvaluation:
         from pledgetrack.services.dashboard import load_first_page
@@ -172,19 +231,37 @@ class PledgeApp(App[None]):
 
 
 def create_app(
-    engine: Engine,
+    engine: Engine | Callable[[], tuple[Engine, Actor | str]],
     *,
     lang: str,
     policy: Policy,
     as_of: date | None = None,
     today: date | None = None,
     user: Actor | str = "",
+    first_page: PlanEvaluation | None = None,
 ) -> PledgeApp:
     """Build the app (tests pass a fixed *as_of*, *today* and *user*)."""
-    return PledgeApp(engine, lang=lang, policy=policy, as_of=as_of, today=today, user=user)
+    return PledgeApp(
+        engine,
+        lang=lang,
+        policy=policy,
+        as_of=as_of,
+        today=today,
+        user=user,
+        first_page=first_page,
+    )
 
 
-def run_tui(engine: Engine, *, lang: str, policy: Policy, user: Actor | str = "") -> None:
+def run_tui(
+    engine: Engine | Callable[[], tuple[Engine, Actor | str]],
+    *,
+    lang: str,
+    policy: Policy,
+    user: Actor | str = "",
+    first_page: PlanEvaluation | None = None,
+) -> None:
     """Open the terminal UI on *engine* (called by ``pledgetrack`` without a command) as
-    *user* (default: the person, services.access.resolve_identity; the CLI passes the actor it accepted)."""
-    create_app(engine, lang=lang, policy=policy, user=user).run()
+    *user* (default: the person, services.access.resolve_identity; the CLI passes the
+    actor it accepted). With *first_page* (read from a SQLite file with sqlite3),
+    *engine* is how to open the database (and who acts), done after the first paint."""
+    create_app(engine, lang=lang, policy=policy, user=user, first_page=first_page).run()

@@ -161,8 +161,14 @@ class DashboardScreen(Screen[None]):
         if first is not None and first.done() and first.exception() is None:
             page = first.result()
             self._loaded(EvaluationLoaded(page))
-            if page.partial:  # the whole plan after the first paint, not competing with it
-                self.call_after_refresh(self._load, page.as_of, None, rest_only=True)
+            # The whole plan, or the database for what comes next: after the first paint,
+            # not competing with it.
+            if page.partial:
+                self.pledge_app.after_first_paint(
+                    lambda: self._load(page.as_of, None, rest_only=True)
+                )
+            else:
+                self.pledge_app.after_first_paint(self.pledge_app.open_database_soon)
             return
         self._load(self.pledge_app.as_of, None, first_page=first)
 
