@@ -9,7 +9,9 @@ Each run is scripts/bench_process.py's tui_first_paint (a tmux terminal of its o
 first on PYTHONPATH, with this tree's installed libraries. The sample is copied (a run
 may store the rule columns); the province is used in place, its whole check noted by
 one ``status --summary`` first, as bench_process does. Prints the median wall time, CPU
-time and the peak memory of each, and the load average after.
+time and the peak memory of each, and the load average after; beside them, interleaved
+too, ``python -c "import typer"`` (the floor of any Typer program: 0.12 s on an idle
+machine, docs/PERFORMANCE.md), to scale a loaded machine's figures by.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_process import tui_first_paint
+from bench_process import run_once, tui_first_paint
 
 
 def main() -> int:
@@ -46,9 +48,11 @@ def main() -> int:
                 subprocess.run([*argv, "--db", str(db), "status", "--summary"],
                                capture_output=True, check=False)  # fmt: skip
             runs: dict[str, list[tuple[float, float, float]]] = {k: [] for k in versions}
+            runs["import typer"] = []
             for _ in range(args.repeat):
                 for name, argv in versions.items():
                     runs[name].append(tui_first_paint([*argv, "--db", str(db), "--lang", "en"]))
+                runs["import typer"].append(run_once([sys.executable, "-c", "import typer"]))
             for name, found in runs.items():
                 print(
                     f"{db.name} {name}: wall {statistics.median(w for w, _, _ in found):.2f} s, "
