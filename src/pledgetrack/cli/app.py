@@ -264,12 +264,6 @@ def main_callback(
     state.lang = lang.value if lang else None
     state.user = user
     if ctx.invoked_subcommand is None:
-        from pledgetrack.tui.app import run_tui
+        from pledgetrack.cli.tui import open_tui
 
-        engine = engine_for()
-        run_tui(
-            engine,
-            lang=state.settings.resolved_lang(state.lang),
-            policy=policy(),
-            user=state.actor or "",
-        )
+        open_tui()
