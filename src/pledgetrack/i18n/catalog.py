@@ -712,4 +712,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "确认无误请加 --confirm，或在confirm列填“是”",
         "en": "if these are right, add --confirm or put yes in a confirm column",
     },
+    # web.*: the page `pledgetrack serve` gives browsers (web/templates/index.html)
+    "web.title": {"zh": "市办实事进度", "en": "pledgetrack"},
+    "web.starting": {"zh": "正在启动……", "en": "Starting…"},
+    "web.ended": {"zh": "会话已结束。", "en": "The session has ended."},
+    "web.restart": {"zh": "重新开始", "en": "Start again"},
 }
