@@ -8,7 +8,9 @@ where that class falls short of "no orphans":
   in a process group of its own, so the whole group can be signalled; on Linux the app
   also gets SIGKILL when the server process dies (``PR_SET_PDEATHSIG``), so even a
   ``kill -9`` of the server leaves no app behind.
-* **Stop** (``stop``): textual-serve sends Textual's ``quit`` and then waits for the app
+* **Stop** (``stop``): a stop that comes while the app is being spawned waits for the
+  spawn, then ends it (textual-serve would find no process yet and leave it). Then:
+  textual-serve sends Textual's ``quit`` and then waits for the app
   to end, however long that takes: an app that ignores it (stuck in a query, a bug)
   would keep its process and its websocket handler forever. Here ``quit`` is followed
   by closing the app's stdin, then SIGTERM to the group after *grace* seconds, then
@@ -75,6 +77,7 @@ class AppSession(AppService):
         self.argv = argv
         self.grace = grace
         self._stopping: asyncio.Future[None] | None = None
+        self._starting: asyncio.Future[None] | None = None
 
     @property
     def pid(self) -> int | None:
@@ -96,6 +99,14 @@ class AppSession(AppService):
         log.info("session %s: app pid %d", self.app_service_id[:8], process.pid)
         return process
 
+    async def start(self, width: int, height: int) -> None:
+        """Spawn the app, unless the session was stopped first; a stop that comes while
+        the process is being spawned waits for it (and then ends it)."""
+        if self._stopping is not None:
+            return
+        self._starting = asyncio.ensure_future(super().start(width, height))
+        await asyncio.shield(self._starting)
+
     async def run(self) -> None:
         await super().run()
         # The app's stdout has ended: the app is gone (or going). Tell the browser.
@@ -109,6 +120,9 @@ class AppSession(AppService):
         await asyncio.shield(self._stopping)
 
     async def _stop(self) -> None:
+        if self._starting is not None:
+            with contextlib.suppress(Exception):
+                await self._starting
         process = self._process
         if process is None:
             return
