@@ -158,7 +158,7 @@ def _drain(process: subprocess.Popen[str]) -> None:
 HOOK = ("this.terminal.open(e),", "this.terminal.open(e),e.xterm=this.terminal,")
 
 SCREEN_JS = """() => {
-  const t = document.getElementById('terminal').xterm;
+  const el = document.getElementById('terminal'), t = el && el.xterm;
   if (!t) return null;
   const b = t.buffer.active, rows = [];
   for (let y = 0; y < t.rows; y++) rows.push(b.getLine(b.viewportY + y).translateToString(true));
@@ -192,8 +192,13 @@ def hook_terminal(page: Any) -> None:
 
 
 def screen(page: Any) -> str:
-    """The text on the page's terminal now, one line per row."""
-    return page.evaluate(SCREEN_JS) or ""
+    """The text on the page's terminal now, one line per row ("" while it loads)."""
+    from playwright.sync_api import Error
+
+    try:
+        return page.evaluate(SCREEN_JS) or ""
+    except Error:  # navigating: the page's context is gone for a moment
+        return ""
 
 
 def wait_for_text(page: Any, *texts: str, timeout: float = 60.0) -> str:
