@@ -9,7 +9,8 @@ this script (aiohttp's client, speaking what textual-serve's page speaks: no bro
 only the server side is measured). For each database:
 
 * **start**: CPU seconds the app process spends until its first screen is drawn and
-  quiet (no output for QUIET seconds), and the wall time to that point;
+  it is quiet (QUIET seconds without output and nearly without CPU: a big plan goes on
+  loading after its first page is drawn), and the wall time to that point;
 * **idle**: every session drawn and left alone; each app process's resident memory (RSS)
   and proportional share (PSS: shared pages divided among the processes sharing them),
   and its CPU over IDLE seconds (Textual's timers, the websocket heartbeat);
@@ -102,13 +103,33 @@ class Session:
     async def keys(self, text: str) -> None:
         await self.ws.send_str(json.dumps(["stdin", text]))
 
-    async def quiet(self, timeout: float = 300) -> None:
-        """Until the app has drawn something and then nothing for QUIET seconds."""
+    async def drawn(self, timeout: float = 300) -> None:
+        """Until the app has drawn something."""
         deadline = time.monotonic() + timeout
-        while not (self.received and time.monotonic() - self.last > QUIET):
+        while not self.received:
             if time.monotonic() > deadline:
-                raise TimeoutError("the app did not settle")
-            await asyncio.sleep(0.1)
+                raise TimeoutError("the app drew nothing")
+            await asyncio.sleep(0.05)
+
+
+async def settle(sessions: list[Session], server: int, timeout: float = 600) -> float:
+    """Until every app has drawn, then for QUIET seconds neither drew nor used more than
+    2 % of a core (a worker still loading a big plan draws nothing for a while); the
+    monotonic time the apps went quiet."""
+    for session in sessions:
+        await session.drawn(timeout)
+    deadline = time.monotonic() + timeout
+    while True:
+        began = time.monotonic()
+        apps = children(server)
+        cpu = {pid: cpu_seconds(pid) for pid in apps}
+        received = sum(s.received for s in sessions)
+        await asyncio.sleep(QUIET)
+        busy = any(cpu_seconds(pid) - cpu[pid] > 0.02 * QUIET for pid in apps)
+        if not busy and sum(s.received for s in sessions) == received:
+            return max([began, *(s.last for s in sessions)])
+        if time.monotonic() > deadline:
+            raise TimeoutError("the apps did not settle")
 
     async def close(self) -> None:
         await self.ws.close()
@@ -145,15 +166,13 @@ async def measure_db(db: Path, n: int) -> dict[str, Any]:
             # Start: one session alone, to its first quiet screen.
             began = time.monotonic()
             (first,) = await open_sessions(url.group(1), 1, client)
-            await first.quiet()
-            start_wall = time.monotonic() - began - QUIET
+            start_wall = await settle([first], server.pid) - began
             (app,) = children(server.pid)
             start_cpu = cpu_seconds(app)
             # Idle: the others open too, everything settles, then nothing happens.
             others = await open_sessions(url.group(1), n - 1, client)
             sessions = [first, *others]
-            for session in sessions:
-                await session.quiet()
+            await settle(sessions, server.pid)
             apps = children(server.pid)
             assert len(apps) == n, apps
             memory = [memory_mb(pid) for pid in apps]
@@ -166,8 +185,7 @@ async def measure_db(db: Path, n: int) -> dict[str, Any]:
             # Active: every session opens its entry sheet, then types and erases a figure.
             for session in sessions:
                 await session.keys("e")
-            for session in sessions:
-                await session.quiet()
+            await settle(sessions, server.pid)
             before = {pid: cpu_seconds(pid) for pid in apps}
             server_before = cpu_seconds(server.pid)
             received_before = sum(s.received for s in sessions)

@@ -8,11 +8,14 @@ tests/web_support.py (HOOK)."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from pledgetrack.services.sample import load_sample
+from tests.backends import DEFAULT_BACKEND, empty_database
 from tests.web_support import (
     chromium,
     hook_terminal,
@@ -45,6 +48,21 @@ def db(tmp_path: Path) -> Path:
     copy = tmp_path / "pledges.sqlite"
     shutil.copy(DATA / "pledges.sqlite", copy)
     return copy
+
+
+@pytest.fixture
+def sample_db(tmp_path: Path) -> Iterator[str]:
+    """The shipped sample on the suite's engine: a SQLite copy, or with
+    PLEDGETRACK_TEST_BACKEND=postgresql a schema of its own (then every app process of
+    the server connects to PostgreSQL)."""
+    if DEFAULT_BACKEND == "postgresql":
+        with empty_database("postgresql", tmp_path) as engine:
+            load_sample(engine, DATA)
+            yield engine.url.render_as_string(hide_password=False)
+        return
+    copy = tmp_path / "pledges.sqlite"
+    shutil.copy(DATA / "pledges.sqlite", copy)
+    yield str(copy)
 
 
 class Requests:
@@ -120,6 +138,7 @@ ENTRY = {
     "zh": ("已完成 18/36", "已完成 19/36", "月度填报", "已完成"),
     "en": ("achieved 18 of 36", "achieved 19 of 36", "Monthly entry", "achieved"),
 }
+REPORT = {"zh": "进展情况", "en": "progress report"}
 SEARCH_ONE = {"zh": "显示1项", "en": "1 item shown"}
 CHANGED = {"zh": "已改{n}", "en": "changed {n}"}
 NOVEMBER = {"zh": "截至2020年11月30日", "en": "as of 2020-11-30"}
@@ -140,9 +159,11 @@ def focus(page: Any) -> None:
 
 @needs_chromium
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_enter_two_figures_save_and_see_the_dashboard_change(db: Path, lang: str) -> None:
+def test_enter_two_figures_save_see_the_dashboard_change_and_read_the_report(
+    sample_db: str, lang: str
+) -> None:
     before, after, heading, achieved = ENTRY[lang]
-    with served(db) as server, chromium() as browser:
+    with served(sample_db) as server, chromium() as browser:
         page, _ = open_app(browser, f"{server.url}?lang={lang}")
         wait_for_text(page, before)
         keys = page.keyboard
@@ -158,7 +179,8 @@ def test_enter_two_figures_save_and_see_the_dashboard_change(db: Path, lang: str
         keys.press("Enter")
         wait_until(lambda: "⏎" in footer(page), "the table to have the focus again")
         keys.press("e")
-        wait_for_text(page, heading, "28.1", "28.2")
+        # The help line names the target whose field has the focus: the first figure's.
+        wait_for_text(page, heading, "· 28.1 书亭")
         # Two figures: 28.1 book kiosks 100 (of 100), 28.2 reading rooms 20 (of 20); Enter
         # goes from a figure to its note, and from the note to the next figure.
         keys.type("100")
@@ -178,6 +200,11 @@ def test_enter_two_figures_save_and_see_the_dashboard_change(db: Path, lang: str
         wait_until(lambda: len(server.apps()) == 0, "the closed tab's app to end")
         again, _ = open_app(browser, f"{server.url}?lang={lang}")
         wait_for_text(again, after, NOVEMBER[lang])  # opens on the month just entered
+        # The month-end report of that month, read in the browser.
+        focus(again)
+        again.keyboard.press("r")
+        report = wait_for_text(again, REPORT[lang])
+        assert "19" in report, report
 
 
 @needs_chromium

@@ -145,11 +145,15 @@ class PledgeServer(Server):
             return websocket
         width = to_int(request.query.get("width", "80"), 80)
         height = to_int(request.query.get("height", "24"), 24)
+
+        async def close() -> None:
+            await websocket.close()
+
         session = AppSession(
             self.argv_for(lang),
             write_bytes=websocket.send_bytes,
             write_str=websocket.send_str,
-            close=websocket.close,
+            close=close,
             download_manager=self.download_manager,
             grace=self.grace,
         )

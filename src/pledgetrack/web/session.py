@@ -63,7 +63,7 @@ class AppSession(AppService):
         *,
         write_bytes: Callable[[bytes], Awaitable[None]],
         write_str: Callable[[str], Awaitable[None]],
-        close: Callable[[], Awaitable[object]],
+        close: Callable[[], Awaitable[None]],
         download_manager: Any,
         grace: float = DEFAULT_GRACE,
     ) -> None:
