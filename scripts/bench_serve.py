@@ -9,8 +9,8 @@ this script (aiohttp's client, speaking what textual-serve's page speaks: no bro
 only the server side is measured). For each database:
 
 * **start**: CPU seconds the app process spends until its first screen is drawn and
-  it is quiet (QUIET seconds without output and nearly without CPU: a big plan goes on
-  loading after its first page is drawn), and the wall time to that point;
+  it is quiet (QUIET seconds at under 5 % of a core: a big plan goes on loading after
+  its first page is drawn), and the wall time to that point (within QUIET seconds);
 * **idle**: every session drawn and left alone; each app process's resident memory (RSS)
   and proportional share (PSS: shared pages divided among the processes sharing them),
   and its CPU over IDLE seconds (Textual's timers, the websocket heartbeat);
@@ -113,9 +113,9 @@ class Session:
 
 
 async def settle(sessions: list[Session], server: int, timeout: float = 600) -> float:
-    """Until every app has drawn, then for QUIET seconds neither drew nor used more than
-    2 % of a core (a worker still loading a big plan draws nothing for a while); the
-    monotonic time the apps went quiet."""
+    """Until every app has drawn and then, for QUIET seconds, used at most 5 % of a core
+    (a worker still loading a big plan may draw nothing for a while; a blinking cursor
+    draws forever, for next to no CPU); the monotonic time that quiet window began."""
     for session in sessions:
         await session.drawn(timeout)
     deadline = time.monotonic() + timeout
@@ -123,17 +123,11 @@ async def settle(sessions: list[Session], server: int, timeout: float = 600) -> 
         began = time.monotonic()
         apps = children(server)
         cpu = {pid: cpu_seconds(pid) for pid in apps}
-        received = sum(s.received for s in sessions)
         await asyncio.sleep(QUIET)
-        busy = any(cpu_seconds(pid) - cpu[pid] > 0.02 * QUIET for pid in apps)
-        if not busy and sum(s.received for s in sessions) == received:
-            return max([began, *(s.last for s in sessions)])
+        if all(cpu_seconds(pid) - cpu[pid] <= 0.05 * QUIET for pid in apps):
+            return began
         if time.monotonic() > deadline:
             raise TimeoutError("the apps did not settle")
-
-    async def close(self) -> None:
-        await self.ws.close()
-        self.reader.cancel()
 
 
 async def open_sessions(url: str, n: int, client: Any) -> list[Session]:

@@ -10,6 +10,7 @@ import re
 import shutil
 import signal
 import socket
+import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
@@ -25,7 +26,7 @@ from pledgetrack.config import sqlite_url
 from pledgetrack.web.command import app_argv
 from pledgetrack.web.server import PledgeServer
 from pledgetrack.web.session import AppSession
-from tests.web_support import children
+from tests.web_support import children, wait_until
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -205,19 +206,25 @@ async def test_a_tab_gone_within_the_first_second_ends_the_app(db_copy: Path, ho
         assert ours() == before
 
 
+def raw_websocket(port: int) -> socket.socket:
+    """A websocket opened by hand (the handshake only): a browser tab, as far as the
+    server can tell."""
+    raw = socket.create_connection(("127.0.0.1", port), timeout=10)
+    raw.sendall(
+        (
+            f"GET /ws/zh HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n"
+        ).encode()
+    )
+    assert raw.recv(1024).startswith(b"HTTP/1.1 101")
+    return raw
+
+
 def drop_connection(server: PledgeServer) -> None:
     """Open a websocket by hand and vanish without a closing handshake (a network cut)."""
     assert server.address is not None
-    port = server.address[1]
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
-        raw.sendall(
-            (
-                f"GET /ws/zh HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
-                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-                "Sec-WebSocket-Version: 13\r\n\r\n"
-            ).encode()
-        )
-        assert raw.recv(1024).startswith(b"HTTP/1.1 101")
+    with raw_websocket(server.address[1]) as raw:
         raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
 
 
@@ -335,3 +342,36 @@ def test_a_session_is_stopped_once_however_often_it_is_asked() -> None:
         return calls
 
     assert asyncio.run(scenario()) == 1
+
+
+def test_an_app_dies_with_a_server_killed_outright() -> None:
+    """kill -9 of the server leaves no app behind, even one that ignores everything but
+    SIGKILL (Linux: the kernel sends it when the server dies, PR_SET_PDEATHSIG)."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("PR_SET_PDEATHSIG is Linux's")
+    code = (
+        "import asyncio, sys\n"
+        "from pledgetrack.web.server import PledgeServer\n"
+        f"app = [sys.executable, '-c', {STUCK!r}]\n"
+        "asyncio.run(PledgeServer(lambda lang: app, port=0).run())\n"
+    )
+    server = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout is not None
+        port = int(re.search(r":(\d+)/", server.stdout.readline()).group(1))  # type: ignore[union-attr]
+        with raw_websocket(port):
+            (app,) = wait_until(lambda: children(server.pid), "the app process")
+            server.kill()
+            server.wait(timeout=30)
+            wait_until(lambda: gone(app), "the app to die with the server")
+    finally:
+        if server.poll() is None:
+            server.kill()
+
+
+def gone(pid: int) -> bool:
+    """No such process any more (or only its zombie, waiting for init to reap it)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
