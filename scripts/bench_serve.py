@@ -111,6 +111,10 @@ class Session:
                 raise TimeoutError("the app drew nothing")
             await asyncio.sleep(0.05)
 
+    async def close(self) -> None:
+        await self.ws.close()
+        self.reader.cancel()
+
 
 async def settle(sessions: list[Session], server: int, timeout: float = 600) -> float:
     """Until every app has drawn and then, for QUIET seconds, used at most 5 % of a core
