@@ -228,6 +228,20 @@ def drop_connection(server: PledgeServer) -> None:
         raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
 
 
+async def test_a_tab_that_goes_silent_is_ended_by_the_heartbeat() -> None:
+    """A network cut: the socket stays open but nothing answers the server's pings."""
+    before = ours()
+    async with running(python(STUCK), grace=0.2, heartbeat=0.5) as server:
+        assert server.address is not None
+        raw = await asyncio.to_thread(raw_websocket, server.address[1])
+        try:
+            await until(lambda: server.sessions, "the session")
+            await until(lambda: not server.sessions, "the heartbeat to end the session")
+            assert ours() == before
+        finally:
+            raw.close()
+
+
 async def test_a_stuck_app_is_killed_after_the_grace() -> None:
     before = ours()
     async with running(python(STUCK), grace=0.3) as server:

@@ -72,6 +72,7 @@ class PledgeServer(Server):
         lang: str = "zh",
         grace: float = DEFAULT_GRACE,
         max_sessions: int = DEFAULT_MAX_SESSIONS,
+        heartbeat: float = HEARTBEAT,
     ) -> None:
         super().__init__(
             shlex.join(argv_for(lang)),
@@ -85,6 +86,7 @@ class PledgeServer(Server):
         self.lang = lang
         self.grace = grace
         self.max_sessions = max_sessions
+        self.heartbeat = heartbeat
         self.sessions: set[AppSession] = set()
         #: The address the server listens on, once it does (port 0: the one it got).
         self.address: tuple[str, int] | None = None
@@ -135,7 +137,7 @@ class PledgeServer(Server):
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         """One browser session: an app process for as long as its websocket lives."""
         lang = request.match_info["lang"]
-        websocket = web.WebSocketResponse(heartbeat=HEARTBEAT)
+        websocket = web.WebSocketResponse(heartbeat=self.heartbeat)
         if lang not in LANGS:
             raise web.HTTPNotFound(text=f"no language {lang!r}")
         await websocket.prepare(request)
