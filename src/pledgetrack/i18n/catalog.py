@@ -780,4 +780,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "未发送：{department}（{reason}）",
         "en": "not sent: {department} ({reason})",
     },
+    # web.*: the page `pledgetrack serve` gives browsers (web/templates/index.html)
+    "web.title": {"zh": "市办实事进度", "en": "pledgetrack"},
+    "web.starting": {"zh": "正在启动……", "en": "Starting…"},
+    "web.ended": {"zh": "会话已结束。", "en": "The session has ended."},
+    "web.restart": {"zh": "重新开始", "en": "Start again"},
 }
