@@ -85,9 +85,7 @@ def _people(site: Site, *, database_roles: bool) -> None:
     add_user(gate, login=name("li"), role="staff", department=CIVIL, **more)  # type: ignore[arg-type]
     add_user(gate, login=name("wang"), role="staff", department=CULTURE, **more)  # type: ignore[arg-type]
     add_user(gate, login=name("old"), role="staff", department=CIVIL, **more)  # type: ignore[arg-type]
-    set_user(
-        gate, name("old"), active=False, actor=name("zhao"), database_roles=database_roles
-    )
+    set_user(gate, name("old"), active=False, actor=name("zhao"), database_roles=database_roles)
     if not database_roles:
         for who in ("zhao", "li", "wang", "old"):
             set_password(gate, name(who), PASSWORD, actor=name("zhao"))
@@ -282,11 +280,15 @@ async def test_the_session_ends_after_the_idle_timeout(
 
 
 async def test_the_idle_timeout_ends_a_logged_in_session_too(site: Site) -> None:
-    app = login_app(site.gate, lang="en", idle_timeout=0.6)
+    app = login_app(site.gate, lang="en", idle_timeout=3600)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await type_login(pilot, site.name("zhao"), PASSWORD)
         await settle(pilot, until=lambda: isinstance(app.screen, DashboardScreen))
+        assert not app.timed_out
+        # An hour without a key (not waited for: the clock of the last input is set back).
+        app.last_input -= 3600
+        app._check_idle()
         await wait_until(pilot, lambda: app.timed_out)
     app.close_session()
     assert app.engine is app.gate  # the person's connection is closed
@@ -339,6 +341,27 @@ def test_every_attempt_is_audited_without_the_password(site: Site) -> None:
     ]
     every = str([audit_json(e) for e in list_audit(site.gate)])
     assert "wrong-password-123" not in every and PASSWORD not in every
+
+
+def test_a_user_changes_their_own_password_through_their_own_session(site: Site) -> None:
+    """SQLite stores a new hash; PostgreSQL changes the person's database login (ALTER
+    ROLE, connected as that person)."""
+    li = site.name("li")
+    done = log_in(site.gate, li, PASSWORD)
+    set_password(done.engine, li, "a-new-password-2", actor=done.actor)
+    close(done, site)
+    with pytest.raises(LoginRefused) as refused:
+        log_in(site.gate, li, PASSWORD)
+    assert refused.value.reason is Refusal.WRONG
+    done = log_in(site.gate, li, "a-new-password-2")
+    assert done.actor.login == li
+    close(done, site)
+    [entry] = [
+        e
+        for e in list_audit(site.gate)
+        if e.action == "user.password" and e.after == {"login": li} and e.user_login == li
+    ]
+    assert entry.acting_for is None
 
 
 def test_passwords_are_stored_as_argon2_hashes_and_set_by_the_user_or_an_admin(
