@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 from textual.widgets import Input, Select
 
@@ -30,6 +31,7 @@ from pledgetrack.services.login import (
     LoggedIn,
     LoginRefused,
     LoginRules,
+    LoginUnavailable,
     Refusal,
     locked_until,
     log_in,
@@ -169,6 +171,9 @@ async def test_a_good_login_opens_the_dashboard_as_that_user(
         password = screen.query_one("#login-password", Input)
         assert password.password  # masked
         assert text_of(app, "#login-title") == "pledgetrack 登录"
+        await pilot.press("ctrl+p")  # no command palette before a login
+        await settle(pilot)
+        assert app.screen is screen
         await type_login(pilot, site.name("li"), PASSWORD)
         await settle(pilot, until=lambda: isinstance(app.screen, DashboardScreen))
         assert app.user == site.name("li")
@@ -362,6 +367,23 @@ def test_a_user_changes_their_own_password_through_their_own_session(site: Site)
         if e.action == "user.password" and e.after == {"login": li} and e.user_login == li
     ]
     assert entry.acting_for is None
+
+
+def test_on_postgresql_the_login_screen_needs_the_owners_connection(site: Site) -> None:
+    """A person's login cannot read or clear the failed-login counter: as the gate it
+    checks no login, and says why."""
+    if site.backend != "postgresql":
+        pytest.skip("PostgreSQL: SQLite has no logins of its own")
+    li = site.name("li")
+    url = site.gate.url.set(username=li, password=PASSWORD)
+    as_li = make_engine(url.render_as_string(hide_password=False))
+    try:
+        with pytest.raises(LoginUnavailable, match="permission denied for table login_attempt"):
+            log_in(as_li, site.name("wang"), PASSWORD)
+        with as_li.connect() as conn, pytest.raises(DBAPIError, match="permission denied"):
+            conn.execute(text("DELETE FROM login_attempt"))
+    finally:
+        as_li.dispose()
 
 
 def test_passwords_are_stored_as_argon2_hashes_and_set_by_the_user_or_an_admin(

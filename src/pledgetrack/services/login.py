@@ -154,11 +154,24 @@ def log_in(
 ) -> LoggedIn:
     """Check *login* and *password* on the database of *gate* (the server's configured
     connection); :class:`LoginRefused` with the reason, :class:`LoginUnavailable` when the
-    server cannot be reached. Every attempt is recorded and audited (not an empty one)."""
+    database cannot be reached or refuses the check (on PostgreSQL a *gate* that is not
+    the owner's may not read ``login_attempt``). Every attempt is recorded and audited
+    (not an empty one)."""
     name = login.strip()[:100]
     if not name or not password:
         raise LoginRefused(Refusal.EMPTY, name)
-    now = now or datetime.now(UTC)
+    try:
+        return _log_in(gate, name, password, limit, now or datetime.now(UTC), lock_wait)
+    except DBAPIError as exc:
+        url = gate.url.render_as_string(hide_password=False)
+        raise LoginUnavailable(
+            explain(exc, url=url, lock_wait=lock_wait) or str(exc).splitlines()[0]
+        ) from None
+
+
+def _log_in(
+    gate: Engine, name: str, password: str, limit: Limit, now: datetime, lock_wait: float
+) -> LoggedIn:
     attempt, retry_at = _reserve(gate, name, now, limit)
     if retry_at is not None:
         raise LoginRefused(Refusal.LOCKED, name, retry_at=retry_at)
@@ -306,9 +319,9 @@ def _check_server(gate: Engine, name: str, password: str, lock_wait: float) -> L
         engine.dispose()
         if _authentication_failed(exc):
             raise LoginRefused(Refusal.WRONG, name) from None
-        where = database_label(gate.url.render_as_string(hide_password=True))
+        url = gate.url.render_as_string(hide_password=False)
         raise LoginUnavailable(
-            explain(exc, url=where, lock_wait=lock_wait) or f"cannot connect to {where}"
+            explain(exc, url=url, lock_wait=lock_wait) or f"cannot connect to {database_label(url)}"
         ) from None
     except BaseException:
         engine.dispose()

@@ -103,7 +103,8 @@ class LoginScreen(Screen[None]):
     def _toggle_lang(self) -> None:
         self.pledge_app.action_toggle_lang()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="login", description="log in")
+    # An error other than these ends the app (not a screen left checking for ever).
+    @work(thread=True, exclusive=True, group="login", description="log in")
     def _check(self, name: str, password: str) -> None:
         app = self.pledge_app
         rules = app.login_rules
