@@ -308,8 +308,8 @@ def _check_stored(gate: Engine, name: str, password: str) -> Actor:
 
 def _check_server(gate: Engine, name: str, password: str, lock_wait: float) -> LoggedIn:
     """PostgreSQL: connect as *name* with *password*; the server says whether they fit."""
-    url = gate.url.set(username=name, password=password)
-    engine = make_engine(url.render_as_string(hide_password=False), lock_wait=lock_wait)
+    person = gate.url.set(username=name, password=password)
+    engine = make_engine(person.render_as_string(hide_password=False), lock_wait=lock_wait)
     try:
         with engine.connect() as conn:
             if not server_checked_password(conn):
@@ -343,10 +343,9 @@ def _authentication_failed(exc: DBAPIError) -> bool:
         return state in _AUTH_STATES
     # libpq's connection errors carry no SQLSTATE: the server's words say it.
     said = str(exc.orig).lower()
-    return any(
-        words in said
-        for words in ("authentication failed", "does not exist", "no pg_hba.conf entry")
-    )
+    if 'role "' in said and "does not exist" in said:  # a server that says so (trust)
+        return True
+    return "authentication failed" in said or "no pg_hba.conf entry" in said
 
 
 # ---- passwords ------------------------------------------------------------------
