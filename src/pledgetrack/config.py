@@ -170,6 +170,27 @@ class Settings(BaseSettings):
         description="Seconds a command waits for a database another program holds locked "
         "before it gives up with a message.",
     )
+    session_timeout: float = Field(
+        default=30.0,
+        ge=0,
+        le=24 * 60,
+        description="Minutes without a key or a mouse event before a --login session ends "
+        "(the app exits: under 'pledgetrack serve' that ends the browser session); 0: never.",
+    )
+    login_failures: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Failed --login attempts of one name within login_window minutes before "
+        "that name is refused for a while (counted in the database, across app processes).",
+    )
+    login_window: float = Field(
+        default=15.0,
+        gt=0,
+        le=7 * 24 * 60,
+        description="Minutes over which failed logins are counted; a locked name may try "
+        "again when the oldest counted failure is this old.",
+    )
     user: str | None = Field(
         default=None,
         description="Act for this user (--user): accepted only when you are "

@@ -165,8 +165,9 @@ def database_url() -> str:
     return state.settings.resolved_url(state.db)
 
 
-def engine_for(*, create: bool = False) -> "Engine":
-    """Open the configured database at this program's schema.
+def engine_for(*, create: bool = False, identify: bool = True) -> "Engine":
+    """Open the configured database at this program's schema, and say who acts (not
+    with *identify* False: the login screen says).
 
     Only imports (*create*) may set up a new, empty database; any database whose
     schema is behind is refused with the command that upgrades it, and one that
@@ -180,8 +181,9 @@ def engine_for(*, create: bool = False) -> "Engine":
     except (DatabaseUnavailable, SchemaBehind, SchemaAhead) as exc:
         fail(str(exc))
     state.engine = engine
-    state.actor = acting_actor(engine)
-    state.login = state.actor.login
+    if identify:
+        state.actor = acting_actor(engine)
+        state.login = state.actor.login
     return engine
 
 
@@ -257,13 +259,53 @@ def main_callback(
             "while the database has no users; recorded as 'you for USER'.",
         ),
     ] = None,
+    login: Annotated[
+        bool,
+        typer.Option(
+            "--login",
+            help="Open the TUI on a login screen (user name and password): the dashboard "
+            "opens as the user who logs in. SQLite: passwords set with 'user set-password'; "
+            "PostgreSQL: the person's own database login. --user and PLEDGETRACK_USER do not "
+            "apply; the session ends after session_timeout minutes idle.",
+        ),
+    ] = False,
 ) -> None:
     """Open the TUI when no command is given."""
     state._settings = None  # read again for this invocation (tests run several in one process)
     state.db = db
     state.lang = lang.value if lang else None
     state.user = user
+    if login:
+        open_login(ctx.invoked_subcommand)
+        return
     if ctx.invoked_subcommand is None:
         from pledgetrack.cli.tui import open_tui
 
         open_tui()
+
+
+def open_login(command: str | None) -> None:
+    """``pledgetrack --login``: the TUI behind a login screen. Who acts comes from the
+    login alone: --user is refused, PLEDGETRACK_USER (or ``user`` in the config file) is
+    not read, and no identity is taken from the OS account."""
+    if command is not None:
+        fail(
+            f"--login opens the terminal UI behind a login screen; it takes no command ({command})"
+        )
+    if state.user:
+        fail(
+            "--login and --user: the login says who you are (an admin acts for others without --login)"
+        )
+    from datetime import timedelta
+
+    from pledgetrack.services.login import Limit, LoginRules
+    from pledgetrack.tui.app import run_tui
+
+    settings = state.settings
+    engine = engine_for(identify=False)
+    rules = LoginRules(
+        limit=Limit(settings.login_failures, timedelta(minutes=settings.login_window)),
+        lock_wait=settings.lock_wait,
+        idle_timeout=settings.session_timeout * 60,
+    )
+    run_tui(engine, lang=settings.resolved_lang(state.lang), policy=policy(), login=rules)

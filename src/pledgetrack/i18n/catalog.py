@@ -497,6 +497,39 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "tui.confirm.yes": {"zh": "是（y）", "en": "Yes (y)"},
     "tui.confirm.no": {"zh": "否（n）", "en": "No (n)"},
+    # tui.login.*: the login screen (pledgetrack --login) and the end of a session
+    "tui.login.title": {"zh": "pledgetrack 登录", "en": "pledgetrack — log in"},
+    "tui.login.name": {"zh": "用户名", "en": "User name"},
+    "tui.login.password": {"zh": "密码", "en": "Password"},
+    "tui.login.submit": {"zh": "登录", "en": "Log in"},
+    "tui.login.checking": {"zh": "正在验证……", "en": "Checking…"},
+    "tui.login.empty": {"zh": "请输入用户名和密码。", "en": "Type a user name and a password."},
+    "tui.login.wrong": {"zh": "用户名或密码错误。", "en": "Wrong user name or password."},
+    "tui.login.locked": {
+        "zh": "登录失败次数过多，该用户名暂不能登录，请于{time}后再试。",
+        "en": "Too many failed logins for this name: try again after {time}.",
+    },
+    "tui.login.deactivated": {
+        "zh": "该用户已停用，请联系管理员。",
+        "en": "This user is deactivated: ask an admin.",
+    },
+    "tui.login.not_user": {
+        "zh": "该数据库登录不是本系统的用户，请联系管理员。",
+        "en": "This database login is not a user of pledgetrack here: ask an admin.",
+    },
+    "tui.login.unchecked": {
+        "zh": "数据库服务器没有校验密码（pg_hba.conf 设为 trust），不能据此登录，请联系服务器管理员。",
+        "en": "The database server did not check the password (pg_hba.conf: trust), so it "
+        "proves nothing: ask the server's administrator.",
+    },
+    "tui.login.unavailable": {
+        "zh": "无法连接数据库：{reason}",
+        "en": "Cannot reach the database: {reason}",
+    },
+    "tui.login.timed_out": {
+        "zh": "{minutes}分钟无操作，已退出登录。",
+        "en": "Logged out after {minutes} {minutes:minute|minutes} without activity.",
+    },
     "tui.confirm.quit": {
         "zh": "有{n}条填报尚未保存，仍要退出？",
         "en": "{n} {n:entry is|entries are} not saved. Quit anyway?",

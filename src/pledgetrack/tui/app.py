@@ -12,8 +12,10 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import date
+from time import monotonic
 from typing import TYPE_CHECKING, ClassVar, TypeVar, cast
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.command import CommandPalette, Provider
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 
     from pledgetrack.domain.evaluation import PlanEvaluation
     from pledgetrack.services.access import Actor
+    from pledgetrack.services.login import LoggedIn, LoginRules
 
 T = TypeVar("T")
 
@@ -74,10 +77,12 @@ class PledgeApp(App[None]):
         today: date | None = None,
         user: Actor | str = "",
         first_page: PlanEvaluation | None = None,
+        login: LoginRules | None = None,
     ) -> None:
         """*engine*: the database, or how to open it (with who acts) when the dashboard's
         *first_page* was read without it (the CLI on a SQLite file): it is opened after
-        the first paint, or when something needs it first."""
+        the first paint, or when something needs it first. With *login* the app opens on
+        a login screen held to those rules, and acts for nobody until a login succeeds."""
         super().__init__()
         self._engine: Engine | None = None
         self._actor: Actor | str = ""
@@ -87,6 +92,16 @@ class PledgeApp(App[None]):
             self._open = engine
         else:
             self._engine, self._actor = engine, user
+        #: The database as opened (the server's configured connection), which checks
+        #: logins and counts their failures; on PostgreSQL the session works through
+        #: the person's own connection after a login (``engine``).
+        self.gate = self._engine
+        #: With a login screen (``pledgetrack --login``): its rules; None without one.
+        self.login_rules = login
+        #: When the last key or mouse event came (time.monotonic); for the idle timeout.
+        self.last_input = monotonic()
+        #: Set when the session ended for want of activity.
+        self.timed_out = False
         self.policy = policy
         #: "Today" (tests fix it); entries may not be dated after it.
         self.today = today or date.today()
@@ -101,6 +116,8 @@ class PledgeApp(App[None]):
         if first_page is not None:
             self._first_page = Future()
             self._first_page.set_result(first_page)
+        elif login is not None:
+            self._first_page = None  # read after the login, as the person who logged in
         else:
             self._first_page = in_thread(self._load_first_page, "first page")
 
@@ -119,7 +136,7 @@ class PledgeApp(App[None]):
         """Who is acting (the person, or the user an admin acts for with --user); what
         they may do is checked by the services when they save (services.access)."""
         engine = self.engine
-        if not self._actor:
+        if not self._actor and self.login_rules is None:
             from pledgetrack.services.access import resolve_identity
 
             self._actor = resolve_identity(engine)
@@ -130,6 +147,11 @@ class PledgeApp(App[None]):
         """The login figures are entered as."""
         actor = self.actor
         return actor if isinstance(actor, str) else actor.login
+
+    @property
+    def logged_out(self) -> bool:
+        """Behind a login screen, before a login succeeds."""
+        return self.login_rules is not None and not self._actor
 
     def after_first_paint(self, callback: Callable[[], object]) -> None:
         """Call *callback* (on the UI thread) once the first frame is on the screen, so
@@ -183,12 +205,61 @@ class PledgeApp(App[None]):
         else:
             super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
+    @property
+    def logged_out(self) -> bool:
+        """Behind a login screen, before a login succeeds."""
+        return self.login_rules is not None and not self.user
+
     def on_mount(self) -> None:
         localize_bindings([self], self.lang)
         # Pushed once the app is mounted, not while it mounts: Textual lays out and
         # renders a screen pushed during its start-up batch and throws that frame away
         # (a whole cold render, about a third of the dashboard's first paint).
-        self.call_later(self.push_screen, DashboardScreen())
+        if self.login_rules is None:
+            self.call_later(self.push_screen, DashboardScreen())
+            return
+        from pledgetrack.tui.screens.login import LoginScreen
+
+        self.call_later(self.push_screen, LoginScreen())
+        timeout = self.login_rules.idle_timeout
+        if timeout > 0:
+            # Checked four times per timeout (at most every 15 s): it ends within 25 %.
+            self.set_interval(min(timeout / 4, 15.0), self._check_idle, name="idle timeout")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.InputEvent) and not event.is_forwarded:
+            self.last_input = monotonic()
+        await super().on_event(event)
+
+    def _check_idle(self) -> None:
+        """End the session after the idle timeout without a key or a mouse event. The app
+        exits (under ``pledgetrack serve`` that ends the browser session's process):
+        nothing of the session stays in memory; entries not saved are not saved."""
+        from pledgetrack.i18n import t
+
+        rules = self.login_rules
+        if rules is None or self.timed_out or monotonic() - self.last_input < rules.idle_timeout:
+            return
+        self.timed_out = True
+        minutes = float(f"{rules.idle_timeout / 60:.2g}")
+        shown = int(minutes) if minutes.is_integer() else minutes
+        self.exit(message=t("tui.login.timed_out", self.lang, minutes=shown))
+
+    def logged_in(self, done: LoggedIn) -> None:
+        """A login succeeded: the session acts as that user, through their connection
+        (PostgreSQL), and the dashboard replaces the login screen."""
+        self._engine = done.engine
+        self._actor = done.actor
+        self.sub_title = done.actor.label()
+        self.switch_screen(DashboardScreen())
+
+    def close_session(self) -> None:
+        """Close the person's own connection (PostgreSQL, after a login), if any."""
+        if self._engine is not None and self._engine is not self.gate:
+            from pledgetrack.services.database import close_database
+
+            close_database(self._engine)
+            self._engine = self.gate
 
     def watch_lang(self, lang: str) -> None:
         localize_bindings([self], lang)
@@ -219,9 +290,12 @@ class PledgeApp(App[None]):
         )
 
     def action_command_palette(self) -> None:
-        """The palette, with a placeholder in the UI language."""
+        """The palette, with a placeholder in the UI language; none before a login (its
+        system commands would act for nobody)."""
         from pledgetrack.i18n import t
 
+        if self.logged_out:
+            return
         if self.use_command_palette and not CommandPalette.is_open(cast(App[object], self)):
             self.push_screen(
                 CommandPalette(
@@ -242,6 +316,7 @@ def create_app(
     today: date | None = None,
     user: Actor | str = "",
     first_page: PlanEvaluation | None = None,
+    login: LoginRules | None = None,
 ) -> PledgeApp:
     """Build the app (tests pass a fixed *as_of*, *today* and *user*)."""
     return PledgeApp(
@@ -252,6 +327,7 @@ def create_app(
         today=today,
         user=user,
         first_page=first_page,
+        login=login,
     )
 
 
@@ -262,9 +338,17 @@ def run_tui(
     policy: Policy,
     user: Actor | str = "",
     first_page: PlanEvaluation | None = None,
+    login: LoginRules | None = None,
 ) -> None:
     """Open the terminal UI on *engine* (called by ``pledgetrack`` without a command) as
     *user* (default: the person, services.access.resolve_identity; the CLI passes the
     actor it accepted). With *first_page* (read from a SQLite file with sqlite3),
-    *engine* is how to open the database (and who acts), done after the first paint."""
-    create_app(engine, lang=lang, policy=policy, user=user, first_page=first_page).run()
+    *engine* is how to open the database (and who acts), done after the first paint.
+    With *login*, behind a login screen held to those rules."""
+    app = create_app(
+        engine, lang=lang, policy=policy, user=user, first_page=first_page, login=login
+    )
+    try:
+        app.run()
+    finally:
+        app.close_session()
