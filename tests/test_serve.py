@@ -58,13 +58,14 @@ def python(code: str) -> Callable[[str], list[str]]:
 # --- the command line -------------------------------------------------------------------
 
 
-def test_the_app_command_line_is_the_tui_on_the_database_in_the_language() -> None:
+def test_the_app_command_line_is_the_tui_behind_its_login_on_the_database_in_the_language() -> None:
     assert app_argv("sqlite:////x.sqlite") == [
         sys.executable,
         "-m",
         "pledgetrack",
         "--db",
         "sqlite:////x.sqlite",
+        "--login",
     ]
     assert app_argv("sqlite:////x.sqlite", "en")[-2:] == ["--lang", "en"]
     with pytest.raises(ValueError, match="'fr' is not one of zh, en"):

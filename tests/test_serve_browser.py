@@ -8,14 +8,17 @@ tests/web_support.py (HOOK)."""
 from __future__ import annotations
 
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pledgetrack.services.sample import load_sample
-from tests.backends import DEFAULT_BACKEND, empty_database
+from pledgetrack.services.access import add_user
+from pledgetrack.services.database import close_database, open_database
+from pledgetrack.services.login import set_password
+from tests.backends import DEFAULT_BACKEND
 from tests.web_support import (
     chromium,
     hook_terminal,
@@ -43,26 +46,56 @@ document.addEventListener('securitypolicyviolation', (e) => window.__refused.pus
 """
 
 
+#: The people of the browser tests: item 28 (全民阅读设施建设) is 市文化和旅游局's.
+PASSWORD = "reading-rooms-2020"
+PEOPLE = (
+    ("zhao", "admin", None),
+    ("wenlv", "staff", "市文化和旅游局"),
+    ("minzheng", "staff", "市民政局"),
+)
+#: The login screen's title, the first thing every browser session shows.
+LOGIN_TITLE = {"zh": "pledgetrack 登录", "en": "pledgetrack — log in"}
+
+
+def with_people(path: Path) -> Path:
+    """A copy of the shipped sample at *path* with :data:`PEOPLE`, each with a password."""
+    shutil.copy(DATA / "pledges.sqlite", path)
+    engine = open_database(f"sqlite:///{path}")
+    try:
+        for login, role, department in PEOPLE:
+            add_user(engine, login=login, role=role, department=department, actor="zhao")
+            set_password(engine, login, PASSWORD, actor="zhao")
+    finally:
+        close_database(engine)
+    return path
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
-    copy = tmp_path / "pledges.sqlite"
-    shutil.copy(DATA / "pledges.sqlite", copy)
-    return copy
+    return with_people(tmp_path / "pledges.sqlite")
 
 
 @pytest.fixture
 def sample_db(tmp_path: Path) -> Iterator[str]:
-    """The shipped sample on the suite's engine: a SQLite copy, or with
-    PLEDGETRACK_TEST_BACKEND=postgresql a schema of its own (then every app process of
-    the server connects to PostgreSQL)."""
+    """The shipped sample with :data:`PEOPLE` on SQLite. Logins on PostgreSQL are the
+    people's own database logins, checked by a server that asks for passwords
+    (tests/test_login.py runs them against one, tests/password_server.py); the local
+    test server trusts every connection, so the browser tests log in on SQLite."""
     if DEFAULT_BACKEND == "postgresql":
-        with empty_database("postgresql", tmp_path) as engine:
-            load_sample(engine, DATA)
-            yield engine.url.render_as_string(hide_password=False)
-        return
-    copy = tmp_path / "pledges.sqlite"
-    shutil.copy(DATA / "pledges.sqlite", copy)
-    yield str(copy)
+        pytest.skip("logins on PostgreSQL need a password-checking server: tests/test_login.py")
+    yield str(with_people(tmp_path / "pledges.sqlite"))
+
+
+def log_in(page: Any, login: str, lang: str = "zh") -> None:
+    """Log in on the page's login screen as *login*, waiting for each step to show."""
+    wait_for_text(page, LOGIN_TITLE[lang])
+    page.locator(".xterm-helper-textarea").focus()
+    page.keyboard.type(login)
+    wait_for_text(page, login)
+    page.keyboard.press("Enter")
+    page.keyboard.type(PASSWORD)
+    wait_until(lambda: "•" * len(PASSWORD) in screen(page), "the masked password")
+    page.keyboard.press("Enter")
 
 
 class Requests:
@@ -97,6 +130,8 @@ def test_the_page_asks_no_other_host(db: Path) -> None:
     with served(db) as server, chromium() as browser:
         origin = server.url.rstrip("/")
         page, requests = open_app(browser, server.url + "?lang=zh")
+        wait_for_text(page, LOGIN_TITLE["zh"])
+        log_in(page, "wenlv")
         wait_for_text(page, "2020年青岛市市办实事", "已完成 18/36")
         page.evaluate("document.fonts.ready")
         assert requests.outside(origin) == []
@@ -165,6 +200,7 @@ def test_enter_two_figures_save_see_the_dashboard_change_and_read_the_report(
     before, after, heading, achieved = ENTRY[lang]
     with served(sample_db) as server, chromium() as browser:
         page, _ = open_app(browser, f"{server.url}?lang={lang}")
+        log_in(page, "wenlv", lang)
         wait_for_text(page, before)
         keys = page.keyboard
         focus(page)
@@ -199,6 +235,7 @@ def test_enter_two_figures_save_see_the_dashboard_change_and_read_the_report(
         page.close()
         wait_until(lambda: len(server.apps()) == 0, "the closed tab's app to end")
         again, _ = open_app(browser, f"{server.url}?lang={lang}")
+        log_in(again, "wenlv", lang)
         wait_for_text(again, after, NOVEMBER[lang])  # opens on the month just entered
         # The month-end report of that month, read in the browser.
         focus(again)
@@ -207,13 +244,62 @@ def test_enter_two_figures_save_see_the_dashboard_change_and_read_the_report(
         assert "19" in report, report
 
 
+READ_ONLY = {
+    "zh": "只读：minzheng是市民政局的填报人员，只能填报本单位的指标；市文化和旅游局的指标由该单位填报",
+    "en": "Read only: minzheng enters figures for 市民政局 only",
+}
+
+
+@needs_chromium
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_another_departments_staff_is_refused_for_those_targets(sample_db: str, lang: str) -> None:
+    """minzheng (市民政局) logs in: the entry sheet opens on their own department; item
+    28's (市文化和旅游局) is read only, says why, and takes no figure."""
+    before = ENTRY[lang][0]
+    with served(sample_db) as server, chromium() as browser:
+        page, _ = open_app(browser, f"{server.url}?lang={lang}")
+        log_in(page, "minzheng", lang)
+        wait_for_text(page, before)
+        focus(page)
+        keys = page.keyboard
+        keys.press("e")
+        # Their own sheet: 22.1 is 市民政局's first target, 28.1 is not on it.
+        wait_for_text(page, ENTRY[lang][2], "· 22.1 ")
+        assert "28.1" not in screen(page)
+        # Back to the department box (two fields up), open it, pick 市文化和旅游局 by typing.
+        keys.press("Shift+Tab")
+        keys.press("Shift+Tab")
+        keys.press("Shift+Tab")
+        keys.press("Enter")
+        wait_for_text(page, "市公安局")  # the list of departments is open
+        keys.type("市文化")
+        keys.press("Enter")
+        shown = wait_for_text(page, READ_ONLY[lang], "28.1")
+        # A figure typed into 28.1 is refused: nothing changed, nothing to save.
+        keys.press("Tab")
+        keys.type("100")
+        keys.press("Control+s")
+        keys.press("Escape")
+        wait_for_text(page, before)  # the keys above were handled, in order
+        assert CHANGED[lang].format(n=1) not in shown
+    conn = sqlite3.connect(sample_db)
+    try:
+        november = conn.execute(
+            "SELECT count(*) FROM snapshot s JOIN target t ON t.id = s.target_id "
+            "WHERE t.key LIKE '28.%' AND s.as_of > '2020-10-31'"
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    assert november == 0
+
+
 @needs_chromium
 def test_tabs_closed_reloaded_or_crashed_leave_no_app(db: Path) -> None:
     with served(db) as server, chromium() as browser:
         assert server.apps() == set()
         pages = [open_app(browser, f"{server.url}?lang=zh")[0] for _ in range(3)]
         for page in pages:
-            wait_for_text(page, "已完成 18/36")
+            wait_for_text(page, LOGIN_TITLE["zh"])
         first_three = server.apps()
         assert len(first_three) == 3
         # Closing a tab ends its app.
@@ -221,7 +307,7 @@ def test_tabs_closed_reloaded_or_crashed_leave_no_app(db: Path) -> None:
         wait_until(lambda: len(server.apps()) == 2, "two apps")
         # Reloading a tab ends its app and starts another.
         pages[1].reload()
-        wait_for_text(pages[1], "已完成 18/36")
+        wait_for_text(pages[1], LOGIN_TITLE["zh"])
         wait_until(lambda: len(server.apps()) == 2, "two apps after the reload")
         assert server.apps() != first_three - {min(first_three)}
         # A tab whose renderer crashes (no closing handshake at all) ends its app too.
@@ -230,7 +316,7 @@ def test_tabs_closed_reloaded_or_crashed_leave_no_app(db: Path) -> None:
         # Reloading at once, before the app has drawn: no app is left behind either.
         for _ in range(3):
             pages[1].reload(wait_until="commit")
-        wait_for_text(pages[1], "已完成 18/36")
+        wait_for_text(pages[1], LOGIN_TITLE["zh"])
         wait_until(lambda: len(server.apps()) == 1, "one app after quick reloads")
         browser.close()
         wait_until(lambda: server.apps() == set(), "no app once the browser is gone")

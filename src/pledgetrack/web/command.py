@@ -13,9 +13,11 @@ LANGS = ("zh", "en")
 
 
 def app_argv(db_url: str, lang: str | None = None) -> list[str]:
-    """``python -m pledgetrack --db URL [--lang L]``: the terminal UI, as a terminal would
-    open it, with this interpreter (the server's virtual environment)."""
-    argv = [sys.executable, "-m", "pledgetrack", "--db", db_url]
+    """``python -m pledgetrack --db URL --login [--lang L]``: the terminal UI behind its
+    login screen (every browser session starts there and acts as the person who logs in,
+    never as the server's account), with this interpreter (the server's virtual
+    environment)."""
+    argv = [sys.executable, "-m", "pledgetrack", "--db", db_url, "--login"]
     if lang is not None:
         if lang not in LANGS:
             raise ValueError(f"lang: {lang!r} is not one of {', '.join(LANGS)}")
