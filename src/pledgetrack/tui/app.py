@@ -205,11 +205,6 @@ class PledgeApp(App[None]):
         else:
             super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
-    @property
-    def logged_out(self) -> bool:
-        """Behind a login screen, before a login succeeds."""
-        return self.login_rules is not None and not self.user
-
     def on_mount(self) -> None:
         localize_bindings([self], self.lang)
         # Pushed once the app is mounted, not while it mounts: Textual lays out and

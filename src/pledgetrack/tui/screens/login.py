@@ -107,10 +107,10 @@ class LoginScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="login", description="log in")
     def _check(self, name: str, password: str) -> None:
         app = self.pledge_app
-        rules = app.login_rules
-        assert rules is not None
+        rules, gate = app.login_rules, app.gate
+        assert rules is not None and gate is not None  # a login app is given its database
         try:
-            done = log_in(app.gate, name, password, limit=rules.limit, lock_wait=rules.lock_wait)
+            done = log_in(gate, name, password, limit=rules.limit, lock_wait=rules.lock_wait)
         except LoginRefused as refused:
             app.call_from_thread(self._refused, refused, "")
         except LoginUnavailable as exc:
