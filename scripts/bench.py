@@ -346,6 +346,17 @@ def child_processes(province_url: str, repeat: int) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def serve_figures(province_url: str, quick: bool) -> dict[str, Any]:
+    """scripts/bench_serve.py's figures: memory and CPU per `pledgetrack serve` session, and
+    sessions per machine (on the sample database, and on the province one unless quick)."""
+    cmd = [sys.executable, str(ROOT / "scripts" / "bench_serve.py"), "--json"]
+    cmd += ["--sessions", "3"] if quick else ["--province", province_url.removeprefix("sqlite:///")]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise SystemExit(f"serve figures failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def sqlite_db(workdir: Path, name: str, targets: int, months: int) -> str:
     from gen_synthetic import generate
     from pledgetrack.config import sqlite_url
@@ -497,6 +508,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         store_rules(prov)
     print("measuring whole processes (start to exit, beside sqlite3)", flush=True)
     results["processes"] = child_processes(province, args.repeat)
+    print("measuring pledgetrack serve (memory and CPU per browser session)", flush=True)
+    results["serve"] = serve_figures(province, args.quick)
     try:
         for engine_name, (prov, rep, plan) in engines.items():
             print(f"measuring on {engine_name}", flush=True)
@@ -627,6 +640,10 @@ Raw figures (JSON):
     if NOTES_MARKER in old:
         text += "\n" + old[old.index(NOTES_MARKER) :]
     path.write_text(text, encoding="utf-8")
+    if "serve" in results:  # its own section, among the notes (kept between its marks)
+        from bench_serve import write
+
+        write(results["serve"], path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -646,6 +663,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     results = run(args)
     print(table(results))
+    if "serve" in results:
+        from bench_serve import serve_table
+
+        print(serve_table(results["serve"]))
     if not args.quick:
         write_doc(results, args.out)
         print(f"wrote {args.out}")

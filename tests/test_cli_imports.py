@@ -12,8 +12,9 @@ from pathlib import Path
 CLI = Path(__file__).resolve().parents[1] / "src" / "pledgetrack" / "cli"
 ALLOWED = ("pledgetrack.cli", "pledgetrack.services", "pledgetrack.domain")
 ALLOWED_MODULES = ("pledgetrack.config", "pledgetrack.i18n")
-#: Imported inside a function only: the TUI, opened when no command is given.
-LAZY_ONLY = ("pledgetrack.tui.app",)
+#: Imported inside a function only: the TUI, opened when no command is given, and the
+#: web server and its app command line (`pledgetrack serve`).
+LAZY_ONLY = ("pledgetrack.tui.app", "pledgetrack.web.server", "pledgetrack.web.command")
 
 
 def imports(tree: ast.AST) -> list[tuple[str, bool]]:
@@ -52,11 +53,11 @@ def test_the_cli_imports_only_services_domain_config_and_the_catalog() -> None:
     assert wrong == []
 
 
-def test_the_cli_starts_without_numpy_textual_alembic_or_the_office_libraries() -> None:
+def test_the_cli_starts_without_numpy_textual_alembic_aiohttp_or_the_office_libraries() -> None:
     code = (
         "import sys\n"
         "import pledgetrack.cli\n"
-        "heavy = ('numpy', 'textual', 'alembic', 'openpyxl', 'docx', 'plotext')\n"
+        "heavy = ('numpy', 'textual', 'alembic', 'openpyxl', 'docx', 'plotext', 'aiohttp')\n"
         "print(sorted(m for m in heavy if m in sys.modules))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

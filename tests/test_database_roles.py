@@ -295,7 +295,7 @@ def test_a_department_server_set_up_as_the_readme_says(
         steps = [
             run(owner, "db", "upgrade"),
             run(owner, "import", "plan", str(DATA / "qingdao-2020-plan.csv")),
-            run(owner, "user", "add", admin, "--role", "admin", "--password", stdin="s3cret\n"),
+            run(owner, "user", "add", admin, "--role", "admin", "--password", stdin="s3cret-pw\n"),
             run(admin, "user", "add", staff, "--department", CULTURE),
             run(staff, "record", "28.1", "64", "--as-of", "2020-11-30"),
             # The admin's own login changes plans and people, as the program allows.

@@ -31,14 +31,20 @@ ALLOWED: dict[str, frozenset[str]] = {
     "catalog": frozenset({"domain"}),
     "config": frozenset({"domain"}),
     "domain": frozenset(),
+    # `pledgetrack serve`: runs the app as processes, never imports the TUI or services.
+    "web": frozenset({"catalog"}),
     "root": frozenset(),
     # `python -m pledgetrack`: the command line, nothing else.
     "__main__": frozenset({"cli"}),
 }
 
-#: The one edge allowed only inside a function: the CLI opens the TUI lazily, so no
-#: sub-command loads textual.
-LAZY_ONLY = {("cli", "pledgetrack.tui.app")}
+#: The edges allowed only inside a function: the CLI opens the TUI, and `serve` the web
+#: server, lazily, so no other sub-command loads textual or aiohttp.
+LAZY_ONLY = {
+    ("cli", "pledgetrack.tui.app"),
+    ("cli", "pledgetrack.web.server"),
+    ("cli", "pledgetrack.web.command"),
+}
 
 #: Besides pledgetrack and the standard library, the domain imports only these.
 DOMAIN_THIRD_PARTY = frozenset({"numpy", "dateutil", "pypinyin"})

@@ -29,6 +29,8 @@ HEAVY = {
     "alembic": "migrations; `db upgrade` and a new database",
     "plotext": "the TUI's chart",
     "psycopg": "the PostgreSQL driver",
+    "rich": "the CLI's tables and messages (~0.04 s); help and option errors are plain text",
+    "markdown_it": "Typer's rich help formatter (~0.05 s); the app uses the plain one",
 }
 #: Typer builds a pydantic adapter for every option it converts, so a command's option
 #: error imports pydantic (not pydantic-settings); `pledgetrack --help` converts none.

@@ -277,7 +277,7 @@ async def test_a_big_plan_shows_its_first_page_while_the_rest_loads(tmp_path, mo
     whole plan, and actions that need the whole plan say it is still loading."""
     import threading
 
-    import pledgetrack.tui.screens.dashboard as dashboard_module
+    import pledgetrack.services.dashboard as dashboard_module
     from pledgetrack.config import sqlite_url
     from pledgetrack.storage.db import make_engine
     from pledgetrack.tui.screens.dashboard import PAGE
@@ -336,7 +336,7 @@ async def test_a_new_month_of_a_big_plan_shows_its_first_page_while_the_month_co
     the list's."""
     import threading
 
-    import pledgetrack.tui.screens.dashboard as dashboard_module
+    import pledgetrack.services.dashboard as dashboard_module
     from pledgetrack.config import sqlite_url
     from pledgetrack.storage.db import make_engine
     from pledgetrack.tui.screens.attention import AttentionScreen

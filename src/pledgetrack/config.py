@@ -16,7 +16,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, Field, ValidationError, create_model
+from pydantic import AfterValidator, Field, SecretStr, ValidationError, create_model
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -119,6 +119,9 @@ def _checked(path: Path, data: dict[str, Any]) -> dict[str, Any]:
     if isinstance(url, str) and url and "://" not in url:
         # A file path in the config file is relative to the config file.
         data = {**data, "database_url": str(path.parent / Path(url).expanduser())}
+    contacts = data.get("contacts")
+    if isinstance(contacts, str) and contacts:
+        data = {**data, "contacts": str(path.parent / Path(contacts).expanduser())}
     return data
 
 
@@ -167,10 +170,54 @@ class Settings(BaseSettings):
         description="Seconds a command waits for a database another program holds locked "
         "before it gives up with a message.",
     )
+    session_timeout: float = Field(
+        default=30.0,
+        ge=0,
+        le=24 * 60,
+        description="Minutes without a key or a mouse event before a --login session ends "
+        "(the app exits: under 'pledgetrack serve' that ends the browser session); 0: never.",
+    )
+    login_failures: int = Field(
+        default=5,
+        ge=1,
+        le=1000,
+        description="Failed --login attempts of one name within login_window minutes before "
+        "that name is refused for a while (counted in the database, across app processes).",
+    )
+    login_window: float = Field(
+        default=15.0,
+        gt=0,
+        le=7 * 24 * 60,
+        description="Minutes over which failed logins are counted; a locked name may try "
+        "again when the oldest counted failure is this old.",
+    )
     user: str | None = Field(
         default=None,
         description="Act for this user (--user): accepted only when you are "
         "an active admin, or the database has no users yet; recorded as 'you for USER'.",
+    )
+    office: str | None = Field(
+        default=None,
+        description="The supervising office that signs reminders (催报通知), e.g. "
+        "市政府督查室; default 督查室 / Supervision Office.",
+    )
+    contacts: str | None = Field(
+        default=None,
+        description="The departments' contact list (CSV or XLSX with 责任单位 and 邮箱 "
+        "columns) that `remind --send` mails; a relative path in the config file is "
+        "relative to the config file.",
+    )
+    smtp_host: str | None = Field(default=None, description="SMTP server for `remind --send`.")
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="Its port.")
+    smtp_user: str | None = Field(
+        default=None, description="Login at the SMTP server (none: send without logging in)."
+    )
+    smtp_password: SecretStr | None = Field(default=None, description="Its password.")
+    smtp_from: str | None = Field(
+        default=None, description="The sender address of reminders, e.g. dcs@example.gov.cn."
+    )
+    smtp_starttls: bool = Field(
+        default=True, description="Switch to TLS (STARTTLS) before logging in and sending."
     )
 
     def resolved_url(self, override: str | None = None) -> str:

@@ -7,21 +7,18 @@ numpy or textual): ``pledgetrack --help`` and a failing option answer at once, a
 each command imports what it needs.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-from rich.console import Console
-from rich.text import Text
 from typer.core import TyperGroup
 
 from pledgetrack.domain.dates import DateFormatError, parse_date
 from pledgetrack.domain.model import Policy
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from sqlalchemy.engine import Engine
 
     from pledgetrack.config import Settings
@@ -53,6 +50,9 @@ app = typer.Typer(
     "Without a command it opens the terminal UI.",
     no_args_is_help=False,
     add_completion=False,
+    # Plain help and error text (click's formatter): Typer's rich formatter imports
+    # rich.markdown and markdown-it, 0.07 s of every --help and every refused option.
+    rich_markup_mode=None,
 )
 
 
@@ -66,11 +66,11 @@ class State:
     #: Who the command acts as, set by engine_for (see acting_login): the login figures
     #: are entered as, and the actor spec for the services (``by``: an admin acting).
     login: str = ""
-    actor: Actor | None = None
-    _settings: Settings | None = None
+    actor: "Actor | None" = None
+    _settings: "Settings | None" = None
 
     @property
-    def settings(self) -> Settings:
+    def settings(self) -> "Settings":
         """The settings, read when a command first needs them: pydantic-settings costs
         a tenth of a second, which ``--help`` and a refused option never pay."""
         if self._settings is None:
@@ -78,11 +78,28 @@ class State:
         return self._settings
 
     #: The database the command opened (engine_for), closed when it ends.
-    engine: Engine | None = None
+    engine: "Engine | None" = None
 
 
 state = State()
-err = Console(stderr=True)
+
+
+class Stderr:
+    """rich's console on standard error, made when something is first printed there:
+    importing rich costs a few hundredths of a second that ``--help`` and a refused
+    option (Typer's plain formatter) never pay."""
+
+    _console: "Console | None" = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(stderr=True)
+        return getattr(self._console, name)
+
+
+err = Stderr()
 
 
 class Lang(StrEnum):
@@ -101,6 +118,8 @@ def as_text(message: str) -> str:
 def fail(message: str, code: int = 2) -> NoReturn:
     """Print a one-line reason and exit (2 = the input was refused). The message is text:
     brackets in what someone typed (``[/]``) are shown, not read as markup."""
+    from rich.text import Text
+
     err.print(
         Text.assemble(("error:", "red"), " ", as_text(message)), highlight=False, soft_wrap=True
     )
@@ -122,7 +141,7 @@ def os_reason(exc: OSError) -> str:
 Force = Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")]
 
 
-def load_settings() -> Settings:
+def load_settings() -> "Settings":
     """The settings, or exit 2 naming the config file or variable and the key at fault."""
     from pydantic import ValidationError
 
@@ -146,8 +165,9 @@ def database_url() -> str:
     return state.settings.resolved_url(state.db)
 
 
-def engine_for(*, create: bool = False) -> Engine:
-    """Open the configured database at this program's schema.
+def engine_for(*, create: bool = False, identify: bool = True) -> "Engine":
+    """Open the configured database at this program's schema, and say who acts (not
+    with *identify* False: the login screen says).
 
     Only imports (*create*) may set up a new, empty database; any database whose
     schema is behind is refused with the command that upgrades it, and one that
@@ -161,8 +181,9 @@ def engine_for(*, create: bool = False) -> Engine:
     except (DatabaseUnavailable, SchemaBehind, SchemaAhead) as exc:
         fail(str(exc))
     state.engine = engine
-    state.actor = acting_actor(engine)
-    state.login = state.actor.login
+    if identify:
+        state.actor = acting_actor(engine)
+        state.login = state.actor.login
     return engine
 
 
@@ -186,7 +207,7 @@ def fault_message(exc: Exception) -> str | None:
     return explain(exc, url=database_url(), lock_wait=state.settings.lock_wait)
 
 
-def acting_actor(engine: Engine) -> Actor:
+def acting_actor(engine: "Engine") -> "Actor":
     """Who the command acts as: the person (PostgreSQL: their database login; else the
     OS account, never LOGNAME or USER); --user (or PLEDGETRACK_USER) only when that
     person is an admin, or the database has no users yet (services.access)."""
@@ -238,19 +259,53 @@ def main_callback(
             "while the database has no users; recorded as 'you for USER'.",
         ),
     ] = None,
+    login: Annotated[
+        bool,
+        typer.Option(
+            "--login",
+            help="Open the TUI on a login screen (user name and password): the dashboard "
+            "opens as the user who logs in. SQLite: passwords set with 'user set-password'; "
+            "PostgreSQL: the person's own database login. --user and PLEDGETRACK_USER do not "
+            "apply; the session ends after session_timeout minutes idle.",
+        ),
+    ] = False,
 ) -> None:
     """Open the TUI when no command is given."""
     state._settings = None  # read again for this invocation (tests run several in one process)
     state.db = db
     state.lang = lang.value if lang else None
     state.user = user
+    if login:
+        open_login(ctx.invoked_subcommand)
+        return
     if ctx.invoked_subcommand is None:
-        from pledgetrack.tui.app import run_tui
+        from pledgetrack.cli.tui import open_tui
 
-        engine = engine_for()
-        run_tui(
-            engine,
-            lang=state.settings.resolved_lang(state.lang),
-            policy=policy(),
-            user=state.actor or "",
+        open_tui()
+
+
+def open_login(command: str | None) -> None:
+    """``pledgetrack --login``: the TUI behind a login screen. Who acts comes from the
+    login alone: --user is refused, PLEDGETRACK_USER (or ``user`` in the config file) is
+    not read, and no identity is taken from the OS account."""
+    if command is not None:
+        fail(
+            f"--login opens the terminal UI behind a login screen; it takes no command ({command})"
         )
+    if state.user:
+        fail(
+            "--login and --user: the login says who you are (an admin acts for others without --login)"
+        )
+    from datetime import timedelta
+
+    from pledgetrack.services.login import Limit, LoginRules
+    from pledgetrack.tui.app import run_tui
+
+    settings = state.settings
+    engine = engine_for(identify=False)
+    rules = LoginRules(
+        limit=Limit(settings.login_failures, timedelta(minutes=settings.login_window)),
+        lock_wait=settings.lock_wait,
+        idle_timeout=settings.session_timeout * 60,
+    )
+    run_tui(engine, lang=settings.resolved_lang(state.lang), policy=policy(), login=rules)

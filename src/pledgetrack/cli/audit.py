@@ -1,14 +1,11 @@
 """`pledgetrack audit`: the trail of every write."""
 
-from __future__ import annotations
-
 import json
 from typing import Annotated
 
 import typer
 
 from pledgetrack.cli.app import app, engine_for, parse_date_option
-from pledgetrack.cli.render import audit_table, print_table
 
 
 @app.command()
@@ -24,6 +21,7 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The audit trail: every write, who, when, before and after (newest last)."""
+    from pledgetrack.cli.render import audit_table, print_table
     from pledgetrack.services.audit import audit_json, list_audit
 
     day = parse_date_option(since, "--since")

@@ -1,7 +1,5 @@
 """`pledgetrack backup` and `restore`: a consistent copy of a SQLite database, and back."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

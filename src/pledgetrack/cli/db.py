@@ -1,7 +1,5 @@
 """`pledgetrack db`: where the database's schema is, upgrading it, checking the file."""
 
-from __future__ import annotations
-
 import typer
 
 from pledgetrack.cli.app import app, database_url, err, fail

@@ -1,7 +1,5 @@
 """Figures in and out: `record` one reading, `import` and `export` plan and progress files."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -297,7 +295,7 @@ def import_plan_cmd(
         typer.echo("dry run: nothing was written")
 
 
-def _dry_run_engine() -> Engine:
+def _dry_run_engine() -> "Engine":
     """The database a dry run of a plan import reads (and writes nothing to): the
     configured one; while that SQLite file does not exist yet (a first import), an empty
     one made for the dry run and removed when the command ends."""
@@ -394,7 +392,7 @@ def import_progress_cmd(
         typer.echo("dry run: nothing was written")
 
 
-def _say_office_table(file: Path, read: ProgressRead, *, dry_run: bool) -> None:
+def _say_office_table(file: Path, read: "ProgressRead", *, dry_run: bool) -> None:
     """How an office progress table was read: its plan and date, what would be stored
     (with --dry-run), and every cell or target not read, with the reason."""
     typer.echo(

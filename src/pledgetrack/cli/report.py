@@ -1,7 +1,5 @@
 """`pledgetrack report`: the month-end summary as text, Markdown, HTML, XLSX or DOCX."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +7,6 @@ from typing import Annotated
 import typer
 
 from pledgetrack.cli.app import Force, Lang, app, engine_for, err, fail, lang_of, os_reason, policy
-from pledgetrack.cli.render import progress_line
 from pledgetrack.domain.dates import DateFormatError, parse_month
 from pledgetrack.domain.errors import (
     OutputRefused,
@@ -62,6 +59,7 @@ def report(
     force: Force = False,
 ) -> None:
     """The month-end summary, structured like the official progress report."""
+    from pledgetrack.cli.render import progress_line
     from pledgetrack.services.month_report import build_month_report, render_report, write_report
 
     try:

@@ -1,7 +1,5 @@
 """`pledgetrack review`: list submitted figures, approve them, or return them."""
 
-from __future__ import annotations
-
 import json
 from enum import StrEnum
 from typing import Annotated
@@ -9,7 +7,6 @@ from typing import Annotated
 import typer
 
 from pledgetrack.cli.app import app, engine_for, fail, parse_date_option, state
-from pledgetrack.cli.render import REVIEW_GIVES_WAY, print_table, review_json, review_table
 from pledgetrack.domain.errors import PlanNotFound
 
 review_app = typer.Typer(help="Review submitted figures: list them, approve, or return.")
@@ -41,6 +38,7 @@ def review_list_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Current figures waiting for review (or in another review state), by item and date."""
+    from pledgetrack.cli.render import REVIEW_GIVES_WAY, print_table, review_json, review_table
     from pledgetrack.services.review import STATES, ReviewRefused, review_list
 
     states: tuple[str, ...]

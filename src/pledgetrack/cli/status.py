@@ -1,7 +1,5 @@
 """`pledgetrack status`: the completion table, its JSON, or the summary per status."""
 
-from __future__ import annotations
-
 import json
 import sys
 from collections.abc import Iterator
@@ -21,14 +19,6 @@ from pledgetrack.cli.app import (
     parse_date_option,
     policy,
     state,
-)
-from pledgetrack.cli.render import (
-    print_table,
-    status_gives_way,
-    status_table,
-    summary_json,
-    summary_lines,
-    write_status_json,
 )
 from pledgetrack.domain.errors import OutsidePlan, PlanNotFound
 
@@ -75,6 +65,12 @@ def status(
     ] = False,
 ) -> None:
     """The completion table: items under their pledges, completion, expected, status."""
+    from pledgetrack.cli.render import (
+        print_table,
+        status_gives_way,
+        status_table,
+        write_status_json,
+    )
     from pledgetrack.services.status import (
         PlanChanged,
         UnknownDepartment,
@@ -112,7 +108,7 @@ def status(
 
 
 @contextmanager
-def status_database() -> Iterator[Engine | SqliteStatus]:
+def status_database() -> "Iterator[Engine | SqliteStatus]":
     """The configured database, for reading a status: a plain SQLite file is read with
     the standard library's sqlite3 (no SQLAlchemy to import: issue 15), checked as
     every command checks it; any other database through :func:`engine_for`."""
@@ -149,7 +145,7 @@ def status_database() -> Iterator[Engine | SqliteStatus]:
 
 
 def print_summary(
-    engine: Engine | SqliteStatus,
+    engine: "Engine | SqliteStatus",
     *,
     on: date,
     plan: str | None,
@@ -159,6 +155,7 @@ def print_summary(
     approved_only: bool,
 ) -> None:
     """`status --summary`: counts per status and the item numbers of each."""
+    from pledgetrack.cli.render import summary_json, summary_lines
     from pledgetrack.services.status import status_summary
 
     found = status_summary(

@@ -1,7 +1,5 @@
 """`pledgetrack user`: people and their roles (staff, supervisor, admin)."""
 
-from __future__ import annotations
-
 import json
 from enum import StrEnum
 from typing import Annotated
@@ -9,7 +7,6 @@ from typing import Annotated
 import typer
 
 from pledgetrack.cli.app import app, engine_for, fail, state
-from pledgetrack.cli.render import print_table, users_table
 
 user_app = typer.Typer(help="People and roles (staff, supervisor, admin): add, list, change.")
 app.add_typer(user_app, name="user")
@@ -117,6 +114,7 @@ def user_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Every user, active or not."""
+    from pledgetrack.cli.render import print_table, users_table
     from pledgetrack.services.access import list_users
 
     engine = engine_for()
@@ -130,14 +128,53 @@ def user_list(
     print_table(users_table(users))
 
 
-def _read_password() -> str:
-    """A password typed twice at the terminal, or the first line of a pipe."""
+@user_app.command("set-password")
+def user_set_password(
+    login: Annotated[str, typer.Argument(help="The user's login.")],
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin",
+            help="Read the password from the first line of standard input (for scripts), "
+            "instead of asking twice at the terminal.",
+        ),
+    ] = False,
+) -> None:
+    """Set a user's login password, for 'pledgetrack --login' (the user themselves, or an
+    admin). SQLite stores a salted Argon2id hash, never the password; PostgreSQL sets the
+    password of the person's database login. Typed without echo."""
+    from pledgetrack.services.access import InvalidUser, PermissionDenied, require_known
+    from pledgetrack.services.login import set_password
+
+    engine = engine_for()
+    try:
+        require_known(engine, login)  # before asking for a password
+        secret = _read_password(from_stdin=password_stdin)
+        set_password(engine, login, secret, actor=state.actor)
+    except (PermissionDenied, InvalidUser) as exc:
+        fail(str(exc))
+    typer.echo(f"password set for {login}")
+
+
+def _read_password(*, from_stdin: bool | None = None) -> str:
+    """A new password: typed twice without echo, or the first line of standard input
+    (*from_stdin*; None: when standard input is not a terminal). Refused when empty,
+    too short, holding control characters, or typed differently the second time."""
     import sys
 
-    if sys.stdin.isatty():
-        secret = typer.prompt("password", hide_input=True, confirmation_prompt=True)
-    else:
+    from pledgetrack.services.access import InvalidUser
+    from pledgetrack.services.login import checked_password
+
+    if from_stdin is None:
+        from_stdin = not sys.stdin.isatty()
+    if from_stdin:
         secret = sys.stdin.readline().rstrip("\r\n")
-    if not secret or not secret.isprintable():
-        fail("--password: the password is empty or holds control characters")
-    return str(secret)
+    else:
+        secret = str(typer.prompt("password", hide_input=True, default="", show_default=False))
+        again = str(typer.prompt("again", hide_input=True, default="", show_default=False))
+        if again != secret:
+            fail("the two passwords differ: nothing was changed")
+    try:
+        return checked_password(secret)
+    except InvalidUser as exc:
+        fail(f"{exc}: nothing was changed")

@@ -242,10 +242,19 @@ def evaluate_columns(
     status[ahead] = _AHEAD
     status[behind] = _BEHIND
     if due_start is not None:
-        status[~present | (readings.as_of < due_start.toordinal())] = _NOT_REPORTED
+        status[unreported(readings, due_start)] = _NOT_REPORTED
     status[has_target & (on.toordinal() > rules.deadline)] = _OVERDUE
     status[achieved] = _ACHIEVED
     return TargetColumns(status, completion, expected, achieved)
+
+
+def unreported(readings: ReadingColumns, month: date) -> Bools:
+    """The targets with nothing reported for the month starting *month* (未填报): no
+    reading, or the latest dated before that month. A reading dated in the month or
+    later counts, whenever it was entered (a late report is a report). Status says
+    未填报 of them once the month's reporting day has passed; reminders
+    (domain.reminders) ask for their figures before and after it."""
+    return ~readings.present | (readings.as_of < month.toordinal())
 
 
 def _paced(rules: RuleColumns) -> Bools:

@@ -88,6 +88,13 @@ def month_label(day: date, lang: str) -> str:
     return f"end of {calendar.month_name[day.month]} {day.year}"
 
 
+def month_name(day: date, lang: str) -> str:
+    """``2020年10月`` / ``October 2020``: the month containing *day*."""
+    if lang == "zh":
+        return f"{day.year}年{day.month}月"
+    return f"{calendar.month_name[day.month]} {day.year}"
+
+
 def date_label(day: date, lang: str) -> str:
     """``2020年10月31日`` / ``2020-10-31``."""
     if lang == "zh":

@@ -103,6 +103,19 @@ OFFICE_PROGRESS_ALIASES: dict[str, tuple[str, ...]] = {
 OFFICE_PROGRESS_COLUMNS = ("item", "item_title", "target_name", "department", "progress", "note")
 OFFICE_PROGRESS_REQUIRED = ("item", "progress")
 
+#: Office headers of a department contact list (通讯录), read by ``remind --send``.
+CONTACT_ALIASES: dict[str, tuple[str, ...]] = {
+    "department": (
+        "责任单位",
+        "单位名称",
+        "单位",
+        "部门名称",
+        "部门",
+        *PLAN_ALIASES["department"][1:],
+    ),
+    "email": ("电子邮箱", "邮箱", "电子邮件", "邮箱地址", "电子邮箱地址", "mail", "email address"),
+}
+
 #: Headers read by their shape: ``截至9月底完成``, ``截至10月底累计完成`` (a progress value).
 PROGRESS_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"截[至止]\S{0,6}月底?\S{0,4}完成(值|数|量)?"), "value"),
@@ -211,8 +224,8 @@ OFFICE_PLAN_REQUIRED = ("item", "department", "target_name")
 
 
 def rules_for(table: str, documented: tuple[str, ...], columns: Path | None) -> HeaderRules:
-    """The header rules of a ``plan``, ``progress`` or ``office_progress`` file, with the
-    map in *columns*."""
+    """The header rules of a ``plan``, ``progress``, ``office_progress`` or ``contacts``
+    file, with the map in *columns* (not for contacts)."""
     if table == "office_progress":
         return HeaderRules(
             documented,
@@ -221,6 +234,8 @@ def rules_for(table: str, documented: tuple[str, ...], columns: Path | None) -> 
             {} if columns is None else read_column_map(columns, documented),
             "" if columns is None else str(columns),
         )
+    if table == "contacts":
+        return HeaderRules(documented, CONTACT_ALIASES)
     plan = table == "plan"
     return HeaderRules(
         documented,

@@ -497,6 +497,39 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "tui.confirm.yes": {"zh": "是（y）", "en": "Yes (y)"},
     "tui.confirm.no": {"zh": "否（n）", "en": "No (n)"},
+    # tui.login.*: the login screen (pledgetrack --login) and the end of a session
+    "tui.login.title": {"zh": "pledgetrack 登录", "en": "pledgetrack — log in"},
+    "tui.login.name": {"zh": "用户名", "en": "User name"},
+    "tui.login.password": {"zh": "密码", "en": "Password"},
+    "tui.login.submit": {"zh": "登录", "en": "Log in"},
+    "tui.login.checking": {"zh": "正在验证……", "en": "Checking…"},
+    "tui.login.empty": {"zh": "请输入用户名和密码。", "en": "Type a user name and a password."},
+    "tui.login.wrong": {"zh": "用户名或密码错误。", "en": "Wrong user name or password."},
+    "tui.login.locked": {
+        "zh": "登录失败次数过多，该用户名暂不能登录，请于{time}后再试。",
+        "en": "Too many failed logins for this name: try again after {time}.",
+    },
+    "tui.login.deactivated": {
+        "zh": "该用户已停用，请联系管理员。",
+        "en": "This user is deactivated: ask an admin.",
+    },
+    "tui.login.not_user": {
+        "zh": "该数据库登录不是本系统的用户，请联系管理员。",
+        "en": "This database login is not a user of pledgetrack here: ask an admin.",
+    },
+    "tui.login.unchecked": {
+        "zh": "数据库服务器没有校验密码（pg_hba.conf 设为 trust），不能据此登录，请联系服务器管理员。",
+        "en": "The database server did not check the password (pg_hba.conf: trust), so it "
+        "proves nothing: ask the server's administrator.",
+    },
+    "tui.login.unavailable": {
+        "zh": "无法连接数据库：{reason}",
+        "en": "Cannot reach the database: {reason}",
+    },
+    "tui.login.timed_out": {
+        "zh": "{minutes}分钟无操作，已退出登录。",
+        "en": "Logged out after {minutes} {minutes:minute|minutes} without activity.",
+    },
     "tui.confirm.quit": {
         "zh": "有{n}条填报尚未保存，仍要退出？",
         "en": "{n} {n:entry is|entries are} not saved. Quit anyway?",
@@ -712,4 +745,77 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "确认无误请加 --confirm，或在confirm列填“是”",
         "en": "if these are right, add --confirm or put yes in a confirm column",
     },
+    # remind.*: reminders to report (services/remind.py, reports/reminder_text.py, reminder_docx.py)
+    "remind.title": {
+        "zh": "{plan} · {month}进展报送提醒（截至{date}）",
+        "en": "{plan} · progress for {month}: reminders (as of {date})",
+    },
+    "remind.when.left": {
+        "zh": "{date}截止，还剩{n}天",
+        "en": "due {date}, {n} {n:day|days} left",
+    },
+    "remind.when.today": {"zh": "今天（{date}）截止", "en": "due today, {date}"},
+    "remind.when.late": {
+        "zh": "截至{date}，已逾期{n}天",
+        "en": "due {date}, {n} {n:day|days} overdue",
+    },
+    "remind.department": {
+        "zh": "{department}：{n}项指标未报送{month}进展（{when}）：",
+        "en": "{department}: {n} {n:target|targets} not reported for {month} ({when}):",
+    },
+    "remind.co_operating": {
+        "zh": "（配合，牵头单位：{lead}）",
+        "en": " (co-operating; lead: {lead})",
+    },
+    "remind.none": {
+        "zh": "{month}进展已全部报送（截至{date}）",
+        "en": "Every target is reported for {month} (as of {date}).",
+    },
+    "remind.none.department": {
+        "zh": "{department}：{month}进展已全部报送（截至{date}）",
+        "en": "{department}: every target is reported for {month} (as of {date}).",
+    },
+    "remind.office": {"zh": "督查室", "en": "Supervision Office"},
+    "remind.mail.subject.late": {
+        "zh": "【催报】{plan}{month}进展：{n}项指标未报送",
+        "en": "[Overdue] {plan}, {month}: {n} {n:target|targets} not reported",
+    },
+    "remind.mail.subject.soon": {
+        "zh": "【提醒】{plan}{month}进展：{n}项指标待报送，{date}截止",
+        "en": "[Reminder] {plan}, {month}: {n} {n:target|targets} to report by {date}",
+    },
+    "remind.salutation": {"zh": "{department}：", "en": "To {department}:"},
+    "remind.body.late": {
+        "zh": "你单位牵头或配合的以下{n}项指标尚未报送{month}进展情况，报送期限为{date}，"
+        "已逾期{days}天。请即报送。",
+        "en": "The {n} {n:target|targets} below, which your department leads or co-operates "
+        "on, have no figures for {month}. They were due on {date} and are {days} "
+        "{days:day|days} overdue. Please report them at once.",
+    },
+    "remind.body.soon": {
+        "zh": "你单位牵头或配合的以下{n}项指标尚未报送{month}进展情况，请于{date}前报送。",
+        "en": "The {n} {n:target|targets} below, which your department leads or co-operates "
+        "on, have no figures for {month} yet. Please report them by {date}.",
+    },
+    "remind.docx.title.late": {"zh": "催报通知", "en": "Notice: progress overdue"},
+    "remind.docx.title.soon": {"zh": "报送提醒", "en": "Reminder: progress due"},
+    "remind.docx.deadline": {"zh": "报送期限：{date}", "en": "Due by: {date}"},
+    "remind.col.role": {"zh": "牵头/配合", "en": "Role"},
+    "remind.role.lead": {"zh": "牵头", "en": "lead"},
+    "remind.role.co_operating": {"zh": "配合", "en": "co-operating"},
+    "remind.never": {"zh": "从未填报", "en": "never"},
+    "remind.sent": {"zh": "已发送：{department}（{to}）", "en": "sent: {department} ({to})"},
+    "remind.not_sent.no_address": {
+        "zh": "未发送：{department}（无邮箱地址）",
+        "en": "not sent: {department} (no address)",
+    },
+    "remind.not_sent.refused": {
+        "zh": "未发送：{department}（{reason}）",
+        "en": "not sent: {department} ({reason})",
+    },
+    # web.*: the page `pledgetrack serve` gives browsers (web/templates/index.html)
+    "web.title": {"zh": "市办实事进度", "en": "pledgetrack"},
+    "web.starting": {"zh": "正在启动……", "en": "Starting…"},
+    "web.ended": {"zh": "会话已结束。", "en": "The session has ended."},
+    "web.restart": {"zh": "重新开始", "en": "Start again"},
 }

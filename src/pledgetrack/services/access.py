@@ -42,7 +42,7 @@ from pledgetrack.services.person import (
     may_act_for_others,
     os_account,
 )
-from pledgetrack.storage.db import session_scope
+from pledgetrack.storage.db import encrypted_password, session_scope
 from pledgetrack.storage.tables import Department, ItemDepartment, Target, User
 
 
@@ -458,8 +458,7 @@ def set_user(
             .where(User.login == login)
         ).first()
         if row is None:
-            known = ", ".join(session.exec(select(User.login).order_by(User.login)).all())
-            raise InvalidUser(f"no user {login!r} (users: {known or 'none'})")
+            raise unknown_user(session, login)
         user, old_department = row
         before = _info(user, old_department)
         new_department = old_department
@@ -516,6 +515,19 @@ def set_user(
     return after
 
 
+def unknown_user(session: Session, login: str) -> InvalidUser:
+    """The error for a login that is no user, naming the users there are."""
+    known = ", ".join(session.exec(select(User.login).order_by(User.login)).all())
+    return InvalidUser(f"no user {login!r} (users: {known or 'none'})")
+
+
+def require_known(engine: Engine, login: str) -> None:
+    """InvalidUser unless *login* is a user (active or not)."""
+    with Session(engine) as session:
+        if session.exec(select(User.id).where(User.login == login)).first() is None:
+            raise unknown_user(session, login)
+
+
 #: A login: letters (any script), digits, ``_ . @ -``; PostgreSQL's 63-byte limit.
 _LOGIN = re.compile(r"[\w][\w.@-]*")
 
@@ -570,7 +582,8 @@ def grant_database_role(
     if exists is None:
         create = f"CREATE ROLE {quoted} LOGIN"
         if password:
-            literal = password.replace("'", "''")
+            # The server's verifier, computed here: the password never reaches its logs.
+            literal = encrypted_password(conn, login, password).replace("'", "''")
             create += f" PASSWORD '{literal}'"
         conn.exec_driver_sql(create)
     elif password:

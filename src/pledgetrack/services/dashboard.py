@@ -1,21 +1,26 @@
 """The plan as the dashboard loads it: its first items at once, then the whole plan.
 
-Called from the TUI's thread workers, never on the UI thread.
+Called from the TUI's thread workers, never on the UI thread. The first page may come
+from a SQLite file opened with the standard library (services.status.open_sqlite_status):
+``pledgetrack`` then shows it before SQLAlchemy is even imported (docs/PERFORMANCE.md).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
-
-from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from typing import TYPE_CHECKING
 
 from pledgetrack.domain.evaluation import PlanEvaluation
 from pledgetrack.domain.model import Policy
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.services.status import default_as_of, evaluate_structure, first_items_status
-from pledgetrack.storage.queries import load_structure
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from pledgetrack.services.status import SqliteStatus
 
 
 def load_evaluation(
@@ -30,6 +35,10 @@ def load_evaluation(
     ``services.status.default_as_of``); the structure is loaded once and reused
     when time-travelling."""
     if structure is None:
+        from sqlmodel import Session
+
+        from pledgetrack.storage.queries import load_structure
+
         with gc_paused(), Session(engine) as session:
             structure = load_structure(session=session)
     if on is None:
@@ -50,3 +59,20 @@ def load_first_items(
     if structure is not None:
         return evaluate_structure(engine, structure, on=on, policy=policy, first_items=items)
     return first_items_status(engine, on=on, items=items, policy=policy)
+
+
+def load_first_page(
+    db: Engine | SqliteStatus,
+    *,
+    on: date | None,
+    policy: Policy,
+    page: int,
+    today: date | None = None,
+) -> PlanEvaluation:
+    """What the dashboard opens on: the plan's first *page* + 1 items as of *on* (None:
+    ``default_as_of``), marked partial, or the whole plan (not partial) when it has at
+    most *page* items. *db*: the engine, or the SQLite file read with sqlite3."""
+    if on is None:
+        on = default_as_of(db, today=today)
+    first = first_items_status(db, on=on, items=page + 1, policy=policy)
+    return first if len(first.items) > page else replace(first, partial=False)

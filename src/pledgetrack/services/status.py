@@ -327,7 +327,7 @@ def evaluate_structure(
 
 
 def first_items_status(
-    engine: Engine,
+    engine: Engine | SqliteStatus,
     *,
     on: date,
     items: int,
@@ -335,17 +335,13 @@ def first_items_status(
     policy: Policy | None = None,
 ) -> PlanEvaluation:
     """The first *items* items of a plan evaluated as of *on*, marked partial: what the
-    dashboard shows at once while the whole plan (100k targets in a province) loads."""
-    from sqlmodel import Session
-
-    from pledgetrack.storage.latest import latest_readings
-    from pledgetrack.storage.queries import load_structure
-
+    dashboard shows at once while the whole plan (100k targets in a province) loads (the
+    TUI reads it from a SQLite file with sqlite3, before SQLAlchemy is imported)."""
     with gc_paused():
-        with Session(engine) as session:
-            structure = load_structure(session=session, code=plan, first_items=items)
+        with _reading(engine) as db:
+            structure = db.load_structure(db.find_plan(plan), first_items=items)
             ids = [t.id for item in structure.items for t in item.targets]
-            readings = latest_readings(session=session, plan_id=structure.id, on=on, target_ids=ids)
+            readings = db.latest_readings(structure.id, on, False, target_ids=ids)
         return evaluate_plan(structure, readings, on, policy, partial=True)
 
 
@@ -374,7 +370,7 @@ def default_as_of(
 ) -> date:
     """The date views open on: today while the plan runs; for a finished plan, the
     month end of its latest reading (the last state anyone reported), else its end."""
-    from pledgetrack.domain.dates import end_of_month
+    from pledgetrack.domain.dates import end_of_month, month_start
 
     today = today or date.today()
     with _reading(engine) as db:
@@ -383,6 +379,10 @@ def default_as_of(
             return today
         if today < found.start:
             return found.start
+        # A figure in the plan's last month makes it the plan's end: one index look-up,
+        # where the greatest date reads every figure of the plan (0.2 s on a province).
+        if db.reading_since(found.id, month_start(found.end)):
+            return found.end
         latest = db.latest_day(found.id)
     if latest is None:
         return found.end

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, create_engine
 
@@ -98,3 +98,19 @@ def session_scope(engine: Engine, *, commit: bool = True) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def server_checked_password(connection: Connection) -> bool:
+    """PostgreSQL: whether the server asked this connection for its password (False when
+    pg_hba.conf lets it in by ``trust``, or by ``peer`` or a certificate)."""
+    raw = connection.connection.dbapi_connection
+    return bool(getattr(getattr(raw, "pgconn", None), "used_password", False))
+
+
+def encrypted_password(connection: Connection, login: str, password: str) -> str:
+    """PostgreSQL: *password* of role *login* as the server stores it (a SCRAM verifier,
+    by the server's ``password_encryption``), computed here by libpq: ``ALTER ROLE …
+    PASSWORD`` then never sends the password itself (nor writes it to a server log)."""
+    raw = connection.connection.dbapi_connection
+    pgconn = raw.pgconn  # type: ignore[union-attr]
+    return bytes(pgconn.encrypt_password(password.encode(), login.encode())).decode()

@@ -4,7 +4,7 @@ SqliteStatus, so services.status states each view once."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -46,6 +46,15 @@ class SessionStatus:
             .where(Target.plan_id == plan_id)
         ).one()
 
+    def reading_since(self, plan_id: int, day: date) -> bool:
+        found = self.session.exec(
+            select(Snapshot.id)
+            .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
+            .where(Target.plan_id == plan_id, Snapshot.as_of >= day)
+            .limit(1)
+        ).first()
+        return found is not None
+
     def department_item_ids(self, plan_id: int, department: str) -> set[int]:
         return queries.department_item_ids(
             session=self.session, plan_id=plan_id, department=department
@@ -58,9 +67,20 @@ class SessionStatus:
         assert plan.id is not None
         return plan_rules(session=self.session, plan_id=plan.id, plan_end=plan.end)
 
-    def latest_readings(self, plan_id: int, on: date, approved_only: bool) -> LatestReadings:
+    def latest_readings(
+        self,
+        plan_id: int,
+        on: date,
+        approved_only: bool,
+        *,
+        target_ids: Sequence[int] | None = None,
+    ) -> LatestReadings:
         return latest_readings(
-            session=self.session, plan_id=plan_id, on=on, approved_only=approved_only
+            session=self.session,
+            plan_id=plan_id,
+            on=on,
+            approved_only=approved_only,
+            target_ids=None if target_ids is None else list(target_ids),
         )
 
     def latest_columns(
@@ -68,8 +88,8 @@ class SessionStatus:
     ) -> ReadingColumns:
         return self.latest_readings(plan_id, on, approved_only).columns(rules)
 
-    def load_structure(self, plan: Plan) -> PlanStructure:
-        return queries.load_structure(session=self.session, code=plan.code)
+    def load_structure(self, plan: Plan, *, first_items: int | None = None) -> PlanStructure:
+        return queries.load_structure(session=self.session, code=plan.code, first_items=first_items)
 
     def listing_rows(self, plan: Plan) -> ListingRows:
         p, i = Pledge.__table__.c, Item.__table__.c  # type: ignore[attr-defined]

@@ -18,8 +18,9 @@ check_record), the schema revision; closing checkpoints the write-ahead log.
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -107,6 +108,15 @@ SELECT {", ".join(f't."{c}"' for c in TARGET_COLUMNS)}
 FROM target t JOIN item i ON i.id = t.item_id
 WHERE t.plan_id = ? ORDER BY i.no, t.position, t.id
 """
+
+#: The plan's first :first items in list order: what the dashboard shows first
+#: (``first_items`` below, as storage.queries.load_structure's).
+_FIRST_ITEMS = "SELECT id FROM item WHERE plan_id = :plan ORDER BY no LIMIT :first"
+
+
+def _of_first_items(column: str, first_items: int | None) -> str:
+    """`` AND column IN (the first items)``, or nothing for the whole plan."""
+    return "" if first_items is None else f" AND {column} IN ({_FIRST_ITEMS})"
 
 
 class SqliteStatus:
@@ -222,6 +232,15 @@ class SqliteStatus:
         ).fetchone()
         return None if day is None else as_date(day)
 
+    def reading_since(self, plan_id: int, day: date) -> bool:
+        """Whether any target of the plan has a reading dated *day* or later."""
+        found = self.conn.execute(
+            "SELECT 1 FROM target t JOIN snapshot s ON s.target_id = t.id "
+            "WHERE t.plan_id = ? AND s.as_of >= ? LIMIT 1",
+            (plan_id, day.isoformat()),
+        ).fetchone()
+        return found is not None
+
     def department_item_ids(self, plan_id: int, department: str) -> set[int]:
         rows = self.conn.execute(
             "SELECT l.item_id FROM itemdepartment l "
@@ -289,23 +308,36 @@ class SqliteStatus:
         finally:
             self.conn.execute(f"PRAGMA busy_timeout={int(waits)}")
 
-    def latest_readings(self, plan_id: int, on: date, approved_only: bool) -> LatestReadings:
+    def latest_readings(
+        self,
+        plan_id: int,
+        on: date,
+        approved_only: bool,
+        *,
+        target_ids: Sequence[int] | None = None,
+    ) -> LatestReadings:
         """The latest reading of every target of the plan as of *on* (approved figures
         only, with *approved_only*); a per-period target's value is the total of its
-        periods so far (as storage.latest.latest_readings)."""
-        params = {"plan": plan_id, "on": on.isoformat()}
-        sql = LATEST_APPROVED_SQL if approved_only else LATEST_SQL
+        periods so far (as storage.latest.latest_readings). With *target_ids*, only
+        those targets of the plan (the latest figures: a first page, not approved)."""
+        if target_ids is not None and approved_only:
+            raise ValueError("readings of some targets are the latest, not the approved")
+        ids = None if target_ids is None else json.dumps(list(target_ids))
+        params = {"plan": plan_id, "on": on.isoformat(), "ids": ids}
+        only = "" if ids is None else " AND t.id IN (SELECT value FROM json_each(:ids))"
+        sql = (LATEST_APPROVED_SQL if approved_only else LATEST_SQL) + only
+        per_period = _PER_PERIOD_TARGETS.replace("FROM target", "FROM target t") + only
         rows = self.conn.execute(sql, params).fetchall()
 
         def period_rows(_ids: list[int]) -> tuple[Any, Any]:
             approved = f" AND {_DECISION.format(s='s')} = 'approved'" if approved_only else ""
             schedules = self.conn.execute(
-                f"SELECT id, deadline, schedule FROM target WHERE id IN ({_PER_PERIOD_TARGETS})",
+                f"SELECT id, deadline, schedule FROM target WHERE id IN ({per_period})",
                 params,
             ).fetchall()
             history = self.conn.execute(
                 "SELECT s.target_id, s.as_of, s.value FROM snapshot s "
-                f"WHERE s.target_id IN ({_PER_PERIOD_TARGETS}) AND s.as_of <= :on{approved} "
+                f"WHERE s.target_id IN ({per_period}) AND s.as_of <= :on{approved} "
                 "ORDER BY s.target_id, s.as_of, s.id",
                 params,
             ).fetchall()
@@ -313,19 +345,24 @@ class SqliteStatus:
 
         return readings_from_rows(rows, period_rows)
 
-    def listing_rows(self, plan: PlanLike) -> ListingRows:
+    def listing_rows(self, plan: PlanLike, *, first_items: int | None = None) -> ListingRows:
         """The plan's pledges (id, no, title) by number, items (id, no, title, pledge id)
-        by number, and (item id, department) by item and position."""
+        by number, and (item id, department) by item and position. With *first_items*,
+        only that many items in list order and their departments."""
         q = self.conn.execute
-        pledges = q("SELECT id, no, title FROM pledge WHERE plan_id = ? ORDER BY no", (plan.id,))
+        params = {"plan": plan.id, "first": first_items}
+        pledges = q("SELECT id, no, title FROM pledge WHERE plan_id = :plan ORDER BY no", params)
         items = q(
-            "SELECT id, no, title, pledge_id FROM item WHERE plan_id = ? ORDER BY no", (plan.id,)
+            "SELECT id, no, title, pledge_id FROM item WHERE plan_id = :plan ORDER BY no"
+            + ("" if first_items is None else " LIMIT :first"),
+            params,
         )
         departments = q(
             "SELECT l.item_id, d.name FROM itemdepartment l "
             "JOIN department d ON d.id = l.department_id JOIN item i ON i.id = l.item_id "
-            "WHERE i.plan_id = ? ORDER BY l.item_id, l.position",
-            (plan.id,),
+            f"WHERE i.plan_id = :plan{_of_first_items('i.id', first_items)} "
+            "ORDER BY l.item_id, l.position",
+            params,
         )
         return ListingRows(pledges.fetchall(), items.fetchall(), departments.fetchall())
 
@@ -359,16 +396,21 @@ class SqliteStatus:
                 )
         return self.latest_readings(plan_id, on, approved_only).columns(rules)
 
-    def load_structure(self, plan: PlanRow) -> PlanStructure:
+    def load_structure(self, plan: PlanRow, *, first_items: int | None = None) -> PlanStructure:
         """The plan's pledges, items, departments and targets (as
-        storage.queries.load_structure), with the stored rule columns when current."""
-        generation = self._generation()
-        listing = self.listing_rows(plan)
+        storage.queries.load_structure), with the stored rule columns when current. With
+        *first_items*, only that many items in list order and their targets."""
+        generation = self._generation() if first_items is None else None
+        listing = self.listing_rows(plan, first_items=first_items)
+        params = {"plan": plan.id, "first": first_items}
         targets = self.conn.execute(
             'SELECT id, "key", item_id, name, unit, note, kind, deadline, assessed, '
             "target_value, baseline, at_least, schedule, stages, per_period "
-            "FROM target WHERE plan_id = ? ORDER BY item_id, position",
-            (plan.id,),
+            # The first items' targets through the item index (plan_id's would read all).
+            "FROM target WHERE "
+            + ("plan_id = :plan" if first_items is None else f"item_id IN ({_FIRST_ITEMS})")
+            + " ORDER BY item_id, position",
+            params,
         )
         structure = structure_from_rows(
             plan, listing.pledges, listing.items, listing.departments, targets

@@ -142,6 +142,24 @@ class User(SQLModel, table=True):
     role: str = Field(max_length=20)
     active: bool = True
     created_at: datetime
+    #: SQLite: the Argon2id hash of the login password (``user set-password``; migration
+    #: 0009); None: no password, no ``--login``. PostgreSQL: None, the server checks logins.
+    password_hash: str | None = Field(default=None, max_length=200)
+
+
+class LoginAttempt(SQLModel, table=True):
+    """One login tried at the login screen (``pledgetrack --login``): the name as typed,
+    when, whether it succeeded and why not (services.login). Never the password. Counted
+    to refuse a name after too many failures, across every app process (migration 0009)."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_login", "login", "at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    login: str = Field(max_length=100)
+    at: datetime
+    ok: bool
+    #: "" for a success; else services.login.Refusal's reason (wrong, locked, …).
+    reason: str = Field(max_length=20)
 
 
 class Review(SQLModel, table=True):

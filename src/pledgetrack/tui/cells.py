@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.dom import DOMNode
@@ -12,9 +13,11 @@ from textual.dom import DOMNode
 from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.model import Status, TargetKind
 from pledgetrack.domain.numbers import format_number, format_percent
-from pledgetrack.domain.plan import TargetInfo
 from pledgetrack.domain.text import one_line
 from pledgetrack.i18n import status_label, t
+
+if TYPE_CHECKING:
+    from pledgetrack.domain.plan import TargetInfo
 
 BAR_CELLS = 10
 BAR_FULL = "▇"

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from pledgetrack.domain.evaluation import PlanEvaluation
-from pledgetrack.domain.model import StoredReading
-from pledgetrack.services.entry import EntrySheet
-from pledgetrack.services.month_report import MonthReport
-from pledgetrack.services.progress import SaveOutcome
-from pledgetrack.services.reading_check import ReadingRefused
+if TYPE_CHECKING:  # what the dashboard's first paint needs stays light (docs/PERFORMANCE.md)
+    from pathlib import Path
+
+    from pledgetrack.domain.evaluation import PlanEvaluation
+    from pledgetrack.domain.model import StoredReading
+    from pledgetrack.services.entry import EntrySheet
+    from pledgetrack.services.month_report import MonthReport
+    from pledgetrack.services.progress import SaveOutcome
+    from pledgetrack.services.reading_check import ReadingRefused
 
 
 class EvaluationLoaded(Message):

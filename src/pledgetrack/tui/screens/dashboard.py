@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from concurrent.futures import wait
 from datetime import date
 from typing import TYPE_CHECKING, ClassVar, cast
 
@@ -16,13 +16,9 @@ from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from pledgetrack.domain.dates import add_months, date_label, end_of_month
-from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation
 from pledgetrack.domain.model import STATUS_ORDER, Status
 from pledgetrack.domain.numbers import pledge_heading
-from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.i18n import status_label, t
-from pledgetrack.services.dashboard import load_evaluation, load_first_items
-from pledgetrack.services.status import default_as_of
 from pledgetrack.tui.cells import localize_bindings
 from pledgetrack.tui.messages import EvaluationLoaded
 from pledgetrack.tui.widgets.fitting_footer import FittingFooter
@@ -35,10 +31,18 @@ from pledgetrack.tui.widgets.item_table import (
 from pledgetrack.tui.widgets.plain import Plain
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation
+    from pledgetrack.domain.plan import PlanStructure
     from pledgetrack.tui.app import PledgeApp
 
 #: Cells between two counters (app.tcss), and when they are shown short.
 COUNTER_GAP, COUNTER_GAP_COMPACT = 3, 2
+
+#: Seconds the dashboard's first paint waits for the first page loading since the app
+#: started; a slower database shows the table empty (loading) first.
+FIRST_PAINT_WAIT = 1.0
 
 #: Filter cycle: all, then each status in display order.
 FILTERS: tuple[Status | None, ...] = (None, *STATUS_ORDER)
@@ -149,7 +153,24 @@ class DashboardScreen(Screen[None]):
         self.watch(self.app, "lang", self._lang_changed, init=False)
         self._apply_language()
         self.table.focus()
-        self.load(self.pledge_app.as_of)
+        first = self.pledge_app.take_first_page()
+        if first is not None:
+            # Loading since the app started: wait for it (a moment) rather than paint an
+            # empty table and then paint again (docs/PERFORMANCE.md, "TUI first paint").
+            wait([first], timeout=FIRST_PAINT_WAIT)
+        if first is not None and first.done() and first.exception() is None:
+            page = first.result()
+            self._loaded(EvaluationLoaded(page))
+            # The whole plan, or the database for what comes next: after the first paint,
+            # not competing with it.
+            if page.partial:
+                self.pledge_app.after_first_paint(
+                    lambda: self._load(page.as_of, None, rest_only=True)
+                )
+            else:
+                self.pledge_app.after_first_paint(self.pledge_app.open_database_soon)
+            return
+        self._load(self.pledge_app.as_of, None, first_page=first)
 
     def _lang_changed(self, _lang: str) -> None:
         self._apply_language()
@@ -187,30 +208,43 @@ class DashboardScreen(Screen[None]):
         description="evaluate the plan",
     )
     def _load(
-        self, on: date | None, structure: PlanStructure | None, first_page: bool = False
+        self,
+        on: date | None,
+        structure: PlanStructure | None,
+        first_page: bool | Future[PlanEvaluation] | None = False,
+        rest_only: bool = False,
     ) -> None:
+        """Load the month *on* (None: the date views open on). With a loaded *structure*
+        and *first_page*, the month's first page first. Without a structure (the first
+        load): the first page (*first_page*: the one the app started loading), then the
+        whole plan; *rest_only*: the first page is on screen, only the whole plan."""
+        from pledgetrack.services import dashboard as service  # SQLAlchemy: off the UI thread
+
         app = self.pledge_app
         worker = get_current_worker()
         if structure is not None and first_page and on is not None:
-            first = load_first_items(
+            first = service.load_first_items(
                 app.engine, on=on, policy=app.policy, items=PAGE + 1, structure=structure
             )
             if worker.is_cancelled:
                 return
             self.post_message(EvaluationLoaded(first))
-        elif structure is None:
+        elif structure is None and not rest_only:
             # First load: the first page of items at once, then the whole plan (a province
             # plan takes a while; docs/PERFORMANCE.md).
-            if on is None:
-                on = default_as_of(app.engine, today=app.today)
-            first = load_first_items(app.engine, on=on, policy=app.policy, items=PAGE + 1)
+            if first_page and not isinstance(first_page, bool):
+                first = first_page.result()
+            else:
+                first = service.load_first_page(
+                    app.engine, on=on, policy=app.policy, page=PAGE, today=app.today
+                )
             if worker.is_cancelled:
                 return
-            if len(first.items) <= PAGE:  # that was the whole plan
-                self.post_message(EvaluationLoaded(replace(first, partial=False)))
-                return
             self.post_message(EvaluationLoaded(first))
-        evaluation = load_evaluation(
+            if not first.partial:  # that was the whole plan
+                return
+            on = first.as_of
+        evaluation = service.load_evaluation(
             app.engine, on=on, policy=app.policy, structure=structure, today=app.today
         )
         if not worker.is_cancelled:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 from textual import events
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -17,9 +18,27 @@ class FittingFooter(Footer):
     """A Footer that shows the keys that fit, the screen's ``FOOTER_KEEP`` actions first
     (in that order), then the others in the order of the screen's bindings."""
 
+    #: A recompose is asked for and not yet done.
+    _recompose_pending = False
+
     def on_resize(self, event: events.Resize) -> None:
         self.compact = event.size.width < COMPACT_BELOW
         self._fit()
+
+    def bindings_changed(self, screen: Screen) -> None:
+        """As Footer's, but the changes of one moment (a screen opened, the focus set, the
+        bindings put in the UI's language: several at start-up) rebuild the keys once,
+        not once each (docs/PERFORMANCE.md, "TUI first paint")."""
+        self._bindings_ready = True
+        if not screen.app.app_focus:
+            return
+        if self.is_attached and screen is self.screen and not self._recompose_pending:
+            self._recompose_pending = True
+            self.call_after_refresh(self._recompose_once)
+
+    async def _recompose_once(self) -> None:
+        self._recompose_pending = False
+        await self.recompose()
 
     async def recompose(self) -> None:
         await super().recompose()

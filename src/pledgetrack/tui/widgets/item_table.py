@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -17,13 +17,15 @@ from textual.widgets import DataTable
 
 from pledgetrack.domain.column_fit import ColumnSpec
 from pledgetrack.domain.dates import date_label
-from pledgetrack.domain.evaluation import ItemRow
 from pledgetrack.domain.model import STATUS_ORDER, ItemResult
 from pledgetrack.domain.names import pinyin_key
 from pledgetrack.domain.numbers import format_percent, pledge_heading
 from pledgetrack.i18n import status_label, t
 from pledgetrack.tui.cells import BAR_CELLS, bar, cell, day, light
 from pledgetrack.tui.widgets.fitted_table import FittedTable, longest
+
+if TYPE_CHECKING:
+    from pledgetrack.domain.evaluation import ItemRow
 
 #: The table's columns: key → catalog key of the heading, and fixed width.
 COLUMN_LABELS = {
