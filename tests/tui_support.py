@@ -113,7 +113,11 @@ def at_rest(app: App[object]) -> bool:
 def loaded(screen: Screen[object]) -> bool:
     """The screen holds the data it loads in a worker (public attributes the screens set)."""
     if isinstance(screen, DashboardScreen):
-        return screen.evaluation is not None and not screen.evaluation.partial
+        return (
+            screen.evaluation is not None
+            and not screen.evaluation.partial
+            and screen.reminders_settled
+        )
     if isinstance(screen, ItemDetailScreen):
         return screen.target_id is None or screen.target_id in screen.history
     if isinstance(screen, EntryScreen):

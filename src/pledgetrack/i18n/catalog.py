@@ -367,6 +367,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.key.toggle_grouped": {"zh": "分组", "en": "group"},
     "tui.key.edit_note": {"zh": "编辑说明", "en": "edit note"},
     "tui.key.entry": {"zh": "填报", "en": "entry"},
+    "tui.key.reminders": {"zh": "催报", "en": "missing"},
     "tui.scorecard.header": {
         "zh": "{plan} · 各责任单位情况 · 截至{date}",
         "en": "{plan} · departments · as of {date}",
@@ -776,6 +777,20 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{department}: every target is reported for {month} (as of {date}).",
     },
     "remind.office": {"zh": "督查室", "en": "Supervision Office"},
+    "remind.strip": {
+        "zh": "{month}进展：{n}个单位未报（{when}；m 查看）：{departments}",
+        "en": "{month} progress: {n} {n:department|departments} missing ({when}; m: list): "
+        "{departments}",
+    },
+    "remind.strip.none": {
+        "zh": "{month}进展：{when} · 已全部报送",
+        "en": "{month} progress: {when} · all reported",
+    },
+    "remind.strip.loading": {"zh": "填报提醒：计算中…", "en": "Reminders: working…"},
+    "remind.strip.failed": {
+        "zh": "填报提醒：无法计算（{error}）",
+        "en": "Reminders: could not be worked out ({error})",
+    },
     "remind.mail.subject.late": {
         "zh": "【催报】{plan}{month}进展：{n}项指标未报送",
         "en": "[Overdue] {plan}, {month}: {n} {n:target|targets} not reported",
