@@ -22,7 +22,7 @@ from pledgetrack.domain.forecast import (
     forecast_columns,
 )
 from pledgetrack.domain.model import Policy
-from pledgetrack.domain.plan import PlanStructure, TargetInfo
+from pledgetrack.domain.plan import TargetInfo
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
