@@ -98,8 +98,10 @@ def target_phrase(line: TargetLine, lang: str, plan_end: date | None = None) -> 
 
 
 def forecast_lines(report: MonthReport, lang: str) -> list[str]:
-    """One warning line per target expected done only after its deadline."""
-    return [
+    """The year-end forecast's sentence (按当前进度，预计年底仍有N项难以完成：…) when it finds
+    items at risk, then one warning line per target its department expects done only
+    after its deadline."""
+    return at_risk_lines(report, lang) + [
         t(
             "report.forecast.late",
             lang,
@@ -112,6 +114,18 @@ def forecast_lines(report: MonthReport, lang: str) -> list[str]:
         )
         for f in report.late_forecasts
     ]
+
+
+def at_risk_lines(report: MonthReport, lang: str) -> list[str]:
+    """``按当前进度，预计年底仍有2项难以完成：5.…（预计完成82.3%）、…`` (none: no line)."""
+    if not report.at_risk:
+        return []
+    names = t("report.list.sep", lang).join(
+        t("forecast.items.one", lang, no=a.item_no, title=a.item_title.rstrip(_TITLE_END),
+          pct=format_percent(a.completion))
+        for a in report.at_risk
+    )  # fmt: skip
+    return [t("forecast.items", lang, n=len(report.at_risk), names=names)]
 
 
 def item_paragraph(line: ItemLine, lang: str, plan_end: date | None = None) -> str:

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
+    from pledgetrack.reports.model import AtRiskItem
+
 
 @dataclass(frozen=True)
 class ItemOutlook:
@@ -128,3 +130,19 @@ def plan_forecast(
 
     evaluation = plan_status(engine, on=on, plan=plan, department=department, policy=policy)
     return evaluation_forecast(engine, evaluation)
+
+
+def at_risk_items(found: PlanForecast) -> list[AtRiskItem]:
+    """The report model's lines of :meth:`PlanForecast.items_at_risk`."""
+    from pledgetrack.domain.numbers import round_percent
+    from pledgetrack.reports.model import AtRiskItem
+
+    return [
+        AtRiskItem(
+            item_no=i.row.info.no,
+            item_title=i.row.info.title,
+            departments=list(i.row.info.departments),
+            completion=round_percent(i.completion),
+        )
+        for i in found.items_at_risk()
+    ]
