@@ -120,7 +120,7 @@ def test_a_per_period_target_is_projected_from_the_total_of_its_periods() -> Non
         per_period=True,
         schedule=tuple(
             ScheduleNode(date(2020, m, 30 if m in (6, 9) else 31), 20.0) for m in (3, 6, 9, 12)
-        ),  # fmt: skip
+        ),
     )
     readings = [Reading(date(2020, 3, 31), 15.0), Reading(date(2020, 6, 30), 18.0),
                 Reading(SEP, 19.0)]  # fmt: skip
