@@ -74,3 +74,30 @@ async def test_an_achieved_target_says_so_and_draws_no_projection(engine: Engine
         await settle(pilot)
         assert text_of(app, "#chart-forecast") == "already achieved"
         assert detail.query_one("#chart", TargetChart).projection == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "sentence"),
+    [
+        ("zh", "按当前进度，预计年底仍有1项难以完成：28.全民阅读设施建设（预计完成71.9%）"),
+        ("en", "At the current pace, 1 item will likely not be achieved by the deadline: "
+               "28. 全民阅读设施建设 (projected 71.9%)"),
+    ],
+)  # fmt: skip
+async def test_the_attention_board_says_which_items_will_likely_fall_short(
+    engine: Engine, lang: str, sentence: str
+) -> None:
+    from pledgetrack.tui.screens.attention import AttentionScreen
+
+    record(engine, target_key="28.1", value="60", as_of="2020-09-30", entered_by="t",
+           today=TODAY, confirm=True)  # fmt: skip
+    app = make_app(engine, lang=lang)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        board = app.screen
+        assert isinstance(board, DashboardScreen) and board.evaluation is not None
+        screen = AttentionScreen(board.evaluation)
+        await app.push_screen(screen)
+        await settle(pilot, until=lambda: screen.forecast is not None)
+        assert text_of(app, "#attention-forecast") == sentence
+        assert screen.query_one("#attention-forecast").has_class("at-risk")

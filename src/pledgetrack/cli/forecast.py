@@ -89,22 +89,13 @@ def summary_lines(found: "PlanForecast", lang: str) -> list[str]:
     from collections import Counter
 
     from pledgetrack.domain.forecast import Outlook
-    from pledgetrack.domain.numbers import format_percent
     from pledgetrack.i18n import t
-    from pledgetrack.services.forecast_text import outlook_label
+    from pledgetrack.services.forecast_text import items_at_risk_text, outlook_label
 
     counts = Counter(f.outlook for _, _, f in _rows(found, False))
     parts = [f"{outlook_label(o, lang)} {counts[o]}" for o in Outlook if counts[o]]
     lines = [t("sep.comma", lang).join(parts)] if parts else []
-    items = found.items_at_risk()
-    if not items:
-        return [*lines, t("forecast.none", lang)]
-    names = t("report.list.sep", lang).join(
-        t("forecast.items.one", lang, no=i.row.info.no, title=i.row.info.title,
-          pct=format_percent(i.completion))
-        for i in items
-    )  # fmt: skip
-    return [*lines, t("forecast.items", lang, n=len(items), names=names)]
+    return [*lines, items_at_risk_text(found, lang)]
 
 
 def _gives_way(lang: str) -> list[str]:

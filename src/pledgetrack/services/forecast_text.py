@@ -10,6 +10,8 @@ from pledgetrack.domain.dates import forecast_label
 from pledgetrack.domain.forecast import WINDOW, Outlook, TargetForecast
 from pledgetrack.domain.numbers import format_number, format_percent
 from pledgetrack.i18n import t
+from pledgetrack.reports.text import at_risk_sentence
+from pledgetrack.services.forecast import PlanForecast, at_risk_items
 
 #: The catalog key of each outlook's label.
 OUTLOOK_KEYS = {
@@ -50,3 +52,10 @@ def department_forecast_text(forecast: date | None, deadline: date, lang: str) -
     if forecast is None:
         return ""
     return t("forecast.department", lang, when=forecast_label(forecast, lang, year=deadline.year))
+
+
+def items_at_risk_text(found: PlanForecast, lang: str) -> str:
+    """The items at risk in the month-end report's sentence, or that none of the targets
+    that can be projected is at risk."""
+    items = at_risk_items(found)
+    return at_risk_sentence(items, lang) if items else t("forecast.none", lang)
