@@ -86,14 +86,16 @@ def _rows(found: "PlanForecast", at_risk: bool) -> Any:
 
 def summary_lines(found: "PlanForecast", lang: str) -> list[str]:
     """The count per outlook, then the items at risk in the report's sentence."""
-    from collections import Counter
-
     from pledgetrack.domain.forecast import Outlook
     from pledgetrack.i18n import t
     from pledgetrack.services.forecast_text import items_at_risk_text, outlook_label
 
-    counts = Counter(f.outlook for _, _, f in _rows(found, False))
-    parts = [f"{outlook_label(o, lang)} {counts[o]}" for o in Outlook if counts[o]]
+    counts = found.counts()
+    parts = [
+        f"{outlook_label(o, lang)} {n}"
+        for o, n in counts.items()
+        if n and o is not Outlook.NOT_QUANTITY
+    ]
     lines = [t("sep.comma", lang).join(parts)] if parts else []
     return [*lines, items_at_risk_text(found, lang)]
 
@@ -153,14 +155,11 @@ def forecast_table(found: "PlanForecast", lang: str, *, at_risk: bool) -> "Table
 def forecast_json(found: "PlanForecast", *, at_risk: bool, targets: bool) -> dict[str, Any]:
     """The forecast as JSON: the method, counts per outlook, the items at risk and (with
     *targets*) one object per quantity target."""
-    from collections import Counter
-
     from pledgetrack.domain.forecast import WINDOW, Outlook
     from pledgetrack.domain.numbers import round_percent
 
     evaluation = found.evaluation
-    rows = list(_rows(found, at_risk))
-    counts = Counter(f.outlook for _, _, f in rows)
+    counts = found.counts()
 
     def pct(x: float | None) -> float | None:
         return None if x is None else round_percent(x)
@@ -198,6 +197,6 @@ def forecast_json(found: "PlanForecast", *, at_risk: bool, targets: bool) -> dic
                 if target.result.reading and target.result.reading.forecast
                 else None,
             }
-            for row, target, f in rows
+            for row, target, f in _rows(found, at_risk)
         ]
     return out

@@ -12,11 +12,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import NDArray
 
 from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation
 from pledgetrack.domain.forecast import (
     OUTLOOK_BY_CODE,
     ForecastColumns,
+    Outlook,
     TargetForecast,
     WindowColumns,
     forecast_columns,
@@ -75,6 +77,25 @@ class PlanForecast:
             deadline=info.rule.deadline,
             readings=count,
         )
+
+    @cached_property
+    def positions(self) -> NDArray[np.int64]:
+        """Positions (in the plan's rule columns) of the evaluation's targets: all of
+        them, or those of one department's items."""
+        structure = self.evaluation.structure
+        rules = structure.rule_columns
+        if len(self.evaluation.items) == len(structure.items):
+            return np.arange(len(rules), dtype=np.int64)
+        index = {item.id: k for k, item in enumerate(structure.items)}
+        mine = np.zeros(rules.items, dtype=bool)
+        mine[[index[row.info.id] for row in self.evaluation.items]] = True
+        return np.flatnonzero(mine[rules.item_of])
+
+    def counts(self) -> dict[Outlook, int]:
+        """How many of the evaluation's targets have each outlook (every outlook present,
+        in :class:`Outlook` order)."""
+        codes = np.bincount(self.columns.outlook[self.positions], minlength=len(OUTLOOK_BY_CODE))
+        return {outlook: int(n) for outlook, n in zip(OUTLOOK_BY_CODE, codes, strict=True)}
 
     def items_at_risk(self) -> list[ItemOutlook]:
         """Items of the evaluation not achieved with an assessed target at risk, in list
