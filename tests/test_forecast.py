@@ -191,3 +191,28 @@ def test_a_whole_plan_in_columns_says_what_each_target_alone_says(
         assert OUTLOOK_BY_CODE[int(whole.outlook[k])] is alone.outlook
         value = float(whole.value[k])
         assert (alone.value is None and value != value) or value == pytest.approx(alone.value)
+
+
+def test_a_per_period_target_in_a_whole_plan_reads_the_total_of_its_periods() -> None:
+    rule = quantity(
+        target=80.0,
+        per_period=True,
+        schedule=(ScheduleNode(date(2020, 6, 30), 40.0), ScheduleNode(END, 40.0)),
+    )
+    columns = rule_columns([7], [rule], [0], 1)
+    rows = [(date(2020, 3, 31), 10.0), (date(2020, 6, 30), 30.0), (SEP, 15.0), (OCT, 25.0)]
+    window = window_columns(
+        columns,
+        np.array([7] * len(rows), dtype=np.int64),
+        np.array([d.toordinal() for d, _ in rows], dtype=np.int64),
+        np.array([v for _, v in rows], dtype=np.float64),
+        per_period={7: rule},
+    )
+    # Points 30 (June), 45 (September: 30 + 15), 55 (October: 30 + 25).
+    assert (int(window.count[0]), float(window.first_value[0]), float(window.last_value[0])) == (
+        4,
+        30.0,
+        55.0,
+    )
+    alone = forecast_target(rule, reading_points(rule, [Reading(d, v) for d, v in rows]), OCT)
+    assert float(forecast_columns(columns, window, OCT).value[0]) == pytest.approx(alone.value)

@@ -123,6 +123,20 @@ def test_forecast_json_names_the_items_and_targets_at_risk(cli_db: Path) -> None
     assert by_key["28.1"]["outlook"] == "at_risk" and by_key["28.1"]["readings"] == 2
     assert by_key["28.2"]["outlook"] == "few_readings" and by_key["28.2"]["projected_value"] is None
     assert data["counts"]["at_risk"] == 1
+    assert by_key["28.1"]["department_forecast"] is None
+
+
+def test_the_departments_own_forecast_is_shown_beside_the_computed_one(cli_db: Path) -> None:
+    engine = make_engine(sqlite_url(with_september(cli_db)))
+    record(engine, target_key="28.1", value="64", as_of="2020-10-31", entered_by="test",
+           today=TODAY, confirm=True, forecast="2020-12")  # fmt: skip
+    engine.dispose()
+    data = json.loads(run(cli_db, "forecast", "--as-of", "2020-10-31", "--json").stdout)
+    [target] = [t for t in data["targets"] if t["key"] == "28.1"]
+    assert (target["outlook"], target["department_forecast"]) == ("at_risk", "2020-12-31")
+    table = run(cli_db, "--lang", "zh", "forecast", "--as-of", "2020-10-31", "--at-risk").stdout
+    assert "2020-12-31 │ 有风险 │ 2020-12-31" in table
+    assert table.count("┏") == 1  # the table once (no caption: printed whole, once)
     assert all(t["outlook"] != "not_quantity" for t in data["targets"])
 
 
