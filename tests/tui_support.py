@@ -24,6 +24,7 @@ from textual.widgets import DataTable
 
 from pledgetrack.domain.model import Policy
 from pledgetrack.tui.app import PledgeApp, create_app
+from pledgetrack.tui.screens.attention import AttentionScreen
 from pledgetrack.tui.screens.dashboard import DashboardScreen
 from pledgetrack.tui.screens.entry import EntryScreen
 from pledgetrack.tui.screens.item_detail import ItemDetailScreen
@@ -128,6 +129,8 @@ def loaded(screen: Screen[object]) -> bool:
         )
     if isinstance(screen, MonthReportScreen):
         return screen.report is not None
+    if isinstance(screen, AttentionScreen):
+        return screen.evaluation.partial or screen.forecast is not None
     return True
 
 

@@ -115,6 +115,17 @@ class LateForecast(BaseModel):
     departments: list[Shown]
 
 
+class AtRiskItem(BaseModel):
+    """An item that, at the pace of its last readings, will likely not be achieved by its
+    deadline (domain.forecast): the year-end forecast's sentence of the report."""
+
+    item_no: int
+    item_title: Shown
+    departments: list[Shown]
+    completion: float
+    """The lowest projected completion of its assessed targets at risk, rounded."""
+
+
 class StatusChange(BaseModel):
     no: int
     title: Shown
@@ -192,6 +203,9 @@ class MonthReport(BaseModel):
     """The department scorecard, in list order (the lead of item 1 first)."""
     late_forecasts: list[LateForecast] = []
     """Targets not achieved whose department expects them done after their deadline."""
+    at_risk: list[AtRiskItem] = []
+    """Items the year-end forecast finds short at their deadline (services.forecast), in
+    list order."""
     history: list[HistoryLine] = []
     """Every record dated in the report month, corrections included; filled only when asked
     (the XLSX history sheet)."""
