@@ -25,6 +25,8 @@ from pledgetrack.domain.forecast import (
 )
 from pledgetrack.domain.model import Policy
 from pledgetrack.domain.plan import TargetInfo
+from pledgetrack.storage.forecast_rows import forecast_window, sqlite_forecast_window
+from pledgetrack.storage.sqlite_status import SqliteStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -121,8 +123,6 @@ class PlanForecast:
 
 def forecast_of(session: Session, evaluation: PlanEvaluation) -> PlanForecast:
     """The forecast beside an evaluation already made (its structure whole, not partial)."""
-    from pledgetrack.storage.forecast_rows import forecast_window
-
     structure = evaluation.structure
     window = forecast_window(session=session, structure=structure, on=evaluation.as_of)
     columns = forecast_columns(structure.rule_columns, window, evaluation.as_of)
@@ -138,7 +138,7 @@ def evaluation_forecast(engine: Engine, evaluation: PlanEvaluation) -> PlanForec
 
 
 def plan_forecast(
-    engine: Engine,
+    engine: Engine | SqliteStatus,
     *,
     on: date,
     plan: str | None = None,
@@ -146,11 +146,16 @@ def plan_forecast(
     policy: Policy | None = None,
 ) -> PlanForecast:
     """A plan evaluated and forecast as of *on* (*department*: only its items, as
-    services.status.plan_status; raises what it raises)."""
+    services.status.plan_status; raises what it raises). A SQLite file opened for a
+    status (services.status.open_sqlite_status) is read with sqlite3 alone."""
     from pledgetrack.services.status import plan_status
 
     evaluation = plan_status(engine, on=on, plan=plan, department=department, policy=policy)
-    return evaluation_forecast(engine, evaluation)
+    if not isinstance(engine, SqliteStatus):
+        return evaluation_forecast(engine, evaluation)
+    structure = evaluation.structure
+    window = sqlite_forecast_window(engine.conn, structure, on)
+    return PlanForecast(evaluation, window, forecast_columns(structure.rule_columns, window, on))
 
 
 def at_risk_items(found: PlanForecast) -> list[AtRiskItem]:
