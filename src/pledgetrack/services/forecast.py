@@ -123,10 +123,15 @@ class PlanForecast:
 
 def forecast_of(session: Session, evaluation: PlanEvaluation) -> PlanForecast:
     """The forecast beside an evaluation already made (its structure whole, not partial)."""
-    structure = evaluation.structure
-    window = forecast_window(session=session, structure=structure, on=evaluation.as_of)
-    columns = forecast_columns(structure.rule_columns, window, evaluation.as_of)
-    return PlanForecast(evaluation, window, columns)
+    window = forecast_window(session=session, structure=evaluation.structure, on=evaluation.as_of)
+    return forecast_from_window(evaluation, window)
+
+
+def forecast_from_window(evaluation: PlanEvaluation, window: WindowColumns) -> PlanForecast:
+    """The forecast of an evaluation's plan from its window of readings as of the
+    evaluation's date."""
+    rules = evaluation.structure.rule_columns
+    return PlanForecast(evaluation, window, forecast_columns(rules, window, evaluation.as_of))
 
 
 def evaluation_forecast(engine: Engine, evaluation: PlanEvaluation) -> PlanForecast:
@@ -153,9 +158,9 @@ def plan_forecast(
     evaluation = plan_status(engine, on=on, plan=plan, department=department, policy=policy)
     if not isinstance(engine, SqliteStatus):
         return evaluation_forecast(engine, evaluation)
-    structure = evaluation.structure
-    window = sqlite_forecast_window(engine.conn, structure, on)
-    return PlanForecast(evaluation, window, forecast_columns(structure.rule_columns, window, on))
+    return forecast_from_window(
+        evaluation, sqlite_forecast_window(engine.conn, evaluation.structure, on)
+    )
 
 
 def at_risk_items(found: PlanForecast) -> list[AtRiskItem]:
