@@ -80,6 +80,15 @@ def test_the_month_report_says_which_items_will_likely_fall_short(
     assert sentence in render_string(report, ReportFormat.html, lang)
 
 
+def test_an_approved_only_report_says_nothing_of_the_forecast(engine: Engine) -> None:
+    """The forecast reads every figure; a report of approved figures only leaves it out
+    rather than mix the two."""
+    add_september(engine)
+    report = build_month_report(engine, month=OCTOBER, approved_only=True)
+    assert report.at_risk == []
+    assert "按当前进度" not in render_report(report, ReportFormat.text, "zh")
+
+
 def test_the_office_formats_carry_the_sentence(engine: Engine, tmp_path: Path) -> None:
     from docx import Document
     from openpyxl import load_workbook

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pledgetrack.cli.app import Lang, app, engine_for, fail, lang_of, parse_date_option, policy
+from pledgetrack.cli.app import Lang, app, fail, lang_of, parse_date_option, policy
 from pledgetrack.domain.errors import OutsidePlan, PlanNotFound
 
 if TYPE_CHECKING:
@@ -44,22 +44,23 @@ def forecast(
 ) -> None:
     """Year-end forecast: each quantity target projected to its deadline at the pace of
     its last three readings; flags the targets (and items) that would fall short."""
+    from pledgetrack.cli.status import status_database
     from pledgetrack.services.forecast import plan_forecast
     from pledgetrack.services.status import UnknownDepartment, check_in_period, default_as_of
 
     on = parse_date_option(as_of, "--as-of")
     language = lang_of(lang)
-    engine = engine_for()
-    try:
-        if on is None:
-            on = default_as_of(engine, plan=plan)
-        else:
-            check_in_period(engine, plan=plan, day=on)
-        found = plan_forecast(engine, on=on, plan=plan, department=department, policy=policy())
-    except (PlanNotFound, UnknownDepartment) as exc:
-        fail(str(exc))
-    except OutsidePlan as exc:
-        fail(f"--as-of: {exc}")
+    with status_database() as db:
+        try:
+            if on is None:
+                on = default_as_of(db, plan=plan)
+            else:
+                check_in_period(db, plan=plan, day=on)
+            found = plan_forecast(db, on=on, plan=plan, department=department, policy=policy())
+        except (PlanNotFound, UnknownDepartment) as exc:
+            fail(str(exc))
+        except OutsidePlan as exc:
+            fail(f"--as-of: {exc}")
     if as_json:
         payload = forecast_json(found, at_risk=at_risk, targets=not summary)
         sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")

@@ -25,6 +25,8 @@ from pledgetrack.domain.forecast import (
 )
 from pledgetrack.domain.model import Policy
 from pledgetrack.domain.plan import TargetInfo
+from pledgetrack.storage.forecast_rows import forecast_window, sqlite_forecast_window
+from pledgetrack.storage.sqlite_status import SqliteStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -121,12 +123,15 @@ class PlanForecast:
 
 def forecast_of(session: Session, evaluation: PlanEvaluation) -> PlanForecast:
     """The forecast beside an evaluation already made (its structure whole, not partial)."""
-    from pledgetrack.storage.forecast_rows import forecast_window
+    window = forecast_window(session=session, structure=evaluation.structure, on=evaluation.as_of)
+    return forecast_from_window(evaluation, window)
 
-    structure = evaluation.structure
-    window = forecast_window(session=session, structure=structure, on=evaluation.as_of)
-    columns = forecast_columns(structure.rule_columns, window, evaluation.as_of)
-    return PlanForecast(evaluation, window, columns)
+
+def forecast_from_window(evaluation: PlanEvaluation, window: WindowColumns) -> PlanForecast:
+    """The forecast of an evaluation's plan from its window of readings as of the
+    evaluation's date."""
+    rules = evaluation.structure.rule_columns
+    return PlanForecast(evaluation, window, forecast_columns(rules, window, evaluation.as_of))
 
 
 def evaluation_forecast(engine: Engine, evaluation: PlanEvaluation) -> PlanForecast:
@@ -138,7 +143,7 @@ def evaluation_forecast(engine: Engine, evaluation: PlanEvaluation) -> PlanForec
 
 
 def plan_forecast(
-    engine: Engine,
+    engine: Engine | SqliteStatus,
     *,
     on: date,
     plan: str | None = None,
@@ -146,11 +151,16 @@ def plan_forecast(
     policy: Policy | None = None,
 ) -> PlanForecast:
     """A plan evaluated and forecast as of *on* (*department*: only its items, as
-    services.status.plan_status; raises what it raises)."""
+    services.status.plan_status; raises what it raises). A SQLite file opened for a
+    status (services.status.open_sqlite_status) is read with sqlite3 alone."""
     from pledgetrack.services.status import plan_status
 
     evaluation = plan_status(engine, on=on, plan=plan, department=department, policy=policy)
-    return evaluation_forecast(engine, evaluation)
+    if not isinstance(engine, SqliteStatus):
+        return evaluation_forecast(engine, evaluation)
+    return forecast_from_window(
+        evaluation, sqlite_forecast_window(engine.conn, evaluation.structure, on)
+    )
 
 
 def at_risk_items(found: PlanForecast) -> list[AtRiskItem]:

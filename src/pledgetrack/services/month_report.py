@@ -16,7 +16,6 @@ from sqlmodel import Session
 
 from pledgetrack.domain.dates import add_months, end_of_month, month_start
 from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation, TargetRow, evaluate_plan
-from pledgetrack.domain.forecast import forecast_columns
 from pledgetrack.domain.model import Policy, Status, StoredReading, TargetKind
 from pledgetrack.domain.numbers import round_percent
 from pledgetrack.domain.plan import PlanStructure
@@ -36,7 +35,7 @@ from pledgetrack.reports.model import (
     TargetLine,
 )
 from pledgetrack.reports.render import Progress, render_string, write_stream
-from pledgetrack.services.forecast import PlanForecast, at_risk_items
+from pledgetrack.services.forecast import at_risk_items, forecast_from_window
 from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.storage.forecast_rows import forecast_window
 from pledgetrack.storage.latest import latest_readings
@@ -131,8 +130,13 @@ def _build(
         entered = first_entries(
             session=session, plan_id=structure.id, start=month_start(as_of), end=as_of
         )
-        # The year-end forecast reads the readings up to the month end of the whole plan.
-        window = forecast_window(session=session, structure=structure, on=as_of)
+        # The year-end forecast reads every figure up to the month end (not only approved
+        # ones: an approved-only report says nothing of it).
+        window = (
+            None
+            if approved_only
+            else forecast_window(session=session, structure=structure, on=as_of)
+        )
         history = (
             plan_history(
                 session=session, plan_id=structure.id, since=month_start(as_of), until=as_of
@@ -154,8 +158,8 @@ def _build(
     )
     if history:
         report.history = _history_lines(structure, history, department)
-    report.at_risk = at_risk_items(PlanForecast(current, window, forecast_columns(
-        structure.rule_columns, window, as_of)))  # fmt: skip
+    if window is not None:
+        report.at_risk = at_risk_items(forecast_from_window(current, window))
     return report
 
 

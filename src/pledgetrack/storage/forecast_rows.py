@@ -4,52 +4,80 @@ targets up to a date, in one statement, as columns.
 A province plan has about 1M readings by October. They come back from the driver's own
 cursor as plain numbers (target id, date as a proleptic ordinal, value), in the order of
 the (target_id, as_of, id) index, straight into numpy; SQLAlchemy's rows would cost
-more than the query (docs/FORECAST.md).
+more than the query (docs/FORECAST.md). A SQLite file may be read with the standard
+library's sqlite3 alone (as `status` reads it: no SQLAlchemy to import); any database
+through a SQLAlchemy session.
 """
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sqlalchemy import Date, Integer, cast, func, literal, select
-from sqlmodel import Session
 
 from pledgetrack.domain.forecast import WindowColumns, window_columns
 from pledgetrack.domain.plan import PlanStructure
-from pledgetrack.storage.tables import Snapshot, Target
 
-#: SQLite's Julian day number of the proleptic ordinal 0 (``date.toordinal``), at noon.
-_JULIAN_OF_ORDINAL_ZERO = 1721424.5
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+#: Every figure of a plan's targets up to a date, SQLite's form: a date as its proleptic
+#: ordinal (its Julian day number less that of the ordinal 0, at noon).
+SQLITE_WINDOW_ROWS = (
+    "SELECT s.target_id, CAST(julianday(s.as_of) - 1721424.5 AS INTEGER), s.value "
+    "FROM target t JOIN snapshot s ON s.target_id = t.id "
+    "WHERE t.plan_id = ? AND s.as_of <= ? ORDER BY t.id, s.as_of, s.id"
+)
 
 
 def forecast_window(*, session: Session, structure: PlanStructure, on: date) -> WindowColumns:
     """The forecast window of every target of *structure* from its readings dated on or
     before *on* (corrections included: the window keeps the last entered of a date)."""
     connection = session.connection()
-    dialect = connection.dialect
-    snapshots, targets = Snapshot.__table__, Target.__table__  # type: ignore[attr-defined]
-    s, t = snapshots.c, targets.c
-    if dialect.name == "sqlite":
-        ordinal: Any = cast(func.julianday(s.as_of) - _JULIAN_OF_ORDINAL_ZERO, Integer)
-    else:
-        ordinal = s.as_of - cast(literal(date(1, 1, 1)), Date) + 1
-    statement = (
-        select(s.target_id, ordinal, s.value)
-        .select_from(targets)
-        .join(snapshots, s.target_id == t.id)
-        .where(t.plan_id == structure.id, s.as_of <= on)
-        .order_by(t.id, s.as_of, s.id)
-    )
-    # Literal values: an id and a date, never text from anyone.
-    sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.execute(sql)
-        rows = np.array(cursor.fetchall(), dtype=np.float64).reshape(-1, 3)
+        if connection.dialect.name == "sqlite":
+            cursor.execute(SQLITE_WINDOW_ROWS, (structure.id, on.isoformat()))
+        else:
+            cursor.execute(_compiled_rows(connection.dialect, structure.id, on))
+        rows = cursor.fetchall()
     finally:
         cursor.close()
+    return _window(structure, on, rows)
+
+
+def sqlite_forecast_window(
+    conn: sqlite3.Connection, structure: PlanStructure, on: date
+) -> WindowColumns:
+    """:func:`forecast_window` from a SQLite file opened with sqlite3."""
+    rows = conn.execute(SQLITE_WINDOW_ROWS, (structure.id, on.isoformat())).fetchall()
+    return _window(structure, on, rows)
+
+
+def _compiled_rows(dialect: Any, plan_id: int, on: date) -> str:
+    """The statement of :data:`SQLITE_WINDOW_ROWS` for another database (PostgreSQL), as
+    SQL text with its two values written in: an id and a date, never text from anyone."""
+    from sqlalchemy import Date, cast, literal, select
+
+    from pledgetrack.storage.tables import Snapshot, Target
+
+    snapshots, targets = Snapshot.__table__, Target.__table__  # type: ignore[attr-defined]
+    s, t = snapshots.c, targets.c
+    statement = (
+        select(s.target_id, s.as_of - cast(literal(date(1, 1, 1)), Date) + 1, s.value)
+        .select_from(targets)
+        .join(snapshots, s.target_id == t.id)
+        .where(t.plan_id == plan_id, s.as_of <= on)
+        .order_by(t.id, s.as_of, s.id)
+    )
+    return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
+
+
+def _window(structure: PlanStructure, on: date, rows: Sequence[Any]) -> WindowColumns:
+    columns = np.array(rows, dtype=np.float64).reshape(-1, 3)
     per_period = {
         target.id: target.rule
         for item in structure.items
@@ -58,8 +86,8 @@ def forecast_window(*, session: Session, structure: PlanStructure, on: date) -> 
     }
     return window_columns(
         structure.rule_columns,
-        rows[:, 0].astype(np.int64),
-        rows[:, 1].astype(np.int64),
-        rows[:, 2],
+        columns[:, 0].astype(np.int64),
+        columns[:, 1].astype(np.int64),
+        columns[:, 2],
         per_period=per_period,
     )
