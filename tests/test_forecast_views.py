@@ -187,3 +187,21 @@ def test_forecast_refuses_what_it_cannot_answer(
     result = run(cli_db, "forecast", *args)
     assert result.exit_code != 0
     assert message in result.output
+
+
+def test_a_long_at_risk_list_names_the_furthest_behind_and_counts_the_rest() -> None:
+    from pledgetrack.reports.model import AtRiskItem
+    from pledgetrack.reports.text import at_risk_sentence
+
+    items = [
+        AtRiskItem(item_no=n, item_title=f"事项{n}", departments=["市某局"], completion=90.0 - n)
+        for n in range(1, 13)
+    ]
+    zh = at_risk_sentence(items, "zh", limit=3)
+    assert zh == (
+        "按当前进度，预计年底仍有12项难以完成：10.事项10（预计完成80%）、"
+        "11.事项11（预计完成79%）、12.事项12（预计完成78%），另有9项"
+    )
+    en = at_risk_sentence(items, "en", limit=3)
+    assert en.endswith("12. 事项12 (projected 78%) and 9 more")
+    assert at_risk_sentence(items[:3], "zh", limit=3).endswith("3.事项3（预计完成87%）")

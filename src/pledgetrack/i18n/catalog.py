@@ -863,6 +863,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "At the current pace, {n} {n:item|items} will likely not be achieved by the "
         "deadline: {names}",
     },
+    "forecast.items.more": {"zh": "，另有{n}项", "en": " and {n} more"},
     "forecast.items.one": {
         "zh": "{no}.{title}（预计完成{pct}）",
         "en": "{no}. {title} (projected {pct})",

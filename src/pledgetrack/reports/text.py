@@ -121,14 +121,27 @@ def at_risk_lines(report: MonthReport, lang: str) -> list[str]:
     return [at_risk_sentence(report.at_risk, lang)] if report.at_risk else []
 
 
-def at_risk_sentence(items: list[AtRiskItem], lang: str) -> str:
+#: Items the forecast's sentence names at most: past that, the furthest behind, then
+#: "等N项" (a province finds thousands; `pledgetrack forecast --at-risk` lists them all).
+AT_RISK_NAMED = 10
+
+
+def at_risk_sentence(items: list[AtRiskItem], lang: str, limit: int = AT_RISK_NAMED) -> str:
     """``按当前进度，预计年底仍有2项难以完成：5.…（预计完成82.3%）、…``: what the report, the
-    attention board and `pledgetrack forecast` say of the items at risk."""
+    attention board and `pledgetrack forecast` say of the items at risk. Of more than
+    *limit* items, the *limit* with the lowest projected completion are named, in list
+    order, and the sentence says how many more there are."""
+    named = items
+    if len(items) > limit:
+        worst = sorted(range(len(items)), key=lambda i: (items[i].completion, i))[:limit]
+        named = [items[i] for i in sorted(worst)]
     names = t("report.list.sep", lang).join(
         t("forecast.items.one", lang, no=a.item_no, title=a.item_title.rstrip(_TITLE_END),
           pct=format_percent(a.completion))
-        for a in items
+        for a in named
     )  # fmt: skip
+    if len(named) < len(items):
+        names += t("forecast.items.more", lang, n=len(items) - len(named))
     return t("forecast.items", lang, n=len(items), names=names)
 
 
