@@ -101,6 +101,13 @@ def reminder_lines(reminders: Reminders, lang: str) -> list[str]:
     return lines(reminders, lang)
 
 
+def reminder_strip(reminders: Reminders, lang: str) -> str:
+    """The dashboard's reminder line (reports.reminder_text.strip_text)."""
+    from pledgetrack.reports.reminder_text import strip_text
+
+    return strip_text(reminders, lang)
+
+
 def reminders_json(reminders: Reminders) -> dict[str, object]:
     """The reminders as plain JSON values (``remind --json``)."""
     timing = reminders.timing

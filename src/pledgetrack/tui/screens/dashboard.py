@@ -308,24 +308,25 @@ class DashboardScreen(Screen[None]):
         self._show_reminders()
 
     def _show_reminders(self) -> None:
-        from pledgetrack.reports.reminder_text import strip_text
-
         strip = self.query_one("#reminder", Static)
         if self.reminders is None:
             strip.update(t("remind.strip.loading", self.lang))
         else:
-            strip.update(strip_text(self.reminders, self.lang))
+            # Imported by the worker that loaded them (nothing more at the first paint).
+            from pledgetrack.services.remind import reminder_strip
+
+            strip.update(reminder_strip(self.reminders, self.lang))
 
     def action_reminders(self) -> None:
         """The departments still missing and their targets, as the ``remind`` command
         prints them, over the board (copied to the clipboard, ready to send)."""
-        from pledgetrack.reports.reminder_text import reminder_lines, strip_text
+        from pledgetrack.services.remind import reminder_lines, reminder_strip
         from pledgetrack.tui.screens.phone_list import PhoneListScreen
 
         if self.reminders is None:
             self.notify(t("remind.strip.loading", self.lang))
             return
-        title = strip_text(self.reminders, self.lang)
+        title = reminder_strip(self.reminders, self.lang)
         self.app.push_screen(
             PhoneListScreen(title, "\n".join(reminder_lines(self.reminders, self.lang)))
         )
