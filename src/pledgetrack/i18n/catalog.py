@@ -141,6 +141,18 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "forecast past the deadline: {no}. {title}, {name} expected done by {when}, "
         "due {deadline}{department}",
     },
+    "report.no_evidence": {
+        "zh": "最新数据缺少佐证材料的指标",
+        "en": "Targets whose latest figure has no evidence attached",
+    },
+    "report.no_evidence.line": {
+        "zh": "{key} {name}（{date}）{department}",
+        "en": "{key} {name} ({date}){department}",
+    },
+    "report.no_evidence.none": {
+        "zh": "最新数据均附有佐证材料。",
+        "en": "Every latest figure has evidence attached.",
+    },
     "report.milestone.done": {"zh": "{name}已完成", "en": "{name}: done"},
     "report.milestone.stage": {
         "zh": "{name}正在推进，已到“{stage}”阶段（第{k}/{n}阶段）",
