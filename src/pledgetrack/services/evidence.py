@@ -213,7 +213,7 @@ def attach_evidence(
                         attached_at=now,
                     )
                 )
-                .inserted_primary_key[0]
+                .inserted_primary_key[0]  # type: ignore[index]
             )
             write_audit(
                 session,
@@ -260,7 +260,7 @@ def _reading(session: Session, target: Target, as_of: date | None) -> Snapshot:
     if snap is not None:
         return snap
     dates = session.exec(
-        select(Snapshot.as_of)
+        select(col(Snapshot.as_of))
         .where(Snapshot.target_id == target.id)
         .distinct()
         .order_by(col(Snapshot.as_of))
@@ -302,7 +302,7 @@ def _blob(session: Session, file: EvidenceFile, now: datetime) -> tuple[int, boo
                     content=file.content,
                 )
             )
-        return int(new.inserted_primary_key[0]), True
+        return int(new.inserted_primary_key[0]), True  # type: ignore[index]
     except IntegrityError:
         found = _blob_id(session, file.sha256)
         if found is None:
@@ -395,7 +395,7 @@ def figures_with_evidence(session: Session, plan_id: int) -> set[tuple[int, date
     """The figures (target id, date) of a plan with at least one attached file: one
     grouped query over the attached files, which are few beside the readings."""
     rows = session.exec(
-        select(Snapshot.target_id, Snapshot.as_of)
+        select(col(Snapshot.target_id), col(Snapshot.as_of))
         .join(Evidence, col(Evidence.snapshot_id) == Snapshot.id)
         .join(Target, col(Target.id) == Snapshot.target_id)
         .where(Target.plan_id == plan_id)
