@@ -478,6 +478,19 @@ class ItemDetailScreen(Screen[None]):
 
         app = cast("PledgeApp", self.app)
         content = evidence_content(app.engine, line.id)
+        if app.is_web:  # served to a browser (pledgetrack serve): the browser opens it
+            from io import BytesIO
+
+            from pledgetrack.services.evidence_export import safe_part
+
+            app.call_from_thread(
+                app.deliver_binary,
+                BytesIO(content),
+                save_filename=safe_part(line.file_name),
+                open_method="browser",
+                mime_type=line.media_type,
+            )
+            return
         try:
             viewer.open_in_viewer(line.file_name, content)
         except OSError as exc:
