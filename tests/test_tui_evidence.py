@@ -20,7 +20,7 @@ from pledgetrack.tui.screens.evidence_path import EvidencePathScreen
 from pledgetrack.tui.screens.item_detail import ItemDetailScreen
 from pledgetrack.tui.screens.pick import PickScreen
 from pledgetrack.tui.widgets.fitted_table import FittedTable
-from tests.tui_support import SIZE, make_app, notifications, settle, wait_until
+from tests.tui_support import SIZE, TODAY, make_app, notifications, settle, wait_until
 
 PDF = b"%PDF-1.4\n% acceptance certificate\n"
 JPEG = b"\xff\xd8\xff\xe0 kiosk photo"
@@ -127,3 +127,38 @@ async def test_open_without_evidence_says_so(engine: Engine, launched: list[list
         await wait_until(pilot, lambda: notifications(app))
         assert notifications(app)[-1] == ("这项数据没有佐证材料（按 a 附上）", "warning")
         assert launched == []
+
+
+async def test_a_file_goes_to_the_highlighted_reading_else_the_latest(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from pledgetrack.services.progress import record
+
+    record(
+        engine,
+        target_key="28.1",
+        value="70",
+        as_of=date(2020, 11, 30),
+        entered_by="li",
+        today=TODAY,
+    )
+    (tmp_path / "nov.pdf").write_bytes(PDF)
+    (tmp_path / "oct.jpg").write_bytes(JPEG)
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_item_28(pilot, app)
+        await pilot.press("a")  # the targets table has the focus: the latest figure
+        await wait_until(pilot, lambda: isinstance(app.screen, EvidencePathScreen))
+        await pilot.press(*str(tmp_path / "nov.pdf"), "enter")
+        await settle(pilot, lambda: "📎1 nov.pdf" in history_text(detail))
+        history = detail.query_one("#history", FittedTable)
+        history.focus()
+        history.move_cursor(row=0)  # October's reading
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, EvidencePathScreen))
+        await pilot.press(*str(tmp_path / "oct.jpg"), "enter")
+        await settle(pilot, lambda: "📎1 oct.jpg" in history_text(detail))
+    dated = [(e.as_of, e.file_name) for e in list_evidence(engine, target_key="28.1")]
+    assert dated == [(date(2020, 10, 31), "oct.jpg"), (date(2020, 11, 30), "nov.pdf")]

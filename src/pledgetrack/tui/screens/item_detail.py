@@ -390,24 +390,26 @@ class ItemDetailScreen(Screen[None]):
 
     # ---- evidence (佐证材料) -------------------------------------------------------
 
-    def _highlighted_figure(self) -> tuple[TargetRow, StoredReading] | None:
-        """The target shown and the reading highlighted in its history (else its latest),
-        or None, said in a notification, when it has no reading yet."""
+    def _highlighted_figure(self) -> tuple[TargetRow, StoredReading, bool] | None:
+        """The target shown and the reading highlighted in its history when the history
+        has the focus (True), else its latest reading (False); None, said in a
+        notification, when it has no reading yet."""
         target = next((t for t in self.row.targets if t.info.id == self.target_id), None)
         entries = self.history.get(self.target_id or 0) if target is not None else None
         if target is None or not entries:
             self.notify(t("evidence.no_reading", self.lang), severity="warning")
             return None
         table = self.query_one("#history", FittedTable)
-        row = table.cursor_row if 0 <= table.cursor_row < len(entries) else len(entries) - 1
-        return target, entries[row]
+        if table.has_focus and 0 <= table.cursor_row < len(entries):
+            return target, entries[table.cursor_row], True
+        return target, entries[-1], False  # oldest first: the last is the current latest
 
     def action_attach(self) -> None:
         """Ask for a file and attach it to the highlighted figure."""
         figure = self._highlighted_figure()
         if figure is None:
             return
-        target, entry = figure
+        target, entry, _highlighted = figure
         from pledgetrack.tui.screens.evidence_path import EvidencePathScreen
 
         def chosen(path: str | None) -> None:
@@ -453,8 +455,14 @@ class ItemDetailScreen(Screen[None]):
         figure = self._highlighted_figure()
         if figure is None:
             return
-        target, entry = figure
-        files = self.evidence.get(target.info.id, {}).get(entry.id or 0, [])
+        target, entry, highlighted = figure
+        by_reading = self.evidence.get(target.info.id, {})
+        # The highlighted reading's files; without a highlighted reading, all the target's.
+        files = (
+            by_reading.get(entry.id or 0, [])
+            if highlighted
+            else [f for reading in by_reading.values() for f in reading]
+        )
         if not files:
             self.notify(t("evidence.none", self.lang), severity="warning")
             return
@@ -467,7 +475,7 @@ class ItemDetailScreen(Screen[None]):
             if line is not None:
                 self._open_evidence_file(line)
 
-        options = [(f.file_name, f) for f in files]
+        options = [(f"{f.as_of.isoformat()} {f.file_name}", f) for f in files]
         title = t("evidence.pick", self.lang)
         self.app.push_screen(PickScreen(title, "", options), picked)
 
