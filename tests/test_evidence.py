@@ -4,6 +4,7 @@ once per content, listed, exported, audited, kept by backups, asked for by revie
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import os
@@ -225,6 +226,42 @@ def test_attaching_is_in_the_audit_trail(shared: Engine, tmp_path: Path) -> None
     assert entry[0].after["as_of"] == "2020-10-31"
 
 
+@BOTH
+def test_an_admin_acting_for_staff_is_recorded_as_such(shared: Engine, tmp_path: Path) -> None:
+    from pledgetrack.services.access import Actor
+
+    attach(shared, "28.1", a_file(tmp_path, "a.pdf", PDF), actor=Actor(login="li", by="zhao"))  # type: ignore[arg-type]
+    line = list_evidence(shared)[0]
+    assert (line.attached_by, line.recorded_by) == ("li", "zhao")
+    entry = next(e for e in list_audit(shared, target="28.1") if e.action == "evidence.attach")
+    assert (entry.user_login, entry.acting_for) == ("zhao", "li")
+
+
+def test_a_file_attached_by_another_program_is_audited_too(engine: Engine) -> None:
+    """The trail is the database's: an insert with the sqlite3 shell is in it."""
+    from sqlalchemy import text
+
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO evidence_blob (sha256, size, media_type, stored_at, content) "
+                "VALUES (:h, 3, 'text/plain', '2020-11-01 08:00:00.000000', :c)"
+            ),
+            {"h": hashlib.sha256(b"abc").hexdigest(), "c": b"abc"},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO evidence (snapshot_id, blob_id, file_name, attached_by, "
+                "recorded_by, attached_at) SELECT s.id, 1, 'by-hand.txt', 'x', 'x', "
+                "'2020-11-01 08:00:00.000000' FROM snapshot s JOIN target t "
+                "ON t.id = s.target_id WHERE t.key = '28.1'"
+            )
+        )
+    entry = [e for e in list_audit(engine, target="28.1") if e.action == "evidence.attach"]
+    assert len(entry) == 1 and entry[0].after is not None
+    assert entry[0].after["file"] == "by-hand.txt" and entry[0].after["size"] == 3
+
+
 # ---- export -------------------------------------------------------------------------
 
 
@@ -251,8 +288,6 @@ def test_a_plans_evidence_exports_as_a_zip_with_a_manifest(engine: Engine, tmp_p
         ("28.1", "2020-10-31", "验收单.pdf"),
         ("28.2", "2020-10-31", "照片.jpg"),
     ]
-    import hashlib
-
     assert manifest[1]["sha256"] == hashlib.sha256(PDF).hexdigest()
     with pytest.raises(OutputRefused, match="exists: pass --force"):
         export_evidence(engine, tmp_path / "out.zip")

@@ -68,6 +68,12 @@ def test_staff_of_another_department_are_refused_by_the_database(
         new = link(conn, culture, blob, deployment.staff)
         stored = conn.execute("SELECT recorded_by FROM evidence WHERE id = %s", (new,)).fetchone()
         assert stored == (deployment.staff,)  # stamped from the login, whatever the row says
+        trail = conn.execute(
+            "SELECT user_login, db_user, target_key FROM audit "
+            "WHERE action = 'evidence.attach' AND entity_id = %s",
+            (new,),
+        ).fetchall()
+        assert trail == [(deployment.staff, deployment.staff, "28.1")]  # by the trigger
 
 
 def test_supervisors_attach_nothing_and_nobody_changes_evidence(

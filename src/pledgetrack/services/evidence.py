@@ -30,7 +30,6 @@ from sqlmodel import Session, col, select
 from pledgetrack.domain.evidence_media import media_type
 from pledgetrack.domain.text import TextRefused, require_text
 from pledgetrack.services.access import Actor, acting, require_entry_for_targets
-from pledgetrack.services.audit import Change, write_audit
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.queries import find_plan
 from pledgetrack.storage.tables import Evidence, EvidenceBlob, Snapshot, Target
@@ -182,7 +181,8 @@ def attach_evidence(
     now: datetime | None = None,
 ) -> list[Attached]:
     """Attach *files* to the current reading of *target_key* dated *as_of* (default: its
-    latest reading), all or none, each with its ``evidence.attach`` audit entry."""
+    latest reading), all or none, each with its ``evidence.attach`` audit entry (written
+    by the database's trigger, as for readings)."""
     if not files:
         raise EvidenceRefused("no file to attach")
     now = now or datetime.now(UTC)
@@ -201,41 +201,16 @@ def attach_evidence(
                 done.append(Attached(file, target.key, snap.as_of, False, False))
                 continue
             linked.add(blob_id)
-            link_id = (
-                session.connection()
-                .execute(
-                    insert(Evidence.__table__).values(  # type: ignore[attr-defined]
-                        snapshot_id=snap.id,
-                        blob_id=blob_id,
-                        file_name=file.name,
-                        attached_by=me.login,
-                        recorded_by=me.recorder,
-                        attached_at=now,
-                    )
+            # The database's trigger writes its audit entry (migration 0010).
+            session.connection().execute(
+                insert(Evidence.__table__).values(  # type: ignore[attr-defined]
+                    snapshot_id=snap.id,
+                    blob_id=blob_id,
+                    file_name=file.name,
+                    attached_by=me.login,
+                    recorded_by=me.recorder,
+                    attached_at=now,
                 )
-                .inserted_primary_key[0]  # type: ignore[index]
-            )
-            write_audit(
-                session,
-                user=me.recorder,
-                acting_for=me.acting_for,
-                at=now,
-                changes=[
-                    Change(
-                        "evidence.attach",
-                        "evidence",
-                        link_id,
-                        target_key=target.key,
-                        after={
-                            "as_of": snap.as_of,
-                            "reading": snap.id,
-                            "file": file.name,
-                            "sha256": file.sha256,
-                            "size": file.size,
-                            "media_type": file.media_type,
-                        },
-                    )
-                ],
             )
             done.append(Attached(file, target.key, snap.as_of, True, new_content))
     return done

@@ -9,7 +9,9 @@
   (``recorded_by``; on PostgreSQL stamped from ``session_user`` by a trigger) and when.
   A content is linked to a reading once.
 
-Both are append-only, like readings (a trigger refuses updates and deletes). On
+Both are append-only, like readings (a trigger refuses updates and deletes), and each
+link is audited by the database (``evidence.attach``, an ``AFTER INSERT`` trigger as
+for readings in 0004): a file attached by any program is in the trail. On
 PostgreSQL (see 0005) everyone reads them; staff and admins insert blobs; a link is
 inserted by an admin, or by staff for a reading of their own department's target,
 attached by themselves; supervisors attach nothing.
@@ -63,6 +65,15 @@ def upgrade() -> None:
     if op.get_context().dialect.name == "postgresql":
         _postgresql()
     else:
+        op.execute(
+            "CREATE TRIGGER evidence_audit AFTER INSERT ON evidence BEGIN "
+            "INSERT INTO audit (at, user_login, action, entity, entity_id, target_key, "
+            "before, after, acting_for, db_user) SELECT NEW.attached_at, NEW.recorded_by, "
+            "'evidence.attach', 'evidence', NEW.id, t.key, NULL, json_object("
+            f"{_AUDIT_STATE}), "
+            "CASE WHEN NEW.attached_by != NEW.recorded_by THEN NEW.attached_by END, NULL "
+            f"{_AUDIT_FROM}; END"
+        )
         for table in TABLES:
             for event in ("update", "delete"):
                 op.execute(
@@ -70,6 +81,17 @@ def upgrade() -> None:
                     f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: rows are never "
                     "changed or deleted'); END"
                 )
+
+
+#: What the audit keeps of an attachment, from the link (NEW), its reading and its blob.
+_AUDIT_STATE = (
+    "'as_of', s.as_of, 'reading', s.id, 'file', NEW.file_name, 'sha256', b.sha256, "
+    "'size', b.size, 'media_type', b.media_type"
+)
+_AUDIT_FROM = (
+    "FROM snapshot s JOIN target t ON t.id = s.target_id, evidence_blob b "
+    "WHERE s.id = NEW.snapshot_id AND b.id = NEW.blob_id"
+)
 
 
 def _postgresql() -> None:
@@ -96,6 +118,19 @@ def _postgresql() -> None:
         "CREATE TRIGGER evidence_stamp BEFORE INSERT ON evidence FOR EACH ROW "
         "EXECUTE FUNCTION pledgetrack_stamp_evidence()"
     )
+    op.execute(
+        "CREATE FUNCTION pledgetrack_audit_evidence() RETURNS trigger LANGUAGE plpgsql AS $$ "
+        "BEGIN INSERT INTO audit (at, user_login, action, entity, entity_id, target_key, "
+        "before, after, acting_for, db_user) SELECT NEW.attached_at, NEW.recorded_by, "
+        "'evidence.attach', 'evidence', NEW.id, t.key, NULL, "
+        f"jsonb_build_object({_AUDIT_STATE}), "
+        "CASE WHEN NEW.attached_by <> NEW.recorded_by THEN NEW.attached_by END, session_user "
+        f"{_AUDIT_FROM}; RETURN NULL; END $$"
+    )
+    op.execute(
+        "CREATE TRIGGER evidence_audit AFTER INSERT ON evidence FOR EACH ROW "
+        "EXECUTE FUNCTION pledgetrack_audit_evidence()"
+    )
     everyone = f"{STAFF}, {SUPERVISOR}, {ADMIN}"
     op.execute(f"GRANT SELECT ON evidence_blob, evidence TO {everyone}")
     op.execute(f"GRANT INSERT ON evidence_blob, evidence TO {STAFF}, {ADMIN}")
@@ -120,6 +155,7 @@ def downgrade() -> None:
         op.execute("DROP TABLE evidence")
         op.execute("DROP TABLE evidence_blob")
         op.execute("DROP FUNCTION IF EXISTS pledgetrack_stamp_evidence()")
+        op.execute("DROP FUNCTION IF EXISTS pledgetrack_audit_evidence()")
         return
     op.drop_index("ix_evidence_blob_id", table_name="evidence")
     op.drop_index("ix_evidence_snapshot", table_name="evidence")
