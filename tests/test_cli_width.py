@@ -106,3 +106,21 @@ def test_review_on_a_narrow_terminal_fits(db: str) -> None:
     head = headings(lines)
     assert all(word in head for word in ("id", "target", "value", "status")), head
     assert "entered by" not in head
+
+
+@pytest.mark.parametrize("group", [[], ["export"], ["user"], ["review"], ["import"], ["db"]])
+def test_help_lists_each_commands_first_sentence_whole(group: list[str]) -> None:
+    result = runner.invoke(app, [*group, "--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    listing = result.stdout.split("Commands:\n", 1)[1]
+    assert "..." not in listing
+    assert all(len(line) <= 80 for line in listing.splitlines())
+
+
+def test_help_wraps_a_long_first_sentence_under_its_command() -> None:
+    result = runner.invoke(app, ["--help"], env={"COLUMNS": "80"})
+    lines = result.stdout.split("Commands:\n", 1)[1].splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("  record "))
+    record = " ".join(line.split() and " ".join(line.split()) for line in lines[start : start + 3])
+    assert record.startswith("record Record one reading, checked exactly as the monthly entry")
+    assert "a warning is stored only with --confirm." in record

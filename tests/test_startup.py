@@ -79,6 +79,7 @@ def test_help_imports_no_heavy_library() -> None:
     [
         ["status", "--help"],
         ["report", "--help"],
+        ["forecast", "--help"],
         ["import", "progress", "--help"],
     ],
 )
@@ -116,6 +117,7 @@ def test_the_test_sees_a_heavy_import() -> None:
     [
         ["--lang", "xx", "status"],
         ["status", "--as-of"],
+        ["forecast", "--as-of"],
         ["record"],
     ],
 )

@@ -24,6 +24,7 @@ from textual.widgets import DataTable
 
 from pledgetrack.domain.model import Policy
 from pledgetrack.tui.app import PledgeApp, create_app
+from pledgetrack.tui.screens.attention import AttentionScreen
 from pledgetrack.tui.screens.dashboard import DashboardScreen
 from pledgetrack.tui.screens.entry import EntryScreen
 from pledgetrack.tui.screens.item_detail import ItemDetailScreen
@@ -113,7 +114,11 @@ def at_rest(app: App[object]) -> bool:
 def loaded(screen: Screen[object]) -> bool:
     """The screen holds the data it loads in a worker (public attributes the screens set)."""
     if isinstance(screen, DashboardScreen):
-        return screen.evaluation is not None and not screen.evaluation.partial
+        return (
+            screen.evaluation is not None
+            and not screen.evaluation.partial
+            and screen.reminders_settled
+        )
     if isinstance(screen, ItemDetailScreen):
         return screen.target_id is None or screen.target_id in screen.history
     if isinstance(screen, EntryScreen):
@@ -124,6 +129,8 @@ def loaded(screen: Screen[object]) -> bool:
         )
     if isinstance(screen, MonthReportScreen):
         return screen.report is not None
+    if isinstance(screen, AttentionScreen):
+        return screen.evaluation.partial or screen.forecast is not None
     return True
 
 

@@ -25,7 +25,29 @@ if TYPE_CHECKING:
     from pledgetrack.services.access import Actor
 
 
-class CommandGroup(TyperGroup):
+class WholeHelpGroup(TyperGroup):
+    """A command group whose ``--help`` lists each command with the first sentence of its
+    help, whole and wrapped (click cuts it to the width left on one line, ending most in
+    "...")."""
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        rows = [
+            (name, command.get_short_help_str(limit=10_000))
+            for name in self.list_commands(ctx)
+            for command in [self.get_command(ctx, name)]
+            if command is not None and not command.hidden
+        ]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+
+def sub_app(help: str) -> typer.Typer:
+    """A command group under ``pledgetrack`` (``import``, ``user`` …)."""
+    return typer.Typer(cls=WholeHelpGroup, help=help)
+
+
+class CommandGroup(WholeHelpGroup):
     """Runs a command (or the TUI), then closes the database it opened; a database or
     disk fault met anywhere on the way (locked, disk full, read-only, connection lost)
     is one line and exit 2 (services.faults), never a traceback."""

@@ -2,9 +2,9 @@
 
 import typer
 
-from pledgetrack.cli.app import app, database_url, err, fail
+from pledgetrack.cli.app import app, database_url, err, fail, sub_app
 
-db_app = typer.Typer(help="The database: see where its schema is, upgrade it, check it.")
+db_app = sub_app("The database: see where its schema is, upgrade it, check it.")
 app.add_typer(db_app, name="db")
 
 

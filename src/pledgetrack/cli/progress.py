@@ -21,6 +21,7 @@ from pledgetrack.cli.app import (
     os_reason,
     parse_date_option,
     state,
+    sub_app,
 )
 from pledgetrack.domain.errors import (
     ImportRejected,
@@ -39,9 +40,9 @@ if TYPE_CHECKING:
 
     from pledgetrack.services.office_progress import ProgressRead
 
-import_app = typer.Typer(help="Import a plan or progress file (CSV or .xlsx).")
-export_app = typer.Typer(
-    help="Export a plan or progress file (CSV, UTF-8 with BOM; .xlsx by the file suffix)."
+import_app = sub_app("Import a plan or progress file (CSV or .xlsx).")
+export_app = sub_app(
+    "Export a plan or progress file (CSV, UTF-8 with BOM; .xlsx by the file suffix)."
 )
 app.add_typer(import_app, name="import")
 app.add_typer(export_app, name="export")

@@ -157,8 +157,9 @@ def plain_table_lines(table: Table) -> list[str] | None:
         return edge + edge.join(inner) + edge  # type: ignore[arg-type]
 
     lines = []
-    for annotation in (table.title, None, table.caption):
-        if annotation is None:
+    body = object()  # the table between its title and caption (either may be None)
+    for annotation in (table.title, body, table.caption):
+        if annotation is body:
             lines += [rule("┏", "━", "┳", "┓"), row("┃", 0), rule("┡", "━", "╇", "┩")]
             lines += [row("│", at) for at in range(1, table.row_count + 1)]
             lines.append(rule("└", "─", "┴", "┘"))

@@ -6,10 +6,10 @@ from typing import Annotated
 
 import typer
 
-from pledgetrack.cli.app import app, engine_for, fail, parse_date_option, state
+from pledgetrack.cli.app import app, engine_for, fail, parse_date_option, state, sub_app
 from pledgetrack.domain.errors import PlanNotFound
 
-review_app = typer.Typer(help="Review submitted figures: list them, approve, or return.")
+review_app = sub_app("Review submitted figures: list them, approve, or return.")
 app.add_typer(review_app, name="review")
 
 

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from pledgetrack.cli.app import app, engine_for, fail, state
+from pledgetrack.cli.app import app, engine_for, fail, state, sub_app
 
-user_app = typer.Typer(help="People and roles (staff, supervisor, admin): add, list, change.")
+user_app = sub_app("People and roles (staff, supervisor, admin): add, list, change.")
 app.add_typer(user_app, name="user")
 
 

@@ -223,7 +223,7 @@ def evaluate_columns(
 ) -> TargetColumns:
     """Completion, expected progress and status of every target as of *on*
     (the one-target rule in tests/one_target_rules.py, column by column)."""
-    completion, achieved = _measure(rules, readings)
+    completion, achieved = measure_columns(rules, readings)
     expected = _expected(rules, plan_start, on)
     present = readings.present
     has_target = rules.milestone | ~np.isnan(rules.target)
@@ -267,7 +267,7 @@ def _paced(rules: RuleColumns) -> Bools:
     return paced
 
 
-def _measure(rules: RuleColumns, readings: ReadingColumns) -> tuple[Floats, Bools]:
+def measure_columns(rules: RuleColumns, readings: ReadingColumns) -> tuple[Floats, Bools]:
     """:func:`~pledgetrack.domain.progress.measure` of every target."""
     n = len(rules)
     present, value, done = readings.present, readings.value, readings.done

@@ -414,6 +414,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Cannot open the evidence file: {error}",
     },
     "tui.key.entry": {"zh": "填报", "en": "entry"},
+    "tui.key.reminders": {"zh": "催报", "en": "missing"},
     "tui.scorecard.header": {
         "zh": "{plan} · 各责任单位情况 · 截至{date}",
         "en": "{plan} · departments · as of {date}",
@@ -823,6 +824,20 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{department}: every target is reported for {month} (as of {date}).",
     },
     "remind.office": {"zh": "督查室", "en": "Supervision Office"},
+    "remind.strip": {
+        "zh": "{month}进展：{n}个单位未报（{when}；m 查看）：{departments}",
+        "en": "{month} progress: {n} {n:department|departments} missing ({when}; m: list): "
+        "{departments}",
+    },
+    "remind.strip.none": {
+        "zh": "{month}进展：{when} · 已全部报送",
+        "en": "{month} progress: {when} · all reported",
+    },
+    "remind.strip.loading": {"zh": "填报提醒：计算中…", "en": "Reminders: working…"},
+    "remind.strip.failed": {
+        "zh": "填报提醒：无法计算（{error}）",
+        "en": "Reminders: could not be worked out ({error})",
+    },
     "remind.mail.subject.late": {
         "zh": "【催报】{plan}{month}进展：{n}项指标未报送",
         "en": "[Overdue] {plan}, {month}: {n} {n:target|targets} not reported",
@@ -859,6 +874,59 @@ CATALOG: dict[str, dict[str, str]] = {
     "remind.not_sent.refused": {
         "zh": "未发送：{department}（{reason}）",
         "en": "not sent: {department} ({reason})",
+    },
+    # forecast.*: the year-end forecast (研判, domain.forecast): CLI `forecast`, the item
+    # detail, the attention board, the month-end report
+    "forecast.flag": {
+        "zh": "有风险：按当前进度，截止时预计完成{pct}",
+        "en": "at risk: projected {pct} at the deadline",
+    },
+    "forecast.course": {
+        "zh": "按当前进度，截止时预计完成{pct}",
+        "en": "on course: projected {pct} at the deadline",
+    },
+    "forecast.outlook.at_risk": {"zh": "有风险", "en": "at risk"},
+    "forecast.outlook.on_course": {"zh": "可按期完成", "en": "on course"},
+    "forecast.outlook.achieved": {"zh": "已达成目标", "en": "already achieved"},
+    "forecast.outlook.few_readings": {
+        "zh": "填报不足两次，暂无研判",
+        "en": "fewer than two readings: no projection",
+    },
+    "forecast.outlook.past_deadline": {"zh": "已过截止日期", "en": "deadline passed"},
+    "forecast.outlook.not_quantity": {
+        "zh": "非数量指标，不作研判",
+        "en": "not a quantity target: no projection",
+    },
+    "forecast.pace": {
+        "zh": "近{n}次填报月均增加{pace}{unit}",
+        "en": "last {n} readings: {pace} {unit} a month",
+    },
+    "forecast.department": {
+        "zh": "单位预计：{when}前完成",
+        "en": "department expects it done by {when}",
+    },
+    "forecast.items": {
+        "zh": "按当前进度，预计年底仍有{n}项难以完成：{names}",
+        "en": "At the current pace, {n} {n:item|items} will likely not be achieved by the "
+        "deadline: {names}",
+    },
+    "forecast.items.one": {
+        "zh": "{no}.{title}（预计完成{pct}）",
+        "en": "{no}. {title} (projected {pct})",
+    },
+    "forecast.title": {
+        "zh": "{plan} 年底研判（截至{date}）",
+        "en": "{plan} — year-end forecast as of {date}",
+    },
+    "forecast.col.latest": {"zh": "最新值", "en": "Latest"},
+    "forecast.col.pace": {"zh": "月均增量", "en": "Per month"},
+    "forecast.col.projected": {"zh": "截止预计", "en": "Projected"},
+    "forecast.col.share": {"zh": "预计完成率", "en": "Projected %"},
+    "forecast.col.outlook": {"zh": "研判", "en": "Outlook"},
+    "forecast.col.department": {"zh": "单位预计", "en": "Dept. forecast"},
+    "forecast.none": {
+        "zh": "按当前进度，可研判的指标中暂无难以按期完成的事项。",
+        "en": "Of the targets that can be projected, none looks likely to miss its deadline.",
     },
     # web.*: the page `pledgetrack serve` gives browsers (web/templates/index.html)
     "web.title": {"zh": "市办实事进度", "en": "pledgetrack"},

@@ -125,6 +125,17 @@ class NoEvidence(BaseModel):
     departments: list[Shown]
 
 
+class AtRiskItem(BaseModel):
+    """An item that, at the pace of its last readings, will likely not be achieved by its
+    deadline (domain.forecast): the year-end forecast's sentence of the report."""
+
+    item_no: int
+    item_title: Shown
+    departments: list[Shown]
+    completion: float
+    """The lowest projected completion of its assessed targets at risk, rounded."""
+
+
 class StatusChange(BaseModel):
     no: int
     title: Shown
@@ -205,6 +216,9 @@ class MonthReport(BaseModel):
     no_evidence: list[NoEvidence] | None = None
     """Targets whose latest figure has no evidence attached, in list order; None: not
     asked for (``report --evidence``, services.evidence_report)."""
+    at_risk: list[AtRiskItem] = []
+    """Items the year-end forecast finds short at their deadline (services.forecast), in
+    list order."""
     history: list[HistoryLine] = []
     """Every record dated in the report month, corrections included; filled only when asked
     (the XLSX history sheet)."""

@@ -21,6 +21,21 @@ def when_text(reminders: Reminders, lang: str) -> str:
     return t("remind.when.left", lang, date=deadline, n=timing.days)
 
 
+def strip_text(reminders: Reminders, lang: str) -> str:
+    """One line for the dashboard: the month, the days left to its reporting day (or how
+    late it is), and the departments still missing, in list order:
+    ``10月进展：11月5日截止，还剩2天 · 3个单位未报：市教育局、市人社局、市住建局``."""
+    timing = reminders.timing
+    month = month_name(timing.month, lang)
+    when = when_text(reminders, lang)
+    if not reminders.departments:
+        return t("remind.strip.none", lang, month=month, when=when)
+    separator = "、" if lang == "zh" else ", "
+    names = separator.join(one_line(d.department) for d in reminders.departments)
+    return t("remind.strip", lang, month=month, when=when, n=len(reminders.departments),
+             departments=names)  # fmt: skip
+
+
 def target_text(owed: DepartmentReminder, target: OwedTarget, lang: str) -> str:
     """``2.1 新建幼儿园50所``, and the lead when the department only co-operates."""
     text = f"{target.key} {one_line(target.name)}"

@@ -11,7 +11,7 @@ from pledgetrack.domain.model import STATUS_ORDER, Status
 from pledgetrack.domain.numbers import format_number, format_percent, pledge_heading
 from pledgetrack.domain.qualifier import qualified
 from pledgetrack.i18n import status_label, t
-from pledgetrack.reports.model import ItemLine, MonthReport, TargetLine
+from pledgetrack.reports.model import AtRiskItem, ItemLine, MonthReport, TargetLine
 
 #: Units of a target that is itself a percentage: its completion would repeat the figure.
 _PERCENT_UNITS = frozenset({"%", "％"})
@@ -98,8 +98,10 @@ def target_phrase(line: TargetLine, lang: str, plan_end: date | None = None) -> 
 
 
 def forecast_lines(report: MonthReport, lang: str) -> list[str]:
-    """One warning line per target expected done only after its deadline."""
-    return [
+    """The year-end forecast's sentence (按当前进度，预计年底仍有N项难以完成：…) when it finds
+    items at risk, then one warning line per target its department expects done only
+    after its deadline."""
+    return at_risk_lines(report, lang) + [
         t(
             "report.forecast.late",
             lang,
@@ -112,6 +114,22 @@ def forecast_lines(report: MonthReport, lang: str) -> list[str]:
         )
         for f in report.late_forecasts
     ]
+
+
+def at_risk_lines(report: MonthReport, lang: str) -> list[str]:
+    """The year-end forecast's sentence when it finds items at risk (none: no line)."""
+    return [at_risk_sentence(report.at_risk, lang)] if report.at_risk else []
+
+
+def at_risk_sentence(items: list[AtRiskItem], lang: str) -> str:
+    """``按当前进度，预计年底仍有2项难以完成：5.…（预计完成82.3%）、…``: what the report, the
+    attention board and `pledgetrack forecast` say of the items at risk."""
+    names = t("report.list.sep", lang).join(
+        t("forecast.items.one", lang, no=a.item_no, title=a.item_title.rstrip(_TITLE_END),
+          pct=format_percent(a.completion))
+        for a in items
+    )  # fmt: skip
+    return t("forecast.items", lang, n=len(items), names=names)
 
 
 def item_paragraph(line: ItemLine, lang: str, plan_end: date | None = None) -> str:

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from pledgetrack.domain.dates import add_months, end_of_month, month_start
 from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation, TargetRow, evaluate_plan
+from pledgetrack.domain.forecast import forecast_columns
 from pledgetrack.domain.model import Policy, Status, StoredReading, TargetKind
 from pledgetrack.domain.numbers import round_percent
 from pledgetrack.domain.plan import PlanStructure
@@ -35,7 +36,9 @@ from pledgetrack.reports.model import (
     TargetLine,
 )
 from pledgetrack.reports.render import Progress, render_string, write_stream
+from pledgetrack.services.forecast import PlanForecast, at_risk_items
 from pledgetrack.services.gc_pause import gc_paused
+from pledgetrack.storage.forecast_rows import forecast_window
 from pledgetrack.storage.latest import latest_readings
 from pledgetrack.storage.queries import first_entries, load_structure, plan_history
 
@@ -128,6 +131,8 @@ def _build(
         entered = first_entries(
             session=session, plan_id=structure.id, start=month_start(as_of), end=as_of
         )
+        # The year-end forecast reads the readings up to the month end of the whole plan.
+        window = forecast_window(session=session, structure=structure, on=as_of)
         history = (
             plan_history(
                 session=session, plan_id=structure.id, since=month_start(as_of), until=as_of
@@ -149,6 +154,8 @@ def _build(
     )
     if history:
         report.history = _history_lines(structure, history, department)
+    report.at_risk = at_risk_items(PlanForecast(current, window, forecast_columns(
+        structure.rule_columns, window, as_of)))  # fmt: skip
     return report
 
 

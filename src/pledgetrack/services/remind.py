@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from pledgetrack.domain.dates import add_months, end_of_month, month_start
 from pledgetrack.domain.model import Policy
+from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.domain.reminders import (
     Reminders,
     collected_month,
@@ -52,6 +53,7 @@ def build_reminders(
     plan: str | None = None,
     department: str | None = None,
     policy: Policy | None = None,
+    structure: PlanStructure | None = None,
 ) -> Reminders:
     """The targets that owe a figure for the month containing *month* (default: the month
     collected on *on*, domain.reminders.collected_month), per department, seen on *on*:
@@ -59,12 +61,13 @@ def build_reminders(
 
     Raises PlanNotFound; OutsidePlan for a month outside the plan period; MonthNotBegun
     for a month that starts after *on*; UnknownDepartment for a department that answers
-    for no item of the plan."""
+    for no item of the plan. *structure*: the plan's, already loaded (the TUI has it)."""
     policy = policy or Policy()
     if month is not None:
         check_in_period(engine, plan=plan, day=month, month=True)
     with Session(engine) as session:
-        structure = load_structure(session=session, code=plan)
+        if structure is None:
+            structure = load_structure(session=session, code=plan)
         first = month_start(month) if month is not None else collected_month(on, structure.period)
         if first > on:
             raise MonthNotBegun(

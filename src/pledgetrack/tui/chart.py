@@ -17,8 +17,8 @@ from datetime import date, timedelta
 import plotext as plt
 
 from pledgetrack.domain.dates import add_months, end_of_month
+from pledgetrack.domain.forecast import reading_points
 from pledgetrack.domain.model import StoredReading, TargetKind, TargetRule
-from pledgetrack.domain.per_period import period_total
 from pledgetrack.domain.progress import expected_completion
 from pledgetrack.i18n import t
 
@@ -33,6 +33,11 @@ MIN_WIDTH, MIN_HEIGHT = 30, 6
 _ACTUAL_COLOR = 12
 _TARGET_COLOR = 10
 _EXPECTED_COLOR = 11
+_FORECAST_COLOR = 9
+
+#: The projection's legend: ASCII in both languages (a CJK legend entry added to
+#: plotext's box beside the others breaks its layout).
+FORECAST_LEGEND = "forecast"
 
 #: Columns from one x tick to the next: a 7-character label and room around it.
 _X_LABEL_SPACING = 9
@@ -46,15 +51,12 @@ def chartable(rule: TargetRule) -> bool:
 
 
 def actual_points(entries: Iterable[StoredReading], rule: TargetRule | None = None) -> list[Point]:
-    """Current (not corrected) readings with a value, oldest first; for a per-period
-    *rule*, the total of its periods as of each reading (domain.per_period)."""
+    """Current (not corrected) readings with a value, oldest first; with *rule*, as the
+    rules read them (domain.forecast.reading_points: a per-period target's total of its
+    periods as of each reading)."""
     current = sorted((e for e in entries if not e.superseded), key=lambda e: e.as_of)
-    if rule is not None and rule.per_period:
-        totals = (
-            period_total(rule, [c.reading for c in current[: i + 1]]) for i in range(len(current))
-        )
-        return [(e.as_of, r.value) for e, r in zip(current, totals, strict=True)
-                if e.value is not None and r is not None and r.value is not None]  # fmt: skip
+    if rule is not None:
+        return reading_points(rule, [e.reading for e in current])
     return [(e.as_of, e.value) for e in current if e.value is not None]
 
 
@@ -94,11 +96,13 @@ def render_chart(
     start: date,
     end: date,
     lang: str = "en",
+    projection: Sequence[Point] = (),
 ) -> str:
     """The chart as ANSI text, *height* lines of *width* cells ("" when too small).
 
     *points* are the actual cumulative readings, *expected* the expected path,
-    both ``(date, value)``; the x axis runs from the end of the day before
+    both ``(date, value)``, *projection* the year-end forecast's line from the latest
+    reading to the deadline (domain.forecast); the x axis runs from the end of the day before
     *start* to the end of *end* (widened to hold every point); the legend is in *lang*.
     """
     if width < MIN_WIDTH or height < MIN_HEIGHT:
@@ -107,9 +111,9 @@ def render_chart(
     def x_of(day: date) -> int:
         return (day - start).days + 1
 
-    x_max = max([x_of(end), 1, *(x_of(d) for d, _ in points)])
+    x_max = max([x_of(end), 1, *(x_of(d) for d, _ in [*points, *projection])])
     x_min = min([0, *(x_of(d) for d, _ in points)])
-    values = [target_value, *(v for _, v in points), *(v for _, v in expected)]
+    values = [target_value, *(v for _, v in [*points, *expected, *projection])]
     y_ticks, y_labels = _y_ticks(min(values), max(values), height)
     y_label_width = max(len(label) for label in y_labels)
     canvas_width = width - y_label_width - 3
@@ -140,11 +144,18 @@ def render_chart(
                     t("tui.chart.actual", lang)
                 )
             )
+        if projection:
+            line = fig.signal(
+                [x_of(d) for d, _ in projection],
+                [v for _, v in projection],
+                marker=_marker("hd", _FORECAST_COLOR),
+            )
+            fig.draw(line.label(FORECAST_LEGEND).lines())
         fig.ruler("x").lim(x_min, x_max)
         fig.ruler("x").ticks(x_ticks, x_labels)
         fig.ruler("y").lim(y_ticks[0], y_ticks[-1])
         fig.ruler("y").ticks(y_ticks, y_labels)
-        labelled = 1 + bool(expected) + bool(points)
+        labelled = 1 + bool(expected) + bool(points) + bool(projection)
         if _legend_height(labelled) > height - 3:
             # plotext would draw it over the frame (or drop it): leave it out.
             fig.legend(active=False)

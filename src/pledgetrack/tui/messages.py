@@ -11,6 +11,7 @@ if TYPE_CHECKING:  # what the dashboard's first paint needs stays light (docs/PE
 
     from pledgetrack.domain.evaluation import PlanEvaluation
     from pledgetrack.domain.model import StoredReading
+    from pledgetrack.domain.reminders import Reminders
     from pledgetrack.services.entry import EntrySheet
     from pledgetrack.services.evidence import EvidenceLine
     from pledgetrack.services.month_report import MonthReport
@@ -24,6 +25,14 @@ class EvaluationLoaded(Message):
     def __init__(self, evaluation: PlanEvaluation) -> None:
         super().__init__()
         self.evaluation = evaluation
+
+
+class RemindersLoaded(Message):
+    """Who still owes figures for the month collected on the shown date."""
+
+    def __init__(self, reminders: Reminders) -> None:
+        super().__init__()
+        self.reminders = reminders
 
 
 class HistoryLoaded(Message):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, cast
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Static
+from textual.worker import get_current_worker
 
 from pledgetrack.domain.column_fit import ColumnSpec
 from pledgetrack.domain.dates import date_label
@@ -17,6 +19,8 @@ from pledgetrack.domain.model import STATUS_ORDER
 from pledgetrack.domain.numbers import format_percent
 from pledgetrack.i18n import status_label, t
 from pledgetrack.services.attention import item_lag_text, phone_list
+from pledgetrack.services.forecast import PlanForecast, evaluation_forecast
+from pledgetrack.services.forecast_text import items_at_risk_text
 from pledgetrack.tui.cells import cell, day, light, localize_bindings
 from pledgetrack.tui.widgets.fitted_table import FittedTable, longest
 from pledgetrack.tui.widgets.fitting_footer import FittingFooter
@@ -37,6 +41,14 @@ class AttentionTable(FittedTable):
     BINDINGS: ClassVar[list[BindingType]] = [Binding("enter", "select_cursor", "open")]
 
 
+class ForecastLoaded(Message):
+    """The year-end forecast of the board's evaluation, made in a worker."""
+
+    def __init__(self, forecast: PlanForecast) -> None:
+        super().__init__()
+        self.forecast = forecast
+
+
 class AttentionScreen(Screen[None]):
     """Items needing attention in the evaluated month, grouped by lead department."""
 
@@ -51,6 +63,9 @@ class AttentionScreen(Screen[None]):
         #: (lead department, rows), most severe first (see PlanEvaluation.attention_by_department).
         self.groups = evaluation.attention_by_department()
         self._rows = {row.info.no: row for _, rows in self.groups for row in rows}
+        #: The year-end forecast (services.forecast), once loaded: which items will likely
+        #: not be achieved by their deadline, said under the summary.
+        self.forecast: PlanForecast | None = None
 
     @property
     def lang(self) -> str:
@@ -59,6 +74,7 @@ class AttentionScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Plain(id="attention-header")
         yield Plain(id="attention-summary")
+        yield Plain(id="attention-forecast")
         yield Plain(id="attention-empty")
         yield AttentionTable(id="attention", cursor_type="row")
         yield Plain(id="attention-context")
@@ -75,6 +91,27 @@ class AttentionScreen(Screen[None]):
         if not empty:
             table.focus()
             table.move_cursor(row=1, animate=False)  # the first item, below its department
+        if not self.evaluation.partial:
+            self._load_forecast()
+
+    @work(
+        thread=True, exclusive=True, exit_on_error=False, group="forecast", description="forecast"
+    )
+    def _load_forecast(self) -> None:
+        found = evaluation_forecast(cast("PledgeApp", self.app).engine, self.evaluation)
+        if not get_current_worker().is_cancelled:
+            self.post_message(ForecastLoaded(found))
+
+    @on(ForecastLoaded)
+    def _forecast_loaded(self, message: ForecastLoaded) -> None:
+        self.forecast = message.forecast
+        self._draw_forecast()
+
+    def _draw_forecast(self) -> None:
+        line = self.query_one("#attention-forecast", Static)
+        found = self.forecast
+        line.update(items_at_risk_text(found, self.lang) if found is not None else "")
+        line.set_class(found is not None and bool(found.items_at_risk()), "at-risk")
 
     def _lang_changed(self, _lang: str) -> None:
         self._draw()
@@ -111,6 +148,7 @@ class AttentionScreen(Screen[None]):
                 counts=t("sep.comma", lang).join(counts),
             )
         )
+        self._draw_forecast()
         self._fill_table()
 
     def _fill_table(self) -> None:

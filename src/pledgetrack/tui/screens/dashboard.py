@@ -20,7 +20,7 @@ from pledgetrack.domain.model import STATUS_ORDER, Status
 from pledgetrack.domain.numbers import pledge_heading
 from pledgetrack.i18n import status_label, t
 from pledgetrack.tui.cells import localize_bindings
-from pledgetrack.tui.messages import EvaluationLoaded
+from pledgetrack.tui.messages import EvaluationLoaded, RemindersLoaded
 from pledgetrack.tui.widgets.fitting_footer import FittingFooter
 from pledgetrack.tui.widgets.item_table import (
     PAGE,
@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
     from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation
     from pledgetrack.domain.plan import PlanStructure
+    from pledgetrack.domain.reminders import Reminders
     from pledgetrack.tui.app import PledgeApp
 
 #: Cells between two counters (app.tcss), and when they are shown short.
@@ -78,6 +79,7 @@ class DashboardScreen(Screen[None]):
         Binding("a", "attention", "attention"),
         Binding("r", "report", "report"),
         Binding("c", "scorecard", "scorecard"),
+        Binding("m", "reminders", "reminders"),
     ]
     #: The keys the footer keeps first on a narrow terminal (widgets/fitting_footer.py).
     FOOTER_KEEP: ClassVar[tuple[str, ...]] = (
@@ -97,6 +99,10 @@ class DashboardScreen(Screen[None]):
         self.status_filter: Status | None = None
         self.department_filter: str | None = None
         self.query_text = ""
+        #: Who still owes figures for the month collected on the shown date (None: loading).
+        self.reminders: Reminders | None = None
+        #: The reminders for the shown date are on screen (or could not be worked out).
+        self.reminders_settled = False
         self._by_no: dict[int, ItemRow] = {}
         self._pledges: dict[int, str] = {}
         self._counts: dict[Status, int] = {}
@@ -144,6 +150,7 @@ class DashboardScreen(Screen[None]):
             yield Plain(id="filter")
             yield Plain(id="shown")
         yield ItemTable(id="items")
+        yield Plain(id="reminder")
         yield Plain(id="context")
         yield FittingFooter()
 
@@ -179,6 +186,7 @@ class DashboardScreen(Screen[None]):
         localize_bindings([self, self.table], self.lang)
         self.query_one("#search", Input).placeholder = t("tui.search.placeholder", self.lang)
         self.refresh_view()
+        self._show_reminders()
 
     # ---- loading (thread worker → message → UI thread) ----------------------
 
@@ -263,8 +271,72 @@ class DashboardScreen(Screen[None]):
         self._counts = self.evaluation.counts()
         self.pledge_app.as_of = message.evaluation.as_of
         self.refresh_view()
+        if not message.evaluation.partial:
+            evaluation = message.evaluation
+            self.reminders_settled = False
+            self.pledge_app.after_first_paint(
+                lambda: self._load_reminders(evaluation.as_of, evaluation.structure)
+            )
+
+    # ---- reminders (services.remind): the month collected on the shown date -------
+
+    @work(
+        thread=True,
+        exclusive=True,
+        exit_on_error=False,
+        group="reminders",
+        description="who still owes figures",
+    )
+    def _load_reminders(self, on: date, structure: PlanStructure) -> None:
+        """Who still owes figures for the month collected on *on* (the shown date): the
+        days left to its reporting day, and the departments still missing."""
+        from pledgetrack.services.remind import build_reminders  # SQLAlchemy: off the UI thread
+
+        app = self.pledge_app
+        reminders = build_reminders(
+            app.engine, on=on, plan=structure.code, policy=app.policy, structure=structure
+        )
+        if not get_current_worker().is_cancelled:
+            self.post_message(RemindersLoaded(reminders))
+
+    @on(RemindersLoaded)
+    def _reminders_loaded(self, message: RemindersLoaded) -> None:
+        if self.evaluation is not None and message.reminders.timing.on != self.evaluation.as_of:
+            return  # an older month's, overtaken by a step
+        self.reminders = message.reminders
+        self.reminders_settled = True
+        self._show_reminders()
+
+    def _show_reminders(self) -> None:
+        from pledgetrack.reports.reminder_text import strip_text
+
+        strip = self.query_one("#reminder", Static)
+        if self.reminders is None:
+            strip.update(t("remind.strip.loading", self.lang))
+        else:
+            strip.update(strip_text(self.reminders, self.lang))
+
+    def action_reminders(self) -> None:
+        """The departments still missing and their targets, as the ``remind`` command
+        prints them, over the board (copied to the clipboard, ready to send)."""
+        from pledgetrack.reports.reminder_text import reminder_lines, strip_text
+        from pledgetrack.tui.screens.phone_list import PhoneListScreen
+
+        if self.reminders is None:
+            self.notify(t("remind.strip.loading", self.lang))
+            return
+        title = strip_text(self.reminders, self.lang)
+        self.app.push_screen(
+            PhoneListScreen(title, "\n".join(reminder_lines(self.reminders, self.lang)))
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.group == "reminders":
+            self.reminders_settled = True  # the board works without them; say why
+            self.query_one("#reminder", Static).update(
+                t("remind.strip.failed", self.lang, error=event.worker.error)
+            )
+            return
         if event.state is WorkerState.ERROR:
             self.notify(t("tui.error.load", self.lang, error=event.worker.error), severity="error")
 

@@ -15,9 +15,15 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.evaluation import ItemRow, TargetRow
+from pledgetrack.domain.forecast import TargetForecast, forecast_target, reading_points
 from pledgetrack.domain.model import PlanPeriod, StoredReading, TargetKind
 from pledgetrack.domain.numbers import format_number, format_percent
 from pledgetrack.i18n import status_label, t
+from pledgetrack.services.forecast_text import (
+    department_forecast_text,
+    forecast_sentence,
+    pace_text,
+)
 from pledgetrack.services.history import target_history
 from pledgetrack.tui.cells import cell, day, goal_text, light, localize_bindings
 from pledgetrack.tui.chart import (
@@ -144,12 +150,19 @@ class TargetChart(Static):
         self.target: TargetRow | None = None
         self.period: PlanPeriod | None = None
         self.entries: list[StoredReading] = []
+        #: The year-end forecast's line (domain.forecast), none when there is no projection.
+        self.projection: list[tuple[date, float]] = []
         self._drawn: tuple[object, ...] | None = None
 
     def show(
-        self, target: TargetRow | None, period: PlanPeriod, entries: list[StoredReading]
+        self,
+        target: TargetRow | None,
+        period: PlanPeriod,
+        entries: list[StoredReading],
+        projection: list[tuple[date, float]] | None = None,
     ) -> None:
         self.target, self.period, self.entries = target, period, entries
+        self.projection = projection or []
         self.redraw()
 
     def redraw(self) -> None:
@@ -164,7 +177,8 @@ class TargetChart(Static):
         points = actual_points(self.entries, target.info.rule)
         rule = target.info.rule
         lang = cast("PledgeApp", self.app).lang
-        key = (target.info.id, rule, period, tuple(points), width, height, lang)
+        key = (target.info.id, rule, period, tuple(points), tuple(self.projection), width,
+               height, lang)  # fmt: skip
         if key == self._drawn:
             return
         self._drawn = key
@@ -178,6 +192,7 @@ class TargetChart(Static):
             start=period.start,
             end=rule.deadline,
             lang=lang,
+            projection=self.projection,
         )
         self.update(Text.from_ansi(chart, no_wrap=True, overflow="crop"))
 
@@ -216,6 +231,7 @@ class ItemDetailScreen(Screen[None]):
         yield Plain(id="history-title")
         yield FittedTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Plain(id="chart-caption")
+        yield Plain(id="chart-forecast")
         yield TargetChart(id="chart")
         yield FittingFooter()
 
@@ -340,7 +356,31 @@ class ItemDetailScreen(Screen[None]):
             caption.update(t("tui.chart.caption.nounit", lang))
         chart.display = rule is not None and chartable(rule)
         entries = self.history.get(target.info.id, []) if target is not None else []
-        chart.show(target, self.period, entries)
+        found = self._forecast(target)
+        chart.show(target, self.period, entries, found.path() if found is not None else None)
+
+    def _forecast(self, target: TargetRow | None) -> TargetForecast | None:
+        """The year-end forecast of a chartable *target* from its history up to the
+        screen's date, said under the caption with the department's own forecast beside
+        it (None: no chart, or its history not loaded yet)."""
+        line = self.query_one("#chart-forecast", Static)
+        line.set_class(False, "at-risk")
+        entries = self.history.get(target.info.id) if target is not None else None
+        if target is None or entries is None or not chartable(target.info.rule):
+            line.update("")
+            return None
+        lang, rule = self.lang, target.info.rule
+        current = [e.reading for e in entries if not e.superseded and e.as_of <= self.as_of]
+        found = forecast_target(rule, reading_points(rule, current), self.as_of)
+        reading = target.result.reading
+        parts = [
+            forecast_sentence(found, lang),
+            pace_text(found, target.info.unit, lang),
+            department_forecast_text(reading.forecast if reading else None, rule.deadline, lang),
+        ]
+        line.update(t("sep.comma", lang).join(p for p in parts if p))
+        line.set_class(found.at_risk, "at-risk")
+        return found
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="history", description="history")
     def _load_history(self, target_id: int) -> None:
