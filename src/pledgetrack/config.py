@@ -191,6 +191,13 @@ class Settings(BaseSettings):
         description="Minutes over which failed logins are counted; a locked name may try "
         "again when the oldest counted failure is this old.",
     )
+    evidence_max_mb: float = Field(
+        default=20.0,
+        gt=0,
+        le=1024,
+        description="The largest evidence file (佐证材料: a photo, PDF, scan or office "
+        "document) that may be attached to a figure, in MB; a bigger one is refused.",
+    )
     user: str | None = Field(
         default=None,
         description="Act for this user (--user): accepted only when you are "

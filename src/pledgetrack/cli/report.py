@@ -56,6 +56,14 @@ def report(
             "滞后 …) instead of under their pledges.",
         ),
     ] = False,
+    evidence: Annotated[
+        bool,
+        typer.Option(
+            "--evidence",
+            help="Add the targets whose latest figure has no evidence (佐证材料) attached "
+            "(text and Markdown).",
+        ),
+    ] = False,
     force: Force = False,
 ) -> None:
     """The month-end summary, structured like the official progress report."""
@@ -111,6 +119,10 @@ def report(
             )
         except PlanNotFound as exc:
             fail(str(exc))
+        if evidence:
+            from pledgetrack.services.evidence_report import add_missing_evidence
+
+            add_missing_evidence(engine, model)
         if department and not model.item_count:
             fail(f"no items for department {department!r}")
         if out is None:

@@ -69,6 +69,7 @@ def _review(
     snapshot_id: int | None,
     comment: str,
     plan: str | None,
+    missing_evidence: bool = False,
 ) -> None:
     from pledgetrack.services.access import PermissionDenied
     from pledgetrack.services.review import ReviewRefused, review
@@ -87,6 +88,7 @@ def _review(
             as_of=on,
             plan=plan,
             actor=state.actor,
+            missing_evidence=missing_evidence,
         )
     except (PermissionDenied, ReviewRefused, PlanNotFound) as exc:
         fail(str(exc))
@@ -122,12 +124,23 @@ def review_return(
         int | None, typer.Option("--id", help="The figure's id (from 'review list').")
     ] = None,
     comment: Annotated[
-        str, typer.Option("--comment", help="What to fix (required); staff see it.")
+        str,
+        typer.Option(
+            "--comment", help="What to fix (required, unless --missing-evidence); staff see it."
+        ),
     ] = "",
     plan: Annotated[
         str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
     ] = None,
+    missing_evidence: Annotated[
+        bool,
+        typer.Option(
+            "--missing-evidence",
+            help="Return it for want of evidence: the comment starts with 缺少佐证材料 "
+            "(attach files with 'pledgetrack evidence add').",
+        ),
+    ] = False,
 ) -> None:
     """Return a figure to its department with a comment (supervisors and admins); a
     corrected figure is submitted again."""
-    _review("returned", target, as_of, snapshot_id, comment, plan)
+    _review("returned", target, as_of, snapshot_id, comment, plan, missing_evidence)

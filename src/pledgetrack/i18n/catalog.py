@@ -141,6 +141,18 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "forecast past the deadline: {no}. {title}, {name} expected done by {when}, "
         "due {deadline}{department}",
     },
+    "report.no_evidence": {
+        "zh": "最新数据缺少佐证材料的指标",
+        "en": "Targets whose latest figure has no evidence attached",
+    },
+    "report.no_evidence.line": {
+        "zh": "{key} {name}（{date}）{department}",
+        "en": "{key} {name} ({date}){department}",
+    },
+    "report.no_evidence.none": {
+        "zh": "最新数据均附有佐证材料。",
+        "en": "Every latest figure has evidence attached.",
+    },
     "report.milestone.done": {"zh": "{name}已完成", "en": "{name}: done"},
     "report.milestone.stage": {
         "zh": "{name}正在推进，已到“{stage}”阶段（第{k}/{n}阶段）",
@@ -366,6 +378,41 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.key.save": {"zh": "保存", "en": "save"},
     "tui.key.toggle_grouped": {"zh": "分组", "en": "group"},
     "tui.key.edit_note": {"zh": "编辑说明", "en": "edit note"},
+    "tui.key.attach": {"zh": "附佐证", "en": "attach"},
+    "tui.key.open_evidence": {"zh": "看佐证", "en": "evidence"},
+    # evidence.*: files attached to a figure (佐证材料), in the item detail
+    "col.evidence": {"zh": "佐证材料", "en": "Evidence"},
+    "evidence.attach.title": {
+        "zh": "为 {figure} 的数据附佐证材料",
+        "en": "Attach evidence to the figure of {figure}",
+    },
+    "evidence.attach.placeholder": {"zh": "文件路径", "en": "path of the file"},
+    "evidence.attach.hint": {
+        "zh": "照片、PDF、扫描件或办公文档；回车附上，Esc 取消",
+        "en": "A photo, PDF, scan or office document; Enter attaches it, Esc cancels",
+    },
+    "evidence.attached": {"zh": "已附上 {name}（{key}）", "en": "Attached {name} to {key}"},
+    "evidence.already": {
+        "zh": "{name} 的内容已附在这项数据上（{key}）",
+        "en": "{name}: the same content is already attached to this figure of {key}",
+    },
+    "evidence.no_reading": {
+        "zh": "这个指标还没有数据：先填报，再附佐证材料",
+        "en": "This target has no figure yet: enter one first, then attach evidence",
+    },
+    "evidence.none": {
+        "zh": "这项数据没有佐证材料（按 a 附上）",
+        "en": "No evidence attached to this figure (a attaches one)",
+    },
+    "evidence.pick": {"zh": "打开哪个佐证材料", "en": "Open which evidence file"},
+    "evidence.opened": {
+        "zh": "已用系统程序打开 {name}",
+        "en": "Opened {name} in the system viewer",
+    },
+    "evidence.open.failed": {
+        "zh": "无法打开佐证材料：{error}",
+        "en": "Cannot open the evidence file: {error}",
+    },
     "tui.key.entry": {"zh": "填报", "en": "entry"},
     "tui.key.reminders": {"zh": "催报", "en": "missing"},
     "tui.scorecard.header": {

@@ -115,6 +115,16 @@ class LateForecast(BaseModel):
     departments: list[Shown]
 
 
+class NoEvidence(BaseModel):
+    """A target whose latest figure has no evidence (佐证材料) attached."""
+
+    item_no: int
+    key: Shown
+    name: Shown
+    as_of: date
+    departments: list[Shown]
+
+
 class AtRiskItem(BaseModel):
     """An item that, at the pace of its last readings, will likely not be achieved by its
     deadline (domain.forecast): the year-end forecast's sentence of the report."""
@@ -203,6 +213,9 @@ class MonthReport(BaseModel):
     """The department scorecard, in list order (the lead of item 1 first)."""
     late_forecasts: list[LateForecast] = []
     """Targets not achieved whose department expects them done after their deadline."""
+    no_evidence: list[NoEvidence] | None = None
+    """Targets whose latest figure has no evidence attached, in list order; None: not
+    asked for (``report --evidence``, services.evidence_report)."""
     at_risk: list[AtRiskItem] = []
     """Items the year-end forecast finds short at their deadline (services.forecast), in
     list order."""

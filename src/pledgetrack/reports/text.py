@@ -397,6 +397,9 @@ def _blocks(report: MonthReport, lang: str, *, markdown: bool) -> list[str]:
         "",
     ]
     out += [bullet + x for x in change_lines(report, lang)]
+    if report.no_evidence is not None:
+        out += ["", h2 + t("report.no_evidence", lang), ""]
+        out += [bullet + x for x in no_evidence_lines(report, lang)]
     if report.departments:  # a list that names no department has no scorecard
         out += ["", h2 + t("score.title", lang), ""]
         out += [bullet + x for x in scorecard_lines(report, lang)]
@@ -426,3 +429,21 @@ def scorecard_lines(report: MonthReport, lang: str) -> list[str]:
             )
         )
     return lines
+
+
+def no_evidence_lines(report: MonthReport, lang: str) -> list[str]:
+    """One line per target whose latest figure has no evidence attached."""
+    missing = report.no_evidence or []
+    if not missing:
+        return [t("report.no_evidence.none", lang)]
+    return [
+        t(
+            "report.no_evidence.line",
+            lang,
+            key=m.key,
+            name=m.name,
+            date=date_label(m.as_of, lang),
+            department=departments_said(m.departments, lang),
+        )
+        for m in missing
+    ]

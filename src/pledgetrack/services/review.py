@@ -33,6 +33,17 @@ DECISIONS = (APPROVED, RETURNED)
 STATES = (SUBMITTED, APPROVED, RETURNED)
 
 
+#: The standard comment that opens the comment of a figure returned for want of evidence
+#: (佐证材料, services.evidence): the department sees what to attach, and a report or a
+#: filter recognises the reason (:func:`returned_for_missing_evidence`).
+MISSING_EVIDENCE = "缺少佐证材料"
+
+
+def returned_for_missing_evidence(comment: str) -> bool:
+    """Whether a return's comment is the standard one for missing evidence."""
+    return comment.startswith(MISSING_EVIDENCE)
+
+
 class ReviewRefused(ValueError):
     """The review cannot be recorded (no such reading, no comment on a return, …)."""
 
@@ -79,16 +90,23 @@ def review(
     plan: str | None = None,
     actor: Actor | str | None = None,
     now: datetime | None = None,
+    missing_evidence: bool = False,
 ) -> Reviewed:
     """Approve or return one reading — by snapshot id, or by target key and date (its
     current reading of that date) — with its audit entry, in one transaction.
 
     Only supervisors and admins review (anyone in a database without users);
-    a return needs a comment saying what to fix.
+    a return needs a comment saying what to fix. *missing_evidence* returns it for want
+    of evidence: the comment is :data:`MISSING_EVIDENCE`, then *comment* if any.
     """
     if decision not in DECISIONS:
         raise ReviewRefused(f"decision {decision!r}: approved or returned")
     comment = _checked_comment(comment)
+    if missing_evidence:
+        if decision != RETURNED:
+            raise ReviewRefused("missing evidence is a reason to return a figure, not approve it")
+        if not returned_for_missing_evidence(comment):
+            comment = f"{MISSING_EVIDENCE}：{comment}" if comment else MISSING_EVIDENCE
     if decision == RETURNED and not comment:
         raise ReviewRefused("a returned figure needs a comment saying what to fix (--comment)")
     now = now or datetime.now(UTC)

@@ -219,3 +219,39 @@ class RuleCache(SQLModel, table=True):
     plan_id: int = Field(foreign_key="plan.id", primary_key=True)
     generation: int
     payload: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class EvidenceBlob(SQLModel, table=True):
+    """The content of one evidence file (佐证材料), stored once however often it is
+    attached: content-addressed by its SHA-256 (migration 0010)."""
+
+    __tablename__ = "evidence_blob"
+    id: int | None = Field(default=None, primary_key=True)
+    #: Hex SHA-256 of *content*; on PostgreSQL a check constraint holds it to the content.
+    sha256: str = Field(max_length=64, unique=True)
+    size: int
+    #: Sniffed from the content, else from the file name (domain.evidence_media).
+    media_type: str = Field(max_length=100)
+    stored_at: datetime
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
+class Evidence(SQLModel, table=True):
+    """An evidence file attached to a reading: the file name as given, who attached it and
+    when. Append-only, like readings (migration 0010)."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        Index("ix_evidence_snapshot", "snapshot_id", "id"),
+        # One content once per reading: attaching it again is not a second link.
+        UniqueConstraint("snapshot_id", "blob_id", name="uq_evidence_snapshot_blob"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    snapshot_id: int = Field(foreign_key="snapshot.id")
+    blob_id: int = Field(foreign_key="evidence_blob.id", index=True)
+    file_name: str = Field(max_length=255)
+    #: Who attached it, as claimed (the user an admin acted for); ``recorded_by`` is who
+    #: really stored it (on PostgreSQL forced by the database).
+    attached_by: str = Field(max_length=100)
+    recorded_by: str = Field(default="", max_length=100)
+    attached_at: datetime

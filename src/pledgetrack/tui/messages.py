@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # what the dashboard's first paint needs stays light (docs/PE
     from pledgetrack.domain.model import StoredReading
     from pledgetrack.domain.reminders import Reminders
     from pledgetrack.services.entry import EntrySheet
+    from pledgetrack.services.evidence import EvidenceLine
     from pledgetrack.services.month_report import MonthReport
     from pledgetrack.services.progress import SaveOutcome
     from pledgetrack.services.reading_check import ReadingRefused
@@ -37,10 +38,17 @@ class RemindersLoaded(Message):
 class HistoryLoaded(Message):
     """The readings of one target."""
 
-    def __init__(self, target_id: int, entries: list[StoredReading]) -> None:
+    def __init__(
+        self,
+        target_id: int,
+        entries: list[StoredReading],
+        evidence: dict[int, list[EvidenceLine]] | None = None,
+    ) -> None:
         super().__init__()
         self.target_id = target_id
         self.entries = entries
+        #: Attached files (佐证材料) by reading id.
+        self.evidence = evidence or {}
 
 
 class ReportBuilt(Message):

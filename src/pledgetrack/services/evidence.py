@@ -1,0 +1,379 @@
+"""Evidence with every figure (佐证材料): files attached to readings, kept in the database.
+
+A file is read and checked once (:func:`read_evidence_file`: it exists, is a regular
+readable file within the size limit, its name can be shown), then stored in one
+transaction with its audit entry (``evidence.attach``): its content once per distinct
+SHA-256 (``evidence_blob``), and a link from the reading with the file name as given.
+Who may attach is who may enter the figure: staff of the target's departments and
+admins (anyone while the database has no users); on PostgreSQL the database holds them
+to it too (migration 0010).
+
+The evidence of a figure is what is attached to any reading of its target and date, so
+a correction keeps the evidence of the reading it corrects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy import insert
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from pledgetrack.domain.evidence_media import media_type
+from pledgetrack.domain.text import TextRefused, require_text
+from pledgetrack.services.access import Actor, acting, require_entry_for_targets
+from pledgetrack.storage.db import session_scope
+from pledgetrack.storage.queries import find_plan
+from pledgetrack.storage.tables import Evidence, EvidenceBlob, Snapshot, Target
+
+#: The default size limit of one file (setting ``evidence_max_mb``).
+DEFAULT_MAX_MB = 20.0
+#: The longest file name kept (the column's length).
+MAX_NAME = 255
+
+
+class EvidenceRefused(ValueError):
+    """A file or an attachment that cannot be stored; the message names the file and why."""
+
+
+def max_bytes(max_mb: float) -> int:
+    """The limit in bytes of a limit in MB (MiB, as file managers count)."""
+    return int(max_mb * 1024 * 1024)
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    """A file read and checked, ready to attach."""
+
+    name: str
+    content: bytes
+    sha256: str
+    media_type: str
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    """One attached file as it is listed: what it belongs to, its content's identity."""
+
+    id: int
+    snapshot_id: int
+    target_id: int
+    key: str
+    as_of: date
+    file_name: str
+    sha256: str
+    size: int
+    media_type: str
+    attached_by: str
+    recorded_by: str
+    attached_at: datetime
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "target": self.key,
+            "as_of": self.as_of.isoformat(),
+            "reading": self.snapshot_id,
+            "file": self.file_name,
+            "sha256": self.sha256,
+            "size": self.size,
+            "media_type": self.media_type,
+            "attached_by": self.attached_by,
+            "recorded_by": self.recorded_by,
+            "attached_at": self.attached_at.isoformat(timespec="seconds"),
+        }
+
+
+@dataclass(frozen=True)
+class Attached:
+    """What attaching did with one file."""
+
+    file: EvidenceFile
+    key: str
+    as_of: date
+    #: False: the same content was already attached to this figure (nothing stored).
+    new: bool
+    #: False: its content was already in the database (stored once).
+    new_content: bool
+
+
+# ---- reading files ------------------------------------------------------------------
+
+
+def read_evidence_file(path: Path, *, limit: int) -> EvidenceFile:
+    """Read *path* as an evidence file of at most *limit* bytes, or EvidenceRefused naming
+    it and saying why (missing, a directory or device, unreadable, empty, too big, a name
+    with control characters)."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise EvidenceRefused(f"{path}: no such file") from None
+    except OSError as exc:
+        raise EvidenceRefused(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise EvidenceRefused(f"{path}: is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise EvidenceRefused(f"{path}: not a regular file (a device, pipe or socket)")
+    name = path.name
+    try:
+        require_text(name, "file name")
+    except TextRefused as exc:
+        raise EvidenceRefused(f"{path}: {exc}") from None
+    if len(name) > MAX_NAME:
+        raise EvidenceRefused(f"{path}: the file name is longer than {MAX_NAME} characters")
+    if info.st_size > limit:
+        raise EvidenceRefused(
+            f"{path}: {_mb(info.st_size)} is over the limit of {_mb(limit)} per file "
+            "(setting evidence_max_mb)"
+        )
+    try:
+        # O_NONBLOCK: a file swapped for a pipe since the check does not hang the read.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as stream:
+            content = stream.read(limit + 1)
+    except OSError as exc:
+        raise EvidenceRefused(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if len(content) > limit:
+        raise EvidenceRefused(f"{path}: over the limit of {_mb(limit)} per file")
+    if not content:
+        raise EvidenceRefused(f"{path}: the file is empty")
+    return EvidenceFile(
+        name=name,
+        content=content,
+        sha256=hashlib.sha256(content).hexdigest(),
+        media_type=media_type(content[:64], name),
+    )
+
+
+def read_evidence_files(paths: Iterable[Path], *, limit: int) -> list[EvidenceFile]:
+    """Every file read and checked before anything is stored (EvidenceRefused on the first
+    one refused)."""
+    return [read_evidence_file(path, limit=limit) for path in paths]
+
+
+# ---- attaching ----------------------------------------------------------------------
+
+
+def attach_evidence(
+    engine: Engine,
+    *,
+    target_key: str,
+    files: Sequence[EvidenceFile],
+    as_of: date | None = None,
+    plan: str | None = None,
+    actor: Actor | str | None = None,
+    now: datetime | None = None,
+) -> list[Attached]:
+    """Attach *files* to the current reading of *target_key* dated *as_of* (default: its
+    latest reading), all or none, each with its ``evidence.attach`` audit entry (written
+    by the database's trigger, as for readings)."""
+    if not files:
+        raise EvidenceRefused("no file to attach")
+    now = now or datetime.now(UTC)
+    done: list[Attached] = []
+    with session_scope(engine) as session:
+        me = acting(session, actor)
+        target = _target(session, plan, target_key)
+        assert target.id is not None
+        require_entry_for_targets(session, me, {target.id: target.key})
+        snap = _reading(session, target, as_of)
+        assert snap.id is not None
+        linked = _linked_blobs(session, target.id, snap.as_of)
+        for file in files:
+            blob_id, new_content = _blob(session, file, now)
+            if blob_id in linked:
+                done.append(Attached(file, target.key, snap.as_of, False, False))
+                continue
+            linked.add(blob_id)
+            # The database's trigger writes its audit entry (migration 0010).
+            session.connection().execute(
+                insert(Evidence.__table__).values(  # type: ignore[attr-defined]
+                    snapshot_id=snap.id,
+                    blob_id=blob_id,
+                    file_name=file.name,
+                    attached_by=me.login,
+                    recorded_by=me.recorder,
+                    attached_at=now,
+                )
+            )
+            done.append(Attached(file, target.key, snap.as_of, True, new_content))
+    return done
+
+
+def _target(session: Session, plan: str | None, key: str) -> Target:
+    plan_row = find_plan(session=session, code=plan)
+    target = session.exec(
+        select(Target).where(Target.plan_id == plan_row.id, Target.key == key)
+    ).first()
+    if target is None:
+        raise EvidenceRefused(f"no target {key!r} in plan {plan_row.code}")
+    return target
+
+
+def _reading(session: Session, target: Target, as_of: date | None) -> Snapshot:
+    """The current reading of *target* dated *as_of* (default: its latest date)."""
+    query = select(Snapshot).where(Snapshot.target_id == target.id)
+    if as_of is not None:
+        query = query.where(Snapshot.as_of == as_of)
+    snap = session.exec(query.order_by(col(Snapshot.as_of).desc(), col(Snapshot.id).desc())).first()
+    if snap is not None:
+        return snap
+    dates = session.exec(
+        select(col(Snapshot.as_of))
+        .where(Snapshot.target_id == target.id)
+        .distinct()
+        .order_by(col(Snapshot.as_of))
+    ).all()
+    known = ", ".join(d.isoformat() for d in dates) or "none"
+    when = f" dated {as_of}" if as_of is not None else ""
+    raise EvidenceRefused(
+        f"no reading of {target.key}{when} to attach evidence to (its readings: {known}); "
+        "enter the figure first"
+    )
+
+
+def _linked_blobs(session: Session, target_id: int, as_of: date) -> set[int]:
+    """The contents already attached to this figure (any reading of the target and date)."""
+    return set(
+        session.exec(
+            select(Evidence.blob_id)
+            .join(Snapshot, col(Snapshot.id) == Evidence.snapshot_id)
+            .where(Snapshot.target_id == target_id, Snapshot.as_of == as_of)
+        ).all()
+    )
+
+
+def _blob(session: Session, file: EvidenceFile, now: datetime) -> tuple[int, bool]:
+    """The blob id of *file*'s content, stored if new; whether it was new."""
+    found = _blob_id(session, file.sha256)
+    if found is not None:
+        return found, False
+    try:
+        # A savepoint: another person storing the same content at the same moment wins
+        # the unique sha256, and this transaction goes on with their row.
+        with session.begin_nested():
+            new = session.connection().execute(
+                insert(EvidenceBlob.__table__).values(  # type: ignore[attr-defined]
+                    sha256=file.sha256,
+                    size=file.size,
+                    media_type=file.media_type,
+                    stored_at=now,
+                    content=file.content,
+                )
+            )
+        return int(new.inserted_primary_key[0]), True  # type: ignore[index]
+    except IntegrityError:
+        found = _blob_id(session, file.sha256)
+        if found is None:
+            raise
+        return found, False
+
+
+def _blob_id(session: Session, sha256: str) -> int | None:
+    return session.exec(select(EvidenceBlob.id).where(EvidenceBlob.sha256 == sha256)).first()
+
+
+# ---- listing and reading back -------------------------------------------------------
+
+
+def _lines_query():  # type: ignore[no-untyped-def]
+    return (
+        select(
+            Evidence.id,
+            Evidence.snapshot_id,
+            Snapshot.target_id,
+            Target.key,
+            Snapshot.as_of,
+            Evidence.file_name,
+            EvidenceBlob.sha256,
+            EvidenceBlob.size,
+            EvidenceBlob.media_type,
+            Evidence.attached_by,
+            Evidence.recorded_by,
+            Evidence.attached_at,
+        )
+        .join(Snapshot, col(Snapshot.id) == Evidence.snapshot_id)
+        .join(Target, col(Target.id) == Snapshot.target_id)
+        .join(EvidenceBlob, col(EvidenceBlob.id) == Evidence.blob_id)
+    )
+
+
+def list_evidence(
+    engine: Engine,
+    *,
+    plan: str | None = None,
+    target_key: str | None = None,
+    as_of: date | None = None,
+    target_id: int | None = None,
+) -> list[EvidenceLine]:
+    """Attached files of a plan (default: the newest), or of one target (*target_key*, or
+    *target_id* whatever its plan), optionally of one date; by target, date, attachment."""
+    with Session(engine) as session:
+        query = _lines_query()
+        if target_id is not None:
+            query = query.where(Snapshot.target_id == target_id)
+        else:
+            plan_row = find_plan(session=session, code=plan)
+            query = query.where(Target.plan_id == plan_row.id)
+            if target_key is not None:
+                target = _target(session, plan_row.code, target_key)
+                query = query.where(Snapshot.target_id == target.id)
+        if as_of is not None:
+            query = query.where(Snapshot.as_of == as_of)
+        rows = session.exec(query.order_by(col(Target.id), col(Snapshot.as_of), col(Evidence.id)))
+        lines = [EvidenceLine(*row) for row in rows]
+    return sorted(lines, key=lambda e: (_key_order(e.key), e.as_of, e.id))
+
+
+def _key_order(key: str) -> tuple[tuple[int, str], ...]:
+    return tuple((int(p), "") if p.isdigit() else (1 << 30, p) for p in key.split("."))
+
+
+def evidence_by_reading(engine: Engine, target_id: int) -> dict[int, list[EvidenceLine]]:
+    """A target's attached files by the reading they were attached to (the item history)."""
+    by_reading: dict[int, list[EvidenceLine]] = {}
+    for line in list_evidence(engine, target_id=target_id):
+        by_reading.setdefault(line.snapshot_id, []).append(line)
+    return by_reading
+
+
+def evidence_content(engine: Engine, evidence_id: int) -> bytes:
+    """The content of one attached file."""
+    with Session(engine) as session:
+        content = session.exec(
+            select(EvidenceBlob.content)
+            .join(Evidence, col(Evidence.blob_id) == EvidenceBlob.id)
+            .where(Evidence.id == evidence_id)
+        ).first()
+    if content is None:
+        raise EvidenceRefused(f"no attached file with id {evidence_id}")
+    return bytes(content)
+
+
+def figures_with_evidence(session: Session, plan_id: int) -> set[tuple[int, date]]:
+    """The figures (target id, date) of a plan with at least one attached file: one
+    grouped query over the attached files, which are few beside the readings."""
+    rows = session.exec(
+        select(col(Snapshot.target_id), col(Snapshot.as_of))
+        .join(Evidence, col(Evidence.snapshot_id) == Snapshot.id)
+        .join(Target, col(Target.id) == Snapshot.target_id)
+        .where(Target.plan_id == plan_id)
+        .group_by(col(Snapshot.target_id), col(Snapshot.as_of))
+    ).all()
+    return {(target_id, day) for target_id, day in rows}

@@ -1,0 +1,164 @@
+"""Evidence (佐证材料) in the item detail: the history counts and names a figure's files, a
+file is attached by its path, and opened with the system viewer (the viewer hook)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+
+from pledgetrack.services.evidence import (
+    attach_evidence,
+    list_evidence,
+    max_bytes,
+    read_evidence_file,
+)
+from pledgetrack.tui import viewer
+from pledgetrack.tui.screens.dashboard import DashboardScreen
+from pledgetrack.tui.screens.evidence_path import EvidencePathScreen
+from pledgetrack.tui.screens.item_detail import ItemDetailScreen
+from pledgetrack.tui.screens.pick import PickScreen
+from pledgetrack.tui.widgets.fitted_table import FittedTable
+from tests.tui_support import SIZE, TODAY, make_app, notifications, settle, wait_until
+
+PDF = b"%PDF-1.4\n% acceptance certificate\n"
+JPEG = b"\xff\xd8\xff\xe0 kiosk photo"
+
+
+@pytest.fixture
+def launched(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
+    """The commands the viewer hook was asked to start (none is started)."""
+    commands: list[list[str]] = []
+    monkeypatch.setattr(viewer, "launch", commands.append)
+    return commands
+
+
+def attach(engine: Engine, key: str, *files: Path) -> None:
+    checked = [read_evidence_file(f, limit=max_bytes(20)) for f in files]
+    attach_evidence(engine, target_key=key, files=checked)
+
+
+def history_text(detail: ItemDetailScreen) -> str:
+    table = detail.query_one("#history", FittedTable)
+    return "\n".join(
+        " ".join(str(c) for c in table.get_row_at(row)) for row in range(table.row_count)
+    )
+
+
+async def open_item_28(pilot, app) -> ItemDetailScreen:  # type: ignore[no-untyped-def]
+    await settle(pilot)
+    board = app.screen
+    assert isinstance(board, DashboardScreen) and board.evaluation is not None
+    row = board._item(28)
+    assert row is not None
+    detail = ItemDetailScreen(row, board.evaluation.as_of, board.evaluation.structure.period)
+    await app.push_screen(detail)
+    await settle(pilot, lambda: detail.target_id in detail.history)
+    return detail
+
+
+async def test_the_history_counts_and_names_a_figures_files(engine: Engine, tmp_path: Path) -> None:
+    (tmp_path / "照片[red].jpg").write_bytes(JPEG)
+    (tmp_path / "验收单.pdf").write_bytes(PDF)
+    attach(engine, "28.1", tmp_path / "照片[red].jpg", tmp_path / "验收单.pdf")
+    app = make_app(engine)
+    async with app.run_test(size=(160, 40)) as pilot:
+        detail = await open_item_28(pilot, app)
+        shown = history_text(detail)
+        assert "📎2 照片[red].jpg、验收单.pdf" in shown  # names as text, not markup
+        assert "佐证材料" in str(detail.query_one("#history", FittedTable).columns)
+
+
+async def test_a_file_is_attached_by_its_path_and_a_bad_path_is_refused(
+    engine: Engine, tmp_path: Path
+) -> None:
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(PDF)
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_item_28(pilot, app)
+        assert "📎" not in history_text(detail)
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, EvidencePathScreen))
+        await pilot.press(*str(tmp_path / "missing.pdf"), "enter")
+        await wait_until(pilot, lambda: any("no such file" in m for m, _ in notifications(app)))
+        assert "error" in [s for m, s in notifications(app) if "missing.pdf" in m]
+        assert list_evidence(engine) == []
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, EvidencePathScreen))
+        await pilot.press(*str(scan), "enter")
+        await settle(pilot, lambda: "📎1 scan.pdf" in history_text(detail))
+        assert [e.file_name for e in list_evidence(engine, target_key="28.1")] == ["scan.pdf"]
+        assert any("已附上 scan.pdf" in m for m, _ in notifications(app))
+
+
+async def test_open_writes_a_temporary_file_and_calls_the_viewer(
+    engine: Engine, tmp_path: Path, launched: list[list[str]]
+) -> None:
+    (tmp_path / "a.pdf").write_bytes(PDF)
+    (tmp_path / "b.jpg").write_bytes(JPEG)
+    attach(engine, "28.1", tmp_path / "a.pdf")
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_item_28(pilot, app)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: launched)
+        command = launched[0]
+        assert command[0] in ("xdg-open", "open", "explorer")
+        opened = Path(command[-1])
+        assert opened.name == "a.pdf" and opened.read_bytes() == PDF
+    attach(engine, "28.1", tmp_path / "b.jpg")
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_item_28(pilot, app)
+        await pilot.press("o")  # two files: choose one
+        await wait_until(pilot, lambda: isinstance(app.screen, PickScreen))
+        await pilot.press("b", "enter")
+        await wait_until(pilot, lambda: len(launched) == 2)
+        assert Path(launched[1][-1]).read_bytes() == JPEG
+
+
+async def test_open_without_evidence_says_so(engine: Engine, launched: list[list[str]]) -> None:
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_item_28(pilot, app)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: notifications(app))
+        assert notifications(app)[-1] == ("这项数据没有佐证材料（按 a 附上）", "warning")
+        assert launched == []
+
+
+async def test_a_file_goes_to_the_highlighted_reading_else_the_latest(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from datetime import date
+
+    from pledgetrack.services.progress import record
+
+    record(
+        engine,
+        target_key="28.1",
+        value="70",
+        as_of=date(2020, 11, 30),
+        entered_by="li",
+        today=TODAY,
+    )
+    (tmp_path / "nov.pdf").write_bytes(PDF)
+    (tmp_path / "oct.jpg").write_bytes(JPEG)
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_item_28(pilot, app)
+        await pilot.press("a")  # the targets table has the focus: the latest figure
+        await wait_until(pilot, lambda: isinstance(app.screen, EvidencePathScreen))
+        await pilot.press(*str(tmp_path / "nov.pdf"), "enter")
+        await settle(pilot, lambda: "📎1 nov.pdf" in history_text(detail))
+        history = detail.query_one("#history", FittedTable)
+        history.focus()
+        history.move_cursor(row=0)  # October's reading
+        await pilot.press("a")
+        await wait_until(pilot, lambda: isinstance(app.screen, EvidencePathScreen))
+        await pilot.press(*str(tmp_path / "oct.jpg"), "enter")
+        await settle(pilot, lambda: "📎1 oct.jpg" in history_text(detail))
+    dated = [(e.as_of, e.file_name) for e in list_evidence(engine, target_key="28.1")]
+    assert dated == [(date(2020, 10, 31), "oct.jpg"), (date(2020, 11, 30), "nov.pdf")]
