@@ -108,7 +108,9 @@ def test_review_on_a_narrow_terminal_fits(db: str) -> None:
     assert "entered by" not in head
 
 
-@pytest.mark.parametrize("group", [[], ["export"], ["user"], ["review"], ["import"], ["db"]])
+@pytest.mark.parametrize(
+    "group", [[], ["export"], ["user"], ["review"], ["import"], ["db"], ["evidence"]]
+)
 def test_help_lists_each_commands_first_sentence_whole(group: list[str]) -> None:
     result = runner.invoke(app, [*group, "--help"], env={"COLUMNS": "80"})
     assert result.exit_code == 0, result.output

@@ -399,7 +399,7 @@ def test_cli_attaches_lists_and_exports(cli_db: Path, tmp_path: Path) -> None:
     out = tmp_path / "evidence.zip"
     exported = runner.invoke(app, [*db, "evidence", "export", "--out", str(out)])
     assert exported.exit_code == 0, exported.output
-    assert "wrote 1 evidence files" in exported.output
+    assert "wrote 1 evidence file and" in exported.output
     with zipfile.ZipFile(out) as archive:
         assert "28.1/2020-10-31/[bold]验收单.pdf" in archive.namelist()
     report = runner.invoke(app, [*db, "report", "--month", "2020-10", "--evidence", "--lang", "en"])

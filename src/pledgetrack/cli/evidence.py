@@ -15,11 +15,12 @@ from pledgetrack.cli.app import (
     os_reason,
     parse_date_option,
     state,
+    sub_app,
 )
 from pledgetrack.domain.errors import OutputRefused, PlanNotFound
 
-evidence_app = typer.Typer(
-    help="Evidence (佐证材料) with the figures: attach photos, PDFs, scans or office "
+evidence_app = sub_app(
+    "Evidence (佐证材料) with the figures: attach photos, PDFs, scans or office "
     "documents to a reading, list them, export a plan's as a zip or a directory."
 )
 app.add_typer(evidence_app, name="evidence")
@@ -133,4 +134,5 @@ def evidence_export(
         fail(f"--out: {exc}" if isinstance(exc, OutputRefused) else str(exc))
     except OSError as exc:
         fail(f"--out: cannot write {out}: {os_reason(exc)}")
-    typer.echo(f"wrote {done.files} evidence files and manifest.csv to {done.path}")
+    files = "file" if done.files == 1 else "files"
+    typer.echo(f"wrote {done.files} evidence {files} and manifest.csv to {done.path}")
