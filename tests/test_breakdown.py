@@ -1,0 +1,197 @@
+"""Targets split to units (任务分解): each unit its own share and readings, entered by
+its own staff; a ``sum`` target's figure is its units' total, as of any date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from pledgetrack.domain.breakdown import (
+    RollupRule,
+    UnitShare,
+    lagging_units,
+    share_rule,
+    shares_problem,
+    totals_by_date,
+    unit_results,
+    units_total,
+)
+from pledgetrack.domain.model import PlanPeriod, Reading, Status, TargetKind, TargetRule
+from pledgetrack.domain.plan import TargetInfo
+from pledgetrack.services.access import PermissionDenied, add_user
+from pledgetrack.services.breakdown import (
+    BreakdownRefused,
+    ShareSpec,
+    breakdown_as_of,
+    set_breakdown,
+)
+from pledgetrack.services.progress import record
+from pledgetrack.services.sample import load_sample
+from pledgetrack.storage.latest import latest_readings
+from pledgetrack.storage.queries import load_structure
+from tests.backends import BOTH, empty_database
+from tests.conftest import DATA, TODAY
+
+YEAR = PlanPeriod(date(2020, 1, 1), date(2020, 12, 31))
+OCTOBER, NOVEMBER = date(2020, 10, 31), date(2020, 11, 30)
+#: 3.4 寒暑假爱心托管驿站: 100 处 in the sample plan.
+KEY = "3.4"
+SHARES = [
+    ShareSpec("市南区", 40, "区市"),
+    ShareSpec("市北区", 35, "区市"),
+    ShareSpec("崂山区", 25, "区市"),
+]
+
+
+@pytest.fixture
+def sample(backend: str, tmp_path: Path) -> Iterator[Engine]:
+    with empty_database(backend, tmp_path) as engine:
+        load_sample(engine, DATA)
+        yield engine
+
+
+def put(engine: Engine, key: str, value: str, on: date, by: str = "anyone") -> None:
+    record(engine, target_key=key, value=value, as_of=on, entered_by=by, today=TODAY, confirm=True)
+
+
+def figure(engine: Engine, key: str, on: date) -> float | None:
+    with Session(engine) as session:
+        structure = load_structure(session=session)
+        target = next(t for t in structure.targets() if t.key == key)
+        reading = latest_readings(session=session, plan_id=structure.id, on=on).get(target.id)
+    return None if reading is None else reading.value
+
+
+# ---- the rules ---------------------------------------------------------------------------
+
+
+def _share(tid: int, unit: str, value: float) -> UnitShare:
+    rule = share_rule(TargetRule(TargetKind.QUANTITY, YEAR.end, target_value=50.0), value)
+    return UnitShare(
+        unit, "区市", TargetInfo(tid, f"1.1/{unit}", 1, "新建幼儿园", "所", rule, unit)
+    )
+
+
+def test_a_sum_target_is_the_total_of_its_units_latest_figures() -> None:
+    assert units_total([Reading(OCTOBER, 8), None, Reading(OCTOBER, 6)]) == 14
+    assert units_total([None, Reading(OCTOBER, None, done=True)]) is None
+
+
+def test_a_total_as_of_a_date_takes_each_units_latest_figure_up_to_it() -> None:
+    history = {1: [(date(2020, 9, 30), 3.0), (OCTOBER, 8.0)], 2: [(date(2020, 9, 30), 6.0)]}
+    assert totals_by_date(history, date(2020, 9, 1)) == {date(2020, 9, 30): 9.0, OCTOBER: 14.0}
+    assert totals_by_date(history, OCTOBER) == {OCTOBER: 14.0}
+
+
+def test_shares_of_a_sum_target_must_add_up_to_it() -> None:
+    assert shares_problem(RollupRule.SUM, TargetKind.QUANTITY, 50, [8, 6, 36]) is None
+    problem = shares_problem(RollupRule.SUM, TargetKind.QUANTITY, 50, [8, 6, 30])
+    assert problem is not None and "add up to 44, not the target's 50" in problem
+    assert shares_problem(RollupRule.OWN, TargetKind.QUANTITY, 50, [8, 6, 30]) is None
+    assert "milestone" in (shares_problem(RollupRule.SUM, TargetKind.MILESTONE, None, [1]) or "")
+
+
+def test_a_units_share_has_the_targets_schedule_scaled() -> None:
+    from pledgetrack.domain.model import ScheduleNode
+
+    parent = TargetRule(
+        TargetKind.QUANTITY, YEAR.end, target_value=50.0,
+        schedule=(ScheduleNode(date(2020, 6, 30), 20.0),),
+    )  # fmt: skip
+    assert share_rule(parent, 10.0).schedule == (ScheduleNode(date(2020, 6, 30), 4.0),)
+
+
+def test_each_unit_has_its_own_status_and_completion_as_of_a_date() -> None:
+    shares = [_share(1, "长海县", 8), _share(2, "普兰店区", 20), _share(3, "中山区", 22)]
+    readings = {1: Reading(OCTOBER, 8), 2: Reading(OCTOBER, 19), 3: Reading(date(2020, 8, 31), 5)}
+    results = unit_results(shares, readings, period=YEAR, on=date(2020, 11, 10))
+    assert [r.result.status for r in results] == [
+        Status.ACHIEVED,
+        Status.ON_TRACK,
+        Status.NOT_REPORTED,
+    ]
+    assert [round(r.result.completion or 0, 1) for r in results] == [100.0, 95.0, 22.7]
+    assert [r.unit for r in lagging_units(results)] == ["普兰店区", "中山区"]
+    # As of the end of August only 中山区 had reported.
+    august = unit_results(shares, {3: readings[3]}, period=YEAR, on=date(2020, 8, 31))
+    assert [r.result.reading is not None for r in august] == [False, False, True]
+
+
+# ---- the services --------------------------------------------------------------------------
+
+
+@BOTH
+def test_a_sum_targets_figure_follows_its_units_and_time_travels(sample: Engine) -> None:
+    saved = set_breakdown(sample, target_key=KEY, rule="sum", shares=SHARES)
+    assert (saved.added, saved.rule) == (3, RollupRule.SUM)
+    put(sample, f"{KEY}/市南区", "30", OCTOBER)
+    put(sample, f"{KEY}/市北区", "20", OCTOBER)
+    assert figure(sample, KEY, OCTOBER) == 50
+    put(sample, f"{KEY}/市南区", "40", NOVEMBER)
+    assert figure(sample, KEY, NOVEMBER) == 60  # 40 + 市北区's October 20
+    assert figure(sample, KEY, OCTOBER) == 50  # October as it was
+    # A correction of October (typed after November) moves both totals.
+    put(sample, f"{KEY}/市北区", "25", OCTOBER)
+    assert (figure(sample, KEY, OCTOBER), figure(sample, KEY, NOVEMBER)) == (55, 65)
+    _split, results = breakdown_as_of(sample, target_key=KEY, on=NOVEMBER) or (None, [])
+    assert [(r.unit, r.result.status) for r in results] == [
+        ("市南区", Status.ACHIEVED),
+        ("市北区", Status.BEHIND),  # 25 of 35, October its due month
+        ("崂山区", Status.NOT_REPORTED),
+    ]
+
+
+@BOTH
+def test_nobody_enters_a_sum_targets_figure_by_hand(sample: Engine) -> None:
+    set_breakdown(sample, target_key=KEY, rule="sum", shares=SHARES)
+    with pytest.raises(PermissionDenied, match=r"3\.4: the figure is the total of its units"):
+        put(sample, KEY, "50", OCTOBER)
+
+
+@BOTH
+def test_an_own_target_keeps_its_own_figure(sample: Engine) -> None:
+    before = figure(sample, KEY, OCTOBER)  # the sample's 173 处
+    set_breakdown(sample, target_key=KEY, rule="own", shares=SHARES[:2])
+    put(sample, f"{KEY}/市南区", "30", OCTOBER)
+    assert figure(sample, KEY, OCTOBER) == before
+    put(sample, KEY, "180", OCTOBER)
+    assert figure(sample, KEY, OCTOBER) == 180
+
+
+@BOTH
+def test_unit_staff_enter_only_their_own_units_figures(sample: Engine) -> None:
+    set_breakdown(sample, target_key=KEY, rule="sum", shares=SHARES)
+    add_user(sample, login="zhao", role="admin", actor="whoever")
+    add_user(sample, login="nan", role="staff", department="市南区", actor="zhao")
+    add_user(sample, login="bei", role="staff", department="市北区", actor="zhao")
+    put(sample, f"{KEY}/市南区", "30", OCTOBER, by="nan")
+    with pytest.raises(PermissionDenied, match=r"cannot enter figures for 3\.4/市北区"):
+        put(sample, f"{KEY}/市北区", "20", OCTOBER, by="nan")
+    with pytest.raises(PermissionDenied, match=r"cannot enter figures for 3\.4/市南区"):
+        put(sample, f"{KEY}/市南区", "31", OCTOBER, by="bei")
+    put(sample, f"{KEY}/市北区", "20", OCTOBER, by="bei")
+    assert figure(sample, KEY, OCTOBER) == 50
+    with pytest.raises(PermissionDenied, match="only admins"):
+        set_breakdown(sample, target_key=KEY, rule="sum", shares=SHARES, actor="nan")
+
+
+@BOTH
+def test_a_split_that_does_not_add_up_is_refused_naming_the_target(sample: Engine) -> None:
+    shares = [ShareSpec("市南区", 40), ShareSpec("市北区", 35)]
+    with pytest.raises(BreakdownRefused, match=r"3\.4: the units' figures add up to 75, not"):
+        set_breakdown(sample, target_key=KEY, rule="sum", shares=shares)
+    assert breakdown_as_of(sample, target_key=KEY, on=OCTOBER) is None
+
+
+@BOTH
+def test_the_plan_still_counts_its_own_targets_only(sample: Engine) -> None:
+    with Session(sample) as session:
+        before = [t.key for t in load_structure(session=session).targets()]
+    set_breakdown(sample, target_key=KEY, rule="sum", shares=SHARES)
+    with Session(sample) as session:
+        assert [t.key for t in load_structure(session=session).targets()] == before
