@@ -30,6 +30,10 @@ from pledgetrack.services.breakdown import (
     breakdown_as_of,
     set_breakdown,
 )
+from pledgetrack.domain.report_format import ReportFormat
+from pledgetrack.reports.breakdown_text import units_phrase
+from pledgetrack.reports.model import UnitLine
+from pledgetrack.services.month_report import build_month_report, render_report
 from pledgetrack.services.progress import record
 from pledgetrack.services.sample import load_sample
 from pledgetrack.storage.latest import latest_readings
@@ -195,3 +199,39 @@ def test_the_plan_still_counts_its_own_targets_only(sample: Engine) -> None:
     set_breakdown(sample, target_key=KEY, rule="sum", shares=SHARES)
     with Session(sample) as session:
         assert [t.key for t in load_structure(session=session).targets()] == before
+
+
+# ---- the month-end text ------------------------------------------------------------------
+
+
+def _units(*spec: tuple[str, float | None, bool]) -> tuple[UnitLine, ...]:
+    return tuple(UnitLine(unit, "区市", completion, done) for unit, completion, done in spec)
+
+
+def test_the_month_text_names_the_units_that_lag() -> None:
+    most_done = _units(("市南区", 100, True), ("中山区", 80, False), ("庄河市", 70, False),
+                       ("长海县", 120, True), ("金州区", 100, True))  # fmt: skip
+    assert units_phrase(most_done, "zh") == "（除中山区、庄河市外均已完成）"
+    assert units_phrase(most_done, "en") == " (done everywhere except 中山区; 庄河市)"
+    few_done = _units(("长海县", 100, True), ("普兰店区", 95, False), ("瓦房店市", None, False))
+    assert units_phrase(few_done, "zh") == "（长海县已完成，普兰店区完成95%，瓦房店市未填报）"
+    assert units_phrase(few_done, "en") == " (done in 长海县; 普兰店区 95%; 瓦房店市 not reported)"
+    all_done = _units(("市南区", 100, True), ("市北区", 104.5, True))
+    assert units_phrase(all_done, "zh") == "（各区市均已完成）"
+    assert units_phrase(all_done, "en") == " (done in every 区市)"
+    assert units_phrase(_units(("市南区", None, False)), "zh") == ""
+
+
+@BOTH
+def test_the_month_report_says_which_units_lag(sample: Engine) -> None:
+    set_breakdown(sample, target_key=KEY, rule="sum", shares=SHARES)
+    put(sample, f"{KEY}/市南区", "40", OCTOBER)
+    put(sample, f"{KEY}/市北区", "20", OCTOBER)
+    put(sample, f"{KEY}/崂山区", "25", OCTOBER)
+    report = build_month_report(sample, month=OCTOBER)
+    line = next(tl for tl in report.item(3).targets if tl.key == KEY)
+    assert line.value == 85
+    assert [u.unit for u in line.units if not u.achieved] == ["市北区"]
+    zh = render_report(report, ReportFormat.text, "zh")
+    assert "寒暑假爱心托管驿站85处" in zh and "（除市北区外均已完成）" in zh
+    assert "done everywhere except 市北区" in render_report(report, ReportFormat.text, "en")

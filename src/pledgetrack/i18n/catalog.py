@@ -162,6 +162,18 @@ CATALOG: dict[str, dict[str, str]] = {
     },
     "report.item.status": {"zh": "【{status}】", "en": " [{status}]"},
     "report.note": {"zh": "（{note}）", "en": " ({note})"},
+    # A split target's units (reports/breakdown_text.py): "除中山区、庄河市外均已完成".
+    "report.units": {"zh": "（{text}）", "en": " ({text})"},
+    "report.units.all": {"zh": "各{level}均已完成", "en": "done in every {level}"},
+    "report.units.level": {"zh": "单位", "en": "unit"},
+    "report.units.except": {
+        "zh": "除{names}外均已完成",
+        "en": "done everywhere except {names}",
+    },
+    "report.units.done": {"zh": "{names}已完成", "en": "done in {names}"},
+    "report.units.share": {"zh": "{unit}完成{percent}%", "en": "{unit} {percent}%"},
+    "report.units.none": {"zh": "{unit}未填报", "en": "{unit} not reported"},
+    "report.units.sep": {"zh": "，", "en": "; "},
     "report.attention": {"zh": "需关注事项", "en": "Needs attention"},
     "report.attention.none": {
         "zh": "无进度滞后、逾期或未填报事项。",

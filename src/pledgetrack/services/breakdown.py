@@ -29,6 +29,8 @@ from pledgetrack.domain.breakdown import (
 )
 from pledgetrack.domain.model import Policy, StoredReading
 from pledgetrack.domain.plan import PlanStructure, TargetInfo
+from pledgetrack.domain.numbers import round_percent
+from pledgetrack.reports.model import MonthReport, UnitLine
 from pledgetrack.services.access import Actor, PermissionDenied, acting
 from pledgetrack.services.audit import Change, write_audit
 from pledgetrack.storage.breakdown_rows import (
@@ -127,6 +129,31 @@ def results_as_of(
         tid: unit_results(split.shares, readings, period=structure.period, on=on, policy=policy)
         for tid, split in splits.items()
     }
+
+
+def attach_units(
+    report: MonthReport, splits: Mapping[int, Breakdown], results: Mapping[int, list[UnitResult]]
+) -> None:
+    """Give each split target's line in *report* its units (reports.breakdown_text says
+    which lag)."""
+    by_key = {
+        split.target.key: tuple(
+            UnitLine(
+                r.unit,
+                r.share.level,
+                None if r.result.reading is None or r.result.completion is None
+                else round_percent(r.result.completion),
+                r.result.achieved,
+            )
+            for r in results.get(tid, [])
+        )
+        for tid, split in splits.items()
+    }  # fmt: skip
+    for section in report.pledges:
+        for item in section.items:
+            for line in item.targets:
+                if line.key in by_key:
+                    line.units = by_key[line.key]
 
 
 def breakdown_as_of(

@@ -35,6 +35,7 @@ from pledgetrack.reports.model import (
     TargetLine,
 )
 from pledgetrack.reports.render import Progress, render_string, write_stream
+from pledgetrack.services.breakdown import attach_units, breakdowns, results_as_of
 from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.storage.latest import latest_readings
 from pledgetrack.storage.queries import first_entries, load_structure, plan_history
@@ -135,6 +136,10 @@ def _build(
             if with_history
             else []
         )
+        splits = breakdowns(session, structure)
+        units = results_as_of(
+            session, structure, splits, as_of, policy, approved_only=approved_only
+        )
     deadline = reporting_deadline(as_of, policy)
     late = {tid for tid, at in entered.items() if _entered_on(at) > deadline}
     current = evaluate_plan(structure, now, as_of, policy).filtered(department=department)
@@ -149,6 +154,8 @@ def _build(
     )
     if history:
         report.history = _history_lines(structure, history, department)
+    if units:
+        attach_units(report, splits, units)
     return report
 
 
