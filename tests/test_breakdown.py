@@ -21,8 +21,12 @@ from pledgetrack.domain.breakdown import (
     unit_results,
     units_total,
 )
+from pledgetrack.domain.errors import ImportRejected
 from pledgetrack.domain.model import PlanPeriod, Reading, Status, TargetKind, TargetRule
 from pledgetrack.domain.plan import TargetInfo
+from pledgetrack.domain.report_format import ReportFormat
+from pledgetrack.reports.breakdown_text import units_phrase
+from pledgetrack.reports.model import UnitLine
 from pledgetrack.services.access import PermissionDenied, add_user
 from pledgetrack.services.breakdown import (
     BreakdownRefused,
@@ -30,16 +34,14 @@ from pledgetrack.services.breakdown import (
     breakdown_as_of,
     set_breakdown,
 )
-from pledgetrack.domain.report_format import ReportFormat
-from pledgetrack.reports.breakdown_text import units_phrase
-from pledgetrack.reports.model import UnitLine
+from pledgetrack.services.breakdown_files import export_breakdown, import_breakdown
 from pledgetrack.services.month_report import build_month_report, render_report
 from pledgetrack.services.progress import record
 from pledgetrack.services.sample import load_sample
 from pledgetrack.storage.latest import latest_readings
 from pledgetrack.storage.queries import load_structure
 from tests.backends import BOTH, empty_database
-from tests.conftest import DATA, TODAY
+from tests.conftest import DATA, TODAY, write
 
 YEAR = PlanPeriod(date(2020, 1, 1), date(2020, 12, 31))
 OCTOBER, NOVEMBER = date(2020, 10, 31), date(2020, 11, 30)
@@ -235,3 +237,84 @@ def test_the_month_report_says_which_units_lag(sample: Engine) -> None:
     zh = render_report(report, ReportFormat.text, "zh")
     assert "寒暑假爱心托管驿站85处" in zh and "（除市北区外均已完成）" in zh
     assert "done everywhere except 市北区" in render_report(report, ReportFormat.text, "en")
+
+
+# ---- breakdown files ---------------------------------------------------------------------
+
+OFFICE = (
+    "2020年市办实事任务分解表\n"
+    "序号,指标,合计,汇总方式,市南区,市北区,崂山区\n"
+    "3.4,寒暑假爱心托管驿站,100,求和,40,35,25\n"
+    "3.3,职工心理健康服务站点,100,,50,50,\n"
+)
+
+
+@BOTH
+def test_an_office_breakdown_table_is_imported_and_exported_the_same(
+    sample: Engine, tmp_path: Path
+) -> None:
+    path = write(tmp_path / "分解.csv", OFFICE)
+    with pytest.raises(ImportRejected) as refused:
+        import_breakdown(sample, path)
+    assert [(e.row, e.column) for e in refused.value.errors] == [
+        (2, "市南区"), (2, "市北区"), (2, "崂山区"),
+    ]  # fmt: skip
+    assert "unknown unit 市南区" in str(refused.value)
+    saved = import_breakdown(sample, path, add_units=True, level="区市")
+    assert [(s.key, s.rule, s.added) for s in saved] == [
+        ("3.4", RollupRule.SUM, 3),
+        ("3.3", RollupRule.SUM, 2),
+    ]
+    for suffix in (".csv", ".xlsx"):
+        out = tmp_path / f"out{suffix}"
+        assert export_breakdown(sample, out) == 2
+        again = import_breakdown(sample, out, dry_run=True)
+        assert [(s.key, s.added, s.changed, s.removed) for s in again] == [
+            ("3.3", 0, 0, 0),
+            ("3.4", 0, 0, 0),
+        ]
+    out = tmp_path / "out.csv"
+    assert out.read_text(encoding="utf-8-sig").splitlines()[:2] == [
+        "序号,指标,合计,汇总方式,市南区,市北区,崂山区",
+        "3.3,职工心理健康服务站点,100,sum,50,50,",
+    ]
+
+
+@BOTH
+def test_the_exchange_layout_round_trips(sample: Engine, tmp_path: Path) -> None:
+    set_breakdown(sample, target_key=KEY, rule="sum", shares=SHARES)
+    out = tmp_path / "breakdown.csv"
+    export_breakdown(sample, out, layout="exchange")
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[:2] == [
+        "plan,target,rule,unit,level,target_value",
+        "qingdao-2020,3.4,sum,市南区,区市,40",
+    ]
+    out.write_text("\n".join(lines).replace("市南区,区市,40", "市南区,区市,45"), encoding="utf-8")
+    with pytest.raises(ImportRejected) as refused:
+        import_breakdown(sample, out)
+    (error,) = refused.value.errors
+    assert (error.row, error.column) == (2, "target_value")
+    assert "add up to 105, not 100处" in error.reason
+
+
+@BOTH
+def test_a_refused_breakdown_file_names_row_and_column_and_stores_nothing(
+    sample: Engine, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path / "bad.csv",
+        "序号,指标,合计,市南区,市北区\n"
+        "3.4,寒暑假爱心托管驿站,100,40,35\n"  # 75, not 100
+        "9.9,没有的指标,5,1,4\n"  # no such target
+        "3.3,职工心理健康服务站点,100,五十,50\n",  # not a number
+    )
+    with pytest.raises(ImportRejected) as refused:
+        import_breakdown(sample, path, add_units=True)
+    assert [(e.row, e.column) for e in refused.value.errors] == [
+        (2, "合计"),
+        (3, "序号"),
+        (4, "市南区"),
+    ]
+    assert "the units' figures add up to 75, not 100处" in refused.value.errors[0].reason
+    assert breakdown_as_of(sample, target_key=KEY, on=OCTOBER) is None

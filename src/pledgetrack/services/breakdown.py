@@ -28,8 +28,8 @@ from pledgetrack.domain.breakdown import (
     unit_results,
 )
 from pledgetrack.domain.model import Policy, StoredReading
-from pledgetrack.domain.plan import PlanStructure, TargetInfo
 from pledgetrack.domain.numbers import round_percent
+from pledgetrack.domain.plan import PlanStructure, TargetInfo
 from pledgetrack.reports.model import MonthReport, UnitLine
 from pledgetrack.services.access import Actor, PermissionDenied, acting
 from pledgetrack.services.audit import Change, write_audit
@@ -216,10 +216,10 @@ def set_breakdown(
         me = acting(session, actor)
         me.require_admin("split targets to units")
         structure = load_structure(session=session, code=plan)
-        return _set(session, structure, target_key, rollup, shares, me, now)
+        return apply_breakdown(session, structure, target_key, rollup, shares, me, now)
 
 
-def _set(
+def apply_breakdown(
     session: Session,
     structure: PlanStructure,
     target_key: str,
@@ -228,6 +228,8 @@ def _set(
     me: Actor,
     now: datetime,
 ) -> BreakdownSaved:
+    """:func:`set_breakdown` in the caller's session (a file of many splits: one
+    transaction); *me* is already known to be an admin."""
     info = next((t for t in structure.targets() if t.key == target_key), None)
     if info is None:
         raise BreakdownRefused(f"{target_key}: no such target in plan {structure.code}")
