@@ -318,3 +318,27 @@ def test_a_refused_breakdown_file_names_row_and_column_and_stores_nothing(
     ]
     assert "the units' figures add up to 75, not 100处" in refused.value.errors[0].reason
     assert breakdown_as_of(sample, target_key=KEY, on=OCTOBER) is None
+
+
+def test_the_command_line_imports_shows_and_exports_a_breakdown(
+    cli_db: Path, tmp_path: Path
+) -> None:
+    from typer.testing import CliRunner
+
+    from pledgetrack.cli import app
+
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(app, ["--db", str(cli_db), "--lang", "zh", *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    table = write(tmp_path / "分解.csv", OFFICE)
+    refused = runner.invoke(app, ["--db", str(cli_db), "breakdown", "import", str(table)])
+    assert refused.exit_code == 2 and "unknown unit 市南区" in refused.output
+    assert "3.4 (sum): 3 units added" in run("breakdown", "import", str(table), "--add-units")
+    run("record", "3.4/市南区", "38", "--as-of", "2020-10-31")
+    shown = run("breakdown", "show", "3.4", "--as-of", "2020-11-10")
+    assert "市南区\t40\t38\t95%\t正常推进" in shown and "崂山区\t25\t\t—\t未填报" in shown
+    assert "2 split targets" in run("breakdown", "export", str(tmp_path / "out.xlsx"))
