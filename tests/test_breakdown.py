@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
@@ -38,10 +39,12 @@ from pledgetrack.services.breakdown_files import export_breakdown, import_breakd
 from pledgetrack.services.month_report import build_month_report, render_report
 from pledgetrack.services.progress import record
 from pledgetrack.services.sample import load_sample
+from pledgetrack.storage.db import make_engine
 from pledgetrack.storage.latest import latest_readings
 from pledgetrack.storage.queries import load_structure
-from tests.backends import BOTH, empty_database
+from tests.backends import BOTH, PG_URL, empty_database, pg_url
 from tests.conftest import DATA, TODAY, write
+from tests.test_database_roles import REFUSED, Deployment, deployment, insert_reading  # noqa: F401
 
 YEAR = PlanPeriod(date(2020, 1, 1), date(2020, 12, 31))
 OCTOBER, NOVEMBER = date(2020, 10, 31), date(2020, 11, 30)
@@ -342,3 +345,38 @@ def test_the_command_line_imports_shows_and_exports_a_breakdown(
     shown = run("breakdown", "show", "3.4", "--as-of", "2020-11-10")
     assert "市南区\t40\t38\t95%\t正常推进" in shown and "崂山区\t25\t\t—\t未填报" in shown
     assert "2 split targets" in run("breakdown", "export", str(tmp_path / "out.xlsx"))
+
+
+# ---- PostgreSQL: the database holds unit staff to their unit ----------------------------
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs PLEDGETRACK_TEST_DATABASE_URL")
+def test_postgresql_lets_unit_staff_write_only_their_units_share_and_its_total(
+    deployment: Deployment,  # noqa: F811 (the fixture imported above)
+) -> None:
+    server = deployment
+    set_breakdown(server.owner, target_key=KEY, rule="sum", shares=SHARES, actor=server.admin)
+    nan = f"nan_{server.admin.split('_')[-1]}"
+    add_user(server.owner, login=nan, role="staff", department="市南区",
+             actor=server.admin, database_roles=True)  # fmt: skip
+    try:
+        person = make_engine(server.url_as(nan))
+        try:
+            put(person, f"{KEY}/市南区", "30", OCTOBER, by=nan)  # the share and its total
+        finally:
+            person.dispose()
+        assert figure(server.owner, KEY, OCTOBER) == 30
+        with server.connect(nan) as conn:
+            with pytest.raises(REFUSED, match="row-level security"):
+                insert_reading(conn, server.target_id(f"{KEY}/市北区"), nan)
+            with pytest.raises(REFUSED, match="row-level security"):
+                insert_reading(conn, server.target_id("28.1"), nan)
+        with server.connect(server.staff) as conn:  # 市文化和旅游局: not a unit
+            with pytest.raises(REFUSED, match="row-level security"):
+                insert_reading(conn, server.target_id(f"{KEY}/市南区"), server.staff)
+    finally:
+        admin = create_engine(pg_url(), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP OWNED BY "{nan}"'))
+            conn.execute(text(f'DROP ROLE IF EXISTS "{nan}"'))
+        admin.dispose()
