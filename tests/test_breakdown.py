@@ -380,3 +380,26 @@ def test_postgresql_lets_unit_staff_write_only_their_units_share_and_its_total(
             conn.execute(text(f'DROP OWNED BY "{nan}"'))
             conn.execute(text(f'DROP ROLE IF EXISTS "{nan}"'))
         admin.dispose()
+
+
+@BOTH
+def test_units_readings_go_out_and_come_back_with_the_progress_file(
+    sample: Engine, backend: str, tmp_path: Path
+) -> None:
+    from pledgetrack.services.progress import export_progress, read_progress_file, save_entries
+
+    set_breakdown(sample, target_key=KEY, rule="sum", shares=SHARES)
+    put(sample, f"{KEY}/市南区", "30", OCTOBER)
+    put(sample, f"{KEY}/市北区", "20", OCTOBER)
+    progress, split = tmp_path / "progress.csv", tmp_path / "split.csv"
+    export_progress(sample, progress)
+    export_breakdown(sample, split)
+    text = progress.read_text(encoding="utf-8-sig")
+    assert "3.4/市南区,2020-10-31,30" in text and "3.4/市北区,2020-10-31,20" in text
+    assert ",3.4,2020-10-31," not in text  # the total is made again from the units
+    (tmp_path / "again").mkdir()
+    with empty_database(backend, tmp_path / "again") as again:
+        load_sample(again, DATA)
+        import_breakdown(again, split, add_units=True)
+        save_entries(again, read_progress_file(again, progress, today=TODAY))
+        assert figure(again, KEY, OCTOBER) == 50
