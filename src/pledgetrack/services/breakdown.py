@@ -27,7 +27,7 @@ from pledgetrack.domain.breakdown import (
     totals_by_date,
     unit_results,
 )
-from pledgetrack.domain.model import Policy, StoredReading
+from pledgetrack.domain.model import PlanPeriod, Policy, StoredReading
 from pledgetrack.domain.numbers import round_percent
 from pledgetrack.domain.plan import PlanStructure, TargetInfo
 from pledgetrack.reports.model import MonthReport, UnitLine
@@ -37,6 +37,7 @@ from pledgetrack.storage.breakdown_rows import (
     ShareRow,
     current_readings,
     has_readings,
+    rule_of,
     share_rows,
     split_rules,
     sum_parents,
@@ -154,6 +155,77 @@ def attach_units(
             for line in item.targets:
                 if line.key in by_key:
                     line.units = by_key[line.key]
+
+
+def target_units(
+    engine: Engine,
+    target: TargetInfo,
+    *,
+    period: PlanPeriod,
+    on: date,
+    policy: Policy | None = None,
+) -> tuple[RollupRule, list[UnitResult]] | None:
+    """A target's rule and its units' results as of *on* (None: not split): what an item's
+    screen shows under the highlighted target, three small queries."""
+    with Session(engine) as session:
+        rule = rule_of(session=session, target_id=target.id)
+        if not rule:
+            return None
+        rows = share_rows(session=session, plan_id=None, parent_ids=[target.id])
+        shares = [UnitShare(r.unit, r.level, _share_info(target, r)) for r in rows]
+        readings = latest_readings(
+            session=session,
+            plan_id=_plan_of(session, target.id),
+            on=on,
+            target_ids=[s.target.id for s in shares],
+        )
+    return RollupRule(rule), unit_results(shares, readings, period=period, on=on, policy=policy)
+
+
+def _plan_of(session: Session, target_id: int) -> int:
+    return session.exec(select(Target.plan_id).where(Target.id == target_id)).one()
+
+
+@dataclass(slots=True)
+class UnitScore:
+    """A unit's month across every target split to it (the unit scorecard)."""
+
+    unit: str
+    level: str
+    shares: int = 0
+    achieved: int = 0
+    lagging: int = 0
+    not_reported: int = 0
+    #: Mean completion of its shares with a figure, each capped at 100 % (as items are
+    #: averaged); None: no figure yet.
+    completion: float | None = None
+
+
+def unit_scores(report: MonthReport) -> list[UnitScore]:
+    """Each unit's shares of the report's split targets: how many achieved, lagging, not
+    reported, and the mean completion — from the report's own unit lines, so the
+    scorecard and the month text say the same (units by name)."""
+    scores: dict[str, UnitScore] = {}
+    done: dict[str, list[float]] = {}
+    for section in report.pledges:
+        for item in section.items:
+            for line in item.targets:
+                for unit in line.units:
+                    score = scores.setdefault(unit.unit, UnitScore(unit.unit, unit.level))
+                    score.shares += 1
+                    if unit.achieved:
+                        score.achieved += 1
+                    elif unit.completion is None:
+                        score.not_reported += 1
+                    else:
+                        score.lagging += 1
+                    if unit.completion is not None:
+                        done.setdefault(unit.unit, []).append(min(unit.completion, 100.0))
+    for name, values in done.items():
+        scores[name].completion = round_percent(sum(values) / len(values))
+    return sorted(
+        scores.values(), key=lambda s: (s.completion is None, -(s.completion or 0), s.unit)
+    )
 
 
 def breakdown_as_of(

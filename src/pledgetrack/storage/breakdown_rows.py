@@ -31,23 +31,30 @@ class ShareRow:
 
 
 def share_rows(
-    *, session: Session, plan_id: int, parent_ids: Sequence[int] | None = None
+    *, session: Session, plan_id: int | None, parent_ids: Sequence[int] | None = None
 ) -> list[ShareRow]:
-    """The units' shares of a plan's split targets (or of *parent_ids*), by target and
-    position."""
+    """The units' shares of a plan's split targets (or of *parent_ids*; *plan_id* None:
+    of any plan), by target and position."""
     t, d = Target.__table__.c, Department.__table__.c  # type: ignore[attr-defined]
     query = (
         sa_select(t.id, t.key, t.parent_id, d.name, d.level, t.target_value, t.position)
         .join_from(Target.__table__, Department.__table__, d.id == t.unit_id)  # type: ignore[attr-defined]
-        .where(t.plan_id == plan_id, t.parent_id.is_not(None))
+        .where(t.parent_id.is_not(None))
         .order_by(t.parent_id, t.position, t.id)
     )
+    if plan_id is not None:
+        query = query.where(t.plan_id == plan_id)
     if parent_ids is not None:
         query = query.where(t.parent_id.in_(list(parent_ids)))
     return [
         ShareRow(sid, key, parent, unit, level or "", value, position)
         for sid, key, parent, unit, level, value, position in session.connection().execute(query)
     ]
+
+
+def rule_of(*, session: Session, target_id: int) -> str | None:
+    """The rollup rule of one target (None: not split)."""
+    return session.exec(select(Target.rollup).where(Target.id == target_id)).first()
 
 
 def split_rules(*, session: Session, plan_id: int) -> dict[int, str]:

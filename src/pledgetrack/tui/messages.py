@@ -26,12 +26,16 @@ class EvaluationLoaded(Message):
 
 
 class HistoryLoaded(Message):
-    """The readings of one target."""
+    """The readings of one target, and its units when it is split (rule, results)."""
 
-    def __init__(self, target_id: int, entries: list[StoredReading]) -> None:
+    def __init__(
+        self, target_id: int, entries: list[StoredReading], units: object | None = None
+    ) -> None:
         super().__init__()
         self.target_id = target_id
         self.entries = entries
+        #: services.breakdown.target_units' answer (None: not split).
+        self.units = units
 
 
 class ReportBuilt(Message):

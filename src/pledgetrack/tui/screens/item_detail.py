@@ -13,11 +13,13 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from pledgetrack.domain.breakdown import RollupRule, UnitResult
 from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.evaluation import ItemRow, TargetRow
 from pledgetrack.domain.model import PlanPeriod, StoredReading, TargetKind
 from pledgetrack.domain.numbers import format_number, format_percent
 from pledgetrack.i18n import status_label, t
+from pledgetrack.services.breakdown import target_units
 from pledgetrack.services.history import target_history
 from pledgetrack.tui.cells import cell, day, goal_text, light, localize_bindings
 from pledgetrack.tui.chart import (
@@ -81,6 +83,14 @@ TARGET_COLUMNS = {
     "col.expected": (2, 0),
     "col.assessed": (3, 0),
     "col.deadline": (4, 0),
+    "col.status": (0, 0),
+}
+UNIT_COLUMNS = {
+    "col.unit": (0, 1),
+    "col.share": (0, 0),
+    "col.value": (0, 0),
+    "col.completion": (0, 0),
+    "col.expected": (1, 0),
     "col.status": (0, 0),
 }
 HISTORY_COLUMNS = {
@@ -186,6 +196,8 @@ class ItemDetailScreen(Screen[None]):
         self.as_of = as_of
         self.period = period
         self.history: dict[int, list[StoredReading]] = {}
+        #: A split target's rule and units as of the screen's date (None: not split).
+        self.units: dict[int, tuple[RollupRule, list[UnitResult]] | None] = {}
         self.target_id: int | None = row.targets[0].info.id if row.targets else None
 
     @property
@@ -197,6 +209,8 @@ class ItemDetailScreen(Screen[None]):
         yield Plain(id="detail-departments")
         yield Plain(id="detail-status")
         yield FittedTable(id="targets", cursor_type="row", zebra_stripes=True)
+        yield Plain(id="units-title")
+        yield FittedTable(id="units", cursor_type="row", zebra_stripes=True)
         yield Plain(id="history-title")
         yield FittedTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Plain(id="chart-caption")
@@ -244,6 +258,36 @@ class ItemDetailScreen(Screen[None]):
         self._fill_targets()
         self._fill_history()
 
+    def _fill_units(self, target: TargetRow | None) -> None:
+        """The highlighted target's units (share, figure, completion, status), if split."""
+        lang = self.lang
+        title = self.query_one("#units-title", Static)
+        table = self.query_one("#units", FittedTable)
+        table.clear(columns=True)
+        found = self.units.get(target.info.id) if target is not None else None
+        title.display = table.display = found is not None
+        if target is None or found is None:
+            return
+        rule, results = found
+        title.update(
+            t("tui.detail.units", lang, key=target.info.key, n=len(results),
+              rule=t(f"tui.detail.units.{rule.value}", lang))
+        )  # fmt: skip
+        rows: list[tuple[dict[str, Text], str | None]] = []
+        for r in results:
+            reading = r.result.reading
+            share = r.share.target.rule.target_value
+            cells = {
+                "col.unit": cell(r.unit),
+                "col.share": cell("—" if share is None else format_number(share)),
+                "col.value": cell(reading_text(reading.value, reading.done, lang) if reading else "—"),
+                "col.completion": cell(format_percent(r.result.completion)),
+                "col.expected": cell(format_percent(r.result.expected)),
+                "col.status": light(r.result.status, lang),
+            }  # fmt: skip
+            rows.append((cells, str(r.share.target.id)))
+        fit(table, rows, lang, UNIT_COLUMNS)
+
     def _fill_targets(self) -> None:
         lang = self.lang
         table = self.query_one("#targets", FittedTable)
@@ -278,6 +322,7 @@ class ItemDetailScreen(Screen[None]):
         table.clear(columns=True)
         target = next((t for t in self.row.targets if t.info.id == self.target_id), None)
         self._fill_chart(target)
+        self._fill_units(target)
         if target is None:
             title.update("")
             return
@@ -325,13 +370,24 @@ class ItemDetailScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="history", description="history")
     def _load_history(self, target_id: int) -> None:
-        entries = target_history(cast("PledgeApp", self.app).engine, target_id)
+        app = cast("PledgeApp", self.app)
+        entries = target_history(app.engine, target_id)
+        target = next((t for t in self.row.targets if t.info.id == target_id), None)
+        units = (
+            target_units(app.engine, target.info, period=self.period, on=self.as_of,
+                         policy=app.policy)
+            if target is not None
+            else None
+        )  # fmt: skip
         if not get_current_worker().is_cancelled:
-            self.post_message(HistoryLoaded(target_id, entries))
+            self.post_message(HistoryLoaded(target_id, entries, units))
 
     @on(HistoryLoaded)
     def _history_loaded(self, message: HistoryLoaded) -> None:
         self.history[message.target_id] = message.entries
+        self.units[message.target_id] = cast(
+            "tuple[RollupRule, list[UnitResult]] | None", message.units
+        )
         if message.target_id == self.target_id:
             self._fill_history()
 
