@@ -103,11 +103,12 @@ def current_readings(
     out: dict[int, dict[date, tuple[float | None, int]]] = {tid: {} for tid in target_ids}
     if not target_ids:
         return {}
-    rows = session.exec(
-        select(Snapshot.target_id, Snapshot.as_of, Snapshot.value, Snapshot.id)
-        .where(col(Snapshot.target_id).in_(list(target_ids)))
-        .order_by(col(Snapshot.target_id), col(Snapshot.as_of), col(Snapshot.id))
-    ).all()
+    s = Snapshot.__table__.c  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        sa_select(s.target_id, s.as_of, s.value, s.id)
+        .where(s.target_id.in_(list(target_ids)))
+        .order_by(s.target_id, s.as_of, s.id)
+    )
     for tid, as_of, value, sid in rows:
         out[tid][as_date(as_of)] = (value, sid or 0)  # later ids win
     return {

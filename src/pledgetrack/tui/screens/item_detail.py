@@ -269,10 +269,8 @@ class ItemDetailScreen(Screen[None]):
         if target is None or found is None:
             return
         rule, results = found
-        title.update(
-            t("tui.detail.units", lang, key=target.info.key, n=len(results),
-              rule=t(f"tui.detail.units.{rule.value}", lang))
-        )  # fmt: skip
+        said = t("tui.detail.units.sum" if rule is RollupRule.SUM else "tui.detail.units.own", lang)
+        title.update(t("tui.detail.units", lang, key=target.info.key, n=len(results), rule=said))
         rows: list[tuple[dict[str, Text], str | None]] = []
         for r in results:
             reading = r.result.reading

@@ -4,7 +4,7 @@ how many achieved, lagging, not reported, and the mean completion."""
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -16,13 +16,15 @@ from pledgetrack.domain.model import Status
 from pledgetrack.domain.numbers import format_percent
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.i18n import status_label, t
-from pledgetrack.reports.model import MonthReport
 from pledgetrack.services.breakdown import unit_scores
 from pledgetrack.tui.cells import STATUS_COLOUR, cell, localize_bindings
 from pledgetrack.tui.screens.month_report import MonthReportScreen
 from pledgetrack.tui.widgets.fitted_table import FittedTable, longest
 from pledgetrack.tui.widgets.fitting_footer import FittingFooter
 from pledgetrack.tui.widgets.plain import Plain
+
+if TYPE_CHECKING:
+    from pledgetrack.services.month_report import MonthReport
 
 
 class UnitScorecardScreen(MonthReportScreen[None]):
