@@ -403,3 +403,12 @@ def test_units_readings_go_out_and_come_back_with_the_progress_file(
         import_breakdown(again, split, add_units=True)
         save_entries(again, read_progress_file(again, progress, today=TODAY))
         assert figure(again, KEY, OCTOBER) == 50
+
+
+@BOTH
+def test_the_months_history_carries_the_units_readings_under_their_item(sample: Engine) -> None:
+    set_breakdown(sample, target_key=KEY, rule="sum", shares=SHARES)
+    put(sample, f"{KEY}/市南区", "40", OCTOBER)
+    report = build_month_report(sample, month=OCTOBER, with_history=True)
+    units = [h for h in report.history if h.reading.key == f"{KEY}/市南区"]
+    assert [(h.item_no, h.reading.value) for h in units] == [(3, 40.0)]

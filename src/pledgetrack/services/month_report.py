@@ -7,6 +7,7 @@ report says is decided here. A caller that already holds the plan's structure
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -35,7 +36,7 @@ from pledgetrack.reports.model import (
     TargetLine,
 )
 from pledgetrack.reports.render import Progress, render_string, write_stream
-from pledgetrack.services.breakdown import attach_units, breakdowns, results_as_of
+from pledgetrack.services.breakdown import Breakdown, attach_units, breakdowns, results_as_of
 from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.storage.latest import latest_readings
 from pledgetrack.storage.queries import first_entries, load_structure, plan_history
@@ -153,7 +154,7 @@ def _build(
         policy=policy,
     )
     if history:
-        report.history = _history_lines(structure, history, department)
+        report.history = _history_lines(structure, history, department, splits)
     if units:
         attach_units(report, splits, units)
     return report
@@ -165,9 +166,18 @@ def _entered_on(at: datetime) -> date:
 
 
 def _history_lines(
-    structure: PlanStructure, rows: list[StoredReading], department: str | None
+    structure: PlanStructure,
+    rows: list[StoredReading],
+    department: str | None,
+    splits: Mapping[int, Breakdown],
 ) -> list[HistoryLine]:
     item_of = {t.key: item for item in structure.items for t in item.targets}
+    # A unit's readings are its target's item's (services.breakdown).
+    item_of.update(
+        (share.target.key, item_of[split.target.key])
+        for split in splits.values()
+        for share in split.shares
+    )
     return [
         HistoryLine(item_no=item_of[row.key].no, reading=row)
         for row in rows
