@@ -9,7 +9,7 @@ target and its own readings. How the target's own figure relates to them is its
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
@@ -69,15 +69,15 @@ def share_rule(parent: TargetRule, value: float | None) -> TargetRule:
     """The rule of a unit's share *value* of a target: the target's kind, deadline and
     stages; its schedule and baseline scaled by the share (a unit with a fifth of the
     target is expected to do a fifth of each node)."""
-    if parent.kind is TargetKind.MILESTONE or value is None or not parent.target_value:
-        return replace(parent, target_value=value, baseline=0.0, schedule=())
-    ratio = value / parent.target_value
-    return replace(
-        parent,
-        target_value=value,
-        baseline=parent.baseline * ratio,
-        schedule=tuple(ScheduleNode(n.on, n.value * ratio) for n in parent.schedule),
-    )
+    # Made directly, not with dataclasses.replace: a province has 200k shares.
+    p = parent
+    if p.kind is TargetKind.MILESTONE or value is None or not p.target_value:
+        return TargetRule(p.kind, p.deadline, p.assessed, value, 0.0, p.at_least, (), p.stages,
+                          p.per_period)  # fmt: skip
+    ratio = value / p.target_value
+    schedule = tuple(ScheduleNode(n.on, n.value * ratio) for n in p.schedule) if p.schedule else ()
+    return TargetRule(p.kind, p.deadline, p.assessed, value, p.baseline * ratio, p.at_least,
+                      schedule, p.stages, p.per_period)  # fmt: skip
 
 
 def units_total(readings: Iterable[Reading | None]) -> float | None:
@@ -133,13 +133,31 @@ def unit_results(
 ) -> list[UnitResult]:
     """Each unit's status and completion as of *on* from its latest reading, by the rules
     of every target (the plan engine, over the units as one item's targets)."""
-    if not shares:
-        return []
-    item = ItemInfo(0, 0, "", 0, (), tuple(s.target for s in shares))
-    structure = PlanStructure(0, "", "", period, (), (item,))
-    wanted = {s.target.id: readings[s.target.id] for s in shares if s.target.id in readings}
-    row = evaluate_plan(structure, wanted, on, policy).items[0]
-    return [UnitResult(s, r) for s, r in zip(shares, row.result.targets, strict=True)]
+    return units_results([shares], readings, period=period, on=on, policy=policy)[0]
+
+
+def units_results(
+    splits: Sequence[Sequence[UnitShare]],
+    readings: Mapping[int, Reading],
+    *,
+    period: PlanPeriod,
+    on: date,
+    policy: Policy | None = None,
+) -> list[list[UnitResult]]:
+    """:func:`unit_results` of many split targets in one evaluation (each split target's
+    units as one item of a plan made for it): a province has tens of thousands."""
+    items = tuple(
+        ItemInfo(index, index, "", 0, (), tuple(s.target for s in shares))
+        for index, shares in enumerate(splits)
+    )
+    if not any(item.targets for item in items):
+        return [[] for _ in splits]
+    structure = PlanStructure(0, "", "", period, (), items)
+    rows = evaluate_plan(structure, readings, on, policy).items
+    return [
+        [UnitResult(s, r) for s, r in zip(shares, row.result.targets, strict=True)]
+        for shares, row in zip(splits, rows, strict=True)
+    ]
 
 
 def lagging_units(results: Sequence[UnitResult]) -> list[UnitResult]:

@@ -26,8 +26,9 @@ from pledgetrack.domain.breakdown import (
     shares_problem,
     totals_by_date,
     unit_results,
+    units_results,
 )
-from pledgetrack.domain.model import PlanPeriod, Policy, StoredReading
+from pledgetrack.domain.model import PlanPeriod, Policy, Reading, StoredReading
 from pledgetrack.domain.numbers import round_percent
 from pledgetrack.domain.plan import PlanStructure, TargetInfo
 from pledgetrack.reports.model import MonthReport, UnitLine
@@ -119,17 +120,29 @@ def results_as_of(
     ids = [s.target.id for split in splits.values() for s in split.shares]
     if not ids:
         return {}
-    readings = latest_readings(
-        session=session,
-        plan_id=structure.id,
+    readings: dict[int, Reading] = {}
+    for start in range(0, len(ids), MAX_IDS):  # a statement's bound parameters are few
+        readings.update(
+            latest_readings(
+                session=session,
+                plan_id=structure.id,
+                on=on,
+                approved_only=approved_only,
+                target_ids=ids[start : start + MAX_IDS],
+            )
+        )
+    results = units_results(
+        [split.shares for split in splits.values()],
+        readings,
+        period=structure.period,
         on=on,
-        approved_only=approved_only,
-        target_ids=ids,
+        policy=policy,
     )
-    return {
-        tid: unit_results(split.shares, readings, period=structure.period, on=on, policy=policy)
-        for tid, split in splits.items()
-    }
+    return dict(zip(splits, results, strict=True))
+
+
+#: Units' shares asked for by id per statement (SQLite allows 32,766 bound parameters).
+MAX_IDS = 10_000
 
 
 def attach_units(

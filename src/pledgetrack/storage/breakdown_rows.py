@@ -48,7 +48,9 @@ def share_rows(
         query = query.where(t.parent_id.in_(list(parent_ids)))
     return [
         ShareRow(sid, key, parent, unit, level or "", value, position)
-        for sid, key, parent, unit, level, value, position in session.connection().execute(query)
+        for sid, key, parent, unit, level, value, position in session.connection()
+        .execute(query)
+        .all()
     ]
 
 
