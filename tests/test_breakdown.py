@@ -412,3 +412,22 @@ def test_the_months_history_carries_the_units_readings_under_their_item(sample: 
     report = build_month_report(sample, month=OCTOBER, with_history=True)
     units = [h for h in report.history if h.reading.key == f"{KEY}/市南区"]
     assert [(h.item_no, h.reading.value) for h in units] == [(3, 40.0)]
+
+
+@BOTH
+def test_a_units_entry_sheet_holds_its_shares_and_nobody_enters_a_total(sample: Engine) -> None:
+    from pledgetrack.services.entry import LineInput, load_sheet, save_sheet
+
+    set_breakdown(sample, target_key=KEY, rule="sum", shares=SHARES)
+    add_user(sample, login="zhao", role="admin", actor="whoever")
+    add_user(sample, login="nan", role="staff", department="市南区", actor="zhao")
+    union = load_sheet(sample, department="市总工会", month=OCTOBER, today=TODAY)
+    assert KEY not in [line.target.key for line in union.lines]  # item 3's lead: 3.4 is a total
+    assert "3.3" in [line.target.key for line in union.lines]
+    sheet = load_sheet(sample, department="市南区", month=OCTOBER, today=TODAY)
+    assert [(line.item.no, line.target.key, line.target.rule.target_value)
+            for line in sheet.lines] == [(3, f"{KEY}/市南区", 40.0)]  # fmt: skip
+    line = sheet.lines[0]
+    save_sheet(sample, sheet, {line.target.id: LineInput("32", note="已建成32处")},
+               entered_by="nan", actor="nan", confirm=True)  # fmt: skip
+    assert figure(sample, KEY, OCTOBER) == 32

@@ -79,3 +79,24 @@ async def test_the_unit_scorecard_lists_each_units_shares(engine: Engine) -> Non
         await pilot.press("l")
         await settle(pilot)
         assert "units' shares as of" in text_of(app, "#units-header")
+
+
+async def test_a_units_staff_open_the_entry_screen_on_their_units_shares(engine: Engine) -> None:
+    from pledgetrack.domain.model import Policy
+    from pledgetrack.services.access import add_user
+    from pledgetrack.tui.app import create_app
+    from pledgetrack.tui.screens.entry import EntryScreen
+
+    split_3_4(engine)
+    add_user(engine, login="zhao", role="admin", actor="whoever")
+    add_user(engine, login="nan", role="staff", department="市南区", actor="zhao")
+    app = create_app(engine, lang="zh", policy=Policy(), as_of=OCTOBER, today=TODAY, user="nan")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await wait_until(pilot, lambda: isinstance(app.screen, EntryScreen)
+                         and app.screen.sheet is not None)  # fmt: skip
+        await settle(pilot)
+        sheet = app.screen.sheet
+        assert sheet is not None and sheet.department == "市南区" and not sheet.read_only
+        assert [line.target.key for line in sheet.lines] == ["3.4/市南区"]

@@ -30,7 +30,7 @@ from pledgetrack.domain.breakdown import (
 )
 from pledgetrack.domain.model import PlanPeriod, Policy, Reading, StoredReading
 from pledgetrack.domain.numbers import round_percent
-from pledgetrack.domain.plan import PlanStructure, TargetInfo
+from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
 from pledgetrack.reports.model import MonthReport, UnitLine
 from pledgetrack.services.access import Actor, PermissionDenied, acting
 from pledgetrack.services.audit import Change, write_audit
@@ -42,6 +42,7 @@ from pledgetrack.storage.breakdown_rows import (
     share_rows,
     split_rules,
     sum_parents,
+    unit_names,
 )
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.latest import latest_readings
@@ -95,6 +96,32 @@ def _share_info(parent: TargetInfo, row: ShareRow) -> TargetInfo:
         share_rule(parent.rule, row.target_value),
         row.unit,
     )
+
+
+def sheet_targets(
+    session: Session, structure: PlanStructure, department: str
+) -> tuple[list[tuple[ItemInfo, TargetInfo]], set[int]]:
+    """What a department's entry sheet holds beyond its items' targets: the shares of the
+    unit *department* (with their targets' items), and the ids of ``sum`` targets, whose
+    figure nobody enters (their units' total)."""
+    splits = breakdowns(session, structure)
+    if not splits:
+        return [], set()
+    item_of = {t.id: item for item in structure.items for t in item.targets}
+    shares = [
+        (item_of[tid], share.target)
+        for tid, split in splits.items()
+        for share in split.shares
+        if share.unit == department
+    ]
+    return shares, {tid for tid, split in splits.items() if split.rule is RollupRule.SUM}
+
+
+def plan_units(engine: Engine, plan_id: int) -> list[str]:
+    """The units a plan's targets are split to (an entry sheet's choices besides the
+    departments)."""
+    with Session(engine) as session:
+        return unit_names(session=session, plan_id=plan_id)
 
 
 def share_targets(session: Session, structure: PlanStructure) -> dict[str, TargetInfo]:

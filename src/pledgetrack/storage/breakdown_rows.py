@@ -54,6 +54,19 @@ def share_rows(
     ]
 
 
+def unit_names(*, session: Session, plan_id: int) -> list[str]:
+    """The units a plan's targets are split to, by name."""
+    t, d = Target.__table__.c, Department.__table__.c  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        sa_select(d.name)
+        .join_from(Target.__table__, Department.__table__, d.id == t.unit_id)  # type: ignore[attr-defined]
+        .where(t.plan_id == plan_id, t.parent_id.is_not(None))
+        .distinct()
+        .order_by(d.name)
+    )
+    return [name for (name,) in rows]
+
+
 def rule_of(*, session: Session, target_id: int) -> str | None:
     """The rollup rule of one target (None: not split)."""
     return session.exec(select(Target.rollup).where(Target.id == target_id)).first()
