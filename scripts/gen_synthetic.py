@@ -13,6 +13,13 @@ cumulative reading per target for each of the first --months months (about 2 %
 missing, about 1 % corrected later by a second record). Rows are inserted with
 executemany in batches; ids are assigned here so corrections can point at the
 reading they supersede.
+
+With --split F (and --units N, default 10), a fraction F of the count targets with a
+target is split to N units (migration 0010): N unit departments (合成区市01 …, level
+区市), each such target's share rows (rule ``sum``), and each unit's reading every month
+the target has one, the target's own reading being their total (as the services keep
+it). The rest of the database is the same as without --split (the split draws from its
+own random stream).
 """
 
 from __future__ import annotations
@@ -66,12 +73,16 @@ PLACES = ("东区", "西区", "南区", "北区", "新区", "县域", "城区", 
 
 
 def generate(
-    engine: Engine, *, targets: int, months: int, years: int = 1, seed: int = 20201031
-) -> dict[str, int]:
+    engine: Engine, *, targets: int, months: int, years: int = 1, seed: int = 20201031,
+    split: float = 0.0, units: int = 10,
+) -> dict[str, int]:  # fmt: skip
     """Fill an empty database; returns the row counts written."""
     rng = random.Random(seed)
+    split_rng = random.Random(seed + 1)
     create_schema(engine)
     counts = dict.fromkeys(("plans", "pledges", "items", "targets", "snapshots"), 0)
+    if split:
+        counts["unit shares"] = 0
     with engine.begin() as conn:
         if conn.execute(select(func.count()).select_from(Plan)).scalar_one():
             raise SystemExit("the database already has plans: give an empty one")
@@ -79,6 +90,14 @@ def generate(
             insert(Department),
             [{"id": d + 1, "name": f"合成单位{d + 1:03d}"} for d in range(DEPARTMENTS)],
         )
+        if split:
+            conn.execute(
+                insert(Department),
+                [
+                    {"id": DEPARTMENTS + u + 1, "name": f"合成区市{u + 1:02d}", "level": "区市"}
+                    for u in range(units)
+                ],
+            )
     ids = {"plan": 0, "pledge": 0, "item": 0, "target": 0, "snapshot": 0}
     entered = datetime(2020, 1, 1, tzinfo=UTC)
     for year_index in range(years):
@@ -139,17 +158,25 @@ def generate(
                 target_rows.append(
                     _target(rng, ids["target"], plan_id, ids["item"], item_no, k, start, end)
                 )
+        shares = _shares(split_rng, target_rows, split, units, ids) if split else {}
+        share_rows = [row for rows in shares.values() for row, _ in rows]
         with engine.begin() as conn:
             for table, rows in ((Pledge, pledges), (Item, items), (ItemDepartment, links)):
                 for i in range(0, len(rows), BATCH):
                     conn.execute(insert(table), rows[i : i + BATCH])
             for i in range(0, len(target_rows), BATCH):
                 conn.execute(insert(Target), target_rows[i : i + BATCH])
+            for i in range(0, len(share_rows), BATCH):
+                conn.execute(insert(Target), share_rows[i : i + BATCH])
+        if split:
+            counts["unit shares"] += len(share_rows)
         counts["plans"] += 1
         counts["pledges"] += len(pledges)
         counts["items"] += len(items)
         counts["targets"] += len(target_rows)
-        counts["snapshots"] += _snapshots(engine, rng, target_rows, start, months, ids, entered)
+        counts["snapshots"] += _snapshots(
+            engine, rng, target_rows, start, months, ids, entered, shares
+        )
     return counts
 
 
@@ -203,6 +230,37 @@ def _target(
     return row
 
 
+def _shares(
+    rng: random.Random, targets: list[dict[str, Any]], split: float, units: int,
+    ids: dict[str, int],
+) -> dict[int, list[tuple[dict[str, Any], float]]]:  # fmt: skip
+    """Target id → its units' share rows and weights, for a fraction *split* of the count
+    targets with a target (the target becomes rule ``sum``)."""
+    out: dict[int, list[tuple[dict[str, Any], float]]] = {}
+    for target in targets:
+        target["rollup"] = None  # one set of columns for the batch insert
+    for target in targets:
+        if target["kind"] != "quantity" or target["target_value"] is None:
+            continue
+        if rng.random() >= split:
+            continue
+        raw = [rng.uniform(0.5, 1.5) for _ in range(units)]
+        weights = [w / sum(raw) for w in raw]
+        target["rollup"] = "sum"
+        rows = []
+        for u, weight in enumerate(weights):
+            ids["target"] += 1
+            share = dict(
+                target, id=ids["target"], key=f"{target['key']}/合成区市{u + 1:02d}",
+                position=u, parent_id=target["id"], unit_id=DEPARTMENTS + u + 1, rollup=None,
+                target_value=round(target["target_value"] * weight, 2),
+                baseline=0.0, schedule=[], note="",
+            )  # fmt: skip
+            rows.append((share, weight))
+        out[target["id"]] = rows
+    return out
+
+
 def _snapshots(
     engine: Engine,
     rng: random.Random,
@@ -211,6 +269,7 @@ def _snapshots(
     months: int,
     ids: dict[str, int],
     entered: datetime,
+    shares: dict[int, list[tuple[dict[str, Any], float]]] | None = None,
 ) -> int:
     written = 0
     batch: list[dict[str, Any]] = []
@@ -254,7 +313,18 @@ def _snapshots(
                 row["value"] = round(value, 2)
             batch.append(row)
             written += 1
-            if rng.random() < 0.01:  # corrected a few days later
+            if shares and target["id"] in shares:
+                # Each unit's reading; the target's is their total, as services keep it.
+                parts = []
+                for share, weight in shares[target["id"]]:
+                    ids["snapshot"] += 1
+                    part = round(row["value"] * weight, 2)
+                    parts.append(part)
+                    batch.append(dict(row, id=ids["snapshot"], target_id=share["id"], value=part))
+                    written += 1
+                row["value"] = sum(parts)
+            if rng.random() < 0.01 and not (shares and target["id"] in shares):
+                # Corrected a few days later (a split target's total is not: it is its units').
                 ids["snapshot"] += 1
                 fixed = dict(row, id=ids["snapshot"], supersedes_id=row["id"],
                              note="更正", entered_at=row["entered_at"] + timedelta(days=2))  # fmt: skip
@@ -276,6 +346,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--months", type=int, default=12, help="months of readings (0–12)")
     parser.add_argument("--years", type=int, default=1, help="plans, one per year from 2020")
     parser.add_argument("--seed", type=int, default=20201031)
+    parser.add_argument(
+        "--split", type=float, default=0.0,
+        help="fraction of the count targets split to units (0–1; default none)",
+    )  # fmt: skip
+    parser.add_argument("--units", type=int, default=10, help="units per split target")
     where = parser.add_mutually_exclusive_group(required=True)
     where.add_argument("--out", type=Path, help="a new SQLite file")
     where.add_argument("--db", help="an empty database URL (e.g. PostgreSQL)")
@@ -290,7 +365,7 @@ def main(argv: list[str] | None = None) -> int:
     began = time.perf_counter()
     counts = generate(
         engine, targets=args.targets, months=min(max(args.months, 0), 12), years=args.years,
-        seed=args.seed,
+        seed=args.seed, split=min(max(args.split, 0.0), 1.0), units=max(args.units, 1),
     )  # fmt: skip
     engine.dispose()
     took = time.perf_counter() - began

@@ -201,3 +201,24 @@ def test_only_a_plain_sqlite_file_takes_the_standard_library_path(tmp_path: Path
     opened = open_sqlite_status(f"sqlite:///{path}", lock_wait=1)
     assert opened is not None
     opened.close()
+
+
+def test_a_plan_with_targets_split_to_units_reads_alike(tmp_path: Path) -> None:
+    """Units' shares are never counted as targets of their items, on either path; the
+    split targets' totals are what both read."""
+    path = tmp_path / "split.sqlite"
+    engine = make_engine(sqlite_url(path))
+    generator().generate(engine, targets=300, months=8, seed=3, split=0.4, units=5)
+    engine.dispose()
+    with both(path) as (engine, raw):
+        for on in (DAYS[1], DAYS[3]):
+            for approved_only in (False, True):
+                chosen = {"on": on, "approved_only": approved_only}
+                assert streamed(raw, **chosen) == streamed(engine, **chosen)
+                assert summary_json(status_summary(raw, **chosen), on) == summary_json(  # type: ignore[arg-type]
+                    status_summary(engine, **chosen),
+                    on,  # type: ignore[arg-type]
+                )
+        status = plan_status(engine, on=DAYS[3])
+        assert len(status.structure.targets()) == 300
+        assert not any("/" in t.key for t in status.structure.targets())

@@ -12,7 +12,7 @@ from pledgetrack.cli.app import app
 # isort: off
 from pledgetrack.cli import db, status, report, progress  # noqa: F401  (register commands)
 from pledgetrack.cli import backup, users, review, audit, remind  # noqa: F401
-from pledgetrack.cli import serve, forecast, evidence  # noqa: F401
+from pledgetrack.cli import serve, forecast, evidence, breakdown  # noqa: F401
 # isort: on
 
 __all__ = ["app", "main"]

@@ -459,3 +459,25 @@ def set_column_widths(ws: Any, widths: Sequence[float]) -> None:
 
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
+
+
+def sheet_records(path: Path, table: str, sheet: str | None = None) -> list[tuple[int, list[str]]]:
+    """(row number, cell texts) of every row of a workbook's sheet (chosen as
+    :func:`read_xlsx` chooses it), for a table whose columns are not fixed (a breakdown
+    table: one column per unit, exchange/breakdown_table.py). Merged cells are not
+    filled in."""
+    name = str(path)
+    _refuse_old_excel(path, name)
+    chosen, _ = check_workbook(path, table, sheet)
+    workbook = _open(path, name)
+    try:
+        ws = workbook[chosen.title]
+        ws.reset_dimensions()
+        return [
+            (number, [_text(c) for c in cells])
+            for number, cells in enumerate(ws.iter_rows(min_row=1), start=1)
+        ]
+    except _DAMAGED as exc:
+        raise _unreadable(name, exc) from None
+    finally:
+        workbook.close()

@@ -58,12 +58,28 @@ class TargetLine:
     """Works progress (形象进度) in percent its reading gives, if any ("正在施工中(90%)")."""
     per_period: bool = False
     """An amount per period: *value* is the total of its periods so far (domain.per_period)."""
+    units: tuple[UnitLine, ...] = ()
+    """A split target's units, in list order (services.breakdown); () when not split."""
 
     def __post_init__(self) -> None:
         self.key, self.name, self.unit = shown(self.key), shown(self.name), shown(self.unit)
         self.note = shown(self.note)
         if self.stage is not None:
             self.stage = shown(self.stage)
+
+
+@dataclasses.dataclass(slots=True)
+class UnitLine:
+    """A unit's share of a split target in a report: "普兰店区完成95%" (domain.breakdown)."""
+
+    unit: str
+    level: str
+    completion: float | None
+    """Rounded to one decimal, as published; None: no figure."""
+    achieved: bool
+
+    def __post_init__(self) -> None:
+        self.unit, self.level = shown(self.unit), shown(self.level)
 
 
 class ItemLine(BaseModel):

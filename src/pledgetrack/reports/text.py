@@ -11,6 +11,7 @@ from pledgetrack.domain.model import STATUS_ORDER, Status
 from pledgetrack.domain.numbers import format_number, format_percent, pledge_heading
 from pledgetrack.domain.qualifier import qualified
 from pledgetrack.i18n import status_label, t
+from pledgetrack.reports.breakdown_text import units_phrase
 from pledgetrack.reports.model import AtRiskItem, ItemLine, MonthReport, TargetLine
 
 #: Units of a target that is itself a percentage: its completion would repeat the figure.
@@ -89,6 +90,8 @@ def target_phrase(line: TargetLine, lang: str, plan_end: date | None = None) -> 
         text = _figure(line, lang) + _share(line, lang, plan_end)
         if line.works is not None:
             text += t("report.works", lang, percent=format_number(line.works))
+    if line.units:
+        text += units_phrase(line.units, lang)
     if line.deadline != plan_end:
         text += t("report.deadline", lang, date=date_label(line.deadline, lang))
     if line.forecast is not None and line.status is not Status.ACHIEVED:

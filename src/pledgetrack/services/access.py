@@ -42,6 +42,7 @@ from pledgetrack.services.person import (
     may_act_for_others,
     os_account,
 )
+from pledgetrack.storage.breakdown_rows import units_of
 from pledgetrack.storage.db import encrypted_password, session_scope
 from pledgetrack.storage.tables import Department, ItemDepartment, Target, User
 
@@ -294,6 +295,10 @@ def require_entry_for_targets(session: Session, actor: Actor, targets: Mapping[i
         ).all()
         for tid, name in rows:
             departments[tid].append(name)  # type: ignore[index]
+    # A unit's share of a split target is entered by that unit's staff (migration 0011).
+    departments.update(
+        (tid, [unit]) for tid, unit in units_of(session=session, target_ids=ids).items()
+    )
     actor.require_entry({targets[tid]: depts for tid, depts in departments.items()})
 
 

@@ -28,6 +28,7 @@ from pledgetrack.domain.progress_text import read_progress_text
 from pledgetrack.domain.text import shown
 from pledgetrack.domain.works_progress import works_percent_in
 from pledgetrack.services.access import Actor, EntryRefusal, Role
+from pledgetrack.services.breakdown import sheet_targets
 from pledgetrack.services.progress import SaveOutcome, save_entries, to_store
 from pledgetrack.services.reading_check import (
     Problem,
@@ -192,7 +193,16 @@ def load_sheet(
             structure = load_structure(session=session, code=plan)
         first = month_start(month)
         as_of = sheet_as_of(first, today)
-        mine = [t.id for i in structure.items if department in i.departments for t in i.targets]
+        # A unit's shares of split targets are its own lines; a sum target is nobody's.
+        shares, totals = sheet_targets(session, structure, department)
+        wanted = [
+            (i, t)
+            for i in structure.items
+            if department in i.departments
+            for t in i.targets
+            if t.id not in totals
+        ] + shares
+        mine = [t.id for _, t in wanted]
         only = mine if len(mine) <= MAX_LISTED_TARGETS else None
         # Beside the field, a per-period target's last amount as entered, not its total.
         before = latest_readings(
@@ -203,22 +213,25 @@ def load_sheet(
             period_totals=False,
         )
         now = latest_snapshots(session=session, plan_id=structure.id, on=as_of, target_ids=only)
+        if only is None and shares:  # the plan-wide forms read the plan's own targets only
+            ids = [t.id for _, t in shares]
+            before = {**before, **latest_readings(session=session, plan_id=structure.id,
+                      on=first - timedelta(days=1), target_ids=ids, period_totals=False)}  # fmt: skip
+            now = {**now, **latest_snapshots(session=session, plan_id=structure.id, on=as_of,
+                   target_ids=ids)}  # fmt: skip
         reviews = latest_reviews(
             session=session,
             snapshot_ids=[now[t][0] for t in mine if t in now and now[t][1].as_of >= first],
         )
     lines: list[SheetLine] = []
-    for item in structure.items:
-        if department not in item.departments:
-            continue
-        for target in item.targets:
-            base, current = now.get(target.id, (None, None))
-            if current is not None and current.as_of < first:
-                current = None
-            if current is None or current.as_of != as_of:
-                base = None
-            review = reviews.get(now[target.id][0]) if current is not None else None
-            lines.append(SheetLine(item, target, before.get(target.id), current, base, review))
+    for item, target in wanted:
+        base, current = now.get(target.id, (None, None))
+        if current is not None and current.as_of < first:
+            current = None
+        if current is None or current.as_of != as_of:
+            base = None
+        review = reviews.get(now[target.id][0]) if current is not None else None
+        lines.append(SheetLine(item, target, before.get(target.id), current, base, review))
     return EntrySheet(
         plan_code=structure.code,
         plan_title=structure.title,

@@ -7,6 +7,7 @@ report says is decided here. A caller that already holds the plan's structure
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from collections.abc import Set as AbstractSet
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -35,6 +36,7 @@ from pledgetrack.reports.model import (
     TargetLine,
 )
 from pledgetrack.reports.render import Progress, render_string, write_stream
+from pledgetrack.services.breakdown import Breakdown, attach_units, breakdowns, results_as_of
 from pledgetrack.services.forecast import at_risk_items, forecast_from_window
 from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.storage.forecast_rows import forecast_window
@@ -144,6 +146,10 @@ def _build(
             if with_history
             else []
         )
+        splits = breakdowns(session, structure)
+        units = results_as_of(
+            session, structure, splits, as_of, policy, approved_only=approved_only
+        )
     deadline = reporting_deadline(as_of, policy)
     late = {tid for tid, at in entered.items() if _entered_on(at) > deadline}
     current = evaluate_plan(structure, now, as_of, policy).filtered(department=department)
@@ -157,9 +163,11 @@ def _build(
         policy=policy,
     )
     if history:
-        report.history = _history_lines(structure, history, department)
+        report.history = _history_lines(structure, history, department, splits)
     if window is not None:
         report.at_risk = at_risk_items(forecast_from_window(current, window))
+    if units:
+        attach_units(report, splits, units)
     return report
 
 
@@ -169,9 +177,18 @@ def _entered_on(at: datetime) -> date:
 
 
 def _history_lines(
-    structure: PlanStructure, rows: list[StoredReading], department: str | None
+    structure: PlanStructure,
+    rows: list[StoredReading],
+    department: str | None,
+    splits: Mapping[int, Breakdown],
 ) -> list[HistoryLine]:
     item_of = {t.key: item for item in structure.items for t in item.targets}
+    # A unit's readings are its target's item's (services.breakdown).
+    item_of.update(
+        (share.target.key, item_of[split.target.key])
+        for split in splits.values()
+        for share in split.shares
+    )
     return [
         HistoryLine(item_no=item_of[row.key].no, reading=row)
         for row in rows

@@ -28,6 +28,7 @@ from pledgetrack.services.access import (
     require_entry_for_targets,
 )
 from pledgetrack.services.audit import Change, write_audit
+from pledgetrack.services.breakdown import refuse_totals, roll_up, share_targets
 from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.services.output import check_output_file
 from pledgetrack.services.reading_check import (
@@ -159,6 +160,7 @@ def _save_entries(
         keys = {entry.target_id: entry.key for entry in entries}
         require_entry_for_targets(session, me, keys)
         _require_own_entries(me, entries)
+        refuse_totals(session, entries)
         current = _current_for(session, list(groups))
         if check_base:
             _check_bases(session, groups, current)
@@ -201,6 +203,8 @@ def _save_entries(
             ids = append_snapshots(
                 session=session, rows=rows, recorded_by=me.recorder, recorded_at=now
             )
+            # A split target's total follows its units' figures (services.breakdown).
+            roll_up(session, rows, entered_by=me.login, recorder=me.recorder, now=now)
         except IntegrityError as exc:
             # Another save of the same target and date committed between the read above
             # and this insert: nothing of this batch is kept; say who won.
@@ -401,7 +405,7 @@ def record(
     who = actor if actor is not None else entered_by
     with Session(engine) as session:
         structure = load_structure(session=session, code=plan)
-        target = _target_by_key(structure).get(target_key)
+        target = _target_by_key(structure, session).get(target_key)
         if target is None:
             raise ReadingRefused({target_key: (unknown_target(target_key, structure.code),)}, lang)
         # Someone who may not enter this target is told so, whatever the figure.
@@ -454,8 +458,9 @@ def to_store(
     )
 
 
-def _target_by_key(structure: PlanStructure) -> dict[str, TargetInfo]:
-    return {t.key: t for t in structure.targets()}
+def _target_by_key(structure: PlanStructure, session: Session) -> dict[str, TargetInfo]:
+    """The plan's targets by key, and its units' shares (``12.3/市南区``)."""
+    return {**share_targets(session, structure), **{t.key: t for t in structure.targets()}}
 
 
 def read_progress_file(
@@ -617,7 +622,8 @@ def _resolve_rows(
             errors.append(CellError(name, row.number, "plan", problem.message(lang), problem.code))
             continue
         if code not in targets_by_plan:
-            targets_by_plan[code] = _target_by_key(structure)
+            with Session(engine) as session:
+                targets_by_plan[code] = _target_by_key(structure, session)
         target = targets_by_plan[code].get(row.get("target"))
         if target is None:
             problem = unknown_target(row.get("target"), code)

@@ -222,6 +222,9 @@ def _cached_latest(form: LatestForm, *, approved_only: bool, with_ids: bool) -> 
     """The engine's fast form, built once per process, with bind parameters ``plan_id``,
     ``on`` and (*with_ids*) ``target_ids``."""
     where = [Target.plan_id == bindparam("plan_id")]
+    if not with_ids:
+        # The plan's targets; units' shares are asked for by id (services.breakdown).
+        where.append(Target.parent_id.is_(None))  # type: ignore[union-attr]
     if with_ids:
         where.append(Target.id.in_(bindparam("target_ids", expanding=True)))  # type: ignore[union-attr]
     on = bindparam("on", type_=Date)
@@ -263,7 +266,11 @@ def _generic_latest(
     """The portable form: the greatest date per target, then the greatest id of that date
     (SQLite's approved-only status, and the tests' reference)."""
     approved = (latest_decision() == APPROVED,) if approved_only else ()
-    only = () if target_ids is None else (Target.id.in_(target_ids),)  # type: ignore[union-attr]
+    only = (
+        (Target.parent_id.is_(None),)  # type: ignore[union-attr]
+        if target_ids is None
+        else (Target.id.in_(target_ids),)  # type: ignore[union-attr]
+    )
     latest_date = (
         select(Snapshot.target_id, func.max(Snapshot.as_of).label("as_of"))
         .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]

@@ -126,6 +126,7 @@ def load_structure(
         )
         .where(
             t.plan_id == plan.id,
+            t.parent_id.is_(None),  # a unit's share is not a target of its item
             *(() if first_items is None else (t.item_id.in_([row[0] for row in items]),)),
         )
         .order_by(t.item_id, t.position)
@@ -199,11 +200,13 @@ def current_snapshots_on(
 
 
 def all_snapshots(*, session: Session, plan_id: int) -> list[tuple[str, Snapshot]]:
-    """Every snapshot of a plan with its target key, in entry order (for export)."""
+    """Every snapshot of a plan with its target key, in entry order (for export): a
+    split target's units' readings under their own keys, not a ``sum`` target's totals
+    (made again from them on import)."""
     rows = session.exec(
         select(Target.key, Snapshot)
         .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
-        .where(Target.plan_id == plan_id)
+        .where(Target.plan_id == plan_id, Target.rollup.is_distinct_from("sum"))  # type: ignore[union-attr]
         .order_by(Snapshot.id)  # type: ignore[arg-type]
     ).all()
     return [(key, snap) for key, snap in rows]

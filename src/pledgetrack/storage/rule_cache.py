@@ -90,7 +90,7 @@ def read_plan_rules(conn: Connection, plan_id: int, plan_end: date) -> PlanRules
             # recognised by their text.
             t.target_value, t.baseline, cast(t.schedule, String), cast(t.stages, String),
             t.per_period,
-        ).where(t.plan_id == plan_id)
+        ).where(t.plan_id == plan_id, t.parent_id.is_(None))
     ).all()  # fmt: skip
     item_id = [row[0] for row in items]
     return PlanRules(rules_from_rows(rows, item_id, plan_end), item_id, [row[1] for row in items])

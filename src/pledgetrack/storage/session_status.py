@@ -119,7 +119,7 @@ class SessionStatus:
         result = self.session.connection().execute(
             sa_select(*columns)
             .join_from(Target.__table__, Item.__table__, i.id == t.item_id)  # type: ignore[attr-defined]
-            .where(t.plan_id == plan.id)
+            .where(t.plan_id == plan.id, t.parent_id.is_(None))
             .order_by(i.no, t.position, t.id)
             .execution_options(yield_per=2000)
         )

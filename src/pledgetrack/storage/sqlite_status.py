@@ -73,7 +73,7 @@ SELECT {_LATEST_COLUMNS}
 FROM target t LEFT OUTER JOIN snapshot s ON s.id = (
     SELECT n.id FROM snapshot n WHERE n.target_id = t.id AND n.as_of <= :on
     ORDER BY n.as_of DESC, n.id DESC LIMIT 1)
-WHERE t.plan_id = :plan
+WHERE t.plan_id = :plan AND t.parent_id IS NULL
 """
 
 #: The latest approved reading of every target: the greatest date with an approved
@@ -85,13 +85,15 @@ WHERE s.id IN (
     SELECT max(s2.id) FROM snapshot s2 JOIN (
         SELECT s3.target_id AS target_id, max(s3.as_of) AS as_of
         FROM snapshot s3 JOIN target t3 ON t3.id = s3.target_id
-        WHERE t3.plan_id = :plan AND s3.as_of <= :on AND {_DECISION.format(s="s3")} = 'approved'
+        WHERE t3.plan_id = :plan AND t3.parent_id IS NULL AND s3.as_of <= :on AND {_DECISION.format(s="s3")} = 'approved'
         GROUP BY s3.target_id) d ON s2.target_id = d.target_id AND s2.as_of = d.as_of
     WHERE {_DECISION.format(s="s2")} = 'approved'
     GROUP BY s2.target_id)
 """
 
-_PER_PERIOD_TARGETS = "SELECT id FROM target WHERE plan_id = :plan AND per_period"
+_PER_PERIOD_TARGETS = (
+    "SELECT id FROM target WHERE plan_id = :plan AND parent_id IS NULL AND per_period"
+)
 
 #: The figures of the latest readings only, dates as day numbers (``date.toordinal``),
 #: for the rules over columns: (target id, snapshot id, day, value, done, works).
@@ -106,7 +108,7 @@ LATEST_APPROVED_FIGURES_SQL = LATEST_APPROVED_SQL.replace(_LATEST_COLUMNS, _FIGU
 TARGETS_SQL = f"""
 SELECT {", ".join(f't."{c}"' for c in TARGET_COLUMNS)}
 FROM target t JOIN item i ON i.id = t.item_id
-WHERE t.plan_id = ? ORDER BY i.no, t.position, t.id
+WHERE t.plan_id = ? AND t.parent_id IS NULL ORDER BY i.no, t.position, t.id
 """
 
 #: The plan's first :first items in list order: what the dashboard shows first
@@ -286,7 +288,7 @@ class SqliteStatus:
         ).fetchall()
         rows = self.conn.execute(
             "SELECT id, item_id, position, kind, deadline, assessed, target_value, baseline, "
-            "schedule, stages, per_period FROM target WHERE plan_id = ?",
+            "schedule, stages, per_period FROM target WHERE plan_id = ? AND parent_id IS NULL",
             (plan.id,),
         ).fetchall()
         item_id = [row[0] for row in items]
@@ -409,6 +411,7 @@ class SqliteStatus:
             # The first items' targets through the item index (plan_id's would read all).
             "FROM target WHERE "
             + ("plan_id = :plan" if first_items is None else f"item_id IN ({_FIRST_ITEMS})")
+            + " AND parent_id IS NULL"
             + " ORDER BY item_id, position",
             params,
         )

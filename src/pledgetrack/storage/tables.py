@@ -47,6 +47,8 @@ class Department(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True, max_length=200)
+    #: A unit a target is split to (区市, 街道 …); None: an ordinary department (0011).
+    level: str | None = Field(default=None, max_length=20)
 
 
 class ItemDepartment(SQLModel, table=True):
@@ -82,6 +84,11 @@ class Target(SQLModel, table=True):
     note: str = ""
     #: An amount per period of the schedule, not a cumulative figure (migration 0007).
     per_period: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    #: A unit's share of a split target: the target it is part of, and the unit (0011).
+    parent_id: int | None = Field(default=None, foreign_key="target.id", index=True)
+    unit_id: int | None = Field(default=None, foreign_key="department.id")
+    #: A split target: "sum" (its reading is its units' total) or "own"; None: not split.
+    rollup: str | None = Field(default=None, max_length=10)
 
 
 class Snapshot(SQLModel, table=True):

@@ -80,7 +80,12 @@ def save_plan(*, session: Session, draft: PlanDraft) -> PlanSaved:
         pledges[no] = pledge
     departments = {d.name: d for d in session.exec(select(Department))}
     items = {i.no: i for i in session.exec(select(Item).where(Item.plan_id == plan.id))}
-    targets = {t.key: t for t in session.exec(select(Target).where(Target.plan_id == plan.id))}
+    targets = {
+        t.key: t
+        for t in session.exec(
+            select(Target).where(Target.plan_id == plan.id, Target.parent_id.is_(None))  # type: ignore[union-attr]
+        )
+    }
     session.flush()
     item_before = _item_states(session, plan.id, items, pledges)
     item_no = {i.id: no for no, i in items.items()}

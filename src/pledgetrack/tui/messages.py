@@ -36,19 +36,22 @@ class RemindersLoaded(Message):
 
 
 class HistoryLoaded(Message):
-    """The readings of one target."""
+    """The readings of one target, and its units when it is split (rule, results)."""
 
     def __init__(
         self,
         target_id: int,
         entries: list[StoredReading],
         evidence: dict[int, list[EvidenceLine]] | None = None,
+        units: object | None = None,
     ) -> None:
         super().__init__()
         self.target_id = target_id
         self.entries = entries
         #: Attached files (佐证材料) by reading id.
         self.evidence = evidence or {}
+        #: services.breakdown.target_units' answer (None: not split).
+        self.units = units
 
 
 class ReportBuilt(Message):

@@ -21,6 +21,7 @@ from pledgetrack.domain.model import StoredReading
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.i18n import t
 from pledgetrack.services.access import Actor, EntryRefusal, PermissionDenied
+from pledgetrack.services.breakdown import plan_units
 from pledgetrack.services.entry import (
     EntrySheet,
     LineInput,
@@ -146,6 +147,10 @@ class EntryScreen(Screen[date | None]):
         self._conflicts: dict[int, StoredReading] = {}
         #: The field a refusal was last said for (said again for another field).
         self._refused_at: object = None
+        #: Units the plan's targets are split to (read with the first sheet): their staff
+        #: enter their shares on a sheet of their own (services.breakdown).
+        self._units: list[str] | None = None
+        self._units_listed = False
 
     @property
     def pledge_app(self) -> PledgeApp:
@@ -230,8 +235,11 @@ class EntryScreen(Screen[date | None]):
         app = self.pledge_app
         # The person's role and department, read again at each load (an admin may change them).
         actor = Actor.resolve(app.engine, app.user)
+        if self._units is None:
+            self._units = plan_units(app.engine, self.structure.id)
         if self._open_own:
-            department = own_department(actor, self.structure.departments()) or department
+            choices = [*self.structure.departments(), *self._units]
+            department = own_department(actor, choices) or department
         sheet = load_sheet(
             app.engine, department=department, month=month, today=app.today,
             structure=self.structure, actor=actor,
@@ -242,6 +250,12 @@ class EntryScreen(Screen[date | None]):
     @on(SheetLoaded)
     async def _sheet_loaded(self, message: SheetLoaded) -> None:
         sheet = message.sheet
+        select = self.query_one("#entry-department", Select)
+        if self._units and not self._units_listed:  # the units join the choices, once
+            self._units_listed = True
+            names = [*self.structure.departments(), *self._units]
+            select.set_options([(name, name) for name in names])
+            select.value = self.department
         if self._open_own and sheet.month == self.month:
             # The first sheet: the person's own department's, where they have one.
             self._open_own = False

@@ -13,12 +13,14 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from pledgetrack.domain.breakdown import RollupRule, UnitResult
 from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.evaluation import ItemRow, TargetRow
 from pledgetrack.domain.forecast import TargetForecast, forecast_target, reading_points
 from pledgetrack.domain.model import PlanPeriod, StoredReading, TargetKind
 from pledgetrack.domain.numbers import format_number, format_percent
 from pledgetrack.i18n import status_label, t
+from pledgetrack.services.breakdown import target_units
 from pledgetrack.services.forecast_text import (
     department_forecast_text,
     forecast_sentence,
@@ -88,6 +90,14 @@ TARGET_COLUMNS = {
     "col.expected": (2, 0),
     "col.assessed": (3, 0),
     "col.deadline": (4, 0),
+    "col.status": (0, 0),
+}
+UNIT_COLUMNS = {
+    "col.unit": (0, 1),
+    "col.share": (0, 0),
+    "col.value": (0, 0),
+    "col.completion": (0, 0),
+    "col.expected": (1, 0),
     "col.status": (0, 0),
 }
 HISTORY_COLUMNS = {
@@ -217,6 +227,8 @@ class ItemDetailScreen(Screen[None]):
         self.history: dict[int, list[StoredReading]] = {}
         #: Attached files by target id, then reading id.
         self.evidence: dict[int, dict[int, list[EvidenceLine]]] = {}
+        #: A split target's rule and units as of the screen's date (None: not split).
+        self.units: dict[int, tuple[RollupRule, list[UnitResult]] | None] = {}
         self.target_id: int | None = row.targets[0].info.id if row.targets else None
 
     @property
@@ -228,6 +240,8 @@ class ItemDetailScreen(Screen[None]):
         yield Plain(id="detail-departments")
         yield Plain(id="detail-status")
         yield FittedTable(id="targets", cursor_type="row", zebra_stripes=True)
+        yield Plain(id="units-title")
+        yield FittedTable(id="units", cursor_type="row", zebra_stripes=True)
         yield Plain(id="history-title")
         yield FittedTable(id="history", cursor_type="row", zebra_stripes=True)
         yield Plain(id="chart-caption")
@@ -276,6 +290,34 @@ class ItemDetailScreen(Screen[None]):
         self._fill_targets()
         self._fill_history()
 
+    def _fill_units(self, target: TargetRow | None) -> None:
+        """The highlighted target's units (share, figure, completion, status), if split."""
+        lang = self.lang
+        title = self.query_one("#units-title", Static)
+        table = self.query_one("#units", FittedTable)
+        table.clear(columns=True)
+        found = self.units.get(target.info.id) if target is not None else None
+        title.display = table.display = found is not None
+        if target is None or found is None:
+            return
+        rule, results = found
+        said = t("tui.detail.units.sum" if rule is RollupRule.SUM else "tui.detail.units.own", lang)
+        title.update(t("tui.detail.units", lang, key=target.info.key, n=len(results), rule=said))
+        rows: list[tuple[dict[str, Text], str | None]] = []
+        for r in results:
+            reading = r.result.reading
+            share = r.share.target.rule.target_value
+            cells = {
+                "col.unit": cell(r.unit),
+                "col.share": cell("—" if share is None else format_number(share)),
+                "col.value": cell(reading_text(reading.value, reading.done, lang) if reading else "—"),
+                "col.completion": cell(format_percent(r.result.completion)),
+                "col.expected": cell(format_percent(r.result.expected)),
+                "col.status": light(r.result.status, lang),
+            }  # fmt: skip
+            rows.append((cells, str(r.share.target.id)))
+        fit(table, rows, lang, UNIT_COLUMNS)
+
     def _fill_targets(self) -> None:
         lang = self.lang
         table = self.query_one("#targets", FittedTable)
@@ -310,6 +352,7 @@ class ItemDetailScreen(Screen[None]):
         table.clear(columns=True)
         target = next((t for t in self.row.targets if t.info.id == self.target_id), None)
         self._fill_chart(target)
+        self._fill_units(target)
         if target is None:
             title.update("")
             return
@@ -387,19 +430,30 @@ class ItemDetailScreen(Screen[None]):
         self._post_history(target_id)
 
     def _post_history(self, target_id: int) -> None:
-        """Load a target's readings and their attached files (in a worker) and post them."""
+        """Load a target's readings, their attached files and, when it is split, its
+        units (in a worker) and post them."""
         from pledgetrack.services.evidence import evidence_by_reading
 
-        engine = cast("PledgeApp", self.app).engine
-        entries = target_history(engine, target_id)
-        evidence = evidence_by_reading(engine, target_id)
+        app = cast("PledgeApp", self.app)
+        entries = target_history(app.engine, target_id)
+        evidence = evidence_by_reading(app.engine, target_id)
+        target = next((t for t in self.row.targets if t.info.id == target_id), None)
+        units = (
+            target_units(app.engine, target.info, period=self.period, on=self.as_of,
+                         policy=app.policy)
+            if target is not None
+            else None
+        )  # fmt: skip
         if not get_current_worker().is_cancelled:
-            self.post_message(HistoryLoaded(target_id, entries, evidence))
+            self.post_message(HistoryLoaded(target_id, entries, evidence, units))
 
     @on(HistoryLoaded)
     def _history_loaded(self, message: HistoryLoaded) -> None:
         self.history[message.target_id] = message.entries
         self.evidence[message.target_id] = message.evidence
+        self.units[message.target_id] = cast(
+            "tuple[RollupRule, list[UnitResult]] | None", message.units
+        )
         if message.target_id == self.target_id:
             self._fill_history()
 

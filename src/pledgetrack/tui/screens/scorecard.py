@@ -53,7 +53,10 @@ class ScoreTable(FittedTable):
 class ScorecardScreen(MonthReportScreen[str | None]):
     """Dismisses with the department chosen (enter), or None (escape)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "back", "back", key_display="esc")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "back", key_display="esc"),
+        Binding("u", "units", "units"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Plain(id="score-header")
@@ -125,6 +128,16 @@ class ScorecardScreen(MonthReportScreen[str | None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def action_units(self) -> None:
+        """The units' scorecard (targets split to districts or streets), same month."""
+        from pledgetrack.tui.screens.unit_scorecard import UnitScorecardScreen
+
+        self.app.push_screen(
+            UnitScorecardScreen(
+                self.plan_code, self.as_of, structure=self.structure, report=self.report
+            )
+        )
 
 
 def _count(n: int, status: Status):  # type: ignore[no-untyped-def]

@@ -1,0 +1,165 @@
+"""Targets split to units (任务分解): "新建幼儿园50所" is 8 in 市南区, 6 in 市北区 ….
+
+A split target has units (区市, 街道, any named level), each with its own share of the
+target and its own readings. How the target's own figure relates to them is its
+:class:`RollupRule`. A unit's share is judged by the very rules of any target
+(domain.columns), with the share in place of the target's value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from pledgetrack.domain.evaluation import evaluate_plan
+from pledgetrack.domain.model import (
+    PlanPeriod,
+    Policy,
+    Reading,
+    ScheduleNode,
+    TargetKind,
+    TargetResult,
+    TargetRule,
+)
+from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
+
+
+class RollupRule(StrEnum):
+    """How a split target's figure comes from its units'."""
+
+    #: Counts: the target's reading is the sum of its units' latest readings.
+    SUM = "sum"
+    #: Rates and milestones: the target keeps its own reading.
+    OWN = "own"
+
+
+#: How close the units' shares must add up to the target (figures are typed decimals).
+SUM_TOLERANCE = 1e-6
+
+
+@dataclass(slots=True)
+class UnitShare:
+    """One unit's part of a split target, as a target of its own (key ``<key>/<unit>``)."""
+
+    unit: str
+    level: str
+    target: TargetInfo
+
+
+@dataclass(slots=True)
+class UnitResult:
+    """A unit's share evaluated as of a date."""
+
+    share: UnitShare
+    result: TargetResult
+
+    @property
+    def unit(self) -> str:
+        return self.share.unit
+
+
+def share_key(target_key: str, unit: str) -> str:
+    """The key of *unit*'s share of the target *target_key*: ``12.3/市南区``."""
+    return f"{target_key}/{unit}"
+
+
+def share_rule(parent: TargetRule, value: float | None) -> TargetRule:
+    """The rule of a unit's share *value* of a target: the target's kind, deadline and
+    stages; its schedule and baseline scaled by the share (a unit with a fifth of the
+    target is expected to do a fifth of each node)."""
+    # Made directly, not with dataclasses.replace: a province has 200k shares.
+    p = parent
+    if p.kind is TargetKind.MILESTONE or value is None or not p.target_value:
+        return TargetRule(p.kind, p.deadline, p.assessed, value, 0.0, p.at_least, (), p.stages,
+                          p.per_period)  # fmt: skip
+    ratio = value / p.target_value
+    schedule = tuple(ScheduleNode(n.on, n.value * ratio) for n in p.schedule) if p.schedule else ()
+    return TargetRule(p.kind, p.deadline, p.assessed, value, p.baseline * ratio, p.at_least,
+                      schedule, p.stages, p.per_period)  # fmt: skip
+
+
+def units_total(readings: Iterable[Reading | None]) -> float | None:
+    """A ``sum`` target's figure from its units' latest readings: the sum of the values
+    given (None when no unit has a figure yet)."""
+    values = [r.value for r in readings if r is not None and r.value is not None]
+    return sum(values) if values else None
+
+
+def totals_by_date(
+    history: Mapping[int, Sequence[tuple[date, float | None]]], since: date
+) -> dict[date, float | None]:
+    """A ``sum`` target's total as of every date one of its units reported, from *since*
+    on. *history*: per unit share, its current readings (date, value) oldest first."""
+    days = sorted({day for rows in history.values() for day, _ in rows if day >= since})
+    out: dict[date, float | None] = {}
+    for day in days:
+        latest = []
+        for rows in history.values():
+            current = None
+            for on, value in rows:
+                if on > day:
+                    break
+                current = value
+            latest.append(None if current is None else Reading(day, current))
+        out[day] = units_total(latest)
+    return out
+
+
+def shares_problem(
+    rule: RollupRule, kind: TargetKind, target_value: float | None, shares: Sequence[float | None]
+) -> str | None:
+    """Why these shares cannot split a target (None: they can)."""
+    if rule is RollupRule.SUM and kind is not TargetKind.QUANTITY:
+        return "only a count is the sum of its units: use the rule 'own' for a milestone"
+    if rule is RollupRule.SUM and target_value is not None and all(s is not None for s in shares):
+        total = sum(s for s in shares if s is not None)
+        if abs(total - target_value) > SUM_TOLERANCE * max(1.0, abs(target_value)):
+            return (
+                f"the units' figures add up to {total:g}, not the target's {target_value:g} "
+                "(rule 'sum')"
+            )
+    return None
+
+
+def unit_results(
+    shares: Sequence[UnitShare],
+    readings: Mapping[int, Reading],
+    *,
+    period: PlanPeriod,
+    on: date,
+    policy: Policy | None = None,
+) -> list[UnitResult]:
+    """Each unit's status and completion as of *on* from its latest reading, by the rules
+    of every target (the plan engine, over the units as one item's targets)."""
+    return units_results([shares], readings, period=period, on=on, policy=policy)[0]
+
+
+def units_results(
+    splits: Sequence[Sequence[UnitShare]],
+    readings: Mapping[int, Reading],
+    *,
+    period: PlanPeriod,
+    on: date,
+    policy: Policy | None = None,
+) -> list[list[UnitResult]]:
+    """:func:`unit_results` of many split targets in one evaluation (each split target's
+    units as one item of a plan made for it): a province has tens of thousands."""
+    items = tuple(
+        ItemInfo(index, index, "", 0, (), tuple(s.target for s in shares))
+        for index, shares in enumerate(splits)
+    )
+    if not any(item.targets for item in items):
+        return [[] for _ in splits]
+    structure = PlanStructure(0, "", "", period, (), items)
+    rows = evaluate_plan(structure, readings, on, policy).items
+    return [
+        [UnitResult(s, r) for s, r in zip(shares, row.result.targets, strict=True)]
+        for shares, row in zip(splits, rows, strict=True)
+    ]
+
+
+def lagging_units(results: Sequence[UnitResult]) -> list[UnitResult]:
+    """The units that have not achieved their share (in list order)."""
+    return [r for r in results if not r.result.achieved]
