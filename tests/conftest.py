@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +22,16 @@ DATA = ROOT / "data"
 PLAN_CSV = DATA / "qingdao-2020-plan.csv"
 PROGRESS_CSV = DATA / "qingdao-2020-progress.csv"
 TODAY = date(2026, 11, 25)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def shipped_database_untouched() -> Iterator[None]:
+    """No test writes to the shipped data/pledges.sqlite (tests open copies): the tests
+    that compare a file's bytes before and after start from it."""
+    shipped = DATA / "pledges.sqlite"
+    before = shipped.read_bytes()
+    yield
+    assert shipped.read_bytes() == before, f"a test wrote to {shipped}; open a copy"
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -126,11 +127,13 @@ def test_the_cli_refuses_a_database_behind_and_db_upgrade_fixes_it(
         assert json.loads(result.stdout)["summary"]["counts"]["achieved"] == 18
 
 
-def test_the_shipped_database_is_at_head() -> None:
+def test_the_shipped_database_is_at_head(tmp_path: Path) -> None:
     from pledgetrack.config import sqlite_url
     from pledgetrack.storage.db import make_engine
 
-    engine = make_engine(sqlite_url(DATA / "pledges.sqlite"))
+    copy = tmp_path / "pledges.sqlite"  # the shipped file is never opened for writing
+    shutil.copy(DATA / "pledges.sqlite", copy)
+    engine = make_engine(sqlite_url(copy))
     try:
         assert current_revision(engine) == head_revision()
     finally:
