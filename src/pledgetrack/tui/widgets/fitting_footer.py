@@ -49,6 +49,8 @@ class FittingFooter(Footer):
         return cell_len(key.key_display) + cell_len(key.description) + (2 if self.compact else 3)
 
     def _fit(self) -> None:
+        if not self.is_attached:  # its screen closed while a recompose was pending
+            return
         keys = list(self.query(FooterKey))
         palette = [key for key in keys if key.has_class("-command-palette")]
         keys = [key for key in keys if key not in palette]
