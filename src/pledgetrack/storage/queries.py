@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import String, cast, func, type_coerce
 from sqlalchemy import select as sa_select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -198,15 +201,34 @@ def current_snapshots_on(
     return current
 
 
-def all_snapshots(*, session: Session, plan_id: int) -> list[tuple[str, Snapshot]]:
-    """Every snapshot of a plan with its target key, in entry order (for export)."""
-    rows = session.exec(
-        select(Target.key, Snapshot)
-        .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
-        .where(Target.plan_id == plan_id)
-        .order_by(Snapshot.id)  # type: ignore[arg-type]
-    ).all()
-    return [(key, snap) for key, snap in rows]
+#: Rows fetched from the database at a time when a whole plan's readings are streamed.
+STREAM_ROWS = 2000
+
+
+def plan_snapshot_rows(
+    *, session: Session, plan_id: int, history: bool = True
+) -> Iterator[Row[Any]]:
+    """Every snapshot of a plan in entry order (for export), streamed :data:`STREAM_ROWS`
+    at a time (a province holds over a million: never held whole): its target's key and
+    kind, then ``as_of, value, done, note, entered_by, entered_at, qualifier,
+    forecast_done_by, works_percent``. Without *history*, a reading a correction
+    superseded is left out."""
+    s = Snapshot.__table__.c  # type: ignore[attr-defined]
+    t = Target.__table__.c  # type: ignore[attr-defined]
+    query = (
+        sa_select(
+            t.key, t.kind, s.as_of, s.value, s.done, s.note, s.entered_by, s.entered_at,
+            s.qualifier, s.forecast_done_by, s.works_percent,
+        )
+        .join_from(Snapshot.__table__, Target.__table__, t.id == s.target_id)  # type: ignore[attr-defined]
+        .where(t.plan_id == plan_id)
+        .order_by(s.id)
+    )  # fmt: skip
+    if not history:
+        later = Snapshot.__table__.alias("later")  # type: ignore[attr-defined]
+        query = query.where(~sa_select(later.c.id).where(later.c.supersedes_id == s.id).exists())
+    connection = session.connection().execution_options(yield_per=STREAM_ROWS)
+    yield from connection.execute(query)
 
 
 def first_entries(*, session: Session, plan_id: int, start: date, end: date) -> dict[int, datetime]:
