@@ -7,7 +7,7 @@ are named for the type checker only, so importing this module stays light.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -519,25 +519,48 @@ def users_table(users: Sequence[UserInfo]) -> Table:
 
 def review_json(lines: Sequence[ReviewLine]) -> list[dict[str, Any]]:
     """`review list --json`: each figure with its target, item and review state."""
-    return [
-        {
-            "id": line.reading.id,
-            "target": line.target.key,
-            "name": line.target.name,
-            "item": line.item.no,
-            "departments": list(line.item.departments),
-            "as_of": line.reading.as_of.isoformat(),
-            "value": line.reading.value,
-            "done": line.reading.done,
-            "unit": line.target.unit,
-            "note": line.reading.note,
-            "entered_by": line.reading.entered_by,
-            "status": line.state,
-            "comment": line.comment,
-            "reviewed_by": line.reading.review.reviewed_by if line.reading.review else None,
-        }
-        for line in lines
-    ]
+    return [review_json_item(line) for line in lines]
+
+
+def review_json_item(line: ReviewLine) -> dict[str, Any]:
+    """One figure of `review list --json`."""
+    return {
+        "id": line.reading.id,
+        "target": line.target.key,
+        "name": line.target.name,
+        "item": line.item.no,
+        "departments": list(line.item.departments),
+        "as_of": line.reading.as_of.isoformat(),
+        "value": line.reading.value,
+        "done": line.reading.done,
+        "unit": line.target.unit,
+        "note": line.reading.note,
+        "entered_by": line.reading.entered_by,
+        "status": line.state,
+        "comment": line.comment,
+        "reviewed_by": line.reading.review.reviewed_by if line.reading.review else None,
+    }
+
+
+def json_list_chunks(items: Iterable[Any], batch: int = 500) -> Iterator[str]:
+    """The text of ``json.dumps(list(items), ensure_ascii=False, indent=2)``, in pieces of
+    *batch* items, made as *items* come (a list of a million is never held whole)."""
+    import json
+
+    encode = json.JSONEncoder(ensure_ascii=False, indent=2).encode
+    pending: list[str] = []
+    opened = False
+    for item in items:
+        # An item indented one level deeper: each of its lines two more spaces (a string
+        # holds no raw line break: json escapes it).
+        pending.append("  " + encode(item).replace("\n", "\n  "))
+        if len(pending) >= batch:
+            yield ("[\n" if not opened else ",\n") + ",\n".join(pending)
+            opened, pending = True, []
+    if pending:
+        yield ("[\n" if not opened else ",\n") + ",\n".join(pending)
+        opened = True
+    yield "\n]" if opened else "[]"
 
 
 #: The review table's columns that leave a narrow terminal, the first first.

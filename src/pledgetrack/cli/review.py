@@ -1,6 +1,5 @@
 """`pledgetrack review`: list submitted figures, approve them, or return them."""
 
-import json
 from enum import StrEnum
 from typing import Annotated
 
@@ -38,8 +37,14 @@ def review_list_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Current figures waiting for review (or in another review state), by item and date."""
-    from pledgetrack.cli.render import REVIEW_GIVES_WAY, print_table, review_json, review_table
-    from pledgetrack.services.review import STATES, ReviewRefused, review_list
+    from pledgetrack.cli.render import (
+        REVIEW_GIVES_WAY,
+        json_list_chunks,
+        print_table,
+        review_json_item,
+        review_table,
+    )
+    from pledgetrack.services.review import STATES, ReviewRefused, review_lines
 
     states: tuple[str, ...]
     if status is None:
@@ -50,16 +55,20 @@ def review_list_cmd(
         states = (status.value,)
     engine = engine_for()
     try:
-        lines = review_list(engine, plan=plan, department=department, states=states)
+        lines = review_lines(engine, plan=plan, department=department, states=states)
     except (ReviewRefused, PlanNotFound) as exc:
         fail(str(exc))
     if as_json:
-        typer.echo(json.dumps(review_json(lines), ensure_ascii=False, indent=2))
+        # Written as the figures are read: --status all lists every current reading.
+        for chunk in json_list_chunks(review_json_item(line) for line in lines):
+            typer.echo(chunk, nl=False)
+        typer.echo()
         return
-    if not lines:
+    listed = list(lines)
+    if not listed:
         typer.echo(f"no figures {' or '.join(states)}")
         return
-    print_table(review_table(lines), REVIEW_GIVES_WAY)
+    print_table(review_table(listed), REVIEW_GIVES_WAY)
 
 
 def _review(

@@ -300,11 +300,32 @@ def review_queue(
     target_ids: list[int] | None = None,
 ) -> list[StoredReading]:
     """Current readings of a plan (not superseded by a correction) in the given review
-    states, by target and date: one query, and one for the reviews' comments."""
+    states, by target and date (:func:`stream_review_queue`, held whole)."""
+    return list(
+        stream_review_queue(session=session, plan_id=plan_id, states=states, target_ids=target_ids)
+    )
+
+
+def stream_review_queue(
+    *,
+    session: Session,
+    plan_id: int,
+    states: tuple[str, ...] = (SUBMITTED, RETURNED),
+    target_ids: list[int] | None = None,
+) -> Iterator[StoredReading]:
+    """Current readings of a plan (not superseded by a correction) in the given review
+    states, by target and date: one query, read :data:`STREAM_ROWS` rows at a time (a
+    province's ``--status all`` is over a million), and for each batch one for the
+    reviews' comments."""
     correction = aliased(Snapshot)
     decision = func.coalesce(latest_decision(), SUBMITTED)
     query = (
-        select(Target.key, Snapshot, decision)
+        select(
+            Snapshot.target_id, Target.key, Snapshot.as_of, Snapshot.value, Snapshot.done,
+            Snapshot.note, Snapshot.entered_by, Snapshot.entered_at, Snapshot.supersedes_id,
+            Snapshot.id, Snapshot.qualifier, Snapshot.forecast_done_by, Snapshot.works_percent,
+            decision,
+        )
         .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
         .where(
             Target.plan_id == plan_id,
@@ -312,12 +333,16 @@ def review_queue(
             decision.in_(states),
         )
         .order_by(Target.item_id, Target.position, Snapshot.as_of, Snapshot.id)  # type: ignore[arg-type]
-    )
+    )  # fmt: skip
     if target_ids is not None:
         query = query.where(Snapshot.target_id.in_(target_ids))  # type: ignore[attr-defined]
-    rows = session.exec(query).all()  # type: ignore[call-overload]
-    reviews = latest_reviews(
-        session=session,
-        snapshot_ids=[snap.id for _, snap, state in rows if state != SUBMITTED and snap.id],
-    )
-    return [stored_reading(snap, key, review=reviews.get(snap.id or 0)) for key, snap, _ in rows]
+    rows = session.exec(query.execution_options(yield_per=STREAM_ROWS))  # type: ignore[call-overload]
+    for batch in rows.partitions():
+        reviews = latest_reviews(
+            session=session, snapshot_ids=[row[9] for row in batch if row[13] != SUBMITTED]
+        )
+        for tid, key, as_of, value, done, note, by, at, sup, sid, q, forecast, works, _ in batch:
+            yield StoredReading(
+                tid, key, as_of, value, done, note or "", by or "", at, sup, sid,
+                review=reviews.get(sid), qualifier=q or "", forecast=forecast, works=works,
+            )  # fmt: skip
