@@ -1,5 +1,6 @@
-"""`review list --json` is written as the figures are read (a province's ``--status all``
-lists over a million): the text is the one the whole list made."""
+"""`review list` is written as the figures are read (a province's ``--status all`` lists
+over a million): the JSON text is the one the whole list made, and so are the table's
+lines to a file or a pipe."""
 
 from __future__ import annotations
 
@@ -10,10 +11,19 @@ from pathlib import Path
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from rich.table import Table
+from rich.text import Text
 from typer.testing import CliRunner
 
-from pledgetrack.cli import app
-from pledgetrack.cli.render import json_list_chunks, review_json
+from pledgetrack.cli import app, render
+from pledgetrack.cli.render import (
+    json_list_chunks,
+    plain,
+    plain_table_lines,
+    review_json,
+    review_table,
+    streamed_table_lines,
+)
 from pledgetrack.config import sqlite_url
 from pledgetrack.services.review import STATES, review_list
 from pledgetrack.storage import queries
@@ -75,3 +85,53 @@ def test_review_list_json_is_the_whole_lists_text(db, monkeypatch) -> None:
 
 def test_no_figures_in_a_state_is_an_empty_json_list(db) -> None:
     assert run(db, "review", "list", "--status", "returned", "--json") == "[]\n"
+
+
+def test_review_list_table_to_a_pipe_is_the_whole_tables_lines(db) -> None:
+    run(db, "review", "return", "28.1", "--as-of", "2020-10", "--comment", "[请附清单]: 两份")
+    engine = make_engine(sqlite_url(db))
+    whole = plain_table_lines(review_table(review_list(engine, states=STATES)))
+    engine.dispose()
+    assert whole is not None
+    assert run(db, "review", "list", "--status", "all") == "".join(f"{line}\n" for line in whole)
+
+
+def table(rows: list[tuple[str, ...]]) -> Table:
+    made = Table()
+    made.add_column("id", justify="right")
+    made.add_column("名称")
+    made.add_column("status", max_width=8, no_wrap=True, overflow="ellipsis")
+    for row in rows:
+        made.add_row(row[0], plain(row[1]), Text(row[2], style="green"))
+    return made
+
+
+rows = st.lists(
+    st.tuples(
+        st.from_regex(r"[0-9]{1,6}", fullmatch=True),
+        st.text(alphabet="ab市政府 办", max_size=12),
+        st.text(alphabet="approvedé青", max_size=12),
+    ),
+    min_size=1,
+    max_size=20,
+)
+
+
+@given(rows=rows, size=st.integers(1, 6))
+def test_a_table_read_in_chunks_has_the_lines_of_the_whole_table(rows, size) -> None:
+    def chunks():
+        for start in range(0, len(rows), size):
+            yield table(rows[start : start + size])
+
+    lines = streamed_table_lines(chunks)
+    assert lines is not None
+    assert [line for part in lines for line in part] == plain_table_lines(table(rows))
+
+
+def test_a_table_not_laid_out_by_hand_is_printed_whole_by_rich(monkeypatch, capsys) -> None:
+    made = [("1", "a", "x"), ("22", "bb", "approved"), ("333", "市政府", "y")]
+    monkeypatch.setattr(render, "streamed_table_lines", lambda chunks: None)
+    render.print_streamed_table(lambda: iter([table(made[:2]), table(made[2:])]))
+    streamed = capsys.readouterr().out
+    render.print_table(table(made))
+    assert streamed == capsys.readouterr().out and "市政府" in streamed

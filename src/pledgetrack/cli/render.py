@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from rich.cells import cell_len
 from rich.console import Console
 from rich.measure import Measurement
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from pledgetrack.cli.app import err
@@ -111,43 +111,21 @@ def plain_table_lines(table: Table) -> list[str] | None:
     Rich measures every cell three times and renders each through several layers:
     about 0.08 s for the sample's 36 items, a fifth of the whole `status` (issue 15).
     The lines are the same, character for character (tests/test_plain_table.py)."""
-    from rich import box
-    from rich.cells import set_cell_size
-
-    if (
-        table.box is not box.HEAVY_HEAD
-        or not (table.show_header and table.show_edge)
-        or table.show_footer
-        or table.show_lines
-        or table.padding != (0, 1, 0, 1)
-        or table.width is not None
-        or table.expand
-        or table.leading
-    ):
+    if not _plain_form(table):
         return None
     columns = []
     for column in table.columns:
         cells = [_plain_cell(column.header), *(_plain_cell(c) for c in column.cells)]
-        if None in cells or column.width is not None or column.justify not in ("left", "right"):
+        if None in cells:
             return None
-        widest = max(cell_len(c) for c in cells)  # type: ignore[arg-type]
-        width = max(widest, column.min_width or 0)
-        if column.max_width is not None and width > column.max_width:
-            width = column.max_width
-            if not column.no_wrap or column.overflow != "ellipsis":
-                return None  # rich would wrap these cells
+        width = _plain_width(column, max(cell_len(c) for c in cells))  # type: ignore[arg-type]
+        if width is None:
+            return None
         columns.append((width, column.justify, cells))
     if not columns:
         return None
     total = sum(width for width, _, _ in columns) + 3 * len(columns) + 1
-
-    def fit(text: str, width: int, justify: str) -> str:
-        if justify == "right":
-            text = text.rstrip()
-        size = cell_len(text)
-        if size > width:
-            text, size = set_cell_size(text, width - 1) + "…", width
-        return text + " " * (width - size) if justify == "left" else " " * (width - size) + text
+    fit = _plain_fit
 
     def rule(left: str, line: str, cross: str, right: str) -> str:
         return left + cross.join(line * (width + 2) for width, _, _ in columns) + right
@@ -157,8 +135,9 @@ def plain_table_lines(table: Table) -> list[str] | None:
         return edge + edge.join(inner) + edge  # type: ignore[arg-type]
 
     lines = []
-    for annotation in (table.title, None, table.caption):
-        if annotation is None:
+    body = object()  # the table itself, between its title and caption (either may be None)
+    for annotation in (table.title, body, table.caption):
+        if annotation is body:
             lines += [rule("┏", "━", "┳", "┓"), row("┃", 0), rule("┡", "━", "╇", "┩")]
             lines += [row("│", at) for at in range(1, table.row_count + 1)]
             lines.append(rule("└", "─", "┴", "┘"))
@@ -172,6 +151,117 @@ def plain_table_lines(table: Table) -> list[str] | None:
         left = (total - cell_len(text)) // 2
         lines.append(" " * left + text + " " * (total - left - cell_len(text)))
     return lines
+
+
+def _plain_form(table: Table) -> bool:
+    """Whether *table* is drawn as :func:`plain_table_lines` knows how: rich's default box,
+    header and edge, no footer, no lines between rows, no fixed width."""
+    from rich import box
+
+    return not (
+        table.box is not box.HEAVY_HEAD
+        or not (table.show_header and table.show_edge)
+        or table.show_footer
+        or table.show_lines
+        or table.padding != (0, 1, 0, 1)
+        or table.width is not None
+        or table.expand
+        or table.leading
+    )
+
+
+def _plain_width(column: Column, widest: int) -> int | None:
+    """The width rich gives *column* whose widest cell takes *widest* cells on a line,
+    or None when rich would do more than cut its cells (wrap them, fix its width)."""
+    if column.width is not None or column.justify not in ("left", "right"):
+        return None
+    width = max(widest, column.min_width or 0)
+    if column.max_width is not None and width > column.max_width:
+        width = column.max_width
+        if not column.no_wrap or column.overflow != "ellipsis":
+            return None  # rich would wrap these cells
+    return width
+
+
+def _plain_fit(text: str, width: int, justify: str) -> str:
+    """*text* in a cell *width* wide, cut with … as rich cuts it."""
+    from rich.cells import set_cell_size
+
+    if justify == "right":
+        text = text.rstrip()
+    size = cell_len(text)
+    if size > width:
+        text, size = set_cell_size(text, width - 1) + "…", width
+    return text + " " * (width - size) if justify == "left" else " " * (width - size) + text
+
+
+def streamed_table_lines(
+    chunks: Callable[[], Iterable[Table]],
+) -> Iterator[list[str]] | None:
+    """The lines :func:`plain_table_lines` makes of the table holding the rows of every
+    table *chunks* gives (same columns; no title or caption), a chunk's lines at a time,
+    never the whole table: *chunks* is read twice, first for the widths, then for the
+    lines. None when a chunk is not one that is laid out so (then rich prints it whole).
+    Rows that grew between the two readings are cut to the widths of the first."""
+    widest: list[int] = []
+    heads: list[Column] = []
+    for table in chunks():
+        if not _plain_form(table) or table.title or table.caption:
+            return None
+        if not heads:
+            heads = list(table.columns)
+            widest = [0] * len(heads)
+        for i, column in enumerate(table.columns):
+            cells = [_plain_cell(column.header), *(_plain_cell(c) for c in column.cells)]
+            if None in cells:
+                return None
+            widest[i] = max(widest[i], *(cell_len(c) for c in cells))  # type: ignore[arg-type]
+    widths = [_plain_width(column, w) for column, w in zip(heads, widest, strict=True)]
+    if not heads or None in widths:
+        return None
+    layout = [(w, column.justify) for column, w in zip(heads, widths, strict=True)]
+
+    def rule(left: str, line: str, cross: str, right: str) -> str:
+        return left + cross.join(line * (width + 2) for width, _ in layout) + right
+
+    def row(edge: str, cells: Sequence[str]) -> str:
+        inner = (f" {_plain_fit(c, w, j)} " for c, (w, j) in zip(cells, layout, strict=True))
+        return edge + edge.join(inner) + edge
+
+    def lines() -> Iterator[list[str]]:
+        head = [_plain_cell(column.header) or "" for column in heads]
+        yield [rule("┏", "━", "┳", "┓"), row("┃", head), rule("┡", "━", "╇", "┩")]
+        for table in chunks():
+            cells = [[_plain_cell(c) or "" for c in column.cells] for column in table.columns]
+            yield [row("│", texts) for texts in zip(*cells, strict=True)]
+        yield [rule("└", "─", "┴", "┘")]
+
+    return lines()
+
+
+def print_streamed_table(
+    chunks: Callable[[], Iterable[Table]], gives_way: Sequence[str] = ()
+) -> None:
+    """:func:`print_table` of the table holding the rows of every table *chunks* gives:
+    to a file or a pipe written as it is read (:func:`streamed_table_lines`), on a
+    terminal (or where it cannot be) made whole and printed by rich."""
+    console = Console()
+    lines = None
+    if not console.is_terminal and console.encoding.startswith("utf"):
+        lines = streamed_table_lines(chunks)
+    if lines is not None:
+        for part in lines:
+            console.file.write("".join(f"{line}\n" for line in part))
+        return
+    whole: Table | None = None
+    for table in chunks():
+        if whole is None:
+            whole = table
+            continue
+        for cells in zip(*(list(column.cells) for column in table.columns), strict=True):
+            whole.add_row(*cells)
+    if whole is not None:
+        print_table(whole, gives_way, console)
 
 
 def _plain_cell(cell: object) -> str | None:

@@ -1,12 +1,17 @@
 """`pledgetrack review`: list submitted figures, approve them, or return them."""
 
+from collections.abc import Iterator
 from enum import StrEnum
-from typing import Annotated
+from itertools import chain, islice
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pledgetrack.cli.app import app, engine_for, fail, parse_date_option, state
 from pledgetrack.domain.errors import PlanNotFound
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 review_app = typer.Typer(help="Review submitted figures: list them, approve, or return.")
 app.add_typer(review_app, name="review")
@@ -40,7 +45,7 @@ def review_list_cmd(
     from pledgetrack.cli.render import (
         REVIEW_GIVES_WAY,
         json_list_chunks,
-        print_table,
+        print_streamed_table,
         review_json_item,
         review_table,
     )
@@ -64,11 +69,23 @@ def review_list_cmd(
             typer.echo(chunk, nl=False)
         typer.echo()
         return
-    listed = list(lines)
-    if not listed:
+    first = next(lines, None)
+    if first is None:
         typer.echo(f"no figures {' or '.join(states)}")
         return
-    print_table(review_table(listed), REVIEW_GIVES_WAY)
+    # To a file or a pipe the table is read twice (widths, then lines), never held whole.
+    passes = [chain([first], lines)]
+
+    def chunks() -> "Iterator[Table]":
+        source = (
+            passes.pop()
+            if passes
+            else review_lines(engine, plan=plan, department=department, states=states)
+        )
+        while batch := list(islice(source, 2000)):
+            yield review_table(batch)
+
+    print_streamed_table(chunks, REVIEW_GIVES_WAY)
 
 
 def _review(
