@@ -8,6 +8,7 @@ writing that file whole, is the caller's (``services.month_report.write_report``
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import islice
 from typing import BinaryIO
 
 from pledgetrack.domain.report_format import ReportFormat
@@ -50,5 +51,12 @@ def write_stream(
         from pledgetrack.reports.docx import write_docx
 
         write_docx(report, lang, out)
+    elif fmt is ReportFormat.html:
+        from pledgetrack.reports.html import html_pieces
+
+        # Written as it is made, a few hundred pieces at a time.
+        pieces = html_pieces(report, lang)
+        while batch := "".join(islice(pieces, 500)):
+            out.write(batch.encode("utf-8"))
     else:
         out.write(render_string(report, fmt, lang).encode("utf-8"))
