@@ -185,7 +185,12 @@ def report_from_evaluations(
     policy = policy or Policy()
     structure = current.structure
     earlier_status = {row.info.no: row.result.status for row in earlier.items}
-    earlier_targets = {t.info.id: t for row in earlier.items for t in row.targets}
+    # Per target only its completion and figure (the movers): a province's month before
+    # is 100k results, made here and let go.
+    earlier_targets = {
+        info.id: (result.completion, result.reading.value if result.reading else None)
+        for info, result in earlier.target_results()
+    }
     month_first = month_start(current.as_of)
     lines = {
         row.info.no: _item_line(row, current, earlier_status, month_first, late_targets)
@@ -339,7 +344,7 @@ def _changes(
     current: PlanEvaluation,
     earlier: PlanEvaluation,
     earlier_status: dict[int, Status],
-    earlier_targets: dict[int, TargetRow],
+    earlier_targets: dict[int, tuple[float | None, float | None]],
     previous_has_data: bool,
     lines: dict[int, ItemLine],
 ) -> Changes:
@@ -361,9 +366,8 @@ def _changes(
     movers: list[Mover] = []
     for row in current.items:
         for target in row.targets:
-            old = earlier_targets.get(target.info.id)
+            old_pct, old_value = earlier_targets.get(target.info.id, (None, None))
             new_pct = target.result.completion
-            old_pct = old.result.completion if old else None
             if new_pct is None or target.info.rule.kind is TargetKind.MILESTONE:
                 continue
             delta = new_pct - (old_pct or 0.0)
@@ -374,7 +378,7 @@ def _changes(
                         name=target.info.name,
                         unit=target.info.unit,
                         item_no=row.info.no,
-                        old=old.result.reading.value if old and old.result.reading else None,
+                        old=old_value,
                         new=target.result.reading.value if target.result.reading else None,
                         delta_points=round_percent(delta),
                         new_qualifier=target.result.reading.qualifier
