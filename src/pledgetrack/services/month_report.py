@@ -128,27 +128,26 @@ def _build(
         entered = first_entries(
             session=session, plan_id=structure.id, start=month_start(as_of), end=as_of
         )
-        history = (
-            plan_history(
+        deadline = reporting_deadline(as_of, policy)
+        late = {tid for tid, at in entered.items() if _entered_on(at) > deadline}
+        current = evaluate_plan(structure, now, as_of, policy).filtered(department=department)
+        earlier = evaluate_plan(structure, before, previous, policy).filtered(department=department)
+        report = report_from_evaluations(
+            current,
+            earlier,
+            department=department,
+            previous_has_data=bool(before),
+            late_targets=late,
+            policy=policy,
+        )
+        del current, earlier, now, before
+        # Read last, in the same transaction: a province's month is 100k readings, not
+        # held beside the evaluations.
+        if with_history:
+            history = plan_history(
                 session=session, plan_id=structure.id, since=month_start(as_of), until=as_of
             )
-            if with_history
-            else []
-        )
-    deadline = reporting_deadline(as_of, policy)
-    late = {tid for tid, at in entered.items() if _entered_on(at) > deadline}
-    current = evaluate_plan(structure, now, as_of, policy).filtered(department=department)
-    earlier = evaluate_plan(structure, before, previous, policy).filtered(department=department)
-    report = report_from_evaluations(
-        current,
-        earlier,
-        department=department,
-        previous_has_data=bool(before),
-        late_targets=late,
-        policy=policy,
-    )
-    if history:
-        report.history = _history_lines(structure, history, department)
+            report.history = _history_lines(structure, history, department)
     return report
 
 
