@@ -12,7 +12,7 @@ deterministic, so tests can compare it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from html import escape
 
 from pledgetrack.domain.dates import date_label, month_label
@@ -171,7 +171,7 @@ def html_pieces(report: MonthReport, lang: str) -> Iterator[str]:
     title = t("report.title", lang, plan=report.plan_title) + t(
         "report.as_of", lang, date=month_label(report.as_of, lang)
     )
-    parts = [
+    parts: list[str | Callable[[], str]] = [
         "<!DOCTYPE html>",
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}">',
         "<head>",
@@ -185,23 +185,23 @@ def html_pieces(report: MonthReport, lang: str) -> Iterator[str]:
         _header(report, lang, title),
         _nav(report, lang),
         "<main>",
-        _summary(report, lang),
-        _charts(report, lang),
+        lambda: _summary(report, lang),
+        lambda: _charts(report, lang),
         _PLEDGES,
-        _attention(report, lang),
-        _changes(report, lang),
-        _scorecard(report, lang),
+        lambda: _attention(report, lang),
+        lambda: _changes(report, lang),
+        lambda: _scorecard(report, lang),
         "</main>",
         f"<footer>{_e(report.plan_code)} · {_e(report.month)}</footer>",
         "</div>",
         "</body>",
         "</html>",
     ]
-    for part in parts:
+    for part in parts:  # a section is made when it is reached, and let go once written
         if part is _PLEDGES:
             yield from _pledge_pieces(report, lang)
         else:
-            yield part
+            yield part() if callable(part) else part
         yield "\n"
 
 

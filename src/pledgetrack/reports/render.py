@@ -7,8 +7,7 @@ writing that file whole, is the caller's (``services.month_report.write_report``
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from itertools import islice
+from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 from pledgetrack.domain.report_format import ReportFormat
@@ -54,9 +53,30 @@ def write_stream(
     elif fmt is ReportFormat.html:
         from pledgetrack.reports.html import html_pieces
 
-        # Written as it is made, a few hundred pieces at a time.
-        pieces = html_pieces(report, lang)
-        while batch := "".join(islice(pieces, 500)):
-            out.write(batch.encode("utf-8"))
+        _write_pieces(html_pieces(report, lang), out)
     else:
         out.write(render_string(report, fmt, lang).encode("utf-8"))
+
+
+#: Characters encoded and written at a time.
+_CHUNK = 1 << 20
+
+
+def _write_pieces(pieces: Iterable[str], out: BinaryIO) -> None:
+    """Text made piece by piece, written as UTF-8 as it comes, about :data:`_CHUNK`
+    characters at a time (a long piece, a province's chart, in slices)."""
+    batch: list[str] = []
+    size = 0
+    for piece in pieces:
+        if len(piece) >= _CHUNK:
+            out.write("".join(batch).encode("utf-8"))
+            batch, size = [], 0
+            for start in range(0, len(piece), _CHUNK):
+                out.write(piece[start : start + _CHUNK].encode("utf-8"))
+            continue
+        batch.append(piece)
+        size += len(piece)
+        if size >= _CHUNK:
+            out.write("".join(batch).encode("utf-8"))
+            batch, size = [], 0
+    out.write("".join(batch).encode("utf-8"))
