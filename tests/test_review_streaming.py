@@ -117,21 +117,18 @@ rows = st.lists(
 )
 
 
-@given(rows=rows, size=st.integers(1, 6))
-def test_a_table_read_in_chunks_has_the_lines_of_the_whole_table(rows, size) -> None:
-    def chunks():
-        for start in range(0, len(rows), size):
-            yield table(rows[start : start + size])
-
-    lines = streamed_table_lines(chunks)
+@given(rows=rows, more=st.integers(0, 600))
+def test_a_table_of_rows_read_as_they_come_has_the_lines_of_the_whole_table(rows, more) -> None:
+    rows = (rows * (more // len(rows) + 1))[: len(rows) + more]  # past a part of 500 lines
+    lines = streamed_table_lines(table([]), lambda: iter(rows))
     assert lines is not None
     assert [line for part in lines for line in part] == plain_table_lines(table(rows))
 
 
 def test_a_table_not_laid_out_by_hand_is_printed_whole_by_rich(monkeypatch, capsys) -> None:
     made = [("1", "a", "x"), ("22", "bb", "approved"), ("333", "市政府", "y")]
-    monkeypatch.setattr(render, "streamed_table_lines", lambda chunks: None)
-    render.print_streamed_table(lambda: iter([table(made[:2]), table(made[2:])]))
+    monkeypatch.setattr(render, "streamed_table_lines", lambda head, rows: None)
+    render.print_streamed_table(table([]), lambda: iter(made), lambda: table(made))
     streamed = capsys.readouterr().out
     render.print_table(table(made))
     assert streamed == capsys.readouterr().out and "市政府" in streamed

@@ -196,28 +196,26 @@ def _plain_fit(text: str, width: int, justify: str) -> str:
 
 
 def streamed_table_lines(
-    chunks: Callable[[], Iterable[Table]],
+    head: Table, rows: Callable[[], Iterable[Sequence[str]]]
 ) -> Iterator[list[str]] | None:
-    """The lines :func:`plain_table_lines` makes of the table holding the rows of every
-    table *chunks* gives (same columns; no title or caption), a chunk's lines at a time,
-    never the whole table: *chunks* is read twice, first for the widths, then for the
-    lines. None when a chunk is not one that is laid out so (then rich prints it whole).
-    Rows that grew between the two readings are cut to the widths of the first."""
-    widest: list[int] = []
-    heads: list[Column] = []
-    for table in chunks():
-        if not _plain_form(table) or table.title or table.caption:
-            return None
-        if not heads:
-            heads = list(table.columns)
-            widest = [0] * len(heads)
-        for i, column in enumerate(table.columns):
-            cells = [_plain_cell(column.header), *(_plain_cell(c) for c in column.cells)]
-            if None in cells:
-                return None
-            widest[i] = max(widest[i], *(cell_len(c) for c in cells))  # type: ignore[arg-type]
+    """The lines :func:`plain_table_lines` makes of *head* (its columns; no title,
+    caption or rows) holding every row *rows* gives, as the plain text rich prints of each
+    cell (one line, no markup), a few hundred lines at a time, never the whole table:
+    *rows* is read twice, first for the widths, then for the lines. None when *head* is
+    not laid out so (then rich prints it whole). Rows that grew between the two readings
+    are cut to the widths of the first."""
+    heads = list(head.columns)
+    titles = [_plain_cell(column.header) for column in heads]
+    if not heads or not _plain_form(head) or head.title or head.caption or None in titles:
+        return None
+    widest = [cell_len(text) for text in titles]  # type: ignore[arg-type]
+    for texts in rows():
+        for i, text in enumerate(texts):
+            size = cell_len(text)
+            if size > widest[i]:
+                widest[i] = size
     widths = [_plain_width(column, w) for column, w in zip(heads, widest, strict=True)]
-    if not heads or None in widths:
+    if None in widths:
         return None
     layout = [(w, column.justify) for column, w in zip(heads, widths, strict=True)]
 
@@ -229,39 +227,37 @@ def streamed_table_lines(
         return edge + edge.join(inner) + edge
 
     def lines() -> Iterator[list[str]]:
-        head = [_plain_cell(column.header) or "" for column in heads]
-        yield [rule("┏", "━", "┳", "┓"), row("┃", head), rule("┡", "━", "╇", "┩")]
-        for table in chunks():
-            cells = [[_plain_cell(c) or "" for c in column.cells] for column in table.columns]
-            yield [row("│", texts) for texts in zip(*cells, strict=True)]
-        yield [rule("└", "─", "┴", "┘")]
+        yield [rule("┏", "━", "┳", "┓"), row("┃", titles), rule("┡", "━", "╇", "┩")]  # type: ignore[arg-type]
+        part: list[str] = []
+        for texts in rows():
+            part.append(row("│", texts))
+            if len(part) >= 500:
+                yield part
+                part = []
+        yield [*part, rule("└", "─", "┴", "┘")]
 
     return lines()
 
 
 def print_streamed_table(
-    chunks: Callable[[], Iterable[Table]], gives_way: Sequence[str] = ()
+    head: Table,
+    rows: Callable[[], Iterable[Sequence[str]]],
+    whole: Callable[[], Table],
+    gives_way: Sequence[str] = (),
 ) -> None:
-    """:func:`print_table` of the table holding the rows of every table *chunks* gives:
-    to a file or a pipe written as it is read (:func:`streamed_table_lines`), on a
-    terminal (or where it cannot be) made whole and printed by rich."""
+    """:func:`print_table` of the table *whole* makes: to a file or a pipe written as it
+    is read, from *head*'s columns and the plain texts *rows* gives
+    (:func:`streamed_table_lines`), never made whole; on a terminal (or where it cannot
+    be laid out so) *whole* is made and printed by rich."""
     console = Console()
     lines = None
     if not console.is_terminal and console.encoding.startswith("utf"):
-        lines = streamed_table_lines(chunks)
-    if lines is not None:
-        for part in lines:
-            console.file.write("".join(f"{line}\n" for line in part))
+        lines = streamed_table_lines(head, rows)
+    if lines is None:
+        print_table(whole(), gives_way, console)
         return
-    whole: Table | None = None
-    for table in chunks():
-        if whole is None:
-            whole = table
-            continue
-        for cells in zip(*(list(column.cells) for column in table.columns), strict=True):
-            whole.add_row(*cells)
-    if whole is not None:
-        print_table(whole, gives_way, console)
+    for part in lines:
+        console.file.write("".join(f"{line}\n" for line in part))
 
 
 def _plain_cell(cell: object) -> str | None:
@@ -664,23 +660,38 @@ def review_table(lines: Sequence[ReviewLine]) -> Table:
         table.add_column(column, justify="right" if column in ("id", "value") else "left")
     style = {"submitted": "", "approved": "green", "returned": "yellow"}
     for line in lines:
-        r = line.reading
-        value = (
-            f"{format_number(r.value)}{line.target.unit}"
-            if r.value is not None
-            else ("done" if r.done else "not done")
-        )
+        key, name, as_of, value, by, state, comment = review_texts(line)[1:]
         table.add_row(
-            str(r.id),
-            plain(line.target.key),
-            plain(line.target.name),
-            r.as_of.isoformat(),
-            plain(value),
-            plain(r.entered_by),
-            Text(line.state, style=style[line.state]),
-            plain(line.comment),
+            str(line.reading.id),
+            Text(key),
+            Text(name),
+            as_of,
+            Text(value),
+            Text(by),
+            Text(state, style=style[state]),
+            Text(comment),
         )
     return table
+
+
+def review_texts(line: ReviewLine) -> tuple[str, ...]:
+    """A figure's cells in the `review list` table, as the plain text printed."""
+    r = line.reading
+    value = (
+        f"{format_number(r.value)}{line.target.unit}"
+        if r.value is not None
+        else ("done" if r.done else "not done")
+    )
+    return (
+        str(r.id),
+        one_line(line.target.key),
+        one_line(line.target.name),
+        r.as_of.isoformat(),
+        one_line(value),
+        one_line(r.entered_by),
+        line.state,
+        one_line(line.comment),
+    )
 
 
 def audit_table(entries: Sequence[AuditEntry]) -> Table:

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterator
 from enum import StrEnum
-from itertools import chain, islice
+from itertools import chain
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -11,7 +11,7 @@ from pledgetrack.cli.app import app, engine_for, fail, parse_date_option, state
 from pledgetrack.domain.errors import PlanNotFound
 
 if TYPE_CHECKING:
-    from rich.table import Table
+    from pledgetrack.services.review import ReviewLine
 
 review_app = typer.Typer(help="Review submitted figures: list them, approve, or return.")
 app.add_typer(review_app, name="review")
@@ -48,6 +48,7 @@ def review_list_cmd(
         print_streamed_table,
         review_json_item,
         review_table,
+        review_texts,
     )
     from pledgetrack.services.review import STATES, ReviewRefused, review_lines
 
@@ -76,16 +77,17 @@ def review_list_cmd(
     # To a file or a pipe the table is read twice (widths, then lines), never held whole.
     passes = [chain([first], lines)]
 
-    def chunks() -> "Iterator[Table]":
-        source = (
-            passes.pop()
-            if passes
-            else review_lines(engine, plan=plan, department=department, states=states)
-        )
-        while batch := list(islice(source, 2000)):
-            yield review_table(batch)
+    def again() -> "Iterator[ReviewLine]":
+        if passes:
+            return passes.pop()
+        return review_lines(engine, plan=plan, department=department, states=states)
 
-    print_streamed_table(chunks, REVIEW_GIVES_WAY)
+    print_streamed_table(
+        review_table([]),
+        lambda: map(review_texts, again()),
+        lambda: review_table(list(again())),
+        REVIEW_GIVES_WAY,
+    )
 
 
 def _review(
