@@ -214,10 +214,12 @@ def streamed_table_lines(
             size = cell_len(text)
             if size > widest[i]:
                 widest[i] = size
-    widths = [_plain_width(column, w) for column, w in zip(heads, widest, strict=True)]
-    if None in widths:
-        return None
-    layout = [(w, column.justify) for column, w in zip(heads, widths, strict=True)]
+    layout: list[tuple[int, str]] = []
+    for column, most in zip(heads, widest, strict=True):
+        width = _plain_width(column, most)
+        if width is None:
+            return None
+        layout.append((width, column.justify))
 
     def rule(left: str, line: str, cross: str, right: str) -> str:
         return left + cross.join(line * (width + 2) for width, _ in layout) + right

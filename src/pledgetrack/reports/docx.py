@@ -32,7 +32,7 @@ from docx.opc.part import Part
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
 from docx.styles.style import ParagraphStyle
 from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
@@ -505,7 +505,7 @@ def add_table(
     return table
 
 
-def _new_row(table: Table, grid: list[int | None]) -> _Row:
+def _new_row(table: Table, grid: list[Length | None]) -> _Row:
     """``table.add_row()`` for a table whose column widths *grid* are read once."""
     tr = table._tbl.add_tr()
     for width in grid:

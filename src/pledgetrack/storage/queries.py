@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy import String, cast, func, type_coerce
 from sqlalchemy import select as sa_select
-from sqlalchemy.engine import Row
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
@@ -205,9 +204,7 @@ def current_snapshots_on(
 STREAM_ROWS = 2000
 
 
-def plan_snapshot_rows(
-    *, session: Session, plan_id: int, history: bool = True
-) -> Iterator[Row[Any]]:
+def plan_snapshot_rows(*, session: Session, plan_id: int, history: bool = True) -> Iterator[Any]:
     """Every snapshot of a plan in entry order (for export), streamed :data:`STREAM_ROWS`
     at a time (a province holds over a million: never held whole): its target's key and
     kind, then ``as_of, value, done, note, entered_by, entered_at, qualifier,
@@ -320,7 +317,7 @@ def stream_review_queue(
     correction = aliased(Snapshot)
     decision = func.coalesce(latest_decision(), SUBMITTED)
     query = (
-        select(
+        select(  # type: ignore[call-overload, misc]
             Snapshot.target_id, Target.key, Snapshot.as_of, Snapshot.value, Snapshot.done,
             Snapshot.note, Snapshot.entered_by, Snapshot.entered_at, Snapshot.supersedes_id,
             Snapshot.id, Snapshot.qualifier, Snapshot.forecast_done_by, Snapshot.works_percent,
