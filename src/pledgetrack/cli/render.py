@@ -7,14 +7,14 @@ are named for the type checker only, so importing this module stays light.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from rich.console import Console
 from rich.measure import Measurement
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from pledgetrack.cli.app import err
@@ -111,43 +111,21 @@ def plain_table_lines(table: Table) -> list[str] | None:
     Rich measures every cell three times and renders each through several layers:
     about 0.08 s for the sample's 36 items, a fifth of the whole `status` (issue 15).
     The lines are the same, character for character (tests/test_plain_table.py)."""
-    from rich import box
-    from rich.cells import set_cell_size
-
-    if (
-        table.box is not box.HEAVY_HEAD
-        or not (table.show_header and table.show_edge)
-        or table.show_footer
-        or table.show_lines
-        or table.padding != (0, 1, 0, 1)
-        or table.width is not None
-        or table.expand
-        or table.leading
-    ):
+    if not _plain_form(table):
         return None
     columns = []
     for column in table.columns:
         cells = [_plain_cell(column.header), *(_plain_cell(c) for c in column.cells)]
-        if None in cells or column.width is not None or column.justify not in ("left", "right"):
+        if None in cells:
             return None
-        widest = max(cell_len(c) for c in cells)  # type: ignore[arg-type]
-        width = max(widest, column.min_width or 0)
-        if column.max_width is not None and width > column.max_width:
-            width = column.max_width
-            if not column.no_wrap or column.overflow != "ellipsis":
-                return None  # rich would wrap these cells
+        width = _plain_width(column, max(cell_len(c) for c in cells))  # type: ignore[arg-type]
+        if width is None:
+            return None
         columns.append((width, column.justify, cells))
     if not columns:
         return None
     total = sum(width for width, _, _ in columns) + 3 * len(columns) + 1
-
-    def fit(text: str, width: int, justify: str) -> str:
-        if justify == "right":
-            text = text.rstrip()
-        size = cell_len(text)
-        if size > width:
-            text, size = set_cell_size(text, width - 1) + "…", width
-        return text + " " * (width - size) if justify == "left" else " " * (width - size) + text
+    fit = _plain_fit
 
     def rule(left: str, line: str, cross: str, right: str) -> str:
         return left + cross.join(line * (width + 2) for width, _, _ in columns) + right
@@ -157,7 +135,7 @@ def plain_table_lines(table: Table) -> list[str] | None:
         return edge + edge.join(inner) + edge  # type: ignore[arg-type]
 
     lines = []
-    body = object()  # the table between its title and caption (either may be None)
+    body = object()  # the table itself, between its title and caption (either may be None)
     for annotation in (table.title, body, table.caption):
         if annotation is body:
             lines += [rule("┏", "━", "┳", "┓"), row("┃", 0), rule("┡", "━", "╇", "┩")]
@@ -173,6 +151,115 @@ def plain_table_lines(table: Table) -> list[str] | None:
         left = (total - cell_len(text)) // 2
         lines.append(" " * left + text + " " * (total - left - cell_len(text)))
     return lines
+
+
+def _plain_form(table: Table) -> bool:
+    """Whether *table* is drawn as :func:`plain_table_lines` knows how: rich's default box,
+    header and edge, no footer, no lines between rows, no fixed width."""
+    from rich import box
+
+    return not (
+        table.box is not box.HEAVY_HEAD
+        or not (table.show_header and table.show_edge)
+        or table.show_footer
+        or table.show_lines
+        or table.padding != (0, 1, 0, 1)
+        or table.width is not None
+        or table.expand
+        or table.leading
+    )
+
+
+def _plain_width(column: Column, widest: int) -> int | None:
+    """The width rich gives *column* whose widest cell takes *widest* cells on a line,
+    or None when rich would do more than cut its cells (wrap them, fix its width)."""
+    if column.width is not None or column.justify not in ("left", "right"):
+        return None
+    width = max(widest, column.min_width or 0)
+    if column.max_width is not None and width > column.max_width:
+        width = column.max_width
+        if not column.no_wrap or column.overflow != "ellipsis":
+            return None  # rich would wrap these cells
+    return width
+
+
+def _plain_fit(text: str, width: int, justify: str) -> str:
+    """*text* in a cell *width* wide, cut with … as rich cuts it."""
+    from rich.cells import set_cell_size
+
+    if justify == "right":
+        text = text.rstrip()
+    size = cell_len(text)
+    if size > width:
+        text, size = set_cell_size(text, width - 1) + "…", width
+    return text + " " * (width - size) if justify == "left" else " " * (width - size) + text
+
+
+def streamed_table_lines(
+    head: Table, rows: Callable[[], Iterable[Sequence[str]]]
+) -> Iterator[list[str]] | None:
+    """The lines :func:`plain_table_lines` makes of *head* (its columns; no title,
+    caption or rows) holding every row *rows* gives, as the plain text rich prints of each
+    cell (one line, no markup), a few hundred lines at a time, never the whole table:
+    *rows* is read twice, first for the widths, then for the lines. None when *head* is
+    not laid out so (then rich prints it whole). Rows that grew between the two readings
+    are cut to the widths of the first."""
+    heads = list(head.columns)
+    titles = [_plain_cell(column.header) for column in heads]
+    if not heads or not _plain_form(head) or head.title or head.caption or None in titles:
+        return None
+    widest = [cell_len(text) for text in titles]  # type: ignore[arg-type]
+    for texts in rows():
+        for i, text in enumerate(texts):
+            size = cell_len(text)
+            if size > widest[i]:
+                widest[i] = size
+    layout: list[tuple[int, str]] = []
+    for column, most in zip(heads, widest, strict=True):
+        width = _plain_width(column, most)
+        if width is None:
+            return None
+        layout.append((width, column.justify))
+
+    def rule(left: str, line: str, cross: str, right: str) -> str:
+        return left + cross.join(line * (width + 2) for width, _ in layout) + right
+
+    def row(edge: str, cells: Sequence[str]) -> str:
+        inner = (f" {_plain_fit(c, w, j)} " for c, (w, j) in zip(cells, layout, strict=True))
+        return edge + edge.join(inner) + edge
+
+    def lines() -> Iterator[list[str]]:
+        yield [rule("┏", "━", "┳", "┓"), row("┃", titles), rule("┡", "━", "╇", "┩")]  # type: ignore[arg-type]
+        part: list[str] = []
+        for texts in rows():
+            part.append(row("│", texts))
+            if len(part) >= 500:
+                yield part
+                part = []
+        yield [*part, rule("└", "─", "┴", "┘")]
+
+    return lines()
+
+
+def print_streamed_table(
+    head: Table,
+    rows: Callable[[], Iterable[Sequence[str]]],
+    whole: Callable[[], Table],
+    gives_way: Sequence[str] = (),
+) -> None:
+    """:func:`print_table` of the table *whole* makes: to a file or a pipe written as it
+    is read, from *head*'s columns and the plain texts *rows* gives
+    (:func:`streamed_table_lines`), never made whole; on a terminal (or where it cannot
+    be laid out so) *whole* is made and printed by rich."""
+    console = Console()
+    lines = None
+    if not console.is_terminal and console.encoding.startswith("utf"):
+        lines = streamed_table_lines(head, rows)
+    if lines is None:
+        print_table(whole(), gives_way, console)
+        return
+    for part in lines:
+        console.file.write("".join(f"{line}\n" for line in part))
 
 
 def _plain_cell(cell: object) -> str | None:
@@ -520,25 +607,48 @@ def users_table(users: Sequence[UserInfo]) -> Table:
 
 def review_json(lines: Sequence[ReviewLine]) -> list[dict[str, Any]]:
     """`review list --json`: each figure with its target, item and review state."""
-    return [
-        {
-            "id": line.reading.id,
-            "target": line.target.key,
-            "name": line.target.name,
-            "item": line.item.no,
-            "departments": list(line.item.departments),
-            "as_of": line.reading.as_of.isoformat(),
-            "value": line.reading.value,
-            "done": line.reading.done,
-            "unit": line.target.unit,
-            "note": line.reading.note,
-            "entered_by": line.reading.entered_by,
-            "status": line.state,
-            "comment": line.comment,
-            "reviewed_by": line.reading.review.reviewed_by if line.reading.review else None,
-        }
-        for line in lines
-    ]
+    return [review_json_item(line) for line in lines]
+
+
+def review_json_item(line: ReviewLine) -> dict[str, Any]:
+    """One figure of `review list --json`."""
+    return {
+        "id": line.reading.id,
+        "target": line.target.key,
+        "name": line.target.name,
+        "item": line.item.no,
+        "departments": list(line.item.departments),
+        "as_of": line.reading.as_of.isoformat(),
+        "value": line.reading.value,
+        "done": line.reading.done,
+        "unit": line.target.unit,
+        "note": line.reading.note,
+        "entered_by": line.reading.entered_by,
+        "status": line.state,
+        "comment": line.comment,
+        "reviewed_by": line.reading.review.reviewed_by if line.reading.review else None,
+    }
+
+
+def json_list_chunks(items: Iterable[Any], batch: int = 500) -> Iterator[str]:
+    """The text of ``json.dumps(list(items), ensure_ascii=False, indent=2)``, in pieces of
+    *batch* items, made as *items* come (a list of a million is never held whole)."""
+    import json
+
+    encode = json.JSONEncoder(ensure_ascii=False, indent=2).encode
+    pending: list[str] = []
+    opened = False
+    for item in items:
+        # An item indented one level deeper: each of its lines two more spaces (a string
+        # holds no raw line break: json escapes it).
+        pending.append("  " + encode(item).replace("\n", "\n  "))
+        if len(pending) >= batch:
+            yield ("[\n" if not opened else ",\n") + ",\n".join(pending)
+            opened, pending = True, []
+    if pending:
+        yield ("[\n" if not opened else ",\n") + ",\n".join(pending)
+        opened = True
+    yield "\n]" if opened else "[]"
 
 
 #: The review table's columns that leave a narrow terminal, the first first.
@@ -552,23 +662,38 @@ def review_table(lines: Sequence[ReviewLine]) -> Table:
         table.add_column(column, justify="right" if column in ("id", "value") else "left")
     style = {"submitted": "", "approved": "green", "returned": "yellow"}
     for line in lines:
-        r = line.reading
-        value = (
-            f"{format_number(r.value)}{line.target.unit}"
-            if r.value is not None
-            else ("done" if r.done else "not done")
-        )
+        key, name, as_of, value, by, state, comment = review_texts(line)[1:]
         table.add_row(
-            str(r.id),
-            plain(line.target.key),
-            plain(line.target.name),
-            r.as_of.isoformat(),
-            plain(value),
-            plain(r.entered_by),
-            Text(line.state, style=style[line.state]),
-            plain(line.comment),
+            str(line.reading.id),
+            Text(key),
+            Text(name),
+            as_of,
+            Text(value),
+            Text(by),
+            Text(state, style=style[state]),
+            Text(comment),
         )
     return table
+
+
+def review_texts(line: ReviewLine) -> tuple[str, ...]:
+    """A figure's cells in the `review list` table, as the plain text printed."""
+    r = line.reading
+    value = (
+        f"{format_number(r.value)}{line.target.unit}"
+        if r.value is not None
+        else ("done" if r.done else "not done")
+    )
+    return (
+        str(r.id),
+        one_line(line.target.key),
+        one_line(line.target.name),
+        r.as_of.isoformat(),
+        one_line(value),
+        one_line(r.entered_by),
+        line.state,
+        one_line(line.comment),
+    )
 
 
 def audit_table(entries: Sequence[AuditEntry]) -> Table:

@@ -1,13 +1,17 @@
 """`pledgetrack review`: list submitted figures, approve them, or return them."""
 
-import json
+from collections.abc import Iterator
 from enum import StrEnum
-from typing import Annotated
+from itertools import chain
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from pledgetrack.cli.app import app, engine_for, fail, parse_date_option, state, sub_app
 from pledgetrack.domain.errors import PlanNotFound
+
+if TYPE_CHECKING:
+    from pledgetrack.services.review import ReviewLine
 
 review_app = sub_app("Review submitted figures: list them, approve, or return.")
 app.add_typer(review_app, name="review")
@@ -38,8 +42,15 @@ def review_list_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Current figures waiting for review (or in another review state), by item and date."""
-    from pledgetrack.cli.render import REVIEW_GIVES_WAY, print_table, review_json, review_table
-    from pledgetrack.services.review import STATES, ReviewRefused, review_list
+    from pledgetrack.cli.render import (
+        REVIEW_GIVES_WAY,
+        json_list_chunks,
+        print_streamed_table,
+        review_json_item,
+        review_table,
+        review_texts,
+    )
+    from pledgetrack.services.review import STATES, ReviewRefused, review_lines
 
     states: tuple[str, ...]
     if status is None:
@@ -50,16 +61,33 @@ def review_list_cmd(
         states = (status.value,)
     engine = engine_for()
     try:
-        lines = review_list(engine, plan=plan, department=department, states=states)
+        lines = review_lines(engine, plan=plan, department=department, states=states)
     except (ReviewRefused, PlanNotFound) as exc:
         fail(str(exc))
     if as_json:
-        typer.echo(json.dumps(review_json(lines), ensure_ascii=False, indent=2))
+        # Written as the figures are read: --status all lists every current reading.
+        for chunk in json_list_chunks(review_json_item(line) for line in lines):
+            typer.echo(chunk, nl=False)
+        typer.echo()
         return
-    if not lines:
+    first = next(lines, None)
+    if first is None:
         typer.echo(f"no figures {' or '.join(states)}")
         return
-    print_table(review_table(lines), REVIEW_GIVES_WAY)
+    # To a file or a pipe the table is read twice (widths, then lines), never held whole.
+    passes = [chain([first], lines)]
+
+    def again() -> "Iterator[ReviewLine]":
+        if passes:
+            return passes.pop()
+        return review_lines(engine, plan=plan, department=department, states=states)
+
+    print_streamed_table(
+        review_table([]),
+        lambda: map(review_texts, again()),
+        lambda: review_table(list(again())),
+        REVIEW_GIVES_WAY,
+    )
 
 
 def _review(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -74,6 +74,18 @@ class PlanEvaluation:
     #: Only the first items of the plan (a screen shows them while the whole plan loads);
     #: counts and roll-ups of a partial evaluation are not the plan's.
     partial: bool = False
+
+    def target_results(self) -> Iterator[tuple[TargetInfo, TargetResult]]:
+        """Every target with its result, in list order, made as they are read and not kept
+        on the item rows (a report reads the 100k targets of a province's month before
+        once)."""
+        for row in self.items:
+            result = row.result
+            if result._targets is None and result._source is not None:
+                source, begin, end = result._source
+                yield from zip(row.info.targets, source.results(begin, end), strict=True)
+            else:
+                yield from zip(row.info.targets, result.targets, strict=True)
 
     def achieved_items(self) -> list[ItemRow]:
         return [row for row in self.items if row.result.achieved]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -68,13 +68,14 @@ def _megabytes(size: int) -> str:
 
 def write_csv(
     path: Path,
-    header: list[str],
-    rows: list[list[str]],
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
     *,
     numbers: Collection[str] = (),
     replace: bool = True,
 ) -> None:
-    """Write UTF-8 with BOM (Excel opens it as Unicode), replacing the file atomically.
+    """Write UTF-8 with BOM (Excel opens it as Unicode), replacing the file atomically;
+    *rows* are written as they come (an iterator is never held whole).
 
     Text cells that a spreadsheet would run as a formula (``=…``, ``+…``, ``-…``, ``@…``)
     are written with a leading ``'`` (domain.text.as_formula_safe); the columns named in
@@ -82,7 +83,7 @@ def write_csv(
     """
     text_columns = [i for i, name in enumerate(header) if name not in numbers]
 
-    def safe(row: list[str]) -> list[str]:
+    def safe(row: Sequence[str]) -> Sequence[str]:
         if not any(row[i][:1] in _RISKY_FIRST for i in text_columns):
             return row
         row = list(row)
@@ -207,8 +208,8 @@ def read_table(
 
 def write_table(
     path: Path,
-    header: list[str],
-    rows: list[list[str]],
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
     *,
     sheet: str,
     numbers: Collection[str] = (),
@@ -216,7 +217,8 @@ def write_table(
 ) -> None:
     """Write a CSV (UTF-8 with BOM) or, for ``.xlsx``, a workbook with one sheet *sheet*.
 
-    A name without a suffix gets CSV; any other suffix is refused (UnsupportedFileType),
+    *rows* may be an iterator: each row is written as it comes. A name without a suffix
+    gets CSV; any other suffix is refused (UnsupportedFileType),
     so that a file is what its name says it is. *numbers*: the columns holding figures,
     which are not given a formula quote in CSV (see :func:`write_csv`); in a workbook every
     cell is stored as text, which a spreadsheet never runs. Without *replace* an existing

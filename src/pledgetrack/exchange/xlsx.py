@@ -29,6 +29,7 @@ import zlib
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from itertools import chain, islice
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -308,7 +309,7 @@ def _date_text(day: date, number_format: str) -> str:
 def write_xlsx_table(
     target: Path | IO[bytes],
     header: Sequence[str],
-    rows: Sequence[Sequence[str]],
+    rows: Iterable[Sequence[str]],
     sheet_title: str,
     *,
     replace: bool = True,
@@ -329,14 +330,18 @@ def write_xlsx_table(
 
 
 def _table_workbook(
-    header: Sequence[str], rows: Sequence[Sequence[str]], sheet_title: str
+    header: Sequence[str], rows: Iterable[Sequence[str]], sheet_title: str
 ) -> Workbook:
+    """The workbook of :func:`write_xlsx_table`; *rows* are written to the write-only
+    sheet as they come (only the first ones, measured for the widths, are held)."""
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
 
     wb = new_workbook("zh")
     ws = wb.create_sheet(sheet_title)
-    set_column_widths(ws, column_widths([header, *rows], limit=WIDTH_SAMPLE))
+    rows = iter(rows)
+    first = list(islice(rows, WIDTH_SAMPLE - 1))  # the header is measured too
+    set_column_widths(ws, column_widths([header, *first], limit=WIDTH_SAMPLE))
     ws.freeze_panes = "A2"
     bold = header_font(wb)
     head = []
@@ -345,10 +350,12 @@ def _table_workbook(
         cell.font = bold
         head.append(cell)
     ws.append(head)
-    for values in rows:
+    count = 0
+    for values in chain(first, rows):
         ws.append([_text_value(ws, WriteOnlyCell, v) for v in values])
+        count += 1
     last = get_column_letter(max(len(header), 1))
-    ws.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
+    ws.auto_filter.ref = f"A1:{last}{count + 1}"
     return wb
 
 

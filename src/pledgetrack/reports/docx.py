@@ -29,12 +29,12 @@ from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
 from docx.opc.part import Part
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import Mm, Pt
+from docx.shared import Length, Mm, Pt
 from docx.styles.style import ParagraphStyle
-from docx.table import Table
+from docx.table import Table, _Row
 from docx.text.paragraph import Paragraph
 
 from pledgetrack.domain.dates import date_label, month_label
@@ -392,10 +392,27 @@ def _face(style_name: str, look: Look) -> _Face:
 
 def add_paragraph(document: DocumentObject, text: str, style: str, look: Look) -> Paragraph:
     """A new paragraph of one run in *style*."""
-    paragraph = document.add_paragraph()
+    paragraph = _new_paragraph(document)
     paragraph._p.style = _style_id(document, style)
     _run(paragraph, text, _face(style, look), look)
     return paragraph
+
+
+def _new_paragraph(document: DocumentObject) -> Paragraph:
+    """``document.add_paragraph()`` without its search of the whole body for the section
+    properties it goes before, on every paragraph: quadratic, ten minutes and more for a
+    province's report (30,000 paragraphs). The section properties are found once."""
+    body = document.element.body
+    found: dict[str, BaseOxmlElement | None] = document.__dict__.setdefault("_sect_pr", {})
+    if "end" not in found:
+        found["end"] = body.sectPr
+    p = OxmlElement("w:p")
+    end = found["end"]
+    if end is not None and end.getparent() is body:
+        end.addprevious(p)
+    else:
+        body.append(p)
+    return Paragraph(p, document._body)
 
 
 def _style_id(document: DocumentObject, name: str) -> str:
@@ -467,8 +484,10 @@ def add_table(
         _fill(document, cell.paragraphs[0], text, STYLE_TABLE_HEADER, look)
         cell.paragraphs[0].alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
 
+    # table.add_row() looks up the grid again for every row: slow for thousands of rows.
+    grid = [column.w for column in table._tbl.tblGrid.gridCol_lst]
     for values in rows:
-        row = table.add_row()
+        row = _new_row(table, grid)
         row._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit xmlns:w="{_W}"/>'))
         for cell, text, (_, _, centred) in zip(row.cells, values, columns, strict=True):
             _fill(document, cell.paragraphs[0], text, STYLE_TABLE, look)
@@ -484,6 +503,16 @@ def add_table(
     spacer._p.style = _style_id(document, STYLE_TABLE)
     spacer.paragraph_format.space_after = Pt(look.after)
     return table
+
+
+def _new_row(table: Table, grid: list[Length | None]) -> _Row:
+    """``table.add_row()`` for a table whose column widths *grid* are read once."""
+    tr = table._tbl.add_tr()
+    for width in grid:
+        tc = tr.add_tc()
+        if width is not None:
+            tc.width = width
+    return _Row(tr, table)
 
 
 def _page_numbers(document: DocumentObject, look: Look) -> None:

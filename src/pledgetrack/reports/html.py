@@ -12,6 +12,7 @@ deterministic, so tests can compare it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from html import escape
 
 from pledgetrack.domain.dates import date_label, month_label
@@ -161,10 +162,16 @@ footer { color: var(--muted); font-size: .85rem; text-align: center; margin-top:
 
 def render_html(report: MonthReport, lang: str) -> str:
     """The report as one self-contained HTML5 page (UTF-8, no external resources)."""
+    return "".join(html_pieces(report, lang))
+
+
+def html_pieces(report: MonthReport, lang: str) -> Iterator[str]:
+    """The text of :func:`render_html` piece by piece, the items made as they are written
+    (a province's page is tens of megabytes: held whole, several times over)."""
     title = t("report.title", lang, plan=report.plan_title) + t(
         "report.as_of", lang, date=month_label(report.as_of, lang)
     )
-    parts = [
+    parts: list[str | Callable[[], str]] = [
         "<!DOCTYPE html>",
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}">',
         "<head>",
@@ -178,19 +185,28 @@ def render_html(report: MonthReport, lang: str) -> str:
         _header(report, lang, title),
         _nav(report, lang),
         "<main>",
-        _summary(report, lang),
-        _charts(report, lang),
-        _pledges(report, lang),
-        _attention(report, lang),
-        _changes(report, lang),
-        _scorecard(report, lang),
+        lambda: _summary(report, lang),
+        lambda: _charts(report, lang),
+        _PLEDGES,
+        lambda: _attention(report, lang),
+        lambda: _changes(report, lang),
+        lambda: _scorecard(report, lang),
         "</main>",
         f"<footer>{_e(report.plan_code)} · {_e(report.month)}</footer>",
         "</div>",
         "</body>",
         "</html>",
     ]
-    return "\n".join(parts) + "\n"
+    for part in parts:  # a section is made when it is reached, and let go once written
+        if part is _PLEDGES:
+            yield from _pledge_pieces(report, lang)
+        else:
+            yield part() if callable(part) else part
+        yield "\n"
+
+
+#: Where the pledges and their items go among the parts of the page.
+_PLEDGES = "<pledges>"
 
 
 # --- page sections ---------------------------------------------------------------
@@ -293,16 +309,14 @@ def _scope(report: MonthReport, lang: str) -> str:
     return t("html.scope", lang, pledges=report.pledge_count, items=report.item_count)
 
 
-def _pledges(report: MonthReport, lang: str) -> str:
-    sections = []
+def _pledge_pieces(report: MonthReport, lang: str) -> Iterator[str]:
+    yield f'<section class="card" id="pledges"><h2>{_e(t("html.pledges", lang))}</h2>'
     for n, (heading, lines) in enumerate(report_sections(report, lang), 1):
-        items = "".join(_item(line, report, lang) for line in lines)
         title = "" if heading is None else f"<h3>{_e(heading)}</h3>"
-        sections.append(f'<section class="pledge" id="pledge-{n}">{title}{items}</section>')
-    return (
-        f'<section class="card" id="pledges"><h2>{_e(t("html.pledges", lang))}</h2>'
-        f"{''.join(sections)}</section>"
-    )
+        yield f'<section class="pledge" id="pledge-{n}">{title}'
+        yield from (_item(line, report, lang) for line in lines)
+        yield "</section>"
+    yield "</section>"
 
 
 def _item(line: ItemLine, report: MonthReport, lang: str) -> str:

@@ -11,7 +11,7 @@ import dataclasses
 from datetime import date
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, SkipValidation, field_validator
+from pydantic import AfterValidator, BaseModel, SkipValidation
 
 from pledgetrack.domain.model import Status, StoredReading
 from pledgetrack.domain.text import shown
@@ -185,19 +185,20 @@ class DepartmentScore(BaseModel):
         return self.counts[Status.ACHIEVED]
 
 
-class HistoryLine(BaseModel):
-    """One stored reading up to the report date (corrections included), under its item."""
+@dataclasses.dataclass(slots=True)
+class HistoryLine:
+    """One stored reading up to the report date (corrections included), under its item.
+    A slotted dataclass, not a pydantic model: a province's month has 100,000 (the XLSX
+    history sheet); its texts are made shown as it is made, all the same."""
 
     item_no: int
     reading: StoredReading
 
-    @field_validator("reading")
-    @classmethod
-    def _shown(cls, reading: StoredReading) -> StoredReading:
+    def __post_init__(self) -> None:
+        reading = self.reading
         note, who = shown(reading.note), shown(reading.entered_by)
-        if note == reading.note and who == reading.entered_by:
-            return reading
-        return dataclasses.replace(reading, note=note, entered_by=who)
+        if note != reading.note or who != reading.entered_by:
+            self.reading = dataclasses.replace(reading, note=note, entered_by=who)
 
 
 class MonthReport(BaseModel):
@@ -235,9 +236,10 @@ class MonthReport(BaseModel):
     at_risk: list[AtRiskItem] = []
     """Items the year-end forecast finds short at their deadline (services.forecast), in
     list order."""
-    history: list[HistoryLine] = []
+    history: SkipValidation[list[HistoryLine]] = []
     """Every record dated in the report month, corrections included; filled only when asked
-    (the XLSX history sheet)."""
+    (the XLSX history sheet). Made already checked (a province's month has 100,000): not
+    validated again."""
 
     @property
     def targeted_count(self) -> int:

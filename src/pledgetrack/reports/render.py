@@ -7,7 +7,7 @@ writing that file whole, is the caller's (``services.month_report.write_report``
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 from pledgetrack.domain.report_format import ReportFormat
@@ -50,5 +50,33 @@ def write_stream(
         from pledgetrack.reports.docx import write_docx
 
         write_docx(report, lang, out)
+    elif fmt is ReportFormat.html:
+        from pledgetrack.reports.html import html_pieces
+
+        _write_pieces(html_pieces(report, lang), out)
     else:
         out.write(render_string(report, fmt, lang).encode("utf-8"))
+
+
+#: Characters encoded and written at a time.
+_CHUNK = 1 << 20
+
+
+def _write_pieces(pieces: Iterable[str], out: BinaryIO) -> None:
+    """Text made piece by piece, written as UTF-8 as it comes, about :data:`_CHUNK`
+    characters at a time (a long piece, a province's chart, in slices)."""
+    batch: list[str] = []
+    size = 0
+    for piece in pieces:
+        if len(piece) >= _CHUNK:
+            out.write("".join(batch).encode("utf-8"))
+            batch, size = [], 0
+            for start in range(0, len(piece), _CHUNK):
+                out.write(piece[start : start + _CHUNK].encode("utf-8"))
+            continue
+        batch.append(piece)
+        size += len(piece)
+        if size >= _CHUNK:
+            out.write("".join(batch).encode("utf-8"))
+            batch, size = [], 0
+    out.write("".join(batch).encode("utf-8"))

@@ -139,35 +139,34 @@ def _build(
             if approved_only
             else forecast_window(session=session, structure=structure, on=as_of)
         )
-        history = (
-            plan_history(
-                session=session, plan_id=structure.id, since=month_start(as_of), until=as_of
-            )
-            if with_history
-            else []
-        )
         splits = breakdowns(session, structure)
         units = results_as_of(
             session, structure, splits, as_of, policy, approved_only=approved_only
         )
-    deadline = reporting_deadline(as_of, policy)
-    late = {tid for tid, at in entered.items() if _entered_on(at) > deadline}
-    current = evaluate_plan(structure, now, as_of, policy).filtered(department=department)
-    earlier = evaluate_plan(structure, before, previous, policy).filtered(department=department)
-    report = report_from_evaluations(
-        current,
-        earlier,
-        department=department,
-        previous_has_data=bool(before),
-        late_targets=late,
-        policy=policy,
-    )
-    if history:
-        report.history = _history_lines(structure, history, department, splits)
-    if window is not None:
-        report.at_risk = at_risk_items(forecast_from_window(current, window))
-    if units:
-        attach_units(report, splits, units)
+        deadline = reporting_deadline(as_of, policy)
+        late = {tid for tid, at in entered.items() if _entered_on(at) > deadline}
+        current = evaluate_plan(structure, now, as_of, policy).filtered(department=department)
+        earlier = evaluate_plan(structure, before, previous, policy).filtered(department=department)
+        report = report_from_evaluations(
+            current,
+            earlier,
+            department=department,
+            previous_has_data=bool(before),
+            late_targets=late,
+            policy=policy,
+        )
+        if window is not None:
+            report.at_risk = at_risk_items(forecast_from_window(current, window))
+        del current, earlier, now, before, window
+        if units:
+            attach_units(report, splits, units)
+        # Read last, in the same transaction: a province's month is 100k readings, not
+        # held beside the evaluations.
+        if with_history:
+            history = plan_history(
+                session=session, plan_id=structure.id, since=month_start(as_of), until=as_of
+            )
+            report.history = _history_lines(structure, history, department, splits)
     return report
 
 
@@ -213,7 +212,12 @@ def report_from_evaluations(
     policy = policy or Policy()
     structure = current.structure
     earlier_status = {row.info.no: row.result.status for row in earlier.items}
-    earlier_targets = {t.info.id: t for row in earlier.items for t in row.targets}
+    # Per target only its completion and figure (the movers): a province's month before
+    # is 100k results, made here and let go.
+    earlier_targets = {
+        info.id: (result.completion, result.reading.value if result.reading else None)
+        for info, result in earlier.target_results()
+    }
     month_first = month_start(current.as_of)
     lines = {
         row.info.no: _item_line(row, current, earlier_status, month_first, late_targets)
@@ -367,7 +371,7 @@ def _changes(
     current: PlanEvaluation,
     earlier: PlanEvaluation,
     earlier_status: dict[int, Status],
-    earlier_targets: dict[int, TargetRow],
+    earlier_targets: dict[int, tuple[float | None, float | None]],
     previous_has_data: bool,
     lines: dict[int, ItemLine],
 ) -> Changes:
@@ -389,9 +393,8 @@ def _changes(
     movers: list[Mover] = []
     for row in current.items:
         for target in row.targets:
-            old = earlier_targets.get(target.info.id)
+            old_pct, old_value = earlier_targets.get(target.info.id, (None, None))
             new_pct = target.result.completion
-            old_pct = old.result.completion if old else None
             if new_pct is None or target.info.rule.kind is TargetKind.MILESTONE:
                 continue
             delta = new_pct - (old_pct or 0.0)
@@ -402,7 +405,7 @@ def _changes(
                         name=target.info.name,
                         unit=target.info.unit,
                         item_no=row.info.no,
-                        old=old.result.reading.value if old and old.result.reading else None,
+                        old=old_value,
                         new=target.result.reading.value if target.result.reading else None,
                         delta_points=round_percent(delta),
                         new_qualifier=target.result.reading.qualifier

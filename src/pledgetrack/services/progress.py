@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
@@ -43,11 +44,11 @@ from pledgetrack.services.reading_check import (
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.latest import latest_readings
 from pledgetrack.storage.queries import (
-    all_snapshots,
     current_snapshots_on,
     find_plan,
     latest_reviews,
     load_structure,
+    plan_snapshot_rows,
     stored_reading,
 )
 from pledgetrack.storage.tables import Snapshot, Target
@@ -689,34 +690,39 @@ def export_progress(
     (CSV, or .xlsx by suffix). An existing *path* is replaced only with *force*, the
     database's own files never (OutputRefused, services.output)."""
     check_output_file(engine, path, force=force)
+    header = [*PROGRESS_COLUMNS, "entered_at", "qualifier", "forecast", "works_percent"]
+    written = 0
+
+    def rows(code: str, snaps: Iterable[Sequence[Any]]) -> Iterator[list[str]]:
+        # Made as they are written: a province has over a million readings.
+        nonlocal written
+        quantity = TargetKind.QUANTITY.value
+        for key, kind, as_of, value, done, note, by, at, qualifier, forecast, works in snaps:
+            written += 1
+            yield [
+                code,
+                key,
+                as_of.isoformat(),
+                "" if value is None else format_number(value),
+                "" if kind == quantity else ("yes" if done else "no"),
+                note,
+                by,
+                at.isoformat(timespec="seconds"),
+                qualifier or "",
+                forecast.isoformat() if forecast else "",
+                "" if works is None else format_number(works),
+            ]
+
     with Session(engine) as session:
         plan_row = find_plan(session=session, code=plan)
         assert plan_row.id is not None
-        snaps = all_snapshots(session=session, plan_id=plan_row.id)
-        kinds = dict(
-            session.exec(select(Target.key, Target.kind).where(Target.plan_id == plan_row.id)).all()
+        snaps = plan_snapshot_rows(session=session, plan_id=plan_row.id, history=history)
+        write_table(
+            path,
+            header,
+            rows(plan_row.code, snaps),
+            sheet="progress",
+            numbers=("value", "works_percent"),
+            replace=force,
         )
-    if not history:
-        superseded = {s.supersedes_id for _, s in snaps if s.supersedes_id is not None}
-        snaps = [(k, s) for k, s in snaps if s.id not in superseded]
-    header = [*PROGRESS_COLUMNS, "entered_at", "qualifier", "forecast", "works_percent"]
-    rows = [
-        [
-            plan_row.code,
-            key,
-            snap.as_of.isoformat(),
-            "" if snap.value is None else format_number(snap.value),
-            "" if kinds[key] == TargetKind.QUANTITY.value else ("yes" if snap.done else "no"),
-            snap.note,
-            snap.entered_by,
-            snap.entered_at.isoformat(timespec="seconds"),
-            snap.qualifier or "",
-            snap.forecast_done_by.isoformat() if snap.forecast_done_by else "",
-            "" if snap.works_percent is None else format_number(snap.works_percent),
-        ]
-        for key, snap in snaps
-    ]
-    write_table(
-        path, header, rows, sheet="progress", numbers=("value", "works_percent"), replace=force
-    )
-    return len(rows)
+    return written

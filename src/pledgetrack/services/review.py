@@ -8,7 +8,7 @@ Reports can be built from approved figures only (``approved_only`` of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -26,6 +26,7 @@ from pledgetrack.storage.queries import (
     latest_reviews,
     load_structure,
     review_queue,
+    stream_review_queue,
 )
 from pledgetrack.storage.tables import Review, Snapshot, Target
 
@@ -183,23 +184,43 @@ def review_list(
 ) -> list[ReviewLine]:
     """Current readings in these review states (default: submitted and returned), by
     item and date; *department* keeps the items it leads or co-operates on."""
+    return list(review_lines(engine, plan=plan, department=department, states=states))
+
+
+def review_lines(
+    engine: Engine,
+    *,
+    plan: str | None = None,
+    department: str | None = None,
+    states: Sequence[str] = (SUBMITTED, RETURNED),
+) -> Iterator[ReviewLine]:
+    """:func:`review_list` as it is read (a province's ``--status all`` is over a million
+    figures: never held whole). Refusals (ReviewRefused, PlanNotFound) are raised here,
+    before the first line."""
     unknown = [s for s in states if s not in STATES]
     if unknown:
         raise ReviewRefused(f"status {unknown[0]!r}: one of {', '.join(STATES)}")
     with Session(engine) as session:
         structure = load_structure(session=session, code=plan)
-        items = [i for i in structure.items if not department or department in i.departments]
-        if department and not items:
-            known = "、".join(structure.departments())
-            raise ReviewRefused(f"no items for department {department!r} (departments: {known})")
-        targets = {t.id: (i, t) for i in items for t in i.targets}
-        queued = review_queue(
-            session=session,
-            plan_id=structure.id,
-            states=tuple(states),
-            target_ids=list(targets) if department else None,
-        )
-    return [ReviewLine(q, *targets[q.target_id]) for q in queued if q.target_id in targets]
+    items = [i for i in structure.items if not department or department in i.departments]
+    if department and not items:
+        known = "、".join(structure.departments())
+        raise ReviewRefused(f"no items for department {department!r} (departments: {known})")
+    targets = {t.id: (i, t) for i in items for t in i.targets}
+
+    def lines() -> Iterator[ReviewLine]:
+        with Session(engine) as session:
+            queued = stream_review_queue(
+                session=session,
+                plan_id=structure.id,
+                states=tuple(states),
+                target_ids=list(targets) if department else None,
+            )
+            for q in queued:
+                if q.target_id in targets:
+                    yield ReviewLine(q, *targets[q.target_id])
+
+    return lines()
 
 
 def review_state(review: ReviewInfo | None) -> str:

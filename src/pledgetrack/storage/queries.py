@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import replace
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import String, cast, func, type_coerce
 from sqlalchemy import select as sa_select
@@ -199,17 +201,33 @@ def current_snapshots_on(
     return current
 
 
-def all_snapshots(*, session: Session, plan_id: int) -> list[tuple[str, Snapshot]]:
-    """Every snapshot of a plan with its target key, in entry order (for export): a
-    split target's units' readings under their own keys, not a ``sum`` target's totals
-    (made again from them on import)."""
-    rows = session.exec(
-        select(Target.key, Snapshot)
-        .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
-        .where(Target.plan_id == plan_id, Target.rollup.is_distinct_from("sum"))  # type: ignore[union-attr]
-        .order_by(Snapshot.id)  # type: ignore[arg-type]
-    ).all()
-    return [(key, snap) for key, snap in rows]
+#: Rows fetched from the database at a time when a whole plan's readings are streamed.
+STREAM_ROWS = 2000
+
+
+def plan_snapshot_rows(*, session: Session, plan_id: int, history: bool = True) -> Iterator[Any]:
+    """Every snapshot of a plan in entry order (for export), streamed :data:`STREAM_ROWS`
+    at a time (a province holds over a million: never held whole): its target's key and
+    kind, then ``as_of, value, done, note, entered_by, entered_at, qualifier,
+    forecast_done_by, works_percent``. Without *history*, a reading a correction
+    superseded is left out. A split target's units' readings come under their own keys,
+    not a ``sum`` target's totals (made again from them on import)."""
+    s = Snapshot.__table__.c  # type: ignore[attr-defined]
+    t = Target.__table__.c  # type: ignore[attr-defined]
+    query = (
+        sa_select(
+            t.key, t.kind, s.as_of, s.value, s.done, s.note, s.entered_by, s.entered_at,
+            s.qualifier, s.forecast_done_by, s.works_percent,
+        )
+        .join_from(Snapshot.__table__, Target.__table__, t.id == s.target_id)  # type: ignore[attr-defined]
+        .where(t.plan_id == plan_id, t.rollup.is_distinct_from("sum"))
+        .order_by(s.id)
+    )  # fmt: skip
+    if not history:
+        later = Snapshot.__table__.alias("later")  # type: ignore[attr-defined]
+        query = query.where(~sa_select(later.c.id).where(later.c.supersedes_id == s.id).exists())
+    connection = session.connection().execution_options(yield_per=STREAM_ROWS)
+    yield from connection.execute(query)
 
 
 def first_entries(*, session: Session, plan_id: int, start: date, end: date) -> dict[int, datetime]:
@@ -281,11 +299,32 @@ def review_queue(
     target_ids: list[int] | None = None,
 ) -> list[StoredReading]:
     """Current readings of a plan (not superseded by a correction) in the given review
-    states, by target and date: one query, and one for the reviews' comments."""
+    states, by target and date (:func:`stream_review_queue`, held whole)."""
+    return list(
+        stream_review_queue(session=session, plan_id=plan_id, states=states, target_ids=target_ids)
+    )
+
+
+def stream_review_queue(
+    *,
+    session: Session,
+    plan_id: int,
+    states: tuple[str, ...] = (SUBMITTED, RETURNED),
+    target_ids: list[int] | None = None,
+) -> Iterator[StoredReading]:
+    """Current readings of a plan (not superseded by a correction) in the given review
+    states, by target and date: one query, read :data:`STREAM_ROWS` rows at a time (a
+    province's ``--status all`` is over a million), and for each batch one for the
+    reviews' comments."""
     correction = aliased(Snapshot)
     decision = func.coalesce(latest_decision(), SUBMITTED)
     query = (
-        select(Target.key, Snapshot, decision)
+        select(  # type: ignore[call-overload, misc]
+            Snapshot.target_id, Target.key, Snapshot.as_of, Snapshot.value, Snapshot.done,
+            Snapshot.note, Snapshot.entered_by, Snapshot.entered_at, Snapshot.supersedes_id,
+            Snapshot.id, Snapshot.qualifier, Snapshot.forecast_done_by, Snapshot.works_percent,
+            decision,
+        )
         .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
         .where(
             Target.plan_id == plan_id,
@@ -293,12 +332,16 @@ def review_queue(
             decision.in_(states),
         )
         .order_by(Target.item_id, Target.position, Snapshot.as_of, Snapshot.id)  # type: ignore[arg-type]
-    )
+    )  # fmt: skip
     if target_ids is not None:
         query = query.where(Snapshot.target_id.in_(target_ids))  # type: ignore[attr-defined]
-    rows = session.exec(query).all()  # type: ignore[call-overload]
-    reviews = latest_reviews(
-        session=session,
-        snapshot_ids=[snap.id for _, snap, state in rows if state != SUBMITTED and snap.id],
-    )
-    return [stored_reading(snap, key, review=reviews.get(snap.id or 0)) for key, snap, _ in rows]
+    rows = session.exec(query.execution_options(yield_per=STREAM_ROWS))  # type: ignore[call-overload]
+    for batch in rows.partitions():
+        reviews = latest_reviews(
+            session=session, snapshot_ids=[row[9] for row in batch if row[13] != SUBMITTED]
+        )
+        for tid, key, as_of, value, done, note, by, at, sup, sid, q, forecast, works, _ in batch:
+            yield StoredReading(
+                tid, key, as_of, value, done, note or "", by or "", at, sup, sid,
+                review=reviews.get(sid), qualifier=q or "", forecast=forecast, works=works,
+            )  # fmt: skip
