@@ -3,6 +3,7 @@ its own staff; a ``sum`` target's figure is its units' total, as of any date."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -221,6 +222,9 @@ def test_the_month_text_names_the_units_that_lag() -> None:
     few_done = _units(("长海县", 100, True), ("普兰店区", 95, False), ("瓦房店市", None, False))
     assert units_phrase(few_done, "zh") == "（长海县已完成，普兰店区完成95%，瓦房店市未填报）"
     assert units_phrase(few_done, "en") == " (done in 长海县; 普兰店区 95%; 瓦房店市 not reported)"
+    silent = _units(("即墨区", 100, True), ("莱西市", None, False), ("胶州市", 50, False),
+                    ("西海岸新区", None, False))  # fmt: skip
+    assert units_phrase(silent, "zh") == "（即墨区已完成，胶州市完成50%，莱西市、西海岸新区未填报）"
     all_done = _units(("市南区", 100, True), ("市北区", 104.5, True))
     assert units_phrase(all_done, "zh") == "（各区市均已完成）"
     assert units_phrase(all_done, "en") == " (done in every 区市)"
@@ -343,7 +347,19 @@ def test_the_command_line_imports_shows_and_exports_a_breakdown(
     assert "3.4 (sum): 3 units added" in run("breakdown", "import", str(table), "--add-units")
     run("record", "3.4/市南区", "38", "--as-of", "2020-10-31")
     shown = run("breakdown", "show", "3.4", "--as-of", "2020-11-10")
-    assert "市南区\t40\t38\t95%\t正常推进" in shown and "崂山区\t25\t\t—\t未填报" in shown
+    lines = shown.splitlines()
+    assert lines[0].startswith("3.4 ") and lines[0].endswith(
+        "（合计为各单位之和）截至2020年11月10日"
+    )
+    cells = {line.split("│")[1].strip(): [c.strip() for c in line.split("│")[2:-1]]
+             for line in lines if line.startswith("│")}  # fmt: skip
+    assert cells["市南区"] == ["40", "38", "95%", "正常推进"]
+    assert cells["崂山区"] == ["25", "", "—", "未填报"]
+    as_json = json.loads(run("breakdown", "show", "3.4", "--as-of", "2020-11-10", "--json"))
+    assert as_json["rule"] == "sum"
+    assert as_json["units"][0] == {"unit": "市南区", "share": 40.0, "value": 38.0,
+                                   "as_of": "2020-10-31", "completion": 95.0,
+                                   "status": "on_track"}  # fmt: skip
     assert "2 split targets" in run("breakdown", "export", str(tmp_path / "out.xlsx"))
 
 

@@ -8,11 +8,18 @@ from typing import Annotated
 
 import typer
 
-from pledgetrack.cli.app import app, engine_for, fail, parse_date_option, policy, state
-
-breakdown_app = typer.Typer(
-    help="Targets split to units (districts, streets): import, export, show."
+from pledgetrack.cli.app import (
+    app,
+    as_text,
+    engine_for,
+    fail,
+    parse_date_option,
+    policy,
+    state,
+    sub_app,
 )
+
+breakdown_app = sub_app("Targets split to units (districts, streets): import, export, show.")
 app.add_typer(breakdown_app, name="breakdown")
 
 PlanOption = Annotated[
@@ -101,11 +108,18 @@ def breakdown_show_cmd(
     target: Annotated[str, typer.Argument(help="Target key, e.g. 3.4.")],
     plan: PlanOption = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Date (default: today).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """A split target's units: share, latest figure, completion and status as of a date."""
+    import json
+
+    from rich.table import Table
+
+    from pledgetrack.cli.render import plain, print_table
+    from pledgetrack.domain.dates import date_label
     from pledgetrack.domain.errors import PlanNotFound
     from pledgetrack.domain.numbers import format_number, format_percent
-    from pledgetrack.i18n import status_label
+    from pledgetrack.i18n import status_label, t
     from pledgetrack.services.breakdown import breakdown_as_of
 
     on = parse_date_option(as_of, "--as-of") or date.today()
@@ -117,12 +131,34 @@ def breakdown_show_cmd(
     if found is None:
         fail(f"{target} is not split to units (see 'pledgetrack breakdown import')")
     split, results = found
-    typer.echo(f"{split.target.key} {split.target.name} ({split.rule}) as of {on.isoformat()}")
-    for r in results:
-        share = r.share.target.rule.target_value
-        reading = r.result.reading
-        typer.echo(
-            f"  {r.unit}\t{'' if share is None else format_number(share)}\t"
-            f"{'' if reading is None or reading.value is None else format_number(reading.value)}\t"
-            f"{format_percent(r.result.completion)}\t{status_label(r.result.status, lang)}"
+    rows = [(r.unit, r.share.target.rule.target_value, r.result.reading, r.result) for r in results]
+    if as_json:
+        typer.echo(json.dumps({
+            "target": split.target.key, "name": split.target.name, "rule": str(split.rule),
+            "as_of": on.isoformat(),
+            "units": [
+                {"unit": unit, "share": share,
+                 "value": None if reading is None else reading.value,
+                 "as_of": None if reading is None else reading.as_of.isoformat(),
+                 "completion": result.completion, "status": result.status.value}
+                for unit, share, reading, result in rows
+            ],
+        }, ensure_ascii=False, indent=2))  # fmt: skip
+        return
+    rule = t(f"tui.detail.units.{split.rule}", lang)
+    typer.echo(t("breakdown.title", lang, key=split.target.key, name=as_text(split.target.name),
+                 rule=rule, date=date_label(on, lang)))  # fmt: skip
+    table = Table()
+    for key, justify in (("col.split_unit", "left"), ("col.share", "right"),
+                         ("col.value", "right"), ("col.completion", "right"),
+                         ("col.status", "left")):  # fmt: skip
+        table.add_column(t(key, lang), justify=justify)  # type: ignore[arg-type]
+    for unit, share, reading, result in rows:
+        table.add_row(
+            plain(unit),
+            "" if share is None else format_number(share),
+            "" if reading is None or reading.value is None else format_number(reading.value),
+            format_percent(result.completion),
+            status_label(result.status, lang),
         )
+    print_table(table)

@@ -465,6 +465,11 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.detail.units.sum": {"zh": "合计为各单位之和", "en": "total = sum of the units"},
     "tui.detail.units.own": {"zh": "合计单独填报", "en": "total reported on its own"},
     "col.share": {"zh": "分解任务", "en": "Share"},
+    "col.split_unit": {"zh": "分解单位", "en": "Unit"},
+    "breakdown.title": {
+        "zh": "{key} {name}（{rule}）截至{date}",
+        "en": "{key} {name} ({rule}) as of {date}",
+    },
     "col.level": {"zh": "层级", "en": "Level"},
     "col.shares": {"zh": "分解指标", "en": "Shares"},
     "col.units.lagging": {"zh": "未完成", "en": "Lagging"},

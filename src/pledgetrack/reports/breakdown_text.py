@@ -28,10 +28,12 @@ def units_phrase(units: Sequence[UnitLine], lang: str) -> str:
     else:
         parts = [t("report.units.done", lang, names=sep.join(u.unit for u in done))] if done else []
         parts += [
-            t("report.units.none", lang, unit=u.unit)
-            if u.completion is None
-            else t("report.units.share", lang, unit=u.unit, percent=format_number(u.completion))
+            t("report.units.share", lang, unit=u.unit, percent=format_number(u.completion))
             for u in lagging
+            if u.completion is not None
         ]
+        silent = [u.unit for u in lagging if u.completion is None]
+        if silent:  # named together: "莱西市、西海岸新区未填报"
+            parts.append(t("report.units.none", lang, unit=sep.join(silent)))
         text = t("report.units.sep", lang).join(parts)
     return t("report.units", lang, text=text)
