@@ -145,7 +145,7 @@ def breakdown_show_cmd(
             ],
         }, ensure_ascii=False, indent=2))  # fmt: skip
         return
-    rule = t(f"tui.detail.units.{split.rule}", lang)
+    rule = t("tui.detail.units.sum" if split.rule == "sum" else "tui.detail.units.own", lang)
     typer.echo(t("breakdown.title", lang, key=split.target.key, name=as_text(split.target.name),
                  rule=rule, date=date_label(on, lang)))  # fmt: skip
     table = Table()
