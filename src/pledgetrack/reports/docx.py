@@ -16,6 +16,7 @@ East Asian font is.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import BinaryIO
@@ -60,6 +61,8 @@ STYLE_TABLE_HEADER = "PT Table Header"
 STYLE_FOOTER = "PT Footer"
 
 _CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+#: What XML 1.0 cannot hold (control characters, lone surrogates, U+FFFE/U+FFFF).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 #: Fonts a reader may not have, with what Word should use instead (the font table's altName).
 _FALLBACK = {
@@ -139,36 +142,78 @@ _LOOKS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class Para:
+    """A paragraph of one run of *text* in the paragraph style *style*."""
+
+    text: str
+    style: str
+
+
+#: A table column: header, share of the text width in per cent (Chinese, English), centred.
+Column = tuple[str, tuple[float, float], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Grid:
+    """A bordered table (see :func:`add_table`), its *rows* read once, in order."""
+
+    columns: list[Column]
+    rows: Iterable[list[str]]
+
+
+Block = Para | Grid
+
+
 def write_docx(report: MonthReport, lang: str, out: BinaryIO) -> None:
-    """Write the report as a .docx to the binary stream *out*."""
+    """Write the report as a .docx to the binary stream *out*.
+
+    The body is written as XML while it is made (reports.docx_stream): a province's
+    report as a python-docx tree took 1.1 GB. :func:`report_document` builds the same
+    document as a tree.
+    """
+    from pledgetrack.reports.docx_stream import write_document
+
+    document, look = _report_frame(report, lang)
+    write_document(document, look, report_blocks(report, lang), out)
+
+
+def report_document(report: MonthReport, lang: str) -> DocumentObject:
+    """The report as a python-docx document, the whole body in memory (what
+    :func:`write_docx` writes, for small reports and for checking it)."""
+    document, look = _report_frame(report, lang)
+    for block in report_blocks(report, lang):
+        add_block(document, look, block)
+    return document
+
+
+def _report_frame(report: MonthReport, lang: str) -> tuple[DocumentObject, Look]:
     title = t("report.title", lang, plan=report.plan_title)
-    document, look = new_document(
+    return new_document(
         lang,
         title=title + t("report.as_of", lang, date=month_label(report.as_of, lang)),
         subject=report.plan_title,
     )
-    add_paragraph(document, title, STYLE_TITLE, look)
-    add_paragraph(
-        document, t("docx.as_of", lang, date=date_label(report.as_of, lang)), STYLE_DATE, look
-    )
+
+
+def report_blocks(report: MonthReport, lang: str) -> Iterator[Block]:
+    """The report's body, block by block, made as it is read."""
+    yield Para(t("report.title", lang, plan=report.plan_title), STYLE_TITLE)
+    yield Para(t("docx.as_of", lang, date=date_label(report.as_of, lang)), STYLE_DATE)
     if report.department:
-        add_paragraph(
-            document, t("report.department", lang, name=report.department), STYLE_DATE, look
-        )
-    add_paragraph(document, headline(report, lang), STYLE_BODY, look)
+        yield Para(t("report.department", lang, name=report.department), STYLE_DATE)
+    yield Para(headline(report, lang), STYLE_BODY)
 
     for heading, lines in report_sections(report, lang):
         if heading is not None:
-            add_paragraph(document, heading, STYLE_HEADING, look)
+            yield Para(heading, STYLE_HEADING)
         for line in lines:
-            add_paragraph(document, item_paragraph(line, lang, report.plan_end), STYLE_BODY, look)
+            yield Para(item_paragraph(line, lang, report.plan_end), STYLE_BODY)
 
-    add_paragraph(document, t("report.attention", lang), STYLE_HEADING, look)
+    yield Para(t("report.attention", lang), STYLE_HEADING)
+    sep = t("report.list.sep", lang)
     if report.attention:
-        sep = t("report.list.sep", lang)
-        add_table(
-            document,
-            look,
+        yield Grid(
             [
                 (t("col.no", lang), (7, 7), True),
                 (t("col.item", lang), (31, 31), False),
@@ -177,7 +222,7 @@ def write_docx(report: MonthReport, lang: str, out: BinaryIO) -> None:
                 (t("col.expected", lang), (9.5, 12), True),
                 (t("col.department", lang), (28, 28), False),
             ],
-            [
+            (
                 [
                     str(line.no),
                     line.title,
@@ -187,26 +232,23 @@ def write_docx(report: MonthReport, lang: str, out: BinaryIO) -> None:
                     sep.join(line.departments),
                 ]
                 for line in report.attention
-            ],
+            ),
         )
         for text in attention_lines(report, lang):
-            add_paragraph(document, text, STYLE_BODY, look)
+            yield Para(text, STYLE_BODY)
     else:
-        add_paragraph(document, t("report.attention.none", lang), STYLE_BODY, look)
+        yield Para(t("report.attention.none", lang), STYLE_BODY)
     for text in forecast_lines(report, lang):
-        add_paragraph(document, text, STYLE_BODY, look)
+        yield Para(text, STYLE_BODY)
 
     previous = month_label(report.changes.previous_as_of, lang)
-    add_paragraph(document, t("report.changes", lang, date=previous), STYLE_HEADING, look)
+    yield Para(t("report.changes", lang, date=previous), STYLE_HEADING)
     for text in change_lines(report, lang):
-        add_paragraph(document, text, STYLE_BODY, look)
+        yield Para(text, STYLE_BODY)
 
-    add_paragraph(document, t("score.title", lang), STYLE_HEADING, look)
+    yield Para(t("score.title", lang), STYLE_HEADING)
     if report.departments:
-        sep = t("report.list.sep", lang)
-        add_table(
-            document,
-            look,
+        yield Grid(
             [
                 (t("col.department", lang), (28.5, 28), False),
                 (t("score.col.items", lang), (12.5, 9), True),
@@ -215,7 +257,7 @@ def write_docx(report: MonthReport, lang: str, out: BinaryIO) -> None:
                 (t("score.col.completion", lang), (15, 18), True),
                 (t("score.col.late", lang), (12.5, 12), True),
             ],
-            [
+            (
                 [
                     score.name,
                     str(score.items),
@@ -229,12 +271,18 @@ def write_docx(report: MonthReport, lang: str, out: BinaryIO) -> None:
                     str(score.late_reports),
                 ]
                 for score in report.departments
-            ],
+            ),
         )
     note = t("score.late.note", lang, date=date_label(report.reporting_deadline, lang))
-    add_paragraph(document, note, STYLE_BODY, look)
+    yield Para(note, STYLE_BODY)
 
-    document.save(out)
+
+def add_block(document: DocumentObject, look: Look, block: Block) -> None:
+    """Add *block* to the end of *document*'s body."""
+    if isinstance(block, Para):
+        add_paragraph(document, block.text, block.style, look)
+    else:
+        add_table(document, look, block.columns, block.rows)
 
 
 # -- layout -------------------------------------------------------------------------------------
@@ -378,7 +426,8 @@ def _set_fonts(fonts: BaseOxmlElement, latin: str, east_asian: str) -> None:
     fonts.set(qn("w:eastAsia"), east_asian)
 
 
-def _face(style_name: str, look: Look) -> _Face:
+def face_for(style_name: str, look: Look) -> _Face:
+    """The font face of the paragraph style *style_name*."""
     return {
         STYLE_TITLE: look.title,
         STYLE_DATE: look.date,
@@ -393,8 +442,8 @@ def _face(style_name: str, look: Look) -> _Face:
 def add_paragraph(document: DocumentObject, text: str, style: str, look: Look) -> Paragraph:
     """A new paragraph of one run in *style*."""
     paragraph = _new_paragraph(document)
-    paragraph._p.style = _style_id(document, style)
-    _run(paragraph, text, _face(style, look), look)
+    paragraph._p.style = style_id(document, style)
+    _run(paragraph, text, face_for(style, look), look)
     return paragraph
 
 
@@ -415,7 +464,7 @@ def _new_paragraph(document: DocumentObject) -> Paragraph:
     return Paragraph(p, document._body)
 
 
-def _style_id(document: DocumentObject, name: str) -> str:
+def style_id(document: DocumentObject, name: str) -> str:
     """The id of the style *name*, looked up once per document: python-docx finds a style
     by scanning every style each time one is set by name (a 催报通知 for 500 departments
     spent three quarters of its time there)."""
@@ -429,36 +478,54 @@ def _fill(
     document: DocumentObject, paragraph: Paragraph, text: str, style: str, look: Look
 ) -> None:
     """Put *text* into an existing (empty) paragraph, such as a table cell's."""
-    paragraph._p.style = _style_id(document, style)
-    _run(paragraph, text, _face(style, look), look)
+    paragraph._p.style = style_id(document, style)
+    _run(paragraph, text, face_for(style, look), look)
+
+
+def xml_text(text: str) -> str:
+    """*text* without the characters XML 1.0 cannot hold (lxml refuses them; a control
+    character pasted into a title would otherwise stop the report)."""
+    return _NOT_XML.sub("", text)
+
+
+def has_cjk(text: str) -> bool:
+    """Whether *text* holds Chinese, Japanese or full-width characters (its run is hinted
+    to the East Asian font)."""
+    return _CJK.search(text) is not None
 
 
 def _run(paragraph: Paragraph, text: str, face: _Face, look: Look) -> None:
+    text = xml_text(text)
     run = paragraph.add_run(text)
     run.font.name = look.latin
     r_pr = run._element.get_or_add_rPr()
     fonts = r_pr.get_or_add_rFonts()
     _set_fonts(fonts, look.latin, face.east_asian)
-    if _CJK.search(text):
+    if has_cjk(text):
         # Quotes, dashes and the like are shared by both scripts: set them in the CJK font.
         fonts.set(qn("w:hint"), "eastAsia")
+
+
+def column_widths(look: Look, columns: list[Column]) -> list[Length]:
+    """The widths of *columns*: their shares of the text width in the language of *look*."""
+    _, _, left, right = look.margins_mm
+    width = Mm(210 - left - right)
+    pick = 0 if look.core_language == "zh-CN" else 1
+    return [Length(int(width * shares[pick] / 100)) for _, shares, _ in columns]
 
 
 def add_table(
     document: DocumentObject,
     look: Look,
-    columns: list[tuple[str, tuple[float, float], bool]],
-    rows: list[list[str]],
+    columns: list[Column],
+    rows: Iterable[list[str]],
 ) -> Table:
     """A bordered table whose header row repeats on every page.
 
     *columns* are (header, share of the text width in per cent in Chinese and in English,
     centred): the English headers are wider and break only between words.
     """
-    _, _, left, right = look.margins_mm
-    width = Mm(210 - left - right)
-    pick = 0 if look.core_language == "zh-CN" else 1
-    widths = [int(width * shares[pick] / 100) for _, shares, _ in columns]
+    widths = column_widths(look, columns)
     table = document.add_table(rows=1, cols=len(columns))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -500,7 +567,7 @@ def add_table(
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     # A little air between the table and the paragraph after it.
     spacer = document.add_paragraph()
-    spacer._p.style = _style_id(document, STYLE_TABLE)
+    spacer._p.style = style_id(document, STYLE_TABLE)
     spacer.paragraph_format.space_after = Pt(look.after)
     return table
 

@@ -8,7 +8,7 @@ writing that file whole, is the caller's (``services.month_report.write_report``
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from pledgetrack.domain.report_format import ReportFormat
 from pledgetrack.reports.model import MonthReport
@@ -53,7 +53,7 @@ def write_stream(
     elif fmt is ReportFormat.html:
         from pledgetrack.reports.html import html_pieces
 
-        _write_pieces(html_pieces(report, lang), out)
+        write_pieces(html_pieces(report, lang), out)
     else:
         out.write(render_string(report, fmt, lang).encode("utf-8"))
 
@@ -62,7 +62,7 @@ def write_stream(
 _CHUNK = 1 << 20
 
 
-def _write_pieces(pieces: Iterable[str], out: BinaryIO) -> None:
+def write_pieces(pieces: Iterable[str], out: IO[bytes]) -> None:
     """Text made piece by piece, written as UTF-8 as it comes, about :data:`_CHUNK`
     characters at a time (a long piece, a province's chart, in slices)."""
     batch: list[str] = []
