@@ -431,3 +431,44 @@ def test_a_units_entry_sheet_holds_its_shares_and_nobody_enters_a_total(sample: 
     save_sheet(sample, sheet, {line.target.id: LineInput("32", note="已建成32处")},
                entered_by="nan", actor="nan", confirm=True)  # fmt: skip
     assert figure(sample, KEY, OCTOBER) == 32
+
+
+# ---- a unit is not a department of items: status says where its shares are ---------------
+
+
+@BOTH
+def test_a_status_for_a_unit_points_to_its_shares(sample: Engine) -> None:
+    from pledgetrack.services.status import (
+        UnitNotDepartment,
+        UnknownDepartment,
+        plan_status,
+        status_summary,
+    )
+
+    set_breakdown(sample, target_key=KEY, rule="sum", shares=SHARES)
+    for view in (plan_status, status_summary):
+        with pytest.raises(UnitNotDepartment, match=r"市南区 is a unit \(区市\) that targets "
+                           r"are split to \(3\.4\).*breakdown show 3\.4"):  # fmt: skip
+            view(sample, on=OCTOBER, department="市南区")
+        with pytest.raises(UnknownDepartment, match="no items for department '市东区'"):
+            view(sample, on=OCTOBER, department="市东区")
+
+
+def test_the_status_command_for_a_unit_says_it_is_one(cli_db: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pledgetrack.cli import app
+
+    runner = CliRunner()
+    table = write(tmp_path / "分解.csv", OFFICE)
+    done = runner.invoke(app, ["--db", str(cli_db), "breakdown", "import", str(table),
+                               "--add-units", "--level", "区市"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    for extra in ([], ["--summary"], ["--json"]):
+        result = runner.invoke(
+            app, ["--db", str(cli_db), "status", "--as-of", "2020-10-31",
+                  "--department", "崂山区", *extra],
+        )  # fmt: skip
+        assert result.exit_code == 2
+        assert "崂山区 is a unit (区市) that targets are split to (3.4)" in result.output
+        assert "pledgetrack remind --department 崂山区" in result.output
