@@ -131,6 +131,20 @@ def test_each_unit_has_its_own_status_and_completion_as_of_a_date() -> None:
     assert [r.result.reading is not None for r in august] == [False, False, True]
 
 
+def test_a_total_is_approved_with_its_units_figures_and_a_typed_one_is_left_alone() -> None:
+    from pledgetrack.domain.breakdown import totals_to_review
+
+    sept = date(2020, 9, 30)
+    units = {1: [(sept, 3.0, 11), (OCTOBER, 8.0, 12)], 2: [(sept, 6.0, 21)]}
+    totals = [(sept, 9.0, 101), (OCTOBER, 14.0, 102), (NOVEMBER, 173.0, 103)]  # 173: typed
+    decided = {11: "approved", 21: "approved", 12: "approved", 103: "approved"}
+    assert totals_to_review(totals, units, decided, sept) == ([101, 102], [])
+    # 市北区's September figure returned: both totals it is part of lose their approval.
+    returned = {**decided, 21: "returned", 101: "approved", 102: "approved"}
+    assert totals_to_review(totals, units, returned, sept) == ([], [101, 102])
+    assert totals_to_review(totals, units, decided, OCTOBER) == ([102], [])
+
+
 # ---- the services --------------------------------------------------------------------------
 
 

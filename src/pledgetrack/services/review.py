@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from pledgetrack.domain.breakdown import RollupRule
+from pledgetrack.domain.breakdown import RollupRule, totals_to_review
 from pledgetrack.domain.model import ReviewInfo, StoredReading
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
 from pledgetrack.domain.text import TextRefused, require_text
@@ -396,20 +396,10 @@ def _follow_totals(
     approve: list[int] = []
     withdraw: list[int] = []
     for parent, first in since.items():
-        for day, _value, total in history.get(parent, []):
-            if day < first:
-                continue
-            parts = [
-                latest[-1][2]
-                for child in children.get(parent, [])
-                if (latest := [row for row in history.get(child, []) if row[0] <= day])
-            ]
-            all_approved = bool(parts) and all(decided.get(p) == APPROVED for p in parts)
-            state = decided.get(total, SUBMITTED)
-            if all_approved and state != APPROVED:
-                approve.append(total)
-            elif not all_approved and state == APPROVED:
-                withdraw.append(total)
+        units = {c: history.get(c, []) for c in children.get(parent, [])}
+        more, fewer = totals_to_review(history.get(parent, []), units, decided, first)
+        approve += more
+        withdraw += fewer
     for ids, decision, comment in ((approve, APPROVED, TOTAL_APPROVED),
                                    (withdraw, RETURNED, TOTAL_RETURNED)):  # fmt: skip
         totals = [
