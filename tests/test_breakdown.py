@@ -380,6 +380,17 @@ def test_postgresql_lets_unit_staff_write_only_their_units_share_and_its_total(
         finally:
             person.dispose()
         assert figure(server.owner, KEY, OCTOBER) == 30
+        # The supervisor approves the unit's figure under their own login: the total
+        # (stored by the unit's save) is approved with it, as the row policies allow.
+        from pledgetrack.services.review import review
+
+        reviewer = make_engine(server.url_as(server.supervisor))
+        try:
+            review(reviewer, decision="approved", target_key=f"{KEY}/市南区", as_of=OCTOBER,
+                   actor=server.supervisor)  # fmt: skip
+        finally:
+            reviewer.dispose()
+        assert approved_figure(server.owner, KEY, OCTOBER) == 30
         with server.connect(nan) as conn:
             with pytest.raises(REFUSED, match="row-level security"):
                 insert_reading(conn, server.target_id(f"{KEY}/市北区"), nan)
