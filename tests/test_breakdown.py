@@ -132,6 +132,20 @@ def test_each_unit_has_its_own_status_and_completion_as_of_a_date() -> None:
     assert [r.result.reading is not None for r in august] == [False, False, True]
 
 
+def test_a_total_is_approved_with_its_units_figures_and_a_typed_one_is_left_alone() -> None:
+    from pledgetrack.domain.breakdown import totals_to_review
+
+    sept = date(2020, 9, 30)
+    units = {1: [(sept, 3.0, 11), (OCTOBER, 8.0, 12)], 2: [(sept, 6.0, 21)]}
+    totals = [(sept, 9.0, 101), (OCTOBER, 14.0, 102), (NOVEMBER, 173.0, 103)]  # 173: typed
+    decided = {11: "approved", 21: "approved", 12: "approved", 103: "approved"}
+    assert totals_to_review(totals, units, decided, sept) == ([101, 102], [])
+    # 市北区's September figure returned: both totals it is part of lose their approval.
+    returned = {**decided, 21: "returned", 101: "approved", 102: "approved"}
+    assert totals_to_review(totals, units, returned, sept) == ([], [101, 102])
+    assert totals_to_review(totals, units, decided, OCTOBER) == ([102], [])
+
+
 # ---- the services --------------------------------------------------------------------------
 
 
@@ -382,6 +396,17 @@ def test_postgresql_lets_unit_staff_write_only_their_units_share_and_its_total(
         finally:
             person.dispose()
         assert figure(server.owner, KEY, OCTOBER) == 30
+        # The supervisor approves the unit's figure under their own login: the total
+        # (stored by the unit's save) is approved with it, as the row policies allow.
+        from pledgetrack.services.review import review
+
+        reviewer = make_engine(server.url_as(server.supervisor))
+        try:
+            review(reviewer, decision="approved", target_key=f"{KEY}/市南区", as_of=OCTOBER,
+                   actor=server.supervisor)  # fmt: skip
+        finally:
+            reviewer.dispose()
+        assert approved_figure(server.owner, KEY, OCTOBER) == 30
         with server.connect(nan) as conn:
             with pytest.raises(REFUSED, match="row-level security"):
                 insert_reading(conn, server.target_id(f"{KEY}/市北区"), nan)
@@ -447,3 +472,143 @@ def test_a_units_entry_sheet_holds_its_shares_and_nobody_enters_a_total(sample: 
     save_sheet(sample, sheet, {line.target.id: LineInput("32", note="已建成32处")},
                entered_by="nan", actor="nan", confirm=True)  # fmt: skip
     assert figure(sample, KEY, OCTOBER) == 32
+
+
+# ---- a unit is not a department of items: status says where its shares are ---------------
+
+
+@BOTH
+def test_a_status_for_a_unit_points_to_its_shares(sample: Engine) -> None:
+    from pledgetrack.services.status import (
+        UnitNotDepartment,
+        UnknownDepartment,
+        plan_status,
+        status_summary,
+    )
+
+    set_breakdown(sample, target_key=KEY, rule="sum", shares=SHARES)
+    for view in (plan_status, status_summary):
+        with pytest.raises(UnitNotDepartment, match=r"市南区 is a unit \(区市\) that targets "
+                           r"are split to \(3\.4\).*breakdown show 3\.4"):  # fmt: skip
+            view(sample, on=OCTOBER, department="市南区")
+        with pytest.raises(UnknownDepartment, match="no items for department '市东区'"):
+            view(sample, on=OCTOBER, department="市东区")
+
+
+def test_the_status_command_for_a_unit_says_it_is_one(cli_db: Path, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from pledgetrack.cli import app
+
+    runner = CliRunner()
+    table = write(tmp_path / "分解.csv", OFFICE)
+    done = runner.invoke(app, ["--db", str(cli_db), "breakdown", "import", str(table),
+                               "--add-units", "--level", "区市"])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    for extra in ([], ["--summary"], ["--json"]):
+        result = runner.invoke(
+            app, ["--db", str(cli_db), "status", "--as-of", "2020-10-31",
+                  "--department", "崂山区", *extra],
+        )  # fmt: skip
+        assert result.exit_code == 2
+        assert "崂山区 is a unit (区市) that targets are split to (3.4)" in result.output
+        assert "pledgetrack remind --department 崂山区" in result.output
+
+
+# ---- review: each unit's figures are reviewed; a sum total follows them -------------------
+
+
+def approved_figure(engine: Engine, key: str, on: date) -> float | None:
+    with Session(engine) as session:
+        from pledgetrack.services.breakdown import share_targets
+
+        structure = load_structure(session=session)
+        targets = {t.key: t for t in structure.targets()} | share_targets(session, structure)
+        target = targets[key]
+        found = latest_readings(
+            session=session, plan_id=structure.id, on=on, approved_only=True,
+            target_ids=[target.id],
+        )  # fmt: skip
+    reading = found.get(target.id)
+    return None if reading is None else reading.value
+
+
+def split_with_staff(engine: Engine) -> None:
+    set_breakdown(engine, target_key=KEY, rule="sum", shares=SHARES)
+    add_user(engine, login="zhao", role="admin", actor="whoever")
+    add_user(engine, login="sup", role="supervisor", actor="zhao")
+    for login, unit in (("nan", "市南区"), ("bei", "市北区")):
+        add_user(engine, login=login, role="staff", department=unit, actor="zhao")
+    put(engine, f"{KEY}/市南区", "30", OCTOBER, by="nan")
+    put(engine, f"{KEY}/市北区", "20", OCTOBER, by="bei")
+
+
+@BOTH
+def test_units_figures_are_queued_for_review_and_a_sum_total_is_not(sample: Engine) -> None:
+    from pledgetrack.services.review import review_list
+
+    split_with_staff(sample)
+    queued = review_list(sample, states=("submitted",))
+    keys = [line.target.key for line in queued]
+    assert KEY not in keys  # its totals are made from the units' figures
+    at = keys.index(f"{KEY}/市南区")
+    assert keys[at : at + 2] == [f"{KEY}/市南区", f"{KEY}/市北区"]  # after 3.4's place
+    assert [(x.target.key, x.unit, x.item.no) for x in review_list(sample, department="市南区")
+            ] == [(f"{KEY}/市南区", "市南区", 3)]  # fmt: skip
+    union = [line.target.key for line in review_list(sample, department="市总工会")]
+    assert f"{KEY}/市北区" in union and KEY not in union  # item 3's lead sees its units
+
+
+@BOTH
+def test_a_sum_total_is_approved_when_all_its_units_figures_are(sample: Engine) -> None:
+    from pledgetrack.services.review import ReviewRefused, review
+
+    split_with_staff(sample)
+    with pytest.raises(ReviewRefused, match=r"3\.4 \(2020-10-31\) is the total of its units"):
+        review(sample, decision="approved", target_key=KEY, as_of=OCTOBER, actor="sup")
+    review(sample, decision="approved", target_key=f"{KEY}/市南区", as_of=OCTOBER, actor="sup")
+    assert approved_figure(sample, KEY, OCTOBER) != 50  # 市北区's 20 not approved yet
+    review(sample, decision="approved", target_key=f"{KEY}/市北区", as_of=OCTOBER, actor="sup")
+    assert approved_figure(sample, KEY, OCTOBER) == 50
+    assert approved_figure(sample, f"{KEY}/市北区", OCTOBER) == 20
+    review(sample, decision="returned", target_key=f"{KEY}/市北区", as_of=OCTOBER,
+           comment="请附佐证", actor="sup")  # fmt: skip
+    assert approved_figure(sample, KEY, OCTOBER) != 50
+
+
+@BOTH
+def test_approving_everything_submitted_approves_the_totals_with_their_units(
+    sample: Engine,
+) -> None:
+    from pledgetrack.services.review import approve_submitted
+
+    split_with_staff(sample)
+    approve_submitted(sample, actor="sup")
+    assert approved_figure(sample, KEY, OCTOBER) == 50
+
+
+def test_the_review_list_shows_units_figures_by_their_keys(cli_db: Path, tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from pledgetrack.cli import app
+
+    runner = CliRunner()
+
+    def run(*args: str) -> str:
+        result = runner.invoke(app, ["--db", str(cli_db), *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("breakdown", "import", str(write(tmp_path / "分解.csv", OFFICE)), "--add-units")
+    run("record", "3.4/市南区", "38", "--as-of", "2020-10-31")
+    listed = run("review", "list", "--department", "市南区")
+    assert "3.4/市南区" in listed and "38处" in listed
+    (line,) = json.loads(run("review", "list", "--department", "市南区", "--json"))
+    assert (line["target"], line["share_of"], line["value"]) == ("3.4/市南区", "市南区", 38)
+    everything = json.loads(run("review", "list", "--status", "all", "--json"))
+    assert "3.4" not in {x["target"] for x in everything}  # a sum total is not reviewed
+    refused = runner.invoke(app, ["--db", str(cli_db), "review", "approve", "3.4",
+                                  "--as-of", "2020-10-31"])  # fmt: skip
+    assert refused.exit_code == 2 and "is the total of its units' figures" in refused.output

@@ -327,3 +327,65 @@ def test_the_contact_list_can_be_named_in_the_config_file(
     assert result.exit_code == 0, result.output
     assert result.stdout == "sent: 市教育局 (jyj@example.gov.cn)\n"
     assert len(smtp_server.envelopes) == 1
+
+
+# ---- units (targets split to districts, issue 17 §1) -----------------------------------------
+
+#: 3.4 寒暑假爱心托管驿站 100处, split to three districts.
+SPLIT = "序号,指标,合计,汇总方式,市南区,市北区,崂山区\n3.4,寒暑假爱心托管驿站,100,求和,40,35,25\n"
+
+
+def split_and_report(db: Path, tmp_path: Path) -> None:
+    """3.4 split; 市北区 reports November, the others do not."""
+    for args in (
+        ["breakdown", "import", str(write(tmp_path / "分解.csv", SPLIT)), "--add-units",
+         "--level", "区市"],
+        ["record", "3.4/市北区", "20", "--as-of", "2020-11-30"],
+    ):  # fmt: skip
+        result = runner.invoke(app, ["--db", str(db), *args])
+        assert result.exit_code == 0, result.output
+
+
+def test_units_that_owe_their_shares_are_reminded_by_name(cli_db: Path, tmp_path: Path) -> None:
+    split_and_report(cli_db, tmp_path)
+    owing = departments_owing(cli_db)
+    assert owing[-2:] == ["市南区", "崂山区"]  # after the departments; 市北区 reported
+    result = run(cli_db, *NOVEMBER_LATE, "--department", "市南区", "--lang", "zh")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2:] == [
+        "市南区：1项指标未报送2020年11月进展（截至2020年12月5日，已逾期3天）：",
+        "  3.4/市南区 寒暑假爱心托管驿站（市南区份额）",
+    ]
+    english = run(cli_db, *NOVEMBER_LATE, "--department", "崂山区", "--lang", "en")
+    assert english.stdout.splitlines()[-1] == "  3.4/崂山区 寒暑假爱心托管驿站 (崂山区's share)"
+    reported = run(cli_db, *NOVEMBER_LATE, "--department", "市北区", "--lang", "zh")
+    assert (
+        reported.stdout.splitlines()[-1] == "市北区：2020年11月进展已全部报送（截至2020年12月8日）"
+    )
+    data = json.loads(run(cli_db, *NOVEMBER_LATE, "--department", "市南区", "--json").stdout)
+    assert [(t["key"], t["unit"], t["item"]) for t in data["departments"][0]["targets"]] == [
+        ("3.4/市南区", "市南区", 3)
+    ]
+
+
+def test_a_units_notice_names_its_share_as_its_own(cli_db: Path, tmp_path: Path) -> None:
+    split_and_report(cli_db, tmp_path)
+    out = tmp_path / "市南区.docx"
+    result = run(cli_db, *NOVEMBER_LATE, "--department", "市南区", "--lang", "zh",
+                 "--docx", str(out))  # fmt: skip
+    assert result.exit_code == 0, result.output
+    document = Document(str(out))
+    texts = [p.text for p in document.paragraphs]
+    assert "市南区：" in texts
+    assert any(t.startswith("你单位承担的以下1项分解任务") for t in texts)
+    (table,) = document.tables
+    assert [c.text for c in table.rows[1].cells[:4]] == [
+        "1", "3.4/市南区 寒暑假爱心托管驿站（市南区份额）", "3", "本单位份额",
+    ]  # fmt: skip
+
+
+def test_a_name_neither_department_nor_unit_is_refused(cli_db: Path, tmp_path: Path) -> None:
+    split_and_report(cli_db, tmp_path)
+    result = run(cli_db, *NOVEMBER_LATE, "--department", "市东区")
+    assert result.exit_code == 2
+    assert "no items for department '市东区'" in result.output and "市南区" in result.output

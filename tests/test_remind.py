@@ -14,13 +14,15 @@ from pledgetrack.domain.errors import ImportRejected, OutsidePlan
 from pledgetrack.domain.model import PlanPeriod, Policy
 from pledgetrack.domain.reminders import Reminders, collected_month, reminder_timing
 from pledgetrack.exchange.contacts import read_contacts
+from pledgetrack.services.breakdown import ShareSpec, set_breakdown
 from pledgetrack.services.plans import import_plan
-from pledgetrack.services.progress import read_progress_file, save_entries
+from pledgetrack.services.progress import read_progress_file, record, save_entries
 from pledgetrack.services.remind import (
     MonthNotBegun,
     build_reminders,
     reminder_date,
     reminder_letters,
+    reminder_lines,
     reminders_json,
 )
 from pledgetrack.services.status import UnknownDepartment
@@ -228,3 +230,76 @@ def test_letters_go_to_departments_with_an_address(town: Engine) -> None:
 def test_month_start_of_the_reminder_month_is_what_reports_name(town: Engine) -> None:
     reminders = build_reminders(town, on=date(2020, 11, 8), month=date(2020, 10, 17))
     assert reminders.timing.month == month_start(date(2020, 10, 17)) == OCTOBER
+
+
+# ---- targets split to units (issue 17 §1) ---------------------------------------------------
+
+#: 1.1 新建幼儿园50所 split to two districts.
+SPLIT = [ShareSpec("市南区", 30, "区市"), ShareSpec("市北区", 20, "区市")]
+
+
+def put(engine: Engine, key: str, value: str, on: date) -> None:
+    record(engine, target_key=key, value=value, as_of=on, entered_by="x", today=TODAY,
+           confirm=True)  # fmt: skip
+
+
+def test_each_unit_owes_its_share_and_a_sum_target_is_not_asked_by_hand(town: Engine) -> None:
+    set_breakdown(town, target_key="1.1", rule="sum", shares=SPLIT)
+    reminders = build_reminders(town, on=date(2020, 11, 8), month=OCTOBER)
+    # 1.1's figure is its units' total: its departments are not asked for it, its units are.
+    assert owed(reminders) == {
+        "市教育局": ["1.2"],
+        "市公安局": ["1.2"],
+        "市南区": ["1.1/市南区"],
+        "市北区": ["1.1/市北区"],
+    }
+    south = reminders.departments[2]
+    assert south.unit and not reminders.departments[0].unit
+    assert (south.targets[0].unit, south.targets[0].item_no, south.targets[0].last_report) == (
+        "市南区", 1, None,
+    )  # fmt: skip
+    put(town, "1.1/市北区", "12", date(2020, 10, 31))
+    assert "市北区" not in owed(build_reminders(town, on=date(2020, 11, 8), month=OCTOBER))
+
+
+def test_a_unit_that_achieved_its_share_owes_nothing(town: Engine) -> None:
+    set_breakdown(town, target_key="1.1", rule="sum", shares=SPLIT)
+    put(town, "1.1/市北区", "20", date(2020, 9, 30))  # its whole share, in September
+    assert "市北区" not in owed(build_reminders(town, on=date(2020, 11, 8), month=OCTOBER))
+
+
+def test_an_own_target_is_still_owed_by_its_departments_beside_its_units(town: Engine) -> None:
+    set_breakdown(town, target_key="1.1", rule="own", shares=SPLIT)
+    reminders = build_reminders(town, on=date(2020, 11, 8), month=OCTOBER)
+    assert owed(reminders)["市教育局"] == ["1.1", "1.2"]
+    assert owed(reminders)["市南区"] == ["1.1/市南区"]
+
+
+def test_one_unit_is_reminded_by_its_name_and_an_unknown_name_lists_the_units(
+    town: Engine,
+) -> None:
+    set_breakdown(town, target_key="1.1", rule="sum", shares=SPLIT)
+    reminders = build_reminders(town, on=date(2020, 11, 8), department="市南区")
+    assert owed(reminders) == {"市南区": ["1.1/市南区"]}
+    as_json = reminders_json(reminders)
+    (unit,) = as_json["departments"]  # type: ignore[misc]
+    assert unit["targets"][0]["unit"] == "市南区" and unit["targets"][0]["lead"] is True
+    with pytest.raises(UnknownDepartment, match=r"市卫健委.*市人社局、市北区、市南区"):
+        build_reminders(town, on=date(2020, 11, 8), department="市卫健委")
+
+
+def test_a_units_share_is_named_as_its_share_in_words_and_letters(town: Engine) -> None:
+    set_breakdown(town, target_key="1.1", rule="sum", shares=SPLIT)
+    reminders = build_reminders(town, on=date(2020, 11, 8), department="市南区")
+    assert reminder_lines(reminders, "zh")[2:] == [
+        "市南区：1项指标未报送2020年10月进展（截至2020年11月5日，已逾期3天）：",
+        "  1.1/市南区 新建幼儿园（市南区份额）",
+    ]
+    assert reminder_lines(reminders, "en")[-1] == "  1.1/市南区 新建幼儿园 (市南区's share)"
+    (letter,), _ = reminder_letters(reminders, {"市南区": ("sn@example.gov.cn",)}, "zh",
+                                    office=None)  # fmt: skip
+    assert "你单位承担的以下1项分解任务尚未报送2020年10月进展情况" in letter.body
+    assert "1. 1.1/市南区 新建幼儿园（市南区份额）" in letter.body
+    (english,), _ = reminder_letters(reminders, {"市南区": ("sn@example.gov.cn",)}, "en",
+                                     office=None)  # fmt: skip
+    assert "The 1 share below, which your unit is to deliver" in english.body

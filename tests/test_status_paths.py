@@ -222,3 +222,34 @@ def test_a_plan_with_targets_split_to_units_reads_alike(tmp_path: Path) -> None:
         status = plan_status(engine, on=DAYS[3])
         assert len(status.structure.targets()) == 300
         assert not any("/" in t.key for t in status.structure.targets())
+
+
+def test_both_paths_say_a_unit_is_no_department_and_where_its_shares_are(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    from pledgetrack.services.breakdown import ShareSpec, set_breakdown
+    from pledgetrack.services.status import UnitNotDepartment
+    from tests.conftest import DATA
+
+    path = tmp_path / "split.sqlite"
+    shutil.copy(DATA / "pledges.sqlite", path)
+    engine = make_engine(sqlite_url(path))
+    set_breakdown(engine, target_key="3.4", rule="sum",
+                  shares=[ShareSpec("市南区", 60, "区市"), ShareSpec("市北区", 40, "区市")])  # fmt: skip
+    engine.dispose()
+    with both(path) as (engine, raw):
+        said = set()
+        for db in (engine, raw):
+            chosen = {"on": date(2020, 10, 31), "department": "市南区"}
+            for view in (plan_status, status_summary, streamed):
+                with pytest.raises(UnitNotDepartment) as refused:
+                    view(db, **chosen)  # type: ignore[operator]
+                said.add(str(refused.value))
+        assert said == {
+            "市南区 is a unit (区市) that targets are split to (3.4), not a department "
+            "answering for items: see its shares with 'pledgetrack breakdown show 3.4', what "
+            "it still owes with 'pledgetrack remind --department 市南区', or the unit "
+            "scorecard in the TUI (c, then u)"
+        }

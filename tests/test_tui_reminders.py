@@ -71,3 +71,20 @@ async def test_a_month_step_moves_the_line_to_the_month_collected_then(engine: E
         await pilot.press("l")  # the line follows the language
         await settle(pilot)
         assert text_of(app, "#reminder").startswith("2020年8月进展：")
+
+
+async def test_units_that_owe_their_shares_are_named_in_the_line(engine: Engine) -> None:
+    from pledgetrack.services.breakdown import ShareSpec, set_breakdown
+
+    set_breakdown(engine, target_key="3.4", rule="sum",
+                  shares=[ShareSpec("市南区", 60, "区市"), ShareSpec("市北区", 40, "区市")])  # fmt: skip
+    november = date(2020, 11, 3)  # October's figures: nothing from the districts yet
+    expected = build_reminders(engine, on=november, policy=Policy())
+    assert [d.department for d in expected.departments][-2:] == ["市南区", "市北区"]
+    app = make_app(engine, as_of=november)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert text_of(app, "#reminder").endswith(
+            "、".join(d.department for d in expected.departments)
+        )
+        assert "市南区、市北区" in text_of(app, "#reminder")

@@ -55,7 +55,8 @@ def remind(
         str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
     ] = None,
     department: Annotated[
-        str | None, typer.Option("--department", help="Only this department.")
+        str | None,
+        typer.Option("--department", help="Only this department (or unit, e.g. 市南区)."),
     ] = None,
     lang: Annotated[Lang | None, typer.Option("--lang", help="zh or en.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,

@@ -618,6 +618,7 @@ def review_json_item(line: ReviewLine) -> dict[str, Any]:
         "name": line.target.name,
         "item": line.item.no,
         "departments": list(line.item.departments),
+        "share_of": line.unit or None,
         "as_of": line.reading.as_of.isoformat(),
         "value": line.reading.value,
         "done": line.reading.done,

@@ -27,7 +27,10 @@ class ReviewStatus(StrEnum):
 @review_app.command("list")
 def review_list_cmd(
     department: Annotated[
-        str | None, typer.Option("--department", help="Only this department's items.")
+        str | None,
+        typer.Option(
+            "--department", help="Only this department's items (a unit: its shares' figures)."
+        ),
     ] = None,
     status: Annotated[
         ReviewStatus | None,

@@ -163,3 +163,44 @@ def units_results(
 def lagging_units(results: Sequence[UnitResult]) -> list[UnitResult]:
     """The units that have not achieved their share (in list order)."""
     return [r for r in results if not r.result.achieved]
+
+
+#: A stored reading as a total's review needs it: (date, value, snapshot id).
+DatedFigure = tuple[date, float | None, int]
+
+
+def totals_to_review(
+    totals: Sequence[DatedFigure],
+    units: Mapping[int, Sequence[DatedFigure]],
+    decided: Mapping[int, str],
+    since: date,
+) -> tuple[list[int], list[int]]:
+    """Which of a ``sum`` target's current totals (dated *since* on) to approve and which
+    to return, by their units' reviews: a total its units made (its value their latest
+    figures' sum as of its date) is approved when each of those figures is (*decided*:
+    snapshot id → its latest decision), and an approved one returned when one is not.
+    *units*: each unit's current readings, oldest first. A total typed before the split
+    is left as it is. Returns (to approve, to return), snapshot ids."""
+    approve: list[int] = []
+    withdraw: list[int] = []
+    for day, value, total in totals:
+        if day < since:
+            continue
+        parts = [
+            latest[-1] for rows in units.values() if (latest := [r for r in rows if r[0] <= day])
+        ]
+        made = units_total(Reading(d, v) for d, v, _ in parts)
+        if (
+            not parts
+            or value is None
+            or made is None
+            or abs(value - made) > SUM_TOLERANCE * max(1.0, abs(made))
+        ):
+            continue
+        approved = all(decided.get(sid) == "approved" for _d, _v, sid in parts)
+        state = decided.get(total)
+        if approved and state != "approved":
+            approve.append(total)
+        elif not approved and state == "approved":
+            withdraw.append(total)
+    return approve, withdraw

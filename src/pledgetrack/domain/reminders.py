@@ -6,21 +6,31 @@ domain.progress.reporting_deadline). Until that day a reminder is a heads-up (N 
 left); after it, the targets are overdue (N days late). A target owes a figure when
 nothing is reported for the month (columns.unreported, the rule status calls 未填报)
 and it is not achieved yet: a kept promise has nothing more to report.
+
+Targets split to units (domain.breakdown): a unit's share owes a figure by the same
+rule, and is asked of that unit alone (its staff enter it), listed under the unit's name
+like a department's targets (``3.4/市南区 …（市南区份额）``). A ``sum`` target owes
+nothing by hand: its figure is the total of its units' (written when a unit saves; nobody
+may enter it), so its item's departments are not reminded of it — its units are, of
+their shares. An ``own`` target keeps its own figure, entered by its item's departments:
+they owe it as any target, and its units owe their shares beside it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
+from pledgetrack.domain.breakdown import UnitShare
 from pledgetrack.domain.columns import (
     Bools,
     ReadingColumns,
     RuleColumns,
     evaluate_columns,
+    rule_columns,
     unreported,
 )
 from pledgetrack.domain.dates import add_months, month_start
@@ -100,6 +110,8 @@ class OwedTarget:
     lead: str
     #: The date of its latest reading (None: never reported).
     last_report: date | None
+    #: The unit whose share of the target this is ("": the target itself).
+    unit: str = ""
 
 
 @dataclass(frozen=True)
@@ -110,8 +122,14 @@ class DepartmentReminder:
     targets: tuple[OwedTarget, ...]
 
     def leads(self, target: OwedTarget) -> bool:
-        """It leads the target's item (else it co-operates on it)."""
+        """It leads the target's item, or the target is its own share (else it
+        co-operates on it)."""
         return target.lead == self.department
+
+    @property
+    def unit(self) -> bool:
+        """It owes shares of split targets only: a unit (区市, 街道 …)."""
+        return all(t.unit for t in self.targets)
 
 
 @dataclass(frozen=True)
@@ -153,6 +171,57 @@ def reminders_by_department(
                     if department is None or name == department:
                         owed.setdefault(name, []).append(entry)
             position += 1
+    return tuple(DepartmentReminder(name, tuple(targets)) for name, targets in owed.items())
+
+
+def without_totals(owing: Bools, rules: RuleColumns, totals: Collection[int]) -> Bools:
+    """*owing* less the ``sum`` targets among *totals* (ids): their figure is their units'
+    total, owed by the units (:func:`reminders_by_unit`), not by hand."""
+    if not totals:
+        return owing
+    return owing & ~np.isin(rules.target_id, np.fromiter(totals, np.int64, len(totals)))
+
+
+def share_rule_columns(shares: Sequence[tuple[ItemInfo, UnitShare]]) -> RuleColumns:
+    """The rules of units' shares as columns (each share an item of its own), for
+    :func:`owing_targets` over the shares."""
+    return rule_columns(
+        [s.target.id for _, s in shares],
+        [s.target.rule for _, s in shares],
+        list(range(len(shares))),
+        len(shares),
+    )
+
+
+def reminders_by_unit(
+    shares: Sequence[tuple[ItemInfo, UnitShare]],
+    owing: Sequence[bool],
+    last_report: Sequence[date | None],
+    *,
+    department: str | None = None,
+) -> tuple[DepartmentReminder, ...]:
+    """Group the owed shares (with the item of their target) under their unit, which
+    alone enters them: *owing* and *last_report* run over *shares*. *department*: that
+    unit only."""
+    owed: dict[str, list[OwedTarget]] = {}
+    for (item, share), owes, last in zip(shares, owing, last_report, strict=True):
+        if owes and (department is None or share.unit == department):
+            target = share.target
+            entry = OwedTarget(
+                target.key, target.name, item.no, item.title, share.unit, last, share.unit
+            )
+            owed.setdefault(share.unit, []).append(entry)
+    return tuple(DepartmentReminder(name, tuple(targets)) for name, targets in owed.items())
+
+
+def merged_reminders(
+    *groups: Sequence[DepartmentReminder],
+) -> tuple[DepartmentReminder, ...]:
+    """The departments' reminders, then the units' (a name in both: one reminder)."""
+    owed: dict[str, list[OwedTarget]] = {}
+    for group in groups:
+        for reminder in group:
+            owed.setdefault(reminder.department, []).extend(reminder.targets)
     return tuple(DepartmentReminder(name, tuple(targets)) for name, targets in owed.items())
 
 

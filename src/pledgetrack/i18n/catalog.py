@@ -851,6 +851,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "（配合，牵头单位：{lead}）",
         "en": " (co-operating; lead: {lead})",
     },
+    "remind.share": {"zh": "（{unit}份额）", "en": " ({unit}'s share)"},
     "remind.none": {
         "zh": "{month}进展已全部报送（截至{date}）",
         "en": "Every target is reported for {month} (as of {date}).",
@@ -895,12 +896,25 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "The {n} {n:target|targets} below, which your department leads or co-operates "
         "on, have no figures for {month} yet. Please report them by {date}.",
     },
+    "remind.body.unit.late": {
+        "zh": "你单位承担的以下{n}项分解任务尚未报送{month}进展情况，报送期限为{date}，"
+        "已逾期{days}天。请即报送。",
+        "en": "The {n} {n:share|shares} below, which your unit is to deliver, have no "
+        "figures for {month}. They were due on {date} and are {days} {days:day|days} "
+        "overdue. Please report them at once.",
+    },
+    "remind.body.unit.soon": {
+        "zh": "你单位承担的以下{n}项分解任务尚未报送{month}进展情况，请于{date}前报送。",
+        "en": "The {n} {n:share|shares} below, which your unit is to deliver, have no "
+        "figures for {month} yet. Please report them by {date}.",
+    },
     "remind.docx.title.late": {"zh": "催报通知", "en": "Notice: progress overdue"},
     "remind.docx.title.soon": {"zh": "报送提醒", "en": "Reminder: progress due"},
     "remind.docx.deadline": {"zh": "报送期限：{date}", "en": "Due by: {date}"},
     "remind.col.role": {"zh": "牵头/配合", "en": "Role"},
     "remind.role.lead": {"zh": "牵头", "en": "lead"},
     "remind.role.co_operating": {"zh": "配合", "en": "co-operating"},
+    "remind.role.share": {"zh": "本单位份额", "en": "own share"},
     "remind.never": {"zh": "从未填报", "en": "never"},
     "remind.sent": {"zh": "已发送：{department}（{to}）", "en": "sent: {department} ({to})"},
     "remind.not_sent.no_address": {

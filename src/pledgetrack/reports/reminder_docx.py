@@ -11,7 +11,7 @@ from typing import BinaryIO
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
 
 from pledgetrack.domain.dates import date_label, month_name
-from pledgetrack.domain.reminders import Reminders
+from pledgetrack.domain.reminders import DepartmentReminder, OwedTarget, Reminders
 from pledgetrack.i18n import t
 from pledgetrack.reports.docx import (
     STYLE_BODY,
@@ -78,8 +78,7 @@ def write_reminder_docx(
                     str(index),
                     target_text(owed, target, lang),
                     str(target.item_no),
-                    t("remind.role.lead" if owed.leads(target) else "remind.role.co_operating",
-                      lang),
+                    t(role_key(owed, target), lang),
                     date_label(target.last_report, lang)
                     if target.last_report
                     else t("remind.never", lang),
@@ -91,3 +90,10 @@ def write_reminder_docx(
             signature = add_paragraph(document, text, STYLE_BODY, look)
             signature.alignment = WD_PARAGRAPH_ALIGNMENT.RIGHT
     document.save(out)
+
+
+def role_key(owed: DepartmentReminder, target: OwedTarget) -> str:
+    """The role column: the unit's own share, the item's lead, or co-operating."""
+    if target.unit:
+        return "remind.role.share"
+    return "remind.role.lead" if owed.leads(target) else "remind.role.co_operating"

@@ -37,9 +37,12 @@ def strip_text(reminders: Reminders, lang: str) -> str:
 
 
 def target_text(owed: DepartmentReminder, target: OwedTarget, lang: str) -> str:
-    """``2.1 新建幼儿园50所``, and the lead when the department only co-operates."""
+    """``2.1 新建幼儿园50所``, and the lead when the department only co-operates; a unit's
+    share: ``3.4/市南区 新建幼儿园（市南区份额）``."""
     text = f"{target.key} {one_line(target.name)}"
-    if not owed.leads(target):
+    if target.unit:
+        text += t("remind.share", lang, unit=one_line(target.unit))
+    elif not owed.leads(target):
         text += t("remind.co_operating", lang, lead=target.lead)
     return text
 
@@ -78,7 +81,10 @@ def reminder_lines(reminders: Reminders, lang: str) -> list[str]:
 def request_text(reminders: Reminders, owed: DepartmentReminder, lang: str) -> str:
     """The letter's request: which month, by when (or how late), report at once."""
     timing = reminders.timing
-    key = "remind.body.late" if timing.overdue else "remind.body.soon"
+    if owed.unit:  # its shares of split targets: it neither leads nor co-operates
+        key = "remind.body.unit.late" if timing.overdue else "remind.body.unit.soon"
+    else:
+        key = "remind.body.late" if timing.overdue else "remind.body.soon"
     return t(
         key,
         lang,

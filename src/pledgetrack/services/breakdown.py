@@ -144,9 +144,29 @@ def results_as_of(
     approved_only: bool = False,
 ) -> dict[int, list[UnitResult]]:
     """Target id → each unit's status and completion as of *on* (one query for all)."""
-    ids = [s.target.id for split in splits.values() for s in split.shares]
-    if not ids:
+    if not any(split.shares for split in splits.values()):
         return {}
+    readings = share_readings(session, structure, splits, on, approved_only=approved_only)
+    results = units_results(
+        [split.shares for split in splits.values()],
+        readings,
+        period=structure.period,
+        on=on,
+        policy=policy,
+    )
+    return dict(zip(splits, results, strict=True))
+
+
+def share_readings(
+    session: Session,
+    structure: PlanStructure,
+    splits: Mapping[int, Breakdown],
+    on: date,
+    *,
+    approved_only: bool = False,
+) -> dict[int, Reading]:
+    """Share id → its latest reading as of *on*, for every unit share of *splits*."""
+    ids = [s.target.id for split in splits.values() for s in split.shares]
     readings: dict[int, Reading] = {}
     for start in range(0, len(ids), MAX_IDS):  # a statement's bound parameters are few
         readings.update(
@@ -158,14 +178,7 @@ def results_as_of(
                 target_ids=ids[start : start + MAX_IDS],
             )
         )
-    results = units_results(
-        [split.shares for split in splits.values()],
-        readings,
-        period=structure.period,
-        on=on,
-        policy=policy,
-    )
-    return dict(zip(splits, results, strict=True))
+    return readings
 
 
 #: Units' shares asked for by id per statement (SQLite allows 32,766 bound parameters).

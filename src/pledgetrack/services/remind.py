@@ -11,20 +11,28 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from pledgetrack.domain.breakdown import RollupRule
 from pledgetrack.domain.dates import add_months, end_of_month, month_start
 from pledgetrack.domain.model import Policy
 from pledgetrack.domain.plan import PlanStructure
+from pledgetrack.domain.readings import LatestReadings
 from pledgetrack.domain.reminders import (
     Reminders,
     collected_month,
     last_report_dates,
+    merged_reminders,
     owing_targets,
     reminder_timing,
     reminders_by_department,
+    reminders_by_unit,
+    share_rule_columns,
+    without_totals,
 )
 from pledgetrack.exchange.files import write_atomically
+from pledgetrack.services.breakdown import breakdowns, share_readings
 from pledgetrack.services.mail import Letter
 from pledgetrack.services.status import UnknownDepartment, check_in_period, default_as_of
+from pledgetrack.storage.breakdown_rows import unit_names
 from pledgetrack.storage.latest import latest_readings
 from pledgetrack.storage.queries import find_plan, load_structure
 
@@ -56,12 +64,14 @@ def build_reminders(
     structure: PlanStructure | None = None,
 ) -> Reminders:
     """The targets that owe a figure for the month containing *month* (default: the month
-    collected on *on*, domain.reminders.collected_month), per department, seen on *on*:
-    readings dated after *on* are not seen. *department*: that one only.
+    collected on *on*, domain.reminders.collected_month), per department, then the units'
+    shares of split targets that owe one, per unit (domain.reminders says who owes what of
+    a split target), seen on *on*: readings dated after *on* are not seen. *department*:
+    that department or unit only.
 
     Raises PlanNotFound; OutsidePlan for a month outside the plan period; MonthNotBegun
     for a month that starts after *on*; UnknownDepartment for a department that answers
-    for no item of the plan. *structure*: the plan's, already loaded (the TUI has it)."""
+    for no item of the plan and is no unit of its split targets. *structure*: the plan's, already loaded (the TUI has it)."""
     policy = policy or Policy()
     if month is not None:
         check_in_period(engine, plan=plan, day=month, month=True)
@@ -74,17 +84,48 @@ def build_reminders(
                 f"{first:%Y-%m} has not begun on {on} (the day the reminders are written "
                 "on): nothing can be reported for it yet; give a later --as-of"
             )
+        splits = breakdowns(session, structure)
         if department and department not in structure.departments():
-            raise UnknownDepartment.of(department, structure.departments())
+            units = unit_names(session=session, plan_id=structure.id)
+            if department not in units:
+                raise UnknownDepartment.of(department, [*structure.departments(), *units])
         latest = latest_readings(session=session, plan_id=structure.id, on=on)
+        shared = share_readings(session, structure, splits, on)
     rules = structure.rule_columns
     readings = latest.columns(rules)
     owing = owing_targets(
         rules, readings, month=first, on=on, period=structure.period, policy=policy
     )
+    totals = [tid for tid, split in splits.items() if split.rule is RollupRule.SUM]
     departments = reminders_by_department(
-        structure.items, owing.tolist(), last_report_dates(readings), department=department
+        structure.items,
+        without_totals(owing, rules, totals).tolist(),
+        last_report_dates(readings),
+        department=department,
     )
+    shares = [
+        (item, share)
+        for item in structure.items
+        for target in item.targets
+        if target.id in splits
+        for share in splits[target.id].shares
+    ]
+    if shares:
+        share_rules = share_rule_columns(shares)
+        share_columns = LatestReadings.of(shared).columns(share_rules)
+        units_owing = owing_targets(
+            share_rules, share_columns, month=first, on=on, period=structure.period,
+            policy=policy,
+        )  # fmt: skip
+        departments = merged_reminders(
+            departments,
+            reminders_by_unit(
+                shares,
+                units_owing.tolist(),
+                last_report_dates(share_columns),
+                department=department,
+            ),
+        )
     return Reminders(
         structure.code,
         structure.title,
@@ -130,6 +171,7 @@ def reminders_json(reminders: Reminders) -> dict[str, object]:
                         "item_title": t.item_title,
                         "lead": d.leads(t),
                         "last_report": t.last_report.isoformat() if t.last_report else None,
+                        "unit": t.unit or None,
                     }
                     for t in d.targets
                 ],

@@ -4,21 +4,34 @@ Reviews are appended, never changed: the latest review of a reading is its
 state. A figure corrected after a return is a new reading, submitted again.
 Reports can be built from approved figures only (``approved_only`` of
 :func:`pledgetrack.storage.latest.latest_readings`).
+
+Targets split to units (services.breakdown): each unit's figures are reviewed as any
+target's (key ``3.4/市南区``). A ``sum`` target's total is never reviewed by hand — it is
+written by its units' saves, not entered — so it is not queued: it *follows* its units'
+figures. When a review of a unit figure leaves every unit figure a total sums (each
+unit's current reading as of the total's date) approved, the total is approved with it,
+by the same reviewer; when a review leaves one of them not approved, an approved total
+is returned. So ``--approved-only`` reads a total whose every part was approved, as of
+the latest date that holds (a total written by the reviewer's own save is left as it
+is: nobody reviews a figure they stored).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from pledgetrack.domain.breakdown import RollupRule, totals_to_review
 from pledgetrack.domain.model import ReviewInfo, StoredReading
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
 from pledgetrack.domain.text import TextRefused, require_text
 from pledgetrack.services.access import Actor, acting
+from pledgetrack.services.breakdown import Breakdown, breakdowns, share_targets
+from pledgetrack.storage.breakdown_rows import current_readings, rule_of, sum_parents
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.latest import APPROVED, RETURNED, SUBMITTED
 from pledgetrack.storage.queries import (
@@ -69,6 +82,8 @@ class ReviewLine:
     reading: StoredReading
     item: ItemInfo
     target: TargetInfo
+    #: The unit whose share of the target the reading is ("": the target's own).
+    unit: str = ""
 
     @property
     def state(self) -> str:
@@ -131,6 +146,7 @@ def review(
                 f"{key} ({snap.as_of}) is already approved by {previous.reviewed_by}"
             )
         _append(session, me, now, [snap], decision, comment)
+        _follow_totals(session, me, now, [snap])
     return Reviewed(
         snapshot_id=snap.id,
         key=key,
@@ -172,6 +188,7 @@ def approve_submitted(
         }
         others = [snaps[q.id] for q in queued if not _own(me, snaps[q.id])]
         _append(session, me, now, others, APPROVED, _checked_comment(comment))
+        _follow_totals(session, me, now, others)
     return len(others)
 
 
@@ -202,11 +219,22 @@ def review_lines(
         raise ReviewRefused(f"status {unknown[0]!r}: one of {', '.join(STATES)}")
     with Session(engine) as session:
         structure = load_structure(session=session, code=plan)
+        splits = breakdowns(session, structure)
     items = [i for i in structure.items if not department or department in i.departments]
-    if department and not items:
-        known = "、".join(structure.departments())
+    # Each unit's share under its target's item; a sum target's total is not reviewed.
+    targets: dict[int, tuple[ItemInfo, TargetInfo, str]] = {}
+    for item in structure.items:
+        mine = item in items
+        for target in item.targets:
+            split = splits.get(target.id)
+            if mine and (split is None or split.rule is not RollupRule.SUM):
+                targets[target.id] = (item, target, "")
+            for share in split.shares if split is not None else ():
+                if mine or share.unit == department:
+                    targets[share.target.id] = (item, share.target, share.unit)
+    if department and not targets:
+        known = "、".join([*structure.departments(), *_units(splits)])
         raise ReviewRefused(f"no items for department {department!r} (departments: {known})")
-    targets = {t.id: (i, t) for i in items for t in i.targets}
 
     def lines() -> Iterator[ReviewLine]:
         with Session(engine) as session:
@@ -251,6 +279,11 @@ def _find(
             raise ReviewRefused("say which reading: a target key and --as-of, or --id")
         structure = load_structure(session=session, code=plan)
         snap, key = _current_of(session, structure, target_key, as_of)
+    if rule_of(session=session, target_id=snap.target_id) == RollupRule.SUM:
+        raise ReviewRefused(
+            f"{key} ({snap.as_of}) is the total of its units' figures: review each unit's "
+            f"figure ({key}/<unit>); the total is approved when all of them are"
+        )
     correction = session.exec(select(Snapshot.id).where(Snapshot.supersedes_id == snap.id)).first()
     if correction is not None:
         raise ReviewRefused(
@@ -264,6 +297,8 @@ def _current_of(
     session: Session, structure: PlanStructure, key: str, as_of: date
 ) -> tuple[Snapshot, str]:
     target = next((t for t in structure.targets() if t.key == key), None)
+    if target is None:
+        target = share_targets(session, structure).get(key)
     if target is None:
         raise ReviewRefused(f"no target {key!r} in plan {structure.code}")
     snaps = session.exec(
@@ -319,3 +354,57 @@ def _append(
         for snap in readings
     )
     session.flush()
+
+
+def _units(splits: Mapping[int, Breakdown]) -> list[str]:
+    """The units of *splits*, by first appearance."""
+    return list(dict.fromkeys(share.unit for split in splits.values() for share in split.shares))
+
+
+#: The comment of a total returned because a unit figure it sums is no longer approved.
+TOTAL_RETURNED = "分解单位数据未全部审核通过"
+#: The comment of a total approved with the last of its units' figures.
+TOTAL_APPROVED = "分解单位数据均已审核通过"
+
+
+def _follow_totals(
+    session: Session, me: Actor, now: datetime, reviewed: Sequence[Snapshot]
+) -> None:
+    """Approve each ``sum`` total whose unit figures are now all approved, and return an
+    approved one whose unit figures no longer all are, from the earliest date reviewed on
+    (the module's docstring says why); in the caller's transaction, after its reviews."""
+    parents = sum_parents(session=session, share_ids=sorted({s.target_id for s in reviewed}))
+    if not parents:
+        return
+    since: dict[int, date] = {}
+    for snap in reviewed:
+        parent = parents.get(snap.target_id)
+        if parent is not None and (parent not in since or snap.as_of < since[parent]):
+            since[parent] = snap.as_of
+    children: dict[int, list[int]] = {}
+    for share_id, parent_id in session.exec(
+        select(Target.id, Target.parent_id).where(col(Target.parent_id).in_(sorted(since)))
+    ).all():
+        children.setdefault(parent_id or 0, []).append(share_id or 0)
+    history = current_readings(
+        session=session, target_ids=sorted({*since, *(c for ids in children.values() for c in ids)})
+    )
+    sids = [sid for rows in history.values() for _day, _value, sid in rows]
+    decided = {
+        sid: r.decision for sid, r in latest_reviews(session=session, snapshot_ids=sids).items()
+    }
+    approve: list[int] = []
+    withdraw: list[int] = []
+    for parent, first in since.items():
+        units = {c: history.get(c, []) for c in children.get(parent, [])}
+        more, fewer = totals_to_review(history.get(parent, []), units, decided, first)
+        approve += more
+        withdraw += fewer
+    for ids, decision, comment in ((approve, APPROVED, TOTAL_APPROVED),
+                                   (withdraw, RETURNED, TOTAL_RETURNED)):  # fmt: skip
+        totals = [
+            snap
+            for snap in session.exec(select(Snapshot).where(col(Snapshot.id).in_(ids))).all()
+            if not _own(me, snap)
+        ] if ids else []  # fmt: skip
+        _append(session, me, now, totals, decision, comment)

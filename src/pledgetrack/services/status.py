@@ -99,12 +99,11 @@ def plan_status(
     the items it leads or co-operates on (:class:`UnknownDepartment` if none)."""
     with gc_paused(), _reading(engine) as db:
         structure = db.load_structure(db.find_plan(plan))
+        if department and department not in structure.departments():
+            raise _not_a_department(db, structure.id, department, structure.departments())
         readings = db.latest_readings(structure.id, on, approved_only)
         evaluation = evaluate_plan(structure, readings, on, policy)
-    mine = evaluation.filtered(department=department)
-    if department and not mine.items:
-        raise UnknownDepartment.of(department, structure.departments())
-    return mine
+    return evaluation.filtered(department=department)
 
 
 class UnknownDepartment(LookupError):
@@ -113,6 +112,32 @@ class UnknownDepartment(LookupError):
     @classmethod
     def of(cls, department: str, known: list[str]) -> UnknownDepartment:
         return cls(f"no items for department {department!r} (departments: {'、'.join(known)})")
+
+
+class UnitNotDepartment(UnknownDepartment):
+    """The name asked for as a department is a unit that targets are split to (区市,
+    街道): it answers for its shares, not for items, so a status by item has nothing of
+    it; the message says where its shares are shown."""
+
+    @classmethod
+    def of_unit(cls, unit: str, level: str, keys: list[str]) -> UnitNotDepartment:
+        kind = f"a unit ({level})" if level else "a unit"
+        return cls(
+            f"{unit} is {kind} that targets are split to ({', '.join(keys)}), not a "
+            "department answering for items: see its shares with 'pledgetrack breakdown "
+            f"show {keys[0]}', what it still owes with 'pledgetrack remind --department "
+            f"{unit}', or the unit scorecard in the TUI (c, then u)"
+        )
+
+
+def _not_a_department(
+    db: Any, plan_id: int, department: str, known: list[str]
+) -> UnknownDepartment:
+    """Why *department* has no items: a unit (:class:`UnitNotDepartment`), or unknown."""
+    unit = db.unit_targets(plan_id, department)
+    if unit is None:
+        return UnknownDepartment.of(department, known)
+    return UnitNotDepartment.of_unit(department, *unit)
 
 
 @dataclass(frozen=True)
@@ -163,7 +188,7 @@ def status_summary(
         if department:
             mine = db.department_item_ids(found.id, department)
             if not mine:
-                raise UnknownDepartment.of(department, db.plan_departments(found.id))
+                raise _not_a_department(db, found.id, department, db.plan_departments(found.id))
             counted = [i for i, item_id in enumerate(stored.item_id) if item_id in mine]
     item_no = stored.item_no
     return StatusSummary(found.code, found.title, on, columns, item_no, counted)
@@ -271,7 +296,7 @@ def status_listing(
             counted = [i for i in counted if department in departments.get(items[i][0], ())]
             if not counted:
                 known = dict.fromkeys(n for item in items for n in departments.get(item[0], ()))
-                raise UnknownDepartment.of(department, list(known))
+                raise _not_a_department(db, found.id, department, list(known))
         yield StatusListing(
             plan=found,
             as_of=on,

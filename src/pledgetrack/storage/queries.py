@@ -313,10 +313,13 @@ def stream_review_queue(
     target_ids: list[int] | None = None,
 ) -> Iterator[StoredReading]:
     """Current readings of a plan (not superseded by a correction) in the given review
-    states, by target and date: one query, read :data:`STREAM_ROWS` rows at a time (a
+    states, by target and date — a unit's share after its target (migration 0011), a
+    ``sum`` target's totals never (written by its units' saves, they follow the units'
+    reviews: services.review) — : one query, read :data:`STREAM_ROWS` rows at a time (a
     province's ``--status all`` is over a million), and for each batch one for the
     reviews' comments."""
     correction = aliased(Snapshot)
+    parent = aliased(Target)
     decision = func.coalesce(latest_decision(), SUBMITTED)
     query = (
         select(  # type: ignore[call-overload, misc]
@@ -326,12 +329,18 @@ def stream_review_queue(
             decision,
         )
         .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
+        .outerjoin(parent, parent.id == Target.parent_id)  # type: ignore[arg-type]
         .where(
             Target.plan_id == plan_id,
+            func.coalesce(Target.rollup, "") != "sum",
             ~select(correction.id).where(correction.supersedes_id == Snapshot.id).exists(),
             decision.in_(states),
         )
-        .order_by(Target.item_id, Target.position, Snapshot.as_of, Snapshot.id)  # type: ignore[arg-type]
+        .order_by(
+            Target.item_id, func.coalesce(parent.position, Target.position),
+            func.coalesce(parent.id, Target.id), func.coalesce(Target.parent_id, 0),
+            Target.position, Snapshot.as_of, Snapshot.id,
+        )
     )  # fmt: skip
     if target_ids is not None:
         query = query.where(Snapshot.target_id.in_(target_ids))  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, func, type_coerce
+from sqlalchemy import String, func, text, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
@@ -18,7 +18,12 @@ from pledgetrack.domain.readings import LatestReadings
 from pledgetrack.storage import queries
 from pledgetrack.storage.latest import latest_readings
 from pledgetrack.storage.rule_cache import PlanRules, plan_rules
-from pledgetrack.storage.status_rows import TARGET_COLUMNS, ListingRows
+from pledgetrack.storage.status_rows import (
+    TARGET_COLUMNS,
+    UNIT_TARGETS_SQL,
+    ListingRows,
+    unit_targets_of,
+)
 from pledgetrack.storage.tables import (
     Department,
     Item,
@@ -58,6 +63,13 @@ class SessionStatus:
     def department_item_ids(self, plan_id: int, department: str) -> set[int]:
         return queries.department_item_ids(
             session=self.session, plan_id=plan_id, department=department
+        )
+
+    def unit_targets(self, plan_id: int, name: str) -> tuple[str, list[str]] | None:
+        return unit_targets_of(
+            self.session.connection().execute(
+                text(UNIT_TARGETS_SQL), {"plan": plan_id, "name": name}
+            )
         )
 
     def plan_departments(self, plan_id: int) -> list[str]:

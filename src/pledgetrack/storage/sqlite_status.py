@@ -45,6 +45,7 @@ from pledgetrack.storage.schema import VERSION_TABLE, check_revision, one_revisi
 from pledgetrack.storage.sqlite_file import check_sqlite_file, damaged, quick_check
 from pledgetrack.storage.status_rows import (
     TARGET_COLUMNS,
+    UNIT_TARGETS_SQL,
     ListingRows,
     PlanLike,
     PlanRow,
@@ -53,6 +54,7 @@ from pledgetrack.storage.status_rows import (
     no_such_plan,
     readings_from_rows,
     structure_from_rows,
+    unit_targets_of,
 )
 
 #: The decision of the latest review of snapshot ``s`` (NULL: none), as storage.latest's
@@ -251,6 +253,11 @@ class SqliteStatus:
             (department, plan_id),
         )
         return {item_id for (item_id,) in rows}
+
+    def unit_targets(self, plan_id: int, name: str) -> tuple[str, list[str]] | None:
+        """The level of the unit *name* and the keys of the plan's targets split to it
+        (None: no target of the plan is split to it)."""
+        return unit_targets_of(self.conn.execute(UNIT_TARGETS_SQL, {"plan": plan_id, "name": name}))
 
     def plan_departments(self, plan_id: int) -> list[str]:
         rows = self.conn.execute(

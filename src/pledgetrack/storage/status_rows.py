@@ -24,6 +24,23 @@ from pledgetrack.domain.plan import ItemInfo, PlanStructure, PledgeInfo, TargetI
 from pledgetrack.domain.readings import LatestReadings
 from pledgetrack.storage.rule_json import json_list, schedule_nodes, stage_tuple
 
+#: The targets of a plan split to the unit named :name (its level, and the key of each
+#: split target, in list order): what a status says of a unit asked for as a department.
+#: Named parameters, the same text through sqlite3 and SQLAlchemy's ``text``.
+UNIT_TARGETS_SQL = (
+    'SELECT d.level, p."key" FROM target t JOIN department d ON d.id = t.unit_id '
+    "JOIN target p ON p.id = t.parent_id JOIN item i ON i.id = p.item_id "
+    "WHERE t.plan_id = :plan AND d.name = :name ORDER BY i.no, p.position, p.id"
+)
+
+
+def unit_targets_of(rows: Iterable[Sequence[Any]]) -> tuple[str, list[str]] | None:
+    """(level, split target keys) from :data:`UNIT_TARGETS_SQL`'s rows (None: no unit)."""
+    found = [tuple(row) for row in rows]
+    if not found:
+        return None
+    return found[0][0] or "", [key for _level, key in found]
+
 
 def as_date(raw: object) -> date:
     """A date column read raw: SQLite gives ISO text, PostgreSQL a date."""
