@@ -161,6 +161,24 @@ def os_reason(exc: OSError) -> str:
 
 #: The --force option of every command that writes a file a person names.
 Force = Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")]
+#: The --plan option of every command that reads one plan.
+PlanOption = Annotated[
+    str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
+]
+#: The --as-of option of the views of a plan (status, forecast …).
+ViewDate = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Date (2020-10-31, 2020-10, 2020年10月底); default today, or for a finished "
+        "plan the month of its last figures.",
+    ),
+]
+#: The --department option of the views of a plan.
+DepartmentOption = Annotated[
+    str | None,
+    typer.Option("--department", help="Only items this department leads or co-operates on."),
+]
 
 
 def load_settings() -> "Settings":

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from pledgetrack.cli.app import (
+    PlanOption,
     app,
     as_text,
     engine_for,
@@ -21,10 +22,6 @@ from pledgetrack.cli.app import (
 
 breakdown_app = sub_app("Targets split to units (districts, streets): import, export, show.")
 app.add_typer(breakdown_app, name="breakdown")
-
-PlanOption = Annotated[
-    str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
-]
 
 
 class Layout(StrEnum):

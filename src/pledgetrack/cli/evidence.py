@@ -8,6 +8,7 @@ import typer
 
 from pledgetrack.cli.app import (
     Force,
+    PlanOption,
     app,
     as_text,
     engine_for,
@@ -24,8 +25,6 @@ evidence_app = sub_app(
     "documents to a reading, list them, export a plan's as a zip or a directory."
 )
 app.add_typer(evidence_app, name="evidence")
-
-Plan = Annotated[str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")]
 
 
 def _size(size: int) -> str:
@@ -44,7 +43,7 @@ def evidence_add(
         str | None,
         typer.Option("--as-of", help="Date of the figure (default: its latest reading)."),
     ] = None,
-    plan: Plan = None,
+    plan: PlanOption = None,
 ) -> None:
     """Attach FILES to the figure of TARGET dated --as-of: all of them or, when one is
     refused (missing, unreadable, over evidence_max_mb), none. The same content is
@@ -84,7 +83,7 @@ def evidence_add(
 def evidence_list(
     target: Annotated[str | None, typer.Argument(help="Only this target's.")] = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Only figures of this date.")] = None,
-    plan: Plan = None,
+    plan: PlanOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """The attached files of a plan (or one target), by target and date."""
@@ -118,7 +117,7 @@ def evidence_export(
         Path,
         typer.Option("--out", help="A .zip file, or a new directory, to write the files to."),
     ],
-    plan: Plan = None,
+    plan: PlanOption = None,
     as_of: Annotated[str | None, typer.Option("--as-of", help="Only figures of this date.")] = None,
     force: Force = False,
 ) -> None:

@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from pledgetrack.cli.app import Lang, app, fail, lang_of, parse_date_option, policy
+from pledgetrack.cli.app import (
+    DepartmentOption,
+    Lang,
+    PlanOption,
+    ViewDate,
+    app,
+    fail,
+    lang_of,
+    parse_date_option,
+    policy,
+)
 from pledgetrack.domain.errors import OutsidePlan, PlanNotFound
 
 if TYPE_CHECKING:
@@ -18,20 +28,9 @@ if TYPE_CHECKING:
 
 @app.command()
 def forecast(
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Date (2020-10-31, 2020-10, 2020年10月底); default today, or for a finished plan the month of its last figures.",
-        ),
-    ] = None,
-    plan: Annotated[
-        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
-    ] = None,
-    department: Annotated[
-        str | None,
-        typer.Option("--department", help="Only items this department leads or co-operates on."),
-    ] = None,
+    as_of: ViewDate = None,
+    plan: PlanOption = None,
+    department: DepartmentOption = None,
     at_risk: Annotated[
         bool, typer.Option("--at-risk", help="Only the targets projected short of their target.")
     ] = False,

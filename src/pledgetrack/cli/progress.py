@@ -11,6 +11,7 @@ import typer
 from pledgetrack.cli.app import (
     Force,
     Lang,
+    PlanOption,
     app,
     as_text,
     database_url,
@@ -62,9 +63,7 @@ def record(
     ] = None,
     note: Annotated[str, typer.Option("--note", help="Evidence or explanation.")] = "",
     done: Annotated[bool, typer.Option("--done", help="Mark a milestone as done.")] = False,
-    plan: Annotated[
-        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
-    ] = None,
+    plan: PlanOption = None,
     confirm: Annotated[
         bool,
         typer.Option("--confirm", help="Store it although the check warns (lower, 3×, 万 …)."),
@@ -419,9 +418,7 @@ def _say_office_table(file: Path, read: "ProgressRead", *, dry_run: bool) -> Non
 @export_app.command("plan")
 def export_plan_cmd(
     file: Annotated[Path, typer.Argument(help="File to write: .csv, or .xlsx for Excel.")],
-    plan: Annotated[
-        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
-    ] = None,
+    plan: PlanOption = None,
     force: Force = False,
     layout: Annotated[
         str,
@@ -474,9 +471,7 @@ def _export_errors(file: Path) -> Iterator[None]:
 @export_app.command("progress")
 def export_progress_cmd(
     file: Annotated[Path, typer.Argument(help="File to write: .csv, or .xlsx for Excel.")],
-    plan: Annotated[
-        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
-    ] = None,
+    plan: PlanOption = None,
     history: Annotated[
         bool, typer.Option("--history", help="Include superseded readings (corrections).")
     ] = False,

@@ -11,6 +11,7 @@ import typer
 from pledgetrack.cli.app import (
     Force,
     Lang,
+    PlanOption,
     app,
     engine_for,
     err,
@@ -51,9 +52,7 @@ def remind(
             "default today, or for a finished plan the day views open on.",
         ),
     ] = None,
-    plan: Annotated[
-        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
-    ] = None,
+    plan: PlanOption = None,
     department: Annotated[
         str | None,
         typer.Option("--department", help="Only this department (or unit, e.g. 市南区)."),

@@ -6,7 +6,18 @@ from typing import Annotated
 
 import typer
 
-from pledgetrack.cli.app import Force, Lang, app, engine_for, err, fail, lang_of, os_reason, policy
+from pledgetrack.cli.app import (
+    Force,
+    Lang,
+    PlanOption,
+    app,
+    engine_for,
+    err,
+    fail,
+    lang_of,
+    os_reason,
+    policy,
+)
 from pledgetrack.domain.dates import DateFormatError, parse_month
 from pledgetrack.domain.errors import (
     OutputRefused,
@@ -31,9 +42,7 @@ def report(
         ),
     ] = None,
     lang: Annotated[Lang | None, typer.Option("--lang", help="zh or en.")] = None,
-    plan: Annotated[
-        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
-    ] = None,
+    plan: PlanOption = None,
     department: Annotated[
         str | None, typer.Option("--department", help="Only this department's items.")
     ] = None,

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from pledgetrack.cli.app import app, engine_for, fail, parse_date_option, state, sub_app
+from pledgetrack.cli.app import PlanOption, app, engine_for, fail, parse_date_option, state, sub_app
 from pledgetrack.domain.errors import PlanNotFound
 
 if TYPE_CHECKING:
@@ -39,9 +39,7 @@ def review_list_cmd(
             help="submitted, returned, approved or all (default: submitted and returned).",
         ),
     ] = None,
-    plan: Annotated[
-        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
-    ] = None,
+    plan: PlanOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Current figures waiting for review (or in another review state), by item and date."""
@@ -137,9 +135,7 @@ def review_approve(
         int | None, typer.Option("--id", help="The figure's id (from 'review list').")
     ] = None,
     comment: Annotated[str, typer.Option("--comment", help="Optional remark.")] = "",
-    plan: Annotated[
-        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
-    ] = None,
+    plan: PlanOption = None,
 ) -> None:
     """Approve a figure (supervisors and admins): reports from approved figures use it."""
     _review("approved", target, as_of, snapshot_id, comment, plan)
@@ -160,9 +156,7 @@ def review_return(
             "--comment", help="What to fix (required, unless --missing-evidence); staff see it."
         ),
     ] = "",
-    plan: Annotated[
-        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
-    ] = None,
+    plan: PlanOption = None,
     missing_evidence: Annotated[
         bool,
         typer.Option(

@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from pledgetrack.cli.app import (
+    DepartmentOption,
     Lang,
+    PlanOption,
+    ViewDate,
     app,
     database_url,
     engine_for,
@@ -30,20 +33,9 @@ if TYPE_CHECKING:
 
 @app.command()
 def status(
-    as_of: Annotated[
-        str | None,
-        typer.Option(
-            "--as-of",
-            help="Date (2020-10-31, 2020-10, 2020年10月底); default today, or for a finished plan the month of its last figures.",
-        ),
-    ] = None,
-    plan: Annotated[
-        str | None, typer.Option("--plan", help="Plan code (default: the newest plan).")
-    ] = None,
-    department: Annotated[
-        str | None,
-        typer.Option("--department", help="Only items this department leads or co-operates on."),
-    ] = None,
+    as_of: ViewDate = None,
+    plan: PlanOption = None,
+    department: DepartmentOption = None,
     as_json: Annotated[
         bool,
         typer.Option(

@@ -475,6 +475,38 @@ def refuse_totals(session: Session, entries: Sequence[StoredReading]) -> None:
         )
 
 
+#: The ``sum`` totals touched by some unit readings: from which date each (the earliest
+#: reading's), each total's shares, and the current readings of totals and shares
+#: (storage.breakdown_rows.current_readings: per target, (date, value, reading id)).
+SumFamilies = tuple[
+    dict[int, date], dict[int, list[int]], dict[int, list[tuple[date, float | None, int]]]
+]
+
+
+def sum_families(session: Session, readings: Sequence[tuple[int, date]]) -> SumFamilies | None:
+    """The ``sum`` totals whose units' figures *readings* (target id, date) are, from the
+    earliest of those dates each, their shares and the current readings of both — what
+    making totals (:func:`roll_up`) and reviewing them (services.review) both start from.
+    None: no reading is a unit's share of a ``sum`` target."""
+    parents = sum_parents(session=session, share_ids=sorted({tid for tid, _ in readings}))
+    if not parents:
+        return None
+    since: dict[int, date] = {}
+    for target_id, day in readings:
+        parent = parents.get(target_id)
+        if parent is not None and (parent not in since or day < since[parent]):
+            since[parent] = day
+    children: dict[int, list[int]] = {}
+    for share_id, parent_id in session.exec(
+        select(Target.id, Target.parent_id).where(col(Target.parent_id).in_(sorted(since)))
+    ).all():
+        children.setdefault(parent_id or 0, []).append(share_id or 0)
+    history = current_readings(
+        session=session, target_ids=sorted({*since, *(c for ids in children.values() for c in ids)})
+    )
+    return since, children, history
+
+
 def roll_up(
     session: Session,
     saved: Sequence[StoredReading],
@@ -486,22 +518,10 @@ def roll_up(
     """Write each ``sum`` target's total as of every date from the earliest saved unit
     reading on (a correction where a date has a total already): in the caller's
     transaction, before its commit. Returns the number of totals written."""
-    parents = sum_parents(session=session, share_ids=sorted({r.target_id for r in saved}))
-    if not parents:
+    families = sum_families(session, [(r.target_id, r.as_of) for r in saved])
+    if families is None:
         return 0
-    since: dict[int, date] = {}
-    for row in saved:
-        parent = parents.get(row.target_id)
-        if parent is not None and (parent not in since or row.as_of < since[parent]):
-            since[parent] = row.as_of
-    children: dict[int, list[int]] = {}
-    for share_id, parent_id in session.exec(
-        select(Target.id, Target.parent_id).where(col(Target.parent_id).in_(sorted(since)))
-    ).all():
-        children.setdefault(parent_id or 0, []).append(share_id or 0)
-    history = current_readings(
-        session=session, target_ids=sorted({*since, *(c for ids in children.values() for c in ids)})
-    )
+    since, children, history = families
     keys = dict(
         session.exec(select(Target.id, Target.key).where(col(Target.id).in_(sorted(since)))).all()
     )

@@ -30,8 +30,8 @@ from pledgetrack.domain.model import ReviewInfo, StoredReading
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
 from pledgetrack.domain.text import TextRefused, require_text
 from pledgetrack.services.access import Actor, acting
-from pledgetrack.services.breakdown import Breakdown, breakdowns, share_targets
-from pledgetrack.storage.breakdown_rows import current_readings, rule_of, sum_parents
+from pledgetrack.services.breakdown import Breakdown, breakdowns, share_targets, sum_families
+from pledgetrack.storage.breakdown_rows import rule_of
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.latest import APPROVED, RETURNED, SUBMITTED
 from pledgetrack.storage.queries import (
@@ -373,22 +373,10 @@ def _follow_totals(
     """Approve each ``sum`` total whose unit figures are now all approved, and return an
     approved one whose unit figures no longer all are, from the earliest date reviewed on
     (the module's docstring says why); in the caller's transaction, after its reviews."""
-    parents = sum_parents(session=session, share_ids=sorted({s.target_id for s in reviewed}))
-    if not parents:
+    families = sum_families(session, [(snap.target_id, snap.as_of) for snap in reviewed])
+    if families is None:
         return
-    since: dict[int, date] = {}
-    for snap in reviewed:
-        parent = parents.get(snap.target_id)
-        if parent is not None and (parent not in since or snap.as_of < since[parent]):
-            since[parent] = snap.as_of
-    children: dict[int, list[int]] = {}
-    for share_id, parent_id in session.exec(
-        select(Target.id, Target.parent_id).where(col(Target.parent_id).in_(sorted(since)))
-    ).all():
-        children.setdefault(parent_id or 0, []).append(share_id or 0)
-    history = current_readings(
-        session=session, target_ids=sorted({*since, *(c for ids in children.values() for c in ids)})
-    )
+    since, children, history = families
     sids = [sid for rows in history.values() for _day, _value, sid in rows]
     decided = {
         sid: r.decision for sid, r in latest_reviews(session=session, snapshot_ids=sids).items()
