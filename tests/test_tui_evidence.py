@@ -15,12 +15,11 @@ from pledgetrack.services.evidence import (
     read_evidence_file,
 )
 from pledgetrack.tui import viewer
-from pledgetrack.tui.screens.dashboard import DashboardScreen
 from pledgetrack.tui.screens.evidence_path import EvidencePathScreen
 from pledgetrack.tui.screens.item_detail import ItemDetailScreen
 from pledgetrack.tui.screens.pick import PickScreen
 from pledgetrack.tui.widgets.fitted_table import FittedTable
-from tests.tui_support import SIZE, TODAY, make_app, notifications, settle, wait_until
+from tests.tui_support import SIZE, TODAY, make_app, notifications, open_item, settle, wait_until
 
 PDF = b"%PDF-1.4\n% acceptance certificate\n"
 JPEG = b"\xff\xd8\xff\xe0 kiosk photo"
@@ -47,15 +46,7 @@ def history_text(detail: ItemDetailScreen) -> str:
 
 
 async def open_item_28(pilot, app) -> ItemDetailScreen:  # type: ignore[no-untyped-def]
-    await settle(pilot)
-    board = app.screen
-    assert isinstance(board, DashboardScreen) and board.evaluation is not None
-    row = board._item(28)
-    assert row is not None
-    detail = ItemDetailScreen(row, board.evaluation.as_of, board.evaluation.structure.period)
-    await app.push_screen(detail)
-    await settle(pilot, lambda: detail.target_id in detail.history)
-    return detail
+    return await open_item(pilot, app, 28)
 
 
 async def test_the_history_counts_and_names_a_figures_files(engine: Engine, tmp_path: Path) -> None:

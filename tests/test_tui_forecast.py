@@ -14,21 +14,13 @@ from pledgetrack.tui.chart import FORECAST_LEGEND
 from pledgetrack.tui.screens.dashboard import DashboardScreen
 from pledgetrack.tui.screens.item_detail import ItemDetailScreen, TargetChart
 from tests.conftest import TODAY
-from tests.tui_support import SIZE, make_app, settle, text_of
+from tests.tui_support import SIZE, make_app, open_item, settle, text_of
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 async def open_item_28(app, pilot) -> ItemDetailScreen:  # type: ignore[no-untyped-def]
-    await settle(pilot)
-    board = app.screen
-    assert isinstance(board, DashboardScreen) and board.evaluation is not None
-    row = board._item(28)
-    assert row is not None
-    detail = ItemDetailScreen(row, board.evaluation.as_of, board.evaluation.structure.period)
-    await app.push_screen(detail)
-    await settle(pilot)
-    return detail
+    return await open_item(pilot, app, 28)
 
 
 @pytest.mark.parametrize(

@@ -187,3 +187,17 @@ async def open_save_dialog(pilot: Pilot[object]) -> SaveReportScreen:
     screen = pilot.app.screen
     assert isinstance(screen, SaveReportScreen)
     return screen
+
+
+async def open_item(pilot: Pilot[object], app: PledgeApp, no: int) -> ItemDetailScreen:
+    """From the dashboard: item *no*'s detail, as the palette opens it, with the history
+    of its first target loaded."""
+    await settle(pilot)
+    board = app.screen
+    assert isinstance(board, DashboardScreen) and board.evaluation is not None
+    board.open_item(no)
+    await settle(pilot, until=lambda: isinstance(app.screen, ItemDetailScreen))
+    detail = app.screen
+    assert isinstance(detail, ItemDetailScreen)
+    await settle(pilot, until=lambda: detail.target_id in detail.history)
+    return detail
