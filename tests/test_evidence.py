@@ -418,6 +418,11 @@ def test_cli_refuses_a_bad_file_and_stores_nothing(
     assert "big.pdf: 0.3 MB is over the limit of 0.2 MB per file" in result.output
     missing = runner.invoke(app, [*db, "evidence", "add", "28.1", str(tmp_path / "gone.pdf")])
     assert missing.exit_code == 2 and "gone.pdf: no such file" in missing.output
+    link = tmp_path / "scan.pdf"
+    link.symlink_to(cli_db)  # the database itself, under another name
+    itself = runner.invoke(app, [*db, "evidence", "add", "28.1", str(cli_db), str(link)])
+    assert itself.exit_code == 2
+    assert "is the database's own file (" in itself.output and "not evidence" in itself.output
     listed = runner.invoke(app, [*db, "evidence", "list"])
     assert listed.output.strip() == "no evidence attached"
 

@@ -55,13 +55,18 @@ def evidence_add(
         max_bytes,
         read_evidence_files,
     )
+    from pledgetrack.services.output import protected_files
 
     on = parse_date_option(as_of, "--as-of")
+    engine = engine_for()
     try:
-        checked = read_evidence_files(files, limit=max_bytes(state.settings.evidence_max_mb))
+        checked = read_evidence_files(
+            files,
+            limit=max_bytes(state.settings.evidence_max_mb),
+            protected=protected_files(engine),
+        )
     except EvidenceRefused as exc:
         fail(str(exc))
-    engine = engine_for()
     try:
         done = attach_evidence(
             engine, target_key=target, files=checked, as_of=on, plan=plan, actor=state.actor

@@ -116,10 +116,11 @@ class Attached:
 # ---- reading files ------------------------------------------------------------------
 
 
-def read_evidence_file(path: Path, *, limit: int) -> EvidenceFile:
+def read_evidence_file(path: Path, *, limit: int, protected: Iterable[Path] = ()) -> EvidenceFile:
     """Read *path* as an evidence file of at most *limit* bytes, or EvidenceRefused naming
     it and saying why (missing, a directory or device, unreadable, empty, too big, a name
-    with control characters)."""
+    with control characters, one of *protected*: the database's own files, whose logins
+    and password hashes must not become an attachment anyone may export)."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -130,6 +131,11 @@ def read_evidence_file(path: Path, *, limit: int) -> EvidenceFile:
         raise EvidenceRefused(f"{path}: is a directory, not a file")
     if not stat.S_ISREG(info.st_mode):
         raise EvidenceRefused(f"{path}: not a regular file (a device, pipe or socket)")
+    for guarded in protected:
+        if _same_file(path, guarded):
+            raise EvidenceRefused(
+                f"{path}: is the database's own file ({guarded.name}), not evidence"
+            )
     name = path.name
     try:
         require_text(name, "file name")
@@ -161,10 +167,20 @@ def read_evidence_file(path: Path, *, limit: int) -> EvidenceFile:
     )
 
 
-def read_evidence_files(paths: Iterable[Path], *, limit: int) -> list[EvidenceFile]:
+def read_evidence_files(
+    paths: Iterable[Path], *, limit: int, protected: Iterable[Path] = ()
+) -> list[EvidenceFile]:
     """Every file read and checked before anything is stored (EvidenceRefused on the first
     one refused)."""
-    return [read_evidence_file(path, limit=limit) for path in paths]
+    guarded = tuple(protected)
+    return [read_evidence_file(path, limit=limit, protected=guarded) for path in paths]
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # the guarded file does not exist
+        return False
 
 
 # ---- attaching ----------------------------------------------------------------------

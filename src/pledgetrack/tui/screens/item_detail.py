@@ -526,6 +526,7 @@ class ItemDetailScreen(Screen[None]):
             max_bytes,
             read_evidence_file,
         )
+        from pledgetrack.services.output import protected_files
 
         app = cast("PledgeApp", self.app)
         try:
@@ -533,7 +534,9 @@ class ItemDetailScreen(Screen[None]):
         except ValueError:  # a bad config file: the command line says so at start
             limit = max_bytes(DEFAULT_MAX_MB)
         try:
-            file = read_evidence_file(Path(path).expanduser(), limit=limit)
+            file = read_evidence_file(
+                Path(path).expanduser(), limit=limit, protected=protected_files(app.engine)
+            )
             done = attach_evidence(
                 app.engine, target_key=key, files=[file], as_of=as_of, actor=app.actor
             )
