@@ -13,6 +13,9 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+import numpy as np
+
+from pledgetrack.domain.columns import Bools, Floats, Ints, measure_arrays
 from pledgetrack.domain.evaluation import evaluate_plan
 from pledgetrack.domain.model import (
     PlanPeriod,
@@ -158,6 +161,40 @@ def units_results(
         [UnitResult(s, r) for s, r in zip(shares, row.result.targets, strict=True)]
         for shares, row in zip(splits, rows, strict=True)
     ]
+
+
+def measure_shares(
+    parents: Mapping[int, TargetRule],
+    parent_of: Ints,
+    share: Floats,
+    present: Bools,
+    value: Floats,
+    done: Bools,
+) -> tuple[Floats, Bools]:
+    """Completion (percent, NaN: none) and achieved of many units' shares at once: share
+    *i* of the target ``parent_of[i]`` (a key of *parents*) with the figure ``share[i]``
+    (NaN: none), and its latest reading (*present*, *value*, *done*). The rule of each
+    share is :func:`share_rule`'s, in columns: a province's 200k shares are measured
+    without a rule or a result object each (services.breakdown.unit_lines_as_of)."""
+    ids = np.fromiter(parents, np.int64, len(parents))
+    order = np.argsort(ids)
+    ids = ids[order]
+    rules = list(parents.values())
+    milestone_p = np.fromiter((r.kind is TargetKind.MILESTONE for r in rules), bool, len(rules))
+    target_p = np.array([r.target_value for r in rules], dtype=np.float64)
+    baseline_p = np.fromiter((r.baseline for r in rules), np.float64, len(rules))
+    stages_p = np.fromiter((len(r.stages) for r in rules), np.int64, len(rules))
+    at = order[np.searchsorted(ids, parent_of)]
+    if len(at) and not np.array_equal(ids[np.searchsorted(ids, parent_of)], parent_of):
+        raise ValueError("a share's target is not among the targets given")
+    milestone, parent_target = milestone_p[at], target_p[at]
+    # share_rule: a quantity's baseline scaled by the share; none for a milestone, a share
+    # without a figure or a target without one (or of 0).
+    scaled = ~milestone & ~np.isnan(share) & ~np.isnan(parent_target) & (parent_target != 0)
+    baseline = np.zeros(len(at))
+    with np.errstate(all="ignore"):
+        baseline[scaled] = baseline_p[at][scaled] * (share[scaled] / parent_target[scaled])
+    return measure_arrays(milestone, share, baseline, stages_p[at], present, value, done)
 
 
 def lagging_units(results: Sequence[UnitResult]) -> list[UnitResult]:

@@ -269,17 +269,37 @@ def _paced(rules: RuleColumns) -> Bools:
 
 def measure_columns(rules: RuleColumns, readings: ReadingColumns) -> tuple[Floats, Bools]:
     """:func:`~pledgetrack.domain.progress.measure` of every target."""
-    n = len(rules)
-    present, value, done = readings.present, readings.value, readings.done
-    milestone, target, baseline = rules.milestone, rules.target, rules.baseline
+    return measure_arrays(
+        rules.milestone,
+        rules.target,
+        rules.baseline,
+        rules.stage_count,
+        readings.present,
+        readings.value,
+        readings.done,
+    )
+
+
+def measure_arrays(
+    milestone: Bools,
+    target: Floats,
+    baseline: Floats,
+    stage_count: Ints,
+    present: Bools,
+    value: Floats,
+    done: Bools,
+) -> tuple[Floats, Bools]:
+    """Completion in percent (NaN: none) and achieved, from the columns measuring needs
+    and no others (units' shares are measured so: services.breakdown)."""
+    n = len(milestone)
     completion = np.full(n, np.nan)
     achieved = np.zeros(n, dtype=bool)
     with np.errstate(all="ignore"):
         # Milestones: done; else the share of the stages reached; else 0.
         m = present & milestone
         m_done = m & done
-        staged = m & ~done & (rules.stage_count > 0) & ~np.isnan(value)
-        stages = rules.stage_count.astype(np.float64)
+        staged = m & ~done & (stage_count > 0) & ~np.isnan(value)
+        stages = stage_count.astype(np.float64)
         completion[m] = 0.0
         completion[m_done] = 100.0
         achieved[m_done] = True

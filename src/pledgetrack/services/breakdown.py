@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+import numpy as np
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -21,6 +22,7 @@ from pledgetrack.domain.breakdown import (
     RollupRule,
     UnitResult,
     UnitShare,
+    measure_shares,
     share_key,
     share_rule,
     shares_problem,
@@ -31,6 +33,7 @@ from pledgetrack.domain.breakdown import (
 from pledgetrack.domain.model import PlanPeriod, Policy, Reading, StoredReading
 from pledgetrack.domain.numbers import round_percent
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
+from pledgetrack.domain.text import shown
 from pledgetrack.reports.model import MonthReport, UnitLine
 from pledgetrack.services.access import Actor, PermissionDenied, acting
 from pledgetrack.services.audit import Change, write_audit
@@ -39,6 +42,7 @@ from pledgetrack.storage.breakdown_rows import (
     current_readings,
     has_readings,
     rule_of,
+    share_columns,
     share_rows,
     split_rules,
     sum_parents,
@@ -157,6 +161,64 @@ def results_as_of(
     return dict(zip(splits, results, strict=True))
 
 
+def unit_lines_as_of(
+    session: Session, structure: PlanStructure, on: date, *, approved_only: bool = False
+) -> dict[int, tuple[UnitLine, ...]]:
+    """Target id → its units' lines in a month report as of *on* (name, level, completion
+    and whether achieved), for every split target of the plan: the shares read and
+    measured as columns (storage.breakdown_rows.share_columns, domain.breakdown.
+    measure_shares), not as a rule and a result each, so that a province split to 10
+    units per target reports within the memory an unsplit one takes."""
+    cols = share_columns(session=session, plan_id=structure.id, on=on, approved_only=approved_only)
+    if not len(cols.share_id):
+        return {}
+    parents = {t.id: t.rule for t in structure.targets()}
+    value, present = cols.value, cols.present
+    if cols.per_period.any():
+        # A per-period share's figure is its periods' total (storage.latest says how):
+        # the few such shares are read again the usual way.
+        value, present = value.copy(), present.copy()
+        at = np.flatnonzero(cols.per_period)
+        ids = cols.share_id[at].tolist()
+        totals: dict[int, Reading] = {}
+        for start in range(0, len(ids), MAX_IDS):
+            totals.update(
+                latest_readings(
+                    session=session,
+                    plan_id=structure.id,
+                    on=on,
+                    approved_only=approved_only,
+                    target_ids=ids[start : start + MAX_IDS],
+                )
+            )
+        for position, sid in zip(at.tolist(), ids, strict=True):
+            reading = totals.get(sid)
+            present[position] = reading is not None
+            value[position] = np.nan if reading is None or reading.value is None else reading.value
+    completion, achieved = measure_shares(
+        parents, cols.parent_id, cols.share, present, value, cols.done
+    )
+    # One shown name per unit; equal lines shared (most units are done or at one figure).
+    named = {uid: (shown(name), shown(level)) for uid, (name, level) in cols.units.items()}
+    lines: dict[tuple[int, float | None, bool], UnitLine] = {}
+    out: dict[int, list[UnitLine]] = {}
+    for parent, uid, has, percent, done in zip(
+        cols.parent_id.tolist(),
+        cols.unit_id.tolist(),
+        present.tolist(),
+        completion.tolist(),
+        achieved.tolist(),
+        strict=True,
+    ):
+        rounded = None if not has or percent != percent else round_percent(percent)
+        key = (uid, rounded, done)
+        line = lines.get(key)
+        if line is None:
+            line = lines[key] = UnitLine(*named[uid], rounded, done)
+        out.setdefault(parent, []).append(line)
+    return {tid: tuple(units) for tid, units in out.items()}
+
+
 def share_readings(
     session: Session,
     structure: PlanStructure,
@@ -186,23 +248,11 @@ MAX_IDS = 10_000
 
 
 def attach_units(
-    report: MonthReport, splits: Mapping[int, Breakdown], results: Mapping[int, list[UnitResult]]
+    report: MonthReport, structure: PlanStructure, units: Mapping[int, tuple[UnitLine, ...]]
 ) -> None:
-    """Give each split target's line in *report* its units (reports.breakdown_text says
-    which lag)."""
-    by_key = {
-        split.target.key: tuple(
-            UnitLine(
-                r.unit,
-                r.share.level,
-                None if r.result.reading is None or r.result.completion is None
-                else round_percent(r.result.completion),
-                r.result.achieved,
-            )
-            for r in results.get(tid, [])
-        )
-        for tid, split in splits.items()
-    }  # fmt: skip
+    """Give each split target's line in *report* its units (*units*: target id → its
+    units' lines, :func:`unit_lines_as_of`; reports.breakdown_text says which lag)."""
+    by_key = {t.key: units[t.id] for t in structure.targets() if t.id in units}
     for section in report.pledges:
         for item in section.items:
             for line in item.targets:

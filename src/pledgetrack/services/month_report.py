@@ -36,9 +36,10 @@ from pledgetrack.reports.model import (
     TargetLine,
 )
 from pledgetrack.reports.render import Progress, render_string, write_stream
-from pledgetrack.services.breakdown import Breakdown, attach_units, breakdowns, results_as_of
+from pledgetrack.services.breakdown import attach_units, unit_lines_as_of
 from pledgetrack.services.forecast import at_risk_items, forecast_from_window
 from pledgetrack.services.gc_pause import gc_paused
+from pledgetrack.storage.breakdown_rows import share_parents
 from pledgetrack.storage.forecast_rows import forecast_window
 from pledgetrack.storage.latest import latest_readings
 from pledgetrack.storage.queries import first_entries, load_structure, plan_history
@@ -139,10 +140,7 @@ def _build(
             if approved_only
             else forecast_window(session=session, structure=structure, on=as_of)
         )
-        splits = breakdowns(session, structure)
-        units = results_as_of(
-            session, structure, splits, as_of, policy, approved_only=approved_only
-        )
+        units = unit_lines_as_of(session, structure, as_of, approved_only=approved_only)
         deadline = reporting_deadline(as_of, policy)
         late = {tid for tid, at in entered.items() if _entered_on(at) > deadline}
         current = evaluate_plan(structure, now, as_of, policy).filtered(department=department)
@@ -159,14 +157,18 @@ def _build(
             report.at_risk = at_risk_items(forecast_from_window(current, window))
         del current, earlier, now, before, window
         if units:
-            attach_units(report, splits, units)
+            attach_units(report, structure, units)
         # Read last, in the same transaction: a province's month is 100k readings, not
         # held beside the evaluations.
         if with_history:
             history = plan_history(
                 session=session, plan_id=structure.id, since=month_start(as_of), until=as_of
             )
-            report.history = _history_lines(structure, history, department, splits)
+            known = {t.id for t in structure.targets()}
+            parents = share_parents(
+                session=session, share_ids={r.target_id for r in history} - known
+            )
+            report.history = _history_lines(structure, history, department, parents)
     return report
 
 
@@ -179,15 +181,12 @@ def _history_lines(
     structure: PlanStructure,
     rows: list[StoredReading],
     department: str | None,
-    splits: Mapping[int, Breakdown],
+    parents: Mapping[int, int],
 ) -> list[HistoryLine]:
-    item_of = {t.key: item for item in structure.items for t in item.targets}
-    # A unit's readings are its target's item's (services.breakdown).
-    item_of.update(
-        (share.target.key, item_of[split.target.key])
-        for split in splits.values()
-        for share in split.shares
-    )
+    """*parents*: a unit share's id → its target's, for the shares among *rows* (a unit's
+    readings are its target's item's, services.breakdown)."""
+    by_id = {t.id: item for item in structure.items for t in item.targets}
+    item_of = {row.key: by_id[parents.get(row.target_id, row.target_id)] for row in rows}
     return [
         HistoryLine(item_no=item_of[row.key].no, reading=row)
         for row in rows

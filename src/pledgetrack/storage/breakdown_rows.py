@@ -6,10 +6,14 @@ targets takes ``parent_id IS NULL``; these are the queries that read the shares.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+from numpy.typing import NDArray
+from sqlalchemy import Date, bindparam, text
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -54,6 +58,89 @@ def share_rows(
     ]
 
 
+@dataclass(frozen=True, eq=False)
+class ShareColumns:
+    """Every unit share of a plan with its latest reading as of a date, one array entry
+    per share, by target and position (what a month report says of units, without an
+    object per share: a province has 200k)."""
+
+    share_id: NDArray[np.int64]
+    parent_id: NDArray[np.int64]
+    unit_id: NDArray[np.int64]
+    #: The unit's share of the target (NaN: none given).
+    share: NDArray[np.float64]
+    #: False where the share has no reading as of the date.
+    present: NDArray[np.bool_]
+    #: NaN where there is no reading or it has no value.
+    value: NDArray[np.float64]
+    done: NDArray[np.bool_]
+    per_period: NDArray[np.bool_]
+    #: Unit id → (name, level).
+    units: dict[int, tuple[str, str]]
+
+
+_DECIDED = (
+    " AND (SELECT r.decision FROM review r WHERE r.snapshot_id = s2.id"
+    " ORDER BY r.id DESC LIMIT 1) = 'approved'"
+)
+_SHARES_LATEST = """
+SELECT t.id, t.parent_id, t.unit_id, t.target_value, s.id, s.value, s.done, t.per_period
+FROM target t
+LEFT JOIN snapshot s ON s.id = (
+    SELECT s2.id FROM snapshot s2 WHERE s2.target_id = t.id AND s2.as_of <= :on{decided}
+    ORDER BY s2.as_of DESC, s2.id DESC LIMIT 1)
+WHERE t.plan_id = :plan AND t.parent_id IS NOT NULL
+ORDER BY t.parent_id, t.position, t.id
+"""
+
+
+def share_columns(
+    *, session: Session, plan_id: int, on: date, approved_only: bool = False
+) -> ShareColumns:
+    """Every unit share of the plan and its latest reading as of *on* (with
+    *approved_only*, its latest approved one), in one statement on either engine (the
+    latest row of each share found through the ``(target_id, as_of, id)`` index), read
+    row by row into arrays. A per-period share's value is its own period's amount, as
+    stored (the caller totals those few)."""
+    statement = text(_SHARES_LATEST.format(decided=_DECIDED if approved_only else "")).bindparams(
+        bindparam("on", type_=Date), bindparam("plan")
+    )
+    ids, parents, unit_ids = array("q"), array("q"), array("q")
+    shares, values = array("d"), array("d")
+    present, done, per_period = bytearray(), bytearray(), bytearray()
+    nan = float("nan")
+    for sid, parent, unit, share, snap, value, is_done, periodic in session.connection().execute(
+        statement, {"on": on, "plan": plan_id}
+    ):
+        ids.append(sid)
+        parents.append(parent)
+        unit_ids.append(unit)
+        shares.append(nan if share is None else share)
+        present.append(snap is not None)
+        values.append(nan if value is None else value)
+        done.append(bool(is_done))
+        per_period.append(bool(periodic))
+    d = Department.__table__.c  # type: ignore[attr-defined]
+    wanted = sorted(set(unit_ids))
+    units: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(wanted), 500):
+        rows = session.connection().execute(
+            sa_select(d.id, d.name, d.level).where(d.id.in_(wanted[start : start + 500]))
+        )
+        units.update((uid, (name, level or "")) for uid, name, level in rows)
+    return ShareColumns(
+        np.frombuffer(ids, dtype=np.int64),
+        np.frombuffer(parents, dtype=np.int64),
+        np.frombuffer(unit_ids, dtype=np.int64),
+        np.frombuffer(shares, dtype=np.float64),
+        np.frombuffer(present, dtype=np.bool_),
+        np.frombuffer(values, dtype=np.float64),
+        np.frombuffer(done, dtype=np.bool_),
+        np.frombuffer(per_period, dtype=np.bool_),
+        units,
+    )
+
+
 def unit_names(*, session: Session, plan_id: int) -> list[str]:
     """The units a plan's targets are split to, by name."""
     t, d = Target.__table__.c, Department.__table__.c  # type: ignore[attr-defined]
@@ -94,6 +181,21 @@ def sum_parents(*, session: Session, share_ids: Sequence[int]) -> dict[int, int]
         .where(child.c.id.in_(list(share_ids)), t.c.rollup == "sum")
     )
     return {sid: parent for sid, parent in rows}
+
+
+def share_parents(*, session: Session, share_ids: Iterable[int]) -> dict[int, int]:
+    """Share id → its target's id, for the unit shares among *share_ids*."""
+    ids = sorted(share_ids)
+    t = Target.__table__.c  # type: ignore[attr-defined]
+    out: dict[int, int] = {}
+    for start in range(0, len(ids), 500):
+        rows = session.connection().execute(
+            sa_select(t.id, t.parent_id).where(
+                t.id.in_(ids[start : start + 500]), t.parent_id.is_not(None)
+            )
+        )
+        out.update((sid, parent) for sid, parent in rows)
+    return out
 
 
 def units_of(*, session: Session, target_ids: Sequence[int]) -> dict[int, str]:
