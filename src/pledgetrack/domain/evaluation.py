@@ -49,6 +49,18 @@ class ItemRow:
             self._targets = tuple(map(TargetRow, self.info.targets, self.result.targets))
         return self._targets
 
+    def passing_targets(self) -> tuple[TargetRow, ...]:
+        """:attr:`targets`, made for the caller and not kept on the row unless they already
+        are (a month report reads a province's 100k targets, and need not hold them all
+        at once)."""
+        if self._targets is not None:
+            return self._targets
+        result = self.result
+        if result._targets is None and result._source is not None:
+            source, begin, end = result._source
+            return tuple(map(TargetRow, self.info.targets, source.results(begin, end)))
+        return tuple(map(TargetRow, self.info.targets, result.targets))
+
 
 @dataclass(frozen=True)
 class Rollup:

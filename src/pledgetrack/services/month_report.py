@@ -161,14 +161,24 @@ def _build(
         # Read last, in the same transaction: a province's month is 100k readings, not
         # held beside the evaluations.
         if with_history:
+            plan_id = structure.id
+            item_no = {
+                t.id: item.no
+                for item in structure.items
+                if not department or department in item.departments
+                for t in item.targets
+            }
+            # The structure is let go before the month's readings come in (unless the
+            # caller holds it): a split province's month is 300k readings.
+            del structure
             history = plan_history(
-                session=session, plan_id=structure.id, since=month_start(as_of), until=as_of
+                session=session, plan_id=plan_id, since=month_start(as_of), until=as_of
             )
-            known = {t.id for t in structure.targets()}
             parents = share_parents(
-                session=session, share_ids={r.target_id for r in history} - known
+                session=session,
+                share_ids={r.target_id for r in history if r.target_id not in item_no},
             )
-            report.history = _history_lines(structure, history, department, parents)
+            report.history = _history_lines(history, item_no, parents)
     return report
 
 
@@ -178,20 +188,17 @@ def _entered_on(at: datetime) -> date:
 
 
 def _history_lines(
-    structure: PlanStructure,
-    rows: list[StoredReading],
-    department: str | None,
-    parents: Mapping[int, int],
+    rows: list[StoredReading], item_no: Mapping[int, int], parents: Mapping[int, int]
 ) -> list[HistoryLine]:
-    """*parents*: a unit share's id → its target's, for the shares among *rows* (a unit's
-    readings are its target's item's, services.breakdown)."""
-    by_id = {t.id: item for item in structure.items for t in item.targets}
-    item_of = {row.key: by_id[parents.get(row.target_id, row.target_id)] for row in rows}
-    return [
-        HistoryLine(item_no=item_of[row.key].no, reading=row)
-        for row in rows
-        if not department or department in item_of[row.key].departments
-    ]
+    """The rows of the targets of *item_no* (target id → its item's number) under their
+    items; *parents*: a unit share's id → its target's, for the shares among *rows* (a
+    unit's readings are its target's item's, services.breakdown)."""
+    lines = []
+    for row in rows:
+        no = item_no.get(parents.get(row.target_id, row.target_id))
+        if no is not None:
+            lines.append(HistoryLine(item_no=no, reading=row))
+    return lines
 
 
 def report_from_evaluations(
@@ -289,7 +296,7 @@ def _scorecard(
                 items=rollup.items,
                 lead_items=sum(1 for r in rows if r.info.lead == name),
                 counts=rollup.counts,
-                late_reports=sum(1 for r in rows for t in r.targets if t.info.id in late_targets),
+                late_reports=sum(1 for r in rows for t in r.info.targets if t.id in late_targets),
                 completion=_rounded(rollup.completion),
             )
         )
@@ -306,6 +313,7 @@ def _item_line(
     month_first: date,
     late_targets: AbstractSet[int],
 ) -> ItemLine:
+    targets = row.passing_targets()
     return ItemLine(
         no=row.info.no,
         title=row.info.title,
@@ -314,13 +322,12 @@ def _item_line(
         status=row.result.status,
         completion=_rounded(row.result.completion),
         expected=_rounded(row.result.expected),
-        targets=[_target_line(t, current, t.info.id in late_targets) for t in row.targets],
+        targets=[_target_line(t, current, t.info.id in late_targets) for t in targets],
         previous_status=earlier_status.get(row.info.no),
         last_report=row.last_report,
         annual_target=row.info.has_annual_target,
         reported_this_month=any(
-            t.result.reading is not None and t.result.reading.as_of >= month_first
-            for t in row.targets
+            t.result.reading is not None and t.result.reading.as_of >= month_first for t in targets
         ),
     )
 
@@ -391,7 +398,7 @@ def _changes(
     ]
     movers: list[Mover] = []
     for row in current.items:
-        for target in row.targets:
+        for target in row.passing_targets():
             old_pct, old_value = earlier_targets.get(target.info.id, (None, None))
             new_pct = target.result.completion
             if new_pct is None or target.info.rule.kind is TargetKind.MILESTONE:

@@ -12,7 +12,6 @@ through a SQLAlchemy session.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -29,8 +28,11 @@ if TYPE_CHECKING:
 SQLITE_WINDOW_ROWS = (
     "SELECT s.target_id, CAST(julianday(s.as_of) - 1721424.5 AS INTEGER), s.value "
     "FROM target t JOIN snapshot s ON s.target_id = t.id "
-    "WHERE t.plan_id = ? AND s.as_of <= ? ORDER BY t.id, s.as_of, s.id"
+    "WHERE t.plan_id = ? AND t.parent_id IS NULL AND s.as_of <= ? ORDER BY t.id, s.as_of, s.id"
 )
+
+#: Rows turned into numbers per fetch: a province's million rows are never held as tuples.
+FETCH_ROWS = 50_000
 
 
 def forecast_window(*, session: Session, structure: PlanStructure, on: date) -> WindowColumns:
@@ -43,18 +45,29 @@ def forecast_window(*, session: Session, structure: PlanStructure, on: date) -> 
             cursor.execute(SQLITE_WINDOW_ROWS, (structure.id, on.isoformat()))
         else:
             cursor.execute(_compiled_rows(connection.dialect, structure.id, on))
-        rows = cursor.fetchall()
+        columns = _fetched(cursor)
     finally:
         cursor.close()
-    return _window(structure, on, rows)
+    return _window(structure, on, columns)
 
 
 def sqlite_forecast_window(
     conn: sqlite3.Connection, structure: PlanStructure, on: date
 ) -> WindowColumns:
     """:func:`forecast_window` from a SQLite file opened with sqlite3."""
-    rows = conn.execute(SQLITE_WINDOW_ROWS, (structure.id, on.isoformat())).fetchall()
-    return _window(structure, on, rows)
+    cursor = conn.execute(SQLITE_WINDOW_ROWS, (structure.id, on.isoformat()))
+    try:
+        return _window(structure, on, _fetched(cursor))
+    finally:
+        cursor.close()
+
+
+def _fetched(cursor: Any) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """The rows of *cursor* as an (n, 3) array, read :data:`FETCH_ROWS` at a time."""
+    chunks = [np.empty((0, 3))]
+    while rows := cursor.fetchmany(FETCH_ROWS):
+        chunks.append(np.array(rows, dtype=np.float64).reshape(-1, 3))
+    return np.concatenate(chunks)
 
 
 def _compiled_rows(dialect: Any, plan_id: int, on: date) -> str:
@@ -70,14 +83,15 @@ def _compiled_rows(dialect: Any, plan_id: int, on: date) -> str:
         select(s.target_id, s.as_of - cast(literal(date(1, 1, 1)), Date) + 1, s.value)
         .select_from(targets)
         .join(snapshots, s.target_id == t.id)
-        .where(t.plan_id == plan_id, s.as_of <= on)
+        .where(t.plan_id == plan_id, t.parent_id.is_(None), s.as_of <= on)
         .order_by(t.id, s.as_of, s.id)
     )
     return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
-def _window(structure: PlanStructure, on: date, rows: Sequence[Any]) -> WindowColumns:
-    columns = np.array(rows, dtype=np.float64).reshape(-1, 3)
+def _window(
+    structure: PlanStructure, on: date, columns: np.ndarray[Any, np.dtype[np.float64]]
+) -> WindowColumns:
     per_period = {
         target.id: target.rule
         for item in structure.items

@@ -231,11 +231,17 @@ def plan_snapshot_rows(*, session: Session, plan_id: int, history: bool = True) 
 
 
 def first_entries(*, session: Session, plan_id: int, start: date, end: date) -> dict[int, datetime]:
-    """When each target's first reading dated within [start, end] was entered (one query)."""
+    """When each of the plan's targets (not units' shares) had its first reading dated
+    within [start, end] entered (one query)."""
     rows = session.exec(
         select(Snapshot.target_id, func.min(Snapshot.entered_at))
         .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
-        .where(Target.plan_id == plan_id, Snapshot.as_of >= start, Snapshot.as_of <= end)
+        .where(
+            Target.plan_id == plan_id,
+            Target.parent_id.is_(None),  # type: ignore[union-attr]
+            Snapshot.as_of >= start,
+            Snapshot.as_of <= end,
+        )
         .group_by(Snapshot.target_id)
     ).all()
     return {target_id: entered for target_id, entered in rows}
@@ -258,13 +264,20 @@ def plan_history(
         .where(t.plan_id == plan_id, s.as_of <= until, s.as_of >= (since or date.min))
         .order_by(t.item_id, t.position, s.as_of, s.id)
     )  # fmt: skip
+    # Repeated texts and dates kept once (a province's month: 100k–300k rows, a handful
+    # of people and dates).
+    texts: dict[str, str] = {}
+    days: dict[date, date] = {}
+    text, day = texts.setdefault, days.setdefault
     readings = [
         StoredReading(
-            tid, key, as_of, value, done, note or "", by or "", at, sup, sid,
-            qualifier=q or "", forecast=forecast, works=works,
+            tid, key, day(as_of, as_of), value, done, text(note or "", note or ""),
+            text(by or "", by or ""), at, sup, sid, qualifier=text(q or "", q or ""),
+            forecast=forecast, works=works,
         )
         for tid, key, as_of, value, done, note, by, at, sup, sid, q, forecast, works in rows
     ]  # fmt: skip
+    del texts, days
     corrected = {r.supersedes_id for r in readings if r.supersedes_id is not None}
     if not corrected:
         return readings
