@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 import numpy as np
 
@@ -115,7 +116,11 @@ class UnitStatus:
 
     def shares(self) -> list[tuple[TargetInfo, TargetResult]]:
         """Every share with its result, in list order."""
-        return list(self.evaluation.target_results())
+        return list(self._shares)
+
+    @cached_property
+    def _shares(self) -> tuple[tuple[TargetInfo, TargetResult], ...]:
+        return tuple(self.evaluation.target_results())
 
     @property
     def total(self) -> int:
@@ -124,15 +129,13 @@ class UnitStatus:
     def counts(self) -> dict[Status, int]:
         """Shares per status, every status present, in display order."""
         found = dict.fromkeys(STATUS_ORDER, 0)
-        for _info, result in self.evaluation.target_results():
+        for _info, result in self._shares:
             found[result.status] += 1
         return found
 
     def keys(self, status: Status) -> list[str]:
         """The keys of the shares with *status* (``3.4/市南区``), in list order."""
-        return [
-            info.key for info, result in self.evaluation.target_results() if result.status is status
-        ]
+        return [info.key for info, result in self._shares if result.status is status]
 
 
 def unit_status(
