@@ -199,15 +199,21 @@ def print_unit(
         unit_status,
     )
 
-    chosen = {"on": on, "plan": plan, "department": department, "policy": policy(),
-              "approved_only": approved_only}  # fmt: skip
-    unit = unit_status(engine, on=on, unit=department, plan=plan, policy=chosen["policy"],
+    rules = policy()
+    unit = unit_status(engine, on=on, unit=department, plan=plan, policy=rules,
                        approved_only=approved_only)  # fmt: skip
     if unit is None:
         return False
     if summary:
         try:
-            found = status_summary(engine, **chosen)
+            found = status_summary(
+                engine,
+                on=on,
+                plan=plan,
+                department=department,
+                policy=rules,
+                approved_only=approved_only,
+            )
         except UnitNotDepartment:  # a unit only: no item of its own
             found = None
         if as_json:
@@ -221,13 +227,29 @@ def print_unit(
     if as_json:
         with ExitStack() as stack:
             try:
-                listing = stack.enter_context(status_listing(engine, **chosen))
+                listing = stack.enter_context(
+                    status_listing(
+                        engine,
+                        on=on,
+                        plan=plan,
+                        department=department,
+                        policy=rules,
+                        approved_only=approved_only,
+                    )
+                )
             except UnitNotDepartment:
                 listing = None
             render.write_status_json(listing, sys.stdout.write, unit)
         return True
     try:
-        evaluation = plan_status(engine, **chosen)
+        evaluation = plan_status(
+            engine,
+            on=on,
+            plan=plan,
+            department=department,
+            policy=rules,
+            approved_only=approved_only,
+        )
     except UnitNotDepartment:
         evaluation = None
     if evaluation is not None:
