@@ -474,45 +474,222 @@ def test_a_units_entry_sheet_holds_its_shares_and_nobody_enters_a_total(sample: 
     assert figure(sample, KEY, OCTOBER) == 32
 
 
-# ---- a unit is not a department of items: status says where its shares are ---------------
+# ---- the status of a unit: its shares, judged as targets, as of any date -------------------
 
 
 @BOTH
-def test_a_status_for_a_unit_points_to_its_shares(sample: Engine) -> None:
+def test_a_units_status_is_its_shares_judged_as_targets(sample: Engine) -> None:
     from pledgetrack.services.status import (
         UnitNotDepartment,
         UnknownDepartment,
         plan_status,
         status_summary,
+        unit_status,
     )
 
     set_breakdown(sample, target_key=KEY, rule="sum", shares=SHARES)
+    set_breakdown(sample, target_key="3.3", rule="own",
+                  shares=[ShareSpec("市南区", 50), ShareSpec("市北区", 50)])  # fmt: skip
+    put(sample, f"{KEY}/市南区", "30", OCTOBER)
+    put(sample, f"{KEY}/市南区", "40", NOVEMBER)
+    october = unit_status(sample, on=OCTOBER, unit="市南区")
+    assert october is not None and (october.unit, october.level) == ("市南区", "区市")
+    rows = [(item.info.no, [(s.info.key, s.info.name, s.info.rule.target_value,
+                             s.result.reading and s.result.reading.value, s.result.status)
+                            for s in item.targets]) for item in october.evaluation.items]  # fmt: skip
+    assert rows == [(3, [
+        ("3.3/市南区", "职工心理健康服务站点", 50.0, None, Status.NOT_REPORTED),
+        (f"{KEY}/市南区", "寒暑假爱心托管驿站", 40.0, 30.0, october.shares()[1][1].status),
+    ])]  # fmt: skip
+    assert october.share_of == {s.id: s.key.split("/")[0] for s, _ in october.shares()}
+    # The same rules as the target's breakdown shows (breakdown show, the TUI).
+    shown = breakdown_as_of(sample, target_key=KEY, on=OCTOBER)
+    assert shown is not None
+    (nan,) = [r.result for r in shown[1] if r.unit == "市南区"]
+    (_info, mine), *_ = [(i, r) for i, r in october.shares() if i.key == f"{KEY}/市南区"]
+    assert (mine.status, mine.completion, mine.expected) == (
+        nan.status, nan.completion, nan.expected,
+    )  # fmt: skip
+    assert october.total == 2 and october.counts()[Status.NOT_REPORTED] == 1
+    assert october.keys(Status.NOT_REPORTED) == ["3.3/市南区"]
+    # Time travel: November's figure, achieved.
+    november = unit_status(sample, on=NOVEMBER, unit="市南区")
+    assert november is not None
+    assert [(i.key, r.reading and r.reading.value, r.status) for i, r in november.shares()] == [
+        ("3.3/市南区", None, Status.NOT_REPORTED), (f"{KEY}/市南区", 40.0, Status.ACHIEVED)
+    ]  # fmt: skip
+    # Approved figures only: none is approved yet.
+    approved = unit_status(sample, on=NOVEMBER, unit="市南区", approved_only=True)
+    assert approved is not None
+    assert {r.status for _i, r in approved.shares()} == {Status.NOT_REPORTED}
+    # Not a unit: None; the views by item still say a unit answers for no item.
+    assert unit_status(sample, on=OCTOBER, unit="市总工会") is None
+    assert unit_status(sample, on=OCTOBER, unit="市东区") is None
     for view in (plan_status, status_summary):
         with pytest.raises(UnitNotDepartment, match=r"市南区 is a unit \(区市\) that targets "
-                           r"are split to \(3\.4\).*breakdown show 3\.4"):  # fmt: skip
+                           r"are split to \(3\.3, 3\.4\).*status --department 市南区"):  # fmt: skip
             view(sample, on=OCTOBER, department="市南区")
-        with pytest.raises(UnknownDepartment, match="no items for department '市东区'"):
+        with pytest.raises(UnknownDepartment, match=r"no items for department '市东区'.*市南区"):
             view(sample, on=OCTOBER, department="市东区")
 
 
-def test_the_status_command_for_a_unit_says_it_is_one(cli_db: Path, tmp_path: Path) -> None:
+@BOTH
+def test_a_per_period_share_is_its_periods_total(sample: Engine) -> None:
+    """A per-period target's share is read as the rules read it: its periods' total."""
+    from pledgetrack.services.status import unit_status
+
+    with sample.begin() as conn:
+        conn.execute(text("UPDATE target SET per_period = :yes WHERE \"key\" = :key"),
+                     {"yes": True, "key": KEY})  # fmt: skip
+    set_breakdown(sample, target_key=KEY, rule="own", shares=SHARES)
+    put(sample, f"{KEY}/市南区", "10", date(2020, 6, 30))
+    put(sample, f"{KEY}/市南区", "12", OCTOBER)
+    found = unit_status(sample, on=OCTOBER, unit="市南区")
+    assert found is not None
+    ((info, result),) = found.shares()
+    assert info.rule.per_period and result.reading is not None
+    shown = breakdown_as_of(sample, target_key=KEY, on=OCTOBER)
+    assert shown is not None
+    (nan,) = [r.result for r in shown[1] if r.unit == "市南区"]
+    assert result.reading.value == nan.reading.value  # type: ignore[union-attr]
+    assert (result.status, result.completion) == (nan.status, nan.completion)
+
+
+@pytest.fixture
+def unit_db(backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """The sample split (3.4 to three districts and to 市总工会, item 3's lead), with
+    figures of 市南区 in October and November and of 市总工会 in October: a URL for the
+    command line (a SQLite file is read by `status` with sqlite3 alone)."""
+    from tests.backends import database_url
+
+    monkeypatch.delenv("PLEDGETRACK_DATABASE_URL", raising=False)
+    monkeypatch.delenv("PLEDGETRACK_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
+    with database_url(backend, tmp_path) as url:
+        engine = make_engine(url)
+        load_sample(engine, DATA)
+        set_breakdown(engine, target_key=KEY, rule="sum", shares=[
+            ShareSpec("市南区", 30, "区市"), ShareSpec("市北区", 30, "区市"),
+            ShareSpec("[bold]崂山区[/]", 20, "区市"), ShareSpec("市总工会", 20),
+        ])  # fmt: skip
+        put(engine, f"{KEY}/市南区", "15", OCTOBER)
+        put(engine, f"{KEY}/市南区", "30", NOVEMBER)
+        put(engine, f"{KEY}/市总工会", "5", OCTOBER)
+        engine.dispose()
+        yield url
+
+
+def status_cli(url: str, *args: str) -> str:
     from typer.testing import CliRunner
 
     from pledgetrack.cli import app
 
+    result = CliRunner().invoke(app, ["--db", url, "status", *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+@BOTH
+def test_the_status_command_shows_a_units_shares(unit_db: str) -> None:
+    text_ = status_cli(unit_db, "--as-of", "2020-10-31", "--department", "市南区", "--lang", "zh")
+    assert "市南区（区市）分解任务完成情况（截至2020年10月31日）" in text_
+    (line,) = [x for x in text_.splitlines() if "3.4/市南区" in x]
+    assert "寒暑假爱心托管驿站" in line and "30处" in line and "15处" in line and "50%" in line
+    assert "2020-10-31" in line
+    assert "3 服务职工系列工程" in text_  # grouped under its item
+    assert "共1项分解任务：" in text_
+    assert "no items" not in text_ and "事项" not in text_  # no item table: a unit only
+    # Time travel: an earlier date shows the earlier figure; a later one the later.
+    november = status_cli(unit_db, "--as-of", "2020-11-30", "--department", "市南区",
+                          "--lang", "en")  # fmt: skip
+    (line,) = [x for x in november.splitlines() if "3.4/市南区" in x]
+    assert "30处" in line and "100%" in line and "achieved" in line and "2020-11-30" in line
+    assert "shares of 市南区 (区市) as of 2020-11-30" in november
+    # Approved figures only: none is approved.
+    approved = status_cli(unit_db, "--as-of", "2020-11-30", "--department", "市南区",
+                          "--approved-only", "--lang", "en")  # fmt: skip
+    (line,) = [x for x in approved.splitlines() if "3.4/市南区" in x]
+    assert "not reported" in line and "30处" in line  # its share, no figure
+
+
+@BOTH
+def test_the_status_json_of_a_unit_lists_its_shares_under_their_items(unit_db: str) -> None:
+    def document(on: str, *extra: str) -> dict:
+        return json.loads(status_cli(unit_db, "--as-of", on, "--department", "市南区",
+                                     "--json", *extra))  # fmt: skip
+
+    october = document("2020-10-31")
+    assert october["items"] == [] and october["summary"]["counts"]["achieved"] == 0
+    unit = october["unit"]
+    assert (unit["name"], unit["level"]) == ("市南区", "区市")
+    ((item),) = unit["items"]
+    assert (item["no"], item["title"], item["pledge"]) == (3, "服务职工系列工程", 1)
+    ((share),) = item["targets"]
+    assert {k: share[k] for k in ("key", "share_of", "name", "unit", "target", "value",
+                                  "as_of", "completion", "status")} == {
+        "key": "3.4/市南区", "share_of": "3.4", "name": "寒暑假爱心托管驿站", "unit": "处",
+        "target": 30.0, "value": 15.0, "as_of": "2020-10-31", "completion": 50.0,
+        "status": share["status"],
+    }  # fmt: skip
+    assert unit["summary"]["total"] == 1
+    assert sum(unit["summary"]["counts"].values()) == 1
+    assert unit["summary"]["shares"][share["status"]] == ["3.4/市南区"]
+    november = document("2020-11-30")
+    ((share),) = november["unit"]["items"][0]["targets"]
+    assert (share["value"], share["as_of"], share["status"]) == (30.0, "2020-11-30", "achieved")
+    assert november["unit"]["summary"]["shares"]["achieved"] == ["3.4/市南区"]
+    summary = json.loads(status_cli(unit_db, "--as-of", "2020-10-31", "--department", "市南区",
+                                    "--summary", "--json"))  # fmt: skip
+    assert summary["total"] == 0 and summary["unit"]["total"] == 1
+    assert summary["unit"]["shares"]["achieved"] == []
+    lines = status_cli(unit_db, "--as-of", "2020-11-30", "--department", "市南区",
+                       "--summary", "--lang", "zh").splitlines()  # fmt: skip
+    assert lines[1].startswith("共1项分解任务：已完成1") and lines[2] == "已完成:3.4/市南区"
+
+
+@BOTH
+def test_a_department_that_is_also_a_unit_shows_its_items_then_its_shares(unit_db: str) -> None:
+    both = status_cli(unit_db, "--as-of", "2020-10-31", "--department", "市总工会", "--lang", "zh")
+    items_at, shares_at = both.index("完成情况（截至"), both.index("市总工会分解任务完成情况")
+    assert items_at < shares_at
+    assert "服务职工系列工程" in both[:shares_at]  # item 3 in its items' table
+    (line,) = [x for x in both.splitlines() if "3.4/市总工会" in x]
+    assert "20处" in line and "5处" in line and "25%" in line
+    document = json.loads(status_cli(unit_db, "--as-of", "2020-10-31", "--department", "市总工会",
+                                     "--json"))  # fmt: skip
+    assert 3 in [item["no"] for item in document["items"]]
+    assert [s["key"] for s in document["unit"]["items"][0]["targets"]] == ["3.4/市总工会"]
+    summary = json.loads(status_cli(unit_db, "--as-of", "2020-10-31", "--department", "市总工会",
+                                    "--summary", "--json"))  # fmt: skip
+    assert summary["total"] >= 1 and summary["unit"]["total"] == 1
+    lines = status_cli(unit_db, "--as-of", "2020-10-31", "--department", "市总工会",
+                       "--summary", "--lang", "zh").splitlines()  # fmt: skip
+    assert lines[0].endswith("完成情况（截至2020年10月31日）")
+    assert "" in lines and lines[lines.index("") + 1].endswith(
+        "市总工会分解任务完成情况（截至2020年10月31日）"
+    )
+
+
+@BOTH
+def test_a_units_name_is_printed_as_typed_and_an_unknown_one_is_refused(unit_db: str) -> None:
+    from typer.testing import CliRunner
+
+    from pledgetrack.cli import app
+
+    shown = status_cli(unit_db, "--as-of", "2020-10-31", "--department", "[bold]崂山区[/]",
+                       "--lang", "en")  # fmt: skip
+    assert "shares of [bold]崂山区[/] (区市)" in shown
+    assert "3.4/[bold]崂山区[/]" in shown
+    summary = status_cli(unit_db, "--as-of", "2020-10-31", "--department", "[bold]崂山区[/]",
+                         "--summary", "--lang", "en")  # fmt: skip
+    assert "not reported: 3.4/[bold]崂山区[/]" in summary
     runner = CliRunner()
-    table = write(tmp_path / "分解.csv", OFFICE)
-    done = runner.invoke(app, ["--db", str(cli_db), "breakdown", "import", str(table),
-                               "--add-units", "--level", "区市"])  # fmt: skip
-    assert done.exit_code == 0, done.output
     for extra in ([], ["--summary"], ["--json"]):
-        result = runner.invoke(
-            app, ["--db", str(cli_db), "status", "--as-of", "2020-10-31",
-                  "--department", "崂山区", *extra],
-        )  # fmt: skip
+        result = runner.invoke(app, ["--db", unit_db, "status", "--as-of", "2020-10-31",
+                                     "--department", "市东区", *extra])  # fmt: skip
         assert result.exit_code == 2
-        assert "崂山区 is a unit (区市) that targets are split to (3.4)" in result.output
-        assert "pledgetrack remind --department 崂山区" in result.output
+        assert "no items for department '市东区'" in result.output
+        assert "市南区" in result.output  # the units are named with the departments
 
 
 # ---- review: each unit's figures are reviewed; a sum total follows them -------------------

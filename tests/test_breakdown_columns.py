@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from pledgetrack.domain.model import Policy
+from pledgetrack.domain.model import Policy, TargetResult
 from pledgetrack.domain.numbers import round_percent
 from pledgetrack.services.breakdown import (
     ShareSpec,
@@ -136,8 +136,91 @@ def test_a_milestone_split_with_its_own_rule_reports_each_units_milestone(
         on = date(2020, 10, 31)
         assert by_columns(engine, on, False) == by_objects(engine, on, False)
         report = build_month_report(engine, month=on)
-        line = next(t for section in report.pledges for item in section.items for t in item.targets if t.key == milestone.key)
+        line = next(
+            t
+            for section in report.pledges
+            for item in section.items
+            for t in item.targets
+            if t.key == milestone.key
+        )
         assert [(u.unit, u.completion, u.achieved) for u in line.units] == [
             ("市南区", 100.0, True),
             ("市北区", None, False),
         ]
+
+
+Verdict = tuple[str, str, float | None, float | None, float | None, date | None]
+
+
+def _verdict(key: str, result: TargetResult) -> Verdict:
+    reading = result.reading
+    return (
+        key,
+        result.status.value,
+        result.completion,
+        result.expected,
+        None if reading is None else reading.value,
+        None if reading is None else reading.as_of,
+    )
+
+
+def shares_one_by_one(engine: Engine, on: date, approved_only: bool) -> dict[str, list[Verdict]]:
+    """Unit → its shares in list order, as the engine judges every share as a target."""
+    with Session(engine) as session:
+        structure = load_structure(session=session)
+        splits = breakdowns(session, structure)
+        results = results_as_of(
+            session, structure, splits, on, Policy(), approved_only=approved_only
+        )
+    out: dict[str, list[Verdict]] = {}
+    for units in results.values():
+        for r in units:
+            out.setdefault(r.unit, []).append(_verdict(r.share.target.key, r.result))
+    return out
+
+
+@BOTH
+def test_a_units_status_says_what_the_engine_says_of_each_of_its_shares(
+    backend: str, tmp_path: Path
+) -> None:
+    """`status --department <unit>` (services.status.unit_status: two statements, the
+    shares under their items) judges each share as breakdown show, the TUI and the
+    month report's engine do — as of several dates, approved figures only or not, with
+    reviews and per-period shares."""
+    from pledgetrack.services.status import unit_status
+
+    with empty_database(backend, tmp_path) as engine:
+        generator().generate(engine, targets=160, months=10, seed=7, split=0.5, units=3)
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO review (snapshot_id, decision, comment, reviewed_by,"
+                    " reviewed_at, recorded_by) SELECT id, CASE WHEN id % 5 = 0 THEN"
+                    " 'returned' ELSE 'approved' END, '', 'sup', :at, 'sup' FROM snapshot"
+                    " WHERE id % 3 <> 0"
+                ),
+                {"at": TODAY},
+            )
+            conn.execute(
+                text(
+                    "UPDATE target SET per_period = TRUE, schedule = (SELECT p.schedule FROM"
+                    " target p WHERE p.id = target.parent_id) WHERE parent_id IN (SELECT id"
+                    " FROM target WHERE schedule IS NOT NULL AND CAST(schedule AS TEXT) <> '[]'"
+                    " AND id % 2 = 0)"
+                )
+            )
+        compared, statuses = 0, set()
+        for on in (date(2020, 2, 29), date(2020, 6, 30), date(2020, 12, 31)):
+            for approved_only in (False, True):
+                expected = shares_one_by_one(engine, on, approved_only)
+                assert len(expected) == 3
+                for unit, verdicts in expected.items():
+                    found = unit_status(engine, on=on, unit=unit, approved_only=approved_only)
+                    assert found is not None
+                    got = [_verdict(info.key, result) for info, result in found.shares()]
+                    assert got == verdicts, (unit, on, approved_only)
+                    assert found.total == len(verdicts)
+                    assert sum(found.counts().values()) == len(verdicts)
+                    compared += len(got)
+                    statuses.update(v[1] for v in got)
+        assert compared > 200 and len(statuses) >= 4

@@ -224,32 +224,49 @@ def test_a_plan_with_targets_split_to_units_reads_alike(tmp_path: Path) -> None:
         assert not any("/" in t.key for t in status.structure.targets())
 
 
-def test_both_paths_say_a_unit_is_no_department_and_where_its_shares_are(
+def test_both_paths_give_a_units_shares_alike_and_refuse_it_as_a_department(
     tmp_path: Path,
 ) -> None:
-    import shutil
+    """`status --department <unit>` reads the same shares, figures and verdicts with
+    sqlite3 alone as through SQLAlchemy (every unit, dates, approved figures only); the
+    views by item say alike that a unit answers for no item."""
+    import json
 
-    from pledgetrack.services.breakdown import ShareSpec, set_breakdown
-    from pledgetrack.services.status import UnitNotDepartment
-    from tests.conftest import DATA
+    from pledgetrack.cli.render import unit_json
+    from pledgetrack.services.status import UnitNotDepartment, unit_status
+    from pledgetrack.storage.status_rows import UNIT_NAMES_SQL
 
     path = tmp_path / "split.sqlite"
-    shutil.copy(DATA / "pledges.sqlite", path)
     engine = make_engine(sqlite_url(path))
-    set_breakdown(engine, target_key="3.4", rule="sum",
-                  shares=[ShareSpec("市南区", 60, "区市"), ShareSpec("市北区", 40, "区市")])  # fmt: skip
+    generator().generate(engine, targets=300, months=8, seed=3, split=0.4, units=5)
+    with engine.begin() as conn:
+        units = [name for (name,) in conn.execute(text(UNIT_NAMES_SQL), {"plan": 1})]
+        conn.execute(
+            text(
+                "INSERT INTO review (snapshot_id, decision, comment, reviewed_by, reviewed_at,"
+                " recorded_by) SELECT id, 'approved', '', 'sup', '2020-09-01 10:00:00', 'sup'"
+                " FROM snapshot WHERE id % 3 = 0"
+            )
+        )
     engine.dispose()
+    assert len(units) == 5
     with both(path) as (engine, raw):
+        for on in (DAYS[1], DAYS[3]):
+            for approved_only in (False, True):
+                chosen = {"on": on, "approved_only": approved_only}
+                for unit in units:
+                    a = unit_status(engine, unit=unit, **chosen)  # type: ignore[arg-type]
+                    b = unit_status(raw, unit=unit, **chosen)  # type: ignore[arg-type]
+                    assert a is not None and b is not None
+                    assert json.dumps(unit_json(a)) == json.dumps(unit_json(b))
+                    assert a.total > 10
         said = set()
         for db in (engine, raw):
-            chosen = {"on": date(2020, 10, 31), "department": "市南区"}
+            assert unit_status(db, on=DAYS[1], unit="no such unit") is None  # type: ignore[arg-type]
+            chosen = {"on": DAYS[1], "department": units[0]}
             for view in (plan_status, status_summary, streamed):
                 with pytest.raises(UnitNotDepartment) as refused:
                     view(db, **chosen)  # type: ignore[operator]
                 said.add(str(refused.value))
-        assert said == {
-            "市南区 is a unit (区市) that targets are split to (3.4), not a department "
-            "answering for items: see its shares with 'pledgetrack breakdown show 3.4', what "
-            "it still owes with 'pledgetrack remind --department 市南区', or the unit "
-            "scorecard in the TUI (c, then u)"
-        }
+        assert len(said) == 1
+        assert f"see its shares with 'pledgetrack status --department {units[0]}'" in said.pop()

@@ -28,7 +28,10 @@ from pledgetrack.i18n import status_label, t
 if TYPE_CHECKING:
     from rich.progress import Progress
 
+    from pledgetrack.domain.breakdown import UnitStatus
     from pledgetrack.domain.evaluation import PlanEvaluation
+    from pledgetrack.domain.model import Reading, TargetResult
+    from pledgetrack.domain.plan import TargetInfo
     from pledgetrack.services.access import UserInfo
     from pledgetrack.services.audit import AuditEntry
     from pledgetrack.services.review import ReviewLine
@@ -358,7 +361,9 @@ def status_json_head(listing: StatusListing) -> dict[str, Any]:
     }
 
 
-def write_status_json(listing: StatusListing, write: Callable[[str], Any]) -> None:
+def write_status_json(
+    listing: StatusListing | None, write: Callable[[str], Any], unit: UnitStatus | None = None
+) -> None:
     """`status --json` (documented in the README), written through *write* an item at a
     time: the document indented by two, each item (with its targets) on one line, as
     ``json.dumps(item, ensure_ascii=False)`` writes it.
@@ -366,21 +371,55 @@ def write_status_json(listing: StatusListing, write: Callable[[str], Any]) -> No
     A province (100,000 targets) is never held whole, as text, dicts or target objects
     (issue 15: 733 MB before), and its lines are made column by column
     (:func:`item_lines`): json's indenting encoder is pure Python and took longer than
-    the rest of the command."""
+    the rest of the command.
+
+    With *unit* (the department asked for is a unit targets are split to), the document
+    ends with its shares (``"unit"``, :func:`unit_json`), each of its items on one line
+    too; without *listing* (the unit answers for no item) its ``items`` are empty."""
     import json
 
-    head = json.dumps(status_json_head(listing), ensure_ascii=False, indent=2)
-    before, marker, after = head.partition('"items": []')
-    assert marker, head
+    head = status_json_head(listing) if listing is not None else _no_items_head(unit)
+    if unit is not None:
+        head["unit"] = unit_json(unit, items=False)
+    text = json.dumps(head, ensure_ascii=False, indent=2)
+    before, marker, after = text.partition('"items": []')
+    assert marker, text
     write(before)
     write('"items": [')
     first = True
-    for line in item_lines(listing):
+    for line in item_lines(listing) if listing is not None else ():
         write(("\n    " if first else ",\n    ") + line)
         first = False
     write("]" if first else "\n  ]")
+    if unit is not None:
+        # The unit's items: the last '"items": []' (text from the database is escaped).
+        between, marker, after = after.rpartition('"items": []')
+        assert marker, text
+        write(between)
+        lines = [json.dumps(item, ensure_ascii=False) for item in unit_items_json(unit)]
+        write('"items": [' + ",".join(f"\n      {line}" for line in lines) + "\n    ]")
     write(after)
     write("\n")
+
+
+def _no_items_head(unit: UnitStatus | None) -> dict[str, Any]:
+    """The status JSON of a unit that answers for no item: no items, every count 0."""
+    from pledgetrack.domain.model import STATUS_ORDER
+
+    assert unit is not None
+    plan = unit.evaluation.structure
+    return {
+        "plan": plan.code,
+        "plan_title": plan.title,
+        "as_of": unit.evaluation.as_of.isoformat(),
+        "flat": bool(plan.flat),
+        "items": [],
+        "summary": {
+            "counts": {s.value: 0 for s in STATUS_ORDER},
+            "achieved": [],
+            "without_annual_target": [],
+        },
+    }
 
 
 _ITEM = (
@@ -527,6 +566,196 @@ def _iso_days() -> Callable[[int], str | None]:
         return made[ordinal]
 
     return iso
+
+
+# ---- status of a unit (区市, 街道): its shares of split targets -------------------------
+
+
+def unit_label(unit: UnitStatus, lang: str) -> str:
+    """``市南区（区市）``, or the name alone for a unit without a level."""
+    if not unit.level:
+        return unit.unit
+    return t("status.unit.level", lang, unit=unit.unit, level=unit.level)
+
+
+def unit_summary_json(unit: UnitStatus) -> dict[str, Any]:
+    """The counts of a unit's shares per status and the keys of each (README)."""
+    counts = unit.counts()
+    return {
+        "total": unit.total,
+        "counts": {s.value: n for s, n in counts.items()},
+        "shares": {s.value: unit.keys(s) for s in counts},
+    }
+
+
+def unit_json(unit: UnitStatus, *, items: bool = True) -> dict[str, Any]:
+    """The ``"unit"`` member of `status --json` for a unit (README): its name and level,
+    its shares under their items (*items*; else an empty list, written apart), and their
+    summary."""
+    return {
+        "name": unit.unit,
+        "level": unit.level,
+        "items": unit_items_json(unit) if items else [],
+        "summary": unit_summary_json(unit),
+    }
+
+
+def unit_items_json(unit: UnitStatus) -> list[dict[str, Any]]:
+    """A unit's items, each with the unit's shares of its targets (as `status --json`
+    lists an item's targets, with the key of the target each is a share of)."""
+    out = []
+    evaluation = unit.evaluation
+    flat = evaluation.structure.flat
+    for row in evaluation.items:
+        item = row.info
+        out.append({
+            "no": item.no,
+            "title": item.title,
+            "pledge": None if flat else item.pledge_no,
+            "pledge_title": None if flat else evaluation.structure.pledge(item.pledge_no).title,
+            "targets": [_share_json(unit, s.info, s.result) for s in row.targets],
+        })  # fmt: skip
+    return out
+
+
+def _share_json(unit: UnitStatus, info: TargetInfo, result: TargetResult) -> dict[str, Any]:
+    rule, reading = info.rule, result.reading
+    return {
+        "key": info.key,
+        "share_of": unit.share_of[info.id],
+        "name": info.name,
+        "unit": info.unit,
+        "target": rule.target_value,
+        "at_least": rule.at_least,
+        "value": None if reading is None else reading.value,
+        "done": None if reading is None else reading.done,
+        "as_of": None if reading is None else reading.as_of.isoformat(),
+        "completion": _rounded(result.completion),
+        "expected": _rounded(result.expected),
+        "assessed": rule.assessed,
+        "kind": rule.kind.value,
+        "status": result.status.value,
+        "deadline": rule.deadline.isoformat(),
+        "works": None if reading is None else reading.works,
+        "per_period": rule.per_period,
+    }
+
+
+def _rounded(percent: float | None) -> float | None:
+    return None if percent is None else round_percent(percent)
+
+
+def unit_summary_document(
+    found: StatusSummary | None, on: date, unit: UnitStatus
+) -> dict[str, Any]:
+    """`status --summary --json` for a unit (README): the items' summary of the department
+    of that name (*found*; None: it answers for no item, every count 0), then ``"unit"``:
+    its name, level and the summary of its shares."""
+    from pledgetrack.domain.model import STATUS_ORDER
+
+    if found is not None:
+        document = summary_json(found, on)
+    else:
+        plan = unit.evaluation.structure
+        document = {
+            "plan": plan.code,
+            "plan_title": plan.title,
+            "as_of": on.isoformat(),
+            "total": 0,
+            "counts": {s.value: 0 for s in STATUS_ORDER},
+            "items": {s.value: [] for s in STATUS_ORDER},
+        }
+    document["unit"] = {"name": unit.unit, "level": unit.level, **unit_summary_json(unit)}
+    return document
+
+
+def unit_summary_lines(unit: UnitStatus, on: date, lang: str) -> list[str]:
+    """`status --summary` of a unit: a title, the counts of its shares, then the keys of
+    the shares of each status but on track."""
+    counts = unit.counts()
+    plan = unit.evaluation.structure.title
+    lines = [
+        t("status.unit.title", lang, plan=one_line(plan), unit=one_line(unit_label(unit, lang)),
+          date=date_label(on, lang)),
+        t("status.unit.summary", lang, total=unit.total, **{s.value: n for s, n in counts.items()}),
+    ]  # fmt: skip
+    for status_ in counts:
+        if status_ is not Status.ON_TRACK and counts[status_]:
+            keys = ("、" if lang == "zh" else ", ").join(map(one_line, unit.keys(status_)))
+            lines.append(f"{status_label(status_, lang)}{':' if lang == 'zh' else ': '}{keys}")
+    return lines
+
+
+def unit_gives_way(lang: str) -> list[str]:
+    """The unit table's columns that leave a narrow terminal, the first first."""
+    return [t(key, lang) for key in ("col.last_report", "col.expected", "col.value", "col.goal")]
+
+
+def unit_status_table(unit: UnitStatus, lang: str) -> Table:
+    """A unit's shares for the terminal, under their items: key (``3.4/市南区``), target,
+    the unit's share, its latest figure, completion, expected, status, last report."""
+    evaluation = unit.evaluation
+    counts = unit.counts()
+    table = Table(
+        title=plain(
+            t("status.unit.title", lang, plan=evaluation.structure.title,
+              unit=unit_label(unit, lang), date=date_label(evaluation.as_of, lang))
+        ),
+        caption=Text(
+            t("status.unit.summary", lang, total=unit.total,
+              **{s.value: n for s, n in counts.items()})
+        ),
+        show_lines=False,
+    )  # fmt: skip
+    table.add_column(t("col.no", lang), no_wrap=True)
+    table.add_column(t("col.target", lang), min_width=16, ratio=3)
+    table.add_column(t("col.goal", lang), justify="right", no_wrap=True)
+    table.add_column(t("col.value", lang), justify="right", no_wrap=True)
+    table.add_column(t("col.completion", lang), justify="right", no_wrap=True)
+    table.add_column(t("col.expected", lang), justify="right", no_wrap=True)
+    table.add_column(t("col.status", lang), no_wrap=True)
+    table.add_column(t("col.last_report", lang), no_wrap=True)
+    for row in evaluation.items:
+        heading = f"{row.info.no} {row.info.title}"
+        table.add_row("", Text(one_line(heading), style="bold", no_wrap=True, overflow="ellipsis"))
+        for share in row.targets:
+            info, result = share.info, share.result
+            reading = result.reading
+            table.add_row(
+                plain(info.key),
+                plain(info.name),
+                plain(_share_goal(info, lang)),
+                plain(_share_figure(info, reading, lang)),
+                format_percent(result.completion),
+                format_percent(result.expected),
+                Text("● " + status_label(result.status, lang), style=STATUS_STYLE[result.status]),
+                reading.as_of.isoformat() if reading else "—",
+            )
+    return table
+
+
+def _share_goal(info: TargetInfo, lang: str) -> str:
+    """The unit's share as read: ``40处``, ``≥40处``, ``完成`` for a milestone."""
+    from pledgetrack.domain.model import TargetKind
+
+    rule = info.rule
+    if rule.kind is TargetKind.MILESTONE:
+        return t("tui.goal.milestone", lang)
+    if rule.target_value is None:
+        return "—"
+    value = f"{format_number(rule.target_value)}{info.unit}"
+    return t("tui.goal.at_least", lang, value=value) if rule.at_least else value
+
+
+def _share_figure(info: TargetInfo, reading: Reading | None, lang: str) -> str:
+    """A share's latest figure: ``38处``, 已完成 / 未完成 for a milestone, — for none."""
+    if reading is None:
+        return "—"
+    if reading.value is not None:
+        return f"{format_number(reading.value)}{info.unit}"
+    if reading.done is not None:
+        return t("tui.done.yes" if reading.done else "tui.done.no", lang)
+    return "—"
 
 
 def status_gives_way(lang: str) -> list[str]:

@@ -56,7 +56,11 @@ def status(
         ),
     ] = False,
 ) -> None:
-    """The completion table: items under their pledges, completion, expected, status."""
+    """The completion table: items under their pledges, completion, expected, status.
+
+    --department naming a unit targets are split to (区市, 街道) shows that unit's shares
+    under their items, each judged as a target (after the department's own items when
+    the name is a department's too)."""
     from pledgetrack.cli.render import (
         print_table,
         status_gives_way,
@@ -79,6 +83,11 @@ def status(
                 on = default_as_of(engine, plan=plan)
             else:
                 check_in_period(engine, plan=plan, day=on)
+            if department and print_unit(
+                engine, on=on, plan=plan, department=department, summary=summary,
+                as_json=as_json, lang=lang_of(lang), approved_only=approved_only,
+            ):  # fmt: skip
+                return
             if summary:
                 print_summary(
                     engine, on=on, plan=plan, department=department, as_json=as_json,
@@ -163,3 +172,88 @@ def print_summary(
         return
     for line in summary_lines(found, on, lang):
         typer.echo(line)
+
+
+def print_unit(
+    engine: "Engine | SqliteStatus",
+    *,
+    on: date,
+    plan: str | None,
+    department: str,
+    summary: bool,
+    as_json: bool,
+    lang: str,
+    approved_only: bool,
+) -> bool:
+    """`status --department` naming a unit targets are split to (区市, 街道): its shares
+    under their items, after the items it answers for if it is a department too, as a
+    table, JSON or a summary. False: *department* is no unit (the usual status)."""
+    from contextlib import ExitStack
+
+    from pledgetrack.cli import render
+    from pledgetrack.services.status import (
+        UnitNotDepartment,
+        plan_status,
+        status_listing,
+        status_summary,
+        unit_status,
+    )
+
+    rules = policy()
+    unit = unit_status(engine, on=on, unit=department, plan=plan, policy=rules,
+                       approved_only=approved_only)  # fmt: skip
+    if unit is None:
+        return False
+    if summary:
+        try:
+            found = status_summary(
+                engine,
+                on=on,
+                plan=plan,
+                department=department,
+                policy=rules,
+                approved_only=approved_only,
+            )
+        except UnitNotDepartment:  # a unit only: no item of its own
+            found = None
+        if as_json:
+            document = render.unit_summary_document(found, on, unit)
+            typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+            return True
+        lines = [*render.summary_lines(found, on, lang), ""] if found is not None else []
+        for line in [*lines, *render.unit_summary_lines(unit, on, lang)]:
+            typer.echo(line)
+        return True
+    if as_json:
+        with ExitStack() as stack:
+            try:
+                listing = stack.enter_context(
+                    status_listing(
+                        engine,
+                        on=on,
+                        plan=plan,
+                        department=department,
+                        policy=rules,
+                        approved_only=approved_only,
+                    )
+                )
+            except UnitNotDepartment:
+                listing = None
+            render.write_status_json(listing, sys.stdout.write, unit)
+        return True
+    try:
+        evaluation = plan_status(
+            engine,
+            on=on,
+            plan=plan,
+            department=department,
+            policy=rules,
+            approved_only=approved_only,
+        )
+    except UnitNotDepartment:
+        evaluation = None
+    if evaluation is not None:
+        render.print_table(render.status_table(evaluation, lang), render.status_gives_way(lang))
+        typer.echo("")
+    render.print_table(render.unit_status_table(unit, lang), render.unit_gives_way(lang))
+    return True

@@ -9,19 +9,22 @@ target and its own readings. How the target's own figure relates to them is its
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 import numpy as np
 
 from pledgetrack.domain.columns import Bools, Floats, Ints, measure_arrays
-from pledgetrack.domain.evaluation import evaluate_plan
+from pledgetrack.domain.evaluation import PlanEvaluation, evaluate_plan
 from pledgetrack.domain.model import (
+    STATUS_ORDER,
     PlanPeriod,
     Policy,
     Reading,
     ScheduleNode,
+    Status,
     TargetKind,
     TargetResult,
     TargetRule,
@@ -81,6 +84,83 @@ def share_rule(parent: TargetRule, value: float | None) -> TargetRule:
     schedule = tuple(ScheduleNode(n.on, n.value * ratio) for n in p.schedule) if p.schedule else ()
     return TargetRule(p.kind, p.deadline, p.assessed, value, p.baseline * ratio, p.at_least,
                       schedule, p.stages, p.per_period)  # fmt: skip
+
+
+def share_info(
+    parent: TargetInfo, share_id: int, key: str, value: float | None, unit: str
+) -> TargetInfo:
+    """A unit's share *value* of the target *parent* as a target of its own: the
+    target's name and unit, :func:`share_rule`'s rule, the unit's name as its note."""
+    return TargetInfo(
+        share_id,
+        key,
+        parent.item_no,
+        parent.name,
+        parent.unit,
+        share_rule(parent.rule, value),
+        unit,
+    )
+
+
+@dataclass(frozen=True)
+class UnitStatus:
+    """A unit's shares evaluated as of a date, as a status shows them: the targets split to
+    the unit, each replaced by its share (:func:`share_info`), under their items and
+    judged by the very rules of a plan (domain.evaluation). Its counts are of shares."""
+
+    unit: str
+    level: str
+    evaluation: PlanEvaluation
+    #: Share id → the key of the target it is a share of (``3.4``).
+    share_of: Mapping[int, str]
+
+    def shares(self) -> list[tuple[TargetInfo, TargetResult]]:
+        """Every share with its result, in list order."""
+        return list(self._shares)
+
+    @cached_property
+    def _shares(self) -> tuple[tuple[TargetInfo, TargetResult], ...]:
+        return tuple(self.evaluation.target_results())
+
+    @property
+    def total(self) -> int:
+        return sum(len(item.targets) for item in self.evaluation.structure.items)
+
+    def counts(self) -> dict[Status, int]:
+        """Shares per status, every status present, in display order."""
+        found = dict.fromkeys(STATUS_ORDER, 0)
+        for _info, result in self._shares:
+            found[result.status] += 1
+        return found
+
+    def keys(self, status: Status) -> list[str]:
+        """The keys of the shares with *status* (``3.4/市南区``), in list order."""
+        return [info.key for info, result in self._shares if result.status is status]
+
+
+def unit_status(
+    unit: str,
+    level: str,
+    targets: PlanStructure,
+    shares: Mapping[int, tuple[int, str, float | None]],
+    readings: Mapping[int, Reading],
+    on: date,
+    policy: Policy | None = None,
+) -> UnitStatus:
+    """The status of the unit *unit* as of *on*: *targets* (the plan's targets split to
+    it, under their items) each replaced by its share (*shares*: target id → share id,
+    key, figure), evaluated from the shares' latest *readings* as any plan."""
+    items = tuple(
+        replace(
+            item,
+            departments=(),
+            targets=tuple(share_info(t, *shares[t.id], unit) for t in item.targets),
+        )
+        for item in targets.items
+    )
+    plan = replace(targets, items=items)
+    share_of = {shares[t.id][0]: t.key for t in targets.targets()}
+    return UnitStatus(unit, level, evaluate_plan(plan, readings, on, policy), share_of)
 
 
 def units_total(readings: Iterable[Reading | None]) -> float | None:

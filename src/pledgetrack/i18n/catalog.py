@@ -30,6 +30,17 @@ CATALOG: dict[str, dict[str, str]] = {
         "{behind} behind, "
         "{overdue} overdue, {not_reported} not reported",
     },
+    "status.unit.title": {
+        "zh": "{plan} {unit}分解任务完成情况（截至{date}）",
+        "en": "{plan} — shares of {unit} as of {date}",
+    },
+    "status.unit.level": {"zh": "{unit}（{level}）", "en": "{unit} ({level})"},
+    "status.unit.summary": {
+        "zh": "共{total}项分解任务：已完成{achieved}，超前推进{ahead}，正常推进{on_track}，"
+        "进度滞后{behind}，逾期{overdue}，未填报{not_reported}",
+        "en": "{total} {total:share|shares}: {achieved} achieved, {ahead} ahead, "
+        "{on_track} on track, {behind} behind, {overdue} overdue, {not_reported} not reported",
+    },
     # col.*: Column headings, the same word in every table (CLI, TUI, reports)
     "col.no": {"zh": "序号", "en": "No."},
     "col.item": {"zh": "事项", "en": "Item"},

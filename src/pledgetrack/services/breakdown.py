@@ -23,6 +23,7 @@ from pledgetrack.domain.breakdown import (
     UnitResult,
     UnitShare,
     measure_shares,
+    share_info,
     share_key,
     share_rule,
     shares_problem,
@@ -91,15 +92,7 @@ def breakdowns(session: Session, structure: PlanStructure) -> dict[int, Breakdow
 
 
 def _share_info(parent: TargetInfo, row: ShareRow) -> TargetInfo:
-    return TargetInfo(
-        row.id,
-        row.key,
-        parent.item_no,
-        parent.name,
-        parent.unit,
-        share_rule(parent.rule, row.target_value),
-        row.unit,
-    )
+    return share_info(parent, row.id, row.key, row.target_value, row.unit)
 
 
 def sheet_targets(

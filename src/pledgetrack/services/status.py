@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from pledgetrack.domain.breakdown import UnitStatus
+from pledgetrack.domain.breakdown import unit_status as _unit_status
 from pledgetrack.domain.columns import PlanColumns, evaluate_plan_columns
 from pledgetrack.domain.evaluation import PlanEvaluation, evaluate_plan
 from pledgetrack.domain.model import STATUS_ORDER, PlanPeriod, Policy, Status
@@ -30,7 +32,14 @@ from pledgetrack.storage.sqlite_file import DatabaseUnavailable, plain_sqlite_fi
 from pledgetrack.storage.sqlite_status import SqliteStatus
 from pledgetrack.storage.status_rows import as_date
 
-__all__ = ["DatabaseUnavailable", "SqliteStatus", "open_sqlite_status", "plan_status"]
+__all__ = [
+    "DatabaseUnavailable",
+    "SqliteStatus",
+    "UnitStatus",
+    "open_sqlite_status",
+    "plan_status",
+    "unit_status",
+]
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -116,28 +125,55 @@ class UnknownDepartment(LookupError):
 
 class UnitNotDepartment(UnknownDepartment):
     """The name asked for as a department is a unit that targets are split to (区市,
-    街道): it answers for its shares, not for items, so a status by item has nothing of
-    it; the message says where its shares are shown."""
+    街道) and answers for no item: a view by item has nothing of it. Its shares are
+    :func:`unit_status`'s (what `pledgetrack status --department` shows for a unit); the
+    message says where they are shown."""
 
     @classmethod
     def of_unit(cls, unit: str, level: str, keys: list[str]) -> UnitNotDepartment:
         kind = f"a unit ({level})" if level else "a unit"
         return cls(
             f"{unit} is {kind} that targets are split to ({', '.join(keys)}), not a "
-            "department answering for items: see its shares with 'pledgetrack breakdown "
-            f"show {keys[0]}', what it still owes with 'pledgetrack remind --department "
-            f"{unit}', or the unit scorecard in the TUI (c, then u)"
+            f"department answering for items: see its shares with 'pledgetrack status "
+            f"--department {unit}' or 'pledgetrack breakdown show {keys[0]}', what it still "
+            f"owes with 'pledgetrack remind --department {unit}', or the unit scorecard in "
+            "the TUI (c, then u)"
         )
 
 
 def _not_a_department(
     db: Any, plan_id: int, department: str, known: list[str]
 ) -> UnknownDepartment:
-    """Why *department* has no items: a unit (:class:`UnitNotDepartment`), or unknown."""
+    """Why *department* has no items: a unit (:class:`UnitNotDepartment`), or unknown
+    (the message names the departments, then the units)."""
     unit = db.unit_targets(plan_id, department)
     if unit is None:
-        return UnknownDepartment.of(department, known)
+        units = [name for name in db.unit_names(plan_id) if name not in known]
+        return UnknownDepartment.of(department, [*known, *units])
     return UnitNotDepartment.of_unit(department, *unit)
+
+
+def unit_status(
+    engine: Engine | SqliteStatus,
+    *,
+    on: date,
+    unit: str,
+    plan: str | None = None,
+    policy: Policy | None = None,
+    approved_only: bool = False,
+) -> UnitStatus | None:
+    """The status of the unit *unit* (区市, 街道: targets are split to it) as of *on*: each
+    of its shares judged by the rules of any target, under their items (with
+    *approved_only*, from the latest approved figures). Two statements: the shares with
+    the targets they are shares of, and the shares' latest readings. None: no target of
+    the plan is split to *unit*."""
+    with gc_paused(), _reading(engine) as db:
+        found = db.find_plan(plan)
+        rows = db.unit_shares(found, unit)
+        if rows is None:
+            return None
+        readings = db.unit_readings(found.id, unit, on, approved_only)
+    return _unit_status(unit, rows.level, rows.targets, rows.shares, readings, on, policy)
 
 
 @dataclass(frozen=True)

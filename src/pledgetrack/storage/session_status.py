@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, func, text, type_coerce
+from sqlalchemy import Date, String, bindparam, func, text, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, select
 
@@ -20,8 +20,16 @@ from pledgetrack.storage.latest import latest_readings
 from pledgetrack.storage.rule_cache import PlanRules, plan_rules
 from pledgetrack.storage.status_rows import (
     TARGET_COLUMNS,
+    UNIT_NAMES_SQL,
+    UNIT_PERIOD_TARGETS_SQL,
+    UNIT_SHARES_SQL,
     UNIT_TARGETS_SQL,
     ListingRows,
+    UnitRows,
+    readings_from_rows,
+    unit_latest_sql,
+    unit_period_history_sql,
+    unit_rows_of,
     unit_targets_of,
 )
 from pledgetrack.storage.tables import (
@@ -71,6 +79,38 @@ class SessionStatus:
                 text(UNIT_TARGETS_SQL), {"plan": plan_id, "name": name}
             )
         )
+
+    def unit_names(self, plan_id: int) -> list[str]:
+        rows = self.session.connection().execute(text(UNIT_NAMES_SQL), {"plan": plan_id})
+        return [name for (name,) in rows]
+
+    def unit_shares(self, plan: Plan, name: str) -> UnitRows | None:
+        return unit_rows_of(
+            plan,
+            self.session.connection().execute(
+                text(UNIT_SHARES_SQL), {"plan": plan.id, "name": name}
+            ),
+        )
+
+    def unit_readings(
+        self, plan_id: int, name: str, on: date, approved_only: bool
+    ) -> LatestReadings:
+        conn = self.session.connection()
+        params = {"plan": plan_id, "name": name, "on": on}
+
+        def run(sql: str) -> Any:
+            statement = text(sql)
+            if ":on" in sql:
+                statement = statement.bindparams(bindparam("on", type_=Date))
+            return conn.execute(statement, params)
+
+        rows = run(unit_latest_sql(approved_only)).all()
+
+        def period_rows(_ids: list[int]) -> tuple[Any, Any]:
+            schedules = run(UNIT_PERIOD_TARGETS_SQL).all()
+            return schedules, run(unit_period_history_sql(approved_only)).all()
+
+        return readings_from_rows(rows, period_rows)
 
     def plan_departments(self, plan_id: int) -> list[str]:
         return queries.plan_departments(session=self.session, plan_id=plan_id)

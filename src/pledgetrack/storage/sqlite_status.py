@@ -45,15 +45,22 @@ from pledgetrack.storage.schema import VERSION_TABLE, check_revision, one_revisi
 from pledgetrack.storage.sqlite_file import check_sqlite_file, damaged, quick_check
 from pledgetrack.storage.status_rows import (
     TARGET_COLUMNS,
+    UNIT_NAMES_SQL,
+    UNIT_PERIOD_TARGETS_SQL,
+    UNIT_SHARES_SQL,
     UNIT_TARGETS_SQL,
     ListingRows,
     PlanLike,
     PlanRow,
+    UnitRows,
     as_date,
     no_plan_yet,
     no_such_plan,
     readings_from_rows,
     structure_from_rows,
+    unit_latest_sql,
+    unit_period_history_sql,
+    unit_rows_of,
     unit_targets_of,
 )
 
@@ -258,6 +265,32 @@ class SqliteStatus:
         """The level of the unit *name* and the keys of the plan's targets split to it
         (None: no target of the plan is split to it)."""
         return unit_targets_of(self.conn.execute(UNIT_TARGETS_SQL, {"plan": plan_id, "name": name}))
+
+    def unit_names(self, plan_id: int) -> list[str]:
+        """The units the plan's targets are split to, by name."""
+        return [name for (name,) in self.conn.execute(UNIT_NAMES_SQL, {"plan": plan_id})]
+
+    def unit_shares(self, plan: PlanLike, name: str) -> UnitRows | None:
+        """The unit *name*'s shares of the plan's targets (None: not a unit of it)."""
+        return unit_rows_of(
+            plan, self.conn.execute(UNIT_SHARES_SQL, {"plan": plan.id, "name": name})
+        )
+
+    def unit_readings(
+        self, plan_id: int, name: str, on: date, approved_only: bool
+    ) -> LatestReadings:
+        """The latest reading as of *on* of each of the unit *name*'s shares (approved
+        ones only, with *approved_only*); a per-period share's value is its periods'
+        total so far."""
+        params = {"plan": plan_id, "name": name, "on": on.isoformat()}
+        rows = self.conn.execute(unit_latest_sql(approved_only), params).fetchall()
+
+        def period_rows(_ids: list[int]) -> tuple[Any, Any]:
+            schedules = self.conn.execute(UNIT_PERIOD_TARGETS_SQL, params).fetchall()
+            history = self.conn.execute(unit_period_history_sql(approved_only), params)
+            return schedules, history.fetchall()
+
+        return readings_from_rows(rows, period_rows)
 
     def plan_departments(self, plan_id: int) -> list[str]:
         rows = self.conn.execute(

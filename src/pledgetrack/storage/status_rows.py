@@ -42,6 +42,115 @@ def unit_targets_of(rows: Iterable[Sequence[Any]]) -> tuple[str, list[str]] | No
     return found[0][0] or "", [key for _level, key in found]
 
 
+#: The names of the units a plan's targets are split to, by name (what a refusal of an
+#: unknown department names besides the departments).
+UNIT_NAMES_SQL = (
+    "SELECT DISTINCT d.name FROM target t JOIN department d ON d.id = t.unit_id "
+    "WHERE t.plan_id = :plan AND t.parent_id IS NOT NULL ORDER BY d.name"
+)
+
+#: What picks the shares of the unit :name in the plan :plan (``t``: the share's row).
+_UNIT_SHARES = (
+    "t.plan_id = :plan AND t.parent_id IS NOT NULL "
+    "AND t.unit_id IN (SELECT d.id FROM department d WHERE d.name = :name)"
+)
+
+#: The unit :name's shares in a plan, in list order (items by number, targets by
+#: position), each with the target it is a share of as :func:`structure_from_rows` reads
+#: a target, and that target's item and pledge: share id, share key, share figure, unit
+#: level, the target's 15 columns, item no, title, pledge id, pledge no, pledge title.
+#: Schedules and stages as text, the same statement through sqlite3 and SQLAlchemy's
+#: ``text`` on either engine.
+UNIT_SHARES_SQL = (
+    'SELECT t.id, t."key", t.target_value, u.level, '
+    'p.id, p."key", p.item_id, p.name, p.unit, p.note, p.kind, p.deadline, p.assessed, '
+    "p.target_value, p.baseline, p.at_least, CAST(p.schedule AS TEXT), "
+    "CAST(p.stages AS TEXT), p.per_period, i.no, i.title, i.pledge_id, g.no, g.title "
+    "FROM target t JOIN department u ON u.id = t.unit_id JOIN target p ON p.id = t.parent_id "
+    "JOIN item i ON i.id = p.item_id JOIN pledge g ON g.id = i.pledge_id "
+    f"WHERE {_UNIT_SHARES} ORDER BY i.no, p.position, p.id"
+)
+
+#: The decision of the latest review of snapshot ``{s}`` is an approval.
+_APPROVED = (
+    " AND (SELECT r.decision FROM review r WHERE r.snapshot_id = {s}.id"
+    " ORDER BY r.id DESC LIMIT 1) = 'approved'"
+)
+
+
+def unit_latest_sql(approved_only: bool) -> str:
+    """The latest reading as of :on of each of the unit :name's shares in the plan :plan
+    (with *approved_only*, its latest approved one), as storage.latest's rows: the
+    correlated ``LIMIT 1`` form on the ``(target_id, as_of, id)`` index, portable."""
+    approved = _APPROVED.format(s="n") if approved_only else ""
+    return (
+        "SELECT s.id, t.id, s.as_of, s.value, s.done, s.note, s.qualifier, "
+        "s.forecast_done_by, s.works_percent, t.per_period FROM target t "
+        "LEFT OUTER JOIN snapshot s ON s.id = (SELECT n.id FROM snapshot n "
+        f"WHERE n.target_id = t.id AND n.as_of <= :on{approved} "
+        f"ORDER BY n.as_of DESC, n.id DESC LIMIT 1) WHERE {_UNIT_SHARES}"
+    )
+
+
+#: The unit's per-period shares: (id, deadline, schedule as text), as
+#: :data:`PeriodRows` reads them.
+UNIT_PERIOD_TARGETS_SQL = (
+    f"SELECT t.id, t.deadline, CAST(t.schedule AS TEXT) FROM target t WHERE {_UNIT_SHARES} "
+    "AND t.per_period"
+)
+
+
+def unit_period_history_sql(approved_only: bool) -> str:
+    """Every reading as of :on of the unit :name's per-period shares (approved ones only,
+    with *approved_only*): (target id, as_of, value) by target, date and id."""
+    approved = _APPROVED.format(s="s") if approved_only else ""
+    return (
+        "SELECT s.target_id, s.as_of, s.value FROM snapshot s JOIN target t "
+        f"ON t.id = s.target_id WHERE {_UNIT_SHARES} AND t.per_period "
+        f"AND s.as_of <= :on{approved} ORDER BY s.target_id, s.as_of, s.id"
+    )
+
+
+@dataclass(frozen=True)
+class UnitRows:
+    """A unit's shares as read (:data:`UNIT_SHARES_SQL`): the targets split to it under
+    their items, and each one's share."""
+
+    level: str
+    #: The plan's targets split to the unit, under their items and pledges (only those).
+    targets: PlanStructure
+    #: Target id → (share id, share key, share figure).
+    shares: dict[int, tuple[int, str, float | None]]
+
+
+def unit_rows_of(plan: PlanLike, rows: Iterable[Sequence[Any]]) -> UnitRows | None:
+    """:class:`UnitRows` from :data:`UNIT_SHARES_SQL`'s rows (None: no share, not a unit
+    of the plan)."""
+    found = [tuple(row) for row in rows]
+    if not found:
+        return None
+    pledges: dict[int, tuple[int, int, str]] = {}
+    items: dict[int, tuple[int, int, str, int]] = {}
+    shares: dict[int, tuple[int, str, float | None]] = {}
+    targets = []
+    for row in found:
+        sid, key, value, _level = row[:4]
+        target = row[4:19]
+        no, title, pledge_id, pledge_no, pledge_title = row[19:]
+        pledges.setdefault(pledge_id, (pledge_id, pledge_no, pledge_title))
+        items.setdefault(target[2], (target[2], no, title, pledge_id))
+        shares[target[0]] = (sid, key, value)
+        targets.append(target)
+    structure = structure_from_rows(
+        plan,
+        sorted(pledges.values(), key=lambda p: p[1]),
+        list(items.values()),
+        (),
+        targets,
+    )
+    return UnitRows(found[0][3] or "", structure, shares)
+
+
 def as_date(raw: object) -> date:
     """A date column read raw: SQLite gives ISO text, PostgreSQL a date."""
     return raw if isinstance(raw, date) else date.fromisoformat(str(raw))
