@@ -360,6 +360,39 @@ def test_the_report_lists_targets_whose_latest_figure_has_no_evidence(
     assert "28.2 " in text.split("最新数据缺少佐证材料的指标")[1]
 
 
+def test_every_report_format_carries_the_list_of_figures_without_evidence(
+    engine: Engine, tmp_path: Path
+) -> None:
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from pledgetrack.services.month_report import write_report
+
+    attach(engine, "28.1", a_file(tmp_path, "a.pdf", PDF))
+    report = add_missing_evidence(engine, build_month_report(engine, month=OCTOBER))
+    heading = "最新数据缺少佐证材料的指标"
+    html = render_report(report, ReportFormat.html, "zh")
+    section = html.split('id="evidence"')[1].split("</section>")[0]
+    assert heading in section and "28.2 " in section and "28.1 " not in section
+    assert 'href="#evidence"' in html
+    write_report(report, ReportFormat.docx, "zh", tmp_path / "r.docx")
+    paragraphs = [p.text for p in Document(str(tmp_path / "r.docx")).paragraphs]
+    after = paragraphs[paragraphs.index(heading) + 1 :]
+    missing = [m.key for m in report.no_evidence or []]
+    assert [p.split(" ")[0] for p in after[: len(missing)]] == missing
+    write_report(report, ReportFormat.xlsx, "zh", tmp_path / "r.xlsx")
+    sheet = load_workbook(tmp_path / "r.xlsx", read_only=True)["缺少佐证材料"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("指标编号", "事项序号", "指标")
+    keys = [row[0] for row in rows[1:]]
+    assert keys == [m.key for m in report.no_evidence or []] and "28.1" not in keys
+    # Not asked for: no section, no sheet.
+    plain = build_month_report(engine, month=OCTOBER)
+    assert 'id="evidence"' not in render_report(plain, ReportFormat.html, "zh")
+    write_report(plain, ReportFormat.xlsx, "zh", tmp_path / "plain.xlsx")
+    assert "缺少佐证材料" not in load_workbook(tmp_path / "plain.xlsx", read_only=True).sheetnames
+
+
 # ---- backup -------------------------------------------------------------------------
 
 

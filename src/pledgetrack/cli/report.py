@@ -70,7 +70,7 @@ def report(
         typer.Option(
             "--evidence",
             help="Add the targets whose latest figure has no evidence (佐证材料) attached "
-            "(text and Markdown).",
+            "(a section; in XLSX a sheet).",
         ),
     ] = False,
     force: Force = False,

@@ -301,6 +301,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "xlsx.sheet.attention": {"zh": "需关注", "en": "Attention"},
     "xlsx.sheet.departments": {"zh": "各单位", "en": "Departments"},
     "xlsx.sheet.history": {"zh": "填报记录", "en": "History"},
+    "xlsx.sheet.no_evidence": {"zh": "缺少佐证材料", "en": "No evidence"},
     "xlsx.yes": {"zh": "是", "en": "yes"},
     "xlsx.no": {"zh": "否", "en": "no"},
     "xlsx.stage": {"zh": "{stage}（第{k}/{n}阶段）", "en": "{stage} ({k} of {n})"},

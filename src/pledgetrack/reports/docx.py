@@ -48,6 +48,7 @@ from pledgetrack.reports.text import (
     forecast_lines,
     headline,
     item_paragraph,
+    no_evidence_lines,
     report_sections,
 )
 
@@ -245,6 +246,11 @@ def report_blocks(report: MonthReport, lang: str) -> Iterator[Block]:
     yield Para(t("report.changes", lang, date=previous), STYLE_HEADING)
     for text in change_lines(report, lang):
         yield Para(text, STYLE_BODY)
+
+    if report.no_evidence is not None:  # report --evidence
+        yield Para(t("report.no_evidence", lang), STYLE_HEADING)
+        for text in no_evidence_lines(report, lang):
+            yield Para(text, STYLE_BODY)
 
     yield Para(t("score.title", lang), STYLE_HEADING)
     if report.departments:

@@ -26,6 +26,7 @@ from pledgetrack.reports.text import (
     forecast_lines,
     headline,
     item_paragraph,
+    no_evidence_lines,
     report_sections,
 )
 
@@ -190,6 +191,7 @@ def html_pieces(report: MonthReport, lang: str) -> Iterator[str]:
         _PLEDGES,
         lambda: _attention(report, lang),
         lambda: _changes(report, lang),
+        lambda: _no_evidence(report, lang),
         lambda: _scorecard(report, lang),
         "</main>",
         f"<footer>{_e(report.plan_code)} · {_e(report.month)}</footer>",
@@ -237,6 +239,7 @@ def _nav(report: MonthReport, lang: str) -> str:
             "changes",
             t("report.changes", lang, date=month_label(report.changes.previous_as_of, lang)),
         ),
+        *([("evidence", t("report.no_evidence", lang))] if report.no_evidence is not None else []),
         ("departments", t("score.title", lang)),
     ]
     inner = "".join(f'<a href="#{anchor}">{_e(label)}</a>' for anchor, label in links)
@@ -370,6 +373,18 @@ def _changes(report: MonthReport, lang: str) -> str:
     lines = "".join(f"<li>{_e(line)}</li>" for line in change_lines(report, lang))
     return (
         f'<section class="card" id="changes"><h2>{_e(title)}</h2>'
+        f'<ul class="changes">{lines}</ul></section>'
+    )
+
+
+def _no_evidence(report: MonthReport, lang: str) -> str:
+    """The targets whose latest figure has no evidence (``report --evidence``); nothing
+    when not asked for."""
+    if report.no_evidence is None:
+        return ""
+    lines = "".join(f"<li>{_e(line)}</li>" for line in no_evidence_lines(report, lang))
+    return (
+        f'<section class="card" id="evidence"><h2>{_e(t("report.no_evidence", lang))}</h2>'
         f'<ul class="changes">{lines}</ul></section>'
     )
 

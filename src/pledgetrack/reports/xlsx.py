@@ -237,6 +237,22 @@ class _Writer:
                 for score in r.departments
             ),
         )
+        if r.no_evidence is not None:  # report --evidence
+            self._table(
+                t("xlsx.sheet.no_evidence", lang),
+                [
+                    _Col(t("xlsx.col.key", lang)),
+                    _Col(t("xlsx.col.item_no", lang), "number"),
+                    _Col(t("col.target", lang)),
+                    _Col(t("xlsx.col.as_of", lang), "date"),
+                    _Col(t("xlsx.col.lead", lang)),
+                    _Col(t("xlsx.col.partners", lang)),
+                ],
+                lambda: (
+                    [m.key, m.item_no, m.name, m.as_of, *self._lead_and_partners(m.departments)]
+                    for m in r.no_evidence or []
+                ),
+            )
         self._table(
             t("xlsx.sheet.history", lang),
             [
@@ -499,8 +515,11 @@ class _Writer:
     # ------------------------------------------------------------ rows
 
     def _departments(self, line: ItemLine) -> tuple[str, str]:
-        lead = line.departments[0] if line.departments else ""
-        return lead, t("report.list.sep", self.lang).join(line.departments[1:])
+        return self._lead_and_partners(line.departments)
+
+    def _lead_and_partners(self, departments: Sequence[str]) -> tuple[str, str]:
+        lead = departments[0] if departments else ""
+        return lead, t("report.list.sep", self.lang).join(departments[1:])
 
     def _yes_no(self, flag: bool | None) -> str | None:
         if flag is None:
