@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy.engine import Engine
+from textual import events
+from textual.pilot import Pilot
+from textual.widgets import Input
 
 from pledgetrack.services.evidence import (
     attach_evidence,
@@ -15,6 +18,7 @@ from pledgetrack.services.evidence import (
     read_evidence_file,
 )
 from pledgetrack.tui import viewer
+from pledgetrack.tui.app import PledgeApp
 from pledgetrack.tui.screens.evidence_path import EvidencePathScreen
 from pledgetrack.tui.screens.item_detail import ItemDetailScreen
 from pledgetrack.tui.screens.pick import PickScreen
@@ -49,6 +53,15 @@ async def open_item_28(pilot, app) -> ItemDetailScreen:  # type: ignore[no-untyp
     return await open_item(pilot, app, 28)
 
 
+async def paste_path(pilot: Pilot[object], app: PledgeApp, path: Path) -> None:
+    """Paste *path* into the path field (as a terminal pastes: one event, not a key per
+    character) and press Enter."""
+    field = app.screen.query_one("#evidence-path", Input)
+    field.post_message(events.Paste(str(path)))
+    await wait_until(pilot, lambda: field.value == str(path))
+    await pilot.press("enter")
+
+
 async def test_the_history_counts_and_names_a_figures_files(engine: Engine, tmp_path: Path) -> None:
     (tmp_path / "照片[red].jpg").write_bytes(JPEG)
     (tmp_path / "验收单.pdf").write_bytes(PDF)
@@ -72,13 +85,13 @@ async def test_a_file_is_attached_by_its_path_and_a_bad_path_is_refused(
         assert "📎" not in history_text(detail)
         await pilot.press("a")
         await wait_until(pilot, lambda: isinstance(app.screen, EvidencePathScreen))
-        await pilot.press(*str(tmp_path / "missing.pdf"), "enter")
+        await paste_path(pilot, app, tmp_path / "missing.pdf")
         await wait_until(pilot, lambda: any("no such file" in m for m, _ in notifications(app)))
         assert "error" in [s for m, s in notifications(app) if "missing.pdf" in m]
         assert list_evidence(engine) == []
         await pilot.press("a")
         await wait_until(pilot, lambda: isinstance(app.screen, EvidencePathScreen))
-        await pilot.press(*str(scan), "enter")
+        await paste_path(pilot, app, scan)
         await settle(pilot, lambda: "📎1 scan.pdf" in history_text(detail))
         assert [e.file_name for e in list_evidence(engine, target_key="28.1")] == ["scan.pdf"]
         assert any("已附上 scan.pdf" in m for m, _ in notifications(app))
@@ -142,14 +155,14 @@ async def test_a_file_goes_to_the_highlighted_reading_else_the_latest(
         detail = await open_item_28(pilot, app)
         await pilot.press("a")  # the targets table has the focus: the latest figure
         await wait_until(pilot, lambda: isinstance(app.screen, EvidencePathScreen))
-        await pilot.press(*str(tmp_path / "nov.pdf"), "enter")
+        await paste_path(pilot, app, tmp_path / "nov.pdf")
         await settle(pilot, lambda: "📎1 nov.pdf" in history_text(detail))
         history = detail.query_one("#history", FittedTable)
         history.focus()
         history.move_cursor(row=0)  # October's reading
         await pilot.press("a")
         await wait_until(pilot, lambda: isinstance(app.screen, EvidencePathScreen))
-        await pilot.press(*str(tmp_path / "oct.jpg"), "enter")
+        await paste_path(pilot, app, tmp_path / "oct.jpg")
         await settle(pilot, lambda: "📎1 oct.jpg" in history_text(detail))
     dated = [(e.as_of, e.file_name) for e in list_evidence(engine, target_key="28.1")]
     assert dated == [(date(2020, 10, 31), "oct.jpg"), (date(2020, 11, 30), "nov.pdf")]
