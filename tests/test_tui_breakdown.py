@@ -8,13 +8,11 @@ from sqlalchemy.engine import Engine
 
 from pledgetrack.services.breakdown import ShareSpec, set_breakdown
 from pledgetrack.services.progress import record
-from pledgetrack.tui.screens.dashboard import DashboardScreen
-from pledgetrack.tui.screens.item_detail import ItemDetailScreen
 from pledgetrack.tui.screens.scorecard import ScorecardScreen
 from pledgetrack.tui.screens.unit_scorecard import UnitScorecardScreen
 from pledgetrack.tui.widgets.fitted_table import FittedTable
 from tests.conftest import TODAY
-from tests.tui_support import SIZE, make_app, settle, text_of, wait_until
+from tests.tui_support import SIZE, make_app, open_item, settle, text_of, wait_until
 
 OCTOBER = date(2020, 10, 31)
 
@@ -36,14 +34,7 @@ async def test_item_detail_shows_a_split_targets_units(engine: Engine) -> None:
     split_3_4(engine)
     app = make_app(engine)
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        board = app.screen
-        assert isinstance(board, DashboardScreen) and board.evaluation is not None
-        row = board._item(3)
-        assert row is not None
-        detail = ItemDetailScreen(row, board.evaluation.as_of, board.evaluation.structure.period)
-        await app.push_screen(detail)
-        await settle(pilot)
+        detail = await open_item(pilot, app, 3)
         units = detail.query_one("#units", FittedTable)
         assert not units.display  # 3.1 is not split
         for _ in range(3):
@@ -56,6 +47,13 @@ async def test_item_detail_shows_a_split_targets_units(engine: Engine) -> None:
         assert shown[2][:3] == ["崂山区", "25", "—"]
         targets = rows(detail.query_one("#targets", FittedTable))
         assert next(r for r in targets if r[0] == "3.4")[3] == "60"  # the units' total
+        # Its history says whose figures these are (not the person who saved a unit's).
+        assert text_of(app, "#history-title").startswith(
+            "3.4 寒暑假爱心托管驿站 填报记录（分解后为各单位之和"
+        )
+        await pilot.press("up")
+        await wait_until(pilot, lambda: not units.display)
+        assert text_of(app, "#history-title") == "3.3 职工心理健康服务站点 填报记录"
 
 
 async def test_the_unit_scorecard_lists_each_units_shares(engine: Engine) -> None:

@@ -468,6 +468,11 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Status: {status} · done {completion} · expected {expected} · as of {date}",
     },
     "tui.detail.history": {"zh": "{key} {name} 填报记录", "en": "History of {key} {name}"},
+    "tui.detail.history.sum": {
+        "zh": "{key} {name} 填报记录（分解后为各单位之和，单位填报时自动汇总，填报人即该单位填报人）",
+        "en": "History of {key} {name} (since the split: the units' total, written when a unit "
+        "reports, under that unit's reporter)",
+    },
     "tui.detail.history.empty": {"zh": "暂无填报记录", "en": "No readings yet"},
     "tui.detail.corrected": {"zh": "已更正", "en": "corrected"},
     "tui.detail.units": {

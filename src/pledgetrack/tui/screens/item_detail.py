@@ -357,7 +357,15 @@ class ItemDetailScreen(Screen[None]):
             title.update("")
             return
         entries = self.history.get(target.info.id)
-        title.update(t("tui.detail.history", lang, key=target.info.key, name=target.info.name))
+        split = self.units.get(target.info.id)
+        # A sum target's readings since its split are its units' totals, written when a
+        # unit saves (by that unit's person): said above them, not left to be misread.
+        heading = (
+            "tui.detail.history.sum"
+            if split is not None and split[0] is RollupRule.SUM
+            else "tui.detail.history"
+        )
+        title.update(t(heading, lang, key=target.info.key, name=target.info.name))
         rows: list[tuple[dict[str, Text], str | None]] = []
         if entries is not None and not entries:
             empty = cell(t("tui.detail.history.empty", lang), "bright_black")
