@@ -31,7 +31,7 @@ from enum import StrEnum
 
 from sqlalchemy import func, text
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from pledgetrack.domain.text import TextRefused, require_text
 from pledgetrack.services.audit import Change, write_audit
@@ -291,7 +291,7 @@ def require_entry_for_targets(session: Session, actor: Actor, targets: Mapping[i
             .join(ItemDepartment, ItemDepartment.item_id == Target.item_id)  # type: ignore[arg-type]
             .join(Department, Department.id == ItemDepartment.department_id)  # type: ignore[arg-type]
             .where(Target.id.in_(ids[start : start + 500]))  # type: ignore[union-attr]
-            .order_by(Target.id, ItemDepartment.position)
+            .order_by(col(Target.id), col(ItemDepartment.position))
         ).all()
         for tid, name in rows:
             departments[tid].append(name)  # type: ignore[index]
@@ -466,7 +466,7 @@ def set_user(
             raise unknown_user(session, login)
         user, old_department = row
         before = _info(user, old_department)
-        new_department = old_department
+        new_department: str | None = old_department
         if role is not None:
             user.role = _role(role).value
         if display_name is not None:

@@ -205,7 +205,7 @@ def load_sheet(
         mine = [t.id for _, t in wanted]
         only = mine if len(mine) <= MAX_LISTED_TARGETS else None
         # Beside the field, a per-period target's last amount as entered, not its total.
-        before = latest_readings(
+        before: Mapping[int, Reading] = latest_readings(
             session=session,
             plan_id=structure.id,
             on=first - timedelta(days=1),

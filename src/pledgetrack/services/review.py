@@ -308,10 +308,10 @@ def _current_of(
     ).all()
     if not snaps:
         dates = session.exec(
-            select(Snapshot.as_of)
+            select(col(Snapshot.as_of))
             .where(Snapshot.target_id == target.id)
             .distinct()
-            .order_by(Snapshot.as_of)  # type: ignore[arg-type]
+            .order_by(col(Snapshot.as_of))
         ).all()
         known = ", ".join(d.isoformat() for d in dates) or "none"
         raise ReviewRefused(f"no reading of {key} dated {as_of} (its readings: {known})")
