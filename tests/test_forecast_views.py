@@ -80,13 +80,38 @@ def test_the_month_report_says_which_items_will_likely_fall_short(
     assert sentence in render_string(report, ReportFormat.html, lang)
 
 
-def test_an_approved_only_report_says_nothing_of_the_forecast(engine: Engine) -> None:
-    """The forecast reads every figure; a report of approved figures only leaves it out
-    rather than mix the two."""
+def test_an_approved_only_forecast_projects_approved_figures_only(engine: Engine) -> None:
+    """A report (or forecast) of approved figures projects from approved ones only: the
+    September figure, still submitted, gives no pace until a supervisor approves it."""
+    from pledgetrack.services.review import review
+
     add_september(engine)
+    on = date(2020, 10, 31)
     report = build_month_report(engine, month=OCTOBER, approved_only=True)
     assert report.at_risk == []
     assert "按当前进度" not in render_report(report, ReportFormat.text, "zh")
+    assert plan_forecast(engine, on=on, approved_only=True).items_at_risk() == []
+    assert plan_forecast(engine, on=on).items_at_risk()  # every figure: at risk
+    review(engine, decision="approved", target_key="28.1", as_of=date(2020, 9, 30), actor="sup")
+    report = build_month_report(engine, month=OCTOBER, approved_only=True)
+    assert [a.item_no for a in report.at_risk] == [28]
+    assert ZH in render_report(report, ReportFormat.text, "zh")
+    [item] = plan_forecast(engine, on=on, approved_only=True).items_at_risk()
+    assert item.keys == ("28.1",)
+
+
+def test_the_forecast_command_reads_approved_figures_only_when_asked(
+    engine: Engine, tmp_path: Path
+) -> None:
+    add_september(engine)
+    db = ["--db", engine.url.render_as_string(hide_password=False)]
+    every = runner.invoke(app, [*db, "forecast", "--as-of", "2020-10-31", "--summary", "--json"])
+    approved = runner.invoke(
+        app, [*db, "forecast", "--as-of", "2020-10-31", "--summary", "--json", "--approved-only"]
+    )
+    assert every.exit_code == approved.exit_code == 0, every.output + approved.output
+    assert [i["no"] for i in json.loads(every.output)["items_at_risk"]] == [28]
+    assert json.loads(approved.output)["items_at_risk"] == []
 
 
 def test_the_office_formats_carry_the_sentence(engine: Engine, tmp_path: Path) -> None:

@@ -179,6 +179,14 @@ DepartmentOption = Annotated[
     str | None,
     typer.Option("--department", help="Only items this department leads or co-operates on."),
 ]
+#: The --approved-only option of the views of a plan.
+ApprovedOnly = Annotated[
+    bool,
+    typer.Option(
+        "--approved-only",
+        help="From approved figures only (per target the latest approved reading).",
+    ),
+]
 
 
 def load_settings() -> "Settings":

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from pledgetrack.cli.app import (
+    ApprovedOnly,
     DepartmentOption,
     Lang,
     PlanOption,
@@ -40,6 +41,7 @@ def forecast(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     lang: Annotated[Lang | None, typer.Option("--lang", help="zh or en.")] = None,
+    approved_only: ApprovedOnly = False,
 ) -> None:
     """Year-end forecast: each quantity target projected to its deadline at the pace of
     its last three readings; flags the targets (and items) that would fall short."""
@@ -55,7 +57,10 @@ def forecast(
                 on = default_as_of(db, plan=plan)
             else:
                 check_in_period(db, plan=plan, day=on)
-            found = plan_forecast(db, on=on, plan=plan, department=department, policy=policy())
+            found = plan_forecast(
+                db, on=on, plan=plan, department=department, policy=policy(),
+                approved_only=approved_only,
+            )  # fmt: skip
         except (PlanNotFound, UnknownDepartment) as exc:
             fail(str(exc))
         except OutsidePlan as exc:

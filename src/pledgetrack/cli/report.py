@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from pledgetrack.cli.app import (
+    ApprovedOnly,
     Force,
     Lang,
     PlanOption,
@@ -50,13 +51,7 @@ def report(
         Path | None,
         typer.Option("--out", help="Write to this file (required for xlsx and docx)."),
     ] = None,
-    approved_only: Annotated[
-        bool,
-        typer.Option(
-            "--approved-only",
-            help="From approved figures only (per target the latest approved reading).",
-        ),
-    ] = False,
+    approved_only: ApprovedOnly = False,
     grouped: Annotated[
         bool,
         typer.Option(

@@ -121,9 +121,17 @@ class PlanForecast:
         return out
 
 
-def forecast_of(session: Session, evaluation: PlanEvaluation) -> PlanForecast:
-    """The forecast beside an evaluation already made (its structure whole, not partial)."""
-    window = forecast_window(session=session, structure=evaluation.structure, on=evaluation.as_of)
+def forecast_of(
+    session: Session, evaluation: PlanEvaluation, *, approved_only: bool = False
+) -> PlanForecast:
+    """The forecast beside an evaluation already made (its structure whole, not partial;
+    *approved_only*: from approved figures, as the evaluation was made)."""
+    window = forecast_window(
+        session=session,
+        structure=evaluation.structure,
+        on=evaluation.as_of,
+        approved_only=approved_only,
+    )
     return forecast_from_window(evaluation, window)
 
 
@@ -134,12 +142,14 @@ def forecast_from_window(evaluation: PlanEvaluation, window: WindowColumns) -> P
     return PlanForecast(evaluation, window, forecast_columns(rules, window, evaluation.as_of))
 
 
-def evaluation_forecast(engine: Engine, evaluation: PlanEvaluation) -> PlanForecast:
+def evaluation_forecast(
+    engine: Engine, evaluation: PlanEvaluation, *, approved_only: bool = False
+) -> PlanForecast:
     """:func:`forecast_of` in a session of its own (the attention board's worker)."""
     from sqlmodel import Session
 
     with Session(engine) as session:
-        return forecast_of(session, evaluation)
+        return forecast_of(session, evaluation, approved_only=approved_only)
 
 
 def plan_forecast(
@@ -149,17 +159,23 @@ def plan_forecast(
     plan: str | None = None,
     department: str | None = None,
     policy: Policy | None = None,
+    approved_only: bool = False,
 ) -> PlanForecast:
     """A plan evaluated and forecast as of *on* (*department*: only its items, as
-    services.status.plan_status; raises what it raises). A SQLite file opened for a
-    status (services.status.open_sqlite_status) is read with sqlite3 alone."""
+    services.status.plan_status; raises what it raises; *approved_only*: from the
+    figures a supervisor approved only, both the status and the readings projected). A
+    SQLite file opened for a status (services.status.open_sqlite_status) is read with
+    sqlite3 alone."""
     from pledgetrack.services.status import plan_status
 
-    evaluation = plan_status(engine, on=on, plan=plan, department=department, policy=policy)
+    evaluation = plan_status(
+        engine, on=on, plan=plan, department=department, policy=policy,
+        approved_only=approved_only,
+    )  # fmt: skip
     if not isinstance(engine, SqliteStatus):
-        return evaluation_forecast(engine, evaluation)
+        return evaluation_forecast(engine, evaluation, approved_only=approved_only)
     return forecast_from_window(
-        evaluation, sqlite_forecast_window(engine.conn, evaluation.structure, on)
+        evaluation, sqlite_forecast_window(engine.conn, evaluation.structure, on, approved_only)
     )
 
 

@@ -133,12 +133,10 @@ def _build(
         entered = first_entries(
             session=session, plan_id=structure.id, start=month_start(as_of), end=as_of
         )
-        # The year-end forecast reads every figure up to the month end (not only approved
-        # ones: an approved-only report says nothing of it).
-        window = (
-            None
-            if approved_only
-            else forecast_window(session=session, structure=structure, on=as_of)
+        # The year-end forecast reads every figure up to the month end (an approved-only
+        # report: every approved one).
+        window = forecast_window(
+            session=session, structure=structure, on=as_of, approved_only=approved_only
         )
         units = unit_lines_as_of(session, structure, as_of, approved_only=approved_only)
         deadline = reporting_deadline(as_of, policy)
@@ -153,8 +151,7 @@ def _build(
             late_targets=late,
             policy=policy,
         )
-        if window is not None:
-            report.at_risk = at_risk_items(forecast_from_window(current, window))
+        report.at_risk = at_risk_items(forecast_from_window(current, window))
         del current, earlier, now, before, window
         if units:
             attach_units(report, structure, units)

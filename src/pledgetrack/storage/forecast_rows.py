@@ -28,23 +28,39 @@ if TYPE_CHECKING:
 SQLITE_WINDOW_ROWS = (
     "SELECT s.target_id, CAST(julianday(s.as_of) - 1721424.5 AS INTEGER), s.value "
     "FROM target t JOIN snapshot s ON s.target_id = t.id "
-    "WHERE t.plan_id = ? AND t.parent_id IS NULL AND s.as_of <= ? ORDER BY t.id, s.as_of, s.id"
+    "WHERE t.plan_id = ? AND t.parent_id IS NULL AND s.as_of <= ?{approved} "
+    "ORDER BY t.id, s.as_of, s.id"
 )
+
+#: Only figures whose latest review approves them (an approved-only forecast).
+APPROVED = (
+    " AND (SELECT r.decision FROM review r WHERE r.snapshot_id = s.id"
+    " ORDER BY r.id DESC LIMIT 1) = 'approved'"
+)
+
+
+def sqlite_window_rows(approved_only: bool) -> str:
+    """:data:`SQLITE_WINDOW_ROWS`, of every figure or of approved ones only."""
+    return SQLITE_WINDOW_ROWS.format(approved=APPROVED if approved_only else "")
+
 
 #: Rows turned into numbers per fetch: a province's million rows are never held as tuples.
 FETCH_ROWS = 50_000
 
 
-def forecast_window(*, session: Session, structure: PlanStructure, on: date) -> WindowColumns:
+def forecast_window(
+    *, session: Session, structure: PlanStructure, on: date, approved_only: bool = False
+) -> WindowColumns:
     """The forecast window of every target of *structure* from its readings dated on or
-    before *on* (corrections included: the window keeps the last entered of a date)."""
+    before *on* (corrections included: the window keeps the last entered of a date; with
+    *approved_only*, of the readings a supervisor approved only)."""
     connection = session.connection()
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         if connection.dialect.name == "sqlite":
-            cursor.execute(SQLITE_WINDOW_ROWS, (structure.id, on.isoformat()))
+            cursor.execute(sqlite_window_rows(approved_only), (structure.id, on.isoformat()))
         else:
-            cursor.execute(_compiled_rows(connection.dialect, structure.id, on))
+            cursor.execute(_compiled_rows(connection.dialect, structure.id, on, approved_only))
         columns = _fetched(cursor)
     finally:
         cursor.close()
@@ -52,10 +68,10 @@ def forecast_window(*, session: Session, structure: PlanStructure, on: date) -> 
 
 
 def sqlite_forecast_window(
-    conn: sqlite3.Connection, structure: PlanStructure, on: date
+    conn: sqlite3.Connection, structure: PlanStructure, on: date, approved_only: bool = False
 ) -> WindowColumns:
     """:func:`forecast_window` from a SQLite file opened with sqlite3."""
-    cursor = conn.execute(SQLITE_WINDOW_ROWS, (structure.id, on.isoformat()))
+    cursor = conn.execute(sqlite_window_rows(approved_only), (structure.id, on.isoformat()))
     try:
         return _window(structure, on, _fetched(cursor))
     finally:
@@ -70,20 +86,32 @@ def _fetched(cursor: Any) -> np.ndarray[Any, np.dtype[np.float64]]:
     return np.concatenate(chunks)
 
 
-def _compiled_rows(dialect: Any, plan_id: int, on: date) -> str:
+def _compiled_rows(dialect: Any, plan_id: int, on: date, approved_only: bool) -> str:
     """The statement of :data:`SQLITE_WINDOW_ROWS` for another database (PostgreSQL), as
     SQL text with its two values written in: an id and a date, never text from anyone."""
     from sqlalchemy import Date, cast, literal, select
 
-    from pledgetrack.storage.tables import Snapshot, Target
+    from pledgetrack.storage.tables import Review, Snapshot, Target
 
     snapshots, targets = Snapshot.__table__, Target.__table__  # type: ignore[attr-defined]
-    s, t = snapshots.c, targets.c
+    s, t, r = snapshots.c, targets.c, Review.__table__.c  # type: ignore[attr-defined]
+    approved = (
+        (
+            select(r.decision)
+            .where(r.snapshot_id == s.id)
+            .order_by(r.id.desc())
+            .limit(1)
+            .scalar_subquery()
+            == "approved",
+        )
+        if approved_only
+        else ()
+    )
     statement = (
         select(s.target_id, s.as_of - cast(literal(date(1, 1, 1)), Date) + 1, s.value)
         .select_from(targets)
         .join(snapshots, s.target_id == t.id)
-        .where(t.plan_id == plan_id, t.parent_id.is_(None), s.as_of <= on)
+        .where(t.plan_id == plan_id, t.parent_id.is_(None), s.as_of <= on, *approved)
         .order_by(t.id, s.as_of, s.id)
     )
     return str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
