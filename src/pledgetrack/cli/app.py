@@ -93,8 +93,8 @@ class State:
 
     @property
     def settings(self) -> "Settings":
-        """The settings, read when a command first needs them: pydantic-settings costs
-        a tenth of a second, which ``--help`` and a refused option never pay."""
+        """The settings, read when a command first needs them (the config file and
+        the environment): ``--help`` and a refused option never read them."""
         if self._settings is None:
             self._settings = load_settings()
         return self._settings
@@ -183,21 +183,12 @@ DepartmentOption = Annotated[
 
 def load_settings() -> "Settings":
     """The settings, or exit 2 naming the config file or variable and the key at fault."""
-    from pydantic import ValidationError
-
-    from pledgetrack.config import ConfigError, Settings, reason
+    from pledgetrack.config import ConfigError, Settings, SettingsError
 
     try:
         return Settings()
-    except ConfigError as exc:
+    except (ConfigError, SettingsError) as exc:
         fail(str(exc))
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"PLEDGETRACK_{'_'.join(str(p) for p in e['loc']).upper()}: {reason(e)} "
-            f"(got {e['input']!r})"
-            for e in exc.errors()
-        )
-        fail(f"environment: {problems}")
 
 
 def database_url() -> str:
