@@ -57,12 +57,7 @@ def status(
     ] = False,
 ) -> None:
     """The completion table: items under their pledges, completion, expected, status."""
-    from pledgetrack.cli.render import (
-        print_table,
-        status_gives_way,
-        status_table,
-        write_status_json,
-    )
+    from pledgetrack.cli.status_text import write_status_json
     from pledgetrack.services.status import (
         PlanChanged,
         UnknownDepartment,
@@ -96,6 +91,8 @@ def status(
             fail(str(exc))
         except OutsidePlan as exc:
             fail(f"--as-of: {exc}")
+    from pledgetrack.cli.render import print_table, status_gives_way, status_table
+
     print_table(status_table(evaluation, lang_of(lang)), status_gives_way(lang_of(lang)))
 
 
@@ -147,7 +144,7 @@ def print_summary(
     approved_only: bool,
 ) -> None:
     """`status --summary`: counts per status and the item numbers of each."""
-    from pledgetrack.cli.render import summary_json, summary_lines
+    from pledgetrack.cli.status_text import summary_json, summary_lines
     from pledgetrack.services.status import status_summary
 
     found = status_summary(
