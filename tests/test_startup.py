@@ -215,3 +215,19 @@ def test_status_on_a_sqlite_file_imports_only_what_it_uses(
         if m in modules or any(n.startswith(m + ".") for n in modules)
     )
     assert unneeded == []
+
+
+def test_the_command_line_starts_numpy_with_one_blas_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """OpenBLAS's thread per core cost ~0.05 s of CPU at numpy's import; pledgetrack does
+    no linear algebra. A value the person set is kept."""
+    import pledgetrack.cli as cli
+
+    seen: list[str | None] = []
+    monkeypatch.setattr(cli, "app", lambda: seen.append(os.environ.get("OPENBLAS_NUM_THREADS")))
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    cli.main()
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+    cli.main()
+    assert seen == ["1", "4"]
