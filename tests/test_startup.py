@@ -206,6 +206,8 @@ def test_status_on_a_sqlite_file_imports_only_what_it_uses(
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip()
     not_needed = dict(NOT_FOR_STATUS)
+    for other in ("report", "progress", "users", "review", "evidence", "breakdown", "serve"):
+        not_needed[f"pledgetrack.cli.{other}"] = "another command's module (pledgetrack.entry)"
     if extra:  # the summary and the JSON are plain text: cli.status_text
         not_needed["rich"] = "the table's layout (cli.render); --summary and --json print text"
         not_needed["pledgetrack.cli.render"] = "the tables (rich)"
@@ -223,11 +225,67 @@ def test_the_command_line_starts_numpy_with_one_blas_thread(
     """OpenBLAS's thread per core cost ~0.05 s of CPU at numpy's import; pledgetrack does
     no linear algebra. A value the person set is kept."""
     import pledgetrack.cli as cli
+    import pledgetrack.entry as entry
 
     seen: list[str | None] = []
     monkeypatch.setattr(cli, "app", lambda: seen.append(os.environ.get("OPENBLAS_NUM_THREADS")))
-    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
-    cli.main()
-    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
-    cli.main()
-    assert seen == ["1", "4"]
+    for main in (cli.main, entry.main):
+        monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+        main()
+        monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+        main()
+    assert seen == ["1", "4", "1", "4"]
+
+
+def test_the_entry_knows_which_module_registers_each_command() -> None:
+    """pledgetrack.entry's table of commands is what the modules register."""
+    from pledgetrack.cli import MODULES, app
+    from pledgetrack.entry import COMMAND_MODULES
+
+    registered = {
+        (c.name or c.callback.__name__): c.callback.__module__  # type: ignore[union-attr]
+        for c in app.registered_commands
+    } | {
+        g.name: g.typer_instance.registered_commands[0].callback.__module__  # type: ignore[union-attr]
+        for g in app.registered_groups
+    }
+    assert {k: f"pledgetrack.cli.{v}" for k, v in COMMAND_MODULES.items()} == registered
+    assert set(COMMAND_MODULES.values()) == set(MODULES)
+
+
+@pytest.mark.parametrize(
+    ("args", "module"),
+    [
+        (["status", "--summary"], "status"),
+        (["--db", "x.sqlite", "--lang", "en", "status"], "status"),
+        (["--db=x.sqlite", "--user", "li", "import", "progress", "f.csv"], "progress"),
+        (["--login"], None),
+        (["--help"], None),
+        (["--db", "status"], None),  # --db's value, then no command: the TUI
+        (["statuss"], None),
+        ([], None),
+        (["user", "list"], "users"),
+    ],
+)
+def test_the_entry_reads_the_invoked_command(args: list[str], module: str | None) -> None:
+    from pledgetrack.entry import command_module
+
+    assert command_module(args) == module
+
+
+def test_a_command_registers_only_its_module() -> None:
+    """`pledgetrack audit` imports no other command's module; what it prints (help,
+    refusals) is what it prints with every module registered."""
+    modules, run = modules_imported_by("audit", "--limit", "x")
+    assert run.returncode == 2
+    assert "pledgetrack.cli.status" not in modules and "pledgetrack.cli.report" not in modules
+
+    def as_run_by(entry: str, args: list[str]) -> tuple[int, str, str]:
+        code = f"import sys; sys.argv[0] = 'pledgetrack'; from {entry} import main; main()"
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=120
+        )
+        return done.returncode, done.stdout, done.stderr
+
+    for args in (["audit", "--help"], ["audit", "--limit", "x"], ["statuss"], ["--help"]):
+        assert as_run_by("pledgetrack.entry", args) == as_run_by("pledgetrack.cli", args), args
