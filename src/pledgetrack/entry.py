@@ -10,7 +10,6 @@ importing `pledgetrack.cli` elsewhere (the tests, a script) always does.
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Sequence
 
@@ -42,11 +41,6 @@ FLAG_OPTIONS = ("--login",)
 #: The module to register alone (None: every module). Read by pledgetrack.cli.
 ONLY: str | None = None
 
-#: numpy's OpenBLAS starts a thread per core when numpy is imported: about 0.05 s of CPU
-#: of every command that evaluates a plan (issue 15), for linear algebra pledgetrack
-#: never does. One thread, unless the environment says otherwise.
-BLAS_THREADS = {"OPENBLAS_NUM_THREADS": "1"}
-
 
 def command_module(args: Sequence[str]) -> str | None:
     """The module registering the command *args* invoke, or None when the arguments
@@ -67,12 +61,11 @@ def command_module(args: Sequence[str]) -> str | None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: :func:`pledgetrack.cli.main` with the invoked
+    command's module alone registered."""
     global ONLY
-    for name, value in BLAS_THREADS.items():
-        os.environ.setdefault(name, value)
     if "pledgetrack.cli" not in sys.modules:
         ONLY = command_module(sys.argv[1:])
-    from pledgetrack.cli import app
+    from pledgetrack.cli import main as run
 
-    app()
+    run()

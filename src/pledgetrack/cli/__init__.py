@@ -33,11 +33,16 @@ _register()
 __all__ = ["app", "main"]
 
 
-def main() -> None:
-    """Console-script entry point (every command registered: see pledgetrack.entry)."""
-    import os
+#: numpy's OpenBLAS starts a thread per core when numpy is imported: about 0.05 s of CPU
+#: of every command that evaluates a plan (issue 15), for linear algebra pledgetrack
+#: never does. One thread, unless the environment says otherwise.
+BLAS_THREADS = {"OPENBLAS_NUM_THREADS": "1"}
 
-    from pledgetrack.entry import BLAS_THREADS
+
+def main() -> None:
+    """Console-script entry point (pledgetrack.entry's, which registers only the invoked
+    command's module, calls it)."""
+    import os
 
     for name, value in BLAS_THREADS.items():
         os.environ.setdefault(name, value)
