@@ -35,7 +35,9 @@ ALLOWED: dict[str, frozenset[str]] = {
     "web": frozenset({"catalog"}),
     "root": frozenset(),
     # `python -m pledgetrack`: the command line, nothing else.
-    "__main__": frozenset({"cli"}),
+    "__main__": frozenset({"entry"}),
+    # The `pledgetrack` command: notes the invoked command, then runs the command line.
+    "entry": frozenset({"cli"}),
 }
 
 #: The edges allowed only inside a function: the CLI opens the TUI, and `serve` the web

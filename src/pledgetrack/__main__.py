@@ -1,5 +1,5 @@
 """``python -m pledgetrack``: the same as the ``pledgetrack`` command."""
 
-from pledgetrack.cli import main
+from pledgetrack.entry import main
 
 main()

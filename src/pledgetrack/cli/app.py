@@ -28,7 +28,17 @@ if TYPE_CHECKING:
 class WholeHelpGroup(TyperGroup):
     """A command group whose ``--help`` lists each command with the first sentence of its
     help, whole and wrapped (click cuts it to the width left on one line, ending most in
-    "...")."""
+    "..."), and whose options are converted without pydantic when plain (:func:`lighten`)."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        lighten(self, ctx)
+        return super().parse_args(ctx, args)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            lighten(command, ctx)
+        return name, command, rest
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:
         rows = [
@@ -40,6 +50,82 @@ class WholeHelpGroup(TyperGroup):
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+
+def lighten(command: Any, ctx: Any) -> None:
+    """Convert *command*'s text, choice and switch options (its ``--help`` too) without
+    pydantic.
+
+    Typer (0.29) converts every option's value — even an option left out, whose value
+    is None — through a pydantic ``TypeAdapter`` it builds on first use: importing
+    pydantic and building the adapters of the global options was about 0.1 s of every
+    command and every refused option (issue 15). The conversion here answers what needs
+    no conversion — None, text given as text, a choice named exactly — as the adapter
+    would, and hands anything else (a number, a date, a path, a bad choice) to Typer's
+    own adapter, built then, so values and error messages stay Typer's. A Typer without
+    these internals is left as it is."""
+    try:
+        from typer._coercion import RuntimeParam
+    except ImportError:  # pragma: no cover - another Typer
+        return
+    global _QuickParam
+    if _QuickParam is None:
+        _QuickParam = _quick_param_class(RuntimeParam)
+    for param in command.get_params(ctx):
+        descriptor = getattr(param, "type_descriptor", None)
+        if descriptor is None or getattr(param, "_runtime_param", True) is not None:
+            continue
+        if descriptor.file_annotation is None and descriptor.parameter_info.parser is None:
+            param._runtime_param = _QuickParam(
+                parameter_info=descriptor.parameter_info, annotation=descriptor.annotation
+            )
+
+
+_QuickParam: Any = None
+
+
+def _quick_param_class(base: Any) -> Any:
+    from dataclasses import dataclass
+    from enum import Enum
+
+    from typer._coercion import build_runtime_param
+    from typer._param_types import coerce_cli_choice
+
+    @dataclass(frozen=True)
+    class QuickParam(base):  # type: ignore[misc, valid-type]
+        """Typer's conversion of one option, without pydantic for plain values."""
+
+        def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+            kind = self.annotation
+            if kind is str and type(value) is str and _is_utf8(value):
+                return value  # Typer: str(value), then pydantic's str check
+            if kind is bool and type(value) is bool:
+                return value
+            if isinstance(kind, type) and issubclass(kind, Enum):
+                try:
+                    return coerce_cli_choice(
+                        value,
+                        choices=tuple(kind),
+                        case_sensitive=self.parameter_info.case_sensitive,
+                        ctx=ctx,
+                    )
+                except ValueError:
+                    pass  # Typer's adapter words the refusal
+            typer_own = build_runtime_param(param.type_descriptor)
+            param._runtime_param = typer_own
+            return typer_own._coerce_value(value, param=param, ctx=ctx)
+
+    return QuickParam
+
+
+def _is_utf8(text: str) -> bool:
+    """*text* holds no lone surrogate (an argument not in the locale's encoding), which
+    pydantic's string check refuses."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def sub_app(help: str) -> typer.Typer:
@@ -93,8 +179,8 @@ class State:
 
     @property
     def settings(self) -> "Settings":
-        """The settings, read when a command first needs them: pydantic-settings costs
-        a tenth of a second, which ``--help`` and a refused option never pay."""
+        """The settings, read when a command first needs them (the config file and
+        the environment): ``--help`` and a refused option never read them."""
         if self._settings is None:
             self._settings = load_settings()
         return self._settings
@@ -191,21 +277,12 @@ ApprovedOnly = Annotated[
 
 def load_settings() -> "Settings":
     """The settings, or exit 2 naming the config file or variable and the key at fault."""
-    from pydantic import ValidationError
-
-    from pledgetrack.config import ConfigError, Settings, reason
+    from pledgetrack.config import ConfigError, Settings, SettingsError
 
     try:
         return Settings()
-    except ConfigError as exc:
+    except (ConfigError, SettingsError) as exc:
         fail(str(exc))
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"PLEDGETRACK_{'_'.join(str(p) for p in e['loc']).upper()}: {reason(e)} "
-            f"(got {e['input']!r})"
-            for e in exc.errors()
-        )
-        fail(f"environment: {problems}")
 
 
 def database_url() -> str:

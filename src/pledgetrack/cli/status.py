@@ -61,12 +61,7 @@ def status(
     --department naming a unit targets are split to (区市, 街道) shows that unit's shares
     under their items, each judged as a target (after the department's own items when
     the name is a department's too)."""
-    from pledgetrack.cli.render import (
-        print_table,
-        status_gives_way,
-        status_table,
-        write_status_json,
-    )
+    from pledgetrack.cli.status_text import write_status_json
     from pledgetrack.services.status import (
         PlanChanged,
         UnknownDepartment,
@@ -105,6 +100,8 @@ def status(
             fail(str(exc))
         except OutsidePlan as exc:
             fail(f"--as-of: {exc}")
+    from pledgetrack.cli.render import print_table, status_gives_way, status_table
+
     print_table(status_table(evaluation, lang_of(lang)), status_gives_way(lang_of(lang)))
 
 
@@ -156,7 +153,7 @@ def print_summary(
     approved_only: bool,
 ) -> None:
     """`status --summary`: counts per status and the item numbers of each."""
-    from pledgetrack.cli.render import summary_json, summary_lines
+    from pledgetrack.cli.status_text import summary_json, summary_lines
     from pledgetrack.services.status import status_summary
 
     found = status_summary(
