@@ -67,6 +67,38 @@ def by_columns(engine: Engine, on: date, approved_only: bool) -> dict[int, tuple
     }
 
 
+def reviewed_and_periodic(engine: Engine, *, returned_again: bool = False) -> None:
+    """Some of a generated split plan's figures reviewed (approved, returned; with
+    *returned_again*, some approved ones then returned) and some shares made amounts per
+    period (their value the total of their periods), written straight into the tables."""
+    review = (
+        "INSERT INTO review (snapshot_id, decision, comment, reviewed_by, reviewed_at,"
+        " recorded_by) SELECT id, {decision}, '', 'sup', :at, 'sup' FROM snapshot WHERE {which}"
+    )
+    with engine.begin() as conn:
+        conn.execute(
+            text(review.format(
+                decision="CASE WHEN id % 5 = 0 THEN 'returned' ELSE 'approved' END",
+                which="id % 3 <> 0",
+            )),
+            {"at": TODAY},
+        )  # fmt: skip
+        if returned_again:
+            conn.execute(
+                text(review.format(decision="'returned'", which="id % 7 = 1")), {"at": TODAY}
+            )
+        conn.execute(
+            text(
+                "UPDATE target SET per_period = TRUE, schedule = (SELECT p.schedule FROM"
+                " target p WHERE p.id = target.parent_id) WHERE parent_id IN (SELECT id"
+                " FROM target WHERE schedule IS NOT NULL AND CAST(schedule AS TEXT) <> '[]'"
+                " AND id % 2 = 0)"
+            )
+        )
+        periodic = conn.execute(text("SELECT count(*) FROM target WHERE per_period")).one()[0]
+        assert periodic > 5
+
+
 @pytest.mark.slow
 @BOTH
 def test_unit_lines_as_columns_equal_the_engines_judgement_of_each_share(
@@ -74,35 +106,7 @@ def test_unit_lines_as_columns_equal_the_engines_judgement_of_each_share(
 ) -> None:
     with empty_database(backend, tmp_path) as engine:
         generator().generate(engine, targets=400, months=10, seed=11, split=0.5, units=4)
-        with engine.begin() as conn:
-            # Some figures reviewed: approved, returned, approved then returned.
-            conn.execute(
-                text(
-                    "INSERT INTO review (snapshot_id, decision, comment, reviewed_by,"
-                    " reviewed_at, recorded_by) SELECT id, CASE WHEN id % 5 = 0 THEN"
-                    " 'returned' ELSE 'approved' END, '', 'sup', :at, 'sup' FROM snapshot"
-                    " WHERE id % 3 <> 0"
-                ),
-                {"at": TODAY},
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO review (snapshot_id, decision, comment, reviewed_by,"
-                    " reviewed_at, recorded_by) SELECT id, 'returned', '', 'sup', :at, 'sup'"
-                    " FROM snapshot WHERE id % 7 = 1"
-                ),
-                {"at": TODAY},
-            )
-            # Some shares count an amount per period (their value the periods' total).
-            conn.execute(
-                text(
-                    "UPDATE target SET per_period = TRUE, schedule = (SELECT p.schedule FROM"
-                    " target p WHERE p.id = target.parent_id) WHERE parent_id IN (SELECT id"
-                    " FROM target WHERE schedule IS NOT NULL AND CAST(schedule AS TEXT) <> '[]' AND id % 2 = 0)"
-                )
-            )
-            periodic = conn.execute(text("SELECT count(*) FROM target WHERE per_period")).one()[0]
-            assert periodic > 20
+        reviewed_and_periodic(engine, returned_again=True)
         compared, states = 0, set()
         for on in (date(2020, 2, 29), date(2020, 6, 30), date(2020, 10, 31), date(2020, 12, 31)):
             for approved_only in (False, True):
@@ -191,24 +195,7 @@ def test_a_units_status_says_what_the_engine_says_of_each_of_its_shares(
 
     with empty_database(backend, tmp_path) as engine:
         generator().generate(engine, targets=160, months=10, seed=7, split=0.5, units=3)
-        with engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO review (snapshot_id, decision, comment, reviewed_by,"
-                    " reviewed_at, recorded_by) SELECT id, CASE WHEN id % 5 = 0 THEN"
-                    " 'returned' ELSE 'approved' END, '', 'sup', :at, 'sup' FROM snapshot"
-                    " WHERE id % 3 <> 0"
-                ),
-                {"at": TODAY},
-            )
-            conn.execute(
-                text(
-                    "UPDATE target SET per_period = TRUE, schedule = (SELECT p.schedule FROM"
-                    " target p WHERE p.id = target.parent_id) WHERE parent_id IN (SELECT id"
-                    " FROM target WHERE schedule IS NOT NULL AND CAST(schedule AS TEXT) <> '[]'"
-                    " AND id % 2 = 0)"
-                )
-            )
+        reviewed_and_periodic(engine)
         compared, statuses = 0, set()
         for on in (date(2020, 2, 29), date(2020, 6, 30), date(2020, 12, 31)):
             for approved_only in (False, True):

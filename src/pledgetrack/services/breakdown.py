@@ -173,17 +173,7 @@ def unit_lines_as_of(
         value, present = value.copy(), present.copy()
         at = np.flatnonzero(cols.per_period)
         ids = cols.share_id[at].tolist()
-        totals: dict[int, Reading] = {}
-        for start in range(0, len(ids), MAX_IDS):
-            totals.update(
-                latest_readings(
-                    session=session,
-                    plan_id=structure.id,
-                    on=on,
-                    approved_only=approved_only,
-                    target_ids=ids[start : start + MAX_IDS],
-                )
-            )
+        totals = _latest_of(session, structure, ids, on, approved_only)
         for position, sid in zip(at.tolist(), ids, strict=True):
             reading = totals.get(sid)
             present[position] = reading is not None
@@ -222,6 +212,13 @@ def share_readings(
 ) -> dict[int, Reading]:
     """Share id → its latest reading as of *on*, for every unit share of *splits*."""
     ids = [s.target.id for split in splits.values() for s in split.shares]
+    return _latest_of(session, structure, ids, on, approved_only)
+
+
+def _latest_of(
+    session: Session, structure: PlanStructure, ids: list[int], on: date, approved_only: bool
+) -> dict[int, Reading]:
+    """Target id → its latest reading as of *on*, for the targets (shares) *ids*."""
     readings: dict[int, Reading] = {}
     for start in range(0, len(ids), MAX_IDS):  # a statement's bound parameters are few
         readings.update(
