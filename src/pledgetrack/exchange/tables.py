@@ -64,11 +64,22 @@ def read_csv(
         data = path.read_bytes()
     except OSError as exc:
         raise ImportRejected([CellError(name, 0, "-", f"cannot open: {exc.strerror}")]) from None
-    records = read_records(
-        decode_csv(data, name), name, lambda cells: rules.is_header(cells, required)
-    )
+    text = decode_csv(data, name)
+    del data  # a province's plan file: its bytes, text and records are 3 copies of it
+    records = read_records(text, name, lambda cells: rules.is_header(cells, required))
+    del text
     header_row, header = find_header(records, rules, required, name, titles, header_cells)
-    return body_rows(records[header_row:], rules.columns_of(header), name, notice)
+    return body_rows(_handed_on(records, header_row), rules.columns_of(header), name, notice)
+
+
+def _handed_on(
+    records: list[tuple[int, list[str]]], start: int
+) -> Iterator[tuple[int, list[str]]]:
+    """*records* from index *start*, each let go as it is handed on (made into a row)."""
+    for index in range(start, len(records)):
+        record = records[index]
+        records[index] = None  # type: ignore[call-overload]
+        yield record
 
 
 def iter_csv(

@@ -101,6 +101,7 @@ def import_plan(
         refuse_sentence_targets(rows, str(path))
     rows = office_plan_rows(rows, path, titles, guesses.lines)
     drafts = parse_plan_rows(rows, str(path))
+    del rows  # the drafts hold what is kept: a province's rows are 200 MB as dicts
     if on_guesses is not None:
         on_guesses(guesses)
     with session_scope(engine, commit=not dry_run) as session:
