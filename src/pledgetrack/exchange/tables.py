@@ -72,9 +72,7 @@ def read_csv(
     return body_rows(_handed_on(records, header_row), rules.columns_of(header), name, notice)
 
 
-def _handed_on(
-    records: list[tuple[int, list[str]]], start: int
-) -> Iterator[tuple[int, list[str]]]:
+def _handed_on(records: list[tuple[int, list[str]]], start: int) -> Iterator[tuple[int, list[str]]]:
     """*records* from index *start*, each let go as it is handed on (made into a row)."""
     for index in range(start, len(records)):
         record = records[index]

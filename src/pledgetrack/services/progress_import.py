@@ -121,18 +121,20 @@ def import_progress_file(
     with tempfile.TemporaryDirectory(prefix="pledgetrack-import-") as scratch:
         spill = sqlite3.connect(str(Path(scratch) / "rows.sqlite"))
         try:
-            with gc_paused():  # a province file: a million rows of short-lived objects
+            # A province file: a million rows of short-lived objects, no cycles (as
+            # read_progress_file and save_entries, which pause the collector too).
+            with gc_paused():
                 try:
                     count, keys = _spill(rows, resolve, spill)
                 except sqlite3.Error as exc:  # the temporary directory's disk is full …
                     reason = f"cannot set the rows aside in {scratch}: {exc}"
                     raise ImportRejected([CellError(name, 0, "-", reason)]) from None
-            if not count and not errors:
-                raise ImportRejected([CellError(name, 2, "-", "the file has no data rows")])
-            return _check_and_store(
-                engine, spill, resolve, keys, errors, name, actor=actor, source=source,
-                dry_run=dry_run, now=now, today=today, confirm=confirm, lang=lang,
-            )  # fmt: skip
+                if not count and not errors:
+                    raise ImportRejected([CellError(name, 2, "-", "the file has no data rows")])
+                return _check_and_store(
+                    engine, spill, resolve, keys, errors, name, actor=actor, source=source,
+                    dry_run=dry_run, now=now, today=today, confirm=confirm, lang=lang,
+                )  # fmt: skip
         finally:
             spill.close()
 
