@@ -136,13 +136,7 @@ def test_a_milestone_split_with_its_own_rule_reports_each_units_milestone(
         on = date(2020, 10, 31)
         assert by_columns(engine, on, False) == by_objects(engine, on, False)
         report = build_month_report(engine, month=on)
-        line = next(
-            t
-            for section in report.pledges
-            for item in section.items
-            for t in item.targets
-            if t.key == milestone.key
-        )
+        line = next(t for section in report.pledges for item in section.items for t in item.targets if t.key == milestone.key)
         assert [(u.unit, u.completion, u.achieved) for u in line.units] == [
             ("市南区", 100.0, True),
             ("市北区", None, False),
