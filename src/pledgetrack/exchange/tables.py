@@ -33,8 +33,9 @@ from pledgetrack.exchange.table_body import (
 
 __all__ = ["Notice", "Row", "TitleLine", "iter_table", "read_table", "write_table"]
 
-#: Larger CSV files are refused before they are read: the file is read whole, and its
-#: text and rows take about six times its size in memory (see docs/exchange-format.md).
+#: Larger CSV files are refused before they are read: read whole (read_csv), a file's
+#: text and rows take about six times its size in memory (see docs/exchange-format.md);
+#: streamed (iter_csv, a progress file), a UTF-8 file is never held whole.
 MAX_CSV_BYTES = 200 * 1024 * 1024
 
 
