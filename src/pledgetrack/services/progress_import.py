@@ -24,6 +24,7 @@ office tables (small) still go through whole.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -238,6 +239,9 @@ def _check_and_store(
             denied = exc  # said once the file is checked: its problems come first
         others_allowed = me.single_user or (me.is_user and me.role is Role.ADMIN)
         for batch in _batches(spill, resolve):
+            # The last batch's ORM snapshots held reference cycles, which the paused
+            # collector leaves: the young generations only, what it made (cheap).
+            gc.collect(1)
             contexts = {}
             by_plan: dict[int, list[tuple[int, date]]] = {}
             for p in batch:
@@ -285,6 +289,7 @@ def _check_and_store(
                 first_id = low if first_id is None else min(first_id, low)
                 last_id = high if last_id is None else max(last_id, high)
             shares += [r for r in rows if r.target_id in resolve.shares]
+            del rows, current, groups
         if errors:
             errors.sort(key=lambda e: e.row)
             hint = t("check.confirm_hint.import", lang) if unconfirmed == len(errors) else ""
