@@ -254,7 +254,7 @@ def test_a_disk_full_anywhere_in_a_command_is_one_line(
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), "/var/tmp/x")
 
     with sample("sqlite", tmp_path) as url:
-        monkeypatch.setattr("pledgetrack.services.progress.save_entries", no_space)
+        monkeypatch.setattr("pledgetrack.services.progress_import._check_and_store", no_space)
         line = refused(url, "import", "progress", str(november_progress(tmp_path)))
     assert line == (
         "error: the disk is full writing /var/tmp/x: nothing of this command was saved; "

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from pledgetrack.services.office_progress import ProgressRead
+    from pledgetrack.services.progress import SaveOutcome
 
 import_app = sub_app("Import a plan or progress file (CSV or .xlsx).")
 export_app = sub_app(
@@ -349,10 +350,40 @@ def import_progress_cmd(
     from pledgetrack.services.access import PermissionDenied
     from pledgetrack.services.office_progress import read_progress
     from pledgetrack.services.progress import SaveConflict, save_entries
+    from pledgetrack.services.progress_import import import_progress_file
 
     _require_input_file(file, "progress")
     day = parse_date_option(as_of, "--as-of")
     engine = engine_for()
+    said: list[tuple[str, int]] = []
+
+    def on_sheet(title: str, sheets: int) -> None:  # said once, whichever layout reads it
+        if not said:
+            said.append((title, sheets))
+            _say_sheet(title, sheets)
+
+    if plan is None and day is None:
+        # The documented layout, a batch at a time (a province's file has a million rows);
+        # a header without its columns may be an office table's, read below.
+        try:
+            outcome = import_progress_file(
+                engine, file, actor=state.actor, source=file.name, dry_run=dry_run,
+                confirm=confirm, lang=lang_of(None), sheet=sheet, on_sheet=on_sheet,
+                columns=columns, notice=_say,
+            )  # fmt: skip
+        except ImportRejected as exc:
+            if not exc.errors or any(e.reason != _MISSING for e in exc.errors):
+                _report_rejected(exc, dry_run=dry_run)
+                return
+        except SaveConflict as exc:  # a save of the same target and date won the race
+            fail(f"{exc}; run the import again")
+            return
+        except PermissionDenied as exc:
+            fail(exc.message)
+            return
+        else:
+            _say_outcome(outcome, dry_run=dry_run, not_read=None)
+            return
     try:
         read = read_progress(
             engine,
@@ -362,7 +393,7 @@ def import_progress_cmd(
             confirm=confirm,
             lang=lang_of(None),
             sheet=sheet,
-            on_sheet=_say_sheet,
+            on_sheet=on_sheet,
             columns=columns,
             notice=_say,
         )
@@ -381,12 +412,20 @@ def import_progress_cmd(
     except PermissionDenied as exc:
         fail(exc.message)
         return
+    _say_outcome(outcome, dry_run=dry_run, not_read=len(read.not_read) if read.office else None)
+
+
+#: The reason a header row lacks a column (exchange/table_body.find_header).
+_MISSING = "required column is missing from the header"
+
+
+def _say_outcome(outcome: "SaveOutcome", *, dry_run: bool, not_read: int | None) -> None:
     would = "would be " if dry_run else ""
     typer.echo(
         f"{counted(outcome.added, 'reading', 'readings')} {would}added, "
         f"{counted(outcome.corrections, 'correction', 'corrections')}, "
         f"{outcome.unchanged} already present"
-        + (f", {len(read.not_read)} not read" if read.office else "")
+        + (f", {not_read} not read" if not_read is not None else "")
     )
     if dry_run:
         typer.echo("dry run: nothing was written")

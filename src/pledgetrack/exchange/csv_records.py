@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from pledgetrack.domain.errors import CellError, ImportRejected
 from pledgetrack.exchange.csv_encoding import column_name
@@ -55,6 +55,47 @@ def read_records(
     if errors:
         raise ImportRejected(errors)
     return records
+
+
+def stream_records(
+    lines: Iterable[str],
+    name: str,
+    is_header: Callable[[list[str]], bool],
+    on_syntax_error: Callable[[], object],
+) -> Iterator[tuple[int, list[str]]]:
+    """:func:`read_records` one record at a time from *lines* (a text file opened with
+    ``newline=""``), with the same checks: a record wider than the header, or a quoted
+    cell holding lines that look like rows, is refused once the records are all read.
+
+    A record the strict reader cannot read (a quote never closed …) is located in the
+    whole text, which this stream does not keep: *on_syntax_error* is called to raise the
+    refusal (read_records on the whole file says the row and column).
+    """
+    reader = csv.reader(lines, strict=True)
+    errors: list[CellError] = []
+    header: list[str] = []
+    found = False
+    width = 0
+    start = 0
+    number = 0
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if not found:
+                if is_header(cells):
+                    found = True
+                    header = [h.strip().lower() for h in cells]
+                    width = len(header)
+            elif (reader.line_num - start > 1 or len(cells) > width) and (
+                error := _shape_error(name, number, cells, header)
+            ):
+                errors.append(error)
+            start = reader.line_num
+            yield number, cells
+    except csv.Error as exc:
+        on_syntax_error()
+        raise ImportRejected([CellError(name, number + 1, "-", str(exc))]) from None
+    if errors:
+        raise ImportRejected(errors)
 
 
 def _syntax_error(

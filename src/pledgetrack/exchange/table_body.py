@@ -5,7 +5,7 @@ ending it. Shared by CSV and XLSX reading."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from pledgetrack.domain.errors import CellError, ImportRejected
@@ -103,7 +103,18 @@ def body_rows(
     notice: Notice | None = None,
 ) -> list[Row]:
     """Data rows under the header, by documented column (*columns*: cell index → column)."""
-    rows: list[Row] = []
+    return list(iter_body_rows(records, columns, name, notice))
+
+
+def iter_body_rows(
+    records: Iterable[tuple[int, Sequence[str]]],
+    columns: dict[int, str],
+    name: str,
+    notice: Notice | None = None,
+) -> Iterator[Row]:
+    """:func:`body_rows` one at a time, as *records* come: a row under the note that
+    ends the table is refused (ImportRejected) once the records are all read."""
+    rows = False  # whether a data row came yet
     ended_by = 0
     errors: list[CellError] = []
     pairs = sorted(columns.items())
@@ -134,10 +145,10 @@ def body_rows(
             _tell(notice, f"{name}:{number}: the table ends at the note {_short(texts[0])!r}")
             continue
         width = len(cells)
-        rows.append(Row(number, {col: (cells[i] or "") if i < width else "" for i, col in pairs}))
+        rows = True
+        yield Row(number, {col: (cells[i] or "") if i < width else "" for i, col in pairs})
     if errors:
         raise ImportRejected(errors)
-    return rows
 
 
 def _is_total(text: str) -> bool:

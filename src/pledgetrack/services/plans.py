@@ -39,7 +39,7 @@ from pledgetrack.services.audit import write_audit
 from pledgetrack.services.output import check_output_file
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.queries import load_structure
-from pledgetrack.storage.writes import PlanSaved, save_plan
+from pledgetrack.storage.writes import Change, PlanSaved, save_plan
 
 __all__ = ["TableGuesses", "export_plan", "import_plan", "office_file_plan", "structure_to_draft"]
 
@@ -101,18 +101,23 @@ def import_plan(
         refuse_sentence_targets(rows, str(path))
     rows = office_plan_rows(rows, path, titles, guesses.lines)
     drafts = parse_plan_rows(rows, str(path))
+    del rows  # the drafts hold what is kept: a province's rows are 200 MB as dicts
     if on_guesses is not None:
         on_guesses(guesses)
     with session_scope(engine, commit=not dry_run) as session:
         me = acting(session, actor)
         me.require_admin("import or change plans")
-        saved = [save_plan(session=session, draft=d) for d in drafts]
-        changes = []
-        for plan_saved in saved:
-            plan, *rest = plan_saved.changes
-            changes += [replace(plan, after={**(plan.after or {}), "file": path.name}), *rest]
-        write_audit(session, user=me.recorder, acting_for=me.acting_for, at=now, changes=changes)
-        return saved
+
+        def audit(changes: list[Change]) -> None:
+            # Each plan's own change (the first of its first batch) names the file.
+            if changes[0].entity == "plan":
+                plan = changes[0]
+                changes[0] = replace(plan, after={**(plan.after or {}), "file": path.name})
+            write_audit(
+                session, user=me.recorder, acting_for=me.acting_for, at=now, changes=changes
+            )
+
+        return [save_plan(session=session, draft=d, audit=audit) for d in drafts]
 
 
 def structure_to_draft(structure: PlanStructure) -> PlanDraft:

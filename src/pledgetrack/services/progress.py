@@ -155,7 +155,6 @@ def _save_entries(
     groups: dict[tuple[int, date], list[StoredReading]] = {}
     for entry in entries:
         groups.setdefault((entry.target_id, entry.as_of), []).append(entry)
-    added = corrections = unchanged = 0
     with session_scope(engine, commit=not dry_run) as session:
         me = acting(session, actor)
         keys = {entry.target_id: entry.key for entry in entries}
@@ -165,41 +164,7 @@ def _save_entries(
         current = _current_for(session, list(groups))
         if check_base:
             _check_bases(session, groups, current)
-        rows: list[StoredReading] = []
-        for key, group in groups.items():
-            existing = current.get(key)
-            if existing is not None and _same(existing, group[-1]):
-                unchanged += len(group)
-                continue
-            # Into an empty date the whole sequence goes (history kept); onto an
-            # existing reading only the final figure, as one correction.
-            sequence = group if existing is None else group[-1:]
-            unchanged += len(group) - len(sequence)
-            previous: int | None = existing.id if existing is not None else None
-            for entry in sequence:
-                # Made anew rather than with dataclasses.replace: several times cheaper, and
-                # a province import makes one per row.
-                rows.append(
-                    StoredReading(
-                        entry.target_id,
-                        entry.key,
-                        entry.as_of,
-                        entry.value,
-                        entry.done,
-                        entry.note,
-                        entry.entered_by or me.login,  # a file that names no one: the importer
-                        entry.entered_at or now,
-                        previous,
-                        qualifier=entry.qualifier,
-                        forecast=entry.forecast,
-                        works=entry.works,
-                    )
-                )
-                if previous is None:
-                    added += 1
-                else:
-                    corrections += 1
-                previous = -len(rows)
+        rows, added, corrections, unchanged = _to_append(groups, current, me.login, now)
         try:
             ids = append_snapshots(
                 session=session, rows=rows, recorded_by=me.recorder, recorded_at=now
@@ -238,6 +203,53 @@ def _save_entries(
             )
         write_audit(session, user=me.recorder, acting_for=me.acting_for, at=now, changes=changes)
     return SaveOutcome(added, corrections, unchanged)
+
+
+def _to_append(
+    groups: Mapping[tuple[int, date], list[StoredReading]],
+    current: Mapping[tuple[int, date], Snapshot],
+    login: str,
+    now: datetime,
+) -> tuple[list[StoredReading], int, int, int]:
+    """The rows to append for *groups* (entries by target and date, in file order) over
+    the *current* readings, and how many are added, corrections and unchanged."""
+    added = corrections = unchanged = 0
+    rows: list[StoredReading] = []
+    for key, group in groups.items():
+        existing = current.get(key)
+        if existing is not None and _same(existing, group[-1]):
+            unchanged += len(group)
+            continue
+        # Into an empty date the whole sequence goes (history kept); onto an
+        # existing reading only the final figure, as one correction.
+        sequence = group if existing is None else group[-1:]
+        unchanged += len(group) - len(sequence)
+        previous: int | None = existing.id if existing is not None else None
+        for entry in sequence:
+            # Made anew rather than with dataclasses.replace: several times cheaper, and
+            # a province import makes one per row.
+            rows.append(
+                StoredReading(
+                    entry.target_id,
+                    entry.key,
+                    entry.as_of,
+                    entry.value,
+                    entry.done,
+                    entry.note,
+                    entry.entered_by or login,  # a file that names no one: the importer
+                    entry.entered_at or now,
+                    previous,
+                    qualifier=entry.qualifier,
+                    forecast=entry.forecast,
+                    works=entry.works,
+                )
+            )
+            if previous is None:
+                added += 1
+            else:
+                corrections += 1
+            previous = -len(rows)
+    return rows, added, corrections, unchanged
 
 
 def _require_own_entries(me: Actor, entries: Sequence[StoredReading]) -> None:
@@ -542,45 +554,8 @@ def parse_progress_rows(
     unconfirmed = 0
     first_days: dict[date, date] = {}  # a file has few distinct dates and many rows
     for p in pending:
-        context = contexts.get((p.target.id, p.day), NO_CONTEXT) if p.day else NO_CONTEXT
-        if p.day is not None:
-            earlier = last_month.get(p.target.id)
-            first = first_days.get(p.day) or first_days.setdefault(p.day, month_start(p.day))
-            if earlier is not None and earlier.as_of < first:
-                if context.previous is None or earlier.as_of > context.previous.as_of:
-                    context = ReadingContext(earlier, context.current, context.current_approved)
-        cells = p.row.cells
-        check = check_reading(
-            p.target,
-            p.structure.period,
-            as_of=p.day if p.day is not None else p.row.get("as_of"),
-            value=cells.get("value"),
-            done=cells.get("done") or None,
-            note=cells.get("note") or "",
-            today=today,
-            context=context,
-            qualifier=cells.get("qualifier"),
-            forecast=cells.get("forecast"),
-            works=_works_cell(p.target, cells),
-        )
-        confirmed = _row_confirms(p.row, name, errors, lang) or confirm
-        if check.problems:
-            for problem in check.errors or (() if confirmed else check.warnings):
-                errors.append(
-                    CellError(
-                        name, p.row.number, problem.field, problem.message(lang), problem.code
-                    )
-                )
-                unconfirmed += not problem.is_error
-        reading = check.reading
-        if reading is None:
-            continue
-        last_month[p.target.id] = reading
-        entries.append(
-            (
-                p.row.number,
-                to_store(p.target, reading, (cells.get("entered_by") or "").strip(), p.entered_at),
-            )
+        unconfirmed += _check_row(
+            p, contexts, last_month, first_days, entries, errors, name, today, confirm, lang
         )
     if errors:
         errors.sort(key=lambda e: e.row)
@@ -588,6 +563,58 @@ def parse_progress_rows(
         raise ImportRejected(errors, hint)
     entries.sort(key=lambda pair: pair[0])  # file order: a date's corrections in sequence
     return [entry for _, entry in entries]
+
+
+def _check_row(
+    p: _Pending,
+    contexts: Mapping[tuple[int, date], ReadingContext],
+    last_month: dict[int, Reading],
+    first_days: dict[date, date],
+    entries: list[tuple[int, StoredReading]],
+    errors: list[CellError],
+    name: str,
+    today: date,
+    confirm: bool,
+    lang: str,
+) -> int:
+    """Check one row, the rows before it of its target checked already (in date order):
+    its entry goes to *entries*, its problems to *errors*; returns how many of those
+    are warnings not confirmed. *last_month*: per target, the file's latest reading."""
+    context = contexts.get((p.target.id, p.day), NO_CONTEXT) if p.day else NO_CONTEXT
+    if p.day is not None:
+        earlier = last_month.get(p.target.id)
+        first = first_days.get(p.day) or first_days.setdefault(p.day, month_start(p.day))
+        if earlier is not None and earlier.as_of < first:
+            if context.previous is None or earlier.as_of > context.previous.as_of:
+                context = ReadingContext(earlier, context.current, context.current_approved)
+    cells = p.row.cells
+    check = check_reading(
+        p.target,
+        p.structure.period,
+        as_of=p.day if p.day is not None else p.row.get("as_of"),
+        value=cells.get("value"),
+        done=cells.get("done") or None,
+        note=cells.get("note") or "",
+        today=today,
+        context=context,
+        qualifier=cells.get("qualifier"),
+        forecast=cells.get("forecast"),
+        works=_works_cell(p.target, cells),
+    )
+    unconfirmed = 0
+    confirmed = _row_confirms(p.row, name, errors, lang) or confirm
+    if check.problems:
+        for problem in check.errors or (() if confirmed else check.warnings):
+            errors.append(
+                CellError(name, p.row.number, problem.field, problem.message(lang), problem.code)
+            )
+            unconfirmed += not problem.is_error
+    reading = check.reading
+    if reading is not None:
+        last_month[p.target.id] = reading
+        entered_by = (cells.get("entered_by") or "").strip()
+        entries.append((p.row.number, to_store(p.target, reading, entered_by, p.entered_at)))
+    return unconfirmed
 
 
 def _works_cell(target: TargetInfo, cells: Mapping[str, str]) -> str | None:
@@ -605,14 +632,28 @@ def _resolve_rows(
 ) -> list[_Pending]:
     """Each row's plan and target (unknown ones are errors), its date if it reads as one,
     and its entry time."""
-    structures: dict[str, PlanStructure | None] = {}
-    # Built once per plan, not per row: a province file has 100k rows.
-    targets_by_plan: dict[str, dict[str, TargetInfo]] = {}
-    pending: list[_Pending] = []
-    for row in rows:
+    resolve = _Resolver(engine, name, errors, lang)
+    return [p for row in rows if (p := resolve(row)) is not None]
+
+
+class _Resolver:
+    """A row's plan and target (unknown ones are errors in *errors*), its date if it
+    reads as one, and its entry time; each plan loaded once."""
+
+    def __init__(self, engine: Engine, name: str, errors: list[CellError], lang: str):
+        self.engine, self.name, self.errors, self.lang = engine, name, errors, lang
+        self.structures: dict[str, PlanStructure | None] = {}
+        # Built once per plan, not per row: a province file has 100k rows.
+        self.targets_by_plan: dict[str, dict[str, TargetInfo]] = {}
+        #: The ids of the units' shares among them (services.breakdown).
+        self.shares: set[int] = set()
+
+    def __call__(self, row: Row) -> _Pending | None:
+        name, errors, lang = self.name, self.errors, self.lang
         code = row.get("plan")
+        structures = self.structures
         if code not in structures:
-            with Session(engine) as session:
+            with Session(self.engine) as session:
                 try:
                     structures[code] = load_structure(session=session, code=code) if code else None
                 except LookupError:
@@ -621,17 +662,19 @@ def _resolve_rows(
         if structure is None:
             problem = unknown_plan(code)
             errors.append(CellError(name, row.number, "plan", problem.message(lang), problem.code))
-            continue
-        if code not in targets_by_plan:
-            with Session(engine) as session:
-                targets_by_plan[code] = _target_by_key(structure, session)
-        target = targets_by_plan[code].get(row.get("target"))
+            return None
+        if code not in self.targets_by_plan:
+            with Session(self.engine) as session:
+                shares = share_targets(session, structure)
+                self.shares.update(t.id for t in shares.values())
+                self.targets_by_plan[code] = {**shares, **{t.key: t for t in structure.targets()}}
+        target = self.targets_by_plan[code].get(row.get("target"))
         if target is None:
             problem = unknown_target(row.get("target"), code)
             errors.append(
                 CellError(name, row.number, "target", problem.message(lang), problem.code)
             )
-            continue
+            return None
         entered_at = _entered_at(row, name, errors)
         try:
             day: date | None = parse_date(row.get("as_of"))
@@ -639,8 +682,7 @@ def _resolve_rows(
             day = None
         if day is not None and not structure.period.contains(day):
             day = None  # the check says why
-        pending.append(_Pending(row, structure, target, day, entered_at))
-    return pending
+        return _Pending(row, structure, target, day, entered_at)
 
 
 def _entered_at(row: Row, name: str, errors: list[CellError]) -> datetime | None:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, insert
-from sqlmodel import Session, delete, select
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.engine import Connection
+from sqlmodel import Session
 
 from pledgetrack.domain.model import StoredReading
-from pledgetrack.domain.plan_draft import PlanDraft
+from pledgetrack.domain.plan_draft import PlanDraft, TargetDraft
 from pledgetrack.storage.tables import (
     Department,
     Item,
@@ -46,144 +48,318 @@ class PlanSaved:
     targets_updated: int
     #: Targets in the database that the file no longer lists (kept, with their history).
     targets_not_in_file: list[str]
-    #: For the audit trail: the plan, and every item and target added or changed.
-    changes: list[Change] = field(default_factory=list)
+    #: How many changes of each action (``item.add``, ``target.change`` …) went to the
+    #: audit trail: the plan, and every item and target added or changed.
+    counts: Mapping[str, int] = field(default_factory=dict)
     #: Pledges (件) in the file.
     pledges: int = 0
 
     def count(self, action: str) -> int:
         """How many of the changes are *action* (``item.add``, ``target.change`` …)."""
-        return sum(change.action == action for change in self.changes)
+        return self.counts.get(action, 0)
 
 
-def save_plan(*, session: Session, draft: PlanDraft) -> PlanSaved:
-    """Create or update a plan from a checked draft, matching pledges, items and targets by key."""
-    plan = session.exec(select(Plan).where(Plan.code == draft.code)).first()
-    created = plan is None
-    plan_before = _plan_state(plan) if plan is not None else None
-    if plan is None:
-        plan = Plan(
-            code=draft.code, title=draft.title, start=draft.start, end=draft.end, flat=draft.flat
-        )
+#: Audit changes are handed on this many at a time (a province plan has 100,000 targets).
+CHANGE_BATCH = 2_000
+
+#: Told each batch of audit changes of a saved plan, the plan's own change first.
+ChangeSink = Callable[[list[Change]], object]
+
+
+def save_plan(*, session: Session, draft: PlanDraft, audit: ChangeSink) -> PlanSaved:
+    """Create or update a plan from a checked draft, matching pledges, items and targets by
+    key; *audit* is handed the changes for the audit trail (the plan, and every item and
+    target added or changed), :data:`CHANGE_BATCH` at a time.
+
+    Written with Core statements on the session's connection, a few per table whatever
+    the size of the plan: a province plan has 100,000 targets, and an ORM object each (with
+    a flush and a bulk delete per item) made the import quadratic. Only what differs is
+    inserted or updated; the stored plan is the same as if every row were written."""
+    conn = session.connection()
+    plans, pledge_t = _table(Plan), _table(Pledge)
+    item_t, dept_t, link_t, target_t = (
+        _table(Item), _table(Department), _table(ItemDepartment), _table(Target)
+    )  # fmt: skip
+
+    # The plan.
+    found = conn.execute(
+        select(plans.c.id, plans.c.code, plans.c.title, plans.c.start, plans.c.end, plans.c.flat)
+        .where(plans.c.code == draft.code)
+    ).first()  # fmt: skip
+    wanted = {"title": draft.title, "start": draft.start, "end": draft.end, "flat": draft.flat}
+    plan_before: dict[str, Any] | None = None
+    if found is None:
+        plan_id = conn.execute(
+            insert(plans).values(code=draft.code, **wanted)
+        ).inserted_primary_key[0]  # fmt: skip
     else:
-        plan.title, plan.start, plan.end = draft.title, draft.start, draft.end
-        plan.flat = draft.flat
-    session.add(plan)
-    session.flush()
-    assert plan.id is not None
+        plan_id = found.id
+        plan_before = _plan_state(found)
+        if any(getattr(found, k) != v for k, v in wanted.items()):
+            conn.execute(update(plans).where(plans.c.id == plan_id).values(**wanted))
+    plan_after = _plan_state(SimpleNamespace(code=draft.code, **wanted))
 
-    pledges = {p.no: p for p in session.exec(select(Pledge).where(Pledge.plan_id == plan.id))}
-    for no, title in draft.pledges.items():
-        pledge = pledges.get(no) or Pledge(plan_id=plan.id, no=no, title=title)
-        pledge.title = title
-        session.add(pledge)
-        pledges[no] = pledge
-    departments = {d.name: d for d in session.exec(select(Department))}
-    items = {i.no: i for i in session.exec(select(Item).where(Item.plan_id == plan.id))}
-    targets = {
-        t.key: t
-        for t in session.exec(
-            select(Target).where(Target.plan_id == plan.id, Target.parent_id.is_(None))  # type: ignore[union-attr]
+    # Pledges: matched by number.
+    pledges = {
+        no: (pid, title)
+        for pid, no, title in conn.execute(
+            select(pledge_t.c.id, pledge_t.c.no, pledge_t.c.title).where(
+                pledge_t.c.plan_id == plan_id
+            )
         )
     }
-    session.flush()
-    item_before = _item_states(session, plan.id, items, pledges)
-    item_no = {i.id: no for no, i in items.items()}
-    target_before = {key: _target_state(t, item_no) for key, t in targets.items()}
-
-    added = updated = 0
-    for item_draft in draft.items.values():
-        item = items.get(item_draft.no) or Item(
-            plan_id=plan.id, no=item_draft.no, title="", pledge_id=0
+    _insert(conn, pledge_t, [
+        {"plan_id": plan_id, "no": no, "title": title}
+        for no, title in draft.pledges.items() if no not in pledges
+    ])  # fmt: skip
+    _update(conn, pledge_t, ("title",), [
+        {"id_": pledges[no][0], "title": title}
+        for no, title in draft.pledges.items() if no in pledges and pledges[no][1] != title
+    ])  # fmt: skip
+    pledge_id = {
+        no: pid
+        for pid, no in conn.execute(
+            select(pledge_t.c.id, pledge_t.c.no).where(pledge_t.c.plan_id == plan_id)
         )
-        item.title = item_draft.title
-        item.pledge_id = pledges[item_draft.pledge_no].id or 0
-        session.add(item)
-        session.flush()
-        assert item.id is not None
-        items[item_draft.no] = item
-        session.exec(delete(ItemDepartment).where(ItemDepartment.item_id == item.id))  # type: ignore[call-overload]
-        for position, name in enumerate(item_draft.departments):
-            department = departments.get(name)
-            if department is None:
-                department = Department(name=name)
-                session.add(department)
-                session.flush()
-                departments[name] = department
-            session.add(
-                ItemDepartment(item_id=item.id, department_id=department.id or 0, position=position)
-            )
-        for position, t in enumerate(item_draft.targets):
-            target = targets.get(t.key)
-            if target is None:
-                target = Target(
-                    plan_id=plan.id, item_id=item.id, key=t.key, name=t.name, kind=t.kind.value
-                )
+    }
+    pledge_no = {pid: no for no, pid in pledge_id.items()}
+
+    # Departments: by name, made in the order the file first names them.
+    departments = dict(conn.execute(select(dept_t.c.name, dept_t.c.id)).all())
+    named = dict.fromkeys(d for i in draft.items.values() for d in i.departments)
+    _insert(conn, dept_t, [{"name": name} for name in named if name not in departments])
+    if any(name not in departments for name in named):
+        departments = dict(conn.execute(select(dept_t.c.name, dept_t.c.id)).all())
+
+    # Items: matched by number; the audit's before and after of each, with departments.
+    stored_items = conn.execute(
+        select(item_t.c.id, item_t.c.no, item_t.c.title, item_t.c.pledge_id)
+        .where(item_t.c.plan_id == plan_id)
+        .order_by(item_t.c.id)
+    ).all()  # fmt: skip
+    links = _item_departments(conn, plan_id)
+    item_before = {
+        i.no: _item_state(i.no, i.title, pledge_no.get(i.pledge_id), links.get(i.id, []))
+        for i in stored_items
+    }
+    item_id = {i.no: i.id for i in stored_items}
+    new_items, changed_items = [], []
+    for it in draft.items.values():
+        pid = pledge_id[it.pledge_no]
+        if it.no not in item_id:
+            new_items.append({"plan_id": plan_id, "no": it.no, "title": it.title, "pledge_id": pid})
+        elif (item_before[it.no]["title"], item_before[it.no]["pledge"]) != (
+            it.title,
+            it.pledge_no,
+        ):
+            changed_items.append({"id_": item_id[it.no], "title": it.title, "pledge_id": pid})
+    _insert(conn, item_t, new_items)
+    _update(conn, item_t, ("title", "pledge_id"), changed_items)
+    if new_items:
+        item_id = dict(
+            conn.execute(select(item_t.c.no, item_t.c.id).where(item_t.c.plan_id == plan_id)).all()
+        )
+    relinked = [
+        it for it in draft.items.values()
+        if it.no not in item_before or item_before[it.no]["departments"] != it.departments
+    ]  # fmt: skip
+    _delete_links(conn, link_t, [item_id[it.no] for it in relinked if it.no in item_before])
+    _insert(conn, link_t, [
+        {"item_id": item_id[it.no], "department_id": departments[name], "position": position}
+        for it in relinked for position, name in enumerate(it.departments)
+    ])  # fmt: skip
+    item_after = dict(item_before)
+    for it in draft.items.values():
+        item_after[it.no] = _item_state(it.no, it.title, it.pledge_no, list(it.departments))
+
+    # Targets: matched by key among the plan's own (a unit's share is not in a plan file).
+    columns = [target_t.c[name] for name in _TARGET_COLUMNS]
+    stored = {
+        row.key: row
+        for row in conn.execute(
+            select(
+                target_t.c.id, target_t.c.key, target_t.c.item_id, target_t.c.position, *columns
+            ).where(target_t.c.plan_id == plan_id, target_t.c.parent_id.is_(None))
+        )
+    }
+    item_no_before = {i.id: i.no for i in stored_items}
+    added = updated = 0
+    new_targets: list[dict[str, Any]] = []
+    changed_targets: list[dict[str, Any]] = []
+    names = ("item_id", "position", *_TARGET_COLUMNS)
+    for it in draft.items.values():
+        for position, t in enumerate(it.targets):
+            values = _target_values(t, item_id[it.no], position)
+            row = stored.get(t.key)
+            if row is None:
                 added += 1
+                new_targets.append({"plan_id": plan_id, "key": t.key, **values})
             else:
                 updated += 1
-            target.item_id = item.id
-            target.position = position
-            target.name = t.name
-            target.kind = t.kind.value
-            target.target_value = t.target_value
-            target.at_least = t.at_least
-            target.unit = t.unit
-            target.baseline = t.baseline
-            target.deadline = t.deadline
-            target.assessed = t.assessed
-            target.schedule = [{"on": n.on.isoformat(), "value": n.value} for n in t.schedule]
-            target.stages = [
-                {"name": s.name, "planned": s.planned.isoformat() if s.planned else None}
-                for s in t.stages
-            ]
-            target.note = t.note
-            target.per_period = t.per_period
-            session.add(target)
-            targets[t.key] = target
-    session.flush()
-    in_file = {t.key for i in draft.items.values() for t in i.targets}
-    changes = [
+                if any(getattr(row, name) != value for name, value in values.items()):
+                    changed_targets.append({"id_": row.id, **values})
+            # Written a batch at a time: the rows of a province plan are 100 MB as dicts.
+            if len(new_targets) >= CHANGE_BATCH:
+                _insert(conn, target_t, new_targets)
+                new_targets = []
+            if len(changed_targets) >= CHANGE_BATCH:
+                _update(conn, target_t, names, changed_targets)
+                changed_targets = []
+    _insert(conn, target_t, new_targets)
+    _update(conn, target_t, names, changed_targets)
+    target_id = {
+        key: tid
+        for key, tid in conn.execute(
+            select(target_t.c.key, target_t.c.id).where(
+                target_t.c.plan_id == plan_id, target_t.c.parent_id.is_(None)
+            )
+        )
+    }
+    in_file = {t.key: (t, it.no) for it in draft.items.values() for t in it.targets}
+
+    # The audit trail, a batch at a time.
+    counts: dict[str, int] = {}
+    batch: list[Change] = []
+
+    def emit(change: Change) -> None:
+        counts[change.action] = counts.get(change.action, 0) + 1
+        batch.append(change)
+        if len(batch) >= CHANGE_BATCH:
+            audit(batch[:])
+            batch.clear()
+
+    if plan_before is not None:
+        plan_before["targets"] = len(stored)
+    emit(
         Change(
             "plan.import" if plan_before is None else "plan.update",
             "plan",
-            plan.id,
+            plan_id,
             before=plan_before,
-            after={**_plan_state(plan), "targets": len(set(targets) | in_file)},
+            after={**plan_after, "targets": len(set(stored) | set(in_file))},
         )
-    ]
-    if plan_before is not None:
-        plan_before["targets"] = len(target_before)
-    item_after = _item_states(session, plan.id, items, pledges)
+    )
     for no, state in item_after.items():
         if item_before.get(no) != state:
             action = "item.add" if no not in item_before else "item.change"
-            changes.append(Change(action, "item", items[no].id, None, item_before.get(no), state))
-    item_no = {i.id: no for no, i in items.items()}
+            emit(Change(action, "item", item_id[no], None, item_before.get(no), state))
     for key in sorted(in_file, key=_key_order):
-        state = _target_state(targets[key], item_no)
-        if target_before.get(key) != state:
-            action = "target.add" if key not in target_before else "target.change"
-            changes.append(
-                Change(action, "target", targets[key].id, key, target_before.get(key), state)
-            )
+        t, no = in_file[key]
+        state = _draft_state(t, no)
+        row = stored.get(key)
+        before = None if row is None else _row_state(row, item_no_before)
+        if before != state:
+            action = "target.add" if row is None else "target.change"
+            emit(Change(action, "target", target_id[key], key, before, state))
+    if batch:
+        audit(batch)
     return PlanSaved(
         code=draft.code,
-        created=created,
+        created=found is None,
         items=len(draft.items),
         pledges=0 if draft.flat else len(draft.pledges),  # a flat list counts no 件
         targets_added=added,
         targets_updated=updated,
-        targets_not_in_file=sorted(k for k in targets if k not in in_file),
-        changes=changes,
+        targets_not_in_file=sorted(k for k in stored if k not in in_file),
+        counts=counts,
     )
+
+
+#: The columns of a target a plan file sets (beside its item, key and position).
+_TARGET_COLUMNS = (
+    "name", "kind", "target_value", "at_least", "unit", "baseline", "deadline", "assessed",
+    "schedule", "stages", "note", "per_period",
+)  # fmt: skip
+
+
+def _table(model: Any) -> Table:
+    return model.__table__  # type: ignore[no-any-return]
+
+
+def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One executemany INSERT of *rows* (nothing for none)."""
+    if rows:
+        conn.execute(insert(table), rows)
+
+
+def _update(
+    conn: Connection, table: Table, names: Sequence[str], rows: list[dict[str, Any]]
+) -> None:
+    """One executemany UPDATE of the columns *names* of each row by its ``id_``."""
+    if rows:
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("id_"))
+            .values({name: bindparam(name) for name in names})
+        )
+        conn.execute(statement, rows)
+
+
+def _delete_links(conn: Connection, table: Table, item_ids: list[int]) -> None:
+    """The department links of these items, deleted 500 items at a time."""
+    for start in range(0, len(item_ids), 500):
+        conn.execute(delete(table).where(table.c.item_id.in_(item_ids[start : start + 500])))
+
+
+def _item_departments(conn: Connection, plan_id: int) -> dict[int, list[str]]:
+    """Item id → its departments' names, lead first, for every item of the plan."""
+    link_t, dept_t, item_t = _table(ItemDepartment), _table(Department), _table(Item)
+    departments: dict[int, list[str]] = {}
+    for item_id, name in conn.execute(
+        select(link_t.c.item_id, dept_t.c.name)
+        .join(dept_t, dept_t.c.id == link_t.c.department_id)
+        .join(item_t, item_t.c.id == link_t.c.item_id)
+        .where(item_t.c.plan_id == plan_id)
+        .order_by(link_t.c.item_id, link_t.c.position)
+    ):
+        departments.setdefault(item_id, []).append(name)
+    return departments
+
+
+def _item_state(no: int, title: str, pledge: int | None, departments: list[str]) -> dict[str, Any]:
+    """An item as the audit trail records it, with its departments (lead first)."""
+    return {"no": no, "title": title, "pledge": pledge, "departments": departments}
+
+
+def _target_values(t: TargetDraft, item_id: int, position: int) -> dict[str, Any]:
+    """The stored columns of a target from its draft."""
+    return {
+        "item_id": item_id,
+        "position": position,
+        "name": t.name,
+        "kind": t.kind.value,
+        "target_value": t.target_value,
+        "at_least": t.at_least,
+        "unit": t.unit,
+        "baseline": t.baseline,
+        "deadline": t.deadline,
+        "assessed": t.assessed,
+        "schedule": [{"on": n.on.isoformat(), "value": n.value} for n in t.schedule],
+        "stages": [
+            {"name": s.name, "planned": s.planned.isoformat() if s.planned else None}
+            for s in t.stages
+        ],
+        "note": t.note,
+        "per_period": t.per_period,
+    }
+
+
+def _draft_state(t: TargetDraft, item_no: int) -> dict[str, Any]:
+    """A target from the file as the audit trail records it."""
+    values = _target_values(t, 0, 0)
+    return _target_state(SimpleNamespace(**values), {0: item_no})
+
+
+def _row_state(row: Any, item_no: Mapping[int | None, int]) -> dict[str, Any]:
+    """A stored target as the audit trail records it."""
+    return _target_state(row, item_no)
 
 
 def _key_order(key: str) -> tuple[tuple[int, str], ...]:
     return tuple((int(p), "") if p.isdigit() else (0, p) for p in key.split("."))
 
 
-def _plan_state(plan: Plan) -> dict[str, Any]:
+def _plan_state(plan: Any) -> dict[str, Any]:
     return {
         "code": plan.code,
         "title": plan.title,
@@ -194,32 +370,7 @@ def _plan_state(plan: Plan) -> dict[str, Any]:
     }
 
 
-def _item_states(
-    session: Session, plan_id: int, items: dict[int, Item], pledges: dict[int, Pledge]
-) -> dict[int, dict[str, Any]]:
-    """Each item as the audit trail records it, with its departments (lead first)."""
-    pledge_no = {p.id: no for no, p in pledges.items()}
-    departments: dict[int, list[str]] = {}
-    for item_id, name in session.exec(
-        select(ItemDepartment.item_id, Department.name)
-        .join(Department, Department.id == ItemDepartment.department_id)  # type: ignore[arg-type]
-        .join(Item, Item.id == ItemDepartment.item_id)  # type: ignore[arg-type]
-        .where(Item.plan_id == plan_id)
-        .order_by(ItemDepartment.item_id, ItemDepartment.position)
-    ).all():
-        departments.setdefault(item_id, []).append(name)
-    return {
-        no: {
-            "no": no,
-            "title": item.title,
-            "pledge": pledge_no.get(item.pledge_id),
-            "departments": departments.get(item.id or 0, []),
-        }
-        for no, item in items.items()
-    }
-
-
-def _target_state(target: Target, item_no: Mapping[int | None, int]) -> dict[str, Any]:
+def _target_state(target: Any, item_no: Mapping[int | None, int]) -> dict[str, Any]:
     """A target as the audit trail records it."""
     return {
         "item": item_no.get(target.item_id),
