@@ -81,3 +81,17 @@ def engine(tmp_path: Path) -> Engine:
     engine = make_engine(sqlite_url(copy))
     yield engine
     engine.dispose()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A Textual app run — a pilot (an async test) or a screenshot compared with its
+    snapshot — takes a second or more: ``slow``, out of the fast loop (README, Testing).
+    Every run of the whole suite (``.ci/run``) still has them."""
+    import inspect
+
+    slow = pytest.mark.slow
+    for item in items:
+        function = getattr(item, "function", None)
+        fixtures = getattr(item, "fixturenames", ())
+        if inspect.iscoroutinefunction(function) or "snap_compare" in fixtures:
+            item.add_marker(slow)
