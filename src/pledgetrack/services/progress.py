@@ -182,25 +182,10 @@ def _save_entries(
             raise _save_conflict(session, winners) from exc
         # Each reading's own audit entry is written by the database (migration 0004's
         # triggers); an import adds one entry saying where its readings came from.
-        changes: list[Change] = []
-        if source is not None:
-            changes.append(
-                Change(
-                    "progress.import",
-                    "snapshot",
-                    None,
-                    None,
-                    None,
-                    {
-                        "source": source,
-                        "added": added,
-                        "corrections": corrections,
-                        "unchanged": unchanged,
-                        "first_id": min(ids) if ids else None,
-                        "last_id": max(ids) if ids else None,
-                    },
-                )
-            )
+        changes = import_changes(
+            source, added, corrections, unchanged, min(ids) if ids else None,
+            max(ids) if ids else None,
+        )  # fmt: skip
         write_audit(session, user=me.recorder, acting_for=me.acting_for, at=now, changes=changes)
     return SaveOutcome(added, corrections, unchanged)
 
@@ -768,3 +753,25 @@ def export_progress(
             replace=force,
         )
     return written
+
+
+def import_changes(
+    source: str | None,
+    added: int,
+    corrections: int,
+    unchanged: int,
+    first_id: int | None,
+    last_id: int | None,
+) -> list[Change]:
+    """The audit entry an import adds beside its readings' own (written by the database,
+    migration 0004): where they came from and the range of snapshot ids; none for a
+    save that is not an import (*source* None)."""
+    if source is None:
+        return []
+    counts = {"added": added, "corrections": corrections, "unchanged": unchanged}
+    return [
+        Change(
+            "progress.import", "snapshot", None, None, None,
+            {"source": source, **counts, "first_id": first_id, "last_id": last_id},
+        )
+    ]  # fmt: skip

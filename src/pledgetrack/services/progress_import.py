@@ -47,7 +47,7 @@ from pledgetrack.services.access import (
     acting,
     require_entry_for_targets,
 )
-from pledgetrack.services.audit import Change, write_audit
+from pledgetrack.services.audit import write_audit
 from pledgetrack.services.breakdown import refuse_totals, roll_up
 from pledgetrack.services.gc_pause import gc_paused
 from pledgetrack.services.progress import (
@@ -62,6 +62,7 @@ from pledgetrack.services.progress import (
     _Resolver,
     _save_conflict,
     _to_append,
+    import_changes,
     reading_contexts,
 )
 from pledgetrack.storage.db import session_scope
@@ -311,24 +312,6 @@ def _check_and_store(
         except IntegrityError:
             session.rollback()
             raise
-        changes: list[Change] = []
-        if source is not None:
-            changes.append(
-                Change(
-                    "progress.import",
-                    "snapshot",
-                    None,
-                    None,
-                    None,
-                    {
-                        "source": source,
-                        "added": added,
-                        "corrections": corrections,
-                        "unchanged": unchanged,
-                        "first_id": first_id,
-                        "last_id": last_id,
-                    },
-                )
-            )
+        changes = import_changes(source, added, corrections, unchanged, first_id, last_id)
         write_audit(session, user=me.recorder, acting_for=me.acting_for, at=now, changes=changes)
     return SaveOutcome(added, corrections, unchanged)
