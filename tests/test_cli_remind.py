@@ -43,7 +43,7 @@ def test_text_names_each_department_its_targets_and_how_late(cli_db: Path) -> No
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == "2020年青岛市市办实事 · 2020年11月进展报送提醒（截至2020年12月8日）"
-    assert "市教育局：1项指标未报送2020年11月进展（截至2020年12月5日，已逾期3天）：" in lines
+    assert "市教育局：1项指标未报送2020年11月进展（2020年12月5日截止，已逾期3天）：" in lines
     assert "  5.1 完成一键式紧急报警系统安装的学校(校区)" in lines
     # The police co-operate on item 5: reminded too, and told who leads.
     assert "  5.1 完成一键式紧急报警系统安装的学校(校区)（配合，牵头单位：市教育局）" in lines
@@ -353,7 +353,7 @@ def test_units_that_owe_their_shares_are_reminded_by_name(cli_db: Path, tmp_path
     result = run(cli_db, *NOVEMBER_LATE, "--department", "市南区", "--lang", "zh")
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[2:] == [
-        "市南区：1项指标未报送2020年11月进展（截至2020年12月5日，已逾期3天）：",
+        "市南区：1项指标未报送2020年11月进展（2020年12月5日截止，已逾期3天）：",
         "  3.4/市南区 寒暑假爱心托管驿站（市南区份额）",
     ]
     english = run(cli_db, *NOVEMBER_LATE, "--department", "崂山区", "--lang", "en")

@@ -292,7 +292,7 @@ def test_a_units_share_is_named_as_its_share_in_words_and_letters(town: Engine) 
     set_breakdown(town, target_key="1.1", rule="sum", shares=SPLIT)
     reminders = build_reminders(town, on=date(2020, 11, 8), department="市南区")
     assert reminder_lines(reminders, "zh")[2:] == [
-        "市南区：1项指标未报送2020年10月进展（截至2020年11月5日，已逾期3天）：",
+        "市南区：1项指标未报送2020年10月进展（2020年11月5日截止，已逾期3天）：",
         "  1.1/市南区 新建幼儿园（市南区份额）",
     ]
     assert reminder_lines(reminders, "en")[-1] == "  1.1/市南区 新建幼儿园 (市南区's share)"

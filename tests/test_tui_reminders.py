@@ -16,22 +16,22 @@ from pledgetrack.tui.screens.phone_list import PhoneListScreen
 from tests.tui_support import SIZE, make_app, settle, text_of
 
 
-async def test_a_month_fully_reported_says_so_and_how_late_its_day_is(engine: Engine) -> None:
+async def test_a_month_fully_reported_says_so_and_names_no_lateness(engine: Engine) -> None:
     app = make_app(engine)  # 2020-10-31: September's figures were due 2020-10-05
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert text_of(app, "#reminder") == (
-            "2020年9月进展：截至2020年10月5日，已逾期26天 · 已全部报送"
+            "2020年9月进展：2020年10月5日截止 · 已全部报送"
         )
 
 
-async def test_before_the_reporting_day_the_line_counts_the_days_left(engine: Engine) -> None:
+async def test_before_the_reporting_day_a_reported_month_says_its_day(engine: Engine) -> None:
     app = make_app(engine, lang="en", as_of=date(2020, 11, 3))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         line = text_of(app, "#reminder")
         assert line.startswith("October 2020 progress: ")
-        assert "due 2020-11-05, 2 days left" in line
+        assert line == "October 2020 progress: due 2020-11-05 · all reported"
 
 
 async def test_the_departments_still_missing_are_named_and_listed_on_m(engine: Engine) -> None:
@@ -46,7 +46,7 @@ async def test_the_departments_still_missing_are_named_and_listed_on_m(engine: E
         names = "、".join(d.department for d in expected.departments)
         assert text_of(app, "#reminder") == (
             f"2020年4月进展：{len(expected.departments)}个单位未报"
-            f"（截至2020年5月5日，已逾期26天；m 查看）：{names}"
+            f"（2020年5月5日截止，已逾期26天；m 查看）：{names}"
         )
         await pilot.press("m")
         await settle(pilot, until=lambda: isinstance(app.screen, PhoneListScreen))

@@ -856,8 +856,9 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "due {date}, {n} {n:day|days} left",
     },
     "remind.when.today": {"zh": "今天（{date}）截止", "en": "due today, {date}"},
+    "remind.when.due": {"zh": "{date}截止", "en": "due {date}"},
     "remind.when.late": {
-        "zh": "截至{date}，已逾期{n}天",
+        "zh": "{date}截止，已逾期{n}天",
         "en": "due {date}, {n} {n:day|days} overdue",
     },
     "remind.department": {

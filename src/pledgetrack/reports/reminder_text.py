@@ -11,7 +11,7 @@ from pledgetrack.i18n import t
 
 
 def when_text(reminders: Reminders, lang: str) -> str:
-    """``11月5日截止，还剩2天`` / ``截至2020年11月5日，已逾期3天``."""
+    """``11月5日截止，还剩2天`` / ``2020年11月5日截止，已逾期3天``."""
     timing = reminders.timing
     deadline = date_label(timing.deadline, lang)
     if timing.overdue:
@@ -27,9 +27,10 @@ def strip_text(reminders: Reminders, lang: str) -> str:
     ``10月进展：11月5日截止，还剩2天 · 3个单位未报：市教育局、市人社局、市住建局``."""
     timing = reminders.timing
     month = month_name(timing.month, lang)
+    if not reminders.departments:  # nothing is late or owed: only the day it was due
+        due = t("remind.when.due", lang, date=date_label(timing.deadline, lang))
+        return t("remind.strip.none", lang, month=month, when=due)
     when = when_text(reminders, lang)
-    if not reminders.departments:
-        return t("remind.strip.none", lang, month=month, when=when)
     separator = "、" if lang == "zh" else ", "
     names = separator.join(one_line(d.department) for d in reminders.departments)
     return t("remind.strip", lang, month=month, when=when, n=len(reminders.departments),
@@ -48,7 +49,7 @@ def target_text(owed: DepartmentReminder, target: OwedTarget, lang: str) -> str:
 
 
 def department_heading(reminders: Reminders, owed: DepartmentReminder, lang: str) -> str:
-    """``市教育局：3项指标未报送2020年10月进展（截至2020年11月5日，已逾期3天）：``."""
+    """``市教育局：3项指标未报送2020年10月进展（2020年11月5日截止，已逾期3天）：``."""
     return t(
         "remind.department",
         lang,
