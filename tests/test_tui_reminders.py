@@ -20,9 +20,7 @@ async def test_a_month_fully_reported_says_so_and_names_no_lateness(engine: Engi
     app = make_app(engine)  # 2020-10-31: September's figures were due 2020-10-05
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert text_of(app, "#reminder") == (
-            "2020年9月进展：2020年10月5日截止 · 已全部报送"
-        )
+        assert text_of(app, "#reminder") == ("2020年9月进展：2020年10月5日截止 · 已全部报送")
 
 
 async def test_before_the_reporting_day_a_reported_month_says_its_day(engine: Engine) -> None:
