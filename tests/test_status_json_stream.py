@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,6 +20,8 @@ from pledgetrack.domain.evaluation import ItemRow, PlanEvaluation
 from pledgetrack.domain.model import Policy
 from pledgetrack.domain.numbers import round_percent_decimal
 from pledgetrack.services.status import plan_status, status_listing
+from tests.conftest import write
+from tests.test_real_lists import FLAT_PLAN, FLAT_PROGRESS
 
 
 def reference_document(evaluation: PlanEvaluation) -> dict[str, Any]:
@@ -128,3 +131,53 @@ def test_a_plan_with_no_items_streams_an_empty_list(engine: Engine) -> None:
     text = out.getvalue()
     assert json.loads(text)["items"] == []
     assert '"items": [],' in text
+
+
+def assert_streamed_as_dumped(engine: Engine, **chosen: Any) -> dict[str, Any]:
+    """The streamed document is the evaluation's, each item line json.dumps' own."""
+    text = streamed(engine, policy=Policy(), **chosen)
+    document = json.loads(text)
+    assert same_with_nan(document, reference_document(plan_status(engine, **chosen)))
+    items = [line for line in text.split("\n") if line.startswith("    {")]  # not at U+2028
+    assert len(items) == len(document["items"])
+    for line, item in zip(items, document["items"], strict=True):
+        assert line.removeprefix("    ").removesuffix(",") == json.dumps(item, ensure_ascii=False)
+    return document
+
+
+def test_texts_written_straight_into_the_database_are_escaped_as_json_does(
+    engine: Engine,
+) -> None:
+    """Quotes, backslashes, control characters, markup and non-BMP characters in titles,
+    names, units and departments (written past the importer's checks, as anyone with
+    the database can) come out as json.dumps writes them."""
+    from sqlalchemy import text as sql
+
+    odd = 'a "quoted" \\ back\tslash\x01 [b]bold[/b] 𠀋 \u2028'
+    with engine.begin() as conn:
+        conn.execute(sql("UPDATE item SET title = :t WHERE no = 1"), {"t": odd})
+        conn.execute(sql("UPDATE pledge SET title = :t WHERE no = 1"), {"t": odd + "件"})
+        conn.execute(sql("UPDATE target SET name = :t, unit = :u WHERE key = '1.1'"),
+                     {"t": odd, "u": '万"人'})  # fmt: skip
+        conn.execute(sql("UPDATE department SET name = :t WHERE name = '市人力资源社会保障局'"),
+                     {"t": odd + "局"})  # fmt: skip
+    document = assert_streamed_as_dumped(engine, on=date(2020, 10, 31))
+    first = document["items"][0]
+    assert first["title"] == odd and first["pledge_title"] == odd + "件"
+    assert first["targets"][0]["name"] == odd and first["targets"][0]["unit"] == '万"人'
+    assert odd + "局" in first["departments"]
+
+
+def test_a_flat_list_streams_without_pledges(empty_engine: Engine, tmp_path: Path) -> None:
+    """A flat list (no 件), an item without an annual target, a node target: the
+    streamed lines are what the evaluation says."""
+    from pledgetrack.services.plans import import_plan
+    from pledgetrack.services.progress import read_progress_file, save_entries
+
+    import_plan(empty_engine, write(tmp_path / "plan.csv", FLAT_PLAN))
+    progress = write(tmp_path / "progress.csv", FLAT_PROGRESS)
+    save_entries(empty_engine, read_progress_file(empty_engine, progress, today=date(2023, 10, 1)))
+    document = assert_streamed_as_dumped(empty_engine, on=date(2023, 9, 30))
+    assert document["flat"] is True
+    assert [i["pledge"] for i in document["items"]] == [None, None, None]
+    assert [i["annual_target"] for i in document["items"]] == [True, True, False]
