@@ -35,6 +35,7 @@ from pledgetrack.services.evidence import (
     list_evidence,
     max_bytes,
     read_evidence_file,
+    withdraw_evidence,
 )
 from pledgetrack.services.evidence_export import export_evidence
 from pledgetrack.services.evidence_report import add_missing_evidence
@@ -475,3 +476,130 @@ def test_history_shows_evidence_by_reading(engine: Engine, tmp_path: Path) -> No
     lines = list_evidence(engine, target_key="28.1")
     by_reading = evidence_by_reading(engine, lines[0].target_id)
     assert [[e.file_name for e in v] for v in by_reading.values()] == [["a.pdf", "b.jpg"]]
+
+
+# ---- withdrawing (migration 0012) -----------------------------------------------------
+
+
+def withdraw(engine: Engine, key: str, name: str, reason: str = "错传的照片", **kw: object):
+    return withdraw_evidence(engine, target_key=key, file_name=name, reason=reason, **kw)  # type: ignore[arg-type]
+
+
+@BOTH
+def test_a_withdrawn_file_is_no_longer_the_figures_evidence(shared: Engine, tmp_path: Path) -> None:
+    """Withdrawn: not listed, not in the history, not exported, not counted as the
+    figure's evidence (the report asks for it again); audited with the reason; the rows
+    and the content stay."""
+    attach(shared, "28.1", a_file(tmp_path, "wrong.jpg", JPEG), a_file(tmp_path, "ok.pdf", PDF),
+           actor="li")  # fmt: skip
+    attach(shared, "28.2", a_file(tmp_path, "only.jpg", JPEG + b"2"), actor="li")
+    done = withdraw(shared, "28.2", "only.jpg", actor="li")
+    assert (done.line.key, done.line.file_name, done.reason) == ("28.2", "only.jpg", "错传的照片")
+    withdraw(shared, "28.1", "wrong.jpg", reason="  不是本项目的照片 ", actor="li")
+    assert [(e.key, e.file_name) for e in list_evidence(shared)] == [("28.1", "ok.pdf")]
+    target_id = list_evidence(shared)[0].target_id
+    assert [e.file_name for lines in evidence_by_reading(shared, target_id).values()
+            for e in lines] == ["ok.pdf"]  # fmt: skip
+    report = add_missing_evidence(shared, build_month_report(shared, month=OCTOBER))
+    missing = [m.key for m in report.no_evidence or []]
+    assert "28.2" in missing and "28.1" not in missing
+    exported = export_evidence(shared, tmp_path / "out.zip")
+    assert exported.files == 1
+    assert counts(shared) == (3, 3)  # nothing deleted
+    entries = [e for e in list_audit(shared, target="28.1") if e.action == "evidence.withdraw"]
+    assert len(entries) == 1 and entries[0].user_login == "li" and entries[0].before is None
+    assert entries[0].after is not None
+    assert entries[0].after["reason"] == "不是本项目的照片"
+    assert entries[0].after["file"] == "wrong.jpg" and entries[0].after["as_of"] == "2020-10-31"
+
+
+@BOTH
+def test_who_may_attach_may_withdraw(shared: Engine, tmp_path: Path) -> None:
+    attach(shared, "28.1", a_file(tmp_path, "photo.jpg", JPEG), actor="li")
+    with pytest.raises(PermissionDenied, match="not a target of 市人力资源社会保障局"):
+        withdraw(shared, "28.1", "photo.jpg", actor="wang")
+    with pytest.raises(PermissionDenied, match="supervisors review figures"):
+        withdraw(shared, "28.1", "photo.jpg", actor="zhang")
+    assert [e.file_name for e in list_evidence(shared)] == ["photo.jpg"]
+    withdraw(shared, "28.1", "photo.jpg", actor="zhao")  # admins may
+    assert list_evidence(shared) == []
+
+
+@BOTH
+def test_a_withdrawal_is_refused_with_its_reason(shared: Engine, tmp_path: Path) -> None:
+    attach(shared, "28.1", a_file(tmp_path, "photo.jpg", JPEG), actor="li")
+    with pytest.raises(EvidenceRefused, match="reason: say why"):
+        withdraw(shared, "28.1", "photo.jpg", reason="   ", actor="li")
+    with pytest.raises(EvidenceRefused, match="reason: at most 500 characters"):
+        withdraw(shared, "28.1", "photo.jpg", reason="长" * 501, actor="li")
+    with pytest.raises(EvidenceRefused, match=r"reason: .*U\+001B"):
+        withdraw(shared, "28.1", "photo.jpg", reason="bad \x1b[31m", actor="li")
+    with pytest.raises(EvidenceRefused, match=r"no file 'nope.jpg' attached to 28.1 "
+                       r"\(attached: photo.jpg \(2020-10-31\)\)"):  # fmt: skip
+        withdraw(shared, "28.1", "nope.jpg", actor="li")
+    with pytest.raises(EvidenceRefused, match=r"no target '99\.9'"):
+        withdraw(shared, "99.9", "photo.jpg", actor="li")
+    withdraw(shared, "28.1", "photo.jpg", actor="li")
+    with pytest.raises(EvidenceRefused, match="was already withdrawn by li on"):
+        withdraw(shared, "28.1", "photo.jpg", actor="li")
+    # The same content cannot be linked to the same reading again (a link is unique).
+    with pytest.raises(EvidenceRefused, match="withdrawn; it cannot be attached to the same"):
+        attach(shared, "28.1", a_file(tmp_path, "photo-again.jpg", JPEG), actor="li")
+
+
+@BOTH
+def test_a_name_on_several_figures_needs_the_date(shared: Engine, tmp_path: Path) -> None:
+    september = date(2020, 9, 30)
+    record(shared, target_key="28.1", value="10", as_of=september, entered_by="li", today=TODAY,
+           confirm=True)  # fmt: skip
+    attach(shared, "28.1", a_file(tmp_path, "photo.jpg", JPEG), actor="li")
+    attach(shared, "28.1", a_file(tmp_path, "photo.jpg", JPEG + b"9"), as_of=september,
+           actor="li")  # fmt: skip
+    with pytest.raises(EvidenceRefused, match=r"several figures of 28.1 \(2020-09-30, 2020-10-31"):
+        withdraw(shared, "28.1", "photo.jpg", actor="li")
+    withdraw(shared, "28.1", "photo.jpg", as_of=september, actor="li")
+    assert [(e.as_of, e.file_name) for e in list_evidence(shared)] == [(OCTOBER, "photo.jpg")]
+
+
+def test_a_withdrawal_is_append_only_and_audited_whoever_writes_it(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """The trail is the database's: a withdrawal inserted with the sqlite3 shell is in
+    the audit, and none is changed or deleted."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    attach(engine, "28.1", a_file(tmp_path, "x.pdf", PDF))
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO evidence_withdrawal (evidence_id, reason, withdrawn_by, "
+                "recorded_by, withdrawn_at) SELECT id, 'by hand', 'x', 'x', "
+                "'2020-11-01 08:00:00.000000' FROM evidence"
+            )
+        )
+    entry = [e for e in list_audit(engine, target="28.1") if e.action == "evidence.withdraw"]
+    assert len(entry) == 1 and entry[0].after is not None
+    assert entry[0].after["reason"] == "by hand" and entry[0].after["file"] == "x.pdf"
+    for statement in ("UPDATE evidence_withdrawal SET reason = 'changed'",
+                      "DELETE FROM evidence_withdrawal"):  # fmt: skip
+        with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(text(statement))
+
+
+def test_cli_withdraws(cli_db: Path, tmp_path: Path) -> None:
+    scan = a_file(tmp_path, "验收单.pdf", PDF)
+    db = ["--db", str(cli_db)]
+    assert runner.invoke(app, [*db, "evidence", "add", "28.1", str(scan)]).exit_code == 0
+    missing = runner.invoke(app, [*db, "evidence", "withdraw", "28.1", "验收单.pdf"])
+    assert missing.exit_code == 2 and "--reason" in missing.output
+    done = runner.invoke(
+        app, [*db, "evidence", "withdraw", "28.1", "验收单.pdf", "--reason", "[b]错传[/b]"]
+    )
+    assert done.exit_code == 0, done.output
+    assert done.stdout.startswith("withdrawn: 验收单.pdf (application/pdf")
+    assert done.stdout.rstrip().endswith("from 28.1 (2020-10-31): [b]错传[/b]")  # as text
+    listed = runner.invoke(app, [*db, "evidence", "list"])
+    assert listed.stdout.strip() == "no evidence attached"
+    again = runner.invoke(app, [*db, "evidence", "withdraw", "28.1", "验收单.pdf", "--reason", "x"])
+    assert again.exit_code == 2 and "already withdrawn" in again.output

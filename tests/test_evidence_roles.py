@@ -125,3 +125,51 @@ def test_the_program_through_a_persons_login_attaches_and_is_refused_alike(
             text("SELECT user_login, db_user FROM audit WHERE action = 'evidence.attach'")
         ).all()
     assert [tuple(r) for r in trail] == [(deployment.staff, deployment.staff)]
+
+
+def withdraw(conn: psycopg.Connection, evidence: int, by: str) -> int:
+    row = conn.execute(
+        "INSERT INTO evidence_withdrawal (evidence_id, reason, withdrawn_by, recorded_by, "
+        "withdrawn_at) VALUES (%s, '错传', %s, 'someone-else', now()) RETURNING id",
+        (evidence, by),
+    ).fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def test_who_may_withdraw_is_held_by_the_database(deployment: Deployment) -> None:  # noqa: F811
+    """A withdrawal (migration 0012): staff of the figure's department, as themselves, or an
+    admin; supervisors and other departments' staff are refused; none is changed or
+    deleted; the trail is written by the database."""
+    with deployment.connect(deployment.staff) as conn:
+        attached = link(
+            conn, reading_of(deployment, "28.1"), store_blob(conn, PDF), deployment.staff
+        )
+    with deployment.connect(deployment.other_staff) as conn:
+        with pytest.raises(REFUSED, match="row-level security"):
+            withdraw(conn, attached, deployment.other_staff)
+    with deployment.connect(deployment.supervisor) as conn:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            withdraw(conn, attached, deployment.supervisor)
+    with deployment.connect(deployment.staff) as conn:
+        with pytest.raises(REFUSED, match="row-level security"):
+            withdraw(conn, attached, deployment.other_staff)  # withdrawn "by" someone else
+        new = withdraw(conn, attached, deployment.staff)
+        stored = conn.execute(
+            "SELECT recorded_by FROM evidence_withdrawal WHERE id = %s", (new,)
+        ).fetchone()
+        assert stored == (deployment.staff,)  # stamped from the login
+        trail = conn.execute(
+            "SELECT user_login, db_user, target_key, after->>'reason' FROM audit "
+            "WHERE action = 'evidence.withdraw' AND entity_id = %s",
+            (attached,),
+        ).fetchall()
+        assert trail == [(deployment.staff, deployment.staff, "28.1", "错传")]
+    for login in (deployment.staff, deployment.supervisor, deployment.admin):
+        with deployment.connect(login) as conn:
+            for statement in (
+                "UPDATE evidence_withdrawal SET reason = 'x'",
+                "DELETE FROM evidence_withdrawal",
+            ):
+                with pytest.raises(REFUSED):
+                    conn.execute(statement)

@@ -166,3 +166,70 @@ async def test_a_file_goes_to_the_highlighted_reading_else_the_latest(
         await settle(pilot, lambda: "📎1 oct.jpg" in history_text(detail))
     dated = [(e.as_of, e.file_name) for e in list_evidence(engine, target_key="28.1")]
     assert dated == [(date(2020, 10, 31), "oct.jpg"), (date(2020, 11, 30), "nov.pdf")]
+
+
+async def type_line(pilot: Pilot[object], app: PledgeApp, text: str) -> None:
+    """Paste *text* into the dialog's line and press Enter."""
+    field = app.screen.query_one("#evidence-path", Input)
+    field.post_message(events.Paste(text))
+    await wait_until(pilot, lambda: field.value == text)
+    await pilot.press("enter")
+
+
+async def test_a_file_is_withdrawn_with_a_reason(engine: Engine, tmp_path: Path) -> None:
+    """`w` on a figure with two files: pick one, give the reason (empty is no
+    withdrawal), the history no longer names it, the audit has the reason."""
+    from pledgetrack.services.audit import list_audit
+    from pledgetrack.tui.screens.evidence_path import WithdrawReasonScreen
+
+    (tmp_path / "wrong[b].jpg").write_bytes(JPEG)
+    (tmp_path / "ok.pdf").write_bytes(PDF)
+    attach(engine, "28.1", tmp_path / "ok.pdf", tmp_path / "wrong[b].jpg")
+    app = make_app(engine)
+    async with app.run_test(size=SIZE) as pilot:
+        detail = await open_item_28(pilot, app)
+        await settle(pilot, lambda: "📎2" in history_text(detail))
+        await pilot.press("w")
+        await wait_until(pilot, lambda: isinstance(app.screen, PickScreen))
+        await pilot.press("w", "r", "o", "n", "g", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, WithdrawReasonScreen))
+        assert "wrong[b].jpg" in str(app.screen.query_one("#evidence-title").render())
+        await pilot.press("enter")  # no reason: nothing withdrawn
+        await wait_until(pilot, lambda: app.screen is detail)
+        assert len(list_evidence(engine, target_key="28.1")) == 2
+        await pilot.press("w")
+        await wait_until(pilot, lambda: isinstance(app.screen, PickScreen))
+        await pilot.press("w", "r", "o", "n", "g", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, WithdrawReasonScreen))
+        await type_line(pilot, app, "不是本项目的照片")
+        await settle(pilot, lambda: "📎1 ok.pdf" in history_text(detail))
+        assert any("已撤回 wrong[b].jpg（28.1）" in m for m, _ in notifications(app))
+    assert [e.file_name for e in list_evidence(engine, target_key="28.1")] == ["ok.pdf"]
+    entry = next(e for e in list_audit(engine, target="28.1") if e.action == "evidence.withdraw")
+    assert entry.after is not None and entry.after["reason"] == "不是本项目的照片"
+
+
+async def test_staff_of_another_department_cannot_withdraw(engine: Engine, tmp_path: Path) -> None:
+    """The service refuses (not the screen): the refusal is shown, nothing withdrawn."""
+    from pledgetrack.domain.model import Policy
+    from pledgetrack.services.access import add_user
+    from pledgetrack.tui.app import create_app
+    from pledgetrack.tui.screens.evidence_path import WithdrawReasonScreen
+    from tests.tui_support import OCTOBER, _record_notifications
+
+    (tmp_path / "a.pdf").write_bytes(PDF)
+    add_user(engine, login="admin", role="admin", actor="admin")
+    add_user(engine, login="wang", role="staff", department="市人力资源社会保障局", actor="admin")
+    scan = read_evidence_file(tmp_path / "a.pdf", limit=max_bytes(20))
+    attach_evidence(engine, target_key="28.1", files=[scan], actor="admin")
+    app = create_app(engine, lang="en", policy=Policy(), as_of=OCTOBER, today=TODAY, user="wang")
+    _record_notifications(app)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_item_28(pilot, app)
+        await pilot.press("w")
+        await wait_until(pilot, lambda: isinstance(app.screen, WithdrawReasonScreen))
+        await type_line(pilot, app, "mine now")
+        await wait_until(pilot, lambda: any(s == "error" for _m, s in notifications(app)))
+        refusal = next(m for m, s in notifications(app) if s == "error")
+        assert "not a target of 市人力资源社会保障局" in refusal
+    assert [e.file_name for e in list_evidence(engine)] == ["a.pdf"]

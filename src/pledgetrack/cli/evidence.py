@@ -22,7 +22,8 @@ from pledgetrack.domain.errors import OutputRefused, PlanNotFound
 
 evidence_app = sub_app(
     "Evidence (佐证材料) with the figures: attach photos, PDFs, scans or office "
-    "documents to a reading, list them, export a plan's as a zip or a directory."
+    "documents to a reading, list them, export a plan's as a zip or a directory, "
+    "withdraw one attached by mistake."
 )
 app.add_typer(evidence_app, name="evidence")
 
@@ -114,6 +115,48 @@ def evidence_list(
                 f"{line.attached_at:%Y-%m-%d %H:%M}"
             )
         )
+
+
+@evidence_app.command("withdraw")
+def evidence_withdraw(
+    target: Annotated[str, typer.Argument(help="Target key, e.g. 28.1.")],
+    file: Annotated[str, typer.Argument(help="The file's name as attached (evidence list).")],
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why it is withdrawn (kept in the audit).")
+    ],
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Date of the figure (needed when the name is on several)."),
+    ] = None,
+    plan: PlanOption = None,
+) -> None:
+    """Withdraw a file attached by mistake from the figure of TARGET: it is no longer
+    listed, exported or counted as the figure's evidence. Nothing is deleted: the audit
+    keeps who withdrew which file and why."""
+    from pledgetrack.services.access import PermissionDenied
+    from pledgetrack.services.evidence import EvidenceRefused, withdraw_evidence
+
+    on = parse_date_option(as_of, "--as-of")
+    engine = engine_for()
+    try:
+        done = withdraw_evidence(
+            engine,
+            target_key=target,
+            file_name=file,
+            reason=reason,
+            as_of=on,
+            plan=plan,
+            actor=state.actor,
+        )
+    except (EvidenceRefused, PermissionDenied, PlanNotFound) as exc:
+        fail(str(exc))
+    line = done.line
+    typer.echo(
+        as_text(
+            f"withdrawn: {line.file_name} ({line.media_type}, {_size(line.size)}, "
+            f"sha256 {line.sha256[:12]}) from {line.key} ({line.as_of}): {done.reason}"
+        )
+    )
 
 
 @evidence_app.command("export")

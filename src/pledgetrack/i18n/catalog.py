@@ -404,6 +404,7 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.key.edit_note": {"zh": "编辑说明", "en": "edit note"},
     "tui.key.attach": {"zh": "附佐证", "en": "attach"},
     "tui.key.open_evidence": {"zh": "看佐证", "en": "evidence"},
+    "tui.key.withdraw_evidence": {"zh": "撤回佐证", "en": "withdraw"},
     # evidence.*: files attached to a figure (佐证材料), in the item detail
     "col.evidence": {"zh": "佐证材料", "en": "Evidence"},
     "evidence.attach.title": {
@@ -429,6 +430,18 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "No evidence attached to this figure (a attaches one)",
     },
     "evidence.pick": {"zh": "打开哪个佐证材料", "en": "Open which evidence file"},
+    "evidence.pick.withdraw": {"zh": "撤回哪个佐证材料", "en": "Withdraw which evidence file"},
+    "evidence.withdraw.title": {
+        "zh": "撤回 {figure} 的佐证材料 {name}",
+        "en": "Withdraw the evidence file {name} from the figure of {figure}",
+    },
+    "evidence.withdraw.placeholder": {"zh": "撤回原因（必填）", "en": "why (required)"},
+    "evidence.withdraw.hint": {
+        "zh": "文件不再列出或计入佐证，原因和撤回人记入日志；回车撤回，Esc 取消",
+        "en": "It is no longer listed or counted; the reason and who withdrew it go to "
+        "the audit. Enter withdraws it, Esc cancels",
+    },
+    "evidence.withdrawn": {"zh": "已撤回 {name}（{key}）", "en": "Withdrew {name} from {key}"},
     "evidence.opened": {
         "zh": "已用系统程序打开 {name}",
         "en": "Opened {name} in the system viewer",

@@ -10,6 +10,10 @@ to it too (migration 0010).
 
 The evidence of a figure is what is attached to any reading of its target and date, so
 a correction keeps the evidence of the reading it corrects.
+
+A file attached by mistake is withdrawn (:func:`withdraw_evidence`, with a reason, by
+who may attach; migration 0012): it is no longer listed, exported or counted, and the
+audit says who withdrew what (``evidence.withdraw``). Nothing is deleted.
 """
 
 from __future__ import annotations
@@ -32,7 +36,13 @@ from pledgetrack.domain.text import TextRefused, require_text
 from pledgetrack.services.access import Actor, acting, require_entry_for_targets
 from pledgetrack.storage.db import session_scope
 from pledgetrack.storage.queries import find_plan
-from pledgetrack.storage.tables import Evidence, EvidenceBlob, Snapshot, Target
+from pledgetrack.storage.tables import (
+    Evidence,
+    EvidenceBlob,
+    EvidenceWithdrawal,
+    Snapshot,
+    Target,
+)
 
 #: The default size limit of one file (setting ``evidence_max_mb``).
 DEFAULT_MAX_MB = 20.0
@@ -211,11 +221,18 @@ def attach_evidence(
         snap = _reading(session, target, as_of)
         assert snap.id is not None
         linked = _linked_blobs(session, target.id, snap.as_of)
+        withdrawn = _withdrawn_blobs(session, snap.id)
         for file in files:
             blob_id, new_content = _blob(session, file, now)
             if blob_id in linked:
                 done.append(Attached(file, target.key, snap.as_of, False, False))
                 continue
+            if blob_id in withdrawn:
+                raise EvidenceRefused(
+                    f"{file.name}: this content was attached to this reading of {target.key} "
+                    f"({snap.as_of}) and withdrawn; it cannot be attached to the same "
+                    "reading again (attach it after the figure is corrected)"
+                )
             linked.add(blob_id)
             # The database's trigger writes its audit entry (migration 0010).
             session.connection().execute(
@@ -265,14 +282,36 @@ def _reading(session: Session, target: Target, as_of: date | None) -> Snapshot:
 
 
 def _linked_blobs(session: Session, target_id: int, as_of: date) -> set[int]:
-    """The contents already attached to this figure (any reading of the target and date)."""
+    """The contents attached to this figure (any reading of the target and date), not
+    withdrawn."""
+    return set(
+        session.exec(
+            _not_withdrawn(
+                select(Evidence.blob_id)
+                .join(Snapshot, col(Snapshot.id) == Evidence.snapshot_id)
+                .where(Snapshot.target_id == target_id, Snapshot.as_of == as_of)
+            )
+        ).all()
+    )
+
+
+def _withdrawn_blobs(session: Session, snapshot_id: int) -> set[int]:
+    """The contents attached to this very reading and withdrawn (a link is unique)."""
     return set(
         session.exec(
             select(Evidence.blob_id)
-            .join(Snapshot, col(Snapshot.id) == Evidence.snapshot_id)
-            .where(Snapshot.target_id == target_id, Snapshot.as_of == as_of)
+            .join(EvidenceWithdrawal, col(EvidenceWithdrawal.evidence_id) == Evidence.id)
+            .where(Evidence.snapshot_id == snapshot_id)
         ).all()
     )
+
+
+def _not_withdrawn(query):  # type: ignore[no-untyped-def]
+    """*query* (over ``evidence``) without the attachments withdrawn."""
+    withdrawn = select(EvidenceWithdrawal.evidence_id).where(
+        EvidenceWithdrawal.evidence_id == Evidence.id
+    )
+    return query.where(~withdrawn.exists())
 
 
 def _blob(session: Session, file: EvidenceFile, now: datetime) -> tuple[int, bool]:
@@ -341,7 +380,7 @@ def list_evidence(
     """Attached files of a plan (default: the newest), or of one target (*target_key*, or
     *target_id* whatever its plan), optionally of one date; by target, date, attachment."""
     with Session(engine) as session:
-        query = _lines_query()
+        query = _not_withdrawn(_lines_query())
         if target_id is not None:
             query = query.where(Snapshot.target_id == target_id)
         else:
@@ -386,10 +425,121 @@ def figures_with_evidence(session: Session, plan_id: int) -> set[tuple[int, date
     """The figures (target id, date) of a plan with at least one attached file: one
     grouped query over the attached files, which are few beside the readings."""
     rows = session.exec(
-        select(col(Snapshot.target_id), col(Snapshot.as_of))
-        .join(Evidence, col(Evidence.snapshot_id) == Snapshot.id)
-        .join(Target, col(Target.id) == Snapshot.target_id)
-        .where(Target.plan_id == plan_id)
-        .group_by(col(Snapshot.target_id), col(Snapshot.as_of))
+        _not_withdrawn(
+            select(col(Snapshot.target_id), col(Snapshot.as_of))
+            .join(Evidence, col(Evidence.snapshot_id) == Snapshot.id)
+            .join(Target, col(Target.id) == Snapshot.target_id)
+            .where(Target.plan_id == plan_id)
+        ).group_by(col(Snapshot.target_id), col(Snapshot.as_of))
     ).all()
     return {(target_id, day) for target_id, day in rows}
+
+
+# ---- withdrawing --------------------------------------------------------------------
+
+#: The longest reason kept (the column's length).
+MAX_REASON = 500
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    """An attached file withdrawn."""
+
+    line: EvidenceLine
+    reason: str
+
+
+def withdraw_evidence(
+    engine: Engine,
+    *,
+    target_key: str,
+    file_name: str,
+    reason: str,
+    as_of: date | None = None,
+    plan: str | None = None,
+    actor: Actor | str | None = None,
+    now: datetime | None = None,
+) -> Withdrawn:
+    """Withdraw the file *file_name* attached to the figure of *target_key* (dated
+    *as_of*; without it, the one figure the file is attached to), giving *reason*. Who
+    may attach to the figure may withdraw from it; the database's trigger writes the
+    ``evidence.withdraw`` audit entry. Nothing is deleted (migration 0012)."""
+    reason = _checked_reason(reason)
+    now = now or datetime.now(UTC)
+    with session_scope(engine) as session:
+        me = acting(session, actor)
+        target = _target(session, plan, target_key)
+        assert target.id is not None
+        require_entry_for_targets(session, me, {target.id: target.key})
+        query = _not_withdrawn(_lines_query()).where(
+            Snapshot.target_id == target.id, Evidence.file_name == file_name
+        )
+        if as_of is not None:
+            query = query.where(Snapshot.as_of == as_of)
+        found = [EvidenceLine(*row) for row in session.exec(query.order_by(col(Evidence.id)))]
+        line = _one_attachment(session, target, file_name, as_of, found)
+        session.add(
+            EvidenceWithdrawal(
+                evidence_id=line.id,
+                reason=reason,
+                withdrawn_by=me.login,
+                recorded_by=me.recorder,
+                withdrawn_at=now,
+            )
+        )
+    return Withdrawn(line, reason)
+
+
+def _checked_reason(reason: str) -> str:
+    """A withdrawal's reason as typed (stripped): required, one field of at most
+    :data:`MAX_REASON` characters, no control characters."""
+    reason = reason.strip()
+    if not reason:
+        raise EvidenceRefused("reason: say why the file is withdrawn (it is kept in the audit)")
+    if len(reason) > MAX_REASON:
+        raise EvidenceRefused(f"reason: at most {MAX_REASON} characters ({len(reason)} given)")
+    try:
+        return require_text(reason, "reason", free=True)
+    except TextRefused as exc:
+        raise EvidenceRefused(str(exc)) from None
+
+
+def _one_attachment(
+    session: Session,
+    target: Target,
+    file_name: str,
+    as_of: date | None,
+    found: list[EvidenceLine],
+) -> EvidenceLine:
+    """The one attachment named, or EvidenceRefused saying what is attached instead."""
+    if len(found) == 1:
+        return found[0]
+    when = f" dated {as_of}" if as_of is not None else ""
+    if found:
+        dates = ", ".join(sorted({line.as_of.isoformat() for line in found}))
+        raise EvidenceRefused(
+            f"{file_name!r} is attached to several figures of {target.key} ({dates}): "
+            "say which with --as-of"
+        )
+    gone = session.exec(
+        select(EvidenceWithdrawal.withdrawn_by, EvidenceWithdrawal.withdrawn_at, Snapshot.as_of)
+        .join(Evidence, col(Evidence.id) == EvidenceWithdrawal.evidence_id)
+        .join(Snapshot, col(Snapshot.id) == Evidence.snapshot_id)
+        .where(Snapshot.target_id == target.id, Evidence.file_name == file_name)
+        .where(True if as_of is None else Snapshot.as_of == as_of)
+        .order_by(col(EvidenceWithdrawal.id).desc())
+    ).first()
+    if gone is not None:
+        by, at, day = gone
+        raise EvidenceRefused(
+            f"{file_name!r} on {target.key} ({day}) was already withdrawn by {by} "
+            f"on {at:%Y-%m-%d %H:%M}"
+        )
+    query = _not_withdrawn(_lines_query()).where(Snapshot.target_id == target.id)
+    if as_of is not None:
+        query = query.where(Snapshot.as_of == as_of)
+    attached = [EvidenceLine(*row) for row in session.exec(query.order_by(col(Evidence.id)))]
+    names = ", ".join(f"{line.file_name} ({line.as_of})" for line in attached) or "none"
+    raise EvidenceRefused(
+        f"no file {file_name!r} attached to {target.key}{when} (attached: {names})"
+    )

@@ -262,3 +262,21 @@ class Evidence(SQLModel, table=True):
     attached_by: str = Field(max_length=100)
     recorded_by: str = Field(default="", max_length=100)
     attached_at: datetime
+
+
+class EvidenceWithdrawal(SQLModel, table=True):
+    """An attached file withdrawn (a wrong photo, the wrong month): why, by whom, when.
+    The attachment and its content stay; from then on the file is not listed or counted
+    as the figure's evidence. Append-only; an attachment is withdrawn once (migration
+    0012)."""
+
+    __tablename__ = "evidence_withdrawal"
+    __table_args__ = (UniqueConstraint("evidence_id", name="uq_evidence_withdrawal_evidence"),)
+    id: int | None = Field(default=None, primary_key=True)
+    evidence_id: int = Field(foreign_key="evidence.id")
+    reason: str = Field(max_length=500)
+    #: Who withdrew it, as claimed (the user an admin acted for); ``recorded_by`` is who
+    #: really recorded it (on PostgreSQL forced by the database).
+    withdrawn_by: str = Field(max_length=100)
+    recorded_by: str = Field(default="", max_length=100)
+    withdrawn_at: datetime

@@ -1,4 +1,5 @@
-"""Ask for the path of a file to attach as evidence (佐证材料) to a figure."""
+"""Ask for one line of text about an evidence file (佐证材料): the path of a file to
+attach to a figure, or why an attached file is withdrawn."""
 
 from __future__ import annotations
 
@@ -18,33 +19,34 @@ if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
 
 
-class EvidencePathScreen(ModalScreen[str | None]):
-    """Dismisses with the path typed (Enter), or None (Esc). *figure* says which figure
-    the file goes to ("28.1 2020-10-31")."""
+class AskLineScreen(ModalScreen[str | None]):
+    """Dismisses with the line typed (Enter; stripped, None when empty), or None (Esc).
+    The title, placeholder and hint are i18n keys, the title formatted with *fields*."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "cancel", key_display="esc"),
     ]
 
-    def __init__(self, figure: str) -> None:
+    def __init__(self, keys: tuple[str, str, str], **fields: object) -> None:
         super().__init__()
-        self.figure = figure
+        self.keys = keys
+        self.fields = fields
 
     @property
     def lang(self) -> str:
         return cast("PledgeApp", self.app).lang
 
     def compose(self) -> ComposeResult:
+        title, placeholder, hint = self.keys
         with Vertical(id="evidence-dialog"):
-            yield Plain(t("evidence.attach.title", self.lang, figure=self.figure),
-                        id="evidence-title")  # fmt: skip
-            yield Input(placeholder=t("evidence.attach.placeholder", self.lang), id="evidence-path")
-            yield Plain(t("evidence.attach.hint", self.lang), id="evidence-hint")
+            yield Plain(t(title, self.lang, **self.fields), id="evidence-title")
+            yield Input(placeholder=t(placeholder, self.lang), id="evidence-path")
+            yield Plain(t(hint, self.lang), id="evidence-hint")
 
     def on_mount(self) -> None:
-        path = self.query_one("#evidence-path", Input)
-        path.cursor_blink = False
-        path.focus()
+        line = self.query_one("#evidence-path", Input)
+        line.cursor_blink = False
+        line.focus()
 
     @on(Input.Submitted, "#evidence-path")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -52,3 +54,26 @@ class EvidencePathScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class EvidencePathScreen(AskLineScreen):
+    """The path of a file to attach; *figure* says which figure it goes to
+    ("28.1 2020-10-31")."""
+
+    def __init__(self, figure: str) -> None:
+        super().__init__(
+            ("evidence.attach.title", "evidence.attach.placeholder", "evidence.attach.hint"),
+            figure=figure,
+        )
+
+
+class WithdrawReasonScreen(AskLineScreen):
+    """Why the attached file *name* of *figure* is withdrawn (required: empty is Esc)."""
+
+    def __init__(self, figure: str, name: str) -> None:
+        super().__init__(
+            ("evidence.withdraw.title", "evidence.withdraw.placeholder",
+             "evidence.withdraw.hint"),
+            figure=figure,
+            name=name,
+        )  # fmt: skip

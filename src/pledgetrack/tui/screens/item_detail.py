@@ -36,6 +36,7 @@ from pledgetrack.tui.chart import (
     render_chart,
 )
 from pledgetrack.tui.messages import HistoryLoaded
+from pledgetrack.tui.screens.item_evidence import EvidenceActions
 from pledgetrack.tui.widgets.fitted_table import FittedTable, measured
 from pledgetrack.tui.widgets.fitting_footer import FittingFooter
 from pledgetrack.tui.widgets.plain import Plain
@@ -210,13 +211,15 @@ class TargetChart(Static):
         self.redraw()
 
 
-class ItemDetailScreen(Screen[None]):
-    """Targets of one item; history and chart of the highlighted target below."""
+class ItemDetailScreen(EvidenceActions, Screen[None]):
+    """Targets of one item; history and chart of the highlighted target below. The
+    evidence keys (a, o, w) are item_evidence.EvidenceActions'."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "back", key_display="esc"),
         Binding("a", "attach", "attach"),
         Binding("o", "open_evidence", "open_evidence"),
+        Binding("w", "withdraw_evidence", "withdraw_evidence"),
     ]
 
     def __init__(self, row: ItemRow, as_of: date, period: PlanPeriod) -> None:
@@ -489,126 +492,3 @@ class ItemDetailScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
-
-    # ---- evidence (佐证材料) -------------------------------------------------------
-
-    def _highlighted_figure(self) -> tuple[TargetRow, StoredReading, bool] | None:
-        """The target shown and the reading highlighted in its history when the history
-        has the focus (True), else its latest reading (False); None, said in a
-        notification, when it has no reading yet."""
-        target = next((t for t in self.row.targets if t.info.id == self.target_id), None)
-        entries = self.history.get(self.target_id or 0) if target is not None else None
-        if target is None or not entries:
-            self.notify(t("evidence.no_reading", self.lang), severity="warning")
-            return None
-        table = self.query_one("#history", FittedTable)
-        if table.has_focus and 0 <= table.cursor_row < len(entries):
-            return target, entries[table.cursor_row], True
-        return target, entries[-1], False  # oldest first: the last is the current latest
-
-    def action_attach(self) -> None:
-        """Ask for a file and attach it to the highlighted figure."""
-        figure = self._highlighted_figure()
-        if figure is None:
-            return
-        target, entry, _highlighted = figure
-        from pledgetrack.tui.screens.evidence_path import EvidencePathScreen
-
-        def chosen(path: str | None) -> None:
-            if path:
-                self._attach_file(target.info.id, target.info.key, entry.as_of, path)
-
-        label = f"{target.info.key} {entry.as_of.isoformat()}"
-        self.app.push_screen(EvidencePathScreen(label), chosen)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="evidence", description="attach")
-    def _attach_file(self, target_id: int, key: str, as_of: date, path: str) -> None:
-        from pathlib import Path
-
-        from pledgetrack.config import Settings
-        from pledgetrack.services.access import PermissionDenied
-        from pledgetrack.services.evidence import (
-            DEFAULT_MAX_MB,
-            EvidenceRefused,
-            attach_evidence,
-            max_bytes,
-            read_evidence_file,
-        )
-        from pledgetrack.services.output import protected_files
-
-        app = cast("PledgeApp", self.app)
-        try:
-            limit = max_bytes(Settings().evidence_max_mb)
-        except ValueError:  # a bad config file: the command line says so at start
-            limit = max_bytes(DEFAULT_MAX_MB)
-        try:
-            file = read_evidence_file(
-                Path(path).expanduser(), limit=limit, protected=protected_files(app.engine)
-            )
-            done = attach_evidence(
-                app.engine, target_key=key, files=[file], as_of=as_of, actor=app.actor
-            )
-        except (EvidenceRefused, PermissionDenied) as exc:
-            app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        said = "evidence.attached" if done[0].new else "evidence.already"
-        app.call_from_thread(self.notify, t(said, self.lang, name=file.name, key=key))
-        self._post_history(target_id)
-
-    def action_open_evidence(self) -> None:
-        """Open a file of the highlighted figure with the system viewer (choose when several)."""
-        figure = self._highlighted_figure()
-        if figure is None:
-            return
-        target, entry, highlighted = figure
-        by_reading = self.evidence.get(target.info.id, {})
-        # The highlighted reading's files; without a highlighted reading, all the target's.
-        files = (
-            by_reading.get(entry.id or 0, [])
-            if highlighted
-            else [f for reading in by_reading.values() for f in reading]
-        )
-        if not files:
-            self.notify(t("evidence.none", self.lang), severity="warning")
-            return
-        if len(files) == 1:
-            self._open_evidence_file(files[0])
-            return
-        from pledgetrack.tui.screens.pick import PickScreen
-
-        def picked(line: EvidenceLine | None) -> None:
-            if line is not None:
-                self._open_evidence_file(line)
-
-        options = [(f"{f.as_of.isoformat()} {f.file_name}", f) for f in files]
-        title = t("evidence.pick", self.lang)
-        self.app.push_screen(PickScreen(title, "", options), picked)
-
-    @work(thread=True, exclusive=False, exit_on_error=False, group="evidence", description="open")
-    def _open_evidence_file(self, line: EvidenceLine) -> None:
-        from pledgetrack.services.evidence import evidence_content
-        from pledgetrack.tui import viewer
-
-        app = cast("PledgeApp", self.app)
-        content = evidence_content(app.engine, line.id)
-        if app.is_web:  # served to a browser (pledgetrack serve): the browser opens it
-            from io import BytesIO
-
-            from pledgetrack.services.evidence_export import safe_part
-
-            app.call_from_thread(
-                app.deliver_binary,
-                BytesIO(content),
-                save_filename=safe_part(line.file_name),
-                open_method="browser",
-                mime_type=line.media_type,
-            )
-            return
-        try:
-            viewer.open_in_viewer(line.file_name, content)
-        except OSError as exc:
-            app.call_from_thread(
-                self.notify, t("evidence.open.failed", self.lang, error=exc), severity="error"
-            )
-            return
-        app.call_from_thread(self.notify, t("evidence.opened", self.lang, name=line.file_name))
