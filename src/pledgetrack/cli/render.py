@@ -81,7 +81,7 @@ def progress_line() -> Progress:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=err,
+        console=err.console,
         transient=True,
         disable=not err.is_terminal,
     )

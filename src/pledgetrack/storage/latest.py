@@ -28,7 +28,7 @@ from typing import Any, Literal
 from sqlalchemy import Date, ScalarSelect, String, and_, bindparam, cast, func, type_coerce
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from pledgetrack.domain.model import Reading
 from pledgetrack.domain.readings import LatestReadings
@@ -246,7 +246,7 @@ def _cached_latest(form: LatestForm, *, approved_only: bool, with_ids: bool) -> 
     newest_id = (
         select(newest.id)
         .where(newest.target_id == Target.id, newest.as_of <= on)
-        .order_by(newest.as_of.desc(), newest.id.desc())  # type: ignore[union-attr]
+        .order_by(col(newest.as_of).desc(), col(newest.id).desc())
         .limit(1)
         .correlate(Target)
         .scalar_subquery()
@@ -275,7 +275,7 @@ def _generic_latest(
         select(Snapshot.target_id, func.max(Snapshot.as_of).label("as_of"))
         .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
         .where(Target.plan_id == plan_id, Snapshot.as_of <= on, *approved, *only)
-        .group_by(Snapshot.target_id)
+        .group_by(col(Snapshot.target_id))
         .subquery()
     )
     latest_id = (
@@ -288,7 +288,7 @@ def _generic_latest(
             ),
         )
         .where(*approved)
-        .group_by(Snapshot.target_id)
+        .group_by(col(Snapshot.target_id))
     )
     return (
         select(*LATEST_COLUMNS)  # type: ignore[call-overload]
