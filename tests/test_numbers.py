@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
-
-import numpy as np
 from hypothesis.extra.numpy import arrays
 
 from pledgetrack.domain.numbers import round_percent, round_percent_decimal, round_percents
