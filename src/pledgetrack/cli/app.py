@@ -92,7 +92,7 @@ def _quick_param_class(base: Any) -> Any:
     from typer._param_types import coerce_cli_choice
 
     @dataclass(frozen=True)
-    class QuickParam(base):  # type: ignore[misc, valid-type]
+    class QuickParam(base):
         """Typer's conversion of one option, without pydantic for plain values."""
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:

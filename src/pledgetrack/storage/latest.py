@@ -105,7 +105,7 @@ def latest_readings(
         history = session.connection().execute(
             select(Snapshot.target_id, Snapshot.as_of, Snapshot.value)  # type: ignore[call-overload]
             .where(Snapshot.target_id.in_(ids), Snapshot.as_of <= on, *approved)  # type: ignore[attr-defined]
-            .order_by(Snapshot.target_id, Snapshot.as_of, Snapshot.id)  # type: ignore[arg-type]
+            .order_by(Snapshot.target_id, Snapshot.as_of, Snapshot.id)
         )
         return schedules, history
 
@@ -235,7 +235,7 @@ def _cached_latest(form: LatestForm, *, approved_only: bool, with_ids: bool) -> 
         approved = (latest_decision() == APPROVED,) if approved_only else ()
         return (
             select(*LATEST_COLUMNS)  # type: ignore[call-overload]
-            .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
+            .join(Target, Target.id == Snapshot.target_id)
             .where(*where, Snapshot.as_of <= on, *approved)
             .ext(distinct_on(Snapshot.target_id))  # type: ignore[arg-type]
             .order_by(Snapshot.target_id, Snapshot.as_of.desc(), Snapshot.id.desc())  # type: ignore[attr-defined,union-attr]
@@ -255,7 +255,7 @@ def _cached_latest(form: LatestForm, *, approved_only: bool, with_ids: bool) -> 
     return (
         select(*columns)  # type: ignore[call-overload]
         .select_from(Target)
-        .outerjoin(Snapshot, Snapshot.id == newest_id)  # type: ignore[arg-type]
+        .outerjoin(Snapshot, Snapshot.id == newest_id)
         .where(*where)
     )
 
@@ -292,6 +292,6 @@ def _generic_latest(
     )
     return (
         select(*LATEST_COLUMNS)  # type: ignore[call-overload]
-        .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
+        .join(Target, Target.id == Snapshot.target_id)
         .where(Snapshot.id.in_(latest_id))  # type: ignore[union-attr]
     )

@@ -343,8 +343,8 @@ def stream_review_queue(
             Snapshot.id, Snapshot.qualifier, Snapshot.forecast_done_by, Snapshot.works_percent,
             decision,
         )
-        .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
-        .outerjoin(parent, parent.id == Target.parent_id)  # type: ignore[arg-type]
+        .join(Target, Target.id == Snapshot.target_id)
+        .outerjoin(parent, parent.id == Target.parent_id)
         .where(
             Target.plan_id == plan_id,
             func.coalesce(Target.rollup, "") != "sum",
@@ -359,7 +359,7 @@ def stream_review_queue(
     )  # fmt: skip
     if target_ids is not None:
         query = query.where(Snapshot.target_id.in_(target_ids))  # type: ignore[attr-defined]
-    rows = session.exec(query.execution_options(yield_per=STREAM_ROWS))  # type: ignore[call-overload]
+    rows = session.exec(query.execution_options(yield_per=STREAM_ROWS))
     for batch in rows.partitions():
         reviews = latest_reviews(
             session=session, snapshot_ids=[row[9] for row in batch if row[13] != SUBMITTED]

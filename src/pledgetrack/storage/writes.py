@@ -271,7 +271,7 @@ _TARGET_COLUMNS = (
 
 
 def _table(model: Any) -> Table:
-    return model.__table__  # type: ignore[no-any-return]
+    return model.__table__
 
 
 def _new_id(result: Result[Any]) -> int:
