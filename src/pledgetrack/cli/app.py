@@ -92,7 +92,7 @@ def _quick_param_class(base: Any) -> Any:
     from typer._param_types import coerce_cli_choice
 
     @dataclass(frozen=True)
-    class QuickParam(base):  # type: ignore[misc, valid-type]
+    class QuickParam(base):
         """Typer's conversion of one option, without pydantic for plain values."""
 
         def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
@@ -199,12 +199,17 @@ class Stderr:
 
     _console: "Console | None" = None
 
-    def __getattr__(self, name: str) -> Any:
+    @property
+    def console(self) -> "Console":
+        """The console itself, made now: for what wants a rich Console (a Progress)."""
         if self._console is None:
             from rich.console import Console
 
             self._console = Console(stderr=True)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console, name)
 
 
 err = Stderr()

@@ -81,7 +81,7 @@ def progress_line() -> Progress:
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=err,
+        console=err.console,
         transient=True,
         disable=not err.is_terminal,
     )
@@ -145,7 +145,7 @@ def plain_table_lines(table: Table) -> list[str] | None:
 
     def row(edge: str, at: int) -> str:
         inner = (f" {fit(cells[at] or '', width, justify)} " for width, justify, cells in columns)
-        return edge + edge.join(inner) + edge  # type: ignore[arg-type]
+        return edge + edge.join(inner) + edge
 
     lines = []
     body = object()  # the table itself, between its title and caption (either may be None)

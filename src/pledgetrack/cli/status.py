@@ -2,10 +2,10 @@
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypedDict, TypeVar
 
 import typer
 
@@ -24,11 +24,24 @@ from pledgetrack.cli.app import (
     state,
 )
 from pledgetrack.domain.errors import OutsidePlan, PlanNotFound
+from pledgetrack.domain.model import Policy
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from pledgetrack.services.status import SqliteStatus
+
+T = TypeVar("T")
+
+
+class Chosen(TypedDict):
+    """What a status is asked for: the keywords of the services' status functions."""
+
+    on: date
+    plan: str | None
+    department: str | None
+    policy: Policy
+    approved_only: bool
 
 
 @app.command()
@@ -89,8 +102,8 @@ def status(
                     lang=lang_of(lang), approved_only=approved_only,
                 )  # fmt: skip
                 return
-            chosen = {"on": on, "plan": plan, "department": department, "policy": policy(),
-                      "approved_only": approved_only}  # fmt: skip
+            chosen = Chosen(on=on, plan=plan, department=department, policy=policy(),
+                            approved_only=approved_only)  # fmt: skip
             if as_json:
                 with status_listing(engine, **chosen) as listing:
                     write_status_json(listing, sys.stdout.write)
@@ -189,30 +202,20 @@ def print_unit(
 
     from pledgetrack.cli import render
     from pledgetrack.services.status import (
-        UnitNotDepartment,
         plan_status,
         status_listing,
         status_summary,
         unit_status,
     )
 
-    rules = policy()
-    unit = unit_status(engine, on=on, unit=department, plan=plan, policy=rules,
+    chosen = Chosen(on=on, plan=plan, department=department, policy=policy(),
+                    approved_only=approved_only)  # fmt: skip
+    unit = unit_status(engine, on=on, unit=department, plan=plan, policy=chosen["policy"],
                        approved_only=approved_only)  # fmt: skip
     if unit is None:
         return False
     if summary:
-        try:
-            found = status_summary(
-                engine,
-                on=on,
-                plan=plan,
-                department=department,
-                policy=rules,
-                approved_only=approved_only,
-            )
-        except UnitNotDepartment:  # a unit only: no item of its own
-            found = None
+        found = items_of_department(lambda: status_summary(engine, **chosen))
         if as_json:
             document = render.unit_summary_document(found, on, unit)
             typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
@@ -223,34 +226,25 @@ def print_unit(
         return True
     if as_json:
         with ExitStack() as stack:
-            try:
-                listing = stack.enter_context(
-                    status_listing(
-                        engine,
-                        on=on,
-                        plan=plan,
-                        department=department,
-                        policy=rules,
-                        approved_only=approved_only,
-                    )
-                )
-            except UnitNotDepartment:
-                listing = None
+            listing = items_of_department(
+                lambda: stack.enter_context(status_listing(engine, **chosen))
+            )
             render.write_status_json(listing, sys.stdout.write, unit)
         return True
-    try:
-        evaluation = plan_status(
-            engine,
-            on=on,
-            plan=plan,
-            department=department,
-            policy=rules,
-            approved_only=approved_only,
-        )
-    except UnitNotDepartment:
-        evaluation = None
+    evaluation = items_of_department(lambda: plan_status(engine, **chosen))
     if evaluation is not None:
         render.print_table(render.status_table(evaluation, lang), render.status_gives_way(lang))
         typer.echo("")
     render.print_table(render.unit_status_table(unit, lang), render.unit_gives_way(lang))
     return True
+
+
+def items_of_department(read: Callable[[], T]) -> T | None:
+    """What *read* finds of the items of the department named, or None where it names
+    a unit only (区市, 街道), with no item of its own."""
+    from pledgetrack.services.status import UnitNotDepartment
+
+    try:
+        return read()
+    except UnitNotDepartment:
+        return None

@@ -27,34 +27,11 @@ def read_records(
     The header is the first record *is_header* accepts (default: the first record); rows
     above it (titles) are not held to its width.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[tuple[int, list[str]]] = []
-    errors: list[CellError] = []
-    header: list[str] = []
-    found = False
-    width = 0
-    start = 0  # the physical line (0-based) where the next record starts
-    try:
-        for number, cells in enumerate(reader, start=1):
-            records.append((number, cells))
-            if not found:  # rows above the header (titles) have widths of their own
-                if is_header is None or is_header(cells):
-                    found = True
-                    header = [h.strip().lower() for h in cells]
-                    width = len(header)
-            # Only a record over several lines or wider than the header needs a look.
-            elif (reader.line_num - start > 1 or len(cells) > width) and (
-                error := _shape_error(name, number, cells, header)
-            ):
-                errors.append(error)
-            start = reader.line_num
-    except csv.Error as exc:
-        raise ImportRejected(
-            [_syntax_error(text, name, len(records) + 1, start, header, exc)]
-        ) from None
-    if errors:
-        raise ImportRejected(errors)
-    return records
+
+    def refusal(row: int, line: int, header: list[str], exc: csv.Error) -> CellError:
+        return _syntax_error(text, name, row, line, header, exc)
+
+    return list(_checked_records(io.StringIO(text, newline=""), name, is_header, refusal))
 
 
 def stream_records(
@@ -71,20 +48,39 @@ def stream_records(
     whole text, which this stream does not keep: *on_syntax_error* is called to raise the
     refusal (read_records on the whole file says the row and column).
     """
+
+    def refusal(row: int, line: int, header: list[str], exc: csv.Error) -> CellError:
+        on_syntax_error()
+        return CellError(name, row, "-", str(exc))
+
+    return _checked_records(lines, name, is_header, refusal)
+
+
+def _checked_records(
+    lines: Iterable[str],
+    name: str,
+    is_header: Callable[[list[str]], bool] | None,
+    refusal: Callable[[int, int, list[str], csv.Error], CellError],
+) -> Iterator[tuple[int, list[str]]]:
+    """The records of *lines* as the strict reader reads them, each checked against the
+    header once the header is found; the shape errors are raised together at the end.
+    A record the reader cannot read is refused with ``refusal(row, first physical line
+    (0-based), header, error)``."""
     reader = csv.reader(lines, strict=True)
     errors: list[CellError] = []
     header: list[str] = []
     found = False
     width = 0
-    start = 0
+    start = 0  # the physical line (0-based) where the next record starts
     number = 0
     try:
         for number, cells in enumerate(reader, start=1):
-            if not found:
-                if is_header(cells):
+            if not found:  # rows above the header (titles) have widths of their own
+                if is_header is None or is_header(cells):
                     found = True
                     header = [h.strip().lower() for h in cells]
                     width = len(header)
+            # Only a record over several lines or wider than the header needs a look.
             elif (reader.line_num - start > 1 or len(cells) > width) and (
                 error := _shape_error(name, number, cells, header)
             ):
@@ -92,8 +88,7 @@ def stream_records(
             start = reader.line_num
             yield number, cells
     except csv.Error as exc:
-        on_syntax_error()
-        raise ImportRejected([CellError(name, number + 1, "-", str(exc))]) from None
+        raise ImportRejected([refusal(number + 1, start, header, exc)]) from None
     if errors:
         raise ImportRejected(errors)
 

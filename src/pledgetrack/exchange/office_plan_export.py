@@ -114,7 +114,7 @@ def write_office_plan(
     return len(rows)
 
 
-def _workbook(title: str, header: list[str], rows: list[list[str]], names: list[str], lang: str):  # type: ignore[no-untyped-def]
+def _workbook(title: str, header: list[str], rows: list[list[str]], names: list[str], lang: str):
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter

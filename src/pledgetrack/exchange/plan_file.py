@@ -312,7 +312,7 @@ def _new_plan(code: str, row: Row, errors: _Collector) -> PlanDraft | None:
     return PlanDraft(code=code, title=row.get("plan_title") or code, start=start, end=end)
 
 
-def _cell(errors: _Collector, row: Row, column: str, parse, default=None):  # type: ignore[no-untyped-def]
+def _cell(errors: _Collector, row: Row, column: str, parse, default=None):
     """Parse one cell with *parse*, recording a problem and returning *default* on failure."""
     text = row.get(column)
     if not text and default is not None:

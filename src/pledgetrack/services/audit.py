@@ -83,9 +83,7 @@ def list_audit(
     if target:
         query = query.where(AuditEntry.target_key == target)
     if user:
-        query = query.where(
-            (AuditEntry.user_login == user) | (AuditEntry.acting_for == user)  # type: ignore[arg-type]
-        )
+        query = query.where((AuditEntry.user_login == user) | (AuditEntry.acting_for == user))
     if since is not None:
         start = datetime.combine(since, time()).astimezone().astimezone(UTC)
         query = query.where(AuditEntry.at >= start)

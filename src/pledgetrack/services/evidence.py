@@ -347,7 +347,7 @@ def _blob_id(session: Session, sha256: str) -> int | None:
 # ---- listing and reading back -------------------------------------------------------
 
 
-def _lines_query():  # type: ignore[no-untyped-def]
+def _lines_query():
     return (
         select(
             Evidence.id,

@@ -35,7 +35,7 @@ def make_engine(url: str, *, echo: bool = False, lock_wait: float = DEFAULT_LOCK
         engine = create_engine(url, echo=echo, connect_args={"timeout": lock_wait})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_conn, _record):
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute(f"PRAGMA busy_timeout={wait_ms}")
@@ -48,7 +48,7 @@ def make_engine(url: str, *, echo: bool = False, lock_wait: float = DEFAULT_LOCK
     if engine.dialect.name == "postgresql":
 
         @event.listens_for(engine, "connect")
-        def _pg_lock_timeout(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        def _pg_lock_timeout(dbapi_conn, _record):
             with dbapi_conn.cursor() as cursor:
                 cursor.execute(f"SET lock_timeout = {wait_ms}")
             dbapi_conn.commit()  # a SET in a transaction rolled back would be undone

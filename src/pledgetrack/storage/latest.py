@@ -28,7 +28,7 @@ from typing import Any, Literal
 from sqlalchemy import Date, ScalarSelect, String, and_, bindparam, cast, func, type_coerce
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from pledgetrack.domain.model import Reading
 from pledgetrack.domain.readings import LatestReadings
@@ -105,7 +105,7 @@ def latest_readings(
         history = session.connection().execute(
             select(Snapshot.target_id, Snapshot.as_of, Snapshot.value)  # type: ignore[call-overload]
             .where(Snapshot.target_id.in_(ids), Snapshot.as_of <= on, *approved)  # type: ignore[attr-defined]
-            .order_by(Snapshot.target_id, Snapshot.as_of, Snapshot.id)  # type: ignore[arg-type]
+            .order_by(Snapshot.target_id, Snapshot.as_of, Snapshot.id)
         )
         return schedules, history
 
@@ -235,7 +235,7 @@ def _cached_latest(form: LatestForm, *, approved_only: bool, with_ids: bool) -> 
         approved = (latest_decision() == APPROVED,) if approved_only else ()
         return (
             select(*LATEST_COLUMNS)  # type: ignore[call-overload]
-            .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
+            .join(Target, Target.id == Snapshot.target_id)
             .where(*where, Snapshot.as_of <= on, *approved)
             .ext(distinct_on(Snapshot.target_id))  # type: ignore[arg-type]
             .order_by(Snapshot.target_id, Snapshot.as_of.desc(), Snapshot.id.desc())  # type: ignore[attr-defined,union-attr]
@@ -246,7 +246,7 @@ def _cached_latest(form: LatestForm, *, approved_only: bool, with_ids: bool) -> 
     newest_id = (
         select(newest.id)
         .where(newest.target_id == Target.id, newest.as_of <= on)
-        .order_by(newest.as_of.desc(), newest.id.desc())  # type: ignore[union-attr]
+        .order_by(col(newest.as_of).desc(), col(newest.id).desc())
         .limit(1)
         .correlate(Target)
         .scalar_subquery()
@@ -255,7 +255,7 @@ def _cached_latest(form: LatestForm, *, approved_only: bool, with_ids: bool) -> 
     return (
         select(*columns)  # type: ignore[call-overload]
         .select_from(Target)
-        .outerjoin(Snapshot, Snapshot.id == newest_id)  # type: ignore[arg-type]
+        .outerjoin(Snapshot, Snapshot.id == newest_id)
         .where(*where)
     )
 
@@ -275,7 +275,7 @@ def _generic_latest(
         select(Snapshot.target_id, func.max(Snapshot.as_of).label("as_of"))
         .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
         .where(Target.plan_id == plan_id, Snapshot.as_of <= on, *approved, *only)
-        .group_by(Snapshot.target_id)
+        .group_by(col(Snapshot.target_id))
         .subquery()
     )
     latest_id = (
@@ -288,10 +288,10 @@ def _generic_latest(
             ),
         )
         .where(*approved)
-        .group_by(Snapshot.target_id)
+        .group_by(col(Snapshot.target_id))
     )
     return (
         select(*LATEST_COLUMNS)  # type: ignore[call-overload]
-        .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
+        .join(Target, Target.id == Snapshot.target_id)
         .where(Snapshot.id.in_(latest_id))  # type: ignore[union-attr]
     )

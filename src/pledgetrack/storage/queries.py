@@ -95,7 +95,7 @@ def load_structure(
     # was committed since (see below).
     generation = current_generation(session=session) if first_items is None else None
     pledges = session.exec(
-        select(Pledge).where(Pledge.plan_id == plan.id).order_by(Pledge.no)
+        select(Pledge).where(Pledge.plan_id == plan.id).order_by(col(Pledge.no))
     ).all()
     item_table, dept_table = Item.__table__, Department.__table__  # type: ignore[attr-defined]
     link_table = ItemDepartment.__table__  # type: ignore[attr-defined]
@@ -133,9 +133,11 @@ def load_structure(
         )
         .order_by(t.item_id, t.position)
     ).all()  # fmt: skip
-    structure = structure_from_rows(
-        plan, [(p.id, p.no, p.title) for p in pledges], items, dept_rows, target_rows
-    )
+    pledge_rows = []
+    for pledge in pledges:
+        assert pledge.id is not None  # read from the database
+        pledge_rows.append((pledge.id, pledge.no, pledge.title))
+    structure = structure_from_rows(plan, pledge_rows, items, dept_rows, target_rows)
     if generation is not None:
         # The whole plan: its rules as stored columns, if current and unchanged since the
         # targets were read (saves making them from 100k targets on the first evaluation).
@@ -242,7 +244,7 @@ def first_entries(*, session: Session, plan_id: int, start: date, end: date) -> 
             Snapshot.as_of >= start,
             Snapshot.as_of <= end,
         )
-        .group_by(Snapshot.target_id)
+        .group_by(col(Snapshot.target_id))
     ).all()
     return {target_id: entered for target_id, entered in rows}
 
@@ -341,8 +343,8 @@ def stream_review_queue(
             Snapshot.id, Snapshot.qualifier, Snapshot.forecast_done_by, Snapshot.works_percent,
             decision,
         )
-        .join(Target, Target.id == Snapshot.target_id)  # type: ignore[arg-type]
-        .outerjoin(parent, parent.id == Target.parent_id)  # type: ignore[arg-type]
+        .join(Target, Target.id == Snapshot.target_id)
+        .outerjoin(parent, parent.id == Target.parent_id)
         .where(
             Target.plan_id == plan_id,
             func.coalesce(Target.rollup, "") != "sum",
@@ -357,7 +359,7 @@ def stream_review_queue(
     )  # fmt: skip
     if target_ids is not None:
         query = query.where(Snapshot.target_id.in_(target_ids))  # type: ignore[attr-defined]
-    rows = session.exec(query.execution_options(yield_per=STREAM_ROWS))  # type: ignore[call-overload]
+    rows = session.exec(query.execution_options(yield_per=STREAM_ROWS))
     for batch in rows.partitions():
         reviews = latest_reviews(
             session=session, snapshot_ids=[row[9] for row in batch if row[13] != SUBMITTED]

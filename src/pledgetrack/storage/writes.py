@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, CursorResult, Result
 from sqlmodel import Session
 
 from pledgetrack.domain.model import StoredReading
@@ -89,9 +89,7 @@ def save_plan(*, session: Session, draft: PlanDraft, audit: ChangeSink) -> PlanS
     wanted = {"title": draft.title, "start": draft.start, "end": draft.end, "flat": draft.flat}
     plan_before: dict[str, Any] | None = None
     if found is None:
-        plan_id = conn.execute(
-            insert(plans).values(code=draft.code, **wanted)
-        ).inserted_primary_key[0]  # fmt: skip
+        plan_id = _new_id(conn.execute(insert(plans).values(code=draft.code, **wanted)))
     else:
         plan_id = found.id
         plan_before = _plan_state(found)
@@ -273,7 +271,17 @@ _TARGET_COLUMNS = (
 
 
 def _table(model: Any) -> Table:
-    return model.__table__  # type: ignore[no-any-return]
+    return model.__table__
+
+
+def _new_id(result: Result[Any]) -> int:
+    """The id the INSERT of one row that gave *result* gave that row."""
+    # Session.execute is typed to return a Result; for an INSERT it is a CursorResult,
+    # whose key is None only where no row was inserted.
+    assert isinstance(result, CursorResult)
+    key = result.inserted_primary_key
+    assert key is not None
+    return int(key[0])
 
 
 def _insert(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
@@ -429,7 +437,7 @@ def append_snapshots(
 
     if all(r.supersedes_id is None or r.supersedes_id >= 0 for r in rows):
         # Core insert on the session's connection: no ORM bookkeeping per row.
-        table = Snapshot.__table__  # type: ignore[attr-defined]
+        table = _table(Snapshot)
         conn = session.connection()
         if conn.dialect.name == "sqlite":
             # RETURNING in parameter order makes SQLAlchemy send SQLite one statement per
@@ -449,6 +457,5 @@ def append_snapshots(
         supersedes = row.supersedes_id
         if supersedes is not None and supersedes < 0:
             supersedes = ids[-supersedes - 1]
-        result = session.execute(insert(Snapshot).values(**values(row, supersedes)))
-        ids.append(int(result.inserted_primary_key[0]))  # type: ignore[attr-defined]
+        ids.append(_new_id(session.execute(insert(Snapshot).values(**values(row, supersedes)))))
     return ids

@@ -189,7 +189,7 @@ class PledgeApp(App[None]):
         first, self._first_page = self._first_page, None
         return first
 
-    def notify(  # type: ignore[override]
+    def notify(
         self,
         message: str,
         *,

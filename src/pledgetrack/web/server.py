@@ -113,7 +113,7 @@ class PledgeServer(Server):
         lang = request.query.get("lang", self.lang)
         return lang if lang in LANGS else self.lang
 
-    async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]
+    async def handle_index(self, request: web.Request) -> web.Response:
         lang = self.page_lang(request)
         context = {
             "lang": lang,

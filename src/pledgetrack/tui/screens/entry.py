@@ -115,7 +115,9 @@ class EntryScreen(Screen[date | None]):
     #: The first value field takes the focus once the sheet is loaded.
     AUTO_FOCUS = None
     #: Column widths by screen width (app.tcss): the check column stays on screen at 80.
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [
+    #: Not a ClassVar: Textual declares it ``ClassVar[...] | None``, which type checkers
+    #: read as an instance attribute, and a ClassVar may not override one.
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [  # noqa: RUF012
         (0, "-narrow"),
         (110, "-normal"),
         (170, "-wide"),

@@ -140,6 +140,6 @@ class ScorecardScreen(MonthReportScreen[str | None]):
         )
 
 
-def _count(n: int, status: Status):  # type: ignore[no-untyped-def]
+def _count(n: int, status: Status):
     """A status count, coloured when it is not zero."""
     return cell(str(n), STATUS_COLOUR[status] if n and status is not Status.ON_TRACK else "")
