@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import insert
 from sqlalchemy.engine import Engine
@@ -43,6 +44,8 @@ from pledgetrack.storage.tables import (
     Snapshot,
     Target,
 )
+
+_Q = TypeVar("_Q", bound=Any)
 
 #: The default size limit of one file (setting ``evidence_max_mb``).
 DEFAULT_MAX_MB = 20.0
@@ -306,7 +309,7 @@ def _withdrawn_blobs(session: Session, snapshot_id: int) -> set[int]:
     )
 
 
-def _not_withdrawn(query):  # type: ignore[no-untyped-def]
+def _not_withdrawn(query: _Q) -> _Q:
     """*query* (over ``evidence``) without the attachments withdrawn."""
     withdrawn = select(EvidenceWithdrawal.evidence_id).where(
         EvidenceWithdrawal.evidence_id == Evidence.id
@@ -522,7 +525,11 @@ def _one_attachment(
             "say which with --as-of"
         )
     gone = session.exec(
-        select(EvidenceWithdrawal.withdrawn_by, EvidenceWithdrawal.withdrawn_at, Snapshot.as_of)
+        select(
+            col(EvidenceWithdrawal.withdrawn_by),
+            col(EvidenceWithdrawal.withdrawn_at),
+            col(Snapshot.as_of),
+        )
         .join(Evidence, col(Evidence.id) == EvidenceWithdrawal.evidence_id)
         .join(Snapshot, col(Snapshot.id) == Evidence.snapshot_id)
         .where(Snapshot.target_id == target.id, Evidence.file_name == file_name)

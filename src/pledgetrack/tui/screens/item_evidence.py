@@ -31,7 +31,10 @@ class EvidenceActions(_Screen):
     target_id: int | None
     history: dict[int, list[StoredReading]]
     evidence: dict[int, dict[int, list[EvidenceLine]]]
-    lang: str
+
+    @property
+    def lang(self) -> str:
+        raise NotImplementedError
 
     def _post_history(self, target_id: int) -> None:
         raise NotImplementedError
