@@ -88,6 +88,9 @@ def sample_db(tmp_path: Path) -> Iterator[str]:
     yield str(with_people(tmp_path / "pledges.sqlite"))
 
 
+PASSWORD_LABEL = {"zh": "密码", "en": "Password"}
+
+
 def log_in(page: Any, login: str, lang: str = "zh") -> None:
     """Log in on the page's login screen as *login*, waiting for each step to show."""
     wait_for_text(page, LOGIN_TITLE[lang])
@@ -95,6 +98,8 @@ def log_in(page: Any, login: str, lang: str = "zh") -> None:
     page.keyboard.type(login)
     wait_for_text(page, login)
     page.keyboard.press("Enter")
+    # Keys typed before the password field has the focus would go to the name field.
+    wait_for_text(page, "› " + PASSWORD_LABEL[lang])
     page.keyboard.type(PASSWORD)
     wait_until(lambda: "•" * len(PASSWORD) in screen(page), "the masked password")
     page.keyboard.press("Enter")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
@@ -77,11 +77,25 @@ class LoginScreen(Screen[None]):
     def _draw(self, _lang: str | None = None) -> None:
         lang = self.pledge_app.lang
         self.query_one("#login-title", Plain).update(t("tui.login.title", lang))
-        self.query_one("#login-name-label", Plain).update(t("tui.login.name", lang))
-        self.query_one("#login-password-label", Plain).update(t("tui.login.password", lang))
+        self._label_fields()
         self.query_one("#login-submit", Button).label = t("tui.login.submit", lang)
         self.query_one("#login-lang", Button).label = t("tui.key.toggle_lang", lang)
         self._say(self.refusal_words())
+
+    def _label_fields(self) -> None:
+        """The fields' labels, the one being typed into marked ``›`` (seen in any
+        terminal, colours or not, and by the browser tests before they type on)."""
+        lang = self.pledge_app.lang
+        for field, key in (("name", "tui.login.name"), ("password", "tui.login.password")):
+            typing = self.query_one(f"#login-{field}", Input).has_focus
+            label = ("› " if typing else "  ") + t(key, lang)
+            self.query_one(f"#login-{field}-label", Plain).update(label)
+
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self._label_fields()
+
+    def on_descendant_blur(self, _event: events.DescendantBlur) -> None:
+        self._label_fields()
 
     @on(Input.Submitted, "#login-name")
     def _to_password(self) -> None:
