@@ -55,7 +55,12 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．，％", "012345678
 #: shared with domain.progress_text, which reads progress sentences.
 NUMBER = r"(?<![\d.])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d.A-Za-z])"
 #: One of UNITS, as a named group.
-UNIT = r"(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r")?"
+#: A unit may be per period or per head, as standards are stated (``3480元/年``, ``元/人/月``).
+UNIT = (
+    r"(?P<unit>(?:"
+    + "|".join(re.escape(u) for u in UNITS)
+    + r")(?:/(?:年|月|日|天|季度|人次|人|户|次))*)?"
+)
 _FIGURE = re.compile(
     r"(?P<before>不少于|不低于|至少|超过|多于)?"
     + NUMBER
@@ -108,6 +113,28 @@ def split_targets(sentence: str) -> SentenceSplit:
     if not targets and not problems:
         problems.append("states no target")
     return SentenceSplit(tuple(targets), tuple(problems))
+
+
+def figure_only(text: str) -> TargetProposal | None:
+    """The target a cell states when it is only a figure (``8950人``, ``11.2公里``, ``5``,
+    ``不少于60个``), as offices write a 目标任务 under the item that names it; its name is
+    empty (the item's title names it). None when the cell says anything else."""
+    clause = text.translate(_FULLWIDTH).strip(_TRIM)
+    figures = _figures(clause)
+    if len(figures) != 1 or figures[0].span() != (0, len(clause)):
+        return None
+    figure = figures[0]
+    value = Decimal(figure.group("number").replace(",", ""))
+    unit = figure.group("unit") or ""
+    multiplier = figure.group("multiplier") or ""
+    guesses: tuple[str, ...] = ()
+    if multiplier and unit in COUNTED_IN_WAN:
+        unit = multiplier + unit
+    elif multiplier:
+        value *= MULTIPLIERS[multiplier]
+        guesses = (f"{figure.group(0)} read as {_plain(value)} {unit}".rstrip(),)
+    at_least = bool(figure.group("before") or figure.group("after"))
+    return TargetProposal("", float(value), unit, at_least, clause, guesses)
 
 
 def states_figures(sentence: str) -> bool:

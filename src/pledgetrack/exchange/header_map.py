@@ -98,10 +98,24 @@ OFFICE_PROGRESS_ALIASES: dict[str, tuple[str, ...]] = {
         "progress",
     ),
     "note": ("备注", "说明", "remarks", "notes"),
+    #: A figure in the target's unit (``6453人``, ``3321``), as completion tables keep it.
+    "value": ("已完成数", "完成数", "实际完成", "实际完成情况", "累计完成", "完成值", "累计完成值"),
+    #: The office's own share of the target reached (``72%``): checked, never a figure.
+    "rate": ("完成率", "任务完成率", "实际完成率", "完成比例", "完成比例(%)", "占比"),
 }
-#: The columns of an office progress table, and the ones its header must name.
-OFFICE_PROGRESS_COLUMNS = ("item", "item_title", "target_name", "department", "progress", "note")
+#: The columns of an office progress table, and the ones its header must name: 序号 and
+#: a progress text, or else 序号 and a figure column (OFFICE_VALUE_REQUIRED).
+OFFICE_PROGRESS_COLUMNS = (
+    "item", "item_title", "target_name", "department", "progress", "note", "value", "rate",
+)  # fmt: skip
 OFFICE_PROGRESS_REQUIRED = ("item", "progress")
+OFFICE_VALUE_REQUIRED = ("item", "value")
+#: Office progress headers read by their shape: the months a figure covers (``1-7月实际完成
+#: 情况``, ``1-8月实际完成率%``; header_key has made ``1-7月`` ``17月``).
+OFFICE_PROGRESS_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\d{1,4}月份?(累计)?(实际)?完成(情况|数|值|量)?"), "value"),
+    (re.compile(r"\d{1,4}月份?(实际|任务)?完成(率|比例)(%|\(%\))?"), "rate"),
+)
 
 #: Office headers of a department contact list (通讯录), read by ``remind --send``.
 CONTACT_ALIASES: dict[str, tuple[str, ...]] = {
@@ -230,7 +244,10 @@ def rules_for(table: str, documented: tuple[str, ...], columns: Path | None) -> 
         return HeaderRules(
             documented,
             OFFICE_PROGRESS_ALIASES,
-            tuple((pattern, "progress") for pattern, _ in PROGRESS_PATTERNS),
+            (
+                *((pattern, "progress") for pattern, _ in PROGRESS_PATTERNS),
+                *OFFICE_PROGRESS_PATTERNS,
+            ),
             {} if columns is None else read_column_map(columns, documented),
             "" if columns is None else str(columns),
         )

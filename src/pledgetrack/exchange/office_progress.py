@@ -16,11 +16,22 @@ from pathlib import Path
 from pledgetrack.domain.errors import CellError, ImportRejected
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
-from pledgetrack.domain.progress_text import NoDate, figure_for, read_progress_text, title_date
+from pledgetrack.domain.progress_text import (
+    NoDate,
+    ProgressText,
+    TargetFigure,
+    figure_for,
+    read_progress_text,
+    title_date,
+)
 from pledgetrack.domain.target_text import split_targets
 from pledgetrack.domain.works_progress import works_percent_in
 from pledgetrack.exchange.cells import parse_ordinal
-from pledgetrack.exchange.header_map import OFFICE_PROGRESS_COLUMNS, OFFICE_PROGRESS_REQUIRED
+from pledgetrack.exchange.header_map import (
+    OFFICE_PROGRESS_COLUMNS,
+    OFFICE_PROGRESS_REQUIRED,
+    OFFICE_VALUE_REQUIRED,
+)
 from pledgetrack.exchange.table_body import Notice, Row, TitleLine
 from pledgetrack.exchange.tables import read_table
 
@@ -40,22 +51,33 @@ def read_office_progress(
 ) -> OfficeTable:
     """The rows of an office progress table (CSV or .xlsx), by the office headers
     (header_map.OFFICE_PROGRESS_ALIASES), with the lines above its header and the header."""
-    titles: list[TitleLine] = []
-    header: list[str] = []
-    rows = read_table(
-        path,
-        OFFICE_PROGRESS_REQUIRED,
-        table="office_progress",
-        filled=("item",),
-        free_text=("item_title", "target_name", "note"),
-        checked_later=("progress",),
-        documented=OFFICE_PROGRESS_COLUMNS,
-        titles=titles,
-        header_cells=header,
-        sheet=sheet,
-        notice=notice,
-    )
-    return OfficeTable(str(path), rows, titles, header)
+
+    def read(required: tuple[str, ...]) -> OfficeTable:
+        titles: list[TitleLine] = []
+        header: list[str] = []
+        rows = read_table(
+            path,
+            required,
+            table="office_progress",
+            filled=("item",),
+            free_text=("item_title", "target_name", "note"),
+            checked_later=("progress", "value", "rate"),
+            documented=OFFICE_PROGRESS_COLUMNS,
+            titles=titles,
+            header_cells=header,
+            sheet=sheet,
+            notice=notice,
+        )
+        return OfficeTable(str(path), rows, titles, header)
+
+    try:
+        return read(OFFICE_PROGRESS_REQUIRED)
+    except ImportRejected as text_missing:
+        # No progress text: a completion table (序号 | 目标任务 | 1-7月实际完成情况 | 完成率).
+        try:
+            return read(OFFICE_VALUE_REQUIRED)
+        except ImportRejected:
+            raise text_missing from None
 
 
 def table_date(table: OfficeTable, as_of: date | None, plan_year: int | None) -> tuple[date, str]:
@@ -140,8 +162,8 @@ def office_readings(table: OfficeTable, structure: PlanStructure, as_of: date) -
                 )
             )
             continue
-        text = row.get("progress")
-        if not text:
+        text = row.get("progress") or row.get("value") or row.get("note")
+        if not text and not row.get("rate"):
             out.not_read.append(NotRead(row.number, "progress", text, "no progress text"))
             continue
         read = read_progress_text(text)
@@ -151,7 +173,7 @@ def office_readings(table: OfficeTable, structure: PlanStructure, as_of: date) -
                 "plan": structure.code,
                 "target": target.key,
                 "as_of": as_of.isoformat(),
-                "note": text,
+                "note": row.get("note") if row.get("value") else text,
             }
             if read.forecast is not None:
                 cells["forecast"] = read.forecast.on(as_of.year).isoformat()
@@ -166,13 +188,24 @@ def office_readings(table: OfficeTable, structure: PlanStructure, as_of: date) -
                     continue
                 cells["done"] = "yes"
             else:
-                found = figure_for(read, target.unit, sharing=units.count(target.unit))
+                found = _figure_of(row, read, target, units.count(target.unit))
                 works = works_percent_in(text)
                 if found.value is None and works is None:
                     reason = found.reason
                     if read.vague_forecast:
                         reason += f"; {read.vague_forecast!r} names no day"
-                    out.not_read.append(NotRead(row.number, "progress", text, reason, target.key))
+                    if row.get("rate"):
+                        reason += (
+                            f"; the table's {row.get('rate')!r} is a share of the target, "
+                            "from which no figure is made"
+                        )
+                    out.not_read.append(
+                        NotRead(row.number, "progress", text or row.get("rate"), reason, target.key)
+                    )
+                    continue
+                differs = _rate_differs(row.get("rate"), found.value, target)
+                if differs:
+                    out.not_read.append(NotRead(row.number, "rate", text, differs, target.key))
                     continue
                 if found.value is not None:
                     cells["value"] = format_number(found.value)
@@ -185,6 +218,35 @@ def office_readings(table: OfficeTable, structure: PlanStructure, as_of: date) -
     if errors:
         raise ImportRejected(errors)
     return out
+
+
+_BARE_NUMBER = re.compile(r"\s*(\d+(?:\.\d+)?)\s*")
+_RATE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*%\s*")
+
+
+def _figure_of(row: Row, read: ProgressText, target: TargetInfo, sharing: int) -> TargetFigure:
+    """A target's figure: a bare number in a figure column (完成数, ``3321``) is in the
+    target's unit; any other text is read for a figure in that unit (domain.progress_text)."""
+    bare = _BARE_NUMBER.fullmatch(row.get("value"))
+    if bare:
+        return TargetFigure(float(bare.group(1)))
+    return figure_for(read, target.unit, sharing=sharing)
+
+
+def _rate_differs(rate: str, value: float | None, target: TargetInfo) -> str:
+    """Why a figure is not taken: the table's own 完成率 says another share of the target
+    (more than a point apart, as the office rounds); empty when it agrees or cannot say."""
+    found = _RATE.fullmatch(rate)
+    goal = target.rule.target_value
+    if not found or value is None or not goal:
+        return ""
+    share, said = value / goal * 100, float(found.group(1))
+    if abs(share - said) <= 1 or (said == 100 and share >= 100):
+        return ""  # rounded as offices round; a met standard (不低于…) is written 100%
+    return (
+        f"the table's 完成率 {rate!r} is not {format_number(value)} of "
+        f"{format_number(goal)} ({share:.1f}%): which is right?"
+    )
 
 
 def _item_of(
