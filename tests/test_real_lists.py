@@ -232,3 +232,99 @@ def test_a_target_value_saying_routine_work_is_a_reference_figure(url: str, tmp_
     assert routine["annual_target"] is False and data["summary"]["without_annual_target"] == [2]
     assert (routine["targets"][0]["target"], routine["targets"][0]["assessed"]) == (None, False)
     assert data["flat"] is False and data["items"][0]["pledge_title"] == "民生"
+
+
+# ------------------------------------------------------- 岳阳楼区 (data/examples/README.md)
+
+
+def _cells(path: Path) -> tuple[list[tuple[object, ...]], set[str]]:
+    ws = load_workbook(path).active
+    return list(ws.iter_rows(values_only=True)), {str(r) for r in ws.merged_cells.ranges}
+
+
+def test_the_yueyanglou_2019_completion_table_imports_as_published(
+    url: str, tmp_path: Path
+) -> None:
+    """序号 | 项目名称 | 责任单位 | 目标任务 (a figure: 8950人) | 1-7月实际完成情况 | 任务完成率 |
+    备注: plan and progress from the one table; the verdicts are the published ones where
+    the table gives a figure, and nothing is made up where it gives only a percentage."""
+    from scripts.make_example_lists import write_yueyanglou_2019
+
+    shipped = EXAMPLES / "yueyanglou-2019-office.xlsx"
+    assert _cells(write_yueyanglou_2019(tmp_path / "made.xlsx")) == _cells(shipped)
+
+    refused = runner.invoke(app, ["--db", url, "import", "plan", str(shipped)])
+    assert refused.exit_code != 0
+    # Without --from-text the standards in words are refused, not made milestones.
+    assert ":7:target_name: '标准不低于3480元/年,人均救助水平不低于185元/月' states its target" in (
+        "".join(refused.output.split("\n"))
+    )
+    said = run(url, "import", "plan", str(shipped), "--from-text")
+    assert "plan yueyanglou-2019 created: 13 items, 14 targets added" in said
+    assert "a 目标任务 that is only a figure ('8950人') is the target's value and unit" in said
+    assert "plan title '岳阳楼区2019年省市重点民生实事项目'" in said  # not the table's 1-7月
+    assert "5.1 标准: 3480 元/年 以上" in said  # a unit per year, a floor
+
+    progress = run(url, "import", "progress", str(shipped))
+    assert "as of 2019-07-31 ('1-7月' in the title)" in progress
+    assert "10 readings added, 0 corrections, 0 already present, 4 not read" in progress
+    assert "13.1: '已经完成主体工程建设,室内装修已完成60%。': no figure in 家" in progress
+    assert "the table's '98%' is a share of the target, from which no figure is made" in progress
+
+    data = json.loads(
+        run(url, "status", "--plan", "yueyanglou-2019", "--as-of", "2019-07-31", "--json")
+    )
+    items = {i["no"]: i for i in data["items"]}
+    first = items[1]["targets"][0]
+    assert (first["name"], first["target"], first["unit"], first["value"]) == (
+        "新增城镇就业", 8950, "人", 6453,
+    )  # fmt: skip
+    assert items[3]["targets"][0]["value"] == 3321  # a bare 3321 is in the target's unit
+    assert [t["value"] for t in items[5]["targets"]] == [3600, 211.25]  # read from 备注
+    assert items[10]["departments"] == ["住房保障中心楼区分中心"]
+    # The published 100% and 133% rows are achieved; 29% and 27% in July are behind.
+    assert [n for n, i in items.items() if i["status"] == "achieved"] == [3, 5, 8]
+    assert items[7]["status"] == "behind" and items[10]["status"] == "behind"
+    assert [n for n, i in items.items() if i["status"] == "not_reported"] == [6, 9, 12, 13]
+
+    zh = run(url, "--lang", "zh", "report", "--plan", "yueyanglou-2019", "--month", "2019-07")
+    assert "新增城镇就业6453人，占年计划的72.1%" in zh
+    assert "标准3600元/年，占年计划（不少于3480元/年）的103.4%" in zh
+    assert "标准化建设改造农贸市场暂无填报" in zh  # 98% is no figure of 2家
+
+
+def test_the_yueyanglou_2022_progress_table_reads_its_two_level_header(
+    url: str, tmp_path: Path
+) -> None:
+    """序号 | 考核指标 (over two columns: the item, its indicators) | 单位 | 工作目标 |
+    已完成数 | 占比 | 备注, no 责任单位: items with several targets, no department made up,
+    and an office 占比 that disagrees with its figure is not taken."""
+    from scripts.make_example_lists import write_yueyanglou_2022
+
+    shipped = EXAMPLES / "yueyanglou-2022-office.xlsx"
+    assert _cells(write_yueyanglou_2022(tmp_path / "made.xlsx")) == _cells(shipped)
+    said = run(url, "import", "plan", str(shipped))
+    assert "plan yueyanglou-2022 created: 8 items, 16 targets added" in said
+    progress = run(url, "import", "progress", str(shipped))
+    assert "as of 2022-10-31 ('1-10月' in the title)" in progress
+    assert "10 readings added, 0 corrections, 0 already present, 6 not read" in progress
+    assert (
+        "2.5: '284': the table's 完成率 '137%' is not 284 of 180 (157.8%): which is right?"
+    ) in progress
+
+    data = json.loads(
+        run(url, "status", "--plan", "yueyanglou-2022", "--as-of", "2022-10-31", "--json")
+    )
+    items = {i["no"]: i for i in data["items"]}
+    assert items[2]["title"] == "特殊群体健康保障"
+    assert [t["name"] for t in items[2]["targets"]][:2] == [
+        "孕产妇免费产前筛查",
+        "新生儿先天性心脏病免费筛查",
+    ]
+    assert [(t["target"], t["unit"], t["value"]) for t in items[2]["targets"]][:3] == [
+        (2800, "人次", 2539), (2800, "人次", 2647), (1980, "人次", 1981),
+    ]  # fmt: skip
+    assert all(i["departments"] == [] for i in items.values())
+    assert [n for n, i in items.items() if i["status"] == "achieved"] == [1, 4, 5, 6, 7]
+    zh = run(url, "--lang", "zh", "report", "--plan", "yueyanglou-2022", "--month", "2022-10")
+    assert "（）" not in zh and "各责任单位情况" not in zh

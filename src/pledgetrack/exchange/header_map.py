@@ -46,9 +46,18 @@ PLAN_ALIASES: dict[str, tuple[str, ...]] = {
         "建设内容",
         "指标名称",
         "指标",
+        "考核指标",
         "target name",
     ),
-    "target_value": ("目标值", "年度目标值", "目标数", "计划数", "annual target", "target value"),
+    "target_value": (
+        "目标值",
+        "年度目标值",
+        "目标数",
+        "计划数",
+        "工作目标",
+        "annual target",
+        "target value",
+    ),
     "unit": ("单位", "计量单位", "unit of measure"),
     "baseline": ("基数", "基期值"),
     "deadline": ("完成时限", "计划完成时间", "完成时间", "时限"),
@@ -231,10 +240,11 @@ class HeaderRules:
             raise ImportRejected(missing)
 
 
-#: An office plan table names at least these; the plan code, pledges, target keys, kind
+#: An office plan table names at least these (a table naming no 责任单位 names no
+#: department, and none is made up); the plan code, pledges, target keys, kind
 #: and assessment are filled in (exchange/office_plan.py ``office_plan_rows``), and without
 #: an item title column each item is titled by its first 项目内容 (``item_titles_from_content``).
-OFFICE_PLAN_REQUIRED = ("item", "department", "target_name")
+OFFICE_PLAN_REQUIRED = ("item", "target_name")
 
 
 def rules_for(table: str, documented: tuple[str, ...], columns: Path | None) -> HeaderRules:
