@@ -9,7 +9,9 @@ publishes it, targets only in sentences (``import plan --from-text`` reads them)
 ``linan-2022-plan.xlsx`` has 目标值 and 单位 columns added from those sentences, one row
 per target, so that it imports without --from-text. ``linan-2022-progress-office.xlsx``
 is the district's progress table (截至9月底) in its layout, ``cangnan-2022-office.xlsx`` a
-second district's table (苍南县, 截至10月31日) as published.
+second district's table (苍南县, 截至10月31日) as published, and ``yueyanglou-2019-office.xlsx``
+and ``yueyanglou-2022-office.xlsx`` a third district's (岳阳楼区) completion table of 2019
+and 进度表 of 2022 as published.
 """
 
 from __future__ import annotations

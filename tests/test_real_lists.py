@@ -328,3 +328,56 @@ def test_the_yueyanglou_2022_progress_table_reads_its_two_level_header(
     assert [n for n, i in items.items() if i["status"] == "achieved"] == [1, 4, 5, 6, 7]
     zh = run(url, "--lang", "zh", "report", "--plan", "yueyanglou-2022", "--month", "2022-10")
     assert "（）" not in zh and "各责任单位情况" not in zh
+
+
+@pytest.mark.parametrize(
+    ("cell", "read"),
+    [
+        ("8950人", (8950, "人", False)),
+        ("11.2公里", (11.2, "公里", False)),
+        ("5", (5, "", False)),
+        ("不少于60个", (60, "个", True)),
+        ("3480元/年", (3480, "元/年", False)),
+    ],
+)
+def test_a_target_cell_that_is_only_a_figure(cell: str, read: tuple[object, ...]) -> None:
+    from pledgetrack.domain.target_text import figure_only
+
+    found = figure_only(cell)
+    assert found is not None and (found.value, found.unit, found.at_least) == read
+
+
+@pytest.mark.parametrize("cell", ["新增城镇就业8950人", "8950人,6800个", "已完成", "2022年"])
+def test_a_target_cell_saying_more_than_a_figure_is_no_figure(cell: str) -> None:
+    from pledgetrack.domain.target_text import figure_only
+
+    assert figure_only(cell) is None
+
+
+def test_the_months_a_table_covers_date_it_and_a_merged_header_stays_refused(
+    url: str, tmp_path: Path
+) -> None:
+    """1-10月 in a title is 31 October of the plan's year; a header merged over two columns
+    that is not a 指标 heading the item and its indicators is still refused."""
+    from pledgetrack.domain.progress_text import title_date
+
+    assert title_date(["1-10月岳阳楼区重点民生实事项目进度表"], 2022)[0].isoformat() == (
+        "2022-10-31"
+    )
+    assert title_date(["2019年1—7月完成情况"], None)[0].isoformat() == "2019-07-31"
+    assert title_date(["2022年民生实事项目表"], 2022) is None
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["2022年民生实事项目"])
+    ws.append(["序号", "目标任务", "责任单位", None])
+    ws.append([1, "新增就业100人", "人社局", "就业中心"])
+    ws.merge_cells("C2:D2")
+    ws.merge_cells("A1:D1")
+    path = tmp_path / "town-2022-plan.xlsx"
+    wb.save(path)
+    result = runner.invoke(app, ["--db", url, "import", "plan", str(path)])
+    assert result.exit_code != 0
+    assert "the header cell is merged over C2:D2" in " ".join(result.output.split())

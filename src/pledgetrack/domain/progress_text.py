@@ -218,9 +218,9 @@ class NoDate(ValueError):
 
 
 def title_date(lines: list[str], plan_year: int | None) -> tuple[date, str] | None:
-    """The date a progress table is as of, from ``截至9月底`` / ``截至2022年9月30日`` in
-    *lines* (title rows, then the header of the progress column), and the text it was read
-    from; the year from the date itself, else the title, else *plan_year*. None when no
+    """The date a progress table is as of, from ``截至9月底`` / ``截至2022年9月30日`` (or
+    the months a cumulative table covers, ``1-7月``: 31 July) in *lines* (title rows, then
+    the header of the progress column), and the text it was read from; the year from the date itself, else the title, else *plan_year*. None when no
     line names a 截至 date; NoDate when one does but no year can be had."""
     for line in lines:
         found = _TITLE_DATE.search(line.translate(_FULLWIDTH))
