@@ -11,7 +11,8 @@ per target, so that it imports without --from-text. ``linan-2022-progress-office
 is the district's progress table (截至9月底) in its layout, ``cangnan-2022-office.xlsx`` a
 second district's table (苍南县, 截至10月31日) as published, and ``yueyanglou-2019-office.xlsx``
 and ``yueyanglou-2022-office.xlsx`` a third district's (岳阳楼区) completion table of 2019
-and 进度表 of 2022 as published.
+and 进度表 of 2022 as published, ``shouxian-2023-office.xlsx`` a county's part (寿县) of a
+fourth (淮南市 暖民心行动, 2023年3月份).
 """
 
 from __future__ import annotations
@@ -331,6 +332,50 @@ def write_yueyanglou_2022(path: Path) -> Path:
     return path
 
 
+#: 淮南市 寿县 2023: the 寿县 part of the 市发改委's 《2023年3月份暖民心行动各县区进展情况表》
+#: (data/examples/README.md), actions 一–三. No 序号 column: the action's number and its
+#: count of indicators are in its 项目名称 cell, merged down over its indicators' rows; 县区
+#: merged down over the county's rows; each 年度目标任务 a numbered sentence, ``*`` as
+#: published. Rows: (项目名称, [(年度目标任务, 完成进度), …]).
+SHOUXIAN_2023_TITLE = "2023年3月份暖民心行动各县区进展情况表"
+SHOUXIAN_2023_HEADER = ("县区", "项目名称", "年度目标任务", "完成进度")
+SHOUXIAN_2023: list[tuple[str, list[tuple[str, str]]]] = [
+    ("一、就业促进行动\n(6项指标)", [
+        ("*1.力争9个城市社区达到“三公里”充分就业社区标准", "完成9个,完成率100%"),
+        ("2.募集青年就业见习岗位325个", "完成330个,完成率101.54%"),
+        ("3.开发公益性岗位540个", "完成838个,完成率155.19%"),
+        ("*4.新增技能人才4000人", "完成736人,完成率18.04%"),
+        ("5.全年开展补贴性培训8000人次", "完成2579人,完成率32.24%"),
+        ("6.开展农民工职业技能培训4300人次", "完成1429人,完成率33.23%"),
+    ]),
+    ("二、“新徽菜·名徽厨”行动(2项指标)", [
+        ("*1.开展徽菜师傅技能培训不少于240人次", "完成141人次,完成率58.75%"),
+        ("*2.其中,新增徽菜师傅不少于180人次", "完成37人次,完成率20.5%"),
+    ]),
+    ("三、老年助餐服务行动(2项指标)", [
+        ("*1.新增城市老年食堂(助餐点)不少于6个", "完成1个,完成率16.7%"),
+        ("*2.新增农村老年食堂(助餐点)不少于27个", "完成0个,完成率0%"),
+    ]),
+]  # fmt: skip
+
+
+def write_shouxian_2023(path: Path) -> Path:
+    """The 寿县 part of the 淮南市 table as published: title merged over it, 县区 merged
+    over every row, each action's 项目名称 merged over its indicators' rows."""
+    rows: list[list[object]] = []
+    merges: list[tuple[int, int, int]] = []
+    for action, indicators in SHOUXIAN_2023:
+        first = len(rows)
+        for n, cells in enumerate(indicators):
+            rows.append([None, action if n == 0 else None, *cells])
+        merges.append((1, first, len(rows) - 1))
+    rows[0][0] = "寿县"
+    merges.append((0, 0, len(rows) - 1))
+    return write_titled_table(
+        path, "Sheet1", SHOUXIAN_2023_TITLE, SHOUXIAN_2023_HEADER, rows, merges, (8, 24, 50, 30)
+    )
+
+
 def main() -> None:
     print(write_office_plan(EXAMPLES / "linan-2022-plan.xlsx", LINAN_2022))
     print(write_office_plan(EXAMPLES / "linan-2022-plan-office.xlsx", LINAN_2022, sentences=True))
@@ -345,6 +390,7 @@ def main() -> None:
     print(write_cangnan_2022(EXAMPLES / "cangnan-2022-office.xlsx"))
     print(write_yueyanglou_2019(EXAMPLES / "yueyanglou-2019-office.xlsx"))
     print(write_yueyanglou_2022(EXAMPLES / "yueyanglou-2022-office.xlsx"))
+    print(write_shouxian_2023(EXAMPLES / "shouxian-2023-office.xlsx"))
 
 
 if __name__ == "__main__":

@@ -381,3 +381,52 @@ def test_the_months_a_table_covers_date_it_and_a_merged_header_stays_refused(
     result = runner.invoke(app, ["--db", url, "import", "plan", str(path)])
     assert result.exit_code != 0
     assert "the header cell is merged over C2:D2" in " ".join(result.output.split())
+
+
+def test_the_shouxian_2023_table_numbers_its_items_in_their_headings(
+    url: str, tmp_path: Path
+) -> None:
+    """淮南市 寿县 2023 (data/examples/README.md): 县区 | 项目名称 | 年度目标任务 | 完成进度, no
+    序号: ``一、就业促进行动(6项指标)`` merged over its indicators numbers and titles item 1,
+    its count checked; ``*1.…`` sentences; 3月份 dates the table; no figure is made of a
+    count in another unit (人 for a target in 人次)."""
+    from scripts.make_example_lists import write_shouxian_2023
+
+    shipped = EXAMPLES / "shouxian-2023-office.xlsx"
+    assert _cells(write_shouxian_2023(tmp_path / "made.xlsx")) == _cells(shipped)
+    said = run(url, "import", "plan", str(shipped), "--from-text")
+    assert "plan shouxian-2023 created: 3 items, 10 targets added" in said
+    assert "    2.2 *其中新增徽菜师傅: 180 人次 以上" in said  # 其中, read with its clause
+    assert "    1.1 *力争城市社区达到“三公里”充分就业社区标准: 9 个" in said  # no 1. figure
+    progress = run(url, "import", "progress", str(shipped))
+    assert "as of 2023-03-31 ('2023年3月份' in the title)" in progress
+    assert "8 readings added, 0 corrections, 0 already present, 2 not read" in progress
+    assert "1.5: '完成2579人,完成率32.24%': no figure in 人次" in progress
+
+    data = json.loads(run(url, "status", "--as-of", "2023-03-31", "--json"))
+    items = {i["no"]: i for i in data["items"]}
+    assert [items[n]["title"] for n in (1, 2, 3)] == [
+        "就业促进行动", "“新徽菜·名徽厨”行动", "老年助餐服务行动",
+    ]  # fmt: skip
+    assert [len(items[n]["targets"]) for n in (1, 2, 3)] == [6, 2, 2]
+    assert [t["value"] for t in items[1]["targets"]] == [9, 330, 838, 736, None, None]
+    assert (items[2]["status"], items[3]["status"]) == ("on_track", "behind")
+    zh = run(url, "--lang", "zh", "report", "--month", "2023-03")
+    assert "开发公益性岗位838个，占年计划的155.2%" in zh
+
+
+def test_a_numbered_heading_whose_count_is_not_its_rows_is_refused(
+    url: str, tmp_path: Path
+) -> None:
+    plan = write(
+        tmp_path / "town-2023-plan.csv",
+        "项目名称,年度目标任务\n"
+        "一、就业促进行动(3项指标),1.新增就业100人\n"
+        "一、就业促进行动(3项指标),2.开发岗位50个\n"
+        "增加学位,新增学位600个\n",
+    )
+    result = runner.invoke(app, ["--db", url, "import", "plan", str(plan), "--from-text"])
+    assert result.exit_code != 0
+    said = " ".join(result.output.split())
+    assert ":2:item_title: item 1 says it has 3 rows (3项) but the table has 2" in said
+    assert ":4:item: no 序号 column, and the 项目名称 '增加学位' is not numbered" in said

@@ -58,6 +58,8 @@ _TITLE_DATE = re.compile(
 )
 #: The months a cumulative table covers, from January: ``1-7月``, ``1—10月``, ``1至7月``.
 _PERIOD_DATE = re.compile(r"(?<![\d.])1\s*[-—–~至]\s*(?P<month>\d{1,2})\s*月(?!\d{1,2}日)")
+#: The month a monthly table reports on: ``2023年3月份…进展情况表`` (its last day).
+_REPORT_MONTH = re.compile(r"(?:(?P<year>(?:19|20)\d{2})\s*年)?(?<![\d.])(?P<month>\d{1,2})\s*月份")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 
 
@@ -219,12 +221,14 @@ class NoDate(ValueError):
 
 def title_date(lines: list[str], plan_year: int | None) -> tuple[date, str] | None:
     """The date a progress table is as of, from ``截至9月底`` / ``截至2022年9月30日`` (or
-    the months a cumulative table covers, ``1-7月``: 31 July) in *lines* (title rows, then
+    the months a cumulative table covers, ``1-7月``: 31 July; the month a monthly table
+    reports on, ``2023年3月份``: 31 March) in *lines* (title rows, then
     the header of the progress column), and the text it was read from; the year from the date itself, else the title, else *plan_year*. None when no
     line names a 截至 date; NoDate when one does but no year can be had."""
     for line in lines:
         found = _TITLE_DATE.search(line.translate(_FULLWIDTH))
         found = found or _PERIOD_DATE.search(line.translate(_FULLWIDTH))
+        found = found or _REPORT_MONTH.search(line.translate(_FULLWIDTH))
         if not found:
             continue
         in_title = next((_YEAR.search(t) for t in lines if _YEAR.search(t)), None)

@@ -142,10 +142,23 @@ def states_figures(sentence: str) -> bool:
     return any(_figures(clause) for clause in _clauses(sentence))
 
 
+#: A list number the sentence starts with (``1.``, ``*4.``, ``2、``): the row's, not a
+#: figure; a ``*`` mark before it is kept.
+_LIST_NUMBER = re.compile(r"^(\*?)\s*\d{1,2}\s*[.、．](?!\d)\s*")
+#: A clause that only links to the next (``其中,新增…``): read with it.
+_LINKS = frozenset("其中 同时 另外 此外 并 并且".split())
+
+
 def _clauses(sentence: str) -> list[str]:
     out = []
-    for clause in _CLAUSE_END.split(sentence.translate(_FULLWIDTH)):
-        clause = clause.strip(_TRIM)
+    pending = ""
+    text = _LIST_NUMBER.sub(r"\1", sentence.translate(_FULLWIDTH).strip())
+    for clause in _CLAUSE_END.split(text):
+        clause = pending + clause.strip(_TRIM)
+        pending = ""
+        if clause.lstrip("*") in _LINKS:
+            pending = clause
+            continue
         if not clause:
             continue
         parts = [p.strip(_TRIM) for p in clause.split("、")]

@@ -119,6 +119,8 @@ OFFICE_PROGRESS_COLUMNS = (
 )  # fmt: skip
 OFFICE_PROGRESS_REQUIRED = ("item", "progress")
 OFFICE_VALUE_REQUIRED = ("item", "value")
+#: … or, without a 序号, numbered item titles (``一、就业促进行动(6项指标)``).
+OFFICE_TITLED_REQUIRED = ("item_title", "progress")
 #: Office progress headers read by their shape: the months a figure covers (``1-7月实际完成
 #: 情况``, ``1-8月实际完成率%``; header_key has made ``1-7月`` ``17月``).
 OFFICE_PROGRESS_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
@@ -170,13 +172,18 @@ class HeaderRules:
     map_name: str = ""
     #: What an office table (one without a ``plan`` column) must name instead of the
     #: file's required columns; the rest is filled in (exchange/plan_file.py).
-    office_required: tuple[str, ...] = ()
+    #: Several sets: the first the header names in full, else the first.
+    office_required: tuple[tuple[str, ...], ...] = ()
 
     def required_of(self, cells: Sequence[str], required: tuple[str, ...]) -> tuple[str, ...]:
         """The columns a header row must name: *required*, or for an office table
         (no ``plan`` column) the office's."""
-        if self.office_required and "plan" not in self.columns_of(cells).values():
-            return self.office_required
+        named = set(self.columns_of(cells).values())
+        if self.office_required and "plan" not in named:
+            return next(
+                (need for need in self.office_required if named.issuperset(need)),
+                self.office_required[0],
+            )
         return required
 
     def _ranked(self) -> dict[str, tuple[str, int]]:
@@ -245,6 +252,8 @@ class HeaderRules:
 #: and assessment are filled in (exchange/office_plan.py ``office_plan_rows``), and without
 #: an item title column each item is titled by its first 项目内容 (``item_titles_from_content``).
 OFFICE_PLAN_REQUIRED = ("item", "target_name")
+#: … or, without a 序号, numbered item titles (``一、就业促进行动(6项指标)``) and targets.
+OFFICE_PLAN_TITLED = ("item_title", "target_name")
 
 
 def rules_for(table: str, documented: tuple[str, ...], columns: Path | None) -> HeaderRules:
@@ -270,7 +279,7 @@ def rules_for(table: str, documented: tuple[str, ...], columns: Path | None) -> 
         () if plan else PROGRESS_PATTERNS,
         {} if columns is None else read_column_map(columns, documented),
         "" if columns is None else str(columns),
-        OFFICE_PLAN_REQUIRED if plan else (),
+        (OFFICE_PLAN_REQUIRED, OFFICE_PLAN_TITLED) if plan else (),
     )
 
 

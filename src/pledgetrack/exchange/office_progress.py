@@ -30,8 +30,10 @@ from pledgetrack.exchange.cells import parse_ordinal
 from pledgetrack.exchange.header_map import (
     OFFICE_PROGRESS_COLUMNS,
     OFFICE_PROGRESS_REQUIRED,
+    OFFICE_TITLED_REQUIRED,
     OFFICE_VALUE_REQUIRED,
 )
+from pledgetrack.exchange.office_plan import numbered_title
 from pledgetrack.exchange.table_body import Notice, Row, TitleLine
 from pledgetrack.exchange.tables import read_table
 
@@ -73,11 +75,14 @@ def read_office_progress(
     try:
         return read(OFFICE_PROGRESS_REQUIRED)
     except ImportRejected as text_missing:
-        # No progress text: a completion table (序号 | 目标任务 | 1-7月实际完成情况 | 完成率).
-        try:
-            return read(OFFICE_VALUE_REQUIRED)
-        except ImportRejected:
-            raise text_missing from None
+        # No progress text: a completion table (序号 | 目标任务 | 1-7月实际完成情况 | 完成率);
+        # no 序号: numbered headings (一、就业促进行动(6项指标) | 年度目标任务 | 完成进度).
+        for required in (OFFICE_VALUE_REQUIRED, OFFICE_TITLED_REQUIRED):
+            try:
+                return read(required)
+            except ImportRejected:
+                continue
+        raise text_missing from None
 
 
 def table_date(table: OfficeTable, as_of: date | None, plan_year: int | None) -> tuple[date, str]:
@@ -203,7 +208,7 @@ def office_readings(table: OfficeTable, structure: PlanStructure, as_of: date) -
                         NotRead(row.number, "progress", text or row.get("rate"), reason, target.key)
                     )
                     continue
-                differs = _rate_differs(row.get("rate"), found.value, target)
+                differs = _rate_differs(_rate_of(row, text), found.value, target)
                 if differs:
                     out.not_read.append(NotRead(row.number, "rate", text, differs, target.key))
                     continue
@@ -233,6 +238,16 @@ def _figure_of(row: Row, read: ProgressText, target: TargetInfo, sharing: int) -
     return figure_for(read, target.unit, sharing=sharing)
 
 
+#: The office's share said in the progress text: ``完成9个,完成率100%``.
+_TEXT_RATE = re.compile(r"完成率(?:达|为|达到)?\s*(\d+(?:\.\d+)?\s*%)")
+
+
+def _rate_of(row: Row, text: str) -> str:
+    """The office's 完成率 for a row: its rate column, else ``完成率N%`` in its text."""
+    said = _TEXT_RATE.search(text)
+    return row.get("rate") or (said.group(1) if said else "")
+
+
 def _rate_differs(rate: str, value: float | None, target: TargetInfo) -> str:
     """Why a figure is not taken: the table's own 完成率 says another share of the target
     (more than a point apart, as the office rounds); empty when it agrees or cannot say."""
@@ -255,6 +270,10 @@ def _item_of(
     """The plan item of a row: by its 序号 / item number; its title, if the table has one,
     must be that item's."""
     text = row.get("item")
+    numbered = None if text else numbered_title(row.get("item_title"))
+    if numbered is not None:
+        # No 序号 column: the heading 一、就业促进行动(6项指标) numbers and titles the item.
+        text, row.cells["item_title"] = str(numbered[0]), numbered[1]
     try:
         no = parse_ordinal(text)
     except ValueError:

@@ -17,6 +17,7 @@ from pledgetrack.domain.plan_draft import ItemDraft, PlanDraft, TargetDraft
 from pledgetrack.exchange.office_plan import (
     figure_targets,
     item_titles_from_content,
+    items_from_numbered_titles,
     office_plan_code,
     office_plan_rows,
 )
@@ -95,6 +96,7 @@ def import_plan(
         titles=titles,
     )
     guesses = TableGuesses()
+    rows = items_from_numbered_titles(rows, str(path), guesses.lines)
     rows = item_titles_from_content(rows, guesses.lines)
     if from_text:
         rows = split_sentence_rows(rows, str(path), guesses)
