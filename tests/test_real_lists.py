@@ -430,3 +430,14 @@ def test_a_numbered_heading_whose_count_is_not_its_rows_is_refused(
     said = " ".join(result.output.split())
     assert ":2:item_title: item 1 says it has 3 rows (3项) but the table has 2" in said
     assert ":4:item: no 序号 column, and the 项目名称 '增加学位' is not numbered" in said
+
+
+def test_a_list_number_before_a_decimal_point_is_the_rows_and_an_age_is_no_figure() -> None:
+    from pledgetrack.domain.target_text import split_targets
+
+    fourth = split_targets("4.30%以上的社区卫生服务中心配备专职口腔医师", 4).targets
+    assert [(t.value, t.unit, t.at_least) for t in fourth] == [(30, "%", True)]
+    ages = split_targets("*2.新增窝沟封闭6-9岁儿童7050人", 2).targets
+    assert [(t.name, t.value, t.unit) for t in ages] == [("*新增窝沟封闭6-9岁儿童", 7050, "人")]
+    assert split_targets("为60周岁以上老年人接种疫苗2万人").targets[0].value == 2
+    assert split_targets("4.30%以上的社区卫生服务中心", 3).targets[0].value == 4.3  # not row 4

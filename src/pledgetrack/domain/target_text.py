@@ -70,6 +70,8 @@ _FIGURE = re.compile(
 )
 _DATE = re.compile(
     r"(19|20)\d{2}年|\d{1,2}月(底|份|末|初|上旬|中旬|下旬)?|\d{1,2}日|\d{1,2}季度|第\d+"
+    # An age says who, not how many: 6-9岁儿童, 60周岁以上老年人.
+    r"|\d{1,3}\s*[-~—至]\s*\d{1,3}\s*周?岁|\d{1,3}\s*周?岁(?:及?以[上下])?"
 )
 #: A clause ends here; a comma between digits (6,800) does not.
 _CLAUSE_END = re.compile(r"[，；;。\n]|(?<!\d),|,(?!\d{3}(?!\d))")
@@ -100,10 +102,16 @@ class SentenceSplit:
     problems: tuple[str, ...] = ()
 
 
-def split_targets(sentence: str) -> SentenceSplit:
-    """Split a 目标任务 sentence into target proposals (module docstring: the rules)."""
+def split_targets(sentence: str, row_no: int | None = None) -> SentenceSplit:
+    """Split a 目标任务 sentence into target proposals (module docstring: the rules).
+    *row_no*: the row's place in its item; a sentence starting with that number and a
+    point (``4.30%以上的…`` on the 4th row) starts with its list number, not a figure."""
     targets: list[TargetProposal] = []
     problems: list[str] = []
+    if row_no is not None:
+        numbered = re.match(rf"(\*?)\s*{row_no}\s*[.、．]\s*", sentence.translate(_FULLWIDTH))
+        if numbered:
+            sentence = numbered.group(1) + sentence.translate(_FULLWIDTH)[numbered.end() :]
     for clause in _clauses(sentence):
         read = _read_clause(clause)
         if isinstance(read, str):

@@ -61,12 +61,14 @@ def split_sentence_rows(rows: list[Row], name: str, guesses: TableGuesses) -> li
         )
     out: list[Row] = []
     errors: list[CellError] = []
+    place: dict[str, int] = {}  # item → rows of it so far
     for row in rows:
         sentence = row.get("target_name")
+        place[row.get("item")] = place.get(row.get("item"), 0) + 1
         if row.get("target_value") or not sentence or figure_only(sentence):
             out.append(row)  # a figure alone: exchange/office_plan.py figure_targets
             continue
-        split = split_targets(sentence)
+        split = split_targets(sentence, place[row.get("item")])
         errors += [CellError(name, row.number, "target_name", p) for p in split.problems]
         for proposal in split.targets:
             value = "" if proposal.value is None else format_number(proposal.value)
