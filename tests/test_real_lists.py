@@ -441,3 +441,24 @@ def test_a_list_number_before_a_decimal_point_is_the_rows_and_an_age_is_no_figur
     assert [(t.name, t.value, t.unit) for t in ages] == [("*新增窝沟封闭6-9岁儿童", 7050, "人")]
     assert split_targets("为60周岁以上老年人接种疫苗2万人").targets[0].value == 2
     assert split_targets("4.30%以上的社区卫生服务中心", 3).targets[0].value == 4.3  # not row 4
+
+
+def test_a_published_table_typed_in_later_is_not_counted_late(url: str) -> None:
+    """--entered-on gives an office table's readings the day it was published: the
+    scorecard counts none of them late, as it does the same table imported today."""
+    shipped = EXAMPLES / "yueyanglou-2019-office.xlsx"
+    run(url, "import", "plan", str(shipped), "--from-text")
+    run(url, "import", "progress", str(shipped), "--entered-on", "2019-07-25")
+    zh = run(url, "--lang", "zh", "report", "--plan", "yueyanglou-2019", "--month", "2019-07")
+    assert "区人社局：负责1项（牵头1项），超前推进1项；迟报指标0个。" in zh
+    assert "迟报指标1个" not in zh
+    bad = runner.invoke(app, ["--db", url, "import", "progress", str(shipped), "--entered-on", "x"])
+    assert bad.exit_code != 0 and "--entered-on" in bad.output
+
+
+def test_the_same_table_imported_today_is_counted_late(url: str) -> None:
+    shipped = EXAMPLES / "yueyanglou-2019-office.xlsx"
+    run(url, "import", "plan", str(shipped), "--from-text")
+    run(url, "import", "progress", str(shipped))
+    zh = run(url, "--lang", "zh", "report", "--plan", "yueyanglou-2019", "--month", "2019-07")
+    assert "区人社局：负责1项（牵头1项），超前推进1项；迟报指标1个。" in zh

@@ -139,10 +139,13 @@ class OfficeReadings:
     not_read: list[NotRead] = field(default_factory=list)
 
 
-def office_readings(table: OfficeTable, structure: PlanStructure, as_of: date) -> OfficeReadings:
+def office_readings(
+    table: OfficeTable, structure: PlanStructure, as_of: date, entered_on: date | None = None
+) -> OfficeReadings:
     """Match each row of *table* to its item and targets in *structure* and read its
     progress text (domain.progress_text); rows that match no item or target are refused
-    (ImportRejected, every one named), what the text does not say plainly is listed."""
+    (ImportRejected, every one named), what the text does not say plainly is listed. Each
+    reading is *entered_on* that day, when given (a table typed in after the fact)."""
     errors: list[CellError] = []
     out = OfficeReadings()
     placed: list[tuple[Row, ItemInfo]] = []
@@ -182,6 +185,8 @@ def office_readings(table: OfficeTable, structure: PlanStructure, as_of: date) -
             }
             if read.forecast is not None:
                 cells["forecast"] = read.forecast.on(as_of.year).isoformat()
+            if entered_on is not None:
+                cells["entered_on"] = entered_on.isoformat()
             if target.rule.kind.value == "milestone":
                 if not read.done:
                     reason = (
