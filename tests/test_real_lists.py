@@ -264,6 +264,7 @@ def test_the_yueyanglou_2019_completion_table_imports_as_published(
     assert "a 目标任务 that is only a figure ('8950人') is the target's value and unit" in said
     assert "plan title '岳阳楼区2019年省市重点民生实事项目'" in said  # not the table's 1-7月
     assert "5.1 标准: 3480 元/年 以上" in said  # a unit per year, a floor
+    assert "6.1 发放标准: 60 元/月 以上" in said  # 不低于每人每月60元/月
 
     progress = run(url, "import", "progress", str(shipped))
     assert "as of 2019-07-31 ('1-7月' in the title)" in progress

@@ -62,7 +62,8 @@ UNIT = (
     + r")(?:/(?:年|月|日|天|季度|人次|人|户|次))*)?"
 )
 _FIGURE = re.compile(
-    r"(?P<before>不少于|不低于|至少|超过|多于)?"
+    # A floor may name whom and how often before its figure: 不低于每人每月60元.
+    r"(?:(?P<before>不少于|不低于|至少|超过|多于)(?:每人|每户)?(?:每月|每年|每天)?)?"
     + NUMBER
     + r"(?P<multiplier>[万亿])?"
     + UNIT
