@@ -463,3 +463,16 @@ def test_the_same_table_imported_today_is_counted_late(url: str) -> None:
     run(url, "import", "progress", str(shipped))
     zh = run(url, "--lang", "zh", "report", "--plan", "yueyanglou-2019", "--month", "2019-07")
     assert "区人社局：负责1项（牵头1项），超前推进1项；迟报指标1个。" in zh
+
+
+def test_an_office_progress_table_without_numbers_names_the_row(url: str, tmp_path: Path) -> None:
+    shipped = EXAMPLES / "shouxian-2023-office.xlsx"
+    run(url, "import", "plan", str(shipped), "--from-text")
+    table = write(
+        tmp_path / "shouxian-2023-progress.csv",
+        "2023年3月份进展情况表\n项目名称,年度目标任务,完成进度\n就业促进行动,新增技能人才4000人,完成736人\n",
+    )
+    result = runner.invoke(app, ["--db", url, "import", "progress", str(table)])
+    assert result.exit_code != 0
+    said = " ".join(result.output.split())
+    assert ":3:item: no 序号, and the 项目名称 '就业促进行动' is not numbered" in said

@@ -279,6 +279,17 @@ def _item_of(
     if numbered is not None:
         # No 序号 column: the heading 一、就业促进行动(6项指标) numbers and titles the item.
         text, row.cells["item_title"] = str(numbered[0]), numbered[1]
+    elif not text:
+        errors.append(
+            CellError(
+                name,
+                row.number,
+                "item",
+                f"no 序号, and the 项目名称 {row.get('item_title')!r} is not numbered "
+                "(一、… or 1.…): add a 序号 column",
+            )
+        )
+        return None
     try:
         no = parse_ordinal(text)
     except ValueError:
