@@ -9,7 +9,10 @@ publishes it, targets only in sentences (``import plan --from-text`` reads them)
 ``linan-2022-plan.xlsx`` has 目标值 and 单位 columns added from those sentences, one row
 per target, so that it imports without --from-text. ``linan-2022-progress-office.xlsx``
 is the district's progress table (截至9月底) in its layout, ``cangnan-2022-office.xlsx`` a
-second district's table (苍南县, 截至10月31日) as published.
+second district's table (苍南县, 截至10月31日) as published, and ``yueyanglou-2019-office.xlsx``
+and ``yueyanglou-2022-office.xlsx`` a third district's (岳阳楼区) completion table of 2019
+and 进度表 of 2022 as published, ``shouxian-2023-office.xlsx`` a county's part (寿县) of a
+fourth (淮南市 暖民心行动, 2023年3月份).
 """
 
 from __future__ import annotations
@@ -231,6 +234,148 @@ def write_cangnan_2022(path: Path) -> Path:
     )
 
 
+#: 岳阳楼区 2019: the table the 区政府办 published on 2019-07-25 (data/examples/README.md),
+#: rows 1–13 as the page shows them. Plan and progress in one table: 目标任务 is a figure
+#: with its unit (or a standard in words), 1-7月实际完成情况 the figure reached,
+#: 任务完成率 the office's own percentage, 备注 a remark. One row per item.
+YUEYANGLOU_2019_TITLE = "岳阳楼区2019年1-7月省市重点民生实事项目完成情况"
+YUEYANGLOU_2019_HEADER = (
+    "序号", "项目名称", "责任单位", "目标任务", "1-7月\n实际完成情况", "任务完成率", "备注",
+)  # fmt: skip
+YUEYANGLOU_2019: list[tuple[object, ...]] = [
+    (1, "新增城镇就业", "区人社局", "8950人", "6453人", "72%", None),
+    (2, "减少义务教育大班额", "区教育局", "51个", "3个", "5%", "春季入学期间,已化解大班额3个;秋季入学期间,可完成消除超大班任务。"),
+    (3, "农村及城镇低保适龄妇女“两癌”免费检查", "区卫健局", "2500人", "3321", "133%", "已超额完成。"),
+    (4, "孕产妇免费产前筛查", "区卫健局", "3600人", "2849人", "79%", None),
+    (5, "提高城乡低保标准和救助水平", "区民政局", "标准不低于3480元/年,人均救助水平不低于185元/月", None, "100%", "2019年1至7月农村低保标准为3600元/年;人均救助水平211.25元/月。"),
+    (6, "提高困难残疾人生活补贴和重度残疾人护理补贴发放标准", "区民政局", "发放标准不低于每人每月60元/月", None, "100%", "已达标完成。"),
+    (7, "改(新)建农村用户厕所", "农业农村局", "3980个", "1153个", "29%", "目前,全市正在进行城市污水管网建设,1835户居民生活污水将全部纳入城市污水处理系统。因工程建设时间长,施工受天气和不明地形等多方面影响,导致进度缓慢。"),
+    (8, "推行“一村一辅警”全覆盖", "岳阳楼公安分局", "18个", "18个", "100%", "已完成。"),
+    (9, "完成棚改项目", "区棚改办", "5", None, None, "因集体土地征收新政策出台滞后,影响签约进度。"),
+    (10, "改善棚户区居民住房条件", "住房保障中心楼区分中心", "1271户", "346户", "27%", "因集体土地征收新政策出台滞后,影响签约进度。"),
+    (11, "完成公路生命安全防护工程", "区住建局", "11.2公里", "7.7公里", "69%", None),
+    (12, "建成“城市快警”平台", "岳阳楼公安分局", "4个", None, None, "已完成人员配置,警用车辆进入控购审批阶段。"),
+    (13, "标准化建设改造农贸市场", "区商务粮食局", "2家", None, "98%", "已经完成主体工程建设,室内装修已完成60%。"),
+]  # fmt: skip
+
+
+def write_yueyanglou_2019(path: Path) -> Path:
+    """The 岳阳楼区 2019 table as published: title row merged over it, one row per item."""
+    rows: list[list[object]] = [list(row) for row in YUEYANGLOU_2019]
+    return write_titled_table(
+        path, "Sheet1", YUEYANGLOU_2019_TITLE, YUEYANGLOU_2019_HEADER, rows, [],
+        (6, 36, 16, 30, 14, 10, 50),
+    )  # fmt: skip
+
+
+#: 岳阳楼区 2022: the 区实事办's 进度表 of 2022-10-21 (data/examples/README.md), items 1–8.
+#: 考核指标 heads two columns (the item, and the indicator under it); 序号 and the item
+#: are merged down over the item's indicators; no 责任单位 column. Rows: (序号, item,
+#: [(考核指标, 单位, 工作目标, 已完成数, 占比, 备注), …]).
+YUEYANGLOU_2022_TITLE = "1-10月岳阳楼区重点民生实事项目进度表"
+YUEYANGLOU_2022_HEADER = (
+    "序 号",
+    "考核指标",
+    None,
+    "单位",
+    "工作目标",
+    "已完成数",
+    "占比",
+    "备  注",
+)
+YUEYANGLOU_2022: list[tuple[int, str, list[tuple[object, ...]]]] = [
+    (1, "增加公办义务教育学位", [("提高公办义务教育学位占比至95%以上", None, 600, 600, "100%", None)]),
+    (2, "特殊群体健康保障", [
+        ("孕产妇免费产前筛查", "人次", 2800, 2539, "90.7%", None),
+        ("新生儿先天性心脏病免费筛查", "人次", 2800, 2647, "94.5%", None),
+        ("农村适龄妇女及城镇低保适龄妇女“两癌”免费检查", "人次", 1980, 1981, "100.1%", None),
+        ("每个县市区至少1家定点医疗机构实现普通门诊医疗费用跨省直接结算", None, 1, 1, "100%", None),
+        ("康复救助残疾儿童", None, 180, 284, "137%", "目标任务是要完成180人*8个月=1440月的康复培训任务,目前累计完成284人共1970个月的任务,完成率137%"),
+        ("困难残疾人家庭无障碍改造", None, 70, 70, "100%", None),
+    ]),
+    (3, "城乡低保和残疾人“两项补贴”提标", [
+        ("城市低保标准", "元/月/人", 600, None, "100%", "1-10月城市低保标准已达到644元/月"),
+        ("农村低保标准", "元/年/人", 4686, None, "100%", "1-10月农村低保标准已达到7728元/年"),
+        ("困难残疾人生活补贴标准", "元/月/人", 75, None, "100%", "已按每人每月75元的标准发放"),
+        ("重度残疾人护理补贴标准", "元/月/人", 75, None, "100%", "已按每人每月75元的标准发放"),
+    ]),
+    (4, "老年人服务保障", [("困难老年人居家适老化改造", None, 174, 174, "100%", "已完成174户施工改造,目前正在验收当中")]),
+    (5, "城镇老旧小区改造", [("开工改造城镇老旧小区", None, 86, 86, "100%", "86个改造项目已开工,开工率达到100%;累计完成投资10442万元,计划投资完成率达到72%。")]),
+    (6, "中小学安防设施建设", [("建设联网中小学幼儿园周边等重点部位安防设备", None, 944, 944, "100%", None)]),
+    (7, "农村饮用水水源地突出环境问题整治", [("农村千人以上集中饮用水水源地突出环境问题整治", None, 2, 2, "100%", None)]),
+    (8, "农村水源保障及灌溉能力提升", [("新增蓄水能力", "万方", 8, None, "75%", "与区水利局除险加固项目同步实施")]),
+]  # fmt: skip
+
+
+def write_yueyanglou_2022(path: Path) -> Path:
+    """The 岳阳楼区 2022 进度表 as published: 考核指标 merged over two header cells, 序号
+    and the item merged down over its indicators' rows."""
+    from openpyxl import load_workbook
+
+    rows: list[list[object]] = []
+    merges: list[tuple[int, int, int]] = []
+    for no, item, indicators in YUEYANGLOU_2022:
+        first = len(rows)
+        for n, cells in enumerate(indicators):
+            rows.append([no, item, *cells] if n == 0 else [None, None, *cells])
+        if len(indicators) > 1:
+            merges += [(0, first, len(rows) - 1), (1, first, len(rows) - 1)]
+    header = tuple("" if h is None else h for h in YUEYANGLOU_2022_HEADER)
+    write_titled_table(
+        path, "Sheet1", YUEYANGLOU_2022_TITLE, header, rows, merges, (5, 24, 40, 10, 10, 10, 8, 50)
+    )
+    wb = load_workbook(path)
+    ws = wb.active
+    ws["C2"] = None
+    ws.merge_cells("B2:C2")
+    wb.save(path)
+    return path
+
+
+#: 淮南市 寿县 2023: the 寿县 part of the 市发改委's 《2023年3月份暖民心行动各县区进展情况表》
+#: (data/examples/README.md), actions 一–三. No 序号 column: the action's number and its
+#: count of indicators are in its 项目名称 cell, merged down over its indicators' rows; 县区
+#: merged down over the county's rows; each 年度目标任务 a numbered sentence, ``*`` as
+#: published. Rows: (项目名称, [(年度目标任务, 完成进度), …]).
+SHOUXIAN_2023_TITLE = "2023年3月份暖民心行动各县区进展情况表"
+SHOUXIAN_2023_HEADER = ("县区", "项目名称", "年度目标任务", "完成进度")
+SHOUXIAN_2023: list[tuple[str, list[tuple[str, str]]]] = [
+    ("一、就业促进行动\n(6项指标)", [
+        ("*1.力争9个城市社区达到“三公里”充分就业社区标准", "完成9个,完成率100%"),
+        ("2.募集青年就业见习岗位325个", "完成330个,完成率101.54%"),
+        ("3.开发公益性岗位540个", "完成838个,完成率155.19%"),
+        ("*4.新增技能人才4000人", "完成736人,完成率18.04%"),
+        ("5.全年开展补贴性培训8000人次", "完成2579人,完成率32.24%"),
+        ("6.开展农民工职业技能培训4300人次", "完成1429人,完成率33.23%"),
+    ]),
+    ("二、“新徽菜·名徽厨”行动(2项指标)", [
+        ("*1.开展徽菜师傅技能培训不少于240人次", "完成141人次,完成率58.75%"),
+        ("*2.其中,新增徽菜师傅不少于180人次", "完成37人次,完成率20.5%"),
+    ]),
+    ("三、老年助餐服务行动(2项指标)", [
+        ("*1.新增城市老年食堂(助餐点)不少于6个", "完成1个,完成率16.7%"),
+        ("*2.新增农村老年食堂(助餐点)不少于27个", "完成0个,完成率0%"),
+    ]),
+]  # fmt: skip
+
+
+def write_shouxian_2023(path: Path) -> Path:
+    """The 寿县 part of the 淮南市 table as published: title merged over it, 县区 merged
+    over every row, each action's 项目名称 merged over its indicators' rows."""
+    rows: list[list[object]] = []
+    merges: list[tuple[int, int, int]] = []
+    for action, indicators in SHOUXIAN_2023:
+        first = len(rows)
+        for n, cells in enumerate(indicators):
+            rows.append([None, action if n == 0 else None, *cells])
+        merges.append((1, first, len(rows) - 1))
+    rows[0][0] = "寿县"
+    merges.append((0, 0, len(rows) - 1))
+    return write_titled_table(
+        path, "Sheet1", SHOUXIAN_2023_TITLE, SHOUXIAN_2023_HEADER, rows, merges, (8, 24, 50, 30)
+    )
+
+
 def main() -> None:
     print(write_office_plan(EXAMPLES / "linan-2022-plan.xlsx", LINAN_2022))
     print(write_office_plan(EXAMPLES / "linan-2022-plan-office.xlsx", LINAN_2022, sentences=True))
@@ -243,6 +388,9 @@ def main() -> None:
         )
     )
     print(write_cangnan_2022(EXAMPLES / "cangnan-2022-office.xlsx"))
+    print(write_yueyanglou_2019(EXAMPLES / "yueyanglou-2019-office.xlsx"))
+    print(write_yueyanglou_2022(EXAMPLES / "yueyanglou-2022-office.xlsx"))
+    print(write_shouxian_2023(EXAMPLES / "shouxian-2023-office.xlsx"))
 
 
 if __name__ == "__main__":

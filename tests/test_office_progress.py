@@ -255,7 +255,9 @@ def test_plan_and_as_of_are_refused_for_a_documented_progress_file(run, tmp_path
         tmp_path / "p.csv", "plan,target,as_of,value\ndemo-2022,1.1,2022-10-31,100\n"
     )
     shown = run("import", "progress", str(documented), "--as-of", "2022-10-31", code=2)
-    assert "--plan and --as-of are for an office progress table" in shown
+    assert "--plan, --as-of and --entered-on are for an office progress table" in shown
+    shown = run("import", "progress", str(documented), "--entered-on", "2022-11-02", code=2)
+    assert "--plan, --as-of and --entered-on are for an office progress table" in shown
 
 
 def test_an_office_table_of_no_known_plan_is_refused(run, tmp_path) -> None:

@@ -341,6 +341,14 @@ def import_progress_cmd(
             "--plan", help="Office progress table: the plan (default: the one its file name names)."
         ),
     ] = None,
+    entered_on: Annotated[
+        str | None,
+        typer.Option(
+            "--entered-on",
+            help="Office progress table: the day it was published or entered, for a table "
+            "typed in after the fact (its readings then do not count as late).",
+        ),
+    ] = None,
 ) -> None:
     """Import readings, each checked as the entry screen and `record` check it: every
     problem is listed and nothing is written until none is left (warnings confirmed);
@@ -354,6 +362,7 @@ def import_progress_cmd(
 
     _require_input_file(file, "progress")
     day = parse_date_option(as_of, "--as-of")
+    entered = parse_date_option(entered_on, "--entered-on")
     engine = engine_for()
     said: list[tuple[str, int]] = []
 
@@ -362,7 +371,7 @@ def import_progress_cmd(
             said.append((title, sheets))
             _say_sheet(title, sheets)
 
-    if plan is None and day is None:
+    if plan is None and day is None and entered is None:
         # The documented layout, a batch at a time (a province's file has a million rows);
         # a header without its columns may be an office table's, read below.
         try:
@@ -390,6 +399,7 @@ def import_progress_cmd(
             file,
             plan=plan,
             as_of=day,
+            entered_on=entered,
             confirm=confirm,
             lang=lang_of(None),
             sheet=sheet,

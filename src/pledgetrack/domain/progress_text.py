@@ -56,6 +56,10 @@ _TITLE_DATE = re.compile(
     r"截[至止]\s*(?:(?P<year>(?:19|20)\d{2})年)?(?P<month>\d{1,2})月"
     r"(?:(?P<day>\d{1,2})日|(?P<end>底|末))?"
 )
+#: The months a cumulative table covers, from January: ``1-7月``, ``1—10月``, ``1至7月``.
+_PERIOD_DATE = re.compile(r"(?<![\d.])1\s*[-—–~至]\s*(?P<month>\d{1,2})\s*月(?!\d{1,2}日)")
+#: The month a monthly table reports on: ``2023年3月份…进展情况表`` (its last day).
+_REPORT_MONTH = re.compile(r"(?:(?P<year>(?:19|20)\d{2})\s*年)?(?<![\d.])(?P<month>\d{1,2})\s*月份")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
 
 
@@ -216,18 +220,21 @@ class NoDate(ValueError):
 
 
 def title_date(lines: list[str], plan_year: int | None) -> tuple[date, str] | None:
-    """The date a progress table is as of, from ``截至9月底`` / ``截至2022年9月30日`` in
-    *lines* (title rows, then the header of the progress column), and the text it was read
-    from; the year from the date itself, else the title, else *plan_year*. None when no
+    """The date a progress table is as of, from ``截至9月底`` / ``截至2022年9月30日`` (or
+    the months a cumulative table covers, ``1-7月``: 31 July; the month a monthly table
+    reports on, ``2023年3月份``: 31 March) in *lines* (title rows, then
+    the header of the progress column), and the text it was read from; the year from the date itself, else the title, else *plan_year*. None when no
     line names a 截至 date; NoDate when one does but no year can be had."""
     for line in lines:
         found = _TITLE_DATE.search(line.translate(_FULLWIDTH))
+        found = found or _PERIOD_DATE.search(line.translate(_FULLWIDTH))
+        found = found or _REPORT_MONTH.search(line.translate(_FULLWIDTH))
         if not found:
             continue
         in_title = next((_YEAR.search(t) for t in lines if _YEAR.search(t)), None)
         year = (
             int(found.group("year"))
-            if found.group("year")
+            if "year" in found.re.groupindex and found.group("year")
             else int(in_title.group(1))
             if in_title
             else plan_year
@@ -237,7 +244,9 @@ def title_date(lines: list[str], plan_year: int | None) -> tuple[date, str] | No
                 f"{found.group(0)!r} names no year, and neither does the title or the plan"
             )
         month = int(found.group("month"))
-        day = int(found.group("day")) if found.group("day") else None
+        day = (
+            int(found.group("day")) if "day" in found.re.groupindex and found.group("day") else None
+        )
         try:
             return (date(year, month, day) if day else month_end(year, month)), found.group(0)
         except ValueError as exc:

@@ -55,9 +55,15 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９．，％", "012345678
 #: shared with domain.progress_text, which reads progress sentences.
 NUMBER = r"(?<![\d.])(?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d.A-Za-z])"
 #: One of UNITS, as a named group.
-UNIT = r"(?P<unit>" + "|".join(re.escape(u) for u in UNITS) + r")?"
+#: A unit may be per period or per head, as standards are stated (``3480元/年``, ``元/人/月``).
+UNIT = (
+    r"(?P<unit>(?:"
+    + "|".join(re.escape(u) for u in UNITS)
+    + r")(?:/(?:年|月|日|天|季度|人次|人|户|次))*)?"
+)
 _FIGURE = re.compile(
-    r"(?P<before>不少于|不低于|至少|超过|多于)?"
+    # A floor may name whom and how often before its figure: 不低于每人每月60元.
+    r"(?:(?P<before>不少于|不低于|至少|超过|多于)(?:每人|每户)?(?:每月|每年|每天)?)?"
     + NUMBER
     + r"(?P<multiplier>[万亿])?"
     + UNIT
@@ -65,6 +71,8 @@ _FIGURE = re.compile(
 )
 _DATE = re.compile(
     r"(19|20)\d{2}年|\d{1,2}月(底|份|末|初|上旬|中旬|下旬)?|\d{1,2}日|\d{1,2}季度|第\d+"
+    # An age says who, not how many: 6-9岁儿童, 60周岁以上老年人.
+    r"|\d{1,3}\s*[-~—至]\s*\d{1,3}\s*周?岁|\d{1,3}\s*周?岁(?:及?以[上下])?"
 )
 #: A clause ends here; a comma between digits (6,800) does not.
 _CLAUSE_END = re.compile(r"[，；;。\n]|(?<!\d),|,(?!\d{3}(?!\d))")
@@ -95,10 +103,16 @@ class SentenceSplit:
     problems: tuple[str, ...] = ()
 
 
-def split_targets(sentence: str) -> SentenceSplit:
-    """Split a 目标任务 sentence into target proposals (module docstring: the rules)."""
+def split_targets(sentence: str, row_no: int | None = None) -> SentenceSplit:
+    """Split a 目标任务 sentence into target proposals (module docstring: the rules).
+    *row_no*: the row's place in its item; a sentence starting with that number and a
+    point (``4.30%以上的…`` on the 4th row) starts with its list number, not a figure."""
     targets: list[TargetProposal] = []
     problems: list[str] = []
+    if row_no is not None:
+        numbered = re.match(rf"(\*?)\s*{row_no}\s*[.、．]\s*", sentence.translate(_FULLWIDTH))
+        if numbered:
+            sentence = numbered.group(1) + sentence.translate(_FULLWIDTH)[numbered.end() :]
     for clause in _clauses(sentence):
         read = _read_clause(clause)
         if isinstance(read, str):
@@ -110,15 +124,50 @@ def split_targets(sentence: str) -> SentenceSplit:
     return SentenceSplit(tuple(targets), tuple(problems))
 
 
+def figure_only(text: str) -> TargetProposal | None:
+    """The target a cell states when it is only a figure (``8950人``, ``11.2公里``, ``5``,
+    ``不少于60个``), as offices write a 目标任务 under the item that names it; its name is
+    empty (the item's title names it). None when the cell says anything else."""
+    clause = text.translate(_FULLWIDTH).strip(_TRIM)
+    figures = _figures(clause)
+    if len(figures) != 1 or figures[0].span() != (0, len(clause)):
+        return None
+    figure = figures[0]
+    value = Decimal(figure.group("number").replace(",", ""))
+    unit = figure.group("unit") or ""
+    multiplier = figure.group("multiplier") or ""
+    guesses: tuple[str, ...] = ()
+    if multiplier and unit in COUNTED_IN_WAN:
+        unit = multiplier + unit
+    elif multiplier:
+        value *= MULTIPLIERS[multiplier]
+        guesses = (f"{figure.group(0)} read as {_plain(value)} {unit}".rstrip(),)
+    at_least = bool(figure.group("before") or figure.group("after"))
+    return TargetProposal("", float(value), unit, at_least, clause, guesses)
+
+
 def states_figures(sentence: str) -> bool:
     """Whether *sentence* states a figure (a target value) anywhere."""
     return any(_figures(clause) for clause in _clauses(sentence))
 
 
+#: A list number the sentence starts with (``1.``, ``*4.``, ``2、``): the row's, not a
+#: figure; a ``*`` mark before it is kept.
+_LIST_NUMBER = re.compile(r"^(\*?)\s*\d{1,2}\s*[.、．](?!\d)\s*")
+#: A clause that only links to the next (``其中,新增…``): read with it.
+_LINKS = frozenset("其中 同时 另外 此外 并 并且".split())
+
+
 def _clauses(sentence: str) -> list[str]:
     out = []
-    for clause in _CLAUSE_END.split(sentence.translate(_FULLWIDTH)):
-        clause = clause.strip(_TRIM)
+    pending = ""
+    text = _LIST_NUMBER.sub(r"\1", sentence.translate(_FULLWIDTH).strip())
+    for clause in _CLAUSE_END.split(text):
+        clause = pending + clause.strip(_TRIM)
+        pending = ""
+        if clause.lstrip("*") in _LINKS:
+            pending = clause
+            continue
         if not clause:
             continue
         parts = [p.strip(_TRIM) for p in clause.split("、")]

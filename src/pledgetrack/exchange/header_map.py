@@ -46,9 +46,18 @@ PLAN_ALIASES: dict[str, tuple[str, ...]] = {
         "建设内容",
         "指标名称",
         "指标",
+        "考核指标",
         "target name",
     ),
-    "target_value": ("目标值", "年度目标值", "目标数", "计划数", "annual target", "target value"),
+    "target_value": (
+        "目标值",
+        "年度目标值",
+        "目标数",
+        "计划数",
+        "工作目标",
+        "annual target",
+        "target value",
+    ),
     "unit": ("单位", "计量单位", "unit of measure"),
     "baseline": ("基数", "基期值"),
     "deadline": ("完成时限", "计划完成时间", "完成时间", "时限"),
@@ -98,10 +107,26 @@ OFFICE_PROGRESS_ALIASES: dict[str, tuple[str, ...]] = {
         "progress",
     ),
     "note": ("备注", "说明", "remarks", "notes"),
+    #: A figure in the target's unit (``6453人``, ``3321``), as completion tables keep it.
+    "value": ("已完成数", "完成数", "实际完成", "实际完成情况", "累计完成", "完成值", "累计完成值"),
+    #: The office's own share of the target reached (``72%``): checked, never a figure.
+    "rate": ("完成率", "任务完成率", "实际完成率", "完成比例", "完成比例(%)", "占比"),
 }
-#: The columns of an office progress table, and the ones its header must name.
-OFFICE_PROGRESS_COLUMNS = ("item", "item_title", "target_name", "department", "progress", "note")
+#: The columns of an office progress table, and the ones its header must name: 序号 and
+#: a progress text, or else 序号 and a figure column (OFFICE_VALUE_REQUIRED).
+OFFICE_PROGRESS_COLUMNS = (
+    "item", "item_title", "target_name", "department", "progress", "note", "value", "rate",
+)  # fmt: skip
 OFFICE_PROGRESS_REQUIRED = ("item", "progress")
+OFFICE_VALUE_REQUIRED = ("item", "value")
+#: … or, without a 序号, numbered item titles (``一、就业促进行动(6项指标)``).
+OFFICE_TITLED_REQUIRED = ("item_title", "progress")
+#: Office progress headers read by their shape: the months a figure covers (``1-7月实际完成
+#: 情况``, ``1-8月实际完成率%``; header_key has made ``1-7月`` ``17月``).
+OFFICE_PROGRESS_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"\d{1,4}月份?(累计)?(实际)?完成(情况|数|值|量)?"), "value"),
+    (re.compile(r"\d{1,4}月份?(实际|任务)?完成(率|比例)(%|\(%\))?"), "rate"),
+)
 
 #: Office headers of a department contact list (通讯录), read by ``remind --send``.
 CONTACT_ALIASES: dict[str, tuple[str, ...]] = {
@@ -147,13 +172,18 @@ class HeaderRules:
     map_name: str = ""
     #: What an office table (one without a ``plan`` column) must name instead of the
     #: file's required columns; the rest is filled in (exchange/plan_file.py).
-    office_required: tuple[str, ...] = ()
+    #: Several sets: the first the header names in full, else the first.
+    office_required: tuple[tuple[str, ...], ...] = ()
 
     def required_of(self, cells: Sequence[str], required: tuple[str, ...]) -> tuple[str, ...]:
         """The columns a header row must name: *required*, or for an office table
         (no ``plan`` column) the office's."""
-        if self.office_required and "plan" not in self.columns_of(cells).values():
-            return self.office_required
+        named = set(self.columns_of(cells).values())
+        if self.office_required and "plan" not in named:
+            return next(
+                (need for need in self.office_required if named.issuperset(need)),
+                self.office_required[0],
+            )
         return required
 
     def _ranked(self) -> dict[str, tuple[str, int]]:
@@ -217,10 +247,13 @@ class HeaderRules:
             raise ImportRejected(missing)
 
 
-#: An office plan table names at least these; the plan code, pledges, target keys, kind
+#: An office plan table names at least these (a table naming no 责任单位 names no
+#: department, and none is made up); the plan code, pledges, target keys, kind
 #: and assessment are filled in (exchange/office_plan.py ``office_plan_rows``), and without
 #: an item title column each item is titled by its first 项目内容 (``item_titles_from_content``).
-OFFICE_PLAN_REQUIRED = ("item", "department", "target_name")
+OFFICE_PLAN_REQUIRED = ("item", "target_name")
+#: … or, without a 序号, numbered item titles (``一、就业促进行动(6项指标)``) and targets.
+OFFICE_PLAN_TITLED = ("item_title", "target_name")
 
 
 def rules_for(table: str, documented: tuple[str, ...], columns: Path | None) -> HeaderRules:
@@ -230,7 +263,10 @@ def rules_for(table: str, documented: tuple[str, ...], columns: Path | None) -> 
         return HeaderRules(
             documented,
             OFFICE_PROGRESS_ALIASES,
-            tuple((pattern, "progress") for pattern, _ in PROGRESS_PATTERNS),
+            (
+                *((pattern, "progress") for pattern, _ in PROGRESS_PATTERNS),
+                *OFFICE_PROGRESS_PATTERNS,
+            ),
             {} if columns is None else read_column_map(columns, documented),
             "" if columns is None else str(columns),
         )
@@ -243,7 +279,7 @@ def rules_for(table: str, documented: tuple[str, ...], columns: Path | None) -> 
         () if plan else PROGRESS_PATTERNS,
         {} if columns is None else read_column_map(columns, documented),
         "" if columns is None else str(columns),
-        OFFICE_PLAN_REQUIRED if plan else (),
+        (OFFICE_PLAN_REQUIRED, OFFICE_PLAN_TITLED) if plan else (),
     )
 
 

@@ -77,6 +77,30 @@ def fill_merged(
         raise ImportRejected(sorted(errors, key=lambda e: e.row))
 
 
+def indicator_header(ranges: Sequence[str], header_row: int, columns: dict[int, str]) -> list[str]:
+    """*ranges* without a 指标 header over two columns (``考核指标`` over B:C, the item
+    and, under it, its indicators): in a table naming no item title otherwise, the left
+    column is the item's title and the right the target's name (*columns* is changed in
+    place). Every other range is returned as it is, for ``fill_merged`` to read or refuse."""
+    from openpyxl.worksheet.cell_range import CellRange
+
+    out = []
+    for ref in ranges:
+        r = CellRange(ref.upper())
+        left = r.min_col - 1
+        if (
+            r.min_row == r.max_row == header_row
+            and r.max_col == r.min_col + 1
+            and columns.get(left) == "target_name"
+            and r.max_col - 1 not in columns
+            and "item_title" not in columns.values()
+        ):
+            columns[left], columns[left + 1] = "item_title", "target_name"
+            continue
+        out.append(ref)
+    return out
+
+
 def _cell(records: list[tuple[int, list[str]]], row: int, index: int) -> str:
     cells = records[row - 1][1]
     return cells[index] if index < len(cells) else ""

@@ -9,7 +9,10 @@ import re
 from pathlib import Path
 
 from pledgetrack.domain.errors import CellError, ImportRejected
+from pledgetrack.domain.numbers import format_number
+from pledgetrack.domain.target_text import figure_only
 from pledgetrack.domain.text import text_problem
+from pledgetrack.exchange.cells import parse_ordinal
 from pledgetrack.exchange.table_body import Row, TitleLine
 
 _NUMBERED_TITLE = re.compile(r"([一二三四五六七八九十]+|\d+)\s*[、.．]\s*(.+)", re.S)
@@ -27,7 +30,10 @@ _FILE_WORD = re.compile(
 #: A date note closing a title: ``(截至9月底)``, ``（截止2022年9月30日）``.
 _DATE_NOTE = re.compile(r"\s*[(（]\s*截[至止][^()（）]*[)）]\s*$")
 #: A title's closing word for the table rather than the list: 表, 一览表, 进展情况表 ….
-_TABLE_WORD = re.compile(r"(?:(?:进展|完成|推进|落实)情况|进度|一览|汇总|明细)?表$")
+_TABLE_WORD = re.compile(r"(?:(?:进展|完成|推进|落实)情况表?|(?:进度|一览|汇总|明细)?表)$")
+#: The months a progress table covers, which are the table's and not the list's:
+#: ``2019年1-7月``, ``1—10月``.
+_PERIOD = re.compile(r"(?<!\d)1\s*[-—–~至]\s*\d{1,2}\s*月份?|(?<=年)\d{1,2}\s*月份")
 #: A leading table number: ``表1``, ``表一:``, ``附件2:``, ``附表1``.
 _TABLE_NUMBER = re.compile(r"^(?:表|附表|附件)\s*[\d一二三四五六七八九十]*\s*[:：、.．]?\s*")
 #: A labelled line above the header is no title: ``单位:个``, ``填报单位:区府办``.
@@ -55,7 +61,7 @@ def list_title(lines: list[TitleLine]) -> tuple[TitleLine, str] | None:
         if not text or _LABEL.match(text):
             continue
         title = _DATE_NOTE.sub("", text)
-        shorter = _TABLE_WORD.sub("", title).strip()
+        shorter = _TABLE_WORD.sub("", _PERIOD.sub("", title)).strip()
         return line, (shorter if len(shorter) >= 2 else title)
     return None
 
@@ -70,6 +76,101 @@ def item_titles_from_content(rows: list[Row], guesses: list[str]) -> list[Row]:
     first: dict[str, str] = {}
     for row in rows:
         row.cells["item_title"] = first.setdefault(row.get("item"), row.get("target_name"))
+    return rows
+
+
+#: An item title that carries its number and the count of its rows, as a heading over
+#: them: ``一、就业促进行动(6项指标)``.
+_COUNTED_TITLE = re.compile(
+    r"\s*(?P<no>[一二三四五六七八九十百]+|\d+)\s*[、.．]\s*(?P<title>.+?)\s*"
+    r"(?:[(（]\s*(?P<count>\d+)\s*项(?:指标|任务)?\s*[)）])?\s*",
+    re.S,
+)
+
+
+def numbered_title(text: str) -> tuple[int, str, int | None] | None:
+    """``一、就业促进行动(6项指标)`` → (1, '就业促进行动', 6); None for a title without a
+    leading number."""
+    found = _COUNTED_TITLE.fullmatch(text)
+    if not found:
+        return None
+    try:
+        no = parse_ordinal(found.group("no"))
+    except ValueError:
+        return None
+    count = found.group("count")
+    return no, found.group("title").strip(), int(count) if count else None
+
+
+def items_from_numbered_titles(rows: list[Row], name: str, guesses: list[str]) -> list[Row]:
+    """An office table with no 序号 column whose 项目名称 cells are numbered headings
+    (``一、就业促进行动(6项指标)`` merged over the action's rows): the item is that number,
+    its title the heading without the number and count, and the count, where given, must
+    be the item's number of rows (else refused, naming the row). Other tables as they are."""
+    if not rows or "plan" in rows[0].cells or "item" in rows[0].cells:
+        return rows
+    errors: list[CellError] = []
+    counted: dict[int, tuple[int, int, int | None]] = {}  # item → first row, rows, count
+    for row in rows:
+        found = numbered_title(row.get("item_title"))
+        if found is None:
+            errors.append(
+                CellError(
+                    name,
+                    row.number,
+                    "item",
+                    f"no 序号 column, and the 项目名称 {row.get('item_title')!r} is not numbered "
+                    "(一、… or 1.…): add a 序号 column",
+                )
+            )
+            continue
+        no, title, count = found
+        row.cells["item"], row.cells["item_title"] = str(no), title
+        first, seen, _ = counted.get(no, (row.number, 0, count))
+        counted[no] = (first, seen + 1, count)
+    errors += [
+        CellError(
+            name,
+            first,
+            "item_title",
+            f"item {no} says it has {count} rows ({count}项) but the table has {seen}",
+        )
+        for no, (first, seen, count) in counted.items()
+        if count is not None and count != seen
+    ]
+    if errors:
+        raise ImportRejected(errors)
+    guesses.append(
+        "no 序号 column: each item's number and title are its numbered 项目名称 "
+        "('一、就业促进行动(6项指标)' is item 1 就业促进行动, its count of rows checked)"
+    )
+    return rows
+
+
+def figure_targets(rows: list[Row], guesses: list[str]) -> list[Row]:
+    """An office table whose 目标任务 cell is only a figure (``8950人`` under 项目名称
+    新增城镇就业, as progress tables are kept) states the target's value and unit there: the
+    target is named by its item's title. Said as a guess; rows with a 目标值, plan files
+    and other cells are left as they are."""
+    if not rows or "plan" in rows[0].cells:
+        return rows
+    read = 0
+    for row in rows:
+        proposal = None if row.get("target_value") else figure_only(row.get("target_name"))
+        if proposal is None or proposal.value is None or not row.get("item_title"):
+            continue
+        value = format_number(proposal.value) + ("以上" if proposal.at_least else "")
+        row.cells.update(
+            target_name=row.get("item_title"),
+            target_value=value,
+            unit=proposal.unit if "unit" not in row.cells else row.get("unit") or proposal.unit,
+        )
+        read += 1
+    if read:
+        guesses.append(
+            f"a 目标任务 that is only a figure ('8950人') is the target's value and unit, the "
+            f"target named by its item's title ({read} rows)"
+        )
     return rows
 
 

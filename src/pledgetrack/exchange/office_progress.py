@@ -16,11 +16,24 @@ from pathlib import Path
 from pledgetrack.domain.errors import CellError, ImportRejected
 from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.plan import ItemInfo, PlanStructure, TargetInfo
-from pledgetrack.domain.progress_text import NoDate, figure_for, read_progress_text, title_date
+from pledgetrack.domain.progress_text import (
+    NoDate,
+    ProgressText,
+    TargetFigure,
+    figure_for,
+    read_progress_text,
+    title_date,
+)
 from pledgetrack.domain.target_text import split_targets
 from pledgetrack.domain.works_progress import works_percent_in
 from pledgetrack.exchange.cells import parse_ordinal
-from pledgetrack.exchange.header_map import OFFICE_PROGRESS_COLUMNS, OFFICE_PROGRESS_REQUIRED
+from pledgetrack.exchange.header_map import (
+    OFFICE_PROGRESS_COLUMNS,
+    OFFICE_PROGRESS_REQUIRED,
+    OFFICE_TITLED_REQUIRED,
+    OFFICE_VALUE_REQUIRED,
+)
+from pledgetrack.exchange.office_plan import numbered_title
 from pledgetrack.exchange.table_body import Notice, Row, TitleLine
 from pledgetrack.exchange.tables import read_table
 
@@ -40,22 +53,36 @@ def read_office_progress(
 ) -> OfficeTable:
     """The rows of an office progress table (CSV or .xlsx), by the office headers
     (header_map.OFFICE_PROGRESS_ALIASES), with the lines above its header and the header."""
-    titles: list[TitleLine] = []
-    header: list[str] = []
-    rows = read_table(
-        path,
-        OFFICE_PROGRESS_REQUIRED,
-        table="office_progress",
-        filled=("item",),
-        free_text=("item_title", "target_name", "note"),
-        checked_later=("progress",),
-        documented=OFFICE_PROGRESS_COLUMNS,
-        titles=titles,
-        header_cells=header,
-        sheet=sheet,
-        notice=notice,
-    )
-    return OfficeTable(str(path), rows, titles, header)
+
+    def read(required: tuple[str, ...]) -> OfficeTable:
+        titles: list[TitleLine] = []
+        header: list[str] = []
+        rows = read_table(
+            path,
+            required,
+            table="office_progress",
+            filled=("item",),
+            free_text=("item_title", "target_name", "note"),
+            checked_later=("progress", "value", "rate"),
+            documented=OFFICE_PROGRESS_COLUMNS,
+            titles=titles,
+            header_cells=header,
+            sheet=sheet,
+            notice=notice,
+        )
+        return OfficeTable(str(path), rows, titles, header)
+
+    try:
+        return read(OFFICE_PROGRESS_REQUIRED)
+    except ImportRejected as text_missing:
+        # No progress text: a completion table (序号 | 目标任务 | 1-7月实际完成情况 | 完成率);
+        # no 序号: numbered headings (一、就业促进行动(6项指标) | 年度目标任务 | 完成进度).
+        for required in (OFFICE_VALUE_REQUIRED, OFFICE_TITLED_REQUIRED):
+            try:
+                return read(required)
+            except ImportRejected:
+                continue
+        raise text_missing from None
 
 
 def table_date(table: OfficeTable, as_of: date | None, plan_year: int | None) -> tuple[date, str]:
@@ -112,10 +139,13 @@ class OfficeReadings:
     not_read: list[NotRead] = field(default_factory=list)
 
 
-def office_readings(table: OfficeTable, structure: PlanStructure, as_of: date) -> OfficeReadings:
+def office_readings(
+    table: OfficeTable, structure: PlanStructure, as_of: date, entered_on: date | None = None
+) -> OfficeReadings:
     """Match each row of *table* to its item and targets in *structure* and read its
     progress text (domain.progress_text); rows that match no item or target are refused
-    (ImportRejected, every one named), what the text does not say plainly is listed."""
+    (ImportRejected, every one named), what the text does not say plainly is listed. Each
+    reading is *entered_on* that day, when given (a table typed in after the fact)."""
     errors: list[CellError] = []
     out = OfficeReadings()
     placed: list[tuple[Row, ItemInfo]] = []
@@ -140,8 +170,8 @@ def office_readings(table: OfficeTable, structure: PlanStructure, as_of: date) -
                 )
             )
             continue
-        text = row.get("progress")
-        if not text:
+        text = row.get("progress") or row.get("value") or row.get("note")
+        if not text and not row.get("rate"):
             out.not_read.append(NotRead(row.number, "progress", text, "no progress text"))
             continue
         read = read_progress_text(text)
@@ -151,10 +181,12 @@ def office_readings(table: OfficeTable, structure: PlanStructure, as_of: date) -
                 "plan": structure.code,
                 "target": target.key,
                 "as_of": as_of.isoformat(),
-                "note": text,
+                "note": row.get("note") if row.get("value") else text,
             }
             if read.forecast is not None:
                 cells["forecast"] = read.forecast.on(as_of.year).isoformat()
+            if entered_on is not None:
+                cells["entered_on"] = entered_on.isoformat()
             if target.rule.kind.value == "milestone":
                 if not read.done:
                     reason = (
@@ -166,13 +198,24 @@ def office_readings(table: OfficeTable, structure: PlanStructure, as_of: date) -
                     continue
                 cells["done"] = "yes"
             else:
-                found = figure_for(read, target.unit, sharing=units.count(target.unit))
+                found = _figure_of(row, read, target, units.count(target.unit))
                 works = works_percent_in(text)
                 if found.value is None and works is None:
                     reason = found.reason
                     if read.vague_forecast:
                         reason += f"; {read.vague_forecast!r} names no day"
-                    out.not_read.append(NotRead(row.number, "progress", text, reason, target.key))
+                    if row.get("rate"):
+                        reason += (
+                            f"; the table's {row.get('rate')!r} is a share of the target, "
+                            "from which no figure is made"
+                        )
+                    out.not_read.append(
+                        NotRead(row.number, "progress", text or row.get("rate"), reason, target.key)
+                    )
+                    continue
+                differs = _rate_differs(_rate_of(row, text), found.value, target)
+                if differs:
+                    out.not_read.append(NotRead(row.number, "rate", text, differs, target.key))
                     continue
                 if found.value is not None:
                     cells["value"] = format_number(found.value)
@@ -187,12 +230,66 @@ def office_readings(table: OfficeTable, structure: PlanStructure, as_of: date) -
     return out
 
 
+_BARE_NUMBER = re.compile(r"\s*(\d+(?:\.\d+)?)\s*")
+_RATE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*%\s*")
+
+
+def _figure_of(row: Row, read: ProgressText, target: TargetInfo, sharing: int) -> TargetFigure:
+    """A target's figure: a bare number in a figure column (完成数, ``3321``) is in the
+    target's unit; any other text is read for a figure in that unit (domain.progress_text)."""
+    bare = _BARE_NUMBER.fullmatch(row.get("value"))
+    if bare:
+        return TargetFigure(float(bare.group(1)))
+    return figure_for(read, target.unit, sharing=sharing)
+
+
+#: The office's share said in the progress text: ``完成9个,完成率100%``.
+_TEXT_RATE = re.compile(r"完成率(?:达|为|达到)?\s*(\d+(?:\.\d+)?\s*%)")
+
+
+def _rate_of(row: Row, text: str) -> str:
+    """The office's 完成率 for a row: its rate column, else ``完成率N%`` in its text."""
+    said = _TEXT_RATE.search(text)
+    return row.get("rate") or (said.group(1) if said else "")
+
+
+def _rate_differs(rate: str, value: float | None, target: TargetInfo) -> str:
+    """Why a figure is not taken: the table's own 完成率 says another share of the target
+    (more than a point apart, as the office rounds); empty when it agrees or cannot say."""
+    found = _RATE.fullmatch(rate)
+    goal = target.rule.target_value
+    if not found or value is None or not goal:
+        return ""
+    share, said = value / goal * 100, float(found.group(1))
+    if abs(share - said) <= 1 or (said == 100 and share >= 100):
+        return ""  # rounded as offices round; a met standard (不低于…) is written 100%
+    return (
+        f"the table's 完成率 {rate!r} is not {format_number(value)} of "
+        f"{format_number(goal)} ({share:.1f}%): which is right?"
+    )
+
+
 def _item_of(
     row: Row, structure: PlanStructure, name: str, errors: list[CellError]
 ) -> ItemInfo | None:
     """The plan item of a row: by its 序号 / item number; its title, if the table has one,
     must be that item's."""
     text = row.get("item")
+    numbered = None if text else numbered_title(row.get("item_title"))
+    if numbered is not None:
+        # No 序号 column: the heading 一、就业促进行动(6项指标) numbers and titles the item.
+        text, row.cells["item_title"] = str(numbered[0]), numbered[1]
+    elif not text:
+        errors.append(
+            CellError(
+                name,
+                row.number,
+                "item",
+                f"no 序号, and the 项目名称 {row.get('item_title')!r} is not numbered "
+                "(一、… or 1.…): add a 序号 column",
+            )
+        )
+        return None
     try:
         no = parse_ordinal(text)
     except ValueError:

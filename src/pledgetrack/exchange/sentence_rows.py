@@ -9,7 +9,12 @@ from dataclasses import dataclass, field
 
 from pledgetrack.domain.errors import CellError, ImportRejected
 from pledgetrack.domain.numbers import format_number
-from pledgetrack.domain.target_text import TargetProposal, split_targets, states_figures
+from pledgetrack.domain.target_text import (
+    TargetProposal,
+    figure_only,
+    split_targets,
+    states_figures,
+)
 from pledgetrack.exchange.table_body import Row
 
 
@@ -56,12 +61,14 @@ def split_sentence_rows(rows: list[Row], name: str, guesses: TableGuesses) -> li
         )
     out: list[Row] = []
     errors: list[CellError] = []
+    place: dict[str, int] = {}  # item → rows of it so far
     for row in rows:
         sentence = row.get("target_name")
-        if row.get("target_value") or not sentence:
-            out.append(row)
+        place[row.get("item")] = place.get(row.get("item"), 0) + 1
+        if row.get("target_value") or not sentence or figure_only(sentence):
+            out.append(row)  # a figure alone: exchange/office_plan.py figure_targets
             continue
-        split = split_targets(sentence)
+        split = split_targets(sentence, place[row.get("item")])
         errors += [CellError(name, row.number, "target_name", p) for p in split.problems]
         for proposal in split.targets:
             value = "" if proposal.value is None else format_number(proposal.value)
@@ -86,7 +93,8 @@ def refuse_sentence_targets(rows: list[Row], name: str) -> None:
     if not is_office_table(rows) or "target_value" in rows[0].cells:
         return
     for row in rows:
-        if states_figures(row.get("target_name")):
+        sentence = row.get("target_name")
+        if states_figures(sentence) and figure_only(sentence) is None:
             raise ImportRejected(
                 [
                     CellError(

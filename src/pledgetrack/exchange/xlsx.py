@@ -39,7 +39,7 @@ from pledgetrack.domain.errors import CellError, ImportRejected
 from pledgetrack.domain.text import shown
 from pledgetrack.exchange.files import write_atomically
 from pledgetrack.exchange.header_map import HeaderRules
-from pledgetrack.exchange.merged_cells import fill_merged
+from pledgetrack.exchange.merged_cells import fill_merged, indicator_header
 from pledgetrack.exchange.table_body import Notice, Row, TitleLine, body_rows, find_header
 from pledgetrack.exchange.workbook_file import NOT_A_WORKBOOK, check_workbook, refuse
 
@@ -150,6 +150,7 @@ def _read_rows(
     header_row, header = find_header(records, rules, required, name, titles, header_cells)
     columns = rules.columns_of(header)
     if ranges:
+        ranges = indicator_header(ranges, header_row, columns)
         fill_merged(records, ranges, header_row, columns, name)
     rows = body_rows(records[header_row:], columns, name, notice)
     _refuse_ditto_blanks(rows, required if filled is None else filled, name)

@@ -52,6 +52,7 @@ def read_progress(
     *,
     plan: str | None = None,
     as_of: date | None = None,
+    entered_on: date | None = None,
     today: date | None = None,
     confirm: bool = False,
     lang: str = "en",
@@ -62,8 +63,10 @@ def read_progress(
 ) -> ProgressRead:
     """Read and check a progress file in the documented layout or, when its header is no
     such file's and names 序号 and 进展情况 (or 完成情况, 截至9月底完成 …), in the office
-    layout: *plan* (default: the plan the file's name names) and *as_of* (default: the
-    ``截至…`` of its title) apply to that layout only. Raises ImportRejected."""
+    layout: *plan* (default: the plan the file's name names), *as_of* (default: the
+    ``截至…`` of its title) and *entered_on* (the day a table typed in after the fact was
+    entered, so that it is not counted late) apply to that layout only. Raises
+    ImportRejected."""
     name = str(path)
     try:
         entries = read_progress_file(
@@ -79,16 +82,16 @@ def read_progress(
             if all(e.reason == _MISSING for e in office.errors):
                 raise exc from None  # neither layout: say what the documented one lacks
             raise
-        return _read_office(engine, table, plan, as_of, today, confirm, lang)
-    if plan is not None or as_of is not None:
+        return _read_office(engine, table, plan, as_of, entered_on, today, confirm, lang)
+    if plan is not None or as_of is not None or entered_on is not None:
         raise ImportRejected(
             [
                 CellError(
                     name,
                     1,
                     "-",
-                    "--plan and --as-of are for an office progress table; this file names "
-                    "its plan and dates in its plan and as_of columns",
+                    "--plan, --as-of and --entered-on are for an office progress table; this "
+                    "file names its plan and dates in its plan, as_of and entered_on columns",
                 )
             ]
         )
@@ -100,6 +103,7 @@ def _read_office(
     table: OfficeTable,
     plan: str | None,
     as_of: date | None,
+    entered_on: date | None,
     today: date | None,
     confirm: bool,
     lang: str,
@@ -123,7 +127,7 @@ def _read_office(
     period = structure.period
     plan_year = period.start.year if period.start.year == period.end.year else None
     day, date_from = table_date(table, as_of, plan_year)
-    read = office_readings(table, structure, day)
+    read = office_readings(table, structure, day, entered_on)
     entries: list[StoredReading] = []
     if read.rows:
         with gc_paused():

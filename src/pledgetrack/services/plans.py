@@ -15,7 +15,9 @@ from pledgetrack.domain.model import TargetKind
 from pledgetrack.domain.plan import PlanStructure
 from pledgetrack.domain.plan_draft import ItemDraft, PlanDraft, TargetDraft
 from pledgetrack.exchange.office_plan import (
+    figure_targets,
     item_titles_from_content,
+    items_from_numbered_titles,
     office_plan_code,
     office_plan_rows,
 )
@@ -94,11 +96,13 @@ def import_plan(
         titles=titles,
     )
     guesses = TableGuesses()
+    rows = items_from_numbered_titles(rows, str(path), guesses.lines)
     rows = item_titles_from_content(rows, guesses.lines)
     if from_text:
         rows = split_sentence_rows(rows, str(path), guesses)
     else:
         refuse_sentence_targets(rows, str(path))
+    rows = figure_targets(rows, guesses.lines)
     rows = office_plan_rows(rows, path, titles, guesses.lines)
     drafts = parse_plan_rows(rows, str(path))
     del rows  # the drafts hold what is kept: a province's rows are 200 MB as dicts
