@@ -171,8 +171,14 @@ async def test_a_return_needs_a_reason_and_keeps_it(shared: Engine) -> None:
         await pilot.press("space", "space", "enter")  # blanks are no reason either
         await settle(pilot)
         assert app.screen is dialog and reviewed(shared, "returned") == []
+        # Escape leaves the dialog, nothing returned.
+        await pilot.press("escape")
+        await settle(pilot, until=lambda: app.screen is screen)
+        assert reviewed(shared, "returned") == [] and len(screen.row_keys()) == 2
 
-        dialog.query_one("#return-reason", Input).value = "请附书亭清单"
+        await pilot.press("r")
+        await settle(pilot, until=lambda: isinstance(app.screen, ReturnReasonScreen))
+        app.screen.query_one("#return-reason", Input).value = "请附书亭清单"
         await pilot.press("enter")
         await settle(pilot, until=lambda: app.screen is screen)
         await settle(pilot)
@@ -194,8 +200,6 @@ async def test_a_return_needs_a_reason_and_keeps_it(shared: Engine) -> None:
         returned = dict((key, comment) for key, _by, comment in reviewed(shared, "returned"))
         assert returned["28.2"] == MISSING_EVIDENCE
         assert returned_for_missing_evidence(returned["28.2"])
-
-        # Escape leaves the dialog without returning anything (the list is empty by now).
         assert screen.row_keys() == []
 
 
