@@ -14,7 +14,8 @@ import pytest
 from rich.cells import cell_len
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from textual.widgets import Checkbox, Input
+from textual.geometry import Region
+from textual.widgets import Checkbox, Input, OptionList
 from textual.widgets._footer import FooterKey
 
 from pledgetrack.domain.model import Policy
@@ -28,6 +29,7 @@ from pledgetrack.services.review import (
 )
 from pledgetrack.services.sample import load_sample
 from pledgetrack.tui.app import PledgeApp, create_app
+from pledgetrack.tui.screens.pick import PickScreen
 from pledgetrack.tui.screens.return_reason import ReturnReasonScreen
 from pledgetrack.tui.screens.review import ReviewScreen
 from pledgetrack.tui.widgets.fitted_table import CELL_PADDING
@@ -45,6 +47,8 @@ from tests.tui_support import (
 
 CULTURE = "市文化和旅游局"
 CIVIL = "市民政局"
+#: A department name that would be markup, were it read as markup.
+MARKED = "[i]文旅[/i]局"
 NOVEMBER = date(2020, 11, 30)
 NARROW = (80, 24)
 
@@ -330,6 +334,8 @@ async def test_titles_and_notes_are_shown_as_typed_never_as_markup(
 ) -> None:
     with sample_shared.begin() as conn:
         conn.execute(text("UPDATE item SET title = '[b]城市书房[/b]' WHERE no = 28"))
+        conn.execute(text("UPDATE department SET name = :marked WHERE name = :culture"),
+                     {"marked": MARKED, "culture": CULTURE})  # fmt: skip
     put(sample_shared, "28.3", "2", note="[red]已建成[/red] [link=x]")
     app = app_as(sample_shared, "zhang", lang="en")
     async with app.run_test(size=(160, 40)) as pilot:
@@ -340,9 +346,29 @@ async def test_titles_and_notes_are_shown_as_typed_never_as_markup(
         screen.table.move_cursor(row=row, animate=False)
         await settle(pilot)
         assert text_of(app, "#review-context").splitlines() == [
-            f"28. [b]城市书房[/b] — {CULTURE} · entered by li",
+            f"28. [b]城市书房[/b] — {MARKED} · entered by li",
             "[red]已建成[/red] [link=x]",
         ]
+        # The department picker shows the name as typed too.
+        await pilot.press("d")
+        await settle(pilot, until=lambda: isinstance(app.screen, PickScreen))
+        await pilot.press(*"[i]", "enter")
+        await settle(pilot, until=lambda: app.screen is screen)
+        await settle(pilot)
+        assert screen.department == MARKED and len(screen.row_keys()) == 3
+        await pilot.press("d")
+        await settle(pilot, until=lambda: isinstance(app.screen, PickScreen))
+        pick = app.screen
+        assert isinstance(pick, PickScreen)
+        await pilot.press(*"文旅")
+        await settle(pilot, until=lambda: len(pick.shown) == 1)
+        options = pick.query_one(OptionList)
+        drawn = "".join(
+            segment.text
+            for strip in options.render_lines(Region(0, 0, options.size.width, options.size.height))
+            for segment in strip
+        )
+        assert MARKED in drawn
 
 
 LONG_NOTE = "书亭全部建成并投入使用，其中市南区12处、市北区15处、李沧区9处，均已验收"
