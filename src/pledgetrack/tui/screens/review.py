@@ -76,7 +76,8 @@ class ReviewScreen(Screen[None]):
         self.department = department
         #: The figures on screen (None: loading).
         self.board: ReviewBoard | None = None
-        #: A review is being recorded: the keys wait for it.
+        #: A review is being recorded, or the list read again after it: the keys wait (a
+        #: figure just reviewed is not offered again).
         self.busy = False
         #: The units the plan's targets are split to (None: not read yet).
         self._units: list[str] | None = None
@@ -124,6 +125,7 @@ class ReviewScreen(Screen[None]):
             return  # a department left meanwhile
         self.board = message.board
         self._units = message.units
+        self.busy = False  # the figures on screen are the database's again
         self._draw()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -308,15 +310,12 @@ class ReviewScreen(Screen[None]):
         values = {"key": done.key, "date": date_label(done.as_of, lang), "comment": done.comment}
         said = "tui.review.approved" if done.decision == APPROVED else "tui.review.returned"
         self.notify(t(said, lang, **values))
-        self._reload()
+        self._load(self.department)
 
     @on(ReviewFailed)
     def _failed(self, message: ReviewFailed) -> None:
         self.notify(review_refusal_text(message.refusal, self.lang), severity="error", timeout=15)
-        self._reload()  # what refused it may have changed the list (approved or corrected)
-
-    def _reload(self) -> None:
-        self.busy = False
+        # What refused it may have changed the list (approved or corrected meanwhile).
         self._load(self.department)
 
     def action_department(self) -> None:
