@@ -30,6 +30,7 @@ from pledgetrack.tui.screens.entry import EntryScreen
 from pledgetrack.tui.screens.item_detail import ItemDetailScreen
 from pledgetrack.tui.screens.month_report import MonthReportScreen
 from pledgetrack.tui.screens.report import SaveReportScreen
+from pledgetrack.tui.screens.review import ReviewScreen
 
 DB = Path(__file__).resolve().parents[1] / "data" / "pledges.sqlite"
 SIZE = (120, 40)
@@ -131,6 +132,9 @@ def loaded(screen: Screen[object]) -> bool:
         return screen.report is not None
     if isinstance(screen, AttentionScreen):
         return screen.evaluation.partial or screen.forecast is not None
+    if isinstance(screen, ReviewScreen):
+        board = screen.board
+        return board is not None and board.department == screen.department and not screen.busy
     return True
 
 

@@ -457,7 +457,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "{plan} · departments · as of {date}",
     },
     "tui.palette.placeholder": {
-        "zh": "输入事项序号或名称跳转，或输入“填报”“关注”“报告”",
+        "zh": "输入事项序号或名称跳转，或输入“填报”“关注”“报告”“审核”",
         "en": "Jump to an item by number or name, or a screen",
     },
     "tui.palette.entry": {"zh": "月度填报", "en": "Monthly entry"},
@@ -465,6 +465,83 @@ CATALOG: dict[str, dict[str, str]] = {
     "tui.palette.report": {"zh": "月度报告", "en": "Month-end report"},
     "tui.palette.department": {"zh": "按责任单位筛选", "en": "Filter by department"},
     "tui.palette.scorecard": {"zh": "各责任单位情况", "en": "Department scorecard"},
+    "tui.palette.review": {"zh": "审核数据", "en": "Review figures"},
+    # tui.review.*: the review screen (v): submitted figures, approved (a) or returned (r)
+    "tui.key.review": {"zh": "审核", "en": "review"},
+    "tui.key.approve": {"zh": "通过", "en": "approve"},
+    "tui.key.return_figure": {"zh": "退回", "en": "return"},
+    "tui.review.header": {"zh": "{plan} · 数据审核", "en": "{plan} · review"},
+    "tui.review.summary": {
+        "zh": "{department} · 待审核{n}条",
+        "en": "{department} · {n} {n:figure|figures} awaiting review",
+    },
+    "tui.review.empty": {"zh": "没有待审核的数据", "en": "No figures are waiting for review"},
+    "tui.review.empty.department": {
+        "zh": "{department}没有待审核的数据",
+        "en": "No figures of {department} are waiting for review",
+    },
+    "tui.review.no_evidence": {"zh": "无", "en": "none"},
+    "tui.review.context": {
+        "zh": "{no}. {title} — {departments} · 填报人{by}",
+        "en": "{no}. {title} — {departments} · entered by {by}",
+    },
+    "tui.review.approved": {"zh": "已通过：{key}（{date}）", "en": "Approved {key} ({date})"},
+    "tui.review.returned": {
+        "zh": "已退回：{key}（{date}），{comment}",
+        "en": "Returned {key} ({date}): {comment}",
+    },
+    "tui.review.return.title": {
+        "zh": "退回 {key} {name}（{date}）",
+        "en": "Return {key} {name} ({date})",
+    },
+    "tui.review.return.placeholder": {
+        "zh": "退回原因：需要更正或补充什么（必填，填报单位可见）",
+        "en": "Reason: what to fix or add (required; the department sees it)",
+    },
+    "tui.review.return.missing_evidence": {
+        "zh": "缺少佐证材料（原因以此开头）",
+        "en": "Missing evidence (the reason starts with 缺少佐证材料)",
+    },
+    "tui.review.return.hint": {
+        "zh": "回车退回，Tab切换，Esc取消",
+        "en": "enter returns it, tab moves, esc cancels",
+    },
+    "tui.review.refused": {"zh": "未审核：{reason}", "en": "Not reviewed: {reason}"},
+    "tui.review.refused.no_comment": {
+        "zh": "退回须填写原因，说明需要更正或补充什么",
+        "en": "A returned figure needs a reason saying what to fix or add",
+    },
+    "tui.review.refused.own": {
+        "zh": "未审核：{key}（{date}）由{by}填报，本人填报的数据须由其他督查人员或管理员审核"
+        "（管理员亦然）",
+        "en": "Not reviewed: {key} ({date}) was entered by {by}; nobody reviews a figure they "
+        "entered, admins included: another supervisor or admin reviews it",
+    },
+    "tui.review.refused.approved_already": {
+        "zh": "未审核：{key}（{date}）已由{by}审核通过",
+        "en": "Not reviewed: {key} ({date}) is already approved by {by}",
+    },
+    "tui.review.refused.corrected": {
+        "zh": "未审核：{key}（{date}）已有更正后的数据，请审核更正后的数据",
+        "en": "Not reviewed: {key} ({date}) was corrected since; review the correction",
+    },
+    "tui.review.refused.not_reviewer": {
+        "zh": "未审核：{login}无审核权限，只有督查人员（{supervisors}）和管理员（{admins}）"
+        "可以审核数据",
+        "en": "Not reviewed: {login} may not approve or return figures; only supervisors "
+        "({supervisors}) and admins ({admins}) review figures",
+    },
+    "tui.review.refused.not_user": {
+        "zh": "未审核：{login}不是pledgetrack用户，只能查看；请管理员（{admins}）添加",
+        "en": "Not reviewed: {login} is not a pledgetrack user and can only read; ask an "
+        "admin ({admins}) to add you",
+    },
+    "tui.review.refused.deactivated": {
+        "zh": "未审核：{login}已停用，只能查看；请管理员（{admins}）恢复",
+        "en": "Not reviewed: {login} is deactivated and can only read; ask an admin "
+        "({admins}) to reactivate you",
+    },
+    "tui.review.no_supervisor": {"zh": "暂无督查人员", "en": "none yet"},
     "tui.sort": {"zh": "排序：{column}{arrow}", "en": "sort: {column} {arrow}"},
     "tui.department.title": {"zh": "按责任单位筛选", "en": "Show one department"},
     "tui.department.placeholder": {"zh": "输入单位名称的一部分", "en": "type part of the name"},

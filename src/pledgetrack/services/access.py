@@ -206,11 +206,17 @@ class Actor:
         if self.role is None:
             raise PermissionDenied(
                 f"{self.login} is not a pledgetrack user: ask an admin ({self._admins()}) "
-                "to add you; you can read but not write"
+                "to add you; you can read but not write",
+                reason="not_user",
+                login=self.login,
+                admins=self.admins,
             )
         raise PermissionDenied(
             f"{self.login} is deactivated: ask an admin ({self._admins()}) to reactivate you; "
-            "you can read but not write"
+            "you can read but not write",
+            reason="deactivated",
+            login=self.login,
+            admins=self.admins,
         )
 
     def require_entry(self, departments_by_key: Mapping[str, Sequence[str]]) -> None:
@@ -247,7 +253,11 @@ class Actor:
         supervisors = ", ".join(self.supervisors) or "none"
         raise PermissionDenied(
             f"{self.label()} cannot approve or return figures: only supervisors "
-            f"(supervisors: {supervisors}) and admins ({self._admins()}) review figures"
+            f"(supervisors: {supervisors}) and admins ({self._admins()}) review figures",
+            reason="not_reviewer",
+            login=self.login,
+            supervisors=self.supervisors,
+            admins=self.admins,
         )
 
     def require_admin(self, what: str) -> None:

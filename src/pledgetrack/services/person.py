@@ -10,11 +10,17 @@ from collections.abc import Sequence
 
 
 class PermissionDenied(Exception):
-    """A write the actor may not make; the message says why and whom to ask."""
+    """A write the actor may not make; the message says why and whom to ask.
 
-    def __init__(self, message: str) -> None:
+    *reason* names the rule for a front end that words it in the person's language
+    (``not_user``, ``deactivated``, ``not_reviewer``; "" where none does yet), *facts*
+    what the wording names (login, admins, …)."""
+
+    def __init__(self, message: str, *, reason: str = "", **facts: object) -> None:
         super().__init__(message)
         self.message = message
+        self.reason = reason
+        self.facts = facts
 
 
 def os_account() -> str:

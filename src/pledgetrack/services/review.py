@@ -59,7 +59,16 @@ def returned_for_missing_evidence(comment: str) -> bool:
 
 
 class ReviewRefused(ValueError):
-    """The review cannot be recorded (no such reading, no comment on a return, …)."""
+    """The review cannot be recorded (no such reading, no comment on a return, …).
+
+    *reason* names the rule for a front end that words it in the person's language
+    (``no_comment``, ``own``, ``approved_already``, ``corrected``; "" for the others), *facts*
+    what the wording names (key, as_of, by)."""
+
+    def __init__(self, message: str, *, reason: str = "", **facts: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.facts = facts
 
 
 @dataclass(frozen=True)
@@ -117,14 +126,12 @@ def review(
     """
     if decision not in DECISIONS:
         raise ReviewRefused(f"decision {decision!r}: approved or returned")
-    comment = _checked_comment(comment)
-    if missing_evidence:
-        if decision != RETURNED:
-            raise ReviewRefused("missing evidence is a reason to return a figure, not approve it")
-        if not returned_for_missing_evidence(comment):
-            comment = f"{MISSING_EVIDENCE}：{comment}" if comment else MISSING_EVIDENCE
-    if decision == RETURNED and not comment:
-        raise ReviewRefused("a returned figure needs a comment saying what to fix (--comment)")
+    if decision == RETURNED:
+        comment = return_comment(comment, missing_evidence=missing_evidence)
+    elif missing_evidence:
+        raise ReviewRefused("missing evidence is a reason to return a figure, not approve it")
+    else:
+        comment = _checked_comment(comment)
     now = now or datetime.now(UTC)
     with session_scope(engine) as session:
         me = acting(session, actor)
@@ -138,12 +145,20 @@ def review(
             raise ReviewRefused(
                 f"{key} ({snap.as_of}) was entered by {by}: "
                 f"nobody reviews a figure they entered, admins included; another "
-                f"supervisor or admin reviews it"
+                f"supervisor or admin reviews it",
+                reason="own",
+                key=key,
+                as_of=snap.as_of,
+                by=by,
             )
         previous = latest_reviews(session=session, snapshot_ids=[snap.id]).get(snap.id)
         if decision == APPROVED and previous is not None and previous.decision == APPROVED:
             raise ReviewRefused(
-                f"{key} ({snap.as_of}) is already approved by {previous.reviewed_by}"
+                f"{key} ({snap.as_of}) is already approved by {previous.reviewed_by}",
+                reason="approved_already",
+                key=key,
+                as_of=snap.as_of,
+                by=previous.reviewed_by,
             )
         _append(session, me, now, [snap], decision, comment)
         _follow_totals(session, me, now, [snap])
@@ -198,10 +213,14 @@ def review_list(
     plan: str | None = None,
     department: str | None = None,
     states: Sequence[str] = (SUBMITTED, RETURNED),
+    structure: PlanStructure | None = None,
 ) -> list[ReviewLine]:
     """Current readings in these review states (default: submitted and returned), by
-    item and date; *department* keeps the items it leads or co-operates on."""
-    return list(review_lines(engine, plan=plan, department=department, states=states))
+    item and date; *department* keeps the items it leads or co-operates on. *structure*:
+    the plan's, when the caller holds it (not read again)."""
+    return list(
+        review_lines(engine, plan=plan, department=department, states=states, structure=structure)
+    )
 
 
 def review_lines(
@@ -210,6 +229,7 @@ def review_lines(
     plan: str | None = None,
     department: str | None = None,
     states: Sequence[str] = (SUBMITTED, RETURNED),
+    structure: PlanStructure | None = None,
 ) -> Iterator[ReviewLine]:
     """:func:`review_list` as it is read (a province's ``--status all`` is over a million
     figures: never held whole). Refusals (ReviewRefused, PlanNotFound) are raised here,
@@ -218,7 +238,8 @@ def review_lines(
     if unknown:
         raise ReviewRefused(f"status {unknown[0]!r}: one of {', '.join(STATES)}")
     with Session(engine) as session:
-        structure = load_structure(session=session, code=plan)
+        if structure is None:
+            structure = load_structure(session=session, code=plan)
         splits = breakdowns(session, structure)
     items = [i for i in structure.items if not department or department in i.departments]
     # Each unit's share under its target's item; a sum target's total is not reviewed.
@@ -288,7 +309,10 @@ def _find(
     if correction is not None:
         raise ReviewRefused(
             f"reading {snap.id} of {key} ({snap.as_of}) was corrected by reading {correction}: "
-            "review the correction"
+            "review the correction",
+            reason="corrected",
+            key=key,
+            as_of=snap.as_of,
         )
     return snap, key
 
@@ -316,6 +340,20 @@ def _current_of(
         known = ", ".join(d.isoformat() for d in dates) or "none"
         raise ReviewRefused(f"no reading of {key} dated {as_of} (its readings: {known})")
     return snaps[-1], key
+
+
+def return_comment(comment: str, *, missing_evidence: bool = False) -> str:
+    """The comment a return is stored with, or ReviewRefused: a return says what to fix
+    (*missing_evidence*: :data:`MISSING_EVIDENCE`, then *comment* if any). Front ends ask it
+    before sending a return, so that the person can still type one."""
+    comment = _checked_comment(comment)
+    if missing_evidence and not returned_for_missing_evidence(comment):
+        comment = f"{MISSING_EVIDENCE}：{comment}" if comment else MISSING_EVIDENCE
+    if not comment:
+        raise ReviewRefused(
+            "a returned figure needs a comment saying what to fix (--comment)", reason="no_comment"
+        )
+    return comment
 
 
 def _checked_comment(comment: str) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
@@ -13,11 +13,14 @@ from textual.dom import DOMNode
 from pledgetrack.domain.dates import date_label
 from pledgetrack.domain.model import Status, TargetKind
 from pledgetrack.domain.numbers import format_number, format_percent
+from pledgetrack.domain.qualifier import qualified
 from pledgetrack.domain.text import one_line
 from pledgetrack.i18n import status_label, t
 
 if TYPE_CHECKING:
+    from pledgetrack.domain.model import StoredReading
     from pledgetrack.domain.plan import TargetInfo
+    from pledgetrack.services.evidence import EvidenceLine
 
 BAR_CELLS = 10
 BAR_FULL = "▇"
@@ -78,6 +81,40 @@ def goal_text(target: TargetInfo, lang: str) -> str:
         return "—"
     value = format_number(rule.target_value)
     return t("tui.goal.at_least", lang, value=value) if rule.at_least else value
+
+
+def reading_text(value: float | None, done: bool | None, lang: str) -> str:
+    """A figure without its unit: ``64``, 已完成 / 未完成 for a milestone, ``—`` for none."""
+    if value is not None:
+        return format_number(value)
+    if done is not None:
+        return t("tui.done.yes" if done else "tui.done.no", lang)
+    return "—"
+
+
+def history_figure(entry: StoredReading, per_period: bool, lang: str, unit: str = "") -> str:
+    """A stored reading's figure as it was given (``约19500``, with *unit* when the table
+    has no unit column: ``约19500人``): a per-period target's amount said to be its
+    period's, and works progress (形象进度) beside the figure or alone."""
+    figure = "" if entry.value is None and entry.works is not None else None
+    if figure is None:
+        if entry.value is None:
+            figure = reading_text(entry.value, entry.done, lang)
+        else:
+            figure = qualified(format_number(entry.value), unit, entry.qualifier, lang)
+        if per_period and entry.value is not None:
+            figure = t("reading.per_period", lang, amount=figure)
+    if entry.works is None:
+        return figure
+    works = t("reading.works", lang, percent=format_number(entry.works))
+    return t("reading.with_works", lang, figure=figure, works=works) if figure else works
+
+
+def evidence_cell(files: Sequence[EvidenceLine]) -> Text:
+    """``📎2 照片.jpg、验收单.pdf``: how many files are attached to a reading, and their names."""
+    if not files:
+        return cell("")
+    return cell(f"📎{len(files)} " + "、".join(f.file_name for f in files), "cyan")
 
 
 def localize_bindings(nodes: Iterable[DOMNode], lang: str) -> None:

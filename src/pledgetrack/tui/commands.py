@@ -21,6 +21,7 @@ SCREEN_COMMANDS = {
     "report": "tui.palette.report",
     "department": "tui.palette.department",
     "scorecard": "tui.palette.scorecard",
+    "review": "tui.palette.review",
 }
 
 

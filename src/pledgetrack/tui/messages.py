@@ -17,6 +17,8 @@ if TYPE_CHECKING:  # what the dashboard's first paint needs stays light (docs/PE
     from pledgetrack.services.month_report import MonthReport
     from pledgetrack.services.progress import SaveOutcome
     from pledgetrack.services.reading_check import ReadingRefused
+    from pledgetrack.services.review import Reviewed
+    from pledgetrack.services.review_board import ReviewBoard
 
 
 class EvaluationLoaded(Message):
@@ -98,3 +100,30 @@ class SheetSaved(Message):
         self.sheet = sheet
         self.outcome = outcome
         self.rejected = rejected
+
+
+class ReviewBoardLoaded(Message):
+    """The figures waiting for review (services.review_board), and the units the plan's
+    targets are split to (the department filter's choices besides the departments)."""
+
+    def __init__(self, board: ReviewBoard, units: list[str]) -> None:
+        super().__init__()
+        self.board = board
+        self.units = units
+
+
+class ReviewRecorded(Message):
+    """A figure approved or returned (services.review.review)."""
+
+    def __init__(self, reviewed: Reviewed) -> None:
+        super().__init__()
+        self.reviewed = reviewed
+
+
+class ReviewFailed(Message):
+    """A review the services refused (PermissionDenied, ReviewRefused, PlanNotFound): its
+    ``reason`` and ``facts``, where it has them, say why in the UI's language."""
+
+    def __init__(self, refusal: Exception) -> None:
+        super().__init__()
+        self.refusal = refusal

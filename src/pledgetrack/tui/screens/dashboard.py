@@ -80,6 +80,7 @@ class DashboardScreen(Screen[None]):
         Binding("r", "report", "report"),
         Binding("c", "scorecard", "scorecard"),
         Binding("m", "reminders", "reminders"),
+        Binding("v", "review", "review"),
     ]
     #: The keys the footer keeps first on a narrow terminal (widgets/fitting_footer.py).
     FOOTER_KEEP: ClassVar[tuple[str, ...]] = (
@@ -616,6 +617,16 @@ class DashboardScreen(Screen[None]):
     def _highlighted_item(self) -> ItemRow | None:
         no = self.table.highlighted_item_no()
         return self._item(no) if no is not None else None
+
+    def action_review(self) -> None:
+        """The figures waiting for review, of the department shown here (or all): a
+        supervisor approves or returns them (the services say who may)."""
+        if self.evaluation is None or self._still_loading():
+            return
+        from pledgetrack.tui.screens.review import ReviewScreen
+
+        structure = self.structure or self.evaluation.structure
+        self.app.push_screen(ReviewScreen(structure, self.department_filter or ""))
 
     def action_scorecard(self) -> None:
         """The department scorecard of the month on screen; enter shows that department here."""

@@ -27,7 +27,16 @@ from pledgetrack.services.forecast_text import (
     pace_text,
 )
 from pledgetrack.services.history import target_history
-from pledgetrack.tui.cells import cell, day, goal_text, light, localize_bindings
+from pledgetrack.tui.cells import (
+    cell,
+    day,
+    evidence_cell,
+    goal_text,
+    history_figure,
+    light,
+    localize_bindings,
+    reading_text,
+)
 from pledgetrack.tui.chart import (
     FALLBACK_SIZE,
     actual_points,
@@ -44,28 +53,6 @@ from pledgetrack.tui.widgets.plain import Plain
 if TYPE_CHECKING:
     from pledgetrack.services.evidence import EvidenceLine
     from pledgetrack.tui.app import PledgeApp
-
-
-def reading_text(value: float | None, done: bool | None, lang: str) -> str:
-    if value is not None:
-        return format_number(value)
-    if done is not None:
-        return t("tui.done.yes" if done else "tui.done.no", lang)
-    return "—"
-
-
-def history_figure(entry: StoredReading, per_period: bool, lang: str) -> str:
-    """A stored reading's figure in the history: a per-period target's amount said to be
-    its period's, and works progress (形象进度) beside the figure or alone."""
-    figure = "" if entry.value is None and entry.works is not None else None
-    if figure is None:
-        figure = reading_text(entry.value, entry.done, lang)
-        if per_period and entry.value is not None:
-            figure = t("reading.per_period", lang, amount=figure)
-    if entry.works is None:
-        return figure
-    works = t("reading.works", lang, percent=format_number(entry.works))
-    return t("reading.with_works", lang, figure=figure, works=works) if figure else works
 
 
 def review_cell(entry: StoredReading, lang: str) -> Text:
@@ -112,13 +99,6 @@ HISTORY_COLUMNS = {
 }
 #: The history's column of attached files (佐证材料), shown when the target has any.
 EVIDENCE_COLUMN = {"col.evidence": (5, 1)}
-
-
-def evidence_cell(files: list[EvidenceLine]) -> Text:
-    """``📎2 照片.jpg、验收单.pdf``: how many files are attached to a reading, and their names."""
-    if not files:
-        return cell("")
-    return cell(f"📎{len(files)} " + "、".join(f.file_name for f in files), "cyan")
 
 
 def fit(

@@ -37,7 +37,7 @@ class PickScreen(ModalScreen[T | None], Generic[T]):
         with Vertical(id="pick-box"):
             yield Plain(self.title_text, id="pick-title")
             yield Input(placeholder=self.placeholder, id="pick-filter")
-            yield OptionList(*self._options(), id="pick-list")
+            yield OptionList(*self._options(), id="pick-list", markup=False)
 
     def on_mount(self) -> None:
         self.query_one("#pick-filter", Input).focus()

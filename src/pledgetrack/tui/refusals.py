@@ -1,0 +1,50 @@
+"""A review the services refused, said in the UI's language.
+
+The services decide (services.access, services.review) and name the rule they applied
+(``reason``) with what it is about (``facts``); here that becomes a sentence. A refusal
+without a reason worded here is shown as the service said it, after "未审核：".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from pledgetrack.domain.dates import date_label
+from pledgetrack.i18n import t
+
+#: A refusal's reason (ReviewRefused, PermissionDenied) → what the screen says.
+REVIEW_REFUSALS = {
+    "no_comment": "tui.review.refused.no_comment",
+    "own": "tui.review.refused.own",
+    "approved_already": "tui.review.refused.approved_already",
+    "corrected": "tui.review.refused.corrected",
+    "not_reviewer": "tui.review.refused.not_reviewer",
+    "not_user": "tui.review.refused.not_user",
+    "deactivated": "tui.review.refused.deactivated",
+}
+
+
+def review_refusal_text(refusal: Exception, lang: str) -> str:
+    """Why a figure was not approved or returned, in *lang*."""
+    key = REVIEW_REFUSALS.get(str(getattr(refusal, "reason", "")))
+    if key is None:
+        return t("tui.review.refused", lang, reason=str(refusal))
+    facts: dict[str, object] = getattr(refusal, "facts", {})
+    as_of = facts.get("as_of")
+    return t(
+        key,
+        lang,
+        key=facts.get("key", ""),
+        date=date_label(as_of, lang) if isinstance(as_of, date) else "",
+        by=facts.get("by", ""),
+        login=facts.get("login", ""),
+        admins=_names(facts.get("admins"), "entry.readonly.no_admin", lang),
+        supervisors=_names(facts.get("supervisors"), "tui.review.no_supervisor", lang),
+    )
+
+
+def _names(names: object, none: str, lang: str) -> str:
+    """``zhao、qian``, or the catalog's words for nobody."""
+    listed = [str(name) for name in names] if isinstance(names, Sequence) else []
+    return t("sep.comma", lang).join(listed) or t(none, lang)
