@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 #: Never at the start of a line (避头). ASCII kin included: reports mix both.
 CLOSING = frozenset("、。，．：；！？）」』】〕〉》〗〙〛…‥％‰%,.:;!?)]}”’·・ー々〜～")
@@ -81,8 +82,7 @@ class _Line:
 
     def fold(self, start: int, p: int) -> int:
         """Cut a run with no break in it before ``text[p]``, the first character that does
-        not fit: a little earlier when that keeps punctuation where it belongs, and never
-        before a zero-width character (a combining mark stays with its letter)."""
+        not fit, or a little earlier where :meth:`may_fold` allows it."""
         widths = self.widths
         if p == start:  # one character wider than the line: it gets a line of its own
             p += 1
@@ -90,20 +90,22 @@ class _Line:
                 p += 1
             return p
         cut = p
-        while cut > start + 1 and (widths[cut] == 0 or self.kinsoku_forbids(cut)):
+        while cut > start + 1 and not self.may_fold(cut):
             cut -= 1
-        if widths[cut] == 0 or self.kinsoku_forbids(cut):
-            return p  # nowhere better: p is wider than zero, since it did not fit
-        return cut
+        # nowhere better: p itself is no space and wider than zero, since it did not fit
+        return cut if self.may_fold(cut) else p
+
+    def may_fold(self, p: int) -> bool:
+        """May a run be cut before ``text[p]`` without bad punctuation at either end, a
+        line starting with a space or a combining mark parted from its letter?"""
+        return self.widths[p] != 0 and self.text[p] != " " and not self.kinsoku_forbids(p)
 
 
 def _leading_spaces(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def break_line(
-    line: str, width: int, *, cell_width: CellWidth, hanging: bool = True
-) -> LineBreaks:
+def break_line(line: str, width: int, *, cell_width: CellWidth, hanging: bool = True) -> LineBreaks:
     """Where *line* (no line break in it) breaks to fit *width* cells.
 
     Each resulting line is at most *width* cells (its continuation lines at most
@@ -142,14 +144,5 @@ def wrap_line(line: str, width: int, *, cell_width: CellWidth, hanging: bool = T
     the hang (see :func:`break_line`)."""
     breaks = break_line(line, width, cell_width=cell_width, hanging=hanging)
     bounds = [0, *breaks.offsets, len(line)]
-    pieces = [line[a:b] for a, b in zip(bounds, bounds[1:], strict=False)]
+    pieces = [line[a:b] for a, b in pairwise(bounds)]
     return pieces[:1] + [" " * breaks.hang + piece for piece in pieces[1:]]
-
-
-def wrap_text(text: str, width: int, *, cell_width: CellWidth, hanging: bool = True) -> str:
-    """Every line of *text* wrapped to *width* cells (see :func:`wrap_line`)."""
-    return "\n".join(
-        wrapped
-        for line in text.split("\n")
-        for wrapped in wrap_line(line, width, cell_width=cell_width, hanging=hanging)
-    )

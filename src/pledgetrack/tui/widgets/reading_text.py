@@ -81,7 +81,7 @@ class BrokenLinesDocument(WrappedDocument):
 
     def location_to_offset(self, location: Location) -> Offset:
         offset = super().location_to_offset(location)
-        return offset + (self.hang_of_row(offset.y), 0)
+        return Offset(offset.x + self.hang_of_row(offset.y), offset.y)
 
 
 class ReadingTextArea(TextArea):
