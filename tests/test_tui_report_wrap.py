@@ -91,9 +91,7 @@ async def test_the_rows_break_anew_when_the_terminal_is_resized(engine: Engine) 
         assert words <= {word for row in wide for word in row.split()}
 
 
-async def test_save_writes_what_the_cli_prints_not_the_rows(
-    engine: Engine, tmp_path: Path
-) -> None:
+async def test_save_writes_what_the_cli_prints_not_the_rows(engine: Engine, tmp_path: Path) -> None:
     out = tmp_path / "october.txt"
     app = make_app(engine, lang="zh")
     async with app.run_test(size=(80, 30)) as pilot:
@@ -110,10 +108,12 @@ async def test_copy_gives_the_report_s_text_without_the_breaks(engine: Engine) -
     app = make_app(engine, lang="zh")
     async with app.run_test(size=(80, 30)) as pilot:
         area = await open_report(pilot, app)
+        text = cli_report(engine, "zh")
         await pilot.press("f7")  # select all
+        assert area.selected_text == text
         await pilot.press("ctrl+c")
         await pilot.pause()
-        assert app.clipboard == cli_report(engine, "zh")
+        assert app.clipboard == text
 
 
 async def test_a_click_on_a_hanging_row_lands_on_the_character_drawn_there(
