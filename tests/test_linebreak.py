@@ -152,6 +152,10 @@ def test_a_width_of_zero_or_an_empty_line_does_not_break() -> None:
     assert wrap("", 10) == [""]
 
 
+def test_a_number_in_full_width_digits_stays_whole() -> None:
+    assert wrap("截至２０２０年１．５万人", 10) == ["截至", "２０２０年", "１．５万人"]
+
+
 def test_a_character_wider_than_the_line_gets_a_line_of_its_own() -> None:
     assert wrap("就业", 1) == ["就", "业"]
 

@@ -7,9 +7,10 @@ A line may break:
 * after a run of spaces (the spaces end the line they follow, as in English).
 
 It never breaks inside a run of narrow characters (a Latin word, ``138.6%``,
-``1,234.5``, ``第1/3阶段``'s ``1/3``), nor between a number and the 万 or 亿 that
-scales it (``1,234.5万`` stays whole), unless that run alone is wider than the line:
-then it is cut where it reaches the width.
+``1,234.5``, ``第1/3阶段``'s ``1/3``), inside a number written in full-width digits
+(``２０２０``, ``１．５``), nor between a number and the 万 or 亿 that scales it
+(``1,234.5万`` stays whole), unless that run alone is wider than the line: then it is
+cut where it reaches the width.
 
 避头尾 (kinsoku): no line starts with closing punctuation (、。，：；！？）」』】… and
 their ASCII kin ``,.;:!?)]}``, and ``%``) and none ends with opening punctuation
@@ -35,6 +36,8 @@ CLOSING = frozenset("、。，．：；！？）」』】〕〉》〗〙〛…�
 OPENING = frozenset("（「『【〔〈《〖〘〚([{“‘")
 #: Scale words kept with the number before them: ``41.58万`` is one figure.
 NUMBER_SCALES = frozenset("万亿")
+#: Between digits, these belong to the number (``1,234``, ``１．５``: that point is wide).
+NUMBER_MARKS = frozenset(".,．")
 
 CellWidth = Callable[[str], int]
 
@@ -76,9 +79,17 @@ class _Line:
             return False
         if a == " ":
             return True
-        if b in NUMBER_SCALES and a.isdigit():
+        if self.inside_number(p):
             return False
         return widths[p - 1] >= 2 or widths[p] >= 2
+
+    def inside_number(self, p: int) -> bool:
+        """Is ``text[p]`` the next digit, decimal point or scale of a number, full-width
+        digits (２０２０) included?"""  # narrow runs are whole anyway; wide ones need this
+        a, b = self.text[p - 1], self.text[p]
+        if a.isdecimal():
+            return b.isdecimal() or b in NUMBER_SCALES
+        return a in NUMBER_MARKS and b.isdecimal() and p >= 2 and self.text[p - 2].isdecimal()
 
     def fold(self, start: int, p: int) -> int:
         """Cut a run with no break in it before ``text[p]``, the first character that does
