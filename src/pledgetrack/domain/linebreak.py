@@ -52,24 +52,22 @@ class LineBreaks:
 
 
 class _Line:
-    """One line with its characters' widths and, before each offset, the last character
-    that is not a space (kinsoku looks through spaces)."""
+    """One line with its characters' widths."""
 
-    def __init__(self, text: str, cell_width: CellWidth) -> None:
+    def __init__(self, text: str, widths: list[int]) -> None:
         self.text = text
-        self.widths = [cell_width(ch) for ch in text]
-        self.visible_before = [""] * (len(text) + 1)
-        last = ""
-        for i, ch in enumerate(text):
-            self.visible_before[i] = last
-            if ch != " ":
-                last = ch
-        self.visible_before[len(text)] = last
+        self.widths = widths
 
     def kinsoku_forbids(self, p: int) -> bool:
         """A break before ``text[p]`` would start a line with closing punctuation or end
-        one with opening punctuation."""
-        return self.text[p] in CLOSING or self.visible_before[p] in OPENING
+        one with opening punctuation (looking through the spaces before it)."""
+        text = self.text
+        if text[p] in CLOSING:
+            return True
+        q = p - 1
+        while q >= 0 and text[q] == " ":
+            q -= 1
+        return q >= 0 and text[q] in OPENING
 
     def may_break(self, p: int, indent: int) -> bool:
         """May the line break before ``text[p]`` (0 < p < len(text))?"""
@@ -126,23 +124,27 @@ def break_line(line: str, width: int, *, cell_width: CellWidth, hanging: bool = 
     n = len(line)
     if width <= 0 or n == 0:
         return LineBreaks(())
-    measured = _Line(line, cell_width)
-    widths = measured.widths
+    widths = [cell_width(ch) for ch in line]
+    if sum(widths) <= width:
+        return LineBreaks(())
+    measured = _Line(line, widths)
     indent = _leading_spaces(line)
     hang = indent if hanging and indent < n and indent * 2 <= width else 0
-    allowed = [0 < p < n and measured.may_break(p, indent) for p in range(n + 1)]
     offsets: list[int] = []
     start, available = 0, width
     while True:
-        used, p, last_break = 0, start, 0
+        used, p = 0, start
         while p < n and (line[p] == " " or used + widths[p] <= available):
             used += widths[p]
             p += 1
-            if allowed[p]:
-                last_break = p
         if p >= n:
             break
-        cut = last_break if last_break > start else measured.fold(start, p)
+        # the last place the line may break, up to the character that does not fit
+        cut = p
+        while cut > start and not measured.may_break(cut, indent):
+            cut -= 1
+        if cut == start:  # one run from the start: it is longer than the line
+            cut = measured.fold(start, p)
         if cut >= n:  # only zero-width characters were left
             break
         offsets.append(cut)
