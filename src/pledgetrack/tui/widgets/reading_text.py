@@ -53,7 +53,13 @@ class BrokenLinesDocument(WrappedDocument):
             )
             wrap_offsets.append(list(breaks.offsets))
             hangs.append(breaks.hang)
-            tab_widths.append([w for _, w in get_tab_widths(line, self._tab_width)])
+            tab_widths.append(
+                [w for _, w in get_tab_widths(line, self._tab_width)]
+                if "\t" in line
+                else [0]
+                if line
+                else []  # what get_tab_widths gives, without its cost
+            )
             rows = list(range(row, row + len(breaks.offsets) + 1))
             row_to_line.extend((line_index, section) for section in range(len(rows)))
             line_to_rows.append(rows)
@@ -87,11 +93,23 @@ class BrokenLinesDocument(WrappedDocument):
 class ReadingTextArea(TextArea):
     """A read-only, soft-wrapped TextArea broken by :class:`BrokenLinesDocument`."""
 
+    #: While the document is replaced: Textual's own view of it is made, then ours.
+    _replacing_document = False
+
     def __init__(self, text: str = "", **kwargs: object) -> None:
         super().__init__(text, read_only=True, soft_wrap=True, **kwargs)  # type: ignore[arg-type]
 
+    @property
+    def wrap_width(self) -> int:
+        # 0 (no wrapping) while Textual's own view is made, so it is not broken in vain
+        return 0 if self._replacing_document else super().wrap_width
+
     def _set_document(self, text: str, language: str | None) -> None:
-        super()._set_document(text, language)
+        self._replacing_document = True
+        try:
+            super()._set_document(text, language)
+        finally:
+            self._replacing_document = False
         self.wrapped_document = BrokenLinesDocument(self.document, tab_width=self.indent_width)
         self.navigator = DocumentNavigator(self.wrapped_document)
         self._rewrap_and_refresh_virtual_size()
