@@ -13,6 +13,8 @@ tests would fail if a new Textual changed them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.cells import cell_len
 from textual.document._document import DocumentBase, Location
 from textual.document._document_navigator import DocumentNavigator
@@ -96,8 +98,8 @@ class ReadingTextArea(TextArea):
     #: While the document is replaced: Textual's own view of it is made, then ours.
     _replacing_document = False
 
-    def __init__(self, text: str = "", **kwargs: object) -> None:
-        super().__init__(text, read_only=True, soft_wrap=True, **kwargs)  # type: ignore[arg-type]
+    def __init__(self, text: str = "", **kwargs: Any) -> None:
+        super().__init__(text, read_only=True, soft_wrap=True, **kwargs)
 
     @property
     def wrap_width(self) -> int:
