@@ -9,9 +9,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import TextArea
 
 from pledgetrack.tui.widgets.plain import Plain
+from pledgetrack.tui.widgets.reading_text import ReadingTextArea
 
 
 class PhoneListScreen(ModalScreen[None]):
@@ -30,11 +30,12 @@ class PhoneListScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="phone-box"):
             yield Plain(self.title_text, id="phone-title")
-            yield TextArea(self.text, id="phone-text", read_only=True, soft_wrap=True)
+            # broken as the report is: whole figures, no line starting with 、 or 。
+            yield ReadingTextArea(self.text, id="phone-text")
 
     def on_mount(self) -> None:
         self.app.copy_to_clipboard(self.text)
-        self.query_one("#phone-text", TextArea).focus()
+        self.query_one("#phone-text", ReadingTextArea).focus()
 
     def action_close(self) -> None:
         self.dismiss(None)

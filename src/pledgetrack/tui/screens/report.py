@@ -29,6 +29,7 @@ from pledgetrack.tui.screens.confirm import ConfirmScreen
 from pledgetrack.tui.screens.month_report import MonthReportScreen
 from pledgetrack.tui.widgets.fitting_footer import FittingFooter
 from pledgetrack.tui.widgets.plain import Plain
+from pledgetrack.tui.widgets.reading_text import ReadingTextArea
 
 if TYPE_CHECKING:
     from pledgetrack.tui.app import PledgeApp
@@ -103,13 +104,9 @@ class ReportScreen(MonthReportScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Plain(id="report-header")
-        yield TextArea(
-            id="report",
-            read_only=True,
-            soft_wrap=True,
-            show_cursor=False,
-            highlight_cursor_line=False,
-        )
+        # Lines break at whole numbers and words, never before 、 or 。 (domain.linebreak);
+        # the text itself, saved and copied, is the report's as rendered.
+        yield ReadingTextArea(id="report", show_cursor=False, highlight_cursor_line=False)
         yield FittingFooter()
 
     def on_mount(self) -> None:
