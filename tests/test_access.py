@@ -194,6 +194,23 @@ def test_admins_may_do_anything(sample: Engine) -> None:
 
 
 @BOTH
+def test_an_admin_who_stored_a_figure_for_staff_does_not_review_it(sample: Engine) -> None:
+    """Stored by zhao for li (--user li): zhao may not approve it either; the refusal
+    names both, and says who is who to the front ends (facts)."""
+    from pledgetrack.services.access import Actor
+
+    add_people(sample)
+    record(sample, target_key="28.1", value="90", as_of=NOVEMBER, entered_by="li", today=TODAY,
+           actor=Actor(login="li", by="zhao"))  # fmt: skip
+    with pytest.raises(ReviewRefused, match="was entered by zhao for li") as refused:
+        review(sample, decision="approved", target_key="28.1", as_of=NOVEMBER, actor="zhao")
+    assert (refused.value.reason, refused.value.facts["by"], refused.value.facts["recorder"]) == (
+        "own", "li", "zhao")  # fmt: skip
+    done = review(sample, decision="approved", target_key="28.1", as_of=NOVEMBER, actor="zhang")
+    assert done.decision == "approved"
+
+
+@BOTH
 def test_admins_import_plans_staff_and_supervisors_cannot(sample: Engine) -> None:
     add_people(sample)
     for who in ("li", "zhang"):

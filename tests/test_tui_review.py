@@ -418,3 +418,20 @@ def test_review_snapshot_80x24_zh(snap_compare, sample_shared: Engine) -> None: 
 def test_review_snapshot_120x40_en(snap_compare, sample_shared: Engine) -> None:  # type: ignore[no-untyped-def]
     app = app_as(sample_shared, "zhang", lang="en")
     assert snap_compare(app, terminal_size=SIZE, run_before=_open_review)
+
+
+def test_a_figure_stored_for_someone_else_is_refused_in_the_uis_words() -> None:
+    """An admin who stored a figure for a clerk (--user) does not review it: the
+    refusal names both, in Chinese without an English "for"."""
+    from datetime import date
+
+    from pledgetrack.services.review import ReviewRefused
+    from pledgetrack.tui.refusals import review_refusal_text
+
+    refused = ReviewRefused("x", reason="own", key="28.1", as_of=date(2020, 11, 30), by="li",
+                            recorder="zhao")  # fmt: skip
+    assert "由zhao代li填报" in review_refusal_text(refused, "zh")
+    assert "was entered by zhao for li" in review_refusal_text(refused, "en")
+    alone = ReviewRefused("x", reason="own", key="28.1", as_of=date(2020, 11, 30), by="li",
+                          recorder=None)  # fmt: skip
+    assert "由li填报" in review_refusal_text(alone, "zh")

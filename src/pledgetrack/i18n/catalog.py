@@ -511,6 +511,7 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "退回须填写原因，说明需要更正或补充什么",
         "en": "A returned figure needs a reason saying what to fix or add",
     },
+    "tui.review.acting_for": {"zh": "{recorder}代{person}", "en": "{recorder} for {person}"},
     "tui.review.refused.own": {
         "zh": "未审核：{key}（{date}）由{by}填报，本人填报的数据须由其他督查人员或管理员审核"
         "（管理员亦然）",

@@ -139,9 +139,10 @@ def review(
         snap, key = _find(session, snapshot_id, target_key, as_of, plan)
         assert snap.id is not None
         if _own(me, snap):
-            by = snap.entered_by or snap.recorded_by
-            if snap.recorded_by and snap.recorded_by != by:
-                by = f"{snap.recorded_by} for {by}"
+            person = snap.entered_by or snap.recorded_by
+            # Stored by someone acting for the person: "zhao for li" (the front ends word it).
+            recorder = snap.recorded_by if snap.recorded_by not in ("", person) else None
+            by = f"{recorder} for {person}" if recorder else person
             raise ReviewRefused(
                 f"{key} ({snap.as_of}) was entered by {by}: "
                 f"nobody reviews a figure they entered, admins included; another "
@@ -149,7 +150,8 @@ def review(
                 reason="own",
                 key=key,
                 as_of=snap.as_of,
-                by=by,
+                by=person,
+                recorder=recorder,
             )
         previous = latest_reviews(session=session, snapshot_ids=[snap.id]).get(snap.id)
         if decision == APPROVED and previous is not None and previous.decision == APPROVED:

@@ -37,7 +37,7 @@ def review_refusal_text(refusal: Exception, lang: str) -> str:
         lang,
         key=facts.get("key", ""),
         date=date_label(as_of, lang) if isinstance(as_of, date) else "",
-        by=facts.get("by", ""),
+        by=_who(facts, lang),
         login=facts.get("login", ""),
         admins=_names(facts.get("admins"), "entry.readonly.no_admin", lang),
         supervisors=_names(facts.get("supervisors"), "tui.review.no_supervisor", lang),
@@ -48,3 +48,12 @@ def _names(names: object, none: str, lang: str) -> str:
     """``zhao、qian``, or the catalog's words for nobody."""
     listed = [str(name) for name in names] if isinstance(names, Sequence) else []
     return t("sep.comma", lang).join(listed) or t(none, lang)
+
+
+def _who(facts: dict[str, object], lang: str) -> str:
+    """Who entered a figure: ``li``, or ``zhao代li`` / ``zhao for li`` when stored by an
+    admin acting for them."""
+    person, recorder = facts.get("by", ""), facts.get("recorder")
+    if not recorder:
+        return str(person)
+    return t("tui.review.acting_for", lang, recorder=recorder, person=person)
