@@ -185,3 +185,20 @@ def test_a_sentence_made_of_targets_reads_back_as_those_targets(parts, separator
     split = split_targets(sentence)
     assert split.problems == ()
     assert [(t.name, t.value, t.unit, t.at_least) for t in split.targets] == [e for _, e in parts]
+
+
+def test_a_leading_number_is_a_list_number_only_in_a_numbered_list() -> None:
+    """``4.30%以上…`` on the 4th row of an item whose rows are numbered 1. 2. 3. 4. is list
+    number 4 and 30 %; the same start anywhere else is the figure it says (never a
+    figure silently changed: 2.3万户 is not list number 2 and 3万户)."""
+    from pledgetrack.domain.target_text import numbered_list
+
+    listed = ["*1.新增城镇就业6000人", "2.扶持创业800人", "3、培训1000人次", "4.30%以上的村覆盖"]
+    assert numbered_list(listed)
+    assert not numbered_list(["2.3万户完成改造", "新建公厕10座"])
+    assert not numbered_list(["1.5万人参加培训"])  # one row: no list to speak of
+    assert not numbered_list(["1.新建幼儿园5所", "3.改造校舍2处"])  # not its own place
+    (covered,) = split_targets(listed[3], 4).targets
+    assert (covered.value, covered.unit) == (30, "%")
+    (homes,) = split_targets("2.3万户完成改造").targets
+    assert (homes.value, homes.unit) == (2.3, "万户")

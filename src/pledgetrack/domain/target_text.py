@@ -26,6 +26,7 @@ two figures (``组织425名劳模和5000名职工疗休养``), digits but no fig
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -103,10 +104,22 @@ class SentenceSplit:
     problems: tuple[str, ...] = ()
 
 
+def numbered_list(sentences: Sequence[str]) -> bool:
+    """Whether an item's 目标任务 sentences are a numbered list: two or more, each
+    starting with its own place and a point (``*1.…``, ``2.…``, ``3、…``). Only then is
+    ``4.30%以上…`` on the 4th row list number 4 and 30 % (:func:`split_targets`'
+    *row_no*); anywhere else ``2.3万户…`` states 2.3万, never list number 2 and 3万."""
+    return len(sentences) >= 2 and all(
+        re.match(rf"\*?\s*{n}\s*[.、．]", sentence.translate(_FULLWIDTH))
+        for n, sentence in enumerate(sentences, start=1)
+    )
+
+
 def split_targets(sentence: str, row_no: int | None = None) -> SentenceSplit:
     """Split a 目标任务 sentence into target proposals (module docstring: the rules).
-    *row_no*: the row's place in its item; a sentence starting with that number and a
-    point (``4.30%以上的…`` on the 4th row) starts with its list number, not a figure."""
+    *row_no*: the row's place in its item when the item's sentences are a
+    :func:`numbered_list`; a sentence starting with that number and a point
+    (``4.30%以上的…`` on the 4th row) then starts with its list number, not a figure."""
     targets: list[TargetProposal] = []
     problems: list[str] = []
     if row_no is not None:

@@ -12,6 +12,7 @@ from pledgetrack.domain.numbers import format_number
 from pledgetrack.domain.target_text import (
     TargetProposal,
     figure_only,
+    numbered_list,
     split_targets,
     states_figures,
 )
@@ -61,14 +62,16 @@ def split_sentence_rows(rows: list[Row], name: str, guesses: TableGuesses) -> li
         )
     out: list[Row] = []
     errors: list[CellError] = []
+    numbered = _numbered_items(rows)
     place: dict[str, int] = {}  # item → rows of it so far
     for row in rows:
         sentence = row.get("target_name")
-        place[row.get("item")] = place.get(row.get("item"), 0) + 1
+        item = row.get("item")
+        place[item] = place.get(item, 0) + 1
         if row.get("target_value") or not sentence or figure_only(sentence):
             out.append(row)  # a figure alone: exchange/office_plan.py figure_targets
             continue
-        split = split_targets(sentence, place[row.get("item")])
+        split = split_targets(sentence, place[item] if item in numbered else None)
         errors += [CellError(name, row.number, "target_name", p) for p in split.problems]
         for proposal in split.targets:
             value = "" if proposal.value is None else format_number(proposal.value)
@@ -84,6 +87,15 @@ def split_sentence_rows(rows: list[Row], name: str, guesses: TableGuesses) -> li
     if errors:
         raise ImportRejected(errors)
     return out
+
+
+def _numbered_items(rows: list[Row]) -> set[str]:
+    """The items whose 目标任务 sentences are a numbered list (domain.target_text
+    :func:`numbered_list`)."""
+    by_item: dict[str, list[str]] = {}
+    for row in rows:
+        by_item.setdefault(row.get("item"), []).append(row.get("target_name"))
+    return {item for item, sentences in by_item.items() if numbered_list(sentences)}
 
 
 def refuse_sentence_targets(rows: list[Row], name: str) -> None:
