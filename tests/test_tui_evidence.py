@@ -231,5 +231,34 @@ async def test_staff_of_another_department_cannot_withdraw(engine: Engine, tmp_p
         await type_line(pilot, app, "mine now")
         await wait_until(pilot, lambda: any(s == "error" for _m, s in notifications(app)))
         refusal = next(m for m, s in notifications(app) if s == "error")
-        assert "not a target of 市人力资源社会保障局" in refusal
+        assert refusal == (
+            "wang enters figures for 市人力资源社会保障局 only, not for 28.1: 市文化和旅游局 "
+            "answers for them"
+        )
     assert [e.file_name for e in list_evidence(engine)] == ["a.pdf"]
+
+
+def test_refusals_to_enter_are_said_in_the_uis_language() -> None:
+    """services.access names the rule (PermissionDenied.reason); the TUI words it in
+    Chinese and English, and a refusal it has no words for is shown as said."""
+    from pledgetrack.services.access import PermissionDenied
+    from pledgetrack.tui.refusals import entry_refusal_text
+
+    other = PermissionDenied("x", reason="other_department", login="wang", keys="28.1",
+                             department="市文化和旅游局", own="市人力资源社会保障局",
+                             admins=("admin",))  # fmt: skip
+    assert entry_refusal_text(other, "zh") == (
+        "wang是市人力资源社会保障局的填报人员，不能填报28.1或为其附、撤佐证；"
+        "这些指标由市文化和旅游局负责"
+    )
+    supervisor = PermissionDenied("x", reason="supervisor", login="zhang", keys="28.1, 28.2",
+                                  department="市文化和旅游局", own=None, admins=())  # fmt: skip
+    assert "督查人员审核数据" in entry_refusal_text(supervisor, "zh")
+    nobody = PermissionDenied("x", reason="not_user", login="guest", admins=())
+    assert (
+        entry_refusal_text(nobody, "zh")
+        == "guest不是pledgetrack用户，只能查看；请管理员（暂无管理员）添加"
+    )
+    assert entry_refusal_text(PermissionDenied("as the service said"), "zh") == (
+        "as the service said"
+    )

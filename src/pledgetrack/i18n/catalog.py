@@ -819,6 +819,32 @@ CATALOG: dict[str, dict[str, str]] = {
         "en": "Read only: {login} has no department; ask an admin ({admins}) to set it",
     },
     "entry.readonly.no_admin": {"zh": "暂无管理员", "en": "there is none"},
+    # refused.entry.*: a write of figures (or their evidence) the services refused
+    # (services.access PermissionDenied.reason), in the TUI (tui/refusals.py)
+    "refused.entry.other_department": {
+        "zh": "{login}是{own}的填报人员，不能填报{keys}或为其附、撤佐证；这些指标由{department}负责",
+        "en": "{login} enters figures for {own} only, not for {keys}: {department} answers "
+        "for them",
+    },
+    "refused.entry.supervisor": {
+        "zh": "督查人员审核数据，不填报数据或附、撤佐证；{keys}由{department}填报",
+        "en": "Supervisors review figures, they do not enter them or their evidence; "
+        "{department} enters {keys}",
+    },
+    "refused.entry.not_user": {
+        "zh": "{login}不是pledgetrack用户，只能查看；请管理员（{admins}）添加",
+        "en": "{login} is not a pledgetrack user and can only read; ask an admin ({admins}) "
+        "to add you",
+    },
+    "refused.entry.deactivated": {
+        "zh": "{login}已停用，只能查看；请管理员（{admins}）恢复",
+        "en": "{login} is deactivated and can only read; ask an admin ({admins}) to reactivate you",
+    },
+    "refused.entry.no_department": {
+        "zh": "{login}尚未设定所属单位，不能填报{keys}；请管理员（{admins}）设定",
+        "en": "{login} has no department and cannot enter figures for {keys}; ask an admin "
+        "({admins}) to set it",
+    },
     "entry.no_month": {
         "zh": "本计划尚无可填报的月份",
         "en": "No month of this plan can be reported yet",

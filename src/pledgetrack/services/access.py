@@ -229,20 +229,29 @@ class Actor:
             return
         keys = ", ".join(sorted(refused, key=_key_order))
         answer = "、".join(dict.fromkeys(d for depts in refused.values() for d in depts)) or "none"
+        # The reasons and facts are EntryRefusal's (a front end words them, tui/refusals.py).
+        facts = {"login": self.login, "department": answer, "own": self.department,
+                 "admins": self.admins, "keys": keys}  # fmt: skip
         if self.role is Role.SUPERVISOR:
             raise PermissionDenied(
                 f"{self.label()} cannot enter figures for {keys}: supervisors review figures, "
-                f"they do not enter them; staff of {answer} enter them"
+                f"they do not enter them; staff of {answer} enter them",
+                reason="supervisor",
+                **facts,
             )
         if self.department is None:
             raise PermissionDenied(
                 f"{self.label()} has no department and cannot enter figures for {keys}: "
-                f"ask an admin ({self._admins()}) to set your department"
+                f"ask an admin ({self._admins()}) to set your department",
+                reason="no_department",
+                **facts,
             )
         raise PermissionDenied(
             f"{self.label()} cannot enter figures for {keys}: not a target of "
             f"{self.department} (answered for by {answer}); ask staff of that department, "
-            f"or an admin ({self._admins()}) if {self.department} should answer for it"
+            f"or an admin ({self._admins()}) if {self.department} should answer for it",
+            reason="other_department",
+            **facts,
         )
 
     def require_review(self) -> None:

@@ -13,8 +13,9 @@ class PermissionDenied(Exception):
     """A write the actor may not make; the message says why and whom to ask.
 
     *reason* names the rule for a front end that words it in the person's language
-    (``not_user``, ``deactivated``, ``not_reviewer``; "" where none does yet), *facts*
-    what the wording names (login, admins, …)."""
+    (``not_user``, ``deactivated``, ``not_reviewer``; entering figures: ``supervisor``,
+    ``no_department``, ``other_department``; "" where none does yet), *facts* what the
+    wording names (login, admins, department, own, keys …)."""
 
     def __init__(self, message: str, *, reason: str = "", **facts: object) -> None:
         super().__init__(message)

@@ -1,4 +1,4 @@
-"""A review the services refused, said in the UI's language.
+"""A review or an entry the services refused, said in the UI's language.
 
 The services decide (services.access, services.review) and name the rule they applied
 (``reason``) with what it is about (``facts``); here that becomes a sentence. A refusal
@@ -57,3 +57,32 @@ def _who(facts: dict[str, object], lang: str) -> str:
     if not recorder:
         return str(person)
     return t("tui.review.acting_for", lang, recorder=recorder, person=person)
+
+
+#: Why someone may not enter (or attach evidence to) figures (PermissionDenied.reason)
+#: → what the screen says; the read-only sheet says the same (entry.readonly.*).
+ENTRY_REFUSALS = {
+    "not_user": "refused.entry.not_user",
+    "deactivated": "refused.entry.deactivated",
+    "supervisor": "refused.entry.supervisor",
+    "no_department": "refused.entry.no_department",
+    "other_department": "refused.entry.other_department",
+}
+
+
+def entry_refusal_text(refusal: Exception, lang: str) -> str:
+    """Why figures of some targets may not be entered, or evidence attached to them or
+    withdrawn, in *lang*; a refusal without a worded reason as the service said it."""
+    key = ENTRY_REFUSALS.get(str(getattr(refusal, "reason", "")))
+    if key is None:
+        return str(refusal)
+    facts: dict[str, object] = getattr(refusal, "facts", {})
+    return t(
+        key,
+        lang,
+        login=facts.get("login", ""),
+        keys=facts.get("keys", ""),
+        department=facts.get("department", ""),
+        own=facts.get("own") or "",
+        admins=_names(facts.get("admins"), "entry.readonly.no_admin", lang),
+    )

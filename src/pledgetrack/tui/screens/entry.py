@@ -36,6 +36,7 @@ from pledgetrack.services.progress import SaveConflict
 from pledgetrack.services.reading_check import ReadingCheck, ReadingRefused
 from pledgetrack.tui.cells import localize_bindings
 from pledgetrack.tui.messages import SheetDenied, SheetLoaded, SheetSaved
+from pledgetrack.tui.refusals import entry_refusal_text
 from pledgetrack.tui.screens.confirm import ConfirmScreen
 from pledgetrack.tui.screens.note_editor import NoteEditorScreen
 from pledgetrack.tui.widgets.entry_grid import (
@@ -472,7 +473,7 @@ class EntryScreen(Screen[date | None]):
             self.post_message(SheetSaved(sheet, None, exc))
             return
         except PermissionDenied as exc:
-            self.post_message(SheetDenied(exc.message))
+            self.post_message(SheetDenied(entry_refusal_text(exc, self.lang)))
             return
         except SaveConflict as exc:
             lines = {line.target.id: line for line in sheet.lines}

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, cast
 from textual import work
 
 from pledgetrack.i18n import t
+from pledgetrack.tui.refusals import entry_refusal_text
 from pledgetrack.tui.widgets.fitted_table import FittedTable
 
 if TYPE_CHECKING:
@@ -126,7 +127,7 @@ class EvidenceActions(_Screen):
                 app.engine, target_key=key, files=[file], as_of=as_of, actor=app.actor
             )
         except (EvidenceRefused, PermissionDenied) as exc:
-            app.call_from_thread(self.notify, str(exc), severity="error")
+            app.call_from_thread(self.notify, entry_refusal_text(exc, self.lang), severity="error")
             return
         said = "evidence.attached" if done[0].new else "evidence.already"
         app.call_from_thread(self.notify, t(said, self.lang, name=file.name, key=key))
@@ -201,7 +202,7 @@ class EvidenceActions(_Screen):
                 actor=app.actor,
             )
         except (EvidenceRefused, PermissionDenied) as exc:
-            app.call_from_thread(self.notify, str(exc), severity="error")
+            app.call_from_thread(self.notify, entry_refusal_text(exc, self.lang), severity="error")
             return
         said = t("evidence.withdrawn", self.lang, name=line.file_name, key=line.key)
         app.call_from_thread(self.notify, said)
