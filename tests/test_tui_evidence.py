@@ -86,7 +86,7 @@ async def test_a_file_is_attached_by_its_path_and_a_bad_path_is_refused(
         await pilot.press("a")
         await wait_until(pilot, lambda: isinstance(app.screen, EvidencePathScreen))
         await paste_path(pilot, app, tmp_path / "missing.pdf")
-        await wait_until(pilot, lambda: any("no such file" in m for m, _ in notifications(app)))
+        await wait_until(pilot, lambda: any("没有这个文件" in m for m, _ in notifications(app)))
         assert "error" in [s for m, s in notifications(app) if "missing.pdf" in m]
         assert list_evidence(engine) == []
         await pilot.press("a")
@@ -262,3 +262,25 @@ def test_refusals_to_enter_are_said_in_the_uis_language() -> None:
     assert entry_refusal_text(PermissionDenied("as the service said"), "zh") == (
         "as the service said"
     )
+
+
+def test_evidence_refusals_are_said_in_the_uis_language(tmp_path: Path) -> None:
+    """A file the service refused (missing, a directory, empty, too big) is said in the
+    UI's language, naming the path; the English is the service's own words."""
+    from pledgetrack.services.evidence import EvidenceRefused
+    from pledgetrack.tui.refusals import entry_refusal_text
+
+    def refusal(path: Path, limit: int = 1000) -> EvidenceRefused:
+        with pytest.raises(EvidenceRefused) as refused:
+            read_evidence_file(path, limit=limit)
+        return refused.value
+
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    (tmp_path / "big.pdf").write_bytes(PDF * 100)
+    missing = refusal(tmp_path / "nope.pdf")
+    assert entry_refusal_text(missing, "zh") == f"{tmp_path / 'nope.pdf'}：没有这个文件"
+    assert entry_refusal_text(missing, "en") == str(missing)
+    assert entry_refusal_text(refusal(tmp_path), "zh").endswith("：是文件夹，不是文件")
+    assert entry_refusal_text(refusal(tmp_path / "empty.pdf"), "zh").endswith("：文件是空的")
+    big = entry_refusal_text(refusal(tmp_path / "big.pdf"), "zh")
+    assert "超过每个文件0.0 MB的上限" in big and "evidence_max_mb" in big

@@ -821,6 +821,43 @@ CATALOG: dict[str, dict[str, str]] = {
     "entry.readonly.no_admin": {"zh": "暂无管理员", "en": "there is none"},
     # refused.entry.*: a write of figures (or their evidence) the services refused
     # (services.access PermissionDenied.reason), in the TUI (tui/refusals.py)
+    "refused.evidence.missing": {"zh": "{path}：没有这个文件", "en": "{path}: no such file"},
+    "refused.evidence.directory": {
+        "zh": "{path}：是文件夹，不是文件",
+        "en": "{path}: is a directory, not a file",
+    },
+    "refused.evidence.not_regular": {
+        "zh": "{path}：不是普通文件（设备、管道或套接字）",
+        "en": "{path}: not a regular file (a device, pipe or socket)",
+    },
+    "refused.evidence.unreadable": {
+        "zh": "{path}：无法读取（没有权限或读取出错）",
+        "en": "{path}: cannot be read (no permission, or a read error)",
+    },
+    "refused.evidence.too_big": {
+        "zh": "{path}：{size}，超过每个文件{limit}的上限（设置项 evidence_max_mb）",
+        "en": "{path}: {size} is over the limit of {limit} per file (setting evidence_max_mb)",
+    },
+    "refused.evidence.empty": {"zh": "{path}：文件是空的", "en": "{path}: the file is empty"},
+    "refused.evidence.no_reading": {
+        "zh": "{key}还没有这一期的数据：先填报，再附佐证材料",
+        "en": "{key} has no figure of that date: enter it first, then attach evidence",
+    },
+    "refused.evidence.withdrawn": {
+        "zh": "{name}：同样内容已附在{key}（{date}）这条数据上并已撤回，不能再次附在同一条数据上"
+        "（数据更正后可再附）",
+        "en": "{name}: this content was attached to this reading of {key} ({date}) and "
+        "withdrawn; it cannot be attached to the same reading again (attach it after the "
+        "figure is corrected)",
+    },
+    "refused.evidence.no_reason": {
+        "zh": "请说明撤回原因（记入日志）",
+        "en": "Say why the file is withdrawn (it is kept in the audit)",
+    },
+    "refused.evidence.already_withdrawn": {
+        "zh": "{name}（{key}，{date}）已由{by}撤回",
+        "en": "{name} on {key} ({date}) was already withdrawn by {by}",
+    },
     "refused.entry.other_department": {
         "zh": "{login}是{own}的填报人员，不能填报{keys}或为其附、撤佐证；这些指标由{department}负责",
         "en": "{login} enters figures for {own} only, not for {keys}: {department} answers "

@@ -54,7 +54,17 @@ MAX_NAME = 255
 
 
 class EvidenceRefused(ValueError):
-    """A file or an attachment that cannot be stored; the message names the file and why."""
+    """A file or an attachment that cannot be stored; the message names the file and why.
+
+    *reason* names the rule for a front end that words it in the person's language
+    (``missing``, ``directory``, ``not_regular``, ``unreadable``, ``too_big``, ``empty``,
+    ``no_reading``, ``withdrawn``, ``no_reason``, ``already_withdrawn``; "" for the
+    others), *facts* what the wording names (path, size, limit, key, as_of …)."""
+
+    def __init__(self, message: str, *, reason: str = "", **facts: object) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.facts = facts
 
 
 def max_bytes(max_mb: float) -> int:
@@ -137,13 +147,19 @@ def read_evidence_file(path: Path, *, limit: int, protected: Iterable[Path] = ()
     try:
         info = path.stat()
     except FileNotFoundError:
-        raise EvidenceRefused(f"{path}: no such file") from None
+        raise EvidenceRefused(f"{path}: no such file", reason="missing", path=path) from None
     except OSError as exc:
-        raise EvidenceRefused(f"{path}: cannot be read: {exc.strerror or exc}") from None
+        raise EvidenceRefused(
+            f"{path}: cannot be read: {exc.strerror or exc}", reason="unreadable", path=path
+        ) from None
     if stat.S_ISDIR(info.st_mode):
-        raise EvidenceRefused(f"{path}: is a directory, not a file")
+        raise EvidenceRefused(f"{path}: is a directory, not a file", reason="directory", path=path)
     if not stat.S_ISREG(info.st_mode):
-        raise EvidenceRefused(f"{path}: not a regular file (a device, pipe or socket)")
+        raise EvidenceRefused(
+            f"{path}: not a regular file (a device, pipe or socket)",
+            reason="not_regular",
+            path=path,
+        )
     for guarded in protected:
         if _same_file(path, guarded):
             raise EvidenceRefused(
@@ -159,7 +175,11 @@ def read_evidence_file(path: Path, *, limit: int, protected: Iterable[Path] = ()
     if info.st_size > limit:
         raise EvidenceRefused(
             f"{path}: {_mb(info.st_size)} is over the limit of {_mb(limit)} per file "
-            "(setting evidence_max_mb)"
+            "(setting evidence_max_mb)",
+            reason="too_big",
+            path=path,
+            size=_mb(info.st_size),
+            limit=_mb(limit),
         )
     try:
         # O_NONBLOCK: a file swapped for a pipe since the check does not hang the read.
@@ -167,11 +187,19 @@ def read_evidence_file(path: Path, *, limit: int, protected: Iterable[Path] = ()
         with os.fdopen(fd, "rb") as stream:
             content = stream.read(limit + 1)
     except OSError as exc:
-        raise EvidenceRefused(f"{path}: cannot be read: {exc.strerror or exc}") from None
+        raise EvidenceRefused(
+            f"{path}: cannot be read: {exc.strerror or exc}", reason="unreadable", path=path
+        ) from None
     if len(content) > limit:
-        raise EvidenceRefused(f"{path}: over the limit of {_mb(limit)} per file")
+        raise EvidenceRefused(
+            f"{path}: over the limit of {_mb(limit)} per file",
+            reason="too_big",
+            path=path,
+            size=f"> {_mb(limit)}",
+            limit=_mb(limit),
+        )
     if not content:
-        raise EvidenceRefused(f"{path}: the file is empty")
+        raise EvidenceRefused(f"{path}: the file is empty", reason="empty", path=path)
     return EvidenceFile(
         name=name,
         content=content,
@@ -234,7 +262,11 @@ def attach_evidence(
                 raise EvidenceRefused(
                     f"{file.name}: this content was attached to this reading of {target.key} "
                     f"({snap.as_of}) and withdrawn; it cannot be attached to the same "
-                    "reading again (attach it after the figure is corrected)"
+                    "reading again (attach it after the figure is corrected)",
+                    reason="withdrawn",
+                    name=file.name,
+                    key=target.key,
+                    as_of=snap.as_of,
                 )
             linked.add(blob_id)
             # The database's trigger writes its audit entry (migration 0010).
@@ -280,7 +312,9 @@ def _reading(session: Session, target: Target, as_of: date | None) -> Snapshot:
     when = f" dated {as_of}" if as_of is not None else ""
     raise EvidenceRefused(
         f"no reading of {target.key}{when} to attach evidence to (its readings: {known}); "
-        "enter the figure first"
+        "enter the figure first",
+        reason="no_reading",
+        key=target.key,
     )
 
 
@@ -498,7 +532,9 @@ def _checked_reason(reason: str) -> str:
     :data:`MAX_REASON` characters, no control characters."""
     reason = reason.strip()
     if not reason:
-        raise EvidenceRefused("reason: say why the file is withdrawn (it is kept in the audit)")
+        raise EvidenceRefused(
+            "reason: say why the file is withdrawn (it is kept in the audit)", reason="no_reason"
+        )
     if len(reason) > MAX_REASON:
         raise EvidenceRefused(f"reason: at most {MAX_REASON} characters ({len(reason)} given)")
     try:
@@ -540,7 +576,12 @@ def _one_attachment(
         by, at, day = gone
         raise EvidenceRefused(
             f"{file_name!r} on {target.key} ({day}) was already withdrawn by {by} "
-            f"on {at:%Y-%m-%d %H:%M}"
+            f"on {at:%Y-%m-%d %H:%M}",
+            reason="already_withdrawn",
+            name=file_name,
+            key=target.key,
+            as_of=day,
+            by=by,
         )
     query = _not_withdrawn(_lines_query()).where(Snapshot.target_id == target.id)
     if as_of is not None:

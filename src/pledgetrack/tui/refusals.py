@@ -70,13 +70,31 @@ ENTRY_REFUSALS = {
 }
 
 
+#: Why an evidence file was not attached or withdrawn (EvidenceRefused.reason).
+EVIDENCE_REFUSALS = {
+    "missing": "refused.evidence.missing",
+    "directory": "refused.evidence.directory",
+    "not_regular": "refused.evidence.not_regular",
+    "unreadable": "refused.evidence.unreadable",
+    "too_big": "refused.evidence.too_big",
+    "empty": "refused.evidence.empty",
+    "no_reading": "refused.evidence.no_reading",
+    "withdrawn": "refused.evidence.withdrawn",
+    "no_reason": "refused.evidence.no_reason",
+    "already_withdrawn": "refused.evidence.already_withdrawn",
+}
+
+
 def entry_refusal_text(refusal: Exception, lang: str) -> str:
     """Why figures of some targets may not be entered, or evidence attached to them or
-    withdrawn, in *lang*; a refusal without a worded reason as the service said it."""
-    key = ENTRY_REFUSALS.get(str(getattr(refusal, "reason", "")))
+    withdrawn (PermissionDenied, EvidenceRefused), in *lang*; a refusal without a worded
+    reason as the service said it."""
+    reason = str(getattr(refusal, "reason", ""))
+    key = ENTRY_REFUSALS.get(reason) or EVIDENCE_REFUSALS.get(reason)
     if key is None:
         return str(refusal)
     facts: dict[str, object] = getattr(refusal, "facts", {})
+    as_of = facts.get("as_of")
     return t(
         key,
         lang,
@@ -85,4 +103,11 @@ def entry_refusal_text(refusal: Exception, lang: str) -> str:
         department=facts.get("department", ""),
         own=facts.get("own") or "",
         admins=_names(facts.get("admins"), "entry.readonly.no_admin", lang),
+        path=facts.get("path", ""),
+        size=facts.get("size", ""),
+        limit=facts.get("limit", ""),
+        name=facts.get("name", ""),
+        key=facts.get("key", ""),
+        by=facts.get("by", ""),
+        date=date_label(as_of, lang) if isinstance(as_of, date) else "",
     )
