@@ -241,3 +241,22 @@ def test_the_departments_list_hangs_under_its_indentation(reports: dict[str, str
     rows = wrap(line, 76)
     assert len(rows) == 2 and rows[1].startswith("  ") and not rows[1].startswith("   ")
     assert rows[1].strip() == "报指标3个。"
+
+
+@pytest.mark.parametrize(
+    ("line", "whole"),
+    [
+        ("其余18项中，2项超前推进", "2项"),
+        ("技能提升5万人，占年计划的102.6%", "5万人"),
+        ("天然气管网完工197公里，占年计划的98.5%", "197公里"),
+        ("新建成口袋公园20余个", "20余个"),
+        ("建筑面积227万平方米", "227万平方米"),
+    ],
+)
+def test_a_number_keeps_its_measure_word(line: str, whole: str) -> None:
+    """At every width that lets the figure fit, no line ends with the number and the
+    next starts with its measure word or unit (``2`` / ``项``, ``197公`` / ``里``)."""
+    for width in range(cell_len(whole) + 2, cell_len(line) + 1):
+        lines = wrap(line, width)
+        assert "".join(lines) == line
+        assert any(whole in piece for piece in lines), (width, lines)

@@ -9,8 +9,9 @@ A line may break:
 It never breaks inside a run of narrow characters (a Latin word, ``138.6%``,
 ``1,234.5``, ``第1/3阶段``'s ``1/3``), inside a number written in full-width digits
 (``２０２０``, ``１．５``), nor between a number and the 万 or 亿 that scales it
-(``1,234.5万`` stays whole), unless that run alone is wider than the line: then it is
-cut where it reaches the width.
+(``1,234.5万`` stays whole), nor between a number and the measure word or unit that
+follows it (``2项``, ``5万人``, ``197公里``, ``20余个``: :data:`MEASURE`), unless that run
+alone is wider than the line: then it is cut where it reaches the width.
 
 避头尾 (kinsoku): no line starts with closing punctuation (、。，：；！？）」』】… and
 their ASCII kin ``,.;:!?)]}``, and ``%``) and none ends with opening punctuation
@@ -26,6 +27,7 @@ module only counts.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
@@ -36,6 +38,13 @@ CLOSING = frozenset("、。，．：；！？）」』】〕〉》〗〙〛…�
 OPENING = frozenset("（「『【〔〈《〖〘〚([{“‘")
 #: Scale words kept with the number before them: ``41.58万`` is one figure.
 NUMBER_SCALES = frozenset("万亿")
+#: A measure word or unit right after a number stays with it (``2项``, ``5万人``,
+#: ``197公里``, ``20余个``): a line ending ``…占年计划的2`` with ``项`` on the next misreads.
+MEASURE = re.compile(
+    r"(?<=[0-9０-９])[万亿]?[余多]?"
+    r"(?:平方米|立方米|公里|千米|公顷|千瓦|人次|户次|"
+    r"[个项件所处家座条名人户次台辆张套间场期元吨米亩株只批类支部组万亿])"
+)
 #: Between digits, these belong to the number (``1,234``, ``１．５``: that point is wide).
 NUMBER_MARKS = frozenset(".,．")
 
@@ -57,6 +66,8 @@ class _Line:
     def __init__(self, text: str, widths: list[int]) -> None:
         self.text = text
         self.widths = widths
+        #: Positions no line starts at: inside a number's measure word (:data:`MEASURE`).
+        self.glued = {p for m in MEASURE.finditer(text) for p in range(m.start(), m.end())}
 
     def kinsoku_forbids(self, p: int) -> bool:
         """A break before ``text[p]`` would start a line with closing punctuation or end
@@ -77,7 +88,7 @@ class _Line:
             return False
         if a == " ":
             return True
-        if self.inside_number(p):
+        if self.inside_number(p) or p in self.glued:
             return False
         return widths[p - 1] >= 2 or widths[p] >= 2
 
