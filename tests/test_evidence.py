@@ -603,3 +603,28 @@ def test_cli_withdraws(cli_db: Path, tmp_path: Path) -> None:
     assert listed.stdout.strip() == "no evidence attached"
     again = runner.invoke(app, [*db, "evidence", "withdraw", "28.1", "验收单.pdf", "--reason", "x"])
     assert again.exit_code == 2 and "already withdrawn" in again.output
+
+
+@BOTH
+def test_two_people_withdrawing_the_same_file_at_once(shared: Engine, tmp_path: Path) -> None:
+    """The second withdrawal, which read the file as still attached, is refused with a
+    reason (the unique link), not a database error."""
+    from pledgetrack.services import evidence as service
+
+    attach(shared, "28.1", a_file(tmp_path, "photo.jpg", JPEG), actor="li")
+    real = service._one_attachment
+
+    def read_then_lose_the_race(*args, **kwargs):  # type: ignore[no-untyped-def]
+        line = real(*args, **kwargs)
+        service._one_attachment = real  # the other person's withdrawal reads as usual
+        withdraw(shared, "28.1", "photo.jpg", reason="first", actor="zhao")
+        return line
+
+    service._one_attachment = read_then_lose_the_race  # type: ignore[assignment]
+    try:
+        with pytest.raises(EvidenceRefused, match="withdrawn by someone else a moment ago"):
+            withdraw(shared, "28.1", "photo.jpg", reason="second", actor="li")
+    finally:
+        service._one_attachment = real  # type: ignore[assignment]
+    entries = [e for e in list_audit(shared, target="28.1") if e.action == "evidence.withdraw"]
+    assert [e.after["reason"] for e in entries if e.after] == ["first"]

@@ -524,6 +524,18 @@ def withdraw_evidence(
                 withdrawn_at=now,
             )
         )
+        try:
+            session.flush()
+        except IntegrityError:  # withdrawn by someone else since it was read
+            raise EvidenceRefused(
+                f"{file_name!r} on {line.key} ({line.as_of}) was withdrawn by someone "
+                "else a moment ago",
+                reason="already_withdrawn",
+                name=file_name,
+                key=line.key,
+                as_of=line.as_of,
+                by="—",
+            ) from None
     return Withdrawn(line, reason)
 
 
