@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -165,21 +165,16 @@ def _save_entries(
         if check_base:
             _check_bases(session, groups, current)
         rows, added, corrections, unchanged = _to_append(groups, current, me.login, now)
-        try:
-            ids = append_snapshots(
-                session=session, rows=rows, recorded_by=me.recorder, recorded_at=now
-            )
+        ids = append_or_conflict(
+            session,
+            rows,
+            groups,
+            current,
+            recorder=me.recorder,
+            now=now,
             # A split target's total follows its units' figures (services.breakdown).
-            roll_up(session, rows, entered_by=me.login, recorder=me.recorder, now=now)
-        except IntegrityError as exc:
-            # Another save of the same target and date committed between the read above
-            # and this insert: nothing of this batch is kept; say who won.
-            seen = {key: snap.id for key, snap in current.items()}
-            session.rollback()
-            winners = _changed_since(session, groups, seen)
-            if not winners:
-                raise
-            raise _save_conflict(session, winners) from exc
+            then=lambda: roll_up(session, rows, entered_by=me.login, recorder=me.recorder, now=now),
+        )
         # Each reading's own audit entry is written by the database (migration 0004's
         # triggers); an import adds one entry saying where its readings came from.
         changes = import_changes(
@@ -271,6 +266,33 @@ def _current_for(
             if (snap.target_id, snap.as_of) in wanted:
                 current[snap.target_id, snap.as_of] = snap
     return current
+
+
+def append_or_conflict(
+    session: Session,
+    rows: list[Any],
+    groups: dict[tuple[int, date], list[StoredReading]],
+    current: dict[tuple[int, date], Snapshot],
+    *,
+    recorder: str,
+    now: datetime,
+    then: Callable[[], object] | None = None,
+) -> list[int]:
+    """Append *rows* (and do *then* in the same transaction); when another save of the
+    same target and date committed between reading *current* and this insert, nothing is
+    kept and SaveConflict says who won (the whole-file save and the batched import)."""
+    try:
+        ids = append_snapshots(session=session, rows=rows, recorded_by=recorder, recorded_at=now)
+        if then is not None:
+            then()
+    except IntegrityError as exc:
+        seen = {key: snap.id for key, snap in current.items()}
+        session.rollback()
+        winners = _changed_since(session, groups, seen)
+        if not winners:
+            raise
+        raise _save_conflict(session, winners) from exc
+    return ids
 
 
 def _save_conflict(session: Session, winners: list[StoredReading]) -> SaveConflict:

@@ -55,18 +55,16 @@ from pledgetrack.services.progress import (
     PROGRESS_FILE_COLUMNS,
     REQUIRED,
     SaveOutcome,
-    _changed_since,
     _check_row,
     _current_for,
     _Pending,
     _Resolver,
-    _save_conflict,
     _to_append,
+    append_or_conflict,
     import_changes,
     reading_contexts,
 )
 from pledgetrack.storage.db import session_scope
-from pledgetrack.storage.writes import append_snapshots
 
 #: Rows checked and appended at a time (whole targets: a batch ends with its last target).
 BATCH_ROWS = 20_000
@@ -273,18 +271,7 @@ def _check_and_store(
             current = _current_for(session, list(groups))
             rows, add, fix, same = _to_append(groups, current, me.login, now)
             added, corrections, unchanged = added + add, corrections + fix, unchanged + same
-            try:
-                ids = append_snapshots(
-                    session=session, rows=rows, recorded_by=me.recorder, recorded_at=now
-                )
-            except IntegrityError as exc:
-                # Another save of the same target and date committed meanwhile.
-                seen = {key: snap.id for key, snap in current.items()}
-                session.rollback()
-                winners = _changed_since(session, groups, seen)
-                if not winners:
-                    raise
-                raise _save_conflict(session, winners) from exc
+            ids = append_or_conflict(session, rows, groups, current, recorder=me.recorder, now=now)
             if ids:
                 low, high = min(ids), max(ids)
                 first_id = low if first_id is None else min(first_id, low)
